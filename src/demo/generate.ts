@@ -1,0 +1,207 @@
+import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
+import { type DuckDbEngine, insertRows } from '../warehouse/index.js';
+import * as facts from './facts-sql.js';
+import { CHANNELS, FORMATS } from './formats.js';
+import {
+  makeAssortment,
+  makeCampaigns,
+  makeProducts,
+  makePromotions,
+  makeStores,
+  makeSuppliers,
+} from './master-data.js';
+import * as once from './once-sql.js';
+
+export interface DemoOptions {
+  stores: number;
+  days: number;
+  /** Last day of the demo window (ISO date); fixed by default so the same seed gives the same chain. */
+  end: string;
+  seed: number;
+  skus: number;
+  /** Approximate number of sales lines; scales ticket volumes. Omit for realistic volumes. */
+  lines?: number;
+  /** Replace data already in the file. */
+  replace?: boolean;
+}
+
+export const DEMO_DEFAULTS: DemoOptions = { stores: 30, days: 400, end: '2026-11-15', seed: 42, skus: 2000 };
+
+export interface DemoProgress {
+  (phase: string, done: number, total: number): void;
+}
+
+export interface DemoSummary {
+  start: string;
+  end: string;
+  stores: number;
+  salesLines: number;
+  orders: number;
+  members: number;
+  scale: number;
+  seconds: number;
+}
+
+const DAY_MS = 86_400_000;
+
+function validate(options: DemoOptions): void {
+  const bad = (en: string, zh: string, field: string) => {
+    throw new ZhongtaiError('BAD_REQUEST', { en, zh }, { field });
+  };
+  if (!Number.isInteger(options.stores) || options.stores < 1 || options.stores > 20000) bad('stores must be 1..20000', '门店数须为 1..20000', 'stores');
+  if (!Number.isInteger(options.days) || options.days < 7 || options.days > 3650) bad('days must be 7..3650', '天数须为 7..3650', 'days');
+  if (!Number.isInteger(options.skus) || options.skus < 100 || options.skus > 200000) bad('skus must be 100..200000', 'SKU 数须为 100..200000', 'skus');
+  if (!Number.isInteger(options.seed)) bad('seed must be an integer', '随机种子须为整数', 'seed');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end) || Number.isNaN(parseIsoDate(options.end))) bad('end must be a date YYYY-MM-DD', '结束日期格式须为 YYYY-MM-DD', 'end');
+  const start = isoDate(parseIsoDate(options.end) - (options.days - 1) * DAY_MS);
+  if (start < '2013-01-01' || options.end > '2027-12-31') bad('the demo window must lie within 2013..2027 (the calendar)', '演示数据区间须在 2013..2027 之间（日历范围）', 'end');
+  if (options.lines !== undefined && (!Number.isFinite(options.lines) || options.lines < 1000)) bad('lines must be at least 1000', '销售行数至少为 1000', 'lines');
+}
+
+async function count(engine: DuckDbEngine, table: string): Promise<number> {
+  const rows = await engine.write(`SELECT count(*) AS n FROM "${table}"`);
+  return Number(rows[0]?.n ?? 0);
+}
+
+async function loadMasterData(engine: DuckDbEngine, options: DemoOptions, window: { start: string; end: string }): Promise<void> {
+  const calendar = buildCalendar();
+  if ((await count(engine, 'calendar')) === 0) await insertRows(engine, 'calendar', calendar as never);
+  await insertRows(engine, 'channel', CHANNELS);
+  await insertRows(engine, 'store', makeStores(options.stores, options.seed, window));
+  const supplierCount = Math.max(10, Math.round(options.skus / 25));
+  await insertRows(engine, 'supplier', makeSuppliers(supplierCount, options.seed));
+  const products = makeProducts(options.skus, supplierCount, options.seed);
+  await insertRows(engine, 'product', products);
+  await insertRows(engine, 'promotion', makePromotions(calendar, window, options.seed));
+  await insertRows(engine, 'campaign', makeCampaigns(calendar, window, options.seed));
+
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _demo_format (format VARCHAR, tickets_lo DOUBLE, tickets_hi DOUBLE,
+    lines_per_ticket DOUBLE, conversion DOUBLE, staff INTEGER, weekend_factor DOUBLE, holiday_factor DOUBLE,
+    ch_pos DOUBLE, ch_self DOUBLE, ch_scan DOUBLE, ch_mini DOUBLE, ch_delivery DOUBLE)`);
+  await insertRows(
+    engine,
+    '_demo_format',
+    FORMATS.map((f) => ({
+      format: f.format,
+      tickets_lo: f.ticketsPerDay[0],
+      tickets_hi: f.ticketsPerDay[1],
+      lines_per_ticket: f.linesPerTicket,
+      conversion: f.conversion,
+      staff: f.staff,
+      weekend_factor: f.weekendFactor,
+      holiday_factor: f.holidayFactor,
+      ch_pos: f.channels.pos ?? 0,
+      ch_self: f.channels.self_checkout ?? 0,
+      ch_scan: f.channels.scan_and_go ?? 0,
+      ch_mini: f.channels.mini_program ?? 0,
+      ch_delivery: f.channels.delivery ?? 0,
+    })),
+  );
+  // Hour of day as 100 equal-probability bins per format, so sampling is an equality join.
+  await engine.run('CREATE OR REPLACE TEMP TABLE _demo_hour (format VARCHAR, bin INTEGER, hour INTEGER)');
+  const bins = FORMATS.flatMap((f) => {
+    const hours = Object.entries(f.hours).map(([h, w]) => [Number(h), w] as const);
+    const total = hours.reduce((s, [, w]) => s + w, 0);
+    let acc = 0;
+    const cumulative = hours.map(([h, w]) => ({ h, upTo: (acc += w) / total }));
+    return Array.from({ length: 100 }, (_, bin) => ({
+      format: f.format,
+      bin,
+      hour: (cumulative.find((c) => (bin + 0.5) / 100 <= c.upTo) ?? cumulative.at(-1))?.h ?? 12,
+    }));
+  });
+  await insertRows(engine, '_demo_hour', bins);
+  await engine.run('CREATE OR REPLACE TEMP TABLE _demo_assort (format VARCHAR, rank INTEGER, sku INTEGER)');
+  await insertRows(engine, '_demo_assort', makeAssortment(products, options.seed), 1000);
+}
+
+/** Generates a whole demo chain into the warehouse, in one transaction. */
+export async function generateDemo(
+  engine: DuckDbEngine,
+  input: Partial<DemoOptions>,
+  progress: DemoProgress = () => {},
+): Promise<DemoSummary> {
+  const options: DemoOptions = { ...DEMO_DEFAULTS, ...input };
+  validate(options);
+  const began = Date.now();
+  const end = options.end;
+  const start = isoDate(parseIsoDate(end) - (options.days - 1) * DAY_MS);
+
+  if (!options.replace && (await count(engine, 'sales_line')) > 0) {
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: 'This data file already holds sales; pass --replace to generate the demo again.',
+      zh: '该数据文件已有销售数据；如需重新生成演示数据，请加 --replace。',
+    });
+  }
+
+  let scale = 1;
+  // Chunks go in date order already; inside a chunk row order does not matter, and letting DuckDB
+  // reorder lets both cores insert.
+  await engine.run('SET preserve_insertion_order = false');
+  const summary = await engine.transaction(async () => {
+    for (const table of TABLES) if (table.name !== 'calendar') await engine.run(`DELETE FROM "${table.name}"`);
+    progress('master data', 0, 1);
+    await loadMasterData(engine, options, { start, end });
+    for (const sql of facts.macros({ seed: options.seed, start, end, scale })) await engine.run(sql);
+    for (const sql of once.lookups()) await engine.run(sql);
+    await engine.run(facts.storeParams({ seed: options.seed, start, end, scale }));
+    if (options.lines) {
+      // Plan at realistic volumes first, then scale tickets so the lines land near the target.
+      await engine.run(facts.memberBase({ seed: options.seed, start, end, scale: 1 }));
+      await engine.run(facts.storeDays({ seed: options.seed, start, end, scale: 1 }));
+      const planned = await engine.write('SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day');
+      scale = options.lines / Math.max(1, Number(planned[0]?.lines ?? 1));
+    }
+    const p = { seed: options.seed, start, end, scale };
+    await engine.run(facts.memberBase(p));
+    await engine.run(facts.storeDays(p));
+    await engine.run(facts.storeDayFact());
+    progress('master data', 1, 1);
+
+    const plannedLines = Number(
+      (await engine.write('SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day'))[0]?.lines ?? 0,
+    );
+    // Chunks of about four million lines keep memory flat at any scale.
+    const chunkDays = Math.max(1, Math.min(31, Math.floor((4_000_000 * options.days) / Math.max(1, plannedLines))));
+    for (let from = parseIsoDate(start); from <= parseIsoDate(end); from += chunkDays * DAY_MS) {
+      const chunkFrom = isoDate(from);
+      const chunkTo = isoDate(Math.min(parseIsoDate(end), from + (chunkDays - 1) * DAY_MS));
+      await engine.run(facts.ordersChunk(chunkFrom, chunkTo));
+      await engine.run(facts.linesChunk());
+      await engine.run(facts.ordersFactChunk(chunkFrom, chunkTo));
+      await engine.run(facts.trafficChunk());
+      await engine.run(facts.appActivityChunk(chunkFrom, chunkTo));
+      await engine.run(facts.couponsChunk());
+      progress('sales', Math.round((parseIsoDate(chunkTo) - parseIsoDate(start)) / DAY_MS) + 1, options.days);
+    }
+    const steps: string[] = [...once.members(p), once.inventory(p), once.receipts(p), ...once.staff(p)];
+    for (let i = 0; i < steps.length; i++) {
+      progress('members, stock, staff', i, steps.length);
+      await engine.run(steps[i] as string);
+    }
+    progress('members, stock, staff', steps.length, steps.length);
+    const meta = JSON.stringify({ ...options, replace: undefined, start, scale });
+    await engine.run(
+      "INSERT INTO zhongtai_meta VALUES ('demo', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+      [meta],
+    );
+    return {
+      start,
+      end,
+      stores: options.stores,
+      salesLines: await count(engine, 'sales_line'),
+      orders: await count(engine, 'orders'),
+      members: await count(engine, 'member'),
+      scale,
+      seconds: 0,
+    };
+  });
+  await engine.run('RESET preserve_insertion_order');
+  await engine.run('CHECKPOINT');
+  return { ...summary, seconds: (Date.now() - began) / 1000 };
+}
+
+/** True when the warehouse holds no sales yet (so `npm start` knows to build the demo). */
+export async function isEmpty(engine: DuckDbEngine): Promise<boolean> {
+  return (await count(engine, 'sales_line')) === 0;
+}

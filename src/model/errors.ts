@@ -1,0 +1,43 @@
+/** Where a problem was found: enough for a person to go and fix it. */
+export interface ErrorPlace {
+  file?: string;
+  row?: number;
+  field?: string;
+}
+
+export type ErrorCode =
+  | 'BAD_REQUEST'
+  | 'UNKNOWN_METRIC'
+  | 'UNKNOWN_DIMENSION'
+  | 'BAD_FILTER'
+  | 'BAD_TIME_RANGE'
+  | 'NOT_CUTTABLE'
+  | 'SCHEMA_TOO_NEW'
+  | 'NOT_FOUND'
+  | 'ENGINE';
+
+/**
+ * The one error family of zhongtai. `message` is English (logs, CLI in en), `messageZh` is shown to
+ * zh-CN users; neither ever contains SQL or a stack trace.
+ */
+export class ZhongtaiError extends Error {
+  readonly code: ErrorCode;
+  readonly messageZh: string;
+  readonly place: ErrorPlace | undefined;
+
+  constructor(code: ErrorCode, message: { en: string; zh: string }, place?: ErrorPlace) {
+    super(message.en);
+    this.name = 'ZhongtaiError';
+    this.code = code;
+    this.messageZh = message.zh;
+    this.place = place;
+  }
+
+  toJSON(): { code: ErrorCode; message: string; messageZh: string; place?: ErrorPlace } {
+    return { code: this.code, message: this.message, messageZh: this.messageZh, ...(this.place ? { place: this.place } : {}) };
+  }
+}
+
+export function isZhongtaiError(value: unknown): value is ZhongtaiError {
+  return value instanceof ZhongtaiError;
+}

@@ -1,0 +1,284 @@
+/**
+ * The unified retail data model, as data. Engines print their DDL from it, so DuckDB and (later)
+ * ClickHouse hold the same tables. Money is exact DECIMAL(18,2), quantities DECIMAL(12,3).
+ */
+export type ColumnType = 'string' | 'int' | 'bigint' | 'money' | 'quantity' | 'double' | 'date' | 'timestamp' | 'bool';
+
+export interface Column {
+  name: string;
+  type: ColumnType;
+  nullable?: boolean;
+}
+
+export interface Table {
+  name: string;
+  kind: 'dimension' | 'fact';
+  columns: Column[];
+  /** Natural key; loads are idempotent on it. */
+  key: string[];
+}
+
+const c = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
+
+export const TABLES: Table[] = [
+  {
+    name: 'store',
+    kind: 'dimension',
+    key: ['store_id'],
+    columns: [
+      c('store_id', 'int'),
+      c('code', 'string'),
+      c('name', 'string'),
+      c('format', 'string'),
+      c('region', 'string'),
+      c('city', 'string'),
+      c('open_date', 'date'),
+      c('close_date', 'date', true),
+      c('selling_area_m2', 'double'),
+    ],
+  },
+  {
+    name: 'supplier',
+    kind: 'dimension',
+    key: ['supplier_id'],
+    columns: [c('supplier_id', 'int'), c('code', 'string'), c('name', 'string')],
+  },
+  {
+    name: 'product',
+    kind: 'dimension',
+    key: ['sku'],
+    columns: [
+      c('sku', 'int'),
+      c('code', 'string'),
+      c('name', 'string'),
+      c('category_l1', 'string'),
+      c('category_l2', 'string'),
+      c('category_l3', 'string'),
+      c('brand', 'string'),
+      c('supplier_id', 'int'),
+      c('unit', 'string'),
+      c('shelf_life_days', 'int', true),
+      c('list_price', 'money'),
+      c('unit_cost', 'money'),
+      c('pack_size', 'int'),
+    ],
+  },
+  {
+    name: 'member',
+    kind: 'dimension',
+    key: ['member_id'],
+    columns: [
+      c('member_id', 'bigint'),
+      c('registered_at', 'timestamp'),
+      c('registered_channel', 'string'),
+      c('home_store_id', 'int', true),
+      c('tier', 'string'),
+      c('tier_since', 'date'),
+      c('paid_until', 'date', true),
+    ],
+  },
+  {
+    name: 'employee',
+    kind: 'dimension',
+    key: ['employee_id'],
+    columns: [
+      c('employee_id', 'int'),
+      c('name', 'string'),
+      c('store_id', 'int'),
+      c('role', 'string'),
+      c('hourly_cost', 'money'),
+      c('hired_on', 'date'),
+    ],
+  },
+  {
+    name: 'calendar',
+    kind: 'dimension',
+    key: ['date'],
+    columns: [
+      c('date', 'date'),
+      c('weekday', 'int'),
+      c('iso_year', 'int'),
+      c('iso_week', 'int'),
+      c('month', 'int'),
+      c('quarter', 'int'),
+      c('year', 'int'),
+      c('is_workday', 'bool'),
+      c('is_holiday', 'bool'),
+      c('is_makeup_workday', 'bool'),
+      c('holiday_name', 'string', true),
+      c('holiday_source', 'string'),
+      c('spring_festival_offset', 'int'),
+    ],
+  },
+  {
+    name: 'channel',
+    kind: 'dimension',
+    key: ['channel'],
+    columns: [c('channel', 'string'), c('name_zh', 'string'), c('name_en', 'string'), c('in_store', 'bool')],
+  },
+  {
+    name: 'promotion',
+    kind: 'dimension',
+    key: ['promotion_id'],
+    columns: [
+      c('promotion_id', 'int'),
+      c('name', 'string'),
+      c('category_l1', 'string', true),
+      c('start_date', 'date'),
+      c('end_date', 'date'),
+      c('discount_pct', 'double'),
+    ],
+  },
+  {
+    name: 'campaign',
+    kind: 'dimension',
+    key: ['campaign_id'],
+    columns: [
+      c('campaign_id', 'int'),
+      c('name', 'string'),
+      c('type', 'string'),
+      c('start_date', 'date'),
+      c('end_date', 'date'),
+      c('budget', 'money'),
+    ],
+  },
+  {
+    name: 'sales_line',
+    kind: 'fact',
+    key: ['order_id', 'line_no'],
+    columns: [
+      c('order_id', 'bigint'),
+      c('line_no', 'int'),
+      c('ts', 'timestamp'),
+      c('date', 'date'),
+      c('store_id', 'int'),
+      c('channel', 'string'),
+      c('sku', 'int'),
+      c('member_id', 'bigint', true),
+      c('qty', 'quantity'),
+      c('gross', 'money'),
+      c('discount', 'money'),
+      c('net', 'money'),
+      c('cost', 'money'),
+      c('promotion_id', 'int', true),
+      c('coupon_id', 'bigint', true),
+    ],
+  },
+  {
+    name: 'orders',
+    kind: 'fact',
+    key: ['order_id'],
+    columns: [
+      c('order_id', 'bigint'),
+      c('ts', 'timestamp'),
+      c('date', 'date'),
+      c('store_id', 'int'),
+      c('channel', 'string'),
+      c('member_id', 'bigint', true),
+      c('status', 'string'),
+      c('net', 'money'),
+      c('items', 'int'),
+    ],
+  },
+  {
+    // Days each store traded: the denominator of PSD and 坪效. Sources without tickets (a closed day in a
+    // POS summary export) still say the store was closed, so the flag is kept, not inferred from sales.
+    name: 'store_day',
+    kind: 'fact',
+    key: ['store_id', 'date'],
+    columns: [c('store_id', 'int'), c('date', 'date'), c('is_open', 'bool'), c('selling_area_m2', 'double')],
+  },
+  {
+    name: 'traffic',
+    kind: 'fact',
+    key: ['store_id', 'date', 'hour', 'source'],
+    columns: [c('store_id', 'int'), c('date', 'date'), c('hour', 'int'), c('visitors_in', 'int'), c('source', 'string')],
+  },
+  {
+    name: 'inventory_snapshot',
+    kind: 'fact',
+    key: ['date', 'store_id', 'sku'],
+    columns: [c('date', 'date'), c('store_id', 'int'), c('sku', 'int'), c('on_hand_qty', 'quantity'), c('on_hand_cost', 'money')],
+  },
+  {
+    name: 'receipt',
+    kind: 'fact',
+    key: ['receipt_id', 'sku'],
+    columns: [
+      c('receipt_id', 'bigint'),
+      c('date', 'date'),
+      c('store_id', 'int'),
+      c('sku', 'int'),
+      c('supplier_id', 'int'),
+      c('qty', 'quantity'),
+      c('cost', 'money'),
+    ],
+  },
+  {
+    name: 'member_event',
+    kind: 'fact',
+    key: ['member_id', 'ts', 'type'],
+    columns: [
+      c('member_id', 'bigint'),
+      c('ts', 'timestamp'),
+      c('date', 'date'),
+      c('type', 'string'),
+      c('store_id', 'int', true),
+      c('amount', 'money', true),
+    ],
+  },
+  {
+    name: 'app_activity',
+    kind: 'fact',
+    key: ['member_id', 'date', 'channel'],
+    columns: [c('member_id', 'bigint'), c('date', 'date'), c('channel', 'string')],
+  },
+  {
+    name: 'shift',
+    kind: 'fact',
+    key: ['employee_id', 'start_ts'],
+    columns: [
+      c('employee_id', 'int'),
+      c('store_id', 'int'),
+      c('date', 'date'),
+      c('start_ts', 'timestamp'),
+      c('end_ts', 'timestamp'),
+      c('role', 'string'),
+    ],
+  },
+  {
+    name: 'attendance',
+    kind: 'fact',
+    key: ['employee_id', 'clock_in'],
+    columns: [
+      c('employee_id', 'int'),
+      c('store_id', 'int'),
+      c('date', 'date'),
+      c('clock_in', 'timestamp'),
+      c('clock_out', 'timestamp'),
+      c('role', 'string'),
+      c('hours', 'quantity'),
+      c('labour_cost', 'money'),
+    ],
+  },
+  {
+    name: 'coupon',
+    kind: 'fact',
+    key: ['coupon_id'],
+    columns: [
+      c('coupon_id', 'bigint'),
+      c('campaign_id', 'int'),
+      c('member_id', 'bigint'),
+      c('face_value', 'money'),
+      c('issued_date', 'date'),
+      c('redeemed_date', 'date', true),
+      c('order_id', 'bigint', true),
+    ],
+  },
+];
+
+export function tableByName(name: string): Table {
+  const table = TABLES.find((t) => t.name === name);
+  if (!table) throw new Error(`no table ${name} in the model`);
+  return table;
+}

@@ -1,0 +1,139 @@
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { ZhongtaiError } from '../../model/index.js';
+import type { Cell, Engine, Row } from '../engine.js';
+import type { Select } from '../query-tree.js';
+import { renderDuckDb } from './dialect.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+
+function toCell(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+  }
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+async function readRows(connection: DuckDBConnection, sql: string, params: Cell[]): Promise<Row[]> {
+  const reader = await connection.runAndReadAll(sql, params.length ? (params as never) : undefined);
+  return reader.getRowObjectsJS().map((raw) => {
+    const row: Row = {};
+    for (const [key, value] of Object.entries(raw)) row[key] = toCell(value);
+    return row;
+  });
+}
+
+export interface DuckDbOptions {
+  /** A file path, or ':memory:'. */
+  path: string;
+  threads?: number;
+  memoryLimit?: string;
+}
+
+/**
+ * The embedded engine. Reads get their own connection so dashboard tiles run side by side; writes go
+ * through one connection in turn, which is what DuckDB's single-writer model wants anyway.
+ */
+export class DuckDbEngine implements Engine {
+  readonly name = 'duckdb' as const;
+  private writeQueue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly instance: DuckDBInstance,
+    private readonly writer: DuckDBConnection,
+  ) {}
+
+  static async open(options: DuckDbOptions): Promise<DuckDbEngine> {
+    const config: Record<string, string> = {};
+    if (options.threads) config.threads = String(options.threads);
+    if (options.memoryLimit) config.memory_limit = options.memoryLimit;
+    const instance = await DuckDBInstance.create(options.path, config);
+    const engine = new DuckDbEngine(instance, await instance.connect());
+    await engine.migrate();
+    return engine;
+  }
+
+  render(select: Select) {
+    return renderDuckDb(select);
+  }
+
+  async query(sql: string, params: Cell[] = []): Promise<Row[]> {
+    const connection = await this.instance.connect();
+    try {
+      return await readRows(connection, sql, params);
+    } finally {
+      connection.closeSync();
+    }
+  }
+
+  run(sql: string, params: Cell[] = []): Promise<void> {
+    return this.exclusive(async () => {
+      await this.writer.run(sql, params.length ? (params as never) : undefined);
+    });
+  }
+
+  /** Runs `sql` on the writer connection and returns its rows (inside a transaction, sees its own writes). */
+  write(sql: string, params: Cell[] = []): Promise<Row[]> {
+    return this.exclusive(() => readRows(this.writer, sql, params));
+  }
+
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      await this.writer.run('BEGIN TRANSACTION');
+      const inner = this.writeQueue;
+      // Inside the transaction, run() and write() must not wait for the transaction itself.
+      this.writeQueue = Promise.resolve();
+      try {
+        const result = await work();
+        await this.writer.run('COMMIT');
+        return result;
+      } catch (error) {
+        await this.writer.run('ROLLBACK');
+        throw error;
+      } finally {
+        this.writeQueue = inner;
+      }
+    });
+  }
+
+  async schemaVersion(): Promise<number> {
+    const rows = await readRows(this.writer, "SELECT value FROM zhongtai_meta WHERE key = 'schema_version'", []);
+    return Number(rows[0]?.value ?? 0);
+  }
+
+  async close(): Promise<void> {
+    await this.writeQueue.catch(() => undefined);
+    this.writer.closeSync();
+    this.instance.closeSync();
+  }
+
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writeQueue.then(work, work);
+    this.writeQueue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async migrate(): Promise<void> {
+    await this.writer.run('CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+    const current = await this.schemaVersion();
+    if (current > LATEST_SCHEMA_VERSION) {
+      throw new ZhongtaiError('SCHEMA_TOO_NEW', {
+        en: `This data file was written by a newer zhongtai (schema v${current}; this version knows up to v${LATEST_SCHEMA_VERSION}). Upgrade zhongtai to open it.`,
+        zh: `该数据文件由更新版本的 zhongtai 写入（模式 v${current}，当前版本最高支持 v${LATEST_SCHEMA_VERSION}），请升级 zhongtai 后再打开。`,
+      });
+    }
+    const pending = MIGRATIONS.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
+    if (pending.length === 0) return;
+    await this.transaction(async () => {
+      for (const migration of pending) {
+        for (const statement of migration.statements()) await this.writer.run(statement);
+        await this.writer.run(
+          "INSERT INTO zhongtai_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+          [String(migration.version)],
+        );
+      }
+    });
+  }
+}
