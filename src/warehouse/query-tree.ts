@@ -21,6 +21,8 @@ export type Expr =
   | { kind: 'coalesce'; args: Expr[] }
   | { kind: 'time_bucket'; grain: TimeGrain; expr: Expr }
   | { kind: 'hour_of'; expr: Expr }
+  /** The hour starting at `hour` o'clock of `date` (sources that count per hour, without a timestamp). */
+  | { kind: 'date_hour'; date: Expr; hour: Expr }
   | { kind: 'weekday_of'; expr: Expr };
 
 export type BinaryOp = '+' | '-' | '*' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';

@@ -66,6 +66,8 @@ function printExpr(e: Expr, params: Cell[]): string {
       return `CAST(date_trunc('${TRUNC[e.grain]}', ${p(e.expr)}) AS DATE)`;
     case 'hour_of':
       return `CAST(hour(${p(e.expr)}) AS INTEGER)`;
+    case 'date_hour':
+      return `(CAST(${p(e.date)} AS TIMESTAMP) + to_hours(CAST(${p(e.hour)} AS BIGINT)))`;
     case 'weekday_of':
       return `CAST(isodow(${p(e.expr)}) AS INTEGER)`;
   }

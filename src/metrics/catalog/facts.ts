@@ -1,0 +1,58 @@
+import { type Expr, col } from '../../warehouse/index.js';
+
+/** Groups of dimensions that reach a fact through one key. */
+export type DimensionGroup = 'time' | 'hour' | 'store' | 'product' | 'member' | 'channel';
+
+/**
+ * A fact as the compiler sees it: its table, its date, and the keys through which dimension groups
+ * reach it. A fact without a key for a group cannot be cut by that group's dimensions.
+ */
+export interface FactDef {
+  id: string;
+  table: string;
+  /** The day of a row, used for time ranges and day-or-coarser grains. */
+  date: Expr;
+  /** The hour a row falls in (a timestamp), when the source has one. */
+  timestamp?: Expr;
+  /** An hour-of-day column, for sources that count by hour (people counters). */
+  hourColumn?: string;
+  keys: Partial<Record<'store' | 'product' | 'member' | 'channel', string>>;
+}
+
+const f = (name: string) => col(name, 'f');
+
+export const FACTS: FactDef[] = [
+  {
+    id: 'sales_line',
+    table: 'sales_line',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { store: 'store_id', product: 'sku', member: 'member_id', channel: 'channel' },
+  },
+  { id: 'orders', table: 'orders', date: f('date'), timestamp: f('ts'), keys: { store: 'store_id', member: 'member_id', channel: 'channel' } },
+  { id: 'traffic', table: 'traffic', date: f('date'), hourColumn: 'hour', keys: { store: 'store_id' } },
+  { id: 'store_day', table: 'store_day', date: f('date'), keys: { store: 'store_id' } },
+  { id: 'inventory_snapshot', table: 'inventory_snapshot', date: f('date'), keys: { store: 'store_id', product: 'sku' } },
+  {
+    id: 'member_registration',
+    table: 'member',
+    date: { kind: 'time_bucket', grain: 'day', expr: f('registered_at') },
+    timestamp: f('registered_at'),
+    keys: { store: 'home_store_id', member: 'member_id' },
+  },
+  { id: 'app_activity', table: 'app_activity', date: f('date'), keys: { member: 'member_id', channel: 'channel' } },
+  { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
+  { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
+];
+
+export function factById(id: string): FactDef {
+  const fact = FACTS.find((x) => x.id === id);
+  if (!fact) throw new Error(`no fact ${id}`);
+  return fact;
+}
+
+export function factSupports(fact: FactDef, group: DimensionGroup): boolean {
+  if (group === 'time') return true;
+  if (group === 'hour') return fact.timestamp !== undefined || fact.hourColumn !== undefined;
+  return fact.keys[group] !== undefined;
+}

@@ -1,0 +1,106 @@
+import { bin, col, type Expr, num, param } from '../../warehouse/index.js';
+import type { DimensionGroup } from './facts.js';
+
+/**
+ * Base measures: additive (or exactly countable) quantities read from one fact. KPIs are formulas
+ * over them, evaluated after they are summed at the grain asked, so ratios are never averaged.
+ */
+export type Aggregation =
+  | { kind: 'plain'; expr: Expr }
+  /** Aggregate per (dimensions, `by`) first, then aggregate those values: DAU, repurchase, ending stock. */
+  | { kind: 'nested'; by: 'date' | Expr; inner: Expr; outer: 'avg' | 'last' | 'count' | 'count_at_least_2' };
+
+export interface MeasureSource {
+  fact: string;
+  aggregation: Aggregation;
+}
+
+export interface MeasureDef {
+  id: string;
+  /** Tried in order; the first whose fact reaches every dimension and filter of the query is used. */
+  sources: MeasureSource[];
+  /** Groups this measure is constant across (store-days do not vary by channel or category). */
+  broadcastOver?: DimensionGroup[];
+}
+
+const f = (name: string) => col(name, 'f');
+const sum = (arg: Expr): Expr => ({ kind: 'agg', fn: 'sum', arg });
+const when = (cond: Expr, then: Expr): Expr => ({ kind: 'case', when: cond, then, otherwise: { kind: 'null' } });
+const countWhen = (cond: Expr): Expr => sum({ kind: 'case', when: cond, then: num(1), otherwise: num(0) });
+const distinct = (arg: Expr): Expr => ({ kind: 'agg', fn: 'count_distinct', arg });
+const completed = bin('=', f('status'), param('completed', 'string'));
+const IN_STORE_CHANNELS = ['pos', 'self_checkout', 'scan_and_go'];
+const inStore: Expr = { kind: 'in', expr: f('channel'), values: IN_STORE_CHANNELS.map((c) => param(c, 'string')), negate: false };
+const plain = (fact: string, expr: Expr): MeasureSource => ({ fact, aggregation: { kind: 'plain', expr } });
+
+export const MEASURES: MeasureDef[] = [
+  { id: 'net_sales', sources: [plain('sales_line', sum(f('net')))] },
+  { id: 'gross_sales', sources: [plain('sales_line', sum(f('gross')))] },
+  { id: 'discount', sources: [plain('sales_line', sum(f('discount')))] },
+  { id: 'cogs', sources: [plain('sales_line', sum(f('cost')))] },
+  { id: 'gross_profit', sources: [plain('sales_line', sum(bin('-', f('net'), f('cost'))))] },
+  { id: 'units', sources: [plain('sales_line', sum(f('qty')))] },
+  { id: 'member_net_sales', sources: [plain('sales_line', sum(when({ kind: 'is_null', expr: f('member_id'), negate: true }, f('net'))))] },
+  { id: 'skus_sold', sources: [plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('sku'))))] },
+  {
+    // The ticket header is far smaller than the lines; lines answer when a product dimension is asked.
+    id: 'orders',
+    sources: [
+      plain('orders', countWhen(completed)),
+      plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('order_id')))),
+    ],
+  },
+  { id: 'instore_orders', sources: [plain('orders', countWhen(bin('and', completed, inStore)))] },
+  {
+    id: 'active_members',
+    sources: [plain('orders', distinct(when(bin('and', completed, { kind: 'is_null', expr: f('member_id'), negate: true }), f('member_id'))))],
+  },
+  {
+    id: 'repeat_members',
+    sources: [
+      {
+        fact: 'orders',
+        aggregation: {
+          kind: 'nested',
+          by: f('member_id'),
+          inner: countWhen(bin('and', completed, { kind: 'is_null', expr: f('member_id'), negate: true })),
+          outer: 'count_at_least_2',
+        },
+      },
+    ],
+  },
+  { id: 'visitors', sources: [plain('traffic', sum(f('visitors_in')))] },
+  { id: 'open_store_days', sources: [plain('store_day', countWhen(f('is_open')))], broadcastOver: ['channel', 'product'] },
+  {
+    id: 'open_area_days',
+    sources: [plain('store_day', sum({ kind: 'case', when: f('is_open'), then: f('selling_area_m2'), otherwise: num(0) }))],
+    broadcastOver: ['channel', 'product'],
+  },
+  {
+    id: 'ending_stock_cost',
+    sources: [{ fact: 'inventory_snapshot', aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_cost')), outer: 'last' } }],
+  },
+  {
+    id: 'ending_stock_units',
+    sources: [{ fact: 'inventory_snapshot', aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_qty')), outer: 'last' } }],
+  },
+  { id: 'skus_stocked', sources: [plain('inventory_snapshot', distinct(when(bin('>', f('on_hand_qty'), num(0)), f('sku'))))] },
+  { id: 'new_members', sources: [plain('member_registration', { kind: 'agg', fn: 'count' })] },
+  {
+    id: 'daily_active_users',
+    sources: [{ fact: 'app_activity', aggregation: { kind: 'nested', by: 'date', inner: distinct(f('member_id')), outer: 'avg' } }],
+  },
+  { id: 'labour_hours', sources: [plain('attendance', sum(f('hours')))] },
+  { id: 'labour_cost', sources: [plain('attendance', sum(f('labour_cost')))] },
+  {
+    id: 'calendar_days',
+    sources: [plain('calendar', { kind: 'agg', fn: 'count' })],
+    broadcastOver: ['store', 'product', 'member', 'channel'],
+  },
+];
+
+export function measureById(id: string): MeasureDef {
+  const measure = MEASURES.find((m) => m.id === id);
+  if (!measure) throw new Error(`no measure ${id}`);
+  return measure;
+}

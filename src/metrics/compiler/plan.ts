@@ -1,0 +1,216 @@
+import { ZhongtaiError } from '../../model/index.js';
+import { and, bin, col, type Expr, num, param, type Select, type Source } from '../../warehouse/index.js';
+import {
+  type DimensionDef,
+  type DimensionGroup,
+  type FactDef,
+  type Formula,
+  factById,
+  factSupports,
+  findDimension,
+  findMetric,
+  type MeasureDef,
+  type MeasureSource,
+  type MetricDef,
+  measureById,
+  measuresOf,
+} from '../catalog/index.js';
+import type { Filter, Query, TimeRange } from '../query.js';
+import { dimensionExpr, filterExpr, joinsFor } from './dimension-sql.js';
+
+/** A query checked against the catalogue: the definitions behind every id it names. */
+export interface ResolvedQuery {
+  metrics: MetricDef[];
+  dimensions: DimensionDef[];
+  filters: { def: DimensionDef; filter: Filter }[];
+}
+
+export interface CompileOptions {
+  range: TimeRange;
+  /** Like-for-like: only stores open on `openBy` and still open after `openUntil`. */
+  comparableStores?: { openBy: string; openUntil: string };
+}
+
+const unknown = (code: 'UNKNOWN_METRIC' | 'UNKNOWN_DIMENSION', id: string, field: string): never => {
+  const what = code === 'UNKNOWN_METRIC' ? ['metric', '指标'] : ['dimension', '维度'];
+  throw new ZhongtaiError(
+    code,
+    { en: `Unknown ${what[0]} "${id}"; see GET /api/v1/catalog for the list`, zh: `未知${what[1]}「${id}」，可用列表见 GET /api/v1/catalog` },
+    { field },
+  );
+};
+
+export function resolveQuery(query: Query): ResolvedQuery {
+  const metrics = query.metrics.map((id, i) => findMetric(id) ?? unknown('UNKNOWN_METRIC', id, `metrics.${i}`));
+  const dimIds = [...query.dimensions];
+  if (query.grain && !dimIds.includes(query.grain)) dimIds.unshift(query.grain);
+  const dimensions = [...new Set(dimIds)].map((id, i) => findDimension(id) ?? unknown('UNKNOWN_DIMENSION', id, `dimensions.${i}`));
+  const filters = query.filters.map((filter, i) => ({
+    def: findDimension(filter.dimension) ?? unknown('UNKNOWN_DIMENSION', filter.dimension, `filters.${i}.dimension`),
+    filter,
+  }));
+  return { metrics, dimensions, filters };
+}
+
+/** How one measure will be read for this query: from which source, cut by which of the asked dimensions. */
+interface MeasurePlan {
+  measure: MeasureDef;
+  source: MeasureSource;
+  fact: FactDef;
+  dims: DimensionDef[];
+  filters: { def: DimensionDef; filter: Filter }[];
+}
+
+function planMeasure(measure: MeasureDef, metric: MetricDef, q: ResolvedQuery): MeasurePlan {
+  const broadcast = new Set<DimensionGroup>(measure.broadcastOver ?? []);
+  const dims = q.dimensions.filter((d) => !broadcast.has(d.group));
+  const filters = q.filters.filter((f) => !broadcast.has(f.def.group));
+  const groups = new Set([...dims, ...filters.map((f) => f.def)].map((d) => d.group));
+  const source = measure.sources.find((s) => [...groups].every((g) => factSupports(factById(s.fact), g)));
+  if (!source) {
+    const blocker = [...q.dimensions, ...q.filters.map((f) => f.def)].find(
+      (d) => !broadcast.has(d.group) && !measure.sources.some((s) => factSupports(factById(s.fact), d.group)),
+    );
+    const name = blocker ? blocker.id : [...groups].join('+');
+    throw new ZhongtaiError(
+      'NOT_CUTTABLE',
+      { en: `Metric ${metric.id} (${metric.label.en}) cannot be cut or filtered by ${name}`, zh: `指标「${metric.label.zh}」不能按「${blocker?.label.zh ?? name}」拆分或筛选` },
+      { field: name },
+    );
+  }
+  return { measure, source, fact: factById(source.fact), dims, filters };
+}
+
+const dimAlias = (i: number) => `d${i}`;
+
+/** One aggregate subquery over one fact: the asked dimensions it follows, and its measures. */
+function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileOptions): Select {
+  const [first] = group;
+  if (!first) throw new Error('empty measure group');
+  const { fact, dims, filters } = first;
+  const extraJoins = [...filters.map((f) => f.def)];
+  const where: Expr[] = [bin('>=', fact.date, param(options.range.from, 'date')), bin('<=', fact.date, param(options.range.to, 'date'))];
+  for (const { def, filter } of filters) where.push(filterExpr(def, filter, fact));
+  if (options.comparableStores && fact.keys.store) {
+    const { openBy, openUntil } = options.comparableStores;
+    where.push(bin('<=', col('open_date', 'store'), param(openBy, 'date')));
+    where.push(bin('or', { kind: 'is_null', expr: col('close_date', 'store'), negate: false }, bin('>', col('close_date', 'store'), param(openUntil, 'date'))));
+  }
+  const needStore = options.comparableStores && fact.keys.store ? ['store' as const] : [];
+  const joins = joinsFor([...dims, ...extraJoins], fact, needStore);
+  const dimColumns = dims.map((d) => ({ expr: dimensionExpr(d, fact), alias: dimAlias(all.indexOf(d)) }));
+  const groupBy = dimColumns.map((c) => c.expr);
+  const from = { kind: 'table' as const, name: fact.table, alias: 'f' };
+
+  const nested = group.find((m) => m.source.aggregation.kind === 'nested');
+  if (!nested) {
+    return {
+      columns: [...dimColumns, ...group.map((m) => ({ expr: (m.source.aggregation as { expr: Expr }).expr, alias: m.measure.id }))],
+      from,
+      joins,
+      where,
+      groupBy,
+    };
+  }
+  const agg = nested.source.aggregation;
+  if (agg.kind !== 'nested') throw new Error('unreachable');
+  const by = agg.by === 'date' ? fact.date : agg.by;
+  const inner: Select = {
+    columns: [...dimColumns, { expr: by, alias: '_by' }, { expr: agg.inner, alias: '_v' }],
+    from,
+    joins,
+    where,
+    groupBy: [...groupBy, by],
+  };
+  const v = col('_v', 'n');
+  const outer: Record<typeof agg.outer, Expr> = {
+    avg: { kind: 'agg', fn: 'avg', arg: v },
+    last: { kind: 'arg_max', value: v, by: col('_by', 'n') },
+    count: { kind: 'agg', fn: 'count' },
+    count_at_least_2: { kind: 'agg', fn: 'sum', arg: { kind: 'case', when: bin('>=', v, num(2)), then: num(1), otherwise: num(0) } },
+  };
+  const outerDims = dimColumns.map((c) => col(c.alias, 'n'));
+  return {
+    columns: [...dimColumns.map((c) => ({ expr: col(c.alias, 'n'), alias: c.alias })), { expr: outer[agg.outer], alias: nested.measure.id }],
+    from: { kind: 'subquery', select: inner, alias: 'n' },
+    groupBy: outerDims,
+  };
+}
+
+function formulaExpr(formula: Formula, aliasOf: (measure: string) => string): Expr {
+  if ('measure' in formula) return col(formula.measure, aliasOf(formula.measure));
+  if ('ratio' in formula) {
+    const ratio: Expr = { kind: 'divide', numerator: formulaExpr(formula.ratio[0], aliasOf), denominator: formulaExpr(formula.ratio[1], aliasOf) };
+    return formula.scale ? bin('*', ratio, num(formula.scale)) : ratio;
+  }
+  return formula.sum.map((f) => ({ kind: 'coalesce', args: [formulaExpr(f, aliasOf), num(0)] }) as Expr).reduce((a, b) => bin('+', a, b));
+}
+
+/**
+ * Compiles a resolved query into one SELECT: an aggregate subquery per fact (each measure read at the
+ * asked grain), joined on the dimensions, with KPI formulas over the summed parts on top.
+ */
+export function compile(q: ResolvedQuery, query: Query, options: CompileOptions): Select {
+  const plans = new Map<string, MeasurePlan>();
+  for (const metric of q.metrics) {
+    for (const id of measuresOf(metric.formula)) if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q));
+  }
+  const groups = new Map<string, MeasurePlan[]>();
+  for (const plan of plans.values()) {
+    const key = plan.source.aggregation.kind === 'nested' ? `nested:${plan.measure.id}` : `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
+    groups.set(key, [...(groups.get(key) ?? []), plan]);
+  }
+  const subqueries = [...groups.values()].map((group, i) => ({
+    alias: `q${i}`,
+    select: factSelect(group, q.dimensions, options),
+    dims: group[0]?.dims ?? [],
+    measures: group.map((m) => m.measure.id),
+  }));
+  const aliasOf = (measure: string) => subqueries.find((s) => s.measures.includes(measure))?.alias ?? 'q0';
+  const full = subqueries.filter((s) => s.dims.length === q.dimensions.length);
+  const single = subqueries.length === 1 ? subqueries[0] : undefined;
+
+  const metricColumns = q.metrics.map((m) => ({ expr: formulaExpr(m.formula, single ? () => 'q0' : aliasOf), alias: m.id }));
+  const dimColumns = q.dimensions.map((d, i) => ({ expr: col(dimAlias(i), single ? 'q0' : 'k'), alias: d.id }));
+  const orderBy = orderOf(q, query);
+
+  if (single) {
+    return { columns: [...dimColumns, ...metricColumns], from: { kind: 'subquery', select: single.select, alias: 'q0' }, orderBy, limit: query.limit };
+  }
+  // The row set is every dimension combination any fully-cut fact has; the rest join onto it.
+  const keyColumns = q.dimensions.map((_, i) => ({ expr: col(dimAlias(i)), alias: dimAlias(i) }));
+  const ctes = subqueries.map((s) => ({ name: s.alias, select: s.select }));
+  const keys: Select[] = full.map((s) => ({ columns: keyColumns, from: { kind: 'cte', name: s.alias, alias: s.alias } }));
+  if (q.dimensions.length > 0 && keys.length === 0) throw new Error('no measure follows every dimension');
+  // Without dimensions every subquery is one aggregate row; any of them serves as the row set.
+  const from: Source =
+    q.dimensions.length === 0
+      ? { kind: 'subquery', select: { columns: [{ expr: num(1), alias: 'one' }], from: { kind: 'cte', name: 'q0', alias: 'x' } }, alias: 'k' }
+      : { kind: 'union', selects: keys, alias: 'k' };
+  const joins = subqueries.map((s) => ({
+    type: 'left' as const,
+    source: { kind: 'cte' as const, name: s.alias, alias: s.alias },
+    on: s.dims.length === 0 ? bin('=', num(1), num(1)) : and(...s.dims.map((d) => bin('=', col(dimAlias(q.dimensions.indexOf(d)), s.alias), col(dimAlias(q.dimensions.indexOf(d)), 'k')))),
+  }));
+  return { ctes, columns: [...dimColumns, ...metricColumns], from, joins, orderBy, limit: query.limit };
+}
+
+function orderOf(q: ResolvedQuery, query: Query): Select['orderBy'] {
+  const known = new Set([...q.metrics.map((m) => m.id), ...q.dimensions.map((d) => d.id)]);
+  if (query.order.length) {
+    return query.order.map((o, i) => {
+      if (!known.has(o.by)) {
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          { en: `Cannot order by "${o.by}": it is not a metric or dimension of this query`, zh: `无法按「${o.by}」排序：它不是本查询的指标或维度` },
+          { field: `order.${i}.by` },
+        );
+      }
+      return { expr: col(o.by), desc: o.desc };
+    });
+  }
+  const time = q.dimensions.filter((d) => d.grain || d.id === 'weekday' || d.id === 'hour_of_day');
+  if (time.length) return [...time.map((d) => ({ expr: col(d.id), desc: false })), ...q.dimensions.filter((d) => !time.includes(d)).map((d) => ({ expr: col(d.id), desc: false }))];
+  const firstMetric = q.metrics[0];
+  return firstMetric ? [{ expr: col(firstMetric.id), desc: true }, ...q.dimensions.map((d) => ({ expr: col(d.id), desc: false }))] : [];
+}

@@ -1,0 +1,179 @@
+import type { Cell, Engine, Row } from '../warehouse/index.js';
+import { type DimensionDef, type Label, type MetricDef, type Unit, validateCatalog } from './catalog/index.js';
+import { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
+import { type Comparison, checkRange, comparisonFor, forwardKey } from './compiler/time.js';
+import { parseQuery, type Query, type TimeRange } from './query.js';
+
+export interface ColumnMeta {
+  id: string;
+  kind: 'dimension' | 'metric' | 'compare';
+  label: Label;
+  unit?: Unit;
+  /** For compare columns: the metric and what the column holds. */
+  metric?: string;
+  compare?: 'previous' | 'delta' | 'pct';
+}
+
+export interface QueryResult {
+  columns: ColumnMeta[];
+  rows: Row[];
+  meta: {
+    timeRange: TimeRange;
+    compareRange?: TimeRange;
+    engine: string;
+    durationMs: number;
+    rowCount: number;
+    truncated: boolean;
+  };
+}
+
+validateCatalog();
+
+const dataRanges = new WeakMap<Engine, { range: TimeRange | null; at: number }>();
+
+/** The days the warehouse holds sales for: the default time range of a query. */
+export async function dataRange(engine: Engine): Promise<TimeRange | null> {
+  const cached = dataRanges.get(engine);
+  if (cached && Date.now() - cached.at < 5_000) return cached.range;
+  const [row] = await engine.query('SELECT CAST(min(date) AS VARCHAR) AS "from", CAST(max(date) AS VARCHAR) AS "to" FROM sales_line');
+  const range = row?.from && row.to ? { from: String(row.from), to: String(row.to) } : null;
+  dataRanges.set(engine, { range, at: Date.now() });
+  return range;
+}
+
+const keyOf = (row: Row, dims: DimensionDef[], comparison?: Comparison): string =>
+  JSON.stringify(
+    dims.map((d) => {
+      const value = row[d.id] ?? null;
+      return comparison && d.grain && typeof value === 'string' ? forwardKey(d.grain, value, comparison) : value;
+    }),
+  );
+
+async function execute(engine: Engine, resolved: ResolvedQuery, query: Query, options: Parameters<typeof compile>[2]): Promise<Row[]> {
+  const { sql, params } = engine.render(compile(resolved, query, options));
+  return engine.query(sql, params);
+}
+
+const pctChange = (current: Cell, previous: Cell): number | null =>
+  typeof current === 'number' && typeof previous === 'number' && previous !== 0 ? (current - previous) / Math.abs(previous) : null;
+
+/** Runs a metric query: checks it, compiles it, and adds comparisons and multi-pass KPIs. */
+export async function runQuery(engine: Engine, input: unknown): Promise<QueryResult> {
+  const started = performance.now();
+  const query = parseQuery(input);
+  const resolved = resolveQuery(query);
+  const range = query.timeRange ?? (await dataRange(engine)) ?? { from: '2000-01-01', to: '2000-01-01' };
+  checkRange(range);
+  const special = resolved.metrics.filter((m) => m.special);
+  const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
+  const sqlQuery = sortsBySpecial ? { ...query, limit: 100_000 } : query;
+  const rows = await execute(engine, resolved, sqlQuery, { range });
+  const dims = resolved.dimensions;
+  const columns: ColumnMeta[] = [
+    ...dims.map((d) => ({ id: d.id, kind: 'dimension' as const, label: d.label })),
+    ...resolved.metrics.map((m) => ({ id: m.id, kind: 'metric' as const, label: m.label, unit: m.unit })),
+  ];
+
+  for (const metric of special) {
+    if (metric.special === 'cumulative') await fillCumulative(engine, metric, resolved, query, range, rows);
+    if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, range, rows);
+  }
+
+  let compareRange: TimeRange | undefined;
+  if (query.compare) {
+    const comparison = comparisonFor(query.compare, range);
+    compareRange = comparison.range;
+    const previous = await execute(engine, resolved, { ...sqlQuery, limit: 100_000 }, { range: comparison.range });
+    for (const metric of special) {
+      if (metric.special === 'cumulative') await fillCumulative(engine, metric, resolved, query, comparison.range, previous);
+      if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, comparison.range, previous);
+    }
+    const byKey = new Map(previous.map((row) => [keyOf(row, dims, comparison), row]));
+    for (const row of rows) {
+      const before = byKey.get(keyOf(row, dims));
+      for (const metric of resolved.metrics) {
+        const prev = before?.[metric.id] ?? null;
+        const cur = row[metric.id] ?? null;
+        row[`${metric.id}_prev`] = prev;
+        row[`${metric.id}_delta`] = typeof cur === 'number' && typeof prev === 'number' ? cur - prev : null;
+        row[`${metric.id}_pct`] = pctChange(cur, prev);
+      }
+    }
+    for (const metric of resolved.metrics) {
+      const label = (zh: string, en: string) => ({ zh: `${metric.label.zh}${zh}`, en: `${metric.label.en} ${en}` });
+      columns.push(
+        { id: `${metric.id}_prev`, kind: 'compare', label: label('(对比期)', '(comparison)'), unit: metric.unit, metric: metric.id, compare: 'previous' },
+        { id: `${metric.id}_delta`, kind: 'compare', label: label('变化', 'change'), unit: metric.unit, metric: metric.id, compare: 'delta' },
+        { id: `${metric.id}_pct`, kind: 'compare', label: label('变化率', '% change'), unit: 'percent', metric: metric.id, compare: 'pct' },
+      );
+    }
+  }
+
+  let out = rows;
+  if (sortsBySpecial) {
+    out = [...rows].sort((a, b) => {
+      for (const o of query.order) {
+        const x = a[o.by] ?? null;
+        const y = b[o.by] ?? null;
+        if (x === y) continue;
+        if (x === null) return 1;
+        if (y === null) return -1;
+        return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
+      }
+      return 0;
+    });
+    out = out.slice(0, query.limit);
+  }
+  return {
+    columns,
+    rows: out,
+    meta: {
+      timeRange: range,
+      ...(compareRange ? { compareRange } : {}),
+      engine: engine.name,
+      durationMs: Math.round(performance.now() - started),
+      rowCount: out.length,
+      truncated: out.length >= query.limit,
+    },
+  };
+}
+
+/** Members as of each period end: registrations from the beginning, summed up to each bucket. */
+async function fillCumulative(engine: Engine, metric: MetricDef, resolved: ResolvedQuery, query: Query, range: TimeRange, rows: Row[]) {
+  const registrations = await execute(
+    engine,
+    { ...resolved, metrics: [metric] },
+    { ...query, order: [], limit: 100_000 },
+    { range: { from: '1900-01-01', to: range.to } },
+  );
+  const grainDims = resolved.dimensions.filter((d) => d.grain);
+  const otherDims = resolved.dimensions.filter((d) => !d.grain);
+  const timeKey = (row: Row) => grainDims.map((d) => String(row[d.id] ?? '')).join('|');
+  const groups = new Map<string, { time: string; count: number }[]>();
+  for (const row of registrations) {
+    const group = keyOf(row, otherDims);
+    groups.set(group, [...(groups.get(group) ?? []), { time: timeKey(row), count: Number(row[metric.id] ?? 0) }]);
+  }
+  for (const row of rows) {
+    const time = timeKey(row);
+    const entries = groups.get(keyOf(row, otherDims)) ?? [];
+    row[metric.id] = entries.reduce((sum, e) => (e.time <= time ? sum + e.count : sum), 0);
+  }
+}
+
+/** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
+async function fillLikeForLike(engine: Engine, metric: MetricDef, resolved: ResolvedQuery, query: Query, range: TimeRange, rows: Row[]) {
+  const comparison = comparisonFor(query.compare ?? 'yoy', range);
+  const comparableStores = { openBy: comparison.range.from, openUntil: range.to };
+  const base = { ...resolved, metrics: [metric] };
+  const q = { ...query, order: [], limit: 100_000 };
+  const current = await execute(engine, base, q, { range, comparableStores });
+  const previous = await execute(engine, base, q, { range: comparison.range, comparableStores });
+  const dims = resolved.dimensions;
+  const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));
+  const before = new Map(previous.map((row) => [keyOf(row, dims, comparison), row[metric.id] ?? null]));
+  for (const row of rows) {
+    const key = keyOf(row, dims);
+    row[metric.id] = pctChange(now.get(key) ?? null, before.get(key) ?? null);
+  }
+}
