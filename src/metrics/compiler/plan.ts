@@ -99,7 +99,9 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
   const needStore = options.comparableStores && fact.keys.store ? ['store' as const] : [];
   const joins = joinsFor([...dims, ...extraJoins], fact, needStore);
   const dimColumns = dims.map((d) => ({ expr: dimensionExpr(d, fact), alias: dimAlias(all.indexOf(d)) }));
-  const groupBy = dimColumns.map((c) => c.expr);
+  // Group by output aliases: a repeated expression would carry its parameters twice, and engines do not
+  // see `coalesce(x, $1)` and `coalesce(x, $2)` as the same.
+  const groupBy = dimColumns.map((c) => col(c.alias));
   const from = { kind: 'table' as const, name: fact.table, alias: 'f' };
 
   const nested = group.find((m) => m.source.aggregation.kind === 'nested');
@@ -120,7 +122,7 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
     from,
     joins,
     where,
-    groupBy: [...groupBy, by],
+    groupBy: [...groupBy, col('_by')],
   };
   const v = col('_v', 'n');
   const outer: Record<typeof agg.outer, Expr> = {

@@ -1,0 +1,37 @@
+import type { Command } from 'commander';
+import { generateDemo, isEmpty } from '../../demo/index.js';
+import { buildServer } from '../../server/index.js';
+import { openDb } from '../open.js';
+import { DEFAULT_DB, integer } from '../options.js';
+import { progressReporter } from '../progress.js';
+
+export function serveCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('serve the API and the web app 启动 API 与网页端')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option('--port <n>', 'port', integer('port'), Number(process.env.PORT ?? 3000))
+    .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
+    .option('--demo-if-empty', 'generate the demo chain first when the file holds no sales', false)
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, opts.demoIfEmpty);
+      if (opts.demoIfEmpty && (await isEmpty(engine))) {
+        console.log(`No data yet in ${opts.db}: generating the demo chain 首次启动，正在生成演示数据…`);
+        const progress = progressReporter();
+        const summary = await generateDemo(engine, {}, progress.update);
+        progress.stop();
+        console.log(`${summary.salesLines.toLocaleString('en')} sales lines in ${summary.seconds.toFixed(1)} s`);
+      }
+      const app = await buildServer({ engine });
+      await app.listen({ port: opts.port, host: opts.host });
+      const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host === '127.0.0.1' ? 'localhost' : opts.host;
+      console.log(`zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`);
+      const stop = async () => {
+        await app.close();
+        await engine.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}

@@ -1,0 +1,36 @@
+import type { QueryResult } from '../metrics/index.js';
+import type { Cell } from '../warehouse/index.js';
+
+/** Renders a query result for a terminal: labels in the chosen language, numbers grouped and rounded. */
+export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {
+  const header = result.columns.map((c) => c.label[lang]);
+  const body = result.rows.map((row) =>
+    result.columns.map((c) => {
+      const value = row[c.id] ?? null;
+      if (c.kind === 'dimension' || typeof value !== 'number') return value === null ? '—' : String(value);
+      if (c.unit === 'percent') return `${(value * 100).toFixed(2)}%`;
+      const digits = c.unit === 'count' && Number.isInteger(value) ? 0 : 2;
+      return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    }),
+  );
+  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
+  const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
+  const numeric = result.columns.map((c) => c.kind !== 'dimension');
+  const line = (cells: string[]) =>
+    cells.map((cell, i) => {
+      const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
+      return numeric[i] ? pad + cell : cell + pad;
+    }).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+const csvCell = (value: Cell): string => {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+export function formatCsv(result: QueryResult): string {
+  const ids = result.columns.map((c) => c.id);
+  return [ids.join(','), ...result.rows.map((row) => ids.map((id) => csvCell(row[id] ?? null)).join(','))].join('\n');
+}

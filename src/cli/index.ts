@@ -1,0 +1,41 @@
+import { Command, CommanderError } from 'commander';
+import { isZhongtaiError } from '../model/index.js';
+import { packageVersion } from '../server/index.js';
+import { catalogCommand } from './commands/catalog.js';
+import { demoCommand } from './commands/demo.js';
+import { queryCommand } from './commands/query.js';
+import { serveCommand } from './commands/serve.js';
+import { zhFirst } from './options.js';
+
+export function buildProgram(): Command {
+  const program = new Command('zhongtai')
+    .description('zhongtai 中台 — retail data middle platform: one data model, one KPI catalogue, self-service BI')
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride();
+  demoCommand(program);
+  serveCommand(program);
+  queryCommand(program);
+  catalogCommand(program);
+  return program;
+}
+
+/** Runs the CLI; every failure ends in a message for a person and a non-zero exit, never a stack. */
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (isZhongtaiError(error)) {
+      const lines = zhFirst() ? [`错误：${error.messageZh}`, `Error: ${error.message}`] : [`Error: ${error.message}`, `错误：${error.messageZh}`];
+      console.error(lines.join('\n'));
+      process.exitCode = 2;
+      return;
+    }
+    console.error(`Error: ${error instanceof Error ? error.message : String(error)}`);
+    process.exitCode = 1;
+  }
+}

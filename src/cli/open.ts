@@ -1,0 +1,18 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { ZhongtaiError } from '../model/index.js';
+import { DuckDbEngine } from '../warehouse/index.js';
+
+/** Opens the warehouse file; `create` says whether a missing file may be created. */
+export async function openDb(path: string, create: boolean): Promise<DuckDbEngine> {
+  if (!existsSync(path)) {
+    if (!create) {
+      throw new ZhongtaiError('NOT_FOUND', {
+        en: `No data file at ${path}. Create one with: zhongtai demo --db ${path}`,
+        zh: `找不到数据文件 ${path}。可先运行：zhongtai demo --db ${path}`,
+      });
+    }
+    mkdirSync(dirname(path), { recursive: true });
+  }
+  return DuckDbEngine.open({ path });
+}

@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tinyChain } from '../../test/support/tiny-chain.js';
+import type { DuckDbEngine } from '../warehouse/index.js';
+import { runQuery } from './index.js';
+
+let engine: DuckDbEngine;
+beforeAll(async () => {
+  engine = await tinyChain();
+});
+afterAll(() => engine.close());
+
+const both = { from: '2024-03-04', to: '2024-03-05' };
+const chain = async (metric: string, timeRange = both) => (await runQuery(engine, { metrics: [metric], timeRange })).rows[0]?.[metric];
+const byStore = async (metric: string) => {
+  const { rows } = await runQuery(engine, { metrics: [metric], dimensions: ['store_code'], timeRange: both });
+  return Object.fromEntries(rows.map((r) => [r.store_code, r[metric]]));
+};
+
+describe('each KPI of the catalogue, on a chain computed by hand', () => {
+  // Lines: A 20+10+10+30+10−10 = 70, B 60 → 130. Cost: A 12+6+6+18+6−6 = 42, B 36 → 78.
+  it('net_sales sums net of lines, returns subtracting', async () => {
+    expect(await chain('net_sales')).toBeCloseTo(130, 6);
+    expect(await byStore('net_sales')).toEqual({ A: 70, B: 60 });
+  });
+
+  it('orders counts completed tickets only (not the return, not the cancelled delivery)', async () => {
+    expect(await chain('orders')).toBe(5);
+  });
+
+  it('atv and upt divide summed parts', async () => {
+    expect(await chain('atv')).toBeCloseTo(130 / 5, 9);
+    // units: 2+1+1+3+1−1+3 = 10
+    expect(await chain('upt')).toBeCloseTo(10 / 5, 9);
+  });
+
+  it('psd divides by open store-days only (store B was closed on Tuesday)', async () => {
+    expect(await chain('psd')).toBeCloseTo(130 / 3, 9);
+    expect(await byStore('psd')).toEqual({ A: 35, B: 60 });
+  });
+
+  it('visitors and conversion use in-store orders over counted visitors', async () => {
+    expect(await chain('visitors')).toBe(20);
+    // in-store completed tickets: 1, 2, 4 (A) and 6 (B) = 4; the delivery ticket is not in-store
+    expect(await chain('conversion_rate')).toBeCloseTo(4 / 20, 9);
+  });
+
+  it('gross profit and margin', async () => {
+    expect(await chain('gross_profit')).toBeCloseTo(130 - 78, 6);
+    expect(await chain('gross_margin')).toBeCloseTo(52 / 130, 9);
+  });
+
+  it('sales per m² divides by the area of each open store-day', async () => {
+    expect(await chain('sales_per_m2')).toBeCloseTo(130 / (100 + 100 + 1000), 9);
+    expect(await chain('sales_per_m2_year')).toBeCloseTo((130 / 1200) * 365, 6);
+  });
+
+  it('members counts registrations up to the period end; new_members those inside it', async () => {
+    expect(await chain('members', { from: '2024-03-04', to: '2024-03-04' })).toBe(2);
+    expect(await chain('members')).toBe(3);
+    expect(await chain('new_members')).toBe(2);
+  });
+
+  it('active members, member sales share and repurchase rate', async () => {
+    expect(await chain('active_members')).toBe(3);
+    // member lines: 20+10+30 (100) + 10 (101) + 60 (102) = 130 of 130... minus nothing: the return had no member
+    expect(await chain('member_sales_share')).toBeCloseTo(130 / 130, 9);
+    // member 100 has two completed orders, 101 and 102 one each
+    expect(await chain('repurchase_rate')).toBeCloseTo(1 / 3, 9);
+    expect(await byStore('member_sales_share')).toEqual({ A: 70 / 70, B: 1 });
+  });
+
+  it('dau averages distinct daily users over the days', async () => {
+    expect(await chain('dau')).toBeCloseTo((2 + 1) / 2, 9);
+  });
+
+  it('sku movement rate compares SKUs sold with SKUs on hand', async () => {
+    // store A sold skus 1 and 2; it held 1, 2, 3 on hand over the period
+    expect(await byStore('sku_movement_rate')).toMatchObject({ A: 2 / 3 });
+  });
+
+  it('days of inventory: ending stock cost over average daily cost of sales', async () => {
+    // A: ending (Tuesday) stock 42+0+24 = 66; cost of sales 42 over 2 days = 21/day
+    expect(await byStore('days_of_inventory')).toMatchObject({ A: 66 / 21 });
+  });
+
+  it('sell-through: units sold over units sold plus ending units', async () => {
+    // A: units 2+1+1+3+1−1 = 7; ending units 7+0+4 = 11
+    expect(await byStore('sell_through')).toMatchObject({ A: 7 / 18 });
+  });
+
+  it('labour productivity and labour cost ratio', async () => {
+    expect(await chain('sales_per_labour_hour')).toBeCloseTo(130 / 22, 9);
+    expect(await chain('labour_cost_ratio')).toBeCloseTo(600 / 130, 9);
+  });
+
+  it('cuts by channel, category and member tier from the right facts', async () => {
+    const { rows } = await runQuery(engine, { metrics: ['net_sales', 'orders'], dimensions: ['category_l1'], timeRange: both });
+    // 生鲜 lines: 20 + 30 + 10 = 60 in orders 1, 3, 4; 食品: 10+10−10+60 = 70 in orders 1, 2, 6 (return excluded)
+    expect(rows).toEqual([
+      { category_l1: '食品', net_sales: 70, orders: 3 },
+      { category_l1: '生鲜', net_sales: 60, orders: 3 },
+    ]);
+    const tiers = await runQuery(engine, { metrics: ['net_sales'], dimensions: ['member_tier'], timeRange: both });
+    expect(Object.fromEntries(tiers.rows.map((r) => [r.member_tier, r.net_sales]))).toEqual({ paid: 60, registered: 10, wallet: 60, non_member: 0 });
+  });
+});
+
+describe('like-for-like growth', () => {
+  it('keeps only stores open through both periods', async () => {
+    // Week over week 2024-03-04..05 vs 2024-02-26..27: no sales a week earlier, so growth is undefined (null),
+    // and store B (opened 2024-01-01) would be excluded from yoy because it was not open a year before.
+    const { rows } = await runQuery(engine, { metrics: ['lfl_growth'], timeRange: both, compare: 'wow' });
+    expect(rows[0]?.lfl_growth).toBeNull();
+  });
+});

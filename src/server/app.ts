@@ -1,0 +1,49 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Engine } from '../warehouse/index.js';
+import { installErrorHandler } from './errors.js';
+import { openApiDocument } from './openapi.js';
+import { catalogRoutes } from './routes/catalog.js';
+import { healthRoutes } from './routes/health.js';
+import { queryRoutes } from './routes/query.js';
+
+const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ServerOptions {
+  engine: Engine;
+  /** Folder of the built web app; defaults to web/dist of this package. */
+  webRoot?: string;
+  logger?: boolean;
+}
+
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  installErrorHandler(app);
+  healthRoutes(app, options.engine);
+  catalogRoutes(app);
+  queryRoutes(app, options.engine);
+  const openapi = openApiDocument(packageVersion());
+  app.get('/api/v1/openapi.json', async () => openapi);
+
+  const webRoot = options.webRoot ?? join(projectRoot, 'web', 'dist');
+  if (existsSync(join(webRoot, 'index.html'))) {
+    await app.register(fastifyStatic, { root: webRoot, prefix: '/', wildcard: false });
+    // Client-side routes of the web app all load its one page.
+    app.get('/*', (request, reply) => {
+      if (request.url.startsWith('/api/')) return reply.callNotFound();
+      return reply.sendFile('index.html');
+    });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply.type('text/plain; charset=utf-8').send('The web app is not built: run `npm run build`. 网页端尚未构建，请运行 npm run build。'),
+    );
+  }
+  return app;
+}

@@ -1,0 +1,7 @@
+import type { FastifyInstance } from 'fastify';
+import { catalogDocument } from '../../metrics/index.js';
+
+export function catalogRoutes(app: FastifyInstance): void {
+  const document = catalogDocument();
+  app.get('/api/v1/catalog', async () => document);
+}
