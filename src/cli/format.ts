@@ -17,10 +17,12 @@ export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {
   const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
   const numeric = result.columns.map((c) => c.kind !== 'dimension');
   const line = (cells: string[]) =>
-    cells.map((cell, i) => {
-      const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
-      return numeric[i] ? pad + cell : cell + pad;
-    }).join('  ');
+    cells
+      .map((cell, i) => {
+        const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
+        return numeric[i] ? pad + cell : cell + pad;
+      })
+      .join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
@@ -32,5 +34,8 @@ const csvCell = (value: Cell): string => {
 
 export function formatCsv(result: QueryResult): string {
   const ids = result.columns.map((c) => c.id);
-  return [ids.join(','), ...result.rows.map((row) => ids.map((id) => csvCell(row[id] ?? null)).join(','))].join('\n');
+  return [
+    ids.join(','),
+    ...result.rows.map((row) => ids.map((id) => csvCell(row[id] ?? null)).join(',')),
+  ].join('\n');
 }

@@ -9,7 +9,9 @@ import { zhFirst } from './options.js';
 
 export function buildProgram(): Command {
   const program = new Command('zhongtai')
-    .description('zhongtai 中台 — retail data middle platform: one data model, one KPI catalogue, self-service BI')
+    .description(
+      'zhongtai 中台 — retail data middle platform: one data model, one KPI catalogue, self-service BI',
+    )
     .version(packageVersion())
     .showHelpAfterError()
     .exitOverride();
@@ -30,7 +32,9 @@ export async function main(argv: string[]): Promise<void> {
       return;
     }
     if (isZhongtaiError(error)) {
-      const lines = zhFirst() ? [`错误：${error.messageZh}`, `Error: ${error.message}`] : [`Error: ${error.message}`, `错误：${error.messageZh}`];
+      const lines = zhFirst()
+        ? [`错误：${error.messageZh}`, `Error: ${error.message}`]
+        : [`Error: ${error.message}`, `错误：${error.messageZh}`];
       console.error(lines.join('\n'));
       process.exitCode = 2;
       return;

@@ -1,21 +1,30 @@
 import cliProgress from 'cli-progress';
 
 /** One progress bar per phase of long work, on stderr so piped output stays clean. */
-export function progressReporter(): { update: (phase: string, done: number, total: number) => void; stop: () => void } {
+export function progressReporter(): {
+  update: (phase: string, done: number, total: number) => void;
+  stop: () => void;
+} {
   let bar: cliProgress.SingleBar | null = null;
   let current = '';
   const started = Date.now();
   return {
     update(phase, done, total) {
       if (!process.stderr.isTTY) {
-        if (phase !== current || done === total) process.stderr.write(`${phase} ${done}/${total} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`);
+        if (phase !== current || done === total)
+          process.stderr.write(
+            `${phase} ${done}/${total} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`,
+          );
         current = phase;
         return;
       }
       if (phase !== current) {
         bar?.stop();
         bar = new cliProgress.SingleBar(
-          { format: `${phase.padEnd(22)} [{bar}] {percentage}% | {value}/{total} | {duration}s`, hideCursor: true },
+          {
+            format: `${phase.padEnd(22)} [{bar}] {percentage}% | {value}/{total} | {duration}s`,
+            hideCursor: true,
+          },
           cliProgress.Presets.shades_classic,
         );
         bar.start(total, done);

@@ -27,9 +27,7 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS: DemoOptions = { stores: 30, days: 400, end: '2026-11-15', seed: 42, skus: 2000 };
 
-export interface DemoProgress {
-  (phase: string, done: number, total: number): void;
-}
+export type DemoProgress = (phase: string, done: number, total: number) => void;
 
 export interface DemoSummary {
   start: string;
@@ -48,14 +46,24 @@ function validate(options: DemoOptions): void {
   const bad = (en: string, zh: string, field: string) => {
     throw new ZhongtaiError('BAD_REQUEST', { en, zh }, { field });
   };
-  if (!Number.isInteger(options.stores) || options.stores < 1 || options.stores > 20000) bad('stores must be 1..20000', '门店数须为 1..20000', 'stores');
-  if (!Number.isInteger(options.days) || options.days < 7 || options.days > 3650) bad('days must be 7..3650', '天数须为 7..3650', 'days');
-  if (!Number.isInteger(options.skus) || options.skus < 100 || options.skus > 200000) bad('skus must be 100..200000', 'SKU 数须为 100..200000', 'skus');
+  if (!Number.isInteger(options.stores) || options.stores < 1 || options.stores > 20000)
+    bad('stores must be 1..20000', '门店数须为 1..20000', 'stores');
+  if (!Number.isInteger(options.days) || options.days < 7 || options.days > 3650)
+    bad('days must be 7..3650', '天数须为 7..3650', 'days');
+  if (!Number.isInteger(options.skus) || options.skus < 100 || options.skus > 200000)
+    bad('skus must be 100..200000', 'SKU 数须为 100..200000', 'skus');
   if (!Number.isInteger(options.seed)) bad('seed must be an integer', '随机种子须为整数', 'seed');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end) || Number.isNaN(parseIsoDate(options.end))) bad('end must be a date YYYY-MM-DD', '结束日期格式须为 YYYY-MM-DD', 'end');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(options.end) || Number.isNaN(parseIsoDate(options.end)))
+    bad('end must be a date YYYY-MM-DD', '结束日期格式须为 YYYY-MM-DD', 'end');
   const start = isoDate(parseIsoDate(options.end) - (options.days - 1) * DAY_MS);
-  if (start < '2013-01-01' || options.end > '2027-12-31') bad('the demo window must lie within 2013..2027 (the calendar)', '演示数据区间须在 2013..2027 之间（日历范围）', 'end');
-  if (options.lines !== undefined && (!Number.isFinite(options.lines) || options.lines < 1000)) bad('lines must be at least 1000', '销售行数至少为 1000', 'lines');
+  if (start < '2013-01-01' || options.end > '2027-12-31')
+    bad(
+      'the demo window must lie within 2013..2027 (the calendar)',
+      '演示数据区间须在 2013..2027 之间（日历范围）',
+      'end',
+    );
+  if (options.lines !== undefined && (!Number.isFinite(options.lines) || options.lines < 1000))
+    bad('lines must be at least 1000', '销售行数至少为 1000', 'lines');
 }
 
 async function count(engine: DuckDbEngine, table: string): Promise<number> {
@@ -63,7 +71,11 @@ async function count(engine: DuckDbEngine, table: string): Promise<number> {
   return Number(rows[0]?.n ?? 0);
 }
 
-async function loadMasterData(engine: DuckDbEngine, options: DemoOptions, window: { start: string; end: string }): Promise<void> {
+async function loadMasterData(
+  engine: DuckDbEngine,
+  options: DemoOptions,
+  window: { start: string; end: string },
+): Promise<void> {
   const calendar = buildCalendar();
   if ((await count(engine, 'calendar')) === 0) await insertRows(engine, 'calendar', calendar as never);
   await insertRows(engine, 'channel', CHANNELS);
@@ -103,7 +115,10 @@ async function loadMasterData(engine: DuckDbEngine, options: DemoOptions, window
     const hours = Object.entries(f.hours).map(([h, w]) => [Number(h), w] as const);
     const total = hours.reduce((s, [, w]) => s + w, 0);
     let acc = 0;
-    const cumulative = hours.map(([h, w]) => ({ h, upTo: (acc += w) / total }));
+    const cumulative = hours.map(([h, w]) => {
+      acc += w;
+      return { h, upTo: acc / total };
+    });
     return Array.from({ length: 100 }, (_, bin) => ({
       format: f.format,
       bin,
@@ -139,7 +154,8 @@ export async function generateDemo(
   // reorder lets both cores insert.
   await engine.run('SET preserve_insertion_order = false');
   const summary = await engine.transaction(async () => {
-    for (const table of TABLES) if (table.name !== 'calendar') await engine.run(`DELETE FROM "${table.name}"`);
+    for (const table of TABLES)
+      if (table.name !== 'calendar') await engine.run(`DELETE FROM "${table.name}"`);
     progress('master data', 0, 1);
     await loadMasterData(engine, options, { start, end });
     for (const sql of facts.macros({ seed: options.seed, start, end, scale })) await engine.run(sql);
@@ -149,7 +165,9 @@ export async function generateDemo(
       // Plan at realistic volumes first, then scale tickets so the lines land near the target.
       await engine.run(facts.memberBase({ seed: options.seed, start, end, scale: 1 }));
       await engine.run(facts.storeDays({ seed: options.seed, start, end, scale: 1 }));
-      const planned = await engine.write('SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day');
+      const planned = await engine.write(
+        'SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day',
+      );
       scale = options.lines / Math.max(1, Number(planned[0]?.lines ?? 1));
     }
     const p = { seed: options.seed, start, end, scale };
@@ -159,10 +177,17 @@ export async function generateDemo(
     progress('master data', 1, 1);
 
     const plannedLines = Number(
-      (await engine.write('SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day'))[0]?.lines ?? 0,
+      (
+        await engine.write(
+          'SELECT sum((n_instore + n_online) * (lines_per_ticket - 0.45)) AS lines FROM _demo_store_day',
+        )
+      )[0]?.lines ?? 0,
     );
     // Chunks of about four million lines keep memory flat at any scale.
-    const chunkDays = Math.max(1, Math.min(31, Math.floor((4_000_000 * options.days) / Math.max(1, plannedLines))));
+    const chunkDays = Math.max(
+      1,
+      Math.min(31, Math.floor((4_000_000 * options.days) / Math.max(1, plannedLines))),
+    );
     for (let from = parseIsoDate(start); from <= parseIsoDate(end); from += chunkDays * DAY_MS) {
       const chunkFrom = isoDate(from);
       const chunkTo = isoDate(Math.min(parseIsoDate(end), from + (chunkDays - 1) * DAY_MS));

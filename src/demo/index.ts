@@ -1,2 +1,9 @@
-export { DEMO_DEFAULTS, generateDemo, isEmpty, type DemoOptions, type DemoProgress, type DemoSummary } from './generate.js';
 export { CHANNELS, FORMATS, type StoreFormat } from './formats.js';
+export {
+  DEMO_DEFAULTS,
+  type DemoOptions,
+  type DemoProgress,
+  type DemoSummary,
+  generateDemo,
+  isEmpty,
+} from './generate.js';

@@ -24,8 +24,17 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
   const rows: Rows = [];
   for (let i = 1; i <= count; i++) {
     // The first stores cover every format, so even a tiny chain has all four.
-    const profile = i <= FORMATS.length ? (FORMATS[i - 1] as FormatProfile) : pickWeighted(random, FORMATS.map((f) => [f, f.share] as const));
-    const [region, , cities] = pickWeighted(random, REGIONS.map((r) => [r, r[1]] as const));
+    const profile =
+      i <= FORMATS.length
+        ? (FORMATS[i - 1] as FormatProfile)
+        : pickWeighted(
+            random,
+            FORMATS.map((f) => [f, f.share] as const),
+          );
+    const [region, , cities] = pickWeighted(
+      random,
+      REGIONS.map((r) => [r, r[1]] as const),
+    );
     const city = pick(random, cities);
     let name = `${profile.brand}·${city}${pick(random, STREETS)}店`;
     for (let n = 2; names.has(name); n++) name = name.replace(/(\d+)?店$/, `${n}店`);
@@ -33,7 +42,7 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
     const roll = random();
     const openMs =
       roll < 0.12 && span > 200 * DAY_MS
-        ? startMs + Math.floor(between(random, 0.15, 0.6) * span / DAY_MS) * DAY_MS
+        ? startMs + Math.floor((between(random, 0.15, 0.6) * span) / DAY_MS) * DAY_MS
         : startMs - Math.floor(between(random, 120, 3000)) * DAY_MS;
     const closes = roll > 0.97 && span > 200 * DAY_MS;
     rows.push({
@@ -53,7 +62,14 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
 
 export function makeSuppliers(count: number, seed: number): Rows {
   const random = seededRandom(seed * 31 + 2);
-  const kinds = ['食品有限公司', '农业合作社', '贸易有限公司', '日用品有限公司', '供应链管理有限公司', '果业有限公司'];
+  const kinds = [
+    '食品有限公司',
+    '农业合作社',
+    '贸易有限公司',
+    '日用品有限公司',
+    '供应链管理有限公司',
+    '果业有限公司',
+  ];
   return Array.from({ length: count }, (_, i) => ({
     supplier_id: i + 1,
     code: `V${String(i + 1).padStart(4, '0')}`,
@@ -70,7 +86,10 @@ export function makeProducts(count: number, supplierCount: number, seed: number)
     if (!leaf) throw new Error('no categories');
     let brands = brandsByL2.get(leaf.l2);
     if (!brands) {
-      brands = Array.from({ length: 6 }, () => `${pick(random, BRAND_PARTS[0])}${pick(random, BRAND_PARTS[1])}`);
+      brands = Array.from(
+        { length: 6 },
+        () => `${pick(random, BRAND_PARTS[0])}${pick(random, BRAND_PARTS[1])}`,
+      );
       brandsByL2.set(leaf.l2, brands);
     }
     const brand = pick(random, brands);
@@ -108,7 +127,7 @@ export function makeAssortment(products: Rows, seed: number): Rows {
       })
       .map((p) => ({ sku: p.sku, popularity: random() / Number(p.list_price) ** 0.8 }))
       .sort((a, b) => b.popularity - a.popularity);
-    listed.forEach((p, rank) => rows.push({ format: profile.format, rank, sku: p.sku ?? null }));
+    for (const [rank, p] of listed.entries()) rows.push({ format: profile.format, rank, sku: p.sku ?? null });
   }
   return rows;
 }
@@ -135,7 +154,14 @@ export function makePromotions(calendar: CalendarDay[], window: DemoWindow, seed
     }
   }
   for (const [name, start, end] of festivals(window)) {
-    rows.push({ promotion_id: id++, name, category_l1: null, start_date: start, end_date: end, discount_pct: 0.1 });
+    rows.push({
+      promotion_id: id++,
+      name,
+      category_l1: null,
+      start_date: start,
+      end_date: end,
+      discount_pct: 0.1,
+    });
   }
   return rows;
 }
@@ -155,13 +181,22 @@ export function festivals(window: DemoWindow): [string, string, string][] {
 
 export function makeCampaigns(calendar: CalendarDay[], window: DemoWindow, seed: number): Rows {
   const random = seededRandom(seed * 31 + 6);
-  const springFestivals = calendar.filter((d) => d.spring_festival_offset === 0 && d.date >= window.start && d.date <= window.end);
-  const list: [string, string, string, string][] = festivals(window).map(([name, start, end]) => [name, 'festival', start, end]);
+  const springFestivals = calendar.filter(
+    (d) => d.spring_festival_offset === 0 && d.date >= window.start && d.date <= window.end,
+  );
+  const list: [string, string, string, string][] = festivals(window).map(([name, start, end]) => [
+    name,
+    'festival',
+    start,
+    end,
+  ]);
   for (const day of springFestivals) {
     const ms = parseIsoDate(day.date);
     list.push([`春节年货节 ${day.year}`, 'festival', isoDate(ms - 21 * DAY_MS), isoDate(ms + 5 * DAY_MS)]);
   }
-  const months = new Set(calendar.filter((d) => d.date >= window.start && d.date <= window.end).map((d) => d.date.slice(0, 7)));
+  const months = new Set(
+    calendar.filter((d) => d.date >= window.start && d.date <= window.end).map((d) => d.date.slice(0, 7)),
+  );
   for (const month of months) list.push([`会员日 ${month}`, 'member_day', `${month}-18`, `${month}-18`]);
   return list
     .sort((a, b) => a[2].localeCompare(b[2]))

@@ -28,4 +28,5 @@ export function pickWeighted<T>(random: () => number, items: readonly (readonly 
   return last[0];
 }
 
-export const between = (random: () => number, low: number, high: number): number => low + random() * (high - low);
+export const between = (random: () => number, low: number, high: number): number =>
+  low + random() * (high - low);

@@ -3,8 +3,22 @@ import { COMPARE_MODES } from './query.js';
 
 /** The catalogue as clients see it: what can be asked, in both languages. */
 export interface CatalogDocument {
-  metrics: { id: string; label: Label; description: Label; unit: Unit; higherIsBetter: boolean; dimensions: string[] }[];
-  dimensions: { id: string; label: Label; type: string; group: string; child?: string; values?: Record<string, Label> }[];
+  metrics: {
+    id: string;
+    label: Label;
+    description: Label;
+    unit: Unit;
+    higherIsBetter: boolean;
+    dimensions: string[];
+  }[];
+  dimensions: {
+    id: string;
+    label: Label;
+    type: string;
+    group: string;
+    child?: string;
+    values?: Record<string, Label>;
+  }[];
   grains: string[];
   compare: readonly string[];
 }

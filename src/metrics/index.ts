@@ -1,6 +1,15 @@
 export * from './catalog/index.js';
-export { compile, resolveQuery, type ResolvedQuery } from './compiler/plan.js';
+export { type CatalogDocument, catalogDocument } from './catalog-document.js';
+export { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 export { addDays, addMonths, comparisonFor, truncate } from './compiler/time.js';
-export { parseQuery, querySchema, COMPARE_MODES, type Query, type QueryInput, type Filter, type TimeRange, type CompareMode } from './query.js';
-export { runQuery, dataRange, type ColumnMeta, type QueryResult } from './service.js';
-export { catalogDocument, type CatalogDocument } from './catalog-document.js';
+export {
+  COMPARE_MODES,
+  type CompareMode,
+  type Filter,
+  parseQuery,
+  type Query,
+  type QueryInput,
+  querySchema,
+  type TimeRange,
+} from './query.js';
+export { type ColumnMeta, dataRange, type QueryResult, runQuery } from './service.js';

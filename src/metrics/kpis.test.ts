@@ -10,7 +10,8 @@ beforeAll(async () => {
 afterAll(() => engine.close());
 
 const both = { from: '2024-03-04', to: '2024-03-05' };
-const chain = async (metric: string, timeRange = both) => (await runQuery(engine, { metrics: [metric], timeRange })).rows[0]?.[metric];
+const chain = async (metric: string, timeRange = both) =>
+  (await runQuery(engine, { metrics: [metric], timeRange })).rows[0]?.[metric];
 const byStore = async (metric: string) => {
   const { rows } = await runQuery(engine, { metrics: [metric], dimensions: ['store_code'], timeRange: both });
   return Object.fromEntries(rows.map((r) => [r.store_code, r[metric]]));
@@ -94,14 +95,27 @@ describe('each KPI of the catalogue, on a chain computed by hand', () => {
   });
 
   it('cuts by channel, category and member tier from the right facts', async () => {
-    const { rows } = await runQuery(engine, { metrics: ['net_sales', 'orders'], dimensions: ['category_l1'], timeRange: both });
+    const { rows } = await runQuery(engine, {
+      metrics: ['net_sales', 'orders'],
+      dimensions: ['category_l1'],
+      timeRange: both,
+    });
     // 生鲜 lines: 20 + 30 + 10 = 60 in orders 1, 3, 4; 食品: 10+10−10+60 = 70 in orders 1, 2, 6 (return excluded)
     expect(rows).toEqual([
       { category_l1: '食品', net_sales: 70, orders: 3 },
       { category_l1: '生鲜', net_sales: 60, orders: 3 },
     ]);
-    const tiers = await runQuery(engine, { metrics: ['net_sales'], dimensions: ['member_tier'], timeRange: both });
-    expect(Object.fromEntries(tiers.rows.map((r) => [r.member_tier, r.net_sales]))).toEqual({ paid: 60, registered: 10, wallet: 60, non_member: 0 });
+    const tiers = await runQuery(engine, {
+      metrics: ['net_sales'],
+      dimensions: ['member_tier'],
+      timeRange: both,
+    });
+    expect(Object.fromEntries(tiers.rows.map((r) => [r.member_tier, r.net_sales]))).toEqual({
+      paid: 60,
+      registered: 10,
+      wallet: 60,
+      non_member: 0,
+    });
   });
 });
 

@@ -4,7 +4,11 @@ import { ZhongtaiError } from '../model/index.js';
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD')
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), 'not a real date');
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    'not a real date',
+  );
 
 const scalar = z.union([z.string().max(200), z.number().finite(), z.boolean()]);
 
@@ -29,7 +33,10 @@ export const querySchema = z
     timeRange: timeRangeSchema.optional(),
     grain: z.enum(['hour', 'day', 'week', 'month', 'quarter', 'year']).optional(),
     compare: z.union([z.enum(COMPARE_MODES), timeRangeSchema]).optional(),
-    order: z.array(z.object({ by: z.string().max(64), desc: z.boolean().default(false) }).strict()).max(8).default([]),
+    order: z
+      .array(z.object({ by: z.string().max(64), desc: z.boolean().default(false) }).strict())
+      .max(8)
+      .default([]),
     limit: z.number().int().min(1).max(100_000).default(10_000),
   })
   .strict();
@@ -47,6 +54,15 @@ export function parseQuery(input: unknown): Query {
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || '(body)';
   const why = issue?.message ?? 'invalid';
-  const code = field.startsWith('timeRange') || field.startsWith('compare') ? 'BAD_TIME_RANGE' : field.startsWith('filters') ? 'BAD_FILTER' : 'BAD_REQUEST';
-  throw new ZhongtaiError(code, { en: `Invalid query at ${field}: ${why}`, zh: `查询参数 ${field} 无效：${why}` }, { field });
+  const code =
+    field.startsWith('timeRange') || field.startsWith('compare')
+      ? 'BAD_TIME_RANGE'
+      : field.startsWith('filters')
+        ? 'BAD_FILTER'
+        : 'BAD_REQUEST';
+  throw new ZhongtaiError(
+    code,
+    { en: `Invalid query at ${field}: ${why}`, zh: `查询参数 ${field} 无效：${why}` },
+    { field },
+  );
 }

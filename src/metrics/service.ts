@@ -1,5 +1,11 @@
 import type { Cell, Engine, Row } from '../warehouse/index.js';
-import { type DimensionDef, type Label, type MetricDef, type Unit, validateCatalog } from './catalog/index.js';
+import {
+  type DimensionDef,
+  type Label,
+  type MetricDef,
+  type Unit,
+  validateCatalog,
+} from './catalog/index.js';
 import { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 import { type Comparison, checkRange, comparisonFor, forwardKey } from './compiler/time.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
@@ -35,7 +41,9 @@ const dataRanges = new WeakMap<Engine, { range: TimeRange | null; at: number }>(
 export async function dataRange(engine: Engine): Promise<TimeRange | null> {
   const cached = dataRanges.get(engine);
   if (cached && Date.now() - cached.at < 5_000) return cached.range;
-  const [row] = await engine.query('SELECT CAST(min(date) AS VARCHAR) AS "from", CAST(max(date) AS VARCHAR) AS "to" FROM sales_line');
+  const [row] = await engine.query(
+    'SELECT CAST(min(date) AS VARCHAR) AS "from", CAST(max(date) AS VARCHAR) AS "to" FROM sales_line',
+  );
   const range = row?.from && row.to ? { from: String(row.from), to: String(row.to) } : null;
   dataRanges.set(engine, { range, at: Date.now() });
   return range;
@@ -45,17 +53,26 @@ const keyOf = (row: Row, dims: DimensionDef[], comparison?: Comparison): string 
   JSON.stringify(
     dims.map((d) => {
       const value = row[d.id] ?? null;
-      return comparison && d.grain && typeof value === 'string' ? forwardKey(d.grain, value, comparison) : value;
+      return comparison && d.grain && typeof value === 'string'
+        ? forwardKey(d.grain, value, comparison)
+        : value;
     }),
   );
 
-async function execute(engine: Engine, resolved: ResolvedQuery, query: Query, options: Parameters<typeof compile>[2]): Promise<Row[]> {
+async function execute(
+  engine: Engine,
+  resolved: ResolvedQuery,
+  query: Query,
+  options: Parameters<typeof compile>[2],
+): Promise<Row[]> {
   const { sql, params } = engine.render(compile(resolved, query, options));
   return engine.query(sql, params);
 }
 
 const pctChange = (current: Cell, previous: Cell): number | null =>
-  typeof current === 'number' && typeof previous === 'number' && previous !== 0 ? (current - previous) / Math.abs(previous) : null;
+  typeof current === 'number' && typeof previous === 'number' && previous !== 0
+    ? (current - previous) / Math.abs(previous)
+    : null;
 
 /** Runs a metric query: checks it, compiles it, and adds comparisons and multi-pass KPIs. */
 export async function runQuery(engine: Engine, input: unknown): Promise<QueryResult> {
@@ -83,10 +100,17 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   if (query.compare) {
     const comparison = comparisonFor(query.compare, range);
     compareRange = comparison.range;
-    const previous = await execute(engine, resolved, { ...sqlQuery, limit: 100_000 }, { range: comparison.range });
+    const previous = await execute(
+      engine,
+      resolved,
+      { ...sqlQuery, limit: 100_000 },
+      { range: comparison.range },
+    );
     for (const metric of special) {
-      if (metric.special === 'cumulative') await fillCumulative(engine, metric, resolved, query, comparison.range, previous);
-      if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, comparison.range, previous);
+      if (metric.special === 'cumulative')
+        await fillCumulative(engine, metric, resolved, query, comparison.range, previous);
+      if (metric.special === 'lfl')
+        await fillLikeForLike(engine, metric, resolved, query, comparison.range, previous);
     }
     const byKey = new Map(previous.map((row) => [keyOf(row, dims, comparison), row]));
     for (const row of rows) {
@@ -100,11 +124,35 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
       }
     }
     for (const metric of resolved.metrics) {
-      const label = (zh: string, en: string) => ({ zh: `${metric.label.zh}${zh}`, en: `${metric.label.en} ${en}` });
+      const label = (zh: string, en: string) => ({
+        zh: `${metric.label.zh}${zh}`,
+        en: `${metric.label.en} ${en}`,
+      });
       columns.push(
-        { id: `${metric.id}_prev`, kind: 'compare', label: label('(对比期)', '(comparison)'), unit: metric.unit, metric: metric.id, compare: 'previous' },
-        { id: `${metric.id}_delta`, kind: 'compare', label: label('变化', 'change'), unit: metric.unit, metric: metric.id, compare: 'delta' },
-        { id: `${metric.id}_pct`, kind: 'compare', label: label('变化率', '% change'), unit: 'percent', metric: metric.id, compare: 'pct' },
+        {
+          id: `${metric.id}_prev`,
+          kind: 'compare',
+          label: label('(对比期)', '(comparison)'),
+          unit: metric.unit,
+          metric: metric.id,
+          compare: 'previous',
+        },
+        {
+          id: `${metric.id}_delta`,
+          kind: 'compare',
+          label: label('变化', 'change'),
+          unit: metric.unit,
+          metric: metric.id,
+          compare: 'delta',
+        },
+        {
+          id: `${metric.id}_pct`,
+          kind: 'compare',
+          label: label('变化率', '% change'),
+          unit: 'percent',
+          metric: metric.id,
+          compare: 'pct',
+        },
       );
     }
   }
@@ -139,7 +187,14 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
-async function fillCumulative(engine: Engine, metric: MetricDef, resolved: ResolvedQuery, query: Query, range: TimeRange, rows: Row[]) {
+async function fillCumulative(
+  engine: Engine,
+  metric: MetricDef,
+  resolved: ResolvedQuery,
+  query: Query,
+  range: TimeRange,
+  rows: Row[],
+) {
   const registrations = await execute(
     engine,
     { ...resolved, metrics: [metric] },
@@ -152,7 +207,10 @@ async function fillCumulative(engine: Engine, metric: MetricDef, resolved: Resol
   const groups = new Map<string, { time: string; count: number }[]>();
   for (const row of registrations) {
     const group = keyOf(row, otherDims);
-    groups.set(group, [...(groups.get(group) ?? []), { time: timeKey(row), count: Number(row[metric.id] ?? 0) }]);
+    groups.set(group, [
+      ...(groups.get(group) ?? []),
+      { time: timeKey(row), count: Number(row[metric.id] ?? 0) },
+    ]);
   }
   for (const row of rows) {
     const time = timeKey(row);
@@ -162,7 +220,14 @@ async function fillCumulative(engine: Engine, metric: MetricDef, resolved: Resol
 }
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
-async function fillLikeForLike(engine: Engine, metric: MetricDef, resolved: ResolvedQuery, query: Query, range: TimeRange, rows: Row[]) {
+async function fillLikeForLike(
+  engine: Engine,
+  metric: MetricDef,
+  resolved: ResolvedQuery,
+  query: Query,
+  range: TimeRange,
+  rows: Row[],
+) {
   const comparison = comparisonFor(query.compare ?? 'yoy', range);
   const comparableStores = { openBy: comparison.range.from, openUntil: range.to };
   const base = { ...resolved, metrics: [metric] };

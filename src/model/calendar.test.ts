@@ -16,7 +16,11 @@ describe('mainland-China calendar', () => {
   });
 
   it('marks Spring Festival 2024 as a holiday and its Sunday make-up working day', () => {
-    expect(day('2024-02-10')).toMatchObject({ is_holiday: true, is_workday: false, spring_festival_offset: 0 });
+    expect(day('2024-02-10')).toMatchObject({
+      is_holiday: true,
+      is_workday: false,
+      spring_festival_offset: 0,
+    });
     // 2024-02-04 was a Sunday worked in exchange for the Spring Festival break.
     expect(day('2024-02-04')).toMatchObject({ weekday: 7, is_workday: true, is_makeup_workday: true });
   });

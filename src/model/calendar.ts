@@ -59,8 +59,11 @@ function estimatedHolidays(year: number): Map<string, string> {
   const span = (startMs: number, count: number, name: string) => {
     for (let i = 0; i < count; i++) days.set(isoDate(startMs + i * DAY_MS), name);
   };
-  const lunar = (monthDay: string) => parseIsoDate(chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date);
-  const qingming = chineseDays.getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明');
+  const lunar = (monthDay: string) =>
+    parseIsoDate(chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date);
+  const qingming = chineseDays
+    .getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`)
+    .find((t) => t.name === '清明');
   span(Date.UTC(year, 0, 1), 1, "New Year's Day,元旦");
   span(springFestival(year) - DAY_MS, 8, 'Spring Festival,春节');
   if (qingming) span(parseIsoDate(qingming.date), 1, 'Tomb-sweeping Day,清明');
@@ -100,7 +103,8 @@ export function buildCalendar(firstYear = CALENDAR_FIRST_YEAR, lastYear = CALEND
       const isHoliday = name !== null && !isWorkday;
       const { isoYear, week } = isoWeek(ms);
       // Offset to the nearest Spring Festival, so "7 days before 春节" lines up across years.
-      const offset = Math.abs(ms - nextFestival) < Math.abs(ms - festival) ? ms - nextFestival : ms - festival;
+      const offset =
+        Math.abs(ms - nextFestival) < Math.abs(ms - festival) ? ms - nextFestival : ms - festival;
       days.push({
         date,
         weekday,

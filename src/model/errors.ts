@@ -34,7 +34,12 @@ export class ZhongtaiError extends Error {
   }
 
   toJSON(): { code: ErrorCode; message: string; messageZh: string; place?: ErrorPlace } {
-    return { code: this.code, message: this.message, messageZh: this.messageZh, ...(this.place ? { place: this.place } : {}) };
+    return {
+      code: this.code,
+      message: this.message,
+      messageZh: this.messageZh,
+      ...(this.place ? { place: this.place } : {}),
+    };
   }
 }
 

@@ -1,10 +1,10 @@
-export { ZhongtaiError, isZhongtaiError, type ErrorCode, type ErrorPlace } from './errors.js';
-export { TABLES, tableByName, type Column, type ColumnType, type Table } from './tables.js';
 export {
   buildCalendar,
-  isoDate,
-  parseIsoDate,
   CALENDAR_FIRST_YEAR,
   CALENDAR_LAST_YEAR,
   type CalendarDay,
+  isoDate,
+  parseIsoDate,
 } from './calendar.js';
+export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
+export { type Column, type ColumnType, TABLES, type Table, tableByName } from './tables.js';

@@ -2,7 +2,16 @@
  * The unified retail data model, as data. Engines print their DDL from it, so DuckDB and (later)
  * ClickHouse hold the same tables. Money is exact DECIMAL(18,2), quantities DECIMAL(12,3).
  */
-export type ColumnType = 'string' | 'int' | 'bigint' | 'money' | 'quantity' | 'double' | 'date' | 'timestamp' | 'bool';
+export type ColumnType =
+  | 'string'
+  | 'int'
+  | 'bigint'
+  | 'money'
+  | 'quantity'
+  | 'double'
+  | 'date'
+  | 'timestamp'
+  | 'bool';
 
 export interface Column {
   name: string;
@@ -192,13 +201,25 @@ export const TABLES: Table[] = [
     name: 'traffic',
     kind: 'fact',
     key: ['store_id', 'date', 'hour', 'source'],
-    columns: [c('store_id', 'int'), c('date', 'date'), c('hour', 'int'), c('visitors_in', 'int'), c('source', 'string')],
+    columns: [
+      c('store_id', 'int'),
+      c('date', 'date'),
+      c('hour', 'int'),
+      c('visitors_in', 'int'),
+      c('source', 'string'),
+    ],
   },
   {
     name: 'inventory_snapshot',
     kind: 'fact',
     key: ['date', 'store_id', 'sku'],
-    columns: [c('date', 'date'), c('store_id', 'int'), c('sku', 'int'), c('on_hand_qty', 'quantity'), c('on_hand_cost', 'money')],
+    columns: [
+      c('date', 'date'),
+      c('store_id', 'int'),
+      c('sku', 'int'),
+      c('on_hand_qty', 'quantity'),
+      c('on_hand_cost', 'money'),
+    ],
   },
   {
     name: 'receipt',

@@ -42,7 +42,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     });
   } else {
     app.get('/', async (_request, reply) =>
-      reply.type('text/plain; charset=utf-8').send('The web app is not built: run `npm run build`. 网页端尚未构建，请运行 npm run build。'),
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('The web app is not built: run `npm run build`. 网页端尚未构建，请运行 npm run build。'),
     );
   }
   return app;

@@ -22,13 +22,27 @@ export function installErrorHandler(app: FastifyInstance): void {
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
     if (status < 500) {
       // Fastify's own request errors (bad JSON, body too large): their message names the problem.
-      return reply.status(status).send({ error: { code: 'BAD_REQUEST', message: error.message, messageZh: `请求无效：${error.message}` } });
+      return reply.status(status).send({
+        error: { code: 'BAD_REQUEST', message: error.message, messageZh: `请求无效：${error.message}` },
+      });
     }
     // Never send engine text, SQL or a stack to the client; keep it in the server log.
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ error: { code: 'ENGINE', message: 'Internal error; see the server log', messageZh: '服务器内部错误，详见服务端日志' } });
+    return reply.status(500).send({
+      error: {
+        code: 'ENGINE',
+        message: 'Internal error; see the server log',
+        messageZh: '服务器内部错误，详见服务端日志',
+      },
+    });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route ${request.method} ${request.url}`, messageZh: `没有该接口 ${request.method} ${request.url}` } }),
+    reply.status(404).send({
+      error: {
+        code: 'NOT_FOUND',
+        message: `No route ${request.method} ${request.url}`,
+        messageZh: `没有该接口 ${request.method} ${request.url}`,
+      },
+    }),
   );
 }

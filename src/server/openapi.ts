@@ -10,7 +10,10 @@ const errorSchema = {
         code: { type: 'string' },
         message: { type: 'string' },
         messageZh: { type: 'string' },
-        place: { type: 'object', properties: { field: { type: 'string' }, row: { type: 'integer' }, file: { type: 'string' } } },
+        place: {
+          type: 'object',
+          properties: { field: { type: 'string' }, row: { type: 'integer' }, file: { type: 'string' } },
+        },
       },
       required: ['code', 'message'],
     },
@@ -19,19 +22,36 @@ const errorSchema = {
 
 /** The OpenAPI document of /api/v1; request schemas come from the same zod schemas that check requests. */
 export function openApiDocument(version: string) {
-  const errors = { '400': { description: 'Bad request', content: { 'application/json': { schema: errorSchema } } } };
+  const errors = {
+    '400': { description: 'Bad request', content: { 'application/json': { schema: errorSchema } } },
+  };
   return {
     openapi: '3.1.0',
-    info: { title: 'zhongtai 中台 API', version, description: 'Retail KPIs as data services: one catalogue, one query shape. 零售指标数据服务。' },
+    info: {
+      title: 'zhongtai 中台 API',
+      version,
+      description: 'Retail KPIs as data services: one catalogue, one query shape. 零售指标数据服务。',
+    },
     paths: {
-      '/api/v1/health': { get: { summary: 'Health, engine, schema version and data range', responses: { '200': { description: 'OK' } } } },
+      '/api/v1/health': {
+        get: {
+          summary: 'Health, engine, schema version and data range',
+          responses: { '200': { description: 'OK' } },
+        },
+      },
       '/api/v1/catalog': {
-        get: { summary: 'Metrics and dimensions with zh-CN/en labels 指标与维度目录', responses: { '200': { description: 'The catalogue' } } },
+        get: {
+          summary: 'Metrics and dimensions with zh-CN/en labels 指标与维度目录',
+          responses: { '200': { description: 'The catalogue' } },
+        },
       },
       '/api/v1/query': {
         post: {
           summary: 'Query metrics by dimensions 指标查询',
-          requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(querySchema, { io: 'input' }) } } },
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(querySchema, { io: 'input' }) } },
+          },
           responses: {
             '200': {
               description: 'Rows, columns with labels and units, and metadata',
@@ -39,7 +59,11 @@ export function openApiDocument(version: string) {
                 'application/json': {
                   schema: {
                     type: 'object',
-                    properties: { columns: { type: 'array' }, rows: { type: 'array', items: { type: 'object' } }, meta: { type: 'object' } },
+                    properties: {
+                      columns: { type: 'array' },
+                      rows: { type: 'array', items: { type: 'object' } },
+                      meta: { type: 'object' },
+                    },
                   },
                 },
               },
@@ -48,7 +72,9 @@ export function openApiDocument(version: string) {
           },
         },
       },
-      '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/api/v1/openapi.json': {
+        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+      },
     },
   };
 }

@@ -9,7 +9,12 @@ export interface Runner {
  * Inserts plain rows with parameterised multi-row VALUES, in chunks. For master data (thousands of
  * rows); bulk facts are generated or loaded in SQL.
  */
-export async function insertRows(runner: Runner, table: string, rows: Record<string, Cell>[], chunk = 400): Promise<void> {
+export async function insertRows(
+  runner: Runner,
+  table: string,
+  rows: Record<string, Cell>[],
+  chunk = 400,
+): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
@@ -26,6 +31,9 @@ export async function insertRows(runner: Runner, table: string, rows: Record<str
       });
       return `(${refs.join(', ')})`;
     });
-    await runner.run(`INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`, params);
+    await runner.run(
+      `INSERT INTO "${table}" (${columns.map((c) => `"${c}"`).join(', ')}) VALUES ${tuples.join(', ')}`,
+      params,
+    );
   }
 }

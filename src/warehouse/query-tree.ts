@@ -17,7 +17,7 @@ export type Expr =
   | { kind: 'in'; expr: Expr; values: Expr[]; negate: boolean }
   | { kind: 'is_null'; expr: Expr; negate: boolean }
   | { kind: 'contains'; expr: Expr; needle: Expr }
-  | { kind: 'case'; when: Expr; then: Expr; otherwise: Expr }
+  | { kind: 'case'; when: Expr; value: Expr; otherwise: Expr }
   | { kind: 'coalesce'; args: Expr[] }
   | { kind: 'time_bucket'; grain: TimeGrain; expr: Expr }
   | { kind: 'hour_of'; expr: Expr }
@@ -50,8 +50,13 @@ export interface Select {
   limit?: number;
 }
 
-export const col = (name: string, table?: string): Expr => (table ? { kind: 'column', table, name } : { kind: 'column', name });
-export const param = (value: string | number | boolean, type: ParamType): Expr => ({ kind: 'param', value, type });
+export const col = (name: string, table?: string): Expr =>
+  table ? { kind: 'column', table, name } : { kind: 'column', name };
+export const param = (value: string | number | boolean, type: ParamType): Expr => ({
+  kind: 'param',
+  value,
+  type,
+});
 export const num = (value: number): Expr => ({ kind: 'number', value });
 export const bin = (op: BinaryOp, left: Expr, right: Expr): Expr => ({ kind: 'binary', op, left, right });
 export const and = (...parts: Expr[]): Expr => parts.reduce((acc, part) => bin('and', acc, part));

@@ -14,23 +14,107 @@ export async function tinyChain(): Promise<DuckDbEngine> {
   const engine = await DuckDbEngine.open({ path: join(dir, 'tiny.duckdb') });
   await insertRows(engine, 'calendar', buildCalendar(2023, 2024) as never);
   await insertRows(engine, 'store', [
-    { store_id: 1, code: 'A', name: '华南店', format: 'convenience', region: '华南', city: '广州', open_date: '2020-01-01', close_date: null, selling_area_m2: 100 },
-    { store_id: 2, code: 'B', name: '华东店', format: 'supermarket', region: '华东', city: '上海', open_date: '2024-01-01', close_date: null, selling_area_m2: 1000 },
+    {
+      store_id: 1,
+      code: 'A',
+      name: '华南店',
+      format: 'convenience',
+      region: '华南',
+      city: '广州',
+      open_date: '2020-01-01',
+      close_date: null,
+      selling_area_m2: 100,
+    },
+    {
+      store_id: 2,
+      code: 'B',
+      name: '华东店',
+      format: 'supermarket',
+      region: '华东',
+      city: '上海',
+      open_date: '2024-01-01',
+      close_date: null,
+      selling_area_m2: 1000,
+    },
   ]);
   await insertRows(engine, 'supplier', [{ supplier_id: 1, code: 'V1', name: '鲜果供应商' }]);
   const product = (sku: number, l1: string, l2: string) => ({
-    sku, code: `P${sku}`, name: `商品${sku}`, category_l1: l1, category_l2: l2, category_l3: l2, brand: '好品',
-    supplier_id: 1, unit: '件', shelf_life_days: 10, list_price: 10, unit_cost: 6, pack_size: 1,
+    sku,
+    code: `P${sku}`,
+    name: `商品${sku}`,
+    category_l1: l1,
+    category_l2: l2,
+    category_l3: l2,
+    brand: '好品',
+    supplier_id: 1,
+    unit: '件',
+    shelf_life_days: 10,
+    list_price: 10,
+    unit_cost: 6,
+    pack_size: 1,
   });
-  await insertRows(engine, 'product', [product(1, '生鲜', '水果'), product(2, '食品', '零食'), product(3, '食品', '零食')]);
-  await insertRows(engine, 'member', [
-    { member_id: 100, registered_at: '2024-03-01 10:00:00', registered_channel: 'pos', home_store_id: 1, tier: 'paid', tier_since: '2024-03-01', paid_until: '2025-03-01' },
-    { member_id: 101, registered_at: '2024-03-04 11:00:00', registered_channel: 'mini_program', home_store_id: 1, tier: 'registered', tier_since: '2024-03-04', paid_until: null },
-    { member_id: 102, registered_at: '2024-03-05 12:00:00', registered_channel: 'pos', home_store_id: 2, tier: 'wallet', tier_since: '2024-03-05', paid_until: null },
+  await insertRows(engine, 'product', [
+    product(1, '生鲜', '水果'),
+    product(2, '食品', '零食'),
+    product(3, '食品', '零食'),
   ]);
-  const line = (order_id: number, line_no: number, date: string, hour: number, store_id: number, channel: string, sku: number, member_id: number | null, qty: number, net: number, cost: number) => ({
-    order_id, line_no, ts: `${date} ${String(hour).padStart(2, '0')}:15:00`, date, store_id, channel, sku, member_id, qty,
-    gross: net, discount: 0, net, cost, promotion_id: null, coupon_id: null,
+  await insertRows(engine, 'member', [
+    {
+      member_id: 100,
+      registered_at: '2024-03-01 10:00:00',
+      registered_channel: 'pos',
+      home_store_id: 1,
+      tier: 'paid',
+      tier_since: '2024-03-01',
+      paid_until: '2025-03-01',
+    },
+    {
+      member_id: 101,
+      registered_at: '2024-03-04 11:00:00',
+      registered_channel: 'mini_program',
+      home_store_id: 1,
+      tier: 'registered',
+      tier_since: '2024-03-04',
+      paid_until: null,
+    },
+    {
+      member_id: 102,
+      registered_at: '2024-03-05 12:00:00',
+      registered_channel: 'pos',
+      home_store_id: 2,
+      tier: 'wallet',
+      tier_since: '2024-03-05',
+      paid_until: null,
+    },
+  ]);
+  const line = (
+    order_id: number,
+    line_no: number,
+    date: string,
+    hour: number,
+    store_id: number,
+    channel: string,
+    sku: number,
+    member_id: number | null,
+    qty: number,
+    net: number,
+    cost: number,
+  ) => ({
+    order_id,
+    line_no,
+    ts: `${date} ${String(hour).padStart(2, '0')}:15:00`,
+    date,
+    store_id,
+    channel,
+    sku,
+    member_id,
+    qty,
+    gross: net,
+    discount: 0,
+    net,
+    cost,
+    promotion_id: null,
+    coupon_id: null,
   });
   // Store A, Monday: ticket 1 (member 100, two lines), ticket 2 (no member), ticket 3 delivery (member 100)
   // Store A, Tuesday: ticket 4 (member 101); a return ticket 5 of one unit.
@@ -45,8 +129,26 @@ export async function tinyChain(): Promise<DuckDbEngine> {
     line(6, 1, '2024-03-04', 15, 2, 'pos', 3, 102, 3, 60, 36),
   ];
   await insertRows(engine, 'sales_line', lines);
-  const order = (order_id: number, date: string, hour: number, store_id: number, channel: string, member_id: number | null, status: string, net: number, items: number) => ({
-    order_id, ts: `${date} ${String(hour).padStart(2, '0')}:15:00`, date, store_id, channel, member_id, status, net, items,
+  const order = (
+    order_id: number,
+    date: string,
+    hour: number,
+    store_id: number,
+    channel: string,
+    member_id: number | null,
+    status: string,
+    net: number,
+    items: number,
+  ) => ({
+    order_id,
+    ts: `${date} ${String(hour).padStart(2, '0')}:15:00`,
+    date,
+    store_id,
+    channel,
+    member_id,
+    status,
+    net,
+    items,
   });
   await insertRows(engine, 'orders', [
     order(1, '2024-03-04', 9, 1, 'pos', 100, 'completed', 30, 2),
@@ -83,9 +185,36 @@ export async function tinyChain(): Promise<DuckDbEngine> {
     { member_id: 100, date: '2024-03-05', channel: 'app' },
   ]);
   await insertRows(engine, 'attendance', [
-    { employee_id: 1, store_id: 1, date: '2024-03-04', clock_in: '2024-03-04 08:00:00', clock_out: '2024-03-04 16:00:00', role: 'clerk', hours: 8, labour_cost: 200 },
-    { employee_id: 1, store_id: 1, date: '2024-03-05', clock_in: '2024-03-05 08:00:00', clock_out: '2024-03-05 12:00:00', role: 'clerk', hours: 4, labour_cost: 100 },
-    { employee_id: 2, store_id: 2, date: '2024-03-04', clock_in: '2024-03-04 08:00:00', clock_out: '2024-03-04 18:00:00', role: 'clerk', hours: 10, labour_cost: 300 },
+    {
+      employee_id: 1,
+      store_id: 1,
+      date: '2024-03-04',
+      clock_in: '2024-03-04 08:00:00',
+      clock_out: '2024-03-04 16:00:00',
+      role: 'clerk',
+      hours: 8,
+      labour_cost: 200,
+    },
+    {
+      employee_id: 1,
+      store_id: 1,
+      date: '2024-03-05',
+      clock_in: '2024-03-05 08:00:00',
+      clock_out: '2024-03-05 12:00:00',
+      role: 'clerk',
+      hours: 4,
+      labour_cost: 100,
+    },
+    {
+      employee_id: 2,
+      store_id: 2,
+      date: '2024-03-04',
+      clock_in: '2024-03-04 08:00:00',
+      clock_out: '2024-03-04 18:00:00',
+      role: 'clerk',
+      hours: 10,
+      labour_cost: 300,
+    },
   ]);
   return engine;
 }

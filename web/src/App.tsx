@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { api, ApiError, type Catalog } from './api';
+import { ApiError, api, type Catalog } from './api';
 import { addDays, type Lang } from './format';
 import { t } from './i18n';
 import { Overview } from './Overview';
@@ -38,7 +38,10 @@ export function App() {
   }, [lang]);
 
   // The period ends on the last day with data, so a demo chain from the past still shows a full period.
-  const range = useMemo(() => (dataEnd ? { from: addDays(dataEnd, -(days - 1)), to: dataEnd } : null), [dataEnd, days]);
+  const range = useMemo(
+    () => (dataEnd ? { from: addDays(dataEnd, -(days - 1)), to: dataEnd } : null),
+    [dataEnd, days],
+  );
 
   return (
     <div className="app">
@@ -51,7 +54,13 @@ export function App() {
         <div className="controls">
           <fieldset className="periods" aria-label={t('period', lang)}>
             {PERIODS.map((p) => (
-              <button key={p.days} type="button" aria-pressed={days === p.days} className={days === p.days ? 'active' : ''} onClick={() => setDays(p.days)}>
+              <button
+                key={p.days}
+                type="button"
+                aria-pressed={days === p.days}
+                className={days === p.days ? 'active' : ''}
+                onClick={() => setDays(p.days)}
+              >
                 {t(p.key, lang)}
               </button>
             ))}
@@ -61,12 +70,21 @@ export function App() {
               {range.from} ~ {range.to}
             </span>
           )}
-          <button type="button" className="lang" data-testid="lang-switch" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          <button
+            type="button"
+            className="lang"
+            data-testid="lang-switch"
+            onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          >
             {t('switchLang', lang)}
           </button>
         </div>
       </header>
-      {error && <p className="banner error" role="alert">{lang === 'zh' ? error.messageZh : error.message}</p>}
+      {error && (
+        <p className="banner error" role="alert">
+          {lang === 'zh' ? error.messageZh : error.message}
+        </p>
+      )}
       {dataEnd === null && <p className="banner">{t('noData', lang)}</p>}
       {catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
     </div>

@@ -10,17 +10,36 @@ import { useQuery } from './useQuery';
 const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
 const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d'];
 
-export function Overview({ catalog, lang, range }: { catalog: Catalog; lang: Lang; range: { from: string; to: string } }) {
+export function Overview({
+  catalog,
+  lang,
+  range,
+}: {
+  catalog: Catalog;
+  lang: Lang;
+  range: { from: string; to: string };
+}) {
   const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
-  const valueLabel = (dim: string, code: string) => catalog.dimensions.find((d) => d.id === dim)?.values?.[code]?.[lang] ?? code;
+  const valueLabel = (dim: string, code: string) =>
+    catalog.dimensions.find((d) => d.id === dim)?.values?.[code]?.[lang] ?? code;
 
   const bodies = useMemo(() => {
     const base = { timeRange: range, compare: 'yoy' };
     return {
       kpis: { ...base, metrics: KPIS } satisfies QueryBody,
       // Day by day, last year is lined up by weekday: a Saturday against a Saturday.
-      trend: { timeRange: range, compare: 'yoy_weekday', metrics: ['net_sales'], grain: 'day' } satisfies QueryBody,
-      region: { ...base, metrics: ['net_sales'], dimensions: ['region'], order: [{ by: 'net_sales', desc: true }] } satisfies QueryBody,
+      trend: {
+        timeRange: range,
+        compare: 'yoy_weekday',
+        metrics: ['net_sales'],
+        grain: 'day',
+      } satisfies QueryBody,
+      region: {
+        ...base,
+        metrics: ['net_sales'],
+        dimensions: ['region'],
+        order: [{ by: 'net_sales', desc: true }],
+      } satisfies QueryBody,
       format: { timeRange: range, metrics: ['net_sales'], dimensions: ['format'] } satisfies QueryBody,
       stores: {
         ...base,
@@ -49,8 +68,21 @@ export function Overview({ catalog, lang, range }: { catalog: Catalog; lang: Lan
       xAxis: { type: 'category', data: rows.map((r) => r.day) },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
       series: [
-        { name: t('thisYear', lang), type: 'line', smooth: true, showSymbol: false, data: rows.map((r) => r.net_sales) },
-        { name: t('lastYear', lang), type: 'line', smooth: true, showSymbol: false, lineStyle: { type: 'dashed' }, data: rows.map((r) => r.net_sales_prev) },
+        {
+          name: t('thisYear', lang),
+          type: 'line',
+          smooth: true,
+          showSymbol: false,
+          data: rows.map((r) => r.net_sales),
+        },
+        {
+          name: t('lastYear', lang),
+          type: 'line',
+          smooth: true,
+          showSymbol: false,
+          lineStyle: { type: 'dashed' },
+          data: rows.map((r) => r.net_sales_prev),
+        },
       ],
     };
   }, [trend.result, lang]);
@@ -69,6 +101,7 @@ export function Overview({ catalog, lang, range }: { catalog: Catalog; lang: Lan
 
   const formatOption = useMemo(() => {
     const rows = format.result?.rows ?? [];
+    const labels = catalog.dimensions.find((d) => d.id === 'format')?.values ?? {};
     return {
       color: PALETTE,
       tooltip: { trigger: 'item', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
@@ -77,11 +110,14 @@ export function Overview({ catalog, lang, range }: { catalog: Catalog; lang: Lan
         {
           type: 'pie',
           radius: ['40%', '70%'],
-          data: rows.map((r) => ({ name: valueLabel('format', String(r.format)), value: r.net_sales })),
+          data: rows.map((r) => ({
+            name: labels[String(r.format)]?.[lang] ?? String(r.format),
+            value: r.net_sales,
+          })),
         },
       ],
     };
-  }, [format.result, lang]);
+  }, [format.result, lang, catalog]);
 
   return (
     <main className="grid">

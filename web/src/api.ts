@@ -36,7 +36,11 @@ export interface QueryBody {
 export interface QueryResult {
   columns: { id: string; kind: string; label: Label; unit?: string }[];
   rows: Row[];
-  meta: { timeRange: { from: string; to: string }; compareRange?: { from: string; to: string }; durationMs: number };
+  meta: {
+    timeRange: { from: string; to: string };
+    compareRange?: { from: string; to: string };
+    durationMs: number;
+  };
 }
 
 export class ApiError extends Error {
@@ -53,7 +57,10 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   const body = await response.json().catch(() => null);
   if (!response.ok) {
     const error = body?.error;
-    throw new ApiError(error?.message ?? `HTTP ${response.status}`, error?.messageZh ?? `请求失败（HTTP ${response.status}）`);
+    throw new ApiError(
+      error?.message ?? `HTTP ${response.status}`,
+      error?.messageZh ?? `请求失败（HTTP ${response.status}）`,
+    );
   }
   return body as T;
 }
@@ -62,5 +69,9 @@ export const api = {
   health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
   query: (body: QueryBody) =>
-    call<QueryResult>('/api/v1/query', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    call<QueryResult>('/api/v1/query', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    }),
 };

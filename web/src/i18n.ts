@@ -15,7 +15,10 @@ const TEXT = {
   topStores: { zh: '门店排行 Top 10', en: 'Top 10 stores' },
   loading: { zh: '加载中…', en: 'Loading…' },
   empty: { zh: '所选周期内没有数据', en: 'No data in the chosen period' },
-  noData: { zh: '仓库里还没有销售数据。运行 zhongtai demo 生成演示数据，或导入数据后刷新。', en: 'The warehouse holds no sales yet. Run zhongtai demo or import data, then reload.' },
+  noData: {
+    zh: '仓库里还没有销售数据。运行 zhongtai demo 生成演示数据，或导入数据后刷新。',
+    en: 'The warehouse holds no sales yet. Run zhongtai demo or import data, then reload.',
+  },
   rank: { zh: '排名', en: 'Rank' },
   switchLang: { zh: 'English', en: '中文' },
 } satisfies Record<string, Record<Lang, string>>;

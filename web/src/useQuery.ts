@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, ApiError, type QueryBody, type QueryResult } from './api';
+import { ApiError, api, type QueryBody, type QueryResult } from './api';
 
 export interface QueryState {
   result: QueryResult | null;
@@ -18,8 +18,14 @@ export function useQuery(body: QueryBody | null): QueryState {
     api
       .query(JSON.parse(key) as QueryBody)
       .then((result) => live && setState({ result, error: null, loading: false }))
-      .catch((error: unknown) =>
-        live && setState({ result: null, error: error instanceof ApiError ? error : new ApiError(String(error), String(error)), loading: false }),
+      .catch(
+        (error: unknown) =>
+          live &&
+          setState({
+            result: null,
+            error: error instanceof ApiError ? error : new ApiError(String(error), String(error)),
+            loading: false,
+          }),
       );
     return () => {
       live = false;

@@ -10,7 +10,8 @@ export function catalogCommand(program: Command): void {
       const doc = catalogDocument();
       if (opts.format === 'json') return console.log(JSON.stringify(doc, null, 2));
       console.log('Metrics 指标');
-      for (const m of doc.metrics) console.log(`  ${m.id.padEnd(24)} ${m.label.zh} / ${m.label.en}  [${m.unit}]  — ${m.description.zh}`);
+      for (const m of doc.metrics)
+        console.log(`  ${m.id.padEnd(24)} ${m.label.zh} / ${m.label.en}  [${m.unit}]  — ${m.description.zh}`);
       console.log('\nDimensions 维度');
       for (const d of doc.dimensions) console.log(`  ${d.id.padEnd(24)} ${d.label.zh} / ${d.label.en}`);
       console.log(`\nCompare 对比: ${doc.compare.join(', ')}`);

@@ -21,12 +21,24 @@ export function parseFilter(text: string): Filter {
     .filter((o) => o.at > 0)
     .sort((a, b) => a.at - b.at || b.symbol.length - a.symbol.length)[0];
   if (!found) {
-    throw new ZhongtaiError('BAD_FILTER', { en: `Cannot read filter "${text}"; write it as dimension=value`, zh: `无法解析筛选条件「${text}」，格式为 维度=值` }, { field: 'filter' });
+    throw new ZhongtaiError(
+      'BAD_FILTER',
+      {
+        en: `Cannot read filter "${text}"; write it as dimension=value`,
+        zh: `无法解析筛选条件「${text}」，格式为 维度=值`,
+      },
+      { field: 'filter' },
+    );
   }
   const dimension = text.slice(0, found.at).trim();
   const raw = text.slice(found.at + found.symbol.length).trim();
   const type = findDimension(dimension)?.type;
-  const typed = (v: string) => (type === 'number' && v !== '' && !Number.isNaN(Number(v)) ? Number(v) : type === 'boolean' && /^(true|false)$/.test(v) ? v === 'true' : v);
+  const typed = (v: string) =>
+    type === 'number' && v !== '' && !Number.isNaN(Number(v))
+      ? Number(v)
+      : type === 'boolean' && /^(true|false)$/.test(v)
+        ? v === 'true'
+        : v;
   const values = found.op === 'contains' ? [raw] : raw.split(',').map((v) => typed(v.trim()));
   if (values.length > 1) return { dimension, op: found.op === 'neq' ? 'not_in' : 'in', values };
   return { dimension, op: found.op, value: values[0] };
@@ -58,12 +70,23 @@ Examples:
     )
     .action(async (opts) => {
       if (!['table', 'csv', 'json'].includes(opts.format)) {
-        throw new ZhongtaiError('BAD_REQUEST', { en: `--format must be table, csv or json`, zh: `--format 须为 table、csv 或 json` }, { field: 'format' });
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          { en: `--format must be table, csv or json`, zh: `--format 须为 table、csv 或 json` },
+          { field: 'format' },
+        );
       }
       if (Boolean(opts.from) !== Boolean(opts.to)) {
-        throw new ZhongtaiError('BAD_TIME_RANGE', { en: 'Give both --from and --to', zh: '请同时给出 --from 与 --to' }, { field: 'timeRange' });
+        throw new ZhongtaiError(
+          'BAD_TIME_RANGE',
+          { en: 'Give both --from and --to', zh: '请同时给出 --from 与 --to' },
+          { field: 'timeRange' },
+        );
       }
-      const compare = typeof opts.compare === 'string' && opts.compare.includes('..') ? { from: opts.compare.split('..')[0], to: opts.compare.split('..')[1] } : opts.compare;
+      const compare =
+        typeof opts.compare === 'string' && opts.compare.includes('..')
+          ? { from: opts.compare.split('..')[0], to: opts.compare.split('..')[1] }
+          : opts.compare;
       const input = {
         metrics: opts.metrics,
         dimensions: opts.by,
@@ -71,7 +94,10 @@ Examples:
         ...(opts.from ? { timeRange: { from: opts.from, to: opts.to } } : {}),
         ...(opts.grain ? { grain: opts.grain } : {}),
         ...(compare ? { compare } : {}),
-        order: (opts.order as string[]).map((spec) => ({ by: spec.split(':')[0] ?? spec, desc: spec.endsWith(':desc') })),
+        order: (opts.order as string[]).map((spec) => ({
+          by: spec.split(':')[0] ?? spec,
+          desc: spec.endsWith(':desc'),
+        })),
         ...(opts.limit ? { limit: opts.limit } : {}),
       };
       const engine = await openDb(opts.db, false);
@@ -81,7 +107,9 @@ Examples:
         else if (opts.format === 'csv') console.log(formatCsv(result));
         else {
           console.log(formatTable(result, opts.lang === 'zh' ? 'zh' : 'en'));
-          console.error(`${result.meta.rowCount} rows · ${result.meta.timeRange.from} … ${result.meta.timeRange.to} · ${result.meta.durationMs} ms`);
+          console.error(
+            `${result.meta.rowCount} rows · ${result.meta.timeRange.from} … ${result.meta.timeRange.to} · ${result.meta.durationMs} ms`,
+          );
         }
       } finally {
         await engine.close();

@@ -20,12 +20,21 @@ export function serveCommand(program: Command): void {
         const progress = progressReporter();
         const summary = await generateDemo(engine, {}, progress.update);
         progress.stop();
-        console.log(`${summary.salesLines.toLocaleString('en')} sales lines in ${summary.seconds.toFixed(1)} s`);
+        console.log(
+          `${summary.salesLines.toLocaleString('en')} sales lines in ${summary.seconds.toFixed(1)} s`,
+        );
       }
       const app = await buildServer({ engine });
       await app.listen({ port: opts.port, host: opts.host });
-      const shown = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host === '127.0.0.1' ? 'localhost' : opts.host;
-      console.log(`zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`);
+      const shown =
+        opts.host === '0.0.0.0' || opts.host === '::'
+          ? 'localhost'
+          : opts.host === '127.0.0.1'
+            ? 'localhost'
+            : opts.host;
+      console.log(
+        `zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
+      );
       const stop = async () => {
         await app.close();
         await engine.close();

@@ -37,7 +37,14 @@ const time = (id: TimeGrain, zh: string, en: string, child?: string): DimensionD
   ...(child ? { child } : {}),
 });
 
-const attr = (id: string, zh: string, en: string, join: JoinTarget, column: string, extra: Partial<DimensionDef> = {}): DimensionDef => ({
+const attr = (
+  id: string,
+  zh: string,
+  en: string,
+  join: JoinTarget,
+  column: string,
+  extra: Partial<DimensionDef> = {},
+): DimensionDef => ({
   id,
   label: { zh, en },
   type: 'string',
@@ -86,14 +93,23 @@ export const DIMENSIONS: DimensionDef[] = [
   attr('store', '门店', 'Store', 'store', 'name'),
   attr('store_code', '门店编码', 'Store code', 'store', 'code'),
   attr('format', '业态', 'Format', 'store', 'format', { values: FORMAT_LABELS }),
-  { id: 'channel', label: { zh: '渠道', en: 'Channel' }, type: 'string', group: 'channel', values: CHANNEL_LABELS },
+  {
+    id: 'channel',
+    label: { zh: '渠道', en: 'Channel' },
+    type: 'string',
+    group: 'channel',
+    values: CHANNEL_LABELS,
+  },
   attr('category_l1', '一级品类', 'Category L1', 'product', 'category_l1', { child: 'category_l2' }),
   attr('category_l2', '二级品类', 'Category L2', 'product', 'category_l2', { child: 'category_l3' }),
   attr('category_l3', '三级品类', 'Category L3', 'product', 'category_l3', { child: 'sku' }),
   attr('sku', '商品', 'SKU', 'product', 'name'),
   attr('brand', '品牌', 'Brand', 'product', 'brand'),
   attr('supplier', '供应商', 'Supplier', 'supplier', 'name'),
-  attr('member_tier', '会员等级', 'Member tier', 'member', 'tier', { missing: 'non_member', values: TIER_LABELS }),
+  attr('member_tier', '会员等级', 'Member tier', 'member', 'tier', {
+    missing: 'non_member',
+    values: TIER_LABELS,
+  }),
   attr('registered_channel', '注册渠道', 'Registration channel', 'member', 'registered_channel', {
     missing: 'non_member',
     values: { ...CHANNEL_LABELS, non_member: TIER_LABELS.non_member as Label },

@@ -1,4 +1,4 @@
-import { type Expr, col } from '../../warehouse/index.js';
+import { col, type Expr } from '../../warehouse/index.js';
 
 /** Groups of dimensions that reach a fact through one key. */
 export type DimensionGroup = 'time' | 'hour' | 'store' | 'product' | 'member' | 'channel';
@@ -29,10 +29,21 @@ export const FACTS: FactDef[] = [
     timestamp: f('ts'),
     keys: { store: 'store_id', product: 'sku', member: 'member_id', channel: 'channel' },
   },
-  { id: 'orders', table: 'orders', date: f('date'), timestamp: f('ts'), keys: { store: 'store_id', member: 'member_id', channel: 'channel' } },
+  {
+    id: 'orders',
+    table: 'orders',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { store: 'store_id', member: 'member_id', channel: 'channel' },
+  },
   { id: 'traffic', table: 'traffic', date: f('date'), hourColumn: 'hour', keys: { store: 'store_id' } },
   { id: 'store_day', table: 'store_day', date: f('date'), keys: { store: 'store_id' } },
-  { id: 'inventory_snapshot', table: 'inventory_snapshot', date: f('date'), keys: { store: 'store_id', product: 'sku' } },
+  {
+    id: 'inventory_snapshot',
+    table: 'inventory_snapshot',
+    date: f('date'),
+    keys: { store: 'store_id', product: 'sku' },
+  },
   {
     id: 'member_registration',
     table: 'member',
@@ -40,7 +51,12 @@ export const FACTS: FactDef[] = [
     timestamp: f('registered_at'),
     keys: { store: 'home_store_id', member: 'member_id' },
   },
-  { id: 'app_activity', table: 'app_activity', date: f('date'), keys: { member: 'member_id', channel: 'channel' } },
+  {
+    id: 'app_activity',
+    table: 'app_activity',
+    date: f('date'),
+    keys: { member: 'member_id', channel: 'channel' },
+  },
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
   { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
 ];

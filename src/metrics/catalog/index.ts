@@ -23,13 +23,26 @@ export function validateCatalog(): void {
       seen.add(id);
     }
   };
-  unique(METRICS.map((m) => m.id), 'metric');
-  unique(DIMENSIONS.map((d) => d.id), 'dimension');
-  unique(MEASURES.map((m) => m.id), 'measure');
-  unique(FACTS.map((f) => f.id), 'fact');
+  unique(
+    METRICS.map((m) => m.id),
+    'metric',
+  );
+  unique(
+    DIMENSIONS.map((d) => d.id),
+    'dimension',
+  );
+  unique(
+    MEASURES.map((m) => m.id),
+    'measure',
+  );
+  unique(
+    FACTS.map((f) => f.id),
+    'fact',
+  );
   for (const metric of METRICS) for (const id of measuresOf(metric.formula)) measureById(id);
   for (const measure of MEASURES) for (const source of measure.sources) factById(source.fact);
-  for (const dim of DIMENSIONS) if (dim.child && !DIMENSIONS.some((d) => d.id === dim.child)) throw new Error(`bad child ${dim.child}`);
+  for (const dim of DIMENSIONS)
+    if (dim.child && !DIMENSIONS.some((d) => d.id === dim.child)) throw new Error(`bad child ${dim.child}`);
 }
 
 /** Whether every measure of `metric` can follow `group`, and at least one really varies by it. */

@@ -25,12 +25,22 @@ export interface MeasureDef {
 
 const f = (name: string) => col(name, 'f');
 const sum = (arg: Expr): Expr => ({ kind: 'agg', fn: 'sum', arg });
-const when = (cond: Expr, then: Expr): Expr => ({ kind: 'case', when: cond, then, otherwise: { kind: 'null' } });
-const countWhen = (cond: Expr): Expr => sum({ kind: 'case', when: cond, then: num(1), otherwise: num(0) });
+const when = (cond: Expr, value: Expr): Expr => ({
+  kind: 'case',
+  when: cond,
+  value,
+  otherwise: { kind: 'null' },
+});
+const countWhen = (cond: Expr): Expr => sum({ kind: 'case', when: cond, value: num(1), otherwise: num(0) });
 const distinct = (arg: Expr): Expr => ({ kind: 'agg', fn: 'count_distinct', arg });
 const completed = bin('=', f('status'), param('completed', 'string'));
 const IN_STORE_CHANNELS = ['pos', 'self_checkout', 'scan_and_go'];
-const inStore: Expr = { kind: 'in', expr: f('channel'), values: IN_STORE_CHANNELS.map((c) => param(c, 'string')), negate: false };
+const inStore: Expr = {
+  kind: 'in',
+  expr: f('channel'),
+  values: IN_STORE_CHANNELS.map((c) => param(c, 'string')),
+  negate: false,
+};
 const plain = (fact: string, expr: Expr): MeasureSource => ({ fact, aggregation: { kind: 'plain', expr } });
 
 export const MEASURES: MeasureDef[] = [
@@ -40,7 +50,12 @@ export const MEASURES: MeasureDef[] = [
   { id: 'cogs', sources: [plain('sales_line', sum(f('cost')))] },
   { id: 'gross_profit', sources: [plain('sales_line', sum(bin('-', f('net'), f('cost'))))] },
   { id: 'units', sources: [plain('sales_line', sum(f('qty')))] },
-  { id: 'member_net_sales', sources: [plain('sales_line', sum(when({ kind: 'is_null', expr: f('member_id'), negate: true }, f('net'))))] },
+  {
+    id: 'member_net_sales',
+    sources: [
+      plain('sales_line', sum(when({ kind: 'is_null', expr: f('member_id'), negate: true }, f('net')))),
+    ],
+  },
   { id: 'skus_sold', sources: [plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('sku'))))] },
   {
     // The ticket header is far smaller than the lines; lines answer when a product dimension is asked.
@@ -53,7 +68,17 @@ export const MEASURES: MeasureDef[] = [
   { id: 'instore_orders', sources: [plain('orders', countWhen(bin('and', completed, inStore)))] },
   {
     id: 'active_members',
-    sources: [plain('orders', distinct(when(bin('and', completed, { kind: 'is_null', expr: f('member_id'), negate: true }), f('member_id'))))],
+    sources: [
+      plain(
+        'orders',
+        distinct(
+          when(
+            bin('and', completed, { kind: 'is_null', expr: f('member_id'), negate: true }),
+            f('member_id'),
+          ),
+        ),
+      ),
+    ],
   },
   {
     id: 'repeat_members',
@@ -70,25 +95,52 @@ export const MEASURES: MeasureDef[] = [
     ],
   },
   { id: 'visitors', sources: [plain('traffic', sum(f('visitors_in')))] },
-  { id: 'open_store_days', sources: [plain('store_day', countWhen(f('is_open')))], broadcastOver: ['channel', 'product'] },
+  {
+    id: 'open_store_days',
+    sources: [plain('store_day', countWhen(f('is_open')))],
+    broadcastOver: ['channel', 'product'],
+  },
   {
     id: 'open_area_days',
-    sources: [plain('store_day', sum({ kind: 'case', when: f('is_open'), then: f('selling_area_m2'), otherwise: num(0) }))],
+    sources: [
+      plain(
+        'store_day',
+        sum({ kind: 'case', when: f('is_open'), value: f('selling_area_m2'), otherwise: num(0) }),
+      ),
+    ],
     broadcastOver: ['channel', 'product'],
   },
   {
     id: 'ending_stock_cost',
-    sources: [{ fact: 'inventory_snapshot', aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_cost')), outer: 'last' } }],
+    sources: [
+      {
+        fact: 'inventory_snapshot',
+        aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_cost')), outer: 'last' },
+      },
+    ],
   },
   {
     id: 'ending_stock_units',
-    sources: [{ fact: 'inventory_snapshot', aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_qty')), outer: 'last' } }],
+    sources: [
+      {
+        fact: 'inventory_snapshot',
+        aggregation: { kind: 'nested', by: 'date', inner: sum(f('on_hand_qty')), outer: 'last' },
+      },
+    ],
   },
-  { id: 'skus_stocked', sources: [plain('inventory_snapshot', distinct(when(bin('>', f('on_hand_qty'), num(0)), f('sku'))))] },
+  {
+    id: 'skus_stocked',
+    sources: [plain('inventory_snapshot', distinct(when(bin('>', f('on_hand_qty'), num(0)), f('sku'))))],
+  },
   { id: 'new_members', sources: [plain('member_registration', { kind: 'agg', fn: 'count' })] },
   {
     id: 'daily_active_users',
-    sources: [{ fact: 'app_activity', aggregation: { kind: 'nested', by: 'date', inner: distinct(f('member_id')), outer: 'avg' } }],
+    sources: [
+      {
+        fact: 'app_activity',
+        aggregation: { kind: 'nested', by: 'date', inner: distinct(f('member_id')), outer: 'avg' },
+      },
+    ],
   },
   { id: 'labour_hours', sources: [plain('attendance', sum(f('hours')))] },
   { id: 'labour_cost', sources: [plain('attendance', sum(f('labour_cost')))] },

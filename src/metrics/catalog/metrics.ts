@@ -23,7 +23,8 @@ export interface MetricDef {
 }
 
 const m = (measure: string): Formula => ({ measure });
-const ratio = (a: Formula, b: Formula, scale?: number): Formula => (scale ? { ratio: [a, b], scale } : { ratio: [a, b] });
+const ratio = (a: Formula, b: Formula, scale?: number): Formula =>
+  scale ? { ratio: [a, b], scale } : { ratio: [a, b] };
 
 const metric = (
   id: string,
@@ -44,31 +45,157 @@ const metric = (
 });
 
 export const METRICS: MetricDef[] = [
-  metric('net_sales', '销售额', 'Net sales', 'CNY', m('net_sales'), ['销售行实收金额合计（退货冲减）；按门店-日即日商', 'Σ net of sales lines, returns subtract; per store-day = daily sales']),
-  metric('orders', '订单量', 'Orders', 'count', m('orders'), ['已完成订单数（去重）', 'Distinct completed orders (tickets)']),
-  metric('atv', '客单价', 'Average transaction value', 'CNY', ratio(m('net_sales'), m('orders')), ['销售额 ÷ 订单量', 'net sales ÷ orders']),
-  metric('upt', '客单件', 'Units per transaction', 'ratio', ratio(m('units'), m('orders')), ['销量 ÷ 订单量', 'units ÷ orders']),
-  metric('psd', 'PSD', 'Sales per store per day', 'CNY', ratio(m('net_sales'), m('open_store_days')), ['销售额 ÷ 营业店日数', 'net sales ÷ open store-days']),
-  metric('visitors', '来客数', 'Visitors', 'count', m('visitors'), ['客流计数（进店人次）', 'Σ people-counter visitors in']),
-  metric('conversion_rate', '转化率', 'Conversion rate', 'percent', ratio(m('instore_orders'), m('visitors')), ['门店订单 ÷ 来客数', 'in-store orders ÷ visitors']),
+  metric('net_sales', '销售额', 'Net sales', 'CNY', m('net_sales'), [
+    '销售行实收金额合计（退货冲减）；按门店-日即日商',
+    'Σ net of sales lines, returns subtract; per store-day = daily sales',
+  ]),
+  metric('orders', '订单量', 'Orders', 'count', m('orders'), [
+    '已完成订单数（去重）',
+    'Distinct completed orders (tickets)',
+  ]),
+  metric('atv', '客单价', 'Average transaction value', 'CNY', ratio(m('net_sales'), m('orders')), [
+    '销售额 ÷ 订单量',
+    'net sales ÷ orders',
+  ]),
+  metric('upt', '客单件', 'Units per transaction', 'ratio', ratio(m('units'), m('orders')), [
+    '销量 ÷ 订单量',
+    'units ÷ orders',
+  ]),
+  metric('psd', 'PSD', 'Sales per store per day', 'CNY', ratio(m('net_sales'), m('open_store_days')), [
+    '销售额 ÷ 营业店日数',
+    'net sales ÷ open store-days',
+  ]),
+  metric('visitors', '来客数', 'Visitors', 'count', m('visitors'), [
+    '客流计数（进店人次）',
+    'Σ people-counter visitors in',
+  ]),
+  metric(
+    'conversion_rate',
+    '转化率',
+    'Conversion rate',
+    'percent',
+    ratio(m('instore_orders'), m('visitors')),
+    ['门店订单 ÷ 来客数', 'in-store orders ÷ visitors'],
+  ),
   metric('gross_profit', '毛利额', 'Gross profit', 'CNY', m('gross_profit'), ['销售额 − 成本', 'net − cost']),
-  metric('gross_margin', '毛利率', 'Gross margin', 'percent', ratio(m('gross_profit'), m('net_sales')), ['毛利额 ÷ 销售额', 'gross profit ÷ net sales']),
-  metric('sales_per_m2', '坪效', 'Sales per m² per day', 'CNY_per_m2', ratio(m('net_sales'), m('open_area_days')), ['销售额 ÷ Σ营业店日的营业面积', 'net sales ÷ Σ selling area over open store-days']),
-  metric('sales_per_m2_year', '年化坪效', 'Sales per m² (annualised)', 'CNY_per_m2', ratio(m('net_sales'), m('open_area_days'), 365), ['坪效 × 365', 'sales per m² per day × 365']),
-  metric('members', '会员数', 'Members', 'count', m('new_members'), ['截至期末的注册会员数', 'members registered as of period end'], { special: 'cumulative' }),
-  metric('active_members', '活跃会员数', 'Active members', 'count', m('active_members'), ['期内有≥1笔订单的会员', 'members with ≥1 order in period']),
-  metric('new_members', '注册数', 'New members', 'count', m('new_members'), ['期内新注册会员数', 'registrations in period']),
-  metric('member_sales_share', '会员销售占比', 'Member sales share', 'percent', ratio(m('member_net_sales'), m('net_sales')), ['会员订单销售额 ÷ 销售额', 'net of member orders ÷ net sales']),
-  metric('repurchase_rate', '复购率', 'Repurchase rate', 'percent', ratio(m('repeat_members'), m('active_members')), ['期内≥2单会员 ÷ ≥1单会员', 'members with ≥2 orders ÷ members with ≥1']),
-  metric('dau', 'DAU', 'Daily active users', 'count', m('daily_active_users'), ['每日活跃用户数（长周期取日均）', 'distinct active users per day (mean over longer periods)']),
-  metric('sku_movement_rate', '动销率', 'SKU movement rate', 'percent', ratio(m('skus_sold'), m('skus_stocked')), ['有销售SKU数 ÷ 有库存SKU数', 'SKUs with sales ÷ SKUs on hand']),
-  metric('days_of_inventory', '库存天数', 'Days of inventory', 'days', ratio(m('ending_stock_cost'), ratio(m('cogs'), m('calendar_days'))), ['期末库存成本 ÷ 日均销售成本', 'ending stock at cost ÷ average daily cost of goods sold'], { higherIsBetter: false }),
-  metric('sell_through', '售罄率', 'Sell-through', 'percent', ratio(m('units'), { sum: [m('units'), m('ending_stock_units')] }), ['销量 ÷ (销量 + 期末库存量)', 'units sold ÷ (units sold + ending units on hand)']),
-  metric('lfl_growth', '同店增长', 'Like-for-like growth', 'percent', m('net_sales'), ['两期均全程营业门店的销售额增长', 'net sales growth over stores open for the whole of both periods'], { special: 'lfl' }),
-  metric('sales_per_labour_hour', '人效', 'Sales per labour hour', 'CNY_per_hour', ratio(m('net_sales'), m('labour_hours')), ['销售额 ÷ 出勤工时', 'net sales ÷ attended labour hours']),
-  metric('labour_cost_ratio', '人工成本率', 'Labour cost ratio', 'percent', ratio(m('labour_cost'), m('net_sales')), ['人工成本 ÷ 销售额', 'labour cost ÷ net sales'], { higherIsBetter: false }),
+  metric('gross_margin', '毛利率', 'Gross margin', 'percent', ratio(m('gross_profit'), m('net_sales')), [
+    '毛利额 ÷ 销售额',
+    'gross profit ÷ net sales',
+  ]),
+  metric(
+    'sales_per_m2',
+    '坪效',
+    'Sales per m² per day',
+    'CNY_per_m2',
+    ratio(m('net_sales'), m('open_area_days')),
+    ['销售额 ÷ Σ营业店日的营业面积', 'net sales ÷ Σ selling area over open store-days'],
+  ),
+  metric(
+    'sales_per_m2_year',
+    '年化坪效',
+    'Sales per m² (annualised)',
+    'CNY_per_m2',
+    ratio(m('net_sales'), m('open_area_days'), 365),
+    ['坪效 × 365', 'sales per m² per day × 365'],
+  ),
+  metric(
+    'members',
+    '会员数',
+    'Members',
+    'count',
+    m('new_members'),
+    ['截至期末的注册会员数', 'members registered as of period end'],
+    { special: 'cumulative' },
+  ),
+  metric('active_members', '活跃会员数', 'Active members', 'count', m('active_members'), [
+    '期内有≥1笔订单的会员',
+    'members with ≥1 order in period',
+  ]),
+  metric('new_members', '注册数', 'New members', 'count', m('new_members'), [
+    '期内新注册会员数',
+    'registrations in period',
+  ]),
+  metric(
+    'member_sales_share',
+    '会员销售占比',
+    'Member sales share',
+    'percent',
+    ratio(m('member_net_sales'), m('net_sales')),
+    ['会员订单销售额 ÷ 销售额', 'net of member orders ÷ net sales'],
+  ),
+  metric(
+    'repurchase_rate',
+    '复购率',
+    'Repurchase rate',
+    'percent',
+    ratio(m('repeat_members'), m('active_members')),
+    ['期内≥2单会员 ÷ ≥1单会员', 'members with ≥2 orders ÷ members with ≥1'],
+  ),
+  metric('dau', 'DAU', 'Daily active users', 'count', m('daily_active_users'), [
+    '每日活跃用户数（长周期取日均）',
+    'distinct active users per day (mean over longer periods)',
+  ]),
+  metric(
+    'sku_movement_rate',
+    '动销率',
+    'SKU movement rate',
+    'percent',
+    ratio(m('skus_sold'), m('skus_stocked')),
+    ['有销售SKU数 ÷ 有库存SKU数', 'SKUs with sales ÷ SKUs on hand'],
+  ),
+  metric(
+    'days_of_inventory',
+    '库存天数',
+    'Days of inventory',
+    'days',
+    ratio(m('ending_stock_cost'), ratio(m('cogs'), m('calendar_days'))),
+    ['期末库存成本 ÷ 日均销售成本', 'ending stock at cost ÷ average daily cost of goods sold'],
+    { higherIsBetter: false },
+  ),
+  metric(
+    'sell_through',
+    '售罄率',
+    'Sell-through',
+    'percent',
+    ratio(m('units'), { sum: [m('units'), m('ending_stock_units')] }),
+    ['销量 ÷ (销量 + 期末库存量)', 'units sold ÷ (units sold + ending units on hand)'],
+  ),
+  metric(
+    'lfl_growth',
+    '同店增长',
+    'Like-for-like growth',
+    'percent',
+    m('net_sales'),
+    ['两期均全程营业门店的销售额增长', 'net sales growth over stores open for the whole of both periods'],
+    { special: 'lfl' },
+  ),
+  metric(
+    'sales_per_labour_hour',
+    '人效',
+    'Sales per labour hour',
+    'CNY_per_hour',
+    ratio(m('net_sales'), m('labour_hours')),
+    ['销售额 ÷ 出勤工时', 'net sales ÷ attended labour hours'],
+  ),
+  metric(
+    'labour_cost_ratio',
+    '人工成本率',
+    'Labour cost ratio',
+    'percent',
+    ratio(m('labour_cost'), m('net_sales')),
+    ['人工成本 ÷ 销售额', 'labour cost ÷ net sales'],
+    { higherIsBetter: false },
+  ),
   metric('units', '销量', 'Units sold', 'count', m('units'), ['销售数量合计', 'Σ quantity sold']),
-  metric('discount', '折扣额', 'Discounts', 'CNY', m('discount'), ['促销与优惠券折扣合计', 'Σ promotion and coupon discounts'], { higherIsBetter: false }),
+  metric(
+    'discount',
+    '折扣额',
+    'Discounts',
+    'CNY',
+    m('discount'),
+    ['促销与优惠券折扣合计', 'Σ promotion and coupon discounts'],
+    { higherIsBetter: false },
+  ),
 ];
 
 export function measuresOf(formula: Formula): string[] {

@@ -11,7 +11,8 @@ export function dimensionExpr(dim: DimensionDef, fact: FactDef): Expr {
     return { kind: 'date_hour', date: fact.date, hour: col(fact.hourColumn ?? 'hour', 'f') };
   }
   if (dim.id === 'weekday') return { kind: 'weekday_of', expr: fact.date };
-  if (dim.id === 'hour_of_day') return fact.timestamp ? { kind: 'hour_of', expr: fact.timestamp } : col(fact.hourColumn ?? 'hour', 'f');
+  if (dim.id === 'hour_of_day')
+    return fact.timestamp ? { kind: 'hour_of', expr: fact.timestamp } : col(fact.hourColumn ?? 'hour', 'f');
   if (dim.group === 'channel') return col(fact.keys.channel ?? 'channel', 'f');
   if (!dim.join || !dim.column) throw new Error(`dimension ${dim.id} has no column`);
   const value = col(dim.column, dim.join);
@@ -44,26 +45,61 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
   }
   if (targets.has('member')) joins.push(on('member', 'member_id', keyOf('member')));
   if (targets.has('calendar')) {
-    joins.push({ type: 'left', source: { kind: 'table', name: 'calendar', alias: 'calendar' }, on: bin('=', col('date', 'calendar'), fact.date) });
+    joins.push({
+      type: 'left',
+      source: { kind: 'table', name: 'calendar', alias: 'calendar' },
+      on: bin('=', col('date', 'calendar'), fact.date),
+    });
   }
   return joins;
 }
 
 const badFilter = (filter: Filter, en: string, zh: string): never => {
-  throw new ZhongtaiError('BAD_FILTER', { en: `Filter on ${filter.dimension}: ${en}`, zh: `筛选条件 ${filter.dimension}：${zh}` }, { field: `filters.${filter.dimension}` });
+  throw new ZhongtaiError(
+    'BAD_FILTER',
+    { en: `Filter on ${filter.dimension}: ${en}`, zh: `筛选条件 ${filter.dimension}：${zh}` },
+    { field: `filters.${filter.dimension}` },
+  );
 };
 
 /** A filter value checked against the dimension's type; labelled codes accept their zh/en names too. */
 function filterParam(dim: DimensionDef, filter: Filter, value: string | number | boolean): Expr {
-  const type: ParamType = dim.type === 'date' ? 'date' : dim.type === 'number' ? 'number' : dim.type === 'boolean' ? 'bool' : 'string';
-  if (type === 'number' && typeof value !== 'number') badFilter(filter, `expects a number, got ${JSON.stringify(value)}`, `需要数字，收到 ${JSON.stringify(value)}`);
-  if (type === 'bool' && typeof value !== 'boolean') badFilter(filter, 'expects true or false', '需要 true 或 false');
-  if (type === 'date' && (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))) {
-    badFilter(filter, `expects a date YYYY-MM-DD, got ${JSON.stringify(value)}`, `需要日期 YYYY-MM-DD，收到 ${JSON.stringify(value)}`);
+  const type: ParamType =
+    dim.type === 'date'
+      ? 'date'
+      : dim.type === 'number'
+        ? 'number'
+        : dim.type === 'boolean'
+          ? 'bool'
+          : 'string';
+  if (type === 'number' && typeof value !== 'number')
+    badFilter(
+      filter,
+      `expects a number, got ${JSON.stringify(value)}`,
+      `需要数字，收到 ${JSON.stringify(value)}`,
+    );
+  if (type === 'bool' && typeof value !== 'boolean')
+    badFilter(filter, 'expects true or false', '需要 true 或 false');
+  if (
+    type === 'date' &&
+    (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+  ) {
+    badFilter(
+      filter,
+      `expects a date YYYY-MM-DD, got ${JSON.stringify(value)}`,
+      `需要日期 YYYY-MM-DD，收到 ${JSON.stringify(value)}`,
+    );
   }
-  if (type === 'string' && typeof value !== 'string') badFilter(filter, `expects text, got ${JSON.stringify(value)}`, `需要文本，收到 ${JSON.stringify(value)}`);
+  if (type === 'string' && typeof value !== 'string')
+    badFilter(
+      filter,
+      `expects text, got ${JSON.stringify(value)}`,
+      `需要文本，收到 ${JSON.stringify(value)}`,
+    );
   if (type === 'string' && dim.values) {
-    const code = Object.entries(dim.values).find(([c, label]) => c === value || label.zh === value || label.en === value)?.[0];
+    const code = Object.entries(dim.values).find(
+      ([c, label]) => c === value || label.zh === value || label.en === value,
+    )?.[0];
     return param(code ?? (value as string), 'string');
   }
   return param(value, type);
@@ -76,12 +112,19 @@ export function filterExpr(dim: DimensionDef, filter: Filter, fact: FactDef): Ex
   const first = filterParam(dim, filter, values[0] as string | number | boolean);
   switch (filter.op) {
     case 'eq':
-      return values.length > 1 ? { kind: 'in', expr: target, values: values.map((v) => filterParam(dim, filter, v)), negate: false } : bin('=', target, first);
+      return values.length > 1
+        ? { kind: 'in', expr: target, values: values.map((v) => filterParam(dim, filter, v)), negate: false }
+        : bin('=', target, first);
     case 'neq':
       return bin('<>', target, first);
     case 'in':
     case 'not_in':
-      return { kind: 'in', expr: target, values: values.map((v) => filterParam(dim, filter, v)), negate: filter.op === 'not_in' };
+      return {
+        kind: 'in',
+        expr: target,
+        values: values.map((v) => filterParam(dim, filter, v)),
+        negate: filter.op === 'not_in',
+      };
     case 'gt':
       return bin('>', target, first);
     case 'gte':
@@ -92,10 +135,14 @@ export function filterExpr(dim: DimensionDef, filter: Filter, fact: FactDef): Ex
       return bin('<=', target, first);
     case 'between': {
       if (values.length !== 2) badFilter(filter, 'between needs two values', 'between 需要两个值');
-      return and(bin('>=', target, first), bin('<=', target, filterParam(dim, filter, values[1] as string | number | boolean)));
+      return and(
+        bin('>=', target, first),
+        bin('<=', target, filterParam(dim, filter, values[1] as string | number | boolean)),
+      );
     }
     case 'contains':
-      if (dim.type !== 'string') badFilter(filter, 'contains works on text dimensions only', 'contains 只适用于文本维度');
+      if (dim.type !== 'string')
+        badFilter(filter, 'contains works on text dimensions only', 'contains 只适用于文本维度');
       return { kind: 'contains', expr: target, needle: first };
   }
 }

@@ -35,18 +35,27 @@ const unknown = (code: 'UNKNOWN_METRIC' | 'UNKNOWN_DIMENSION', id: string, field
   const what = code === 'UNKNOWN_METRIC' ? ['metric', '指标'] : ['dimension', '维度'];
   throw new ZhongtaiError(
     code,
-    { en: `Unknown ${what[0]} "${id}"; see GET /api/v1/catalog for the list`, zh: `未知${what[1]}「${id}」，可用列表见 GET /api/v1/catalog` },
+    {
+      en: `Unknown ${what[0]} "${id}"; see GET /api/v1/catalog for the list`,
+      zh: `未知${what[1]}「${id}」，可用列表见 GET /api/v1/catalog`,
+    },
     { field },
   );
 };
 
 export function resolveQuery(query: Query): ResolvedQuery {
-  const metrics = query.metrics.map((id, i) => findMetric(id) ?? unknown('UNKNOWN_METRIC', id, `metrics.${i}`));
+  const metrics = query.metrics.map(
+    (id, i) => findMetric(id) ?? unknown('UNKNOWN_METRIC', id, `metrics.${i}`),
+  );
   const dimIds = [...query.dimensions];
   if (query.grain && !dimIds.includes(query.grain)) dimIds.unshift(query.grain);
-  const dimensions = [...new Set(dimIds)].map((id, i) => findDimension(id) ?? unknown('UNKNOWN_DIMENSION', id, `dimensions.${i}`));
+  const dimensions = [...new Set(dimIds)].map(
+    (id, i) => findDimension(id) ?? unknown('UNKNOWN_DIMENSION', id, `dimensions.${i}`),
+  );
   const filters = query.filters.map((filter, i) => ({
-    def: findDimension(filter.dimension) ?? unknown('UNKNOWN_DIMENSION', filter.dimension, `filters.${i}.dimension`),
+    def:
+      findDimension(filter.dimension) ??
+      unknown('UNKNOWN_DIMENSION', filter.dimension, `filters.${i}.dimension`),
     filter,
   }));
   return { metrics, dimensions, filters };
@@ -74,7 +83,10 @@ function planMeasure(measure: MeasureDef, metric: MetricDef, q: ResolvedQuery): 
     const name = blocker ? blocker.id : [...groups].join('+');
     throw new ZhongtaiError(
       'NOT_CUTTABLE',
-      { en: `Metric ${metric.id} (${metric.label.en}) cannot be cut or filtered by ${name}`, zh: `指标「${metric.label.zh}」不能按「${blocker?.label.zh ?? name}」拆分或筛选` },
+      {
+        en: `Metric ${metric.id} (${metric.label.en}) cannot be cut or filtered by ${name}`,
+        zh: `指标「${metric.label.zh}」不能按「${blocker?.label.zh ?? name}」拆分或筛选`,
+      },
       { field: name },
     );
   }
@@ -89,12 +101,21 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
   if (!first) throw new Error('empty measure group');
   const { fact, dims, filters } = first;
   const extraJoins = [...filters.map((f) => f.def)];
-  const where: Expr[] = [bin('>=', fact.date, param(options.range.from, 'date')), bin('<=', fact.date, param(options.range.to, 'date'))];
+  const where: Expr[] = [
+    bin('>=', fact.date, param(options.range.from, 'date')),
+    bin('<=', fact.date, param(options.range.to, 'date')),
+  ];
   for (const { def, filter } of filters) where.push(filterExpr(def, filter, fact));
   if (options.comparableStores && fact.keys.store) {
     const { openBy, openUntil } = options.comparableStores;
     where.push(bin('<=', col('open_date', 'store'), param(openBy, 'date')));
-    where.push(bin('or', { kind: 'is_null', expr: col('close_date', 'store'), negate: false }, bin('>', col('close_date', 'store'), param(openUntil, 'date'))));
+    where.push(
+      bin(
+        'or',
+        { kind: 'is_null', expr: col('close_date', 'store'), negate: false },
+        bin('>', col('close_date', 'store'), param(openUntil, 'date')),
+      ),
+    );
   }
   const needStore = options.comparableStores && fact.keys.store ? ['store' as const] : [];
   const joins = joinsFor([...dims, ...extraJoins], fact, needStore);
@@ -107,7 +128,10 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
   const nested = group.find((m) => m.source.aggregation.kind === 'nested');
   if (!nested) {
     return {
-      columns: [...dimColumns, ...group.map((m) => ({ expr: (m.source.aggregation as { expr: Expr }).expr, alias: m.measure.id }))],
+      columns: [
+        ...dimColumns,
+        ...group.map((m) => ({ expr: (m.source.aggregation as { expr: Expr }).expr, alias: m.measure.id })),
+      ],
       from,
       joins,
       where,
@@ -129,11 +153,18 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
     avg: { kind: 'agg', fn: 'avg', arg: v },
     last: { kind: 'arg_max', value: v, by: col('_by', 'n') },
     count: { kind: 'agg', fn: 'count' },
-    count_at_least_2: { kind: 'agg', fn: 'sum', arg: { kind: 'case', when: bin('>=', v, num(2)), then: num(1), otherwise: num(0) } },
+    count_at_least_2: {
+      kind: 'agg',
+      fn: 'sum',
+      arg: { kind: 'case', when: bin('>=', v, num(2)), value: num(1), otherwise: num(0) },
+    },
   };
   const outerDims = dimColumns.map((c) => col(c.alias, 'n'));
   return {
-    columns: [...dimColumns.map((c) => ({ expr: col(c.alias, 'n'), alias: c.alias })), { expr: outer[agg.outer], alias: nested.measure.id }],
+    columns: [
+      ...dimColumns.map((c) => ({ expr: col(c.alias, 'n'), alias: c.alias })),
+      { expr: outer[agg.outer], alias: nested.measure.id },
+    ],
     from: { kind: 'subquery', select: inner, alias: 'n' },
     groupBy: outerDims,
   };
@@ -142,10 +173,16 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
 function formulaExpr(formula: Formula, aliasOf: (measure: string) => string): Expr {
   if ('measure' in formula) return col(formula.measure, aliasOf(formula.measure));
   if ('ratio' in formula) {
-    const ratio: Expr = { kind: 'divide', numerator: formulaExpr(formula.ratio[0], aliasOf), denominator: formulaExpr(formula.ratio[1], aliasOf) };
+    const ratio: Expr = {
+      kind: 'divide',
+      numerator: formulaExpr(formula.ratio[0], aliasOf),
+      denominator: formulaExpr(formula.ratio[1], aliasOf),
+    };
     return formula.scale ? bin('*', ratio, num(formula.scale)) : ratio;
   }
-  return formula.sum.map((f) => ({ kind: 'coalesce', args: [formulaExpr(f, aliasOf), num(0)] }) as Expr).reduce((a, b) => bin('+', a, b));
+  return formula.sum
+    .map((f) => ({ kind: 'coalesce', args: [formulaExpr(f, aliasOf), num(0)] }) as Expr)
+    .reduce((a, b) => bin('+', a, b));
 }
 
 /**
@@ -155,11 +192,15 @@ function formulaExpr(formula: Formula, aliasOf: (measure: string) => string): Ex
 export function compile(q: ResolvedQuery, query: Query, options: CompileOptions): Select {
   const plans = new Map<string, MeasurePlan>();
   for (const metric of q.metrics) {
-    for (const id of measuresOf(metric.formula)) if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q));
+    for (const id of measuresOf(metric.formula))
+      if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q));
   }
   const groups = new Map<string, MeasurePlan[]>();
   for (const plan of plans.values()) {
-    const key = plan.source.aggregation.kind === 'nested' ? `nested:${plan.measure.id}` : `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
+    const key =
+      plan.source.aggregation.kind === 'nested'
+        ? `nested:${plan.measure.id}`
+        : `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
     groups.set(key, [...(groups.get(key) ?? []), plan]);
   }
   const subqueries = [...groups.values()].map((group, i) => ({
@@ -172,27 +213,59 @@ export function compile(q: ResolvedQuery, query: Query, options: CompileOptions)
   const full = subqueries.filter((s) => s.dims.length === q.dimensions.length);
   const single = subqueries.length === 1 ? subqueries[0] : undefined;
 
-  const metricColumns = q.metrics.map((m) => ({ expr: formulaExpr(m.formula, single ? () => 'q0' : aliasOf), alias: m.id }));
-  const dimColumns = q.dimensions.map((d, i) => ({ expr: col(dimAlias(i), single ? 'q0' : 'k'), alias: d.id }));
+  const metricColumns = q.metrics.map((m) => ({
+    expr: formulaExpr(m.formula, single ? () => 'q0' : aliasOf),
+    alias: m.id,
+  }));
+  const dimColumns = q.dimensions.map((d, i) => ({
+    expr: col(dimAlias(i), single ? 'q0' : 'k'),
+    alias: d.id,
+  }));
   const orderBy = orderOf(q, query);
 
   if (single) {
-    return { columns: [...dimColumns, ...metricColumns], from: { kind: 'subquery', select: single.select, alias: 'q0' }, orderBy, limit: query.limit };
+    return {
+      columns: [...dimColumns, ...metricColumns],
+      from: { kind: 'subquery', select: single.select, alias: 'q0' },
+      orderBy,
+      limit: query.limit,
+    };
   }
   // The row set is every dimension combination any fully-cut fact has; the rest join onto it.
   const keyColumns = q.dimensions.map((_, i) => ({ expr: col(dimAlias(i)), alias: dimAlias(i) }));
   const ctes = subqueries.map((s) => ({ name: s.alias, select: s.select }));
-  const keys: Select[] = full.map((s) => ({ columns: keyColumns, from: { kind: 'cte', name: s.alias, alias: s.alias } }));
+  const keys: Select[] = full.map((s) => ({
+    columns: keyColumns,
+    from: { kind: 'cte', name: s.alias, alias: s.alias },
+  }));
   if (q.dimensions.length > 0 && keys.length === 0) throw new Error('no measure follows every dimension');
   // Without dimensions every subquery is one aggregate row; any of them serves as the row set.
   const from: Source =
     q.dimensions.length === 0
-      ? { kind: 'subquery', select: { columns: [{ expr: num(1), alias: 'one' }], from: { kind: 'cte', name: 'q0', alias: 'x' } }, alias: 'k' }
+      ? {
+          kind: 'subquery',
+          select: {
+            columns: [{ expr: num(1), alias: 'one' }],
+            from: { kind: 'cte', name: 'q0', alias: 'x' },
+          },
+          alias: 'k',
+        }
       : { kind: 'union', selects: keys, alias: 'k' };
   const joins = subqueries.map((s) => ({
     type: 'left' as const,
     source: { kind: 'cte' as const, name: s.alias, alias: s.alias },
-    on: s.dims.length === 0 ? bin('=', num(1), num(1)) : and(...s.dims.map((d) => bin('=', col(dimAlias(q.dimensions.indexOf(d)), s.alias), col(dimAlias(q.dimensions.indexOf(d)), 'k')))),
+    on:
+      s.dims.length === 0
+        ? bin('=', num(1), num(1))
+        : and(
+            ...s.dims.map((d) =>
+              bin(
+                '=',
+                col(dimAlias(q.dimensions.indexOf(d)), s.alias),
+                col(dimAlias(q.dimensions.indexOf(d)), 'k'),
+              ),
+            ),
+          ),
   }));
   return { ctes, columns: [...dimColumns, ...metricColumns], from, joins, orderBy, limit: query.limit };
 }
@@ -204,7 +277,10 @@ function orderOf(q: ResolvedQuery, query: Query): Select['orderBy'] {
       if (!known.has(o.by)) {
         throw new ZhongtaiError(
           'BAD_REQUEST',
-          { en: `Cannot order by "${o.by}": it is not a metric or dimension of this query`, zh: `无法按「${o.by}」排序：它不是本查询的指标或维度` },
+          {
+            en: `Cannot order by "${o.by}": it is not a metric or dimension of this query`,
+            zh: `无法按「${o.by}」排序：它不是本查询的指标或维度`,
+          },
           { field: `order.${i}.by` },
         );
       }
@@ -212,7 +288,16 @@ function orderOf(q: ResolvedQuery, query: Query): Select['orderBy'] {
     });
   }
   const time = q.dimensions.filter((d) => d.grain || d.id === 'weekday' || d.id === 'hour_of_day');
-  if (time.length) return [...time.map((d) => ({ expr: col(d.id), desc: false })), ...q.dimensions.filter((d) => !time.includes(d)).map((d) => ({ expr: col(d.id), desc: false }))];
+  if (time.length)
+    return [
+      ...time.map((d) => ({ expr: col(d.id), desc: false })),
+      ...q.dimensions.filter((d) => !time.includes(d)).map((d) => ({ expr: col(d.id), desc: false })),
+    ];
   const firstMetric = q.metrics[0];
-  return firstMetric ? [{ expr: col(firstMetric.id), desc: true }, ...q.dimensions.map((d) => ({ expr: col(d.id), desc: false }))] : [];
+  return firstMetric
+    ? [
+        { expr: col(firstMetric.id), desc: true },
+        ...q.dimensions.map((d) => ({ expr: col(d.id), desc: false })),
+      ]
+    : [];
 }

@@ -43,7 +43,10 @@ export function checkRange(range: TimeRange, field = 'timeRange'): void {
   if (range.from > range.to) {
     throw new ZhongtaiError(
       'BAD_TIME_RANGE',
-      { en: `Time range is reversed: from ${range.from} is after to ${range.to}`, zh: `时间范围颠倒：开始 ${range.from} 晚于结束 ${range.to}` },
+      {
+        en: `Time range is reversed: from ${range.from} is after to ${range.to}`,
+        zh: `时间范围颠倒：开始 ${range.from} 晚于结束 ${range.to}`,
+      },
       { field },
     );
   }
@@ -63,17 +66,32 @@ export function comparisonFor(compare: NonNullable<Query['compare']>, range: Tim
   }
   switch (compare) {
     case 'yoy':
-      return { range: { from: addMonths(range.from, -12), to: addMonths(range.to, -12) }, forward: (d) => addMonths(d, 12) };
+      return {
+        range: { from: addMonths(range.from, -12), to: addMonths(range.to, -12) },
+        forward: (d) => addMonths(d, 12),
+      };
     case 'mom':
-      return { range: { from: addMonths(range.from, -1), to: addMonths(range.to, -1) }, forward: (d) => addMonths(d, 1) };
+      return {
+        range: { from: addMonths(range.from, -1), to: addMonths(range.to, -1) },
+        forward: (d) => addMonths(d, 1),
+      };
     case 'wow':
-      return { range: { from: addDays(range.from, -7), to: addDays(range.to, -7) }, forward: (d) => addDays(d, 7) };
+      return {
+        range: { from: addDays(range.from, -7), to: addDays(range.to, -7) },
+        forward: (d) => addDays(d, 7),
+      };
     case 'yoy_weekday':
       // 52 weeks back: the same weekday last year, so a Saturday is compared with a Saturday.
-      return { range: { from: addDays(range.from, -364), to: addDays(range.to, -364) }, forward: (d) => addDays(d, 364) };
+      return {
+        range: { from: addDays(range.from, -364), to: addDays(range.to, -364) },
+        forward: (d) => addDays(d, 364),
+      };
     case 'previous': {
       const length = daysBetween(range.from, range.to) + 1;
-      return { range: { from: addDays(range.from, -length), to: addDays(range.from, -1) }, forward: (d) => addDays(d, length) };
+      return {
+        range: { from: addDays(range.from, -length), to: addDays(range.from, -1) },
+        forward: (d) => addDays(d, length),
+      };
     }
   }
 }

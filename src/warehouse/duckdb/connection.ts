@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Cell, Engine, Row } from '../engine.js';
 import type { Select } from '../query-tree.js';
@@ -7,7 +7,8 @@ import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
 
 function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) {
     const iso = value.toISOString();
     return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
@@ -99,7 +100,11 @@ export class DuckDbEngine implements Engine {
   }
 
   async schemaVersion(): Promise<number> {
-    const rows = await readRows(this.writer, "SELECT value FROM zhongtai_meta WHERE key = 'schema_version'", []);
+    const rows = await readRows(
+      this.writer,
+      "SELECT value FROM zhongtai_meta WHERE key = 'schema_version'",
+      [],
+    );
     return Number(rows[0]?.value ?? 0);
   }
 
@@ -116,7 +121,9 @@ export class DuckDbEngine implements Engine {
   }
 
   private async migrate(): Promise<void> {
-    await this.writer.run('CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+    await this.writer.run(
+      'CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
+    );
     const current = await this.schemaVersion();
     if (current > LATEST_SCHEMA_VERSION) {
       throw new ZhongtaiError('SCHEMA_TOO_NEW', {

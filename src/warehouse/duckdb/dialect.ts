@@ -57,7 +57,7 @@ function printExpr(e: Expr, params: Cell[]): string {
     case 'contains':
       return `(strpos(lower(CAST(${p(e.expr)} AS VARCHAR)), lower(${p(e.needle)})) > 0)`;
     case 'case':
-      return `(CASE WHEN ${p(e.when)} THEN ${p(e.then)} ELSE ${p(e.otherwise)} END)`;
+      return `(CASE WHEN ${p(e.when)} THEN ${p(e.value)} ELSE ${p(e.otherwise)} END)`;
     case 'coalesce':
       return `coalesce(${e.args.map(p).join(', ')})`;
     case 'time_bucket':
@@ -93,17 +93,25 @@ function printSource(s: Source, params: Cell[]): string {
 function printSelect(s: Select, params: Cell[]): string {
   const parts: string[] = [];
   if (s.ctes?.length) {
-    parts.push(`WITH ${s.ctes.map((c) => `${quote(c.name)} AS (${printSelect(c.select, params)})`).join(', ')}`);
+    parts.push(
+      `WITH ${s.ctes.map((c) => `${quote(c.name)} AS (${printSelect(c.select, params)})`).join(', ')}`,
+    );
   }
-  parts.push(`SELECT ${s.columns.map((c) => `${printExpr(c.expr, params)} AS ${quote(c.alias)}`).join(', ')}`);
+  parts.push(
+    `SELECT ${s.columns.map((c) => `${printExpr(c.expr, params)} AS ${quote(c.alias)}`).join(', ')}`,
+  );
   parts.push(`FROM ${printSource(s.from, params)}`);
   for (const j of s.joins ?? []) {
-    parts.push(`${j.type === 'left' ? 'LEFT' : 'INNER'} JOIN ${printSource(j.source, params)} ON ${printExpr(j.on, params)}`);
+    parts.push(
+      `${j.type === 'left' ? 'LEFT' : 'INNER'} JOIN ${printSource(j.source, params)} ON ${printExpr(j.on, params)}`,
+    );
   }
   if (s.where?.length) parts.push(`WHERE ${s.where.map((w) => printExpr(w, params)).join(' AND ')}`);
   if (s.groupBy?.length) parts.push(`GROUP BY ${s.groupBy.map((g) => printExpr(g, params)).join(', ')}`);
   if (s.orderBy?.length) {
-    parts.push(`ORDER BY ${s.orderBy.map((o) => `${printExpr(o.expr, params)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`);
+    parts.push(
+      `ORDER BY ${s.orderBy.map((o) => `${printExpr(o.expr, params)} ${o.desc ? 'DESC' : 'ASC'} NULLS LAST`).join(', ')}`,
+    );
   }
   if (s.limit !== undefined) parts.push(`LIMIT ${Math.trunc(s.limit)}`);
   return parts.join(' ');

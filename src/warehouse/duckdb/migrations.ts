@@ -23,7 +23,9 @@ const SQL_TYPES: Record<Column['type'], string> = {
 };
 
 export function createTableSql(table: Table): string {
-  const columns = table.columns.map((col) => `"${col.name}" ${SQL_TYPES[col.type]}${col.nullable ? '' : ' NOT NULL'}`);
+  const columns = table.columns.map(
+    (col) => `"${col.name}" ${SQL_TYPES[col.type]}${col.nullable ? '' : ' NOT NULL'}`,
+  );
   // Keys are enforced on the small dimension tables only: an index on a 100M-row fact would slow
   // every bulk load, and fact loads dedupe on their natural key themselves.
   if (table.kind === 'dimension') columns.push(`PRIMARY KEY (${table.key.map((k) => `"${k}"`).join(', ')})`);

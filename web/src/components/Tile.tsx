@@ -4,11 +4,31 @@ import { t } from '../i18n';
 import type { QueryState } from '../useQuery';
 
 /** A dashboard tile: title, and its loading, error and empty states in plain words. */
-export function Tile({ title, state, lang, children, testId, wide }: { title: string; state: QueryState; lang: Lang; children: ReactNode; testId: string; wide?: boolean }) {
+export function Tile({
+  title,
+  state,
+  lang,
+  children,
+  testId,
+  wide,
+}: {
+  title: string;
+  state: QueryState;
+  lang: Lang;
+  children: ReactNode;
+  testId: string;
+  wide?: boolean;
+}) {
   let body: ReactNode = children;
-  if (state.error) body = <p className="tile-message error" role="alert">{lang === 'zh' ? state.error.messageZh : state.error.message}</p>;
+  if (state.error)
+    body = (
+      <p className="tile-message error" role="alert">
+        {lang === 'zh' ? state.error.messageZh : state.error.message}
+      </p>
+    );
   else if (state.loading && !state.result) body = <p className="tile-message">{t('loading', lang)}</p>;
-  else if (state.result && state.result.rows.length === 0) body = <p className="tile-message">{t('empty', lang)}</p>;
+  else if (state.result && state.result.rows.length === 0)
+    body = <p className="tile-message">{t('empty', lang)}</p>;
   return (
     <section className={`card tile${wide ? ' wide' : ''}`} data-testid={testId} aria-busy={state.loading}>
       <h2>{title}</h2>
