@@ -1,4 +1,4 @@
-import type { QueryResult } from '../metrics/index.js';
+import { findDimension, type QueryResult } from '../metrics/index.js';
 import type { Cell } from '../warehouse/index.js';
 
 /** Renders a query result for a terminal: labels in the chosen language, numbers grouped and rounded. */
@@ -7,7 +7,8 @@ export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {
   const body = result.rows.map((row) =>
     result.columns.map((c) => {
       const value = row[c.id] ?? null;
-      if (c.kind === 'dimension' || typeof value !== 'number') return value === null ? '—' : String(value);
+      if (c.kind === 'dimension') return value === null ? '—' : (findDimension(c.id)?.values?.[String(value)]?.[lang] ?? String(value));
+      if (typeof value !== 'number') return '—';
       if (c.unit === 'percent') return `${(value * 100).toFixed(2)}%`;
       const digits = c.unit === 'count' && Number.isInteger(value) ? 0 : 2;
       return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });

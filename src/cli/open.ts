@@ -3,8 +3,11 @@ import { dirname } from 'node:path';
 import { ZhongtaiError } from '../model/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 
-/** Opens the warehouse file; `create` says whether a missing file may be created. */
-export async function openDb(path: string, create: boolean): Promise<DuckDbEngine> {
+/**
+ * Opens the warehouse file; `create` says whether a missing file may be created. Commands that only
+ * read open it read-only, so they run beside a server or another reader.
+ */
+export async function openDb(path: string, create: boolean, readOnly = false): Promise<DuckDbEngine> {
   if (!existsSync(path)) {
     if (!create) {
       throw new ZhongtaiError('NOT_FOUND', {
@@ -14,5 +17,5 @@ export async function openDb(path: string, create: boolean): Promise<DuckDbEngin
     }
     mkdirSync(dirname(path), { recursive: true });
   }
-  return DuckDbEngine.open({ path });
+  return DuckDbEngine.open({ path, readOnly });
 }

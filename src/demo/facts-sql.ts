@@ -127,13 +127,14 @@ WITH u AS (
 ), amounts AS (
   SELECT *, round(list_price * qty, 2)::DECIMAL(18,2) AS gross FROM priced
 ), discounted AS (
-  SELECT *, least(abs(gross) * 0.5, round(abs(gross) * discount_pct, 2)
-                  + CASE WHEN coupon_line THEN (CASE WHEN rnd(order_id, 0, 'face') < 0.6 THEN 5 ELSE 10 END) ELSE 0 END)
-             * sign(gross) AS disc
+  -- Rounded to cents as a DECIMAL here, so net = gross − discount holds exactly on every line.
+  SELECT *, (round(least(abs(gross) * 0.5, round(abs(gross) * discount_pct, 2)
+                  + CASE WHEN coupon_line THEN (CASE WHEN rnd(order_id, 0, 'face') < 0.6 THEN 5 ELSE 10 END) ELSE 0 END), 2)
+             * sign(gross))::DECIMAL(18,2) AS disc
   FROM amounts
 )
 SELECT order_id, line_no, ts, date, store_id, channel, sku, member_id, qty, gross,
-       disc::DECIMAL(18,2), (gross - disc)::DECIMAL(18,2), round(unit_cost * qty, 2)::DECIMAL(18,2),
+       disc, gross - disc, round(unit_cost * qty, 2)::DECIMAL(18,2),
        CASE WHEN discount_pct > 0 THEN promotion_id END,
        CASE WHEN coupon_line THEN order_id * 10 END
 FROM discounted`;

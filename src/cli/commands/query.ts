@@ -100,7 +100,7 @@ Examples:
         })),
         ...(opts.limit ? { limit: opts.limit } : {}),
       };
-      const engine = await openDb(opts.db, false);
+      const engine = await openDb(opts.db, false, true);
       try {
         const result = await runQuery(engine, input);
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));

@@ -26,11 +26,20 @@ async function readRows(connection: DuckDBConnection, sql: string, params: Cell[
   });
 }
 
+function schemaTooNew(version: number): ZhongtaiError {
+  return new ZhongtaiError('SCHEMA_TOO_NEW', {
+    en: `This data file was written by a newer zhongtai (schema v${version}; this version knows up to v${LATEST_SCHEMA_VERSION}). Upgrade zhongtai to open it.`,
+    zh: `该数据文件由更新版本的 zhongtai 写入（模式 v${version}，当前版本最高支持 v${LATEST_SCHEMA_VERSION}），请升级 zhongtai 后再打开。`,
+  });
+}
+
 export interface DuckDbOptions {
   /** A file path, or ':memory:'. */
   path: string;
   threads?: number;
   memoryLimit?: string;
+  /** Open without write access, so several processes can read one file at once. */
+  readOnly?: boolean;
 }
 
 /**
@@ -50,10 +59,24 @@ export class DuckDbEngine implements Engine {
     const config: Record<string, string> = {};
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
-    const instance = await DuckDBInstance.create(options.path, config);
-    const engine = new DuckDbEngine(instance, await instance.connect());
+    if (options.readOnly) {
+      const engine = new DuckDbEngine(...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })));
+      const version = await engine.schemaVersion().catch(() => 0);
+      if (version === LATEST_SCHEMA_VERSION) return engine;
+      // An older file is upgraded once with write access, then read as asked; a newer one is refused.
+      await engine.close();
+      if (version > LATEST_SCHEMA_VERSION) throw schemaTooNew(version);
+      await (await DuckDbEngine.open({ ...options, readOnly: false })).close();
+      return new DuckDbEngine(...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })));
+    }
+    const engine = new DuckDbEngine(...(await DuckDbEngine.connect(options.path, config)));
     await engine.migrate();
     return engine;
+  }
+
+  private static async connect(path: string, config: Record<string, string>): Promise<[DuckDBInstance, DuckDBConnection]> {
+    const instance = await DuckDBInstance.create(path, config);
+    return [instance, await instance.connect()];
   }
 
   render(select: Select) {
@@ -125,12 +148,7 @@ export class DuckDbEngine implements Engine {
       'CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
     );
     const current = await this.schemaVersion();
-    if (current > LATEST_SCHEMA_VERSION) {
-      throw new ZhongtaiError('SCHEMA_TOO_NEW', {
-        en: `This data file was written by a newer zhongtai (schema v${current}; this version knows up to v${LATEST_SCHEMA_VERSION}). Upgrade zhongtai to open it.`,
-        zh: `该数据文件由更新版本的 zhongtai 写入（模式 v${current}，当前版本最高支持 v${LATEST_SCHEMA_VERSION}），请升级 zhongtai 后再打开。`,
-      });
-    }
+    if (current > LATEST_SCHEMA_VERSION) throw schemaTooNew(current);
     const pending = MIGRATIONS.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
     if (pending.length === 0) return;
     await this.transaction(async () => {

@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { TABLES } from '../../model/index.js';
+import { DuckDbEngine } from './connection.js';
+import { LATEST_SCHEMA_VERSION } from './migrations.js';
+
+const freshPath = () => join(mkdtempSync(join(tmpdir(), 'zhongtai-mig-')), 'w.duckdb');
+
+async function stamp(path: string, version: number) {
+  const instance = await DuckDBInstance.create(path);
+  const connection = await instance.connect();
+  await connection.run('CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+  await connection.run(`INSERT OR REPLACE INTO zhongtai_meta VALUES ('schema_version', '${version}')`);
+  connection.closeSync();
+  instance.closeSync();
+}
+
+describe('versioned migrations', () => {
+  it('creates every table of the model in a new file and stamps the version', async () => {
+    const engine = await DuckDbEngine.open({ path: freshPath() });
+    expect(await engine.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    const tables = (await engine.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")).map((r) => r.table_name);
+    for (const table of TABLES) expect(tables).toContain(table.name);
+    const money = await engine.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'sales_line' AND column_name = 'net'");
+    expect(money[0]?.data_type).toBe('DECIMAL(18,2)');
+    await engine.close();
+  });
+
+  it('upgrades a file written by an older version', async () => {
+    const path = freshPath();
+    await stamp(path, 0);
+    const engine = await DuckDbEngine.open({ path });
+    expect(await engine.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
+    expect(await engine.query('SELECT count(*) AS n FROM sales_line')).toEqual([{ n: 0 }]);
+    await engine.close();
+  });
+
+  it('refuses a file from a newer version with a clear message, read-write or read-only', async () => {
+    const path = freshPath();
+    await stamp(path, LATEST_SCHEMA_VERSION + 1);
+    await expect(DuckDbEngine.open({ path })).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringContaining('newer zhongtai') });
+    await expect(DuckDbEngine.open({ path, readOnly: true })).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW' });
+  });
+
+  it('lets two readers share one file', async () => {
+    const path = freshPath();
+    await (await DuckDbEngine.open({ path })).close();
+    const a = await DuckDbEngine.open({ path, readOnly: true });
+    const b = await DuckDbEngine.open({ path, readOnly: true });
+    expect(await a.query('SELECT count(*) AS n FROM store')).toEqual([{ n: 0 }]);
+    expect(await b.query('SELECT count(*) AS n FROM store')).toEqual([{ n: 0 }]);
+    await a.close();
+    await b.close();
+  });
+
+  it('rolls a failed transaction back whole', async () => {
+    const engine = await DuckDbEngine.open({ path: freshPath() });
+    await expect(
+      engine.transaction(async () => {
+        await engine.run("INSERT INTO supplier VALUES (1, 'V1', 'a')");
+        await engine.run("INSERT INTO supplier VALUES (1, 'V1', 'duplicate key')");
+      }),
+    ).rejects.toThrow();
+    expect(await engine.query('SELECT count(*) AS n FROM supplier')).toEqual([{ n: 0 }]);
+    await engine.close();
+  });
+});
