@@ -32,7 +32,11 @@ function expectSameRows(actual: Row[], expected: Row[], keys: string[]) {
 
 describe('metric answers equal hand-written SQL on the demo chain', () => {
   it('net sales, orders and ATV by store × month', async () => {
-    const ours = await runQuery(engine, { metrics: ['net_sales', 'orders', 'atv'], dimensions: ['store', 'month'], timeRange: range });
+    const ours = await runQuery(engine, {
+      metrics: ['net_sales', 'orders', 'atv'],
+      dimensions: ['store', 'month'],
+      timeRange: range,
+    });
     const sql = await engine.query(`
       WITH s AS (SELECT st.name AS store, CAST(date_trunc('month', l.date) AS DATE) AS month, sum(l.net) AS net_sales
                  FROM sales_line l JOIN store st USING (store_id) WHERE l.date BETWEEN DATE '2026-08-01' AND DATE '2026-10-31' GROUP BY 1, 2),
@@ -58,14 +62,26 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
   });
 
   it('year-over-year net sales by region', async () => {
-    const ours = await runQuery(engine, { metrics: ['net_sales'], dimensions: ['region'], timeRange: { from: '2026-11-01', to: '2026-11-15' }, compare: 'yoy' });
+    const ours = await runQuery(engine, {
+      metrics: ['net_sales'],
+      dimensions: ['region'],
+      timeRange: { from: '2026-11-01', to: '2026-11-15' },
+      compare: 'yoy',
+    });
     expect(ours.meta.compareRange).toEqual({ from: '2025-11-01', to: '2025-11-15' });
     const sql = await engine.query(`
       SELECT st.region,
         sum(l.net) FILTER (WHERE l.date BETWEEN DATE '2026-11-01' AND DATE '2026-11-15')::DOUBLE AS net_sales,
         sum(l.net) FILTER (WHERE l.date BETWEEN DATE '2025-11-01' AND DATE '2025-11-15')::DOUBLE AS net_sales_prev
       FROM sales_line l JOIN store st USING (store_id) GROUP BY 1 HAVING net_sales IS NOT NULL`);
-    expectSameRows(ours.rows, sql.map((r) => ({ ...r, net_sales_pct: (Number(r.net_sales) - Number(r.net_sales_prev)) / Number(r.net_sales_prev) })), ['region']);
+    expectSameRows(
+      ours.rows,
+      sql.map((r) => ({
+        ...r,
+        net_sales_pct: (Number(r.net_sales) - Number(r.net_sales_prev)) / Number(r.net_sales_prev),
+      })),
+      ['region'],
+    );
   });
 
   it('PSD by format divides by open store-days', async () => {
@@ -79,7 +95,12 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
   });
 
   it('orders of one category are counted from its lines', async () => {
-    const ours = await runQuery(engine, { metrics: ['orders', 'net_sales'], dimensions: ['channel'], filters: [{ dimension: 'category_l1', value: '生鲜' }], timeRange: range });
+    const ours = await runQuery(engine, {
+      metrics: ['orders', 'net_sales'],
+      dimensions: ['channel'],
+      filters: [{ dimension: 'category_l1', value: '生鲜' }],
+      timeRange: range,
+    });
     const sql = await engine.query(`
       SELECT l.channel, count(DISTINCT CASE WHEN l.qty > 0 THEN l.order_id END) AS orders, sum(l.net)::DOUBLE AS net_sales
       FROM sales_line l JOIN product p USING (sku)
@@ -105,7 +126,11 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
   });
 
   it('members as of each month end, by tier', async () => {
-    const ours = await runQuery(engine, { metrics: ['members', 'new_members'], dimensions: ['month', 'member_tier'], timeRange: range });
+    const ours = await runQuery(engine, {
+      metrics: ['members', 'new_members'],
+      dimensions: ['month', 'member_tier'],
+      timeRange: range,
+    });
     const sql = await engine.query(`
       WITH months AS (SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM calendar WHERE date BETWEEN DATE '2026-08-01' AND DATE '2026-10-31')
       SELECT m.month, t.tier AS member_tier,
@@ -116,7 +141,11 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
   });
 
   it('repurchase rate and active members by store for one month', async () => {
-    const ours = await runQuery(engine, { metrics: ['repurchase_rate', 'active_members'], dimensions: ['store_code'], timeRange: { from: '2026-10-01', to: '2026-10-31' } });
+    const ours = await runQuery(engine, {
+      metrics: ['repurchase_rate', 'active_members'],
+      dimensions: ['store_code'],
+      timeRange: { from: '2026-10-01', to: '2026-10-31' },
+    });
     const sql = await engine.query(`
       WITH per AS (SELECT s.code AS store_code, o.member_id, count(*) AS n FROM orders o JOIN store s USING (store_id)
                    WHERE o.status = 'completed' AND o.member_id IS NOT NULL AND o.date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31' GROUP BY 1, 2)
@@ -126,7 +155,11 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
 
   it('answers every KPI of the catalogue on the demo chain', async () => {
     const { metrics } = await import('../src/metrics/index.js').then((m) => m.catalogDocument());
-    const result = await runQuery(engine, { metrics: metrics.map((m) => m.id), timeRange: { from: '2026-10-16', to: '2026-11-15' }, compare: 'yoy' });
+    const result = await runQuery(engine, {
+      metrics: metrics.map((m) => m.id),
+      timeRange: { from: '2026-10-16', to: '2026-11-15' },
+      compare: 'yoy',
+    });
     const row = result.rows[0] ?? {};
     for (const metric of metrics) {
       expect(typeof row[metric.id], metric.id).toBe('number');

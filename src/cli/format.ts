@@ -7,7 +7,8 @@ export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {
   const body = result.rows.map((row) =>
     result.columns.map((c) => {
       const value = row[c.id] ?? null;
-      if (c.kind === 'dimension') return value === null ? '—' : (findDimension(c.id)?.values?.[String(value)]?.[lang] ?? String(value));
+      if (c.kind === 'dimension')
+        return value === null ? '—' : (findDimension(c.id)?.values?.[String(value)]?.[lang] ?? String(value));
       if (typeof value !== 'number') return '—';
       if (c.unit === 'percent') return `${(value * 100).toFixed(2)}%`;
       const digits = c.unit === 'count' && Number.isInteger(value) ? 0 : 2;

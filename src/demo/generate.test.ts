@@ -29,7 +29,10 @@ describe('demo chain generator', () => {
     const engine = await DuckDbEngine.open({ path: newFile() });
     await generateDemo(engine, tiny);
     const before = await fingerprint(engine);
-    await expect(generateDemo(engine, tiny)).rejects.toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('--replace') });
+    await expect(generateDemo(engine, tiny)).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringContaining('--replace'),
+    });
     expect(await fingerprint(engine)).toEqual(before);
     await engine.close();
   });
@@ -37,7 +40,9 @@ describe('demo chain generator', () => {
   it('refuses impossible options with the field named', async () => {
     const engine = await DuckDbEngine.open({ path: newFile() });
     await expect(generateDemo(engine, { stores: 0 })).rejects.toMatchObject({ place: { field: 'stores' } });
-    await expect(generateDemo(engine, { end: '2030-01-01' })).rejects.toMatchObject({ place: { field: 'end' } });
+    await expect(generateDemo(engine, { end: '2030-01-01' })).rejects.toMatchObject({
+      place: { field: 'end' },
+    });
     await engine.close();
   });
 });
@@ -51,11 +56,13 @@ describe('the shared demo chain is consistent and plausible', () => {
   const one = async (sql: string) => (await engine.query(sql))[0] ?? {};
 
   it('has all four formats, several regions and every channel', async () => {
-    expect(await one('SELECT count(DISTINCT format) AS formats, count(DISTINCT region) > 2 AS regions FROM store')).toEqual({ formats: 4, regions: true });
+    expect(
+      await one('SELECT count(DISTINCT format) AS formats, count(DISTINCT region) > 2 AS regions FROM store'),
+    ).toEqual({ formats: 4, regions: true });
     expect(await one('SELECT count(DISTINCT channel) AS n FROM sales_line')).toEqual({ n: 5 });
   });
 
-  it("keeps each ticket header equal to the sum of its lines", async () => {
+  it('keeps each ticket header equal to the sum of its lines', async () => {
     expect(
       await one(`SELECT count(*) AS mismatched FROM orders o
                  LEFT JOIN (SELECT order_id, sum(net) AS net, count(*) AS items FROM sales_line GROUP BY 1) l USING (order_id)
@@ -64,8 +71,14 @@ describe('the shared demo chain is consistent and plausible', () => {
   });
 
   it('keeps money exact: net = gross − discount on every line; returns are negative lines', async () => {
-    expect(await one('SELECT count(*) FILTER (WHERE net <> gross - discount) AS off FROM sales_line')).toEqual({ off: 0 });
-    expect(await one(`SELECT bool_and(l.qty < 0 AND l.net <= 0) AS negative FROM sales_line l JOIN orders o USING (order_id) WHERE o.status = 'returned'`)).toEqual({ negative: true });
+    expect(
+      await one('SELECT count(*) FILTER (WHERE net <> gross - discount) AS off FROM sales_line'),
+    ).toEqual({ off: 0 });
+    expect(
+      await one(
+        `SELECT bool_and(l.qty < 0 AND l.net <= 0) AS negative FROM sales_line l JOIN orders o USING (order_id) WHERE o.status = 'returned'`,
+      ),
+    ).toEqual({ negative: true });
   });
 
   it('sells more on the Double 11 day online than on an ordinary day', async () => {
@@ -77,6 +90,10 @@ describe('the shared demo chain is consistent and plausible', () => {
   });
 
   it('puts members on tickets only after they registered', async () => {
-    expect(await one(`SELECT count(*) AS early FROM orders o JOIN member m USING (member_id) WHERE CAST(m.registered_at AS DATE) > o.date`)).toEqual({ early: 0 });
+    expect(
+      await one(
+        `SELECT count(*) AS early FROM orders o JOIN member m USING (member_id) WHERE CAST(m.registered_at AS DATE) > o.date`,
+      ),
+    ).toEqual({ early: 0 });
   });
 });

@@ -84,34 +84,33 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   const special = resolved.metrics.filter((m) => m.special);
   const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
   const sqlQuery = sortsBySpecial ? { ...query, limit: 100_000 } : query;
-  const rows = await execute(engine, resolved, sqlQuery, { range });
+  const comparison = query.compare ? comparisonFor(query.compare, range) : undefined;
+  // The period and its comparison are independent queries: run them side by side.
+  const finish = async (period: TimeRange, limitOverride?: number): Promise<Row[]> => {
+    const rows = await execute(
+      engine,
+      resolved,
+      limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
+      { range: period },
+    );
+    for (const metric of special) {
+      if (metric.special === 'cumulative')
+        await fillCumulative(engine, metric, resolved, query, period, rows);
+      if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, period, rows);
+    }
+    return rows;
+  };
+  const [rows, previous] = await Promise.all([
+    finish(range),
+    comparison ? finish(comparison.range, 100_000) : Promise.resolve([]),
+  ]);
   const dims = resolved.dimensions;
   const columns: ColumnMeta[] = [
     ...dims.map((d) => ({ id: d.id, kind: 'dimension' as const, label: d.label })),
     ...resolved.metrics.map((m) => ({ id: m.id, kind: 'metric' as const, label: m.label, unit: m.unit })),
   ];
 
-  for (const metric of special) {
-    if (metric.special === 'cumulative') await fillCumulative(engine, metric, resolved, query, range, rows);
-    if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, range, rows);
-  }
-
-  let compareRange: TimeRange | undefined;
-  if (query.compare) {
-    const comparison = comparisonFor(query.compare, range);
-    compareRange = comparison.range;
-    const previous = await execute(
-      engine,
-      resolved,
-      { ...sqlQuery, limit: 100_000 },
-      { range: comparison.range },
-    );
-    for (const metric of special) {
-      if (metric.special === 'cumulative')
-        await fillCumulative(engine, metric, resolved, query, comparison.range, previous);
-      if (metric.special === 'lfl')
-        await fillLikeForLike(engine, metric, resolved, query, comparison.range, previous);
-    }
+  if (comparison) {
     const byKey = new Map(previous.map((row) => [keyOf(row, dims, comparison), row]));
     for (const row of rows) {
       const before = byKey.get(keyOf(row, dims));
@@ -177,7 +176,7 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
     rows: out,
     meta: {
       timeRange: range,
-      ...(compareRange ? { compareRange } : {}),
+      ...(comparison ? { compareRange: comparison.range } : {}),
       engine: engine.name,
       durationMs: Math.round(performance.now() - started),
       rowCount: out.length,
@@ -232,8 +231,10 @@ async function fillLikeForLike(
   const comparableStores = { openBy: comparison.range.from, openUntil: range.to };
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
-  const current = await execute(engine, base, q, { range, comparableStores });
-  const previous = await execute(engine, base, q, { range: comparison.range, comparableStores });
+  const [current, previous] = await Promise.all([
+    execute(engine, base, q, { range, comparableStores }),
+    execute(engine, base, q, { range: comparison.range, comparableStores }),
+  ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));
   const before = new Map(previous.map((row) => [keyOf(row, dims, comparison), row[metric.id] ?? null]));

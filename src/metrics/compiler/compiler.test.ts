@@ -15,7 +15,8 @@ const codeOf = (work: () => unknown) => {
   try {
     work();
   } catch (error) {
-    if (isZhongtaiError(error)) return { code: error.code, message: error.message, zh: error.messageZh, field: error.place?.field };
+    if (isZhongtaiError(error))
+      return { code: error.code, message: error.message, zh: error.messageZh, field: error.place?.field };
     throw error;
   }
   return null;
@@ -40,37 +41,81 @@ describe('the metric compiler', () => {
   it('never puts filter text into the SQL: values travel as parameters', () => {
     const hostile = ["华南'; DROP TABLE sales_line; --", 'x" OR 1=1 --', "') OR ('a'='a", 'back\\slash'];
     for (const value of hostile) {
-      const { sql, params } = sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'region', value }, { dimension: 'store', op: 'contains', value }] });
+      const { sql, params } = sqlOf({
+        metrics: ['net_sales'],
+        filters: [
+          { dimension: 'region', value },
+          { dimension: 'store', op: 'contains', value },
+        ],
+      });
       expect(sql).not.toContain(value);
       expect(params).toContain(value);
     }
   });
 
   it('names an unknown metric or dimension, in both languages, with the field', () => {
-    expect(codeOf(() => sqlOf({ metrics: ['revenue'] }))).toMatchObject({ code: 'UNKNOWN_METRIC', field: 'metrics.0', zh: expect.stringContaining('revenue') });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], dimensions: ['colour'] }))).toMatchObject({ code: 'UNKNOWN_DIMENSION', field: 'dimensions.0' });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'colour', value: 'red' }] }))).toMatchObject({ code: 'UNKNOWN_DIMENSION' });
+    expect(codeOf(() => sqlOf({ metrics: ['revenue'] }))).toMatchObject({
+      code: 'UNKNOWN_METRIC',
+      field: 'metrics.0',
+      zh: expect.stringContaining('revenue'),
+    });
+    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], dimensions: ['colour'] }))).toMatchObject({
+      code: 'UNKNOWN_DIMENSION',
+      field: 'dimensions.0',
+    });
+    expect(
+      codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'colour', value: 'red' }] })),
+    ).toMatchObject({ code: 'UNKNOWN_DIMENSION' });
   });
 
   it('refuses cuts a KPI cannot follow, and filters of the wrong type', () => {
-    expect(codeOf(() => sqlOf({ metrics: ['visitors'], dimensions: ['category_l1'] }))).toMatchObject({ code: 'NOT_CUTTABLE', field: 'category_l1' });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'weekday', value: 'Saturday' }] }))).toMatchObject({ code: 'BAD_FILTER' });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'day', op: 'gte', value: '2026-13-45' }] }))).toMatchObject({ code: 'BAD_FILTER' });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'region', op: 'between', values: ['a'] }] }))).toMatchObject({ code: 'BAD_FILTER' });
-    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], order: [{ by: 'net_sales; DROP' }] }))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(codeOf(() => sqlOf({ metrics: ['visitors'], dimensions: ['category_l1'] }))).toMatchObject({
+      code: 'NOT_CUTTABLE',
+      field: 'category_l1',
+    });
+    expect(
+      codeOf(() => sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'weekday', value: 'Saturday' }] })),
+    ).toMatchObject({ code: 'BAD_FILTER' });
+    expect(
+      codeOf(() =>
+        sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'day', op: 'gte', value: '2026-13-45' }] }),
+      ),
+    ).toMatchObject({ code: 'BAD_FILTER' });
+    expect(
+      codeOf(() =>
+        sqlOf({ metrics: ['net_sales'], filters: [{ dimension: 'region', op: 'between', values: ['a'] }] }),
+      ),
+    ).toMatchObject({ code: 'BAD_FILTER' });
+    expect(codeOf(() => sqlOf({ metrics: ['net_sales'], order: [{ by: 'net_sales; DROP' }] }))).toMatchObject(
+      { code: 'BAD_REQUEST' },
+    );
   });
 
   it('refuses malformed queries before compiling them', () => {
-    expect(codeOf(() => parseQuery({ metrics: [] }))).toMatchObject({ code: 'BAD_REQUEST', field: 'metrics' });
-    expect(codeOf(() => parseQuery({ metrics: ['net_sales'], timeRange: { from: '2026-02-30', to: '2026-03-01' } }))).toMatchObject({ code: 'BAD_TIME_RANGE' });
-    expect(codeOf(() => parseQuery({ metrics: ['net_sales'], limit: 10_000_000 }))).toMatchObject({ code: 'BAD_REQUEST', field: 'limit' });
-    expect(codeOf(() => parseQuery({ metrics: ['net_sales'], sql: 'SELECT 1' }))).toMatchObject({ code: 'BAD_REQUEST' });
+    expect(codeOf(() => parseQuery({ metrics: [] }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'metrics',
+    });
+    expect(
+      codeOf(() =>
+        parseQuery({ metrics: ['net_sales'], timeRange: { from: '2026-02-30', to: '2026-03-01' } }),
+      ),
+    ).toMatchObject({ code: 'BAD_TIME_RANGE' });
+    expect(codeOf(() => parseQuery({ metrics: ['net_sales'], limit: 10_000_000 }))).toMatchObject({
+      code: 'BAD_REQUEST',
+      field: 'limit',
+    });
+    expect(codeOf(() => parseQuery({ metrics: ['net_sales'], sql: 'SELECT 1' }))).toMatchObject({
+      code: 'BAD_REQUEST',
+    });
   });
 
   it('offers only the dimensions each KPI can follow in the catalogue', () => {
     const doc = catalogDocument();
     const dims = (id: string) => doc.metrics.find((m) => m.id === id)?.dimensions ?? [];
-    expect(dims('net_sales')).toEqual(expect.arrayContaining(['store', 'category_l1', 'channel', 'member_tier', 'hour']));
+    expect(dims('net_sales')).toEqual(
+      expect.arrayContaining(['store', 'category_l1', 'channel', 'member_tier', 'hour']),
+    );
     expect(dims('psd')).toEqual(expect.arrayContaining(['store', 'channel', 'category_l1']));
     expect(dims('psd')).not.toContain('member_tier');
     expect(dims('conversion_rate')).not.toContain('channel');
@@ -87,11 +132,20 @@ describe('periods and comparisons', () => {
   });
 
   it('shifts ranges for each comparison, clamping month ends', () => {
-    expect(comparisonFor('yoy', { from: '2024-02-01', to: '2024-02-29' }).range).toEqual({ from: '2023-02-01', to: '2023-02-28' });
-    expect(comparisonFor('mom', { from: '2026-03-01', to: '2026-03-31' }).range).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+    expect(comparisonFor('yoy', { from: '2024-02-01', to: '2024-02-29' }).range).toEqual({
+      from: '2023-02-01',
+      to: '2023-02-28',
+    });
+    expect(comparisonFor('mom', { from: '2026-03-01', to: '2026-03-31' }).range).toEqual({
+      from: '2026-02-01',
+      to: '2026-02-28',
+    });
     expect(comparisonFor('wow', range).range).toEqual({ from: '2025-12-25', to: '2026-01-24' });
     expect(comparisonFor('previous', range).range).toEqual({ from: '2025-12-01', to: '2025-12-31' });
-    expect(comparisonFor('yoy_weekday', { from: '2026-11-14', to: '2026-11-14' }).range).toEqual({ from: '2025-11-15', to: '2025-11-15' });
+    expect(comparisonFor('yoy_weekday', { from: '2026-11-14', to: '2026-11-14' }).range).toEqual({
+      from: '2025-11-15',
+      to: '2025-11-15',
+    });
   });
 
   it('lines comparison buckets up with current ones', () => {

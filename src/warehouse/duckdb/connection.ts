@@ -60,21 +60,28 @@ export class DuckDbEngine implements Engine {
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.readOnly) {
-      const engine = new DuckDbEngine(...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })));
+      const engine = new DuckDbEngine(
+        ...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })),
+      );
       const version = await engine.schemaVersion().catch(() => 0);
       if (version === LATEST_SCHEMA_VERSION) return engine;
       // An older file is upgraded once with write access, then read as asked; a newer one is refused.
       await engine.close();
       if (version > LATEST_SCHEMA_VERSION) throw schemaTooNew(version);
       await (await DuckDbEngine.open({ ...options, readOnly: false })).close();
-      return new DuckDbEngine(...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })));
+      return new DuckDbEngine(
+        ...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })),
+      );
     }
     const engine = new DuckDbEngine(...(await DuckDbEngine.connect(options.path, config)));
     await engine.migrate();
     return engine;
   }
 
-  private static async connect(path: string, config: Record<string, string>): Promise<[DuckDBInstance, DuckDBConnection]> {
+  private static async connect(
+    path: string,
+    config: Record<string, string>,
+  ): Promise<[DuckDBInstance, DuckDBConnection]> {
     const instance = await DuckDBInstance.create(path, config);
     return [instance, await instance.connect()];
   }

@@ -12,7 +12,9 @@ const freshPath = () => join(mkdtempSync(join(tmpdir(), 'zhongtai-mig-')), 'w.du
 async function stamp(path: string, version: number) {
   const instance = await DuckDBInstance.create(path);
   const connection = await instance.connect();
-  await connection.run('CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)',
+  );
   await connection.run(`INSERT OR REPLACE INTO zhongtai_meta VALUES ('schema_version', '${version}')`);
   connection.closeSync();
   instance.closeSync();
@@ -22,9 +24,13 @@ describe('versioned migrations', () => {
   it('creates every table of the model in a new file and stamps the version', async () => {
     const engine = await DuckDbEngine.open({ path: freshPath() });
     expect(await engine.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
-    const tables = (await engine.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")).map((r) => r.table_name);
+    const tables = (
+      await engine.query("SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'")
+    ).map((r) => r.table_name);
     for (const table of TABLES) expect(tables).toContain(table.name);
-    const money = await engine.query("SELECT data_type FROM information_schema.columns WHERE table_name = 'sales_line' AND column_name = 'net'");
+    const money = await engine.query(
+      "SELECT data_type FROM information_schema.columns WHERE table_name = 'sales_line' AND column_name = 'net'",
+    );
     expect(money[0]?.data_type).toBe('DECIMAL(18,2)');
     await engine.close();
   });
@@ -41,8 +47,13 @@ describe('versioned migrations', () => {
   it('refuses a file from a newer version with a clear message, read-write or read-only', async () => {
     const path = freshPath();
     await stamp(path, LATEST_SCHEMA_VERSION + 1);
-    await expect(DuckDbEngine.open({ path })).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW', message: expect.stringContaining('newer zhongtai') });
-    await expect(DuckDbEngine.open({ path, readOnly: true })).rejects.toMatchObject({ code: 'SCHEMA_TOO_NEW' });
+    await expect(DuckDbEngine.open({ path })).rejects.toMatchObject({
+      code: 'SCHEMA_TOO_NEW',
+      message: expect.stringContaining('newer zhongtai'),
+    });
+    await expect(DuckDbEngine.open({ path, readOnly: true })).rejects.toMatchObject({
+      code: 'SCHEMA_TOO_NEW',
+    });
   });
 
   it('lets two readers share one file', async () => {

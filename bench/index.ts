@@ -1,0 +1,12 @@
+import { Command } from 'commander';
+import { benchQueries } from './queries.js';
+
+const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
+program
+  .command('queries')
+  .description('dashboard queries through the metric layer vs hand-written DuckDB SQL')
+  .option('--lines <n>', 'sales lines in the demo chain', (v) => Number(v.replace(/_/g, '')), 10_000_000)
+  .option('--stores <n>', 'stores in the demo chain', Number, 200)
+  .option('--runs <n>', 'runs per query (median)', Number, 5)
+  .action((opts) => benchQueries(opts));
+await program.parseAsync(process.argv);

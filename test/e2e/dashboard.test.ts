@@ -1,0 +1,91 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/server/index.js';
+import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+
+/** The built web app, served by the real server over the demo chain, in Debian's headless Chromium. */
+let engine: DuckDbEngine;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  app = await buildServer({ engine });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await engine?.close();
+});
+
+async function openDashboard(query = '') {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${base}/${query}`);
+  await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', { timeout: 30_000 });
+  await page.waitForSelector('[data-testid="tile-stores"] tbody tr', { timeout: 30_000 });
+  return { page, errors };
+}
+
+describe('chain overview dashboard', () => {
+  it('loads without console errors and shows the same 销售额 as the API', async () => {
+    const { page, errors } = await openDashboard();
+    const [from, to] = (await page.getByTestId('range').innerText()).split('~').map((s) => s.trim());
+    const api = await (
+      await fetch(`${base}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ metrics: ['net_sales'], timeRange: { from, to } }),
+      })
+    ).json();
+    const shown = Number(await page.getByTestId('kpi-net_sales-value').getAttribute('data-raw'));
+    expect(shown).toBeCloseTo(api.rows[0].net_sales, 2);
+    // The card shows it in 万 for Chinese readers.
+    const text = await page.getByTestId('kpi-net_sales-value').innerText();
+    expect(text).toBe(`¥${(api.rows[0].net_sales / 1e4).toFixed(api.rows[0].net_sales >= 1e6 ? 0 : 1)}万`);
+    expect(await page.locator('h1').innerText()).toBe('经营总览');
+    expect(await page.locator('[data-testid="tile-stores"] tbody tr').count()).toBe(10);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'overview-zh.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('switches to English and to another period', async () => {
+    const { page, errors } = await openDashboard();
+    await page.getByTestId('lang-switch').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Chain overview');
+    await page.getByRole('button', { name: 'Last 7 days' }).click();
+    const range = await page.getByTestId('range').innerText();
+    expect(range).toBe('2026-11-09 ~ 2026-11-15');
+    await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])');
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'overview-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
