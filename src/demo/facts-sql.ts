@@ -18,6 +18,12 @@ const d = (date: string) => {
   return `DATE '${date}'`;
 };
 
+/** The volume factor as a DOUBLE: a long decimal literal would become a DECIMAL and overflow products. */
+export const scaleOf = (p: FactParams): string => {
+  if (!Number.isFinite(p.scale) || p.scale <= 0) throw new Error(`bad scale ${p.scale}`);
+  return `CAST(${p.scale} AS DOUBLE)`;
+};
+
 export const macros = (p: FactParams): string[] => [
   `CREATE OR REPLACE TEMP MACRO rnd(a, b, salt) AS ((hash(a, b, salt, ${Math.trunc(p.seed)}) % 1000003)::DOUBLE / 1000003.0)`,
   `CREATE OR REPLACE TEMP MACRO gauss(a, b, salt) AS (sqrt(-2 * ln(greatest(rnd(a, b, salt || 'u'), 1e-9))) * cos(2 * pi() * rnd(a, b, salt || 'v')))`,
@@ -60,15 +66,15 @@ WITH base AS (
 )
 SELECT factors.store_id, format, date, day_idx, is_open, selling_area_m2, lines_per_ticket, conversion,
        ch_pos, ch_self, ch_scan, ch_mini, ch_delivery,
-       CASE WHEN is_open THEN round(base_tickets * factor * (ch_pos + ch_self + ch_scan) * ${p.scale})::INTEGER ELSE 0 END AS n_instore,
-       CASE WHEN is_open THEN round(base_tickets * factor * (ch_mini + ch_delivery) * online_boost * ${p.scale})::INTEGER ELSE 0 END AS n_online,
+       CASE WHEN is_open THEN round(base_tickets * factor * (ch_pos + ch_self + ch_scan) * ${scaleOf(p)})::INTEGER ELSE 0 END AS n_instore,
+       CASE WHEN is_open THEN round(base_tickets * factor * (ch_mini + ch_delivery) * online_boost * ${scaleOf(p)})::INTEGER ELSE 0 END AS n_online,
        -- members registered up to this day (members are numbered in registration order per store)
        floor(m.m_total * (date - factors.reg_from + 1) / (${d(p.end)} - factors.reg_from + 1))::BIGINT AS reg_count
 FROM factors JOIN _demo_member_base m ON m.store_id = factors.store_id`;
 
 export const memberBase = (p: FactParams): string => `
 CREATE OR REPLACE TEMP TABLE _demo_member_base AS
-SELECT store_id, reg_from, greatest(1, round(base_tickets * ${p.scale} * 12))::BIGINT AS m_total FROM _demo_store`;
+SELECT store_id, reg_from, greatest(1, round(base_tickets * ${scaleOf(p)} * 12))::BIGINT AS m_total FROM _demo_store`;
 
 export const storeDayFact = (): string => `
 INSERT INTO store_day SELECT store_id, date, is_open, selling_area_m2 FROM _demo_store_day`;
@@ -170,7 +176,7 @@ SELECT DISTINCT member_id, date, channel FROM (
 )`;
 
 /** Coupons: each redeemed one, and two more issued with it that were never used. */
-export const couponsChunk = (): string => `
+export const couponsChunk = (from: string, to: string): string => `
 INSERT INTO coupon
 SELECT s.coupon_id * 10 + j, cd.campaign_id,
        CASE WHEN j = 0 THEN s.member_id ELSE s.store_id::BIGINT * 10000000 + floor(rnd(s.coupon_id, j, 'holder') * greatest(sd.reg_count, 1))::BIGINT END,
@@ -178,7 +184,7 @@ SELECT s.coupon_id * 10 + j, cd.campaign_id,
        CASE WHEN j = 0 THEN s.date END, CASE WHEN j = 0 THEN s.coupon_id END
 FROM (SELECT sl.order_id AS coupon_id, sl.member_id, sl.store_id, sl.date,
              CASE WHEN rnd(sl.order_id, 0, 'face') < 0.6 THEN 5 ELSE 10 END AS face
-      FROM sales_line sl JOIN _demo_orders o USING (order_id) WHERE sl.coupon_id IS NOT NULL) s
+      FROM sales_line sl WHERE sl.date BETWEEN ${d(from)} AND ${d(to)} AND sl.coupon_id IS NOT NULL) s
 JOIN _demo_campaign_day cd ON cd.date = s.date
 JOIN _demo_store_day sd ON sd.store_id = s.store_id AND sd.date = s.date
 CROSS JOIN range(3) r(j)`;

@@ -196,7 +196,7 @@ export async function generateDemo(
       await engine.run(facts.ordersFactChunk(chunkFrom, chunkTo));
       await engine.run(facts.trafficChunk());
       await engine.run(facts.appActivityChunk(chunkFrom, chunkTo));
-      await engine.run(facts.couponsChunk());
+      await engine.run(facts.couponsChunk(chunkFrom, chunkTo));
       progress('sales', Math.round((parseIsoDate(chunkTo) - parseIsoDate(start)) / DAY_MS) + 1, options.days);
     }
     const steps: string[] = [...once.members(p), once.inventory(p), once.receipts(p), ...once.staff(p)];

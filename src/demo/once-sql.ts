@@ -1,4 +1,4 @@
-import type { FactParams } from './facts-sql.js';
+import { type FactParams, scaleOf } from './facts-sql.js';
 
 /**
  * Demo tables made once for the whole window: members and their events, stock, receipts, staff,
@@ -59,7 +59,7 @@ export const members = (p: FactParams): string[] => [
  */
 const expectedUnits = (p: FactParams) => `
   SELECT s.store_id, s.format, a.sku, pr.unit_cost, pr.pack_size, coalesce(pr.shelf_life_days, 999) AS shelf_life,
-         s.base_tickets * ${p.scale} * s.lines_per_ticket * 1.3
+         s.base_tickets * ${scaleOf(p)} * s.lines_per_ticket * 1.3
            * (pow((a.rank + 1.0) / z.n, 0.4) - pow(a.rank * 1.0 / z.n, 0.4)) AS daily_units
   FROM _demo_store s JOIN _demo_assort a USING (format) JOIN _demo_assort_size z USING (format) JOIN product pr ON pr.sku = a.sku
   WHERE rnd(s.store_id, a.sku, 'listed') < 0.92`;
@@ -97,7 +97,7 @@ export const staff = (p: FactParams): string[] => [
           WHEN k % 3 = 0 THEN 'cashier' ELSE 'clerk' END,
      CASE WHEN k = 0 THEN 48 WHEN k = 1 THEN 36 ELSE 22 + floor(rnd(s.store_id, k, 'wage') * 10) END,
      s.open_date - floor(rnd(s.store_id, k, 'hired') * 300)::INTEGER
-   FROM (SELECT *, unnest(range(greatest(2, round(staff * ${p.scale} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT)) AS k FROM _demo_store) s`,
+   FROM (SELECT *, unnest(range(greatest(2, round(staff * ${scaleOf(p)} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT)) AS k FROM _demo_store) s`,
   // Five days a week each, early and late shifts that cover the trading day.
   `INSERT INTO shift
    SELECT e.employee_id, e.store_id, sd.date,

@@ -50,7 +50,14 @@ async function openDashboard(query = '') {
   await page.goto(`${base}/${query}`);
   await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="tile-stores"] tbody tr', { timeout: 30_000 });
+  await settled(page);
   return { page, errors };
+}
+
+/** Every tile loaded and chart animations done, so screenshots show what a person sees. */
+async function settled(page: import('playwright-core').Page) {
+  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, { timeout: 30_000 });
+  await page.waitForTimeout(1200);
 }
 
 describe('chain overview dashboard', () => {
@@ -84,6 +91,7 @@ describe('chain overview dashboard', () => {
     const range = await page.getByTestId('range').innerText();
     expect(range).toBe('2026-11-09 ~ 2026-11-15');
     await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])');
+    await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'overview-en.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.close();
