@@ -116,6 +116,15 @@ describe('zhongtai CLI', () => {
     expect(stderr).toContain(`zhongtai demo --db ${missing}`);
   });
 
+  it('says the file is in use when a server holds it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-cli-')), 'held.duckdb');
+    const holder = await DuckDbEngine.open({ path: file });
+    const { code, stderr } = await zhongtai('query', '--db', file, '--metrics', 'net_sales');
+    await holder.close();
+    expect(code).not.toBe(0);
+    expect(stderr).toContain('in use by another process');
+  });
+
   it('generates a demo chain with a summary of what it made', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-cli-')), 'demo.duckdb');
     const { code, stdout } = await zhongtai(

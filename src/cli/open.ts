@@ -17,5 +17,16 @@ export async function openDb(path: string, create: boolean, readOnly = false): P
     }
     mkdirSync(dirname(path), { recursive: true });
   }
-  return DuckDbEngine.open({ path, readOnly });
+  try {
+    return await DuckDbEngine.open({ path, readOnly });
+  } catch (error) {
+    // DuckDB lets one process write a file (or several only read it): say which, not the engine's text.
+    if (error instanceof Error && /lock/i.test(error.message)) {
+      throw new ZhongtaiError('BAD_REQUEST', {
+        en: `${path} is in use by another process (a running \`zhongtai serve\`?). Stop it, or query through its API.`,
+        zh: `${path} 正被另一个进程占用（是否有正在运行的 zhongtai serve？）。请先停止它，或通过其 API 查询。`,
+      });
+    }
+    throw error;
+  }
 }

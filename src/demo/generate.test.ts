@@ -39,12 +39,22 @@ describe('demo chain generator', () => {
 
   it('scales ticket volumes to a lines target (a factor near 0.3 once overflowed DECIMAL arithmetic)', async () => {
     const engine = await DuckDbEngine.open({ path: newFile() });
-    const summary = await generateDemo(engine, { stores: 4, days: 14, skus: 200, lines: 45_000, end: '2026-06-30' });
+    const summary = await generateDemo(engine, {
+      stores: 4,
+      days: 14,
+      skus: 200,
+      lines: 45_000,
+      end: '2026-06-30',
+    });
     expect(summary.scale).toBeGreaterThan(0.2);
     expect(summary.scale).toBeLessThan(0.5);
     expect(summary.salesLines).toBeGreaterThan(45_000 * 0.75);
     expect(summary.salesLines).toBeLessThan(45_000 * 1.25);
-    expect(await engine.query("SELECT count(*) AS n FROM employee e JOIN store s USING (store_id) WHERE s.format = 'department_store'")).not.toEqual([{ n: 0 }]);
+    expect(
+      await engine.query(
+        "SELECT count(*) AS n FROM employee e JOIN store s USING (store_id) WHERE s.format = 'department_store'",
+      ),
+    ).not.toEqual([{ n: 0 }]);
     await engine.close();
   });
 

@@ -64,11 +64,12 @@ const expectedUnits = (p: FactParams) => `
   FROM _demo_store s JOIN _demo_assort a USING (format) JOIN _demo_assort_size z USING (format) JOIN product pr ON pr.sku = a.sku
   WHERE rnd(s.store_id, a.sku, 'listed') < 0.92`;
 
+/** Stock on hand: daily for the last 90 days (what replenishment reads), weekly (Sundays) before that. */
 export const inventory = (p: FactParams): string => `
 INSERT INTO inventory_snapshot
 WITH e AS (${expectedUnits(p)}),
 days AS (
-  SELECT date FROM calendar WHERE date BETWEEN ${d(p.start)} AND ${d(p.end)} AND (weekday = 7 OR date > ${d(p.end)} - 28)
+  SELECT date FROM calendar WHERE date BETWEEN ${d(p.start)} AND ${d(p.end)} AND (weekday = 7 OR date > ${d(p.end)} - 90)
 ), q AS (
   SELECT days.date, e.store_id, e.sku, e.unit_cost,
     CASE WHEN rnd(e.store_id * 100000 + e.sku, days.date, 'oos') < 0.04 THEN 0

@@ -56,7 +56,9 @@ async function openDashboard(query = '') {
 
 /** Every tile loaded and chart animations done, so screenshots show what a person sees. */
 async function settled(page: import('playwright-core').Page) {
-  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, {
+    timeout: 30_000,
+  });
   await page.waitForTimeout(1200);
 }
 

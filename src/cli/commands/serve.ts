@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { generateDemo, isEmpty } from '../../demo/index.js';
+import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
@@ -25,7 +26,18 @@ export function serveCommand(program: Command): void {
         );
       }
       const app = await buildServer({ engine });
-      await app.listen({ port: opts.port, host: opts.host });
+      try {
+        await app.listen({ port: opts.port, host: opts.host });
+      } catch (error) {
+        await engine.close();
+        if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+          throw new ZhongtaiError('BAD_REQUEST', {
+            en: `Port ${opts.port} is already in use; choose another with --port (or PORT=…)`,
+            zh: `端口 ${opts.port} 已被占用，请用 --port（或 PORT=…）换一个端口`,
+          });
+        }
+        throw error;
+      }
       const shown =
         opts.host === '0.0.0.0' || opts.host === '::'
           ? 'localhost'
