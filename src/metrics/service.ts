@@ -93,10 +93,10 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
       { range: period },
     );
+    const pass = { engine, resolved, query };
     for (const metric of special) {
-      if (metric.special === 'cumulative')
-        await fillCumulative(engine, metric, resolved, query, period, rows);
-      if (metric.special === 'lfl') await fillLikeForLike(engine, metric, resolved, query, period, rows);
+      if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
+      if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
     }
     return rows;
   };
@@ -185,12 +185,17 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   };
 }
 
+/** What the second passes of multi-pass KPIs need to know of the query they finish. */
+interface Pass {
+  engine: Engine;
+  resolved: ResolvedQuery;
+  query: Query;
+}
+
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  engine: Engine,
+  { engine, resolved, query }: Pass,
   metric: MetricDef,
-  resolved: ResolvedQuery,
-  query: Query,
   range: TimeRange,
   rows: Row[],
 ) {
@@ -206,10 +211,9 @@ async function fillCumulative(
   const groups = new Map<string, { time: string; count: number }[]>();
   for (const row of registrations) {
     const group = keyOf(row, otherDims);
-    groups.set(group, [
-      ...(groups.get(group) ?? []),
-      { time: timeKey(row), count: Number(row[metric.id] ?? 0) },
-    ]);
+    const entries = groups.get(group) ?? [];
+    entries.push({ time: timeKey(row), count: Number(row[metric.id] ?? 0) });
+    groups.set(group, entries);
   }
   for (const row of rows) {
     const time = timeKey(row);
@@ -220,10 +224,8 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  engine: Engine,
+  { engine, resolved, query }: Pass,
   metric: MetricDef,
-  resolved: ResolvedQuery,
-  query: Query,
   range: TimeRange,
   rows: Row[],
 ) {
