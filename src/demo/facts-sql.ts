@@ -1,3 +1,4 @@
+import { insertInto } from './insert-into.js';
 /**
  * The fact tables of the demo chain, generated inside DuckDB. Randomness is a hash of (seed, row
  * identity, purpose), so the same seed gives the same rows whatever the thread count, and a 100M-line
@@ -77,7 +78,7 @@ CREATE OR REPLACE TEMP TABLE _demo_member_base AS
 SELECT store_id, reg_from, greatest(1, round(base_tickets * ${scaleOf(p)} * 12))::BIGINT AS m_total FROM _demo_store`;
 
 export const storeDayFact = (): string => `
-INSERT INTO store_day SELECT store_id, date, is_open, selling_area_m2 FROM _demo_store_day`;
+INSERT INTO store_day (store_id, date, is_open, selling_area_m2) SELECT store_id, date, is_open, selling_area_m2 FROM _demo_store_day`;
 
 /** Tickets of one chunk of days: channel, hour, member, basket size, status. */
 export const ordersChunk = (from: string, to: string): string => `
@@ -111,7 +112,7 @@ FROM ch JOIN _demo_hour h ON h.format = ch.format AND h.bin = floor(rnd(ch.order
 
 /** Lines of the chunk's tickets: SKU by popularity within the format's assortment, promotions, coupons. */
 export const linesChunk = (): string => `
-INSERT INTO sales_line
+${insertInto('sales_line')}
 WITH u AS (
   SELECT o.*, unnest(range(o.items)) AS line_idx FROM _demo_orders o WHERE o.status <> 'cancelled'
 ), l AS (
@@ -146,7 +147,7 @@ SELECT order_id, line_no, ts, date, store_id, channel, sku, member_id, qty, gros
 FROM discounted`;
 
 export const ordersFactChunk = (from: string, to: string): string => `
-INSERT INTO orders
+${insertInto('orders')}
 SELECT o.order_id, o.ts, o.date, o.store_id, o.channel, o.member_id, o.status, coalesce(l.net, 0), coalesce(l.items, 0)
 FROM _demo_orders o
 LEFT JOIN (SELECT order_id, sum(net) AS net, count(*)::INTEGER AS items FROM sales_line
@@ -155,7 +156,7 @@ ORDER BY o.order_id`;
 
 /** People counters: visitors per store-hour, consistent with the format's conversion rate. */
 export const trafficChunk = (): string => `
-INSERT INTO traffic
+${insertInto('traffic')}
 SELECT store_id, date, hour,
        (round(n / conversion * exp(0.1 * gauss(store_id, date, 'visitors' || hour))) + floor(rnd(store_id, date, 'extra' || hour) * 4))::INTEGER,
        'people_counter'
@@ -165,7 +166,7 @@ FROM (SELECT o.store_id, o.date, hour(o.ts) AS hour, count(*) AS n, any_value(sd
 
 /** App and mini-program users: every online buyer, and a slice of the member base browsing. */
 export const appActivityChunk = (from: string, to: string): string => `
-INSERT INTO app_activity
+${insertInto('app_activity')}
 SELECT DISTINCT member_id, date, channel FROM (
   SELECT store_id::BIGINT * 10000000 + floor(rnd(store_id * 1000 + j, date, 'dau') * reg_count)::BIGINT AS member_id, date,
          CASE WHEN rnd(store_id * 1000 + j, date, 'app') < 0.8 THEN 'mini_program' ELSE 'app' END AS channel
@@ -177,7 +178,7 @@ SELECT DISTINCT member_id, date, channel FROM (
 
 /** Coupons: each redeemed one, and two more issued with it that were never used. */
 export const couponsChunk = (from: string, to: string): string => `
-INSERT INTO coupon
+${insertInto('coupon')}
 SELECT s.coupon_id * 10 + j, cd.campaign_id,
        CASE WHEN j = 0 THEN s.member_id ELSE s.store_id::BIGINT * 10000000 + floor(rnd(s.coupon_id, j, 'holder') * greatest(sd.reg_count, 1))::BIGINT END,
        s.face, s.date - floor(rnd(s.coupon_id, j, 'issued') * 7)::INTEGER,

@@ -1,4 +1,5 @@
 import { type FactParams, scaleOf } from './facts-sql.js';
+import { insertInto } from './insert-into.js';
 
 /**
  * Demo tables made once for the whole window: members and their events, stock, receipts, staff,
@@ -27,7 +28,7 @@ export const lookups = (): string[] => [
 ];
 
 export const members = (p: FactParams): string[] => [
-  `INSERT INTO member
+  `${insertInto('member')}
    WITH m AS (
      SELECT b.store_id, b.reg_from, b.m_total, k, b.store_id::BIGINT * 10000000 + k AS member_id,
             b.reg_from + floor(k * (${d(p.end)} - b.reg_from + 1) / b.m_total)::INTEGER AS reg_date
@@ -42,7 +43,7 @@ export const members = (p: FactParams): string[] => [
      CASE WHEN u_tier < 0.7 THEN reg_date ELSE reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER END,
      CASE WHEN u_tier >= 0.9 THEN reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER + 365 END
    FROM t`,
-  `INSERT INTO member_event
+  `${insertInto('member_event')}
    SELECT member_id, registered_at, registered_at::DATE, 'register', home_store_id, NULL FROM member
    UNION ALL
    SELECT member_id, tier_since::TIMESTAMP + INTERVAL 12 HOUR, tier_since, CASE tier WHEN 'wallet' THEN 'wallet_topup' ELSE 'paid_join' END,
@@ -66,7 +67,7 @@ const expectedUnits = (p: FactParams) => `
 
 /** Stock on hand: daily for the last 90 days (what replenishment reads), weekly (Sundays) before that. */
 export const inventory = (p: FactParams): string => `
-INSERT INTO inventory_snapshot
+${insertInto('inventory_snapshot')}
 WITH e AS (${expectedUnits(p)}),
 days AS (
   SELECT date FROM calendar WHERE date BETWEEN ${d(p.start)} AND ${d(p.end)} AND (weekday = 7 OR date > ${d(p.end)} - 90)
@@ -81,7 +82,7 @@ days AS (
 SELECT date, store_id, sku, qty::DECIMAL(12,3), round(qty * unit_cost, 2)::DECIMAL(18,2) FROM q`;
 
 export const receipts = (p: FactParams): string => `
-INSERT INTO receipt
+${insertInto('receipt')}
 WITH e AS (${expectedUnits(p)})
 SELECT (c.date - DATE '2000-01-01')::BIGINT * 100000 + e.store_id, c.date, e.store_id, e.sku, pr.supplier_id,
        (ceil(e.daily_units * 7 / e.pack_size) * e.pack_size)::DECIMAL(12,3),
@@ -92,7 +93,7 @@ JOIN _demo_store s ON s.store_id = e.store_id AND c.date >= s.open_date AND (s.c
 WHERE e.daily_units * 7 >= 0.5`;
 
 export const staff = (p: FactParams): string[] => [
-  `INSERT INTO employee
+  `${insertInto('employee')}
    SELECT s.store_id * 1000 + k, '员工' || lpad((s.store_id * 1000 + k)::VARCHAR, 7, '0'), s.store_id,
      CASE WHEN k = 0 THEN 'store_manager' WHEN k = 1 THEN 'supervisor' WHEN s.format = 'fresh' AND k % 2 = 0 THEN 'fresh_clerk'
           WHEN k % 3 = 0 THEN 'cashier' ELSE 'clerk' END,
@@ -100,13 +101,13 @@ export const staff = (p: FactParams): string[] => [
      s.open_date - floor(rnd(s.store_id, k, 'hired') * 300)::INTEGER
    FROM (SELECT *, unnest(range(greatest(2, round(staff * ${scaleOf(p)} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT)) AS k FROM _demo_store) s`,
   // Five days a week each, early and late shifts that cover the trading day.
-  `INSERT INTO shift
+  `${insertInto('shift')}
    SELECT e.employee_id, e.store_id, sd.date,
           sd.date::TIMESTAMP + to_seconds(CASE WHEN e.employee_id % 2 = 0 THEN 7 ELSE 14 END * 3600),
           sd.date::TIMESTAMP + to_seconds(CASE WHEN e.employee_id % 2 = 0 THEN 15 ELSE 22 END * 3600), e.role
    FROM employee e JOIN _demo_store_day sd ON sd.store_id = e.store_id AND sd.is_open
    WHERE (sd.day_idx + e.employee_id) % 7 NOT IN (e.employee_id % 7, (e.employee_id + 3) % 7)`,
-  `INSERT INTO attendance
+  `${insertInto('attendance')}
    SELECT s.employee_id, s.store_id, s.date, ci, co, s.role, round(date_diff('second', ci, co) / 3600.0, 3)::DECIMAL(12,3),
           round(date_diff('second', ci, co) / 3600.0 * e.hourly_cost, 2)::DECIMAL(18,2)
    FROM (SELECT *, start_ts + to_seconds(round(gauss(employee_id, date, 'in') * 300)) AS ci,

@@ -43,8 +43,15 @@ export const TABLES: Table[] = [
       c('city', 'string'),
       c('open_date', 'date'),
       c('close_date', 'date', true),
-      c('selling_area_m2', 'double'),
+      c('selling_area_m2', 'double', true),
     ],
+  },
+  {
+    // Attributes a source knows of a store beyond the model's (competition distance, assortment class …).
+    name: 'store_attribute',
+    kind: 'dimension',
+    key: ['store_id', 'name'],
+    columns: [c('store_id', 'int'), c('name', 'string'), c('value', 'string', true)],
   },
   {
     name: 'supplier',
@@ -195,7 +202,30 @@ export const TABLES: Table[] = [
     name: 'store_day',
     kind: 'fact',
     key: ['store_id', 'date'],
-    columns: [c('store_id', 'int'), c('date', 'date'), c('is_open', 'bool'), c('selling_area_m2', 'double')],
+    columns: [
+      c('store_id', 'int'),
+      c('date', 'date'),
+      c('is_open', 'bool'),
+      c('selling_area_m2', 'double', true),
+      c('promo', 'bool', true),
+      c('holiday', 'string', true),
+      c('school_holiday', 'bool', true),
+    ],
+  },
+  {
+    // Sales delivered as store-day summaries (a POS export of daily takings and ticket counts) instead of lines.
+    name: 'store_day_sales',
+    kind: 'fact',
+    key: ['store_id', 'date', 'channel'],
+    columns: [
+      c('store_id', 'int'),
+      c('date', 'date'),
+      c('channel', 'string', true),
+      c('net_sales', 'money'),
+      c('orders', 'int', true),
+      c('units', 'quantity', true),
+      c('cost', 'money', true),
+    ],
   },
   {
     name: 'traffic',
@@ -297,6 +327,11 @@ export const TABLES: Table[] = [
     ],
   },
 ];
+
+/** Every fact row records the load that brought it (null for generated demo data). */
+for (const table of TABLES) {
+  if (table.kind === 'fact') table.columns.push(c('load_id', 'bigint', true));
+}
 
 export function tableByName(name: string): Table {
   const table = TABLES.find((t) => t.name === name);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { DuckDbEngine, LATEST_SCHEMA_VERSION } from '../warehouse/index.js';
 import { buildServer } from './index.js';
 
 let engine: DuckDbEngine;
@@ -25,7 +25,7 @@ describe('HTTP API', () => {
     expect(res.json()).toMatchObject({
       status: 'ok',
       engine: 'duckdb',
-      schemaVersion: 1,
+      schemaVersion: LATEST_SCHEMA_VERSION,
       dataRange: { from: '2025-10-12', to: '2026-11-15' },
     });
   });

@@ -79,3 +79,29 @@ describe('versioned migrations', () => {
     await engine.close();
   });
 });
+
+describe('migration 2 (ingest)', () => {
+  it('adds the new tables and columns to a file made by version 1, keeping its rows', async () => {
+    const path = freshPath();
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run('CREATE TABLE zhongtai_meta (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL)');
+    await connection.run("INSERT INTO zhongtai_meta VALUES ('schema_version', '1')");
+    // store_day as version 1 made it: four columns, area required
+    await connection.run(
+      'CREATE TABLE store_day (store_id INTEGER NOT NULL, date DATE NOT NULL, is_open BOOLEAN NOT NULL, selling_area_m2 DOUBLE NOT NULL)',
+    );
+    await connection.run("INSERT INTO store_day VALUES (1, DATE '2024-01-01', true, 120)");
+    connection.closeSync();
+    instance.closeSync();
+
+    const engine = await DuckDbEngine.open({ path });
+    expect(await engine.schemaVersion()).toBe(2);
+    expect(await engine.query('SELECT store_id, is_open, promo, load_id FROM store_day')).toEqual([
+      { store_id: 1, is_open: true, promo: null, load_id: null },
+    ]);
+    await engine.run("INSERT INTO store_day (store_id, date, is_open) VALUES (2, DATE '2024-01-01', false)");
+    expect(await engine.query('SELECT count(*) AS n FROM ingest_load')).toEqual([{ n: 0 }]);
+    await engine.close();
+  });
+});
