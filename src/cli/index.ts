@@ -3,6 +3,7 @@ import { isZhongtaiError } from '../model/index.js';
 import { packageVersion } from '../server/index.js';
 import { catalogCommand } from './commands/catalog.js';
 import { demoCommand } from './commands/demo.js';
+import { importCommands } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
 import { zhFirst } from './options.js';
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
   demoCommand(program);
   serveCommand(program);
   queryCommand(program);
+  importCommands(program);
   catalogCommand(program);
   return program;
 }

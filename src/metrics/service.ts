@@ -1,6 +1,7 @@
 import type { Cell, Engine, Row } from '../warehouse/index.js';
 import {
   type DimensionDef,
+  FACTS,
   type Label,
   type MetricDef,
   type Unit,
@@ -35,18 +36,38 @@ export interface QueryResult {
 
 validateCatalog();
 
-const dataRanges = new WeakMap<Engine, { range: TimeRange | null; at: number }>();
+interface DataFacts {
+  range: TimeRange | null;
+  available: ReadonlySet<string>;
+  at: number;
+}
+const dataFacts = new WeakMap<Engine, DataFacts>();
+
+/** Which facts hold data, and the days with sales; read again after a few seconds so new loads show. */
+async function factsOf(engine: Engine): Promise<DataFacts> {
+  const cached = dataFacts.get(engine);
+  if (cached && Date.now() - cached.at < 5_000) return cached;
+  const tables = [...new Set(FACTS.map((f) => f.table))];
+  const present = await engine.query(
+    tables.map((t) => `SELECT '${t}' AS t WHERE EXISTS (SELECT 1 FROM "${t}")`).join(' UNION ALL '),
+  );
+  const withData = new Set(present.map((r) => String(r.t)));
+  const [row] = await engine.query(
+    `SELECT CAST(min(d0) AS VARCHAR) AS "from", CAST(max(d1) AS VARCHAR) AS "to" FROM (
+       SELECT min(date) AS d0, max(date) AS d1 FROM sales_line UNION ALL SELECT min(date), max(date) FROM store_day_sales)`,
+  );
+  const facts: DataFacts = {
+    range: row?.from && row.to ? { from: String(row.from), to: String(row.to) } : null,
+    available: new Set(FACTS.filter((f) => withData.has(f.table)).map((f) => f.id)),
+    at: Date.now(),
+  };
+  dataFacts.set(engine, facts);
+  return facts;
+}
 
 /** The days the warehouse holds sales for: the default time range of a query. */
 export async function dataRange(engine: Engine): Promise<TimeRange | null> {
-  const cached = dataRanges.get(engine);
-  if (cached && Date.now() - cached.at < 5_000) return cached.range;
-  const [row] = await engine.query(
-    'SELECT CAST(min(date) AS VARCHAR) AS "from", CAST(max(date) AS VARCHAR) AS "to" FROM sales_line',
-  );
-  const range = row?.from && row.to ? { from: String(row.from), to: String(row.to) } : null;
-  dataRanges.set(engine, { range, at: Date.now() });
-  return range;
+  return (await factsOf(engine)).range;
 }
 
 const keyOf = (row: Row, dims: DimensionDef[], comparison?: Comparison): string =>
@@ -79,7 +100,8 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   const started = performance.now();
   const query = parseQuery(input);
   const resolved = resolveQuery(query);
-  const range = query.timeRange ?? (await dataRange(engine)) ?? { from: '2000-01-01', to: '2000-01-01' };
+  const facts = await factsOf(engine);
+  const range = query.timeRange ?? facts.range ?? { from: '2000-01-01', to: '2000-01-01' };
   checkRange(range);
   const special = resolved.metrics.filter((m) => m.special);
   const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
@@ -91,9 +113,9 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
       engine,
       resolved,
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
-      { range: period },
+      { range: period, available: facts.available },
     );
-    const pass = { engine, resolved, query };
+    const pass = { engine, resolved, query, available: facts.available };
     for (const metric of special) {
       if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
       if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
@@ -190,11 +212,12 @@ interface Pass {
   engine: Engine;
   resolved: ResolvedQuery;
   query: Query;
+  available: ReadonlySet<string>;
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  { engine, resolved, query }: Pass,
+  { engine, resolved, query, available }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -203,7 +226,7 @@ async function fillCumulative(
     engine,
     { ...resolved, metrics: [metric] },
     { ...query, order: [], limit: 100_000 },
-    { range: { from: '1900-01-01', to: range.to } },
+    { range: { from: '1900-01-01', to: range.to }, available },
   );
   const grainDims = resolved.dimensions.filter((d) => d.grain);
   const otherDims = resolved.dimensions.filter((d) => !d.grain);
@@ -224,7 +247,7 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  { engine, resolved, query }: Pass,
+  { engine, resolved, query, available }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -234,8 +257,8 @@ async function fillLikeForLike(
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, { range, comparableStores }),
-    execute(engine, base, q, { range: comparison.range, comparableStores }),
+    execute(engine, base, q, { range, comparableStores, available }),
+    execute(engine, base, q, { range: comparison.range, comparableStores, available }),
   ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));

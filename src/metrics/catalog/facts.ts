@@ -39,6 +39,12 @@ export const FACTS: FactDef[] = [
   { id: 'traffic', table: 'traffic', date: f('date'), hourColumn: 'hour', keys: { store: 'store_id' } },
   { id: 'store_day', table: 'store_day', date: f('date'), keys: { store: 'store_id' } },
   {
+    id: 'store_day_sales',
+    table: 'store_day_sales',
+    date: f('date'),
+    keys: { store: 'store_id', channel: 'channel' },
+  },
+  {
     id: 'inventory_snapshot',
     table: 'inventory_snapshot',
     date: f('date'),

@@ -44,12 +44,16 @@ const inStore: Expr = {
 const plain = (fact: string, expr: Expr): MeasureSource => ({ fact, aggregation: { kind: 'plain', expr } });
 
 export const MEASURES: MeasureDef[] = [
-  { id: 'net_sales', sources: [plain('sales_line', sum(f('net')))] },
+  // Sources delivering store-day summaries answer when no line-level sales are loaded (the finest grain held).
+  {
+    id: 'net_sales',
+    sources: [plain('sales_line', sum(f('net'))), plain('store_day_sales', sum(f('net_sales')))],
+  },
   { id: 'gross_sales', sources: [plain('sales_line', sum(f('gross')))] },
   { id: 'discount', sources: [plain('sales_line', sum(f('discount')))] },
   { id: 'cogs', sources: [plain('sales_line', sum(f('cost')))] },
   { id: 'gross_profit', sources: [plain('sales_line', sum(bin('-', f('net'), f('cost'))))] },
-  { id: 'units', sources: [plain('sales_line', sum(f('qty')))] },
+  { id: 'units', sources: [plain('sales_line', sum(f('qty'))), plain('store_day_sales', sum(f('units')))] },
   {
     id: 'member_net_sales',
     sources: [
@@ -63,6 +67,7 @@ export const MEASURES: MeasureDef[] = [
     sources: [
       plain('orders', countWhen(completed)),
       plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('order_id')))),
+      plain('store_day_sales', sum(f('orders'))),
     ],
   },
   { id: 'instore_orders', sources: [plain('orders', countWhen(bin('and', completed, inStore)))] },

@@ -27,6 +27,8 @@ export interface ResolvedQuery {
 
 export interface CompileOptions {
   range: TimeRange;
+  /** Facts holding data; a measure reads the first of its sources that does. All facts when absent. */
+  available?: ReadonlySet<string>;
   /** Like-for-like: only stores open on `openBy` and still open after `openUntil`. */
   comparableStores?: { openBy: string; openUntil: string };
 }
@@ -70,12 +72,18 @@ interface MeasurePlan {
   filters: { def: DimensionDef; filter: Filter }[];
 }
 
-function planMeasure(measure: MeasureDef, metric: MetricDef, q: ResolvedQuery): MeasurePlan {
+function planMeasure(
+  measure: MeasureDef,
+  metric: MetricDef,
+  q: ResolvedQuery,
+  available?: ReadonlySet<string>,
+): MeasurePlan {
   const broadcast = new Set<DimensionGroup>(measure.broadcastOver ?? []);
   const dims = q.dimensions.filter((d) => !broadcast.has(d.group));
   const filters = q.filters.filter((f) => !broadcast.has(f.def.group));
   const groups = new Set([...dims, ...filters.map((f) => f.def)].map((d) => d.group));
-  const source = measure.sources.find((s) => [...groups].every((g) => factSupports(factById(s.fact), g)));
+  const reaching = measure.sources.filter((s) => [...groups].every((g) => factSupports(factById(s.fact), g)));
+  const source = reaching.find((s) => !available || available.has(s.fact)) ?? reaching[0];
   if (!source) {
     const blocker = [...q.dimensions, ...q.filters.map((f) => f.def)].find(
       (d) => !broadcast.has(d.group) && !measure.sources.some((s) => factSupports(factById(s.fact), d.group)),
@@ -193,7 +201,7 @@ export function compile(q: ResolvedQuery, query: Query, options: CompileOptions)
   const plans = new Map<string, MeasurePlan>();
   for (const metric of q.metrics) {
     for (const id of measuresOf(metric.formula))
-      if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q));
+      if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q, options.available));
   }
   const groups = new Map<string, MeasurePlan[]>();
   for (const plan of plans.values()) {

@@ -1,0 +1,97 @@
+import type { Command } from 'commander';
+import { importFiles, listLoads, listRejects, loadSpec } from '../../ingest/index.js';
+import { ZhongtaiError } from '../../model/index.js';
+import { openDb } from '../open.js';
+import { DEFAULT_DB, integer } from '../options.js';
+
+const rate = (value: string): number => {
+  const n = Number(value.replace(/%$/, '')) / (value.endsWith('%') ? 100 : 1);
+  if (!Number.isFinite(n) || n < 0 || n > 1) {
+    throw new ZhongtaiError('BAD_REQUEST', { en: '--max-reject-rate must be 0..1 or 0%..100%', zh: '--max-reject-rate 须为 0..1 或 0%..100%' });
+  }
+  return n;
+};
+
+export function importCommands(program: Command): void {
+  program
+    .command('import')
+    .description('load files into the retail model through a mapping spec 按映射规范导入文件')
+    .argument('<files...>', 'files to load (each matched to an entry of the spec by its name)')
+    .requiredOption('--spec <file>', 'mapping spec (YAML)')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option('--max-reject-rate <rate>', 'fail the whole load when more rows than this are rejected (e.g. 0.01 or 1%)', rate)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  zhongtai import --spec examples/rossmann/spec.yaml ../shared/datasets/rossmann-100/store.csv ../shared/datasets/rossmann-100/train.csv
+  zhongtai import --spec pos.yaml --max-reject-rate 1% exports/pos-2026-11-*.csv
+
+A load is one transaction: it lands whole or not at all. Re-importing a file changes nothing; rows that fail
+a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
+    )
+    .action(async (files: string[], opts) => {
+      const spec = loadSpec(opts.spec);
+      const engine = await openDb(opts.db, true);
+      try {
+        const result = await importFiles(engine, spec, files, {
+          maxRejectRate: opts.maxRejectRate,
+          progress: (file, step) => process.stderr.write(`${file}: ${step}\n`),
+        });
+        for (const t of result.targets) {
+          console.log(`${t.file} → ${t.table}: ${t.read} read, ${t.loaded} loaded, ${t.rejected} rejected, ${t.skipped} skipped`);
+        }
+        const speed = Math.round(result.targets.reduce((s, t) => s + t.read, 0) / Math.max(result.seconds, 0.001));
+        console.log(
+          `Load ${result.loadId} (${result.source}) 导入完成: ${result.loaded} loaded 已导入, ${result.rejected} rejected 已拒收, ` +
+            `${result.skipped} skipped 已跳过 in ${result.seconds.toFixed(2)} s (${speed.toLocaleString('en')} rows/s)`,
+        );
+        if (result.rejected > 0) console.log(`See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`);
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('loads')
+    .description('list loads with their counts and status 导入历史')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option('--limit <n>', 'how many', integer('limit'), 20)
+    .option('--format <format>', 'table or json', 'table')
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, false, true);
+      try {
+        const rows = await listLoads(engine, opts.limit);
+        if (opts.format === 'json') return console.log(JSON.stringify(rows, null, 2));
+        for (const r of rows) {
+          console.log(`#${r.load_id} ${r.started_at} ${r.source} ${r.status}: ${r.loaded} loaded, ${r.rejected} rejected, ${r.skipped} skipped, ${r.seconds ?? '—'} s ${r.message ? `— ${r.message}` : ''}`);
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('rejects')
+    .description('list rejected rows with file, line, field and reason 拒收明细')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option('--load <id>', 'only this load', integer('load'))
+    .option('--limit <n>', 'how many', integer('limit'), 100)
+    .option('--format <format>', 'table, csv or json', 'table')
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, false, true);
+      try {
+        const rows = await listRejects(engine, { loadId: opts.load, limit: opts.limit });
+        if (opts.format === 'json') return console.log(JSON.stringify(rows, null, 2));
+        if (opts.format === 'csv') {
+          const cell = (v: unknown) => (v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
+          console.log(['load_id,file,line,field,reason,raw', ...rows.map((r) => [r.load_id, r.file, r.line, r.field, r.reason, r.raw].map(cell).join(','))].join('\n'));
+          return;
+        }
+        if (rows.length === 0) console.log('No rejected rows 没有拒收记录');
+        for (const r of rows) console.log(`#${r.load_id} ${r.file}:${r.line ?? '?'} [${r.field ?? '—'}] ${r.reason}\n    ${r.raw ?? ''}`);
+      } finally {
+        await engine.close();
+      }
+    });
+}

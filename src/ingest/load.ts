@@ -1,0 +1,245 @@
+import { tableByName, ZhongtaiError } from '../model/index.js';
+import type { DuckDbEngine } from '../warehouse/index.js';
+import { compileTarget } from './map.js';
+import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
+import { type Staged, stageCsv } from './stage.js';
+
+export interface TargetResult {
+  file: string;
+  table: string;
+  read: number;
+  loaded: number;
+  rejected: number;
+  skipped: number;
+}
+
+export interface ImportResult {
+  loadId: number;
+  source: string;
+  targets: TargetResult[];
+  loaded: number;
+  rejected: number;
+  skipped: number;
+  seconds: number;
+}
+
+export interface ImportOptions {
+  /** Fail the whole load when more than this share of rows is rejected (0..1). */
+  maxRejectRate?: number;
+  progress?: (file: string, step: string) => void;
+}
+
+const q = (name: string) => `"${name}"`;
+// Wall-clock times from the process: inside a transaction DuckDB's now() is the transaction's start.
+const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+
+async function one(engine: DuckDbEngine, sql: string, params: (string | number)[] = []): Promise<number> {
+  const [row] = await engine.write(sql, params);
+  return Number(Object.values(row ?? {})[0] ?? 0);
+}
+
+/** Rows that fail a check, and lines the reader could not split, go to the quarantine with their reasons. */
+async function keepRejects(
+  engine: DuckDbEngine,
+  loadId: number,
+  staged: Staged,
+  batch: string,
+  delimiter: string,
+) {
+  const raw = staged.header.map((_, i) => `coalesce(s.c${i}, '')`).join(', ');
+  await engine.run(
+    `INSERT INTO ingest_reject SELECT $1, $2, b._line, split_part(b._reasons[1], ':', 1), array_to_string(b._reasons, '; '),
+       concat_ws($3, ${raw}) FROM ${batch} b JOIN ${staged.table} s ON s._line = b._line WHERE len(b._reasons) > 0`,
+    [loadId, staged.file, delimiter],
+  );
+}
+
+async function loadTarget(
+  engine: DuckDbEngine,
+  loadId: number,
+  staged: Staged,
+  fileSpec: FileSpec,
+  target: TargetSpec,
+): Promise<TargetResult> {
+  const table = tableByName(target.table);
+  const mapped = compileTarget(target, staged, staged.file);
+  const batch = '_ingest_batch';
+  await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
+  await keepRejects(engine, loadId, staged, batch, fileSpec.delimiter);
+  const read = await one(engine, `SELECT count(*) FROM ${batch}`);
+  let rejected = await one(engine, `SELECT count(*) FROM ${batch} WHERE len(_reasons) > 0`);
+
+  const cols = mapped.columns.map((c) => c.name);
+  const key = target.key ?? table.key;
+  const list = cols.map(q).join(', ');
+  const same = (a: string, b: string, names: string[]) =>
+    names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
+  // Identical rows (a re-sent line, a file overlapping another) collapse to the first; rows sharing a key
+  // with other values are rejected, naming the line they clash with.
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_distinct AS
+    SELECT min(_line) AS _line, ${list} FROM ${batch} WHERE len(_reasons) = 0 GROUP BY ALL`);
+  const good = await one(engine, `SELECT count(*) FROM ${batch} WHERE len(_reasons) = 0`);
+  const distinct = await one(engine, 'SELECT count(*) FROM _ingest_distinct');
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_ranked AS
+    SELECT *, first_value(_line) OVER w AS _first, row_number() OVER w AS _n FROM _ingest_distinct
+    WINDOW w AS (PARTITION BY ${key.map(q).join(', ')} ORDER BY _line)`);
+  const clashes = await one(engine, 'SELECT count(*) FROM _ingest_ranked WHERE _n > 1');
+  if (clashes > 0) {
+    const keyText = key
+      .map((k) => `'${k}=' || coalesce(CAST(r.${q(k)} AS VARCHAR), '')`)
+      .join(` || ', ' || `);
+    await engine.run(
+      `INSERT INTO ingest_reject SELECT $1, $2, r._line, $3, '重复键但取值不同 / same key as line ' || r._first || ' with other values (' || ${keyText} || ')', NULL
+       FROM _ingest_ranked r WHERE r._n > 1`,
+      [loadId, staged.file, key.join('+')],
+    );
+    rejected += clashes;
+  }
+  await engine.run('CREATE OR REPLACE TEMP TABLE _ingest_final AS SELECT * FROM _ingest_ranked WHERE _n = 1');
+  const final = distinct - clashes;
+
+  if (target.replace) {
+    const scope = target.replace.map(q).join(', ');
+    await engine.run(
+      `DELETE FROM ${q(table.name)} WHERE (${scope}) IN (SELECT DISTINCT ${scope} FROM _ingest_final)`,
+    );
+  }
+  const isFact = table.kind === 'fact';
+  const onConflict = target.onConflict ?? (isFact ? 'skip' : 'update');
+  const withLoad = isFact ? `, ${q('load_id')}` : '';
+  const loadValue = isFact ? `, ${loadId}` : '';
+  const unchanged = await one(
+    engine,
+    `SELECT count(*) FROM _ingest_final f WHERE EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`,
+  );
+  let loaded: number;
+  if (onConflict === 'update') {
+    if (key.join() !== table.key.join()) {
+      throw new ZhongtaiError('BAD_REQUEST', {
+        en: `${target.table}: onConflict update needs the table's own key (${table.key.join(', ')})`,
+        zh: `${target.table}：onConflict update 须使用表的主键（${table.key.join('、')}）`,
+      });
+    }
+    const updates = cols.filter((c) => !key.includes(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
+    await engine.run(
+      `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
+       WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})
+       ON CONFLICT (${key.map(q).join(', ')}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
+    );
+    loaded = final - unchanged;
+  } else {
+    const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);
+    await engine.run(
+      `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
+       WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', key)})`,
+    );
+    loaded = (await one(engine, `SELECT count(*) FROM ${q(table.name)}`)) - before;
+  }
+  return {
+    file: staged.file,
+    table: table.name,
+    read,
+    loaded,
+    rejected,
+    skipped: good - distinct + (final - loaded),
+  };
+}
+
+/** Loads files through a spec in one transaction: all of it lands, or none of it. */
+export async function importFiles(
+  engine: DuckDbEngine,
+  spec: Spec,
+  files: string[],
+  options: ImportOptions = {},
+): Promise<ImportResult> {
+  const started = Date.now();
+  if (files.length === 0)
+    throw new ZhongtaiError('BAD_REQUEST', { en: 'No files to import', zh: '没有要导入的文件' });
+  const jobs = files.map((file) => {
+    const fileSpec = fileSpecFor(spec, file);
+    if (!fileSpec) {
+      throw new ZhongtaiError(
+        'BAD_REQUEST',
+        {
+          en: `${file}: no entry of ${spec.path} matches this file name (patterns: ${spec.files.map((f) => f.match).join(', ')})`,
+          zh: `${file}：映射规范中没有匹配该文件名的条目（${spec.files.map((f) => f.match).join('、')}）`,
+        },
+        { file },
+      );
+    }
+    return { file, fileSpec };
+  });
+  // Master data first, so facts of the same import can reference the stores and products it brings.
+  const rank = (f: FileSpec) => (f.targets.some((t) => tableByName(t.table).kind === 'dimension') ? 0 : 1);
+  jobs.sort((a, b) => rank(a.fileSpec) - rank(b.fileSpec));
+
+  const loadId = (await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load')) as number;
+  const fileList = JSON.stringify(jobs.map((j) => j.file));
+  try {
+    return await engine.transaction(async () => {
+      await engine.run(
+        `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, status) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), 'running')`,
+        [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
+      );
+      const targets: TargetResult[] = [];
+      for (const [i, { file, fileSpec }] of jobs.entries()) {
+        options.progress?.(file, 'reading');
+        const staged = await stageCsv(engine, file, fileSpec, i);
+        for (const broken of staged.broken) {
+          await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, NULL, $4, $5)', [
+            loadId,
+            file,
+            broken.line,
+            `无法解析的行 / unreadable line: ${broken.reason}`,
+            broken.raw,
+          ]);
+        }
+        if (staged.rows + staged.broken.length === 0) {
+          throw new ZhongtaiError(
+            'BAD_REQUEST',
+            { en: `${file}: no data rows below the header`, zh: `${file}：表头以下没有数据行` },
+            { file },
+          );
+        }
+        for (const target of fileSpec.targets) {
+          options.progress?.(file, target.table);
+          const result = await loadTarget(engine, loadId, staged, fileSpec, target);
+          result.read += staged.broken.length;
+          result.rejected += staged.broken.length;
+          targets.push(result);
+        }
+        await engine.run(`DROP TABLE ${staged.table}`);
+      }
+      const total = (k: 'loaded' | 'rejected' | 'skipped' | 'read') => targets.reduce((s, t) => s + t[k], 0);
+      const rate = total('rejected') / Math.max(1, total('read'));
+      if (options.maxRejectRate !== undefined && rate > options.maxRejectRate) {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: `${(rate * 100).toFixed(2)}% of rows were rejected, above --max-reject-rate ${(options.maxRejectRate * 100).toFixed(2)}%: nothing was loaded`,
+          zh: `拒收比例 ${(rate * 100).toFixed(2)}% 超过上限 ${(options.maxRejectRate * 100).toFixed(2)}%，本次未导入任何数据`,
+        });
+      }
+      await engine.run(
+        `UPDATE ingest_load SET status = 'ok', finished_at = CAST($5 AS TIMESTAMP), loaded = $2, rejected = $3, skipped = $4 WHERE load_id = $1`,
+        [loadId, total('loaded'), total('rejected'), total('skipped'), stamp(Date.now())],
+      );
+      return {
+        loadId,
+        source: spec.source,
+        targets,
+        loaded: total('loaded'),
+        rejected: total('rejected'),
+        skipped: total('skipped'),
+        seconds: (Date.now() - started) / 1000,
+      };
+    });
+  } catch (error) {
+    // The data rolled back; the attempt itself is kept, so `zhongtai loads` shows what failed and why.
+    const message = error instanceof Error ? error.message : String(error);
+    await engine.run(
+      `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, finished_at, status, message)
+       VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 'failed', $8)`,
+      [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started), stamp(Date.now()), message.slice(0, 2000)],
+    );
+    throw error;
+  }
+}

@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, parseDocument } from 'yaml';
+import { z } from 'zod';
+import { TABLES, tableByName, ZhongtaiError } from '../model/index.js';
+
+/**
+ * A mapping spec: how one source system's files become rows of the retail model. It is data, checked
+ * here once; nothing in it is ever pasted into SQL (names are resolved against the model, values bound).
+ */
+const scalar = z.union([z.string(), z.number(), z.boolean()]);
+
+export const columnSpecSchema = z
+  .object({
+    from: z.string().min(1).optional().describe('source column (header name)'),
+    value: scalar.optional().describe('a constant'),
+    template: z.string().optional().describe('text with {Column} placeholders, e.g. "Rossmann {Store}"'),
+    type: z.enum(['string', 'int', 'number', 'date', 'timestamp', 'bool']).optional(),
+    formats: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('strptime formats tried in order, e.g. %Y-%m-%d, %d/%m/%Y'),
+    trueValues: z.array(z.string()).optional(),
+    falseValues: z.array(z.string()).optional(),
+    map: z
+      .record(z.string(), scalar.nullable())
+      .optional()
+      .describe('code table: source value → model value (null: empty); unmapped values are rejected'),
+    default: scalar.optional().describe('used when the source is empty'),
+    scale: z.number().optional().describe('multiply numbers, e.g. 0.01 for cents'),
+    required: z.boolean().optional(),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    allowed: z.array(scalar).optional(),
+    references: z.enum(['store', 'product', 'member', 'supplier', 'employee']).optional(),
+  })
+  .strict();
+
+export const targetSpecSchema = z
+  .object({
+    table: z.string(),
+    key: z.array(z.string()).min(1).optional(),
+    columns: z.record(z.string(), columnSpecSchema),
+    /** For store_attribute: attribute name → how to read its value. */
+    attributes: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/), columnSpecSchema).optional(),
+    onConflict: z.enum(['skip', 'update']).optional(),
+    replace: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe('a re-delivery replaces existing rows with these values'),
+  })
+  .strict();
+
+export const fileSpecSchema = z
+  .object({
+    match: z.string().min(1).describe('file name pattern, * and ? allowed'),
+    format: z.enum(['csv']).default('csv'),
+    delimiter: z.string().min(1).max(1).default(','),
+    quote: z.string().max(1).default('"'),
+    encoding: z.enum(['utf-8', 'gbk', 'gb18030']).default('utf-8'),
+    targets: z.array(targetSpecSchema).min(1),
+  })
+  .strict();
+
+export const specSchema = z
+  .object({
+    source: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a short lower-case name, e.g. pos or rossmann'),
+    description: z.string().optional(),
+    files: z.array(fileSpecSchema).min(1),
+  })
+  .strict();
+
+export type ColumnSpec = z.output<typeof columnSpecSchema>;
+export type TargetSpec = z.output<typeof targetSpecSchema>;
+export type FileSpec = z.output<typeof fileSpecSchema>;
+export type Spec = z.output<typeof specSchema> & { path: string; hash: string };
+
+const LOADABLE = TABLES.filter((t) => t.name !== 'calendar').map((t) => t.name);
+
+const specError = (file: string, field: string, line: number | undefined, en: string, zh: string) =>
+  new ZhongtaiError(
+    'BAD_REQUEST',
+    {
+      en: `${file}${line ? `:${line}` : ''}: ${field}: ${en}`,
+      zh: `${file}${line ? `:${line}` : ''}：${field}：${zh}`,
+    },
+    {
+      file,
+      field,
+      ...(line ? { row: line } : {}),
+    },
+  );
+
+/** Checks what zod cannot: tables and columns exist in the model, every required column is fed. */
+function checkAgainstModel(
+  spec: z.output<typeof specSchema>,
+  fail: (path: (string | number)[], en: string, zh: string) => never,
+) {
+  spec.files.forEach((file, f) => {
+    file.targets.forEach((target, t) => {
+      const at = (...rest: (string | number)[]) => ['files', f, 'targets', t, ...rest];
+      if (!LOADABLE.includes(target.table))
+        fail(
+          at('table'),
+          `unknown table "${target.table}"; one of ${LOADABLE.join(', ')}`,
+          `未知目标表「${target.table}」`,
+        );
+      const table = tableByName(target.table);
+      const names = table.columns.map((c) => c.name);
+      for (const column of Object.keys(target.columns)) {
+        if (!names.includes(column) || column === 'load_id')
+          fail(
+            at('columns', column),
+            `${target.table} has no column "${column}"`,
+            `${target.table} 没有字段「${column}」`,
+          );
+        const col = target.columns[column];
+        const sources = [col?.from, col?.value, col?.template].filter((x) => x !== undefined).length;
+        if (sources !== 1)
+          fail(
+            at('columns', column),
+            'give exactly one of from, value or template',
+            'from、value、template 须且只能给一个',
+          );
+      }
+      const fed = new Set(Object.keys(target.columns));
+      if (target.table === 'store_attribute') {
+        if (!target.attributes || !fed.has('store_id'))
+          fail(
+            at('attributes'),
+            'store_attribute needs columns.store_id and attributes',
+            'store_attribute 需要 columns.store_id 与 attributes',
+          );
+        fed.add('name');
+        fed.add('value');
+      }
+      const missing = table.columns
+        .filter((c) => !c.nullable && c.name !== 'load_id' && !fed.has(c.name))
+        .map((c) => c.name);
+      if (missing.length)
+        fail(
+          at('columns'),
+          `${target.table} needs ${missing.join(', ')}`,
+          `${target.table} 缺少必填字段 ${missing.join('、')}`,
+        );
+      for (const k of [...(target.key ?? []), ...(target.replace ?? [])]) {
+        if (!names.includes(k))
+          fail(at('key'), `${target.table} has no column "${k}"`, `${target.table} 没有字段「${k}」`);
+      }
+    });
+  });
+}
+
+/** Reads and checks a spec file; a mistake is reported with its line in the YAML. */
+export function loadSpec(path: string): Spec {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw specError(path, 'spec', undefined, 'cannot read the spec file', '无法读取映射规范文件');
+  }
+  const doc = parseDocument(text);
+  if (doc.errors.length) {
+    const first = doc.errors[0];
+    throw specError(
+      path,
+      'yaml',
+      first?.linePos?.[0]?.line,
+      first?.message ?? 'invalid YAML',
+      `YAML 格式错误：${first?.message ?? ''}`,
+    );
+  }
+  const lineOf = (pathParts: (string | number)[]): number | undefined => {
+    for (let n = pathParts.length; n > 0; n--) {
+      const node = doc.getIn(pathParts.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      if (node && (isMap(node) || isSeq(node) || node.range)) {
+        const offset = node.range?.[0];
+        return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+      }
+    }
+    return undefined;
+  };
+  const fail = (pathParts: (string | number)[], en: string, zh: string): never => {
+    throw specError(path, pathParts.join('.'), lineOf(pathParts), en, zh);
+  };
+  const parsed = specSchema.safeParse(doc.toJS());
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = (issue?.path ?? []).filter((p): p is string | number => typeof p !== 'symbol');
+    fail(where, issue?.message ?? 'invalid', `不合法：${issue?.message ?? ''}`);
+  }
+  const spec = parsed.data as z.output<typeof specSchema>;
+  checkAgainstModel(spec, fail);
+  return { ...spec, path, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
+}
+
+/** The spec entry a file belongs to, by its name. */
+export function fileSpecFor(spec: Spec, fileName: string): FileSpec | undefined {
+  const base = fileName.split(/[\\/]/).pop() ?? fileName;
+  return spec.files.find((f) =>
+    new RegExp(
+      `^${f.match
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.')}$`,
+      'i',
+    ).test(base),
+  );
+}
