@@ -9,12 +9,18 @@ export async function listLoads(engine: DuckDbEngine, limit = 50): Promise<Row[]
   );
 }
 
-export async function listRejects(engine: DuckDbEngine, options: { loadId?: number; limit?: number }): Promise<Row[]> {
+export async function listRejects(
+  engine: DuckDbEngine,
+  options: { loadId?: number; limit?: number },
+): Promise<Row[]> {
   const limit = options.limit ?? 100;
   return options.loadId === undefined
-    ? engine.query('SELECT load_id, file, line, field, reason, raw FROM ingest_reject ORDER BY load_id DESC, file, line LIMIT $1', [limit])
-    : engine.query('SELECT load_id, file, line, field, reason, raw FROM ingest_reject WHERE load_id = $1 ORDER BY file, line LIMIT $2', [
-        options.loadId,
-        limit,
-      ]);
+    ? engine.query(
+        'SELECT load_id, file, line, field, reason, raw FROM ingest_reject ORDER BY load_id DESC, file, line LIMIT $1',
+        [limit],
+      )
+    : engine.query(
+        'SELECT load_id, file, line, field, reason, raw FROM ingest_reject WHERE load_id = $1 ORDER BY file, line LIMIT $2',
+        [options.loadId, limit],
+      );
 }

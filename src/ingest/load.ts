@@ -70,7 +70,8 @@ async function loadTarget(
   let rejected = await one(engine, `SELECT count(*) FROM ${batch} WHERE len(_reasons) > 0`);
 
   const cols = mapped.columns.map((c) => c.name);
-  const key = target.key ?? table.key;
+  // Without a declared key, the model's natural key as far as this source feeds it.
+  const key = target.key ?? table.key.filter((k) => cols.includes(k));
   const list = cols.map(q).join(', ');
   const same = (a: string, b: string, names: string[]) =>
     names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
@@ -238,7 +239,16 @@ export async function importFiles(
     await engine.run(
       `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, finished_at, status, message)
        VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 'failed', $8)`,
-      [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started), stamp(Date.now()), message.slice(0, 2000)],
+      [
+        loadId,
+        spec.source,
+        spec.path,
+        spec.hash,
+        fileList,
+        stamp(started),
+        stamp(Date.now()),
+        message.slice(0, 2000),
+      ],
     );
     throw error;
   }

@@ -146,8 +146,12 @@ function checkAgainstModel(
           `${target.table} 缺少必填字段 ${missing.join('、')}`,
         );
       for (const k of [...(target.key ?? []), ...(target.replace ?? [])]) {
-        if (!names.includes(k))
-          fail(at('key'), `${target.table} has no column "${k}"`, `${target.table} 没有字段「${k}」`);
+        if (!fed.has(k))
+          fail(
+            at('key'),
+            `"${k}" is not among the columns this target maps`,
+            `「${k}」不在该目标映射的字段中`,
+          );
       }
     });
   });

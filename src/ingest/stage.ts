@@ -122,9 +122,11 @@ export async function stageCsv(
   // header plus the broken lines the reader set aside before it.
   await engine.run(`CREATE OR REPLACE TEMP TABLE ${table}_broken AS
     SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before FROM ${rejects} GROUP BY line`);
+  // Row ids count from the first row (inside a transaction DuckDB numbers new rows from 2^55).
   await engine.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    SELECT s.rowid + 2 + (SELECT count(*) FROM ${table}_broken b WHERE b.good_before <= s.rowid) AS _line, s.*
-    FROM ${table}_raw s`);
+    WITH numbered AS (SELECT s.rowid - (SELECT min(rowid) FROM ${table}_raw) AS _seq, s.* FROM ${table}_raw s)
+    SELECT _seq + 2 + (SELECT count(*) FROM ${table}_broken b WHERE b.good_before <= _seq) AS _line, * EXCLUDE (_seq)
+    FROM numbered`);
   const [count] = await engine.write(`SELECT count(*) AS n FROM ${table}`);
   await engine.run(`DROP TABLE ${table}_raw`);
   await engine.run(`DROP TABLE ${table}_broken`);

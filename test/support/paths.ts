@@ -13,3 +13,5 @@ export const SMALL_DEMO_OPTIONS = {
   seed: 42,
   end: '2026-11-15',
 };
+/** The public data sets beside the repository (../shared/datasets); read in place, never copied. */
+export const DATASETS = join(ROOT, '..', 'shared', 'datasets');

@@ -7,7 +7,10 @@ import { DEFAULT_DB, integer } from '../options.js';
 const rate = (value: string): number => {
   const n = Number(value.replace(/%$/, '')) / (value.endsWith('%') ? 100 : 1);
   if (!Number.isFinite(n) || n < 0 || n > 1) {
-    throw new ZhongtaiError('BAD_REQUEST', { en: '--max-reject-rate must be 0..1 or 0%..100%', zh: '--max-reject-rate 须为 0..1 或 0%..100%' });
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: '--max-reject-rate must be 0..1 or 0%..100%',
+      zh: '--max-reject-rate 须为 0..1 或 0%..100%',
+    });
   }
   return n;
 };
@@ -19,7 +22,11 @@ export function importCommands(program: Command): void {
     .argument('<files...>', 'files to load (each matched to an entry of the spec by its name)')
     .requiredOption('--spec <file>', 'mapping spec (YAML)')
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
-    .option('--max-reject-rate <rate>', 'fail the whole load when more rows than this are rejected (e.g. 0.01 or 1%)', rate)
+    .option(
+      '--max-reject-rate <rate>',
+      'fail the whole load when more rows than this are rejected (e.g. 0.01 or 1%)',
+      rate,
+    )
     .addHelpText(
       'after',
       `
@@ -39,14 +46,21 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
           progress: (file, step) => process.stderr.write(`${file}: ${step}\n`),
         });
         for (const t of result.targets) {
-          console.log(`${t.file} → ${t.table}: ${t.read} read, ${t.loaded} loaded, ${t.rejected} rejected, ${t.skipped} skipped`);
+          console.log(
+            `${t.file} → ${t.table}: ${t.read} read, ${t.loaded} loaded, ${t.rejected} rejected, ${t.skipped} skipped`,
+          );
         }
-        const speed = Math.round(result.targets.reduce((s, t) => s + t.read, 0) / Math.max(result.seconds, 0.001));
+        const speed = Math.round(
+          result.targets.reduce((s, t) => s + t.read, 0) / Math.max(result.seconds, 0.001),
+        );
         console.log(
           `Load ${result.loadId} (${result.source}) 导入完成: ${result.loaded} loaded 已导入, ${result.rejected} rejected 已拒收, ` +
             `${result.skipped} skipped 已跳过 in ${result.seconds.toFixed(2)} s (${speed.toLocaleString('en')} rows/s)`,
         );
-        if (result.rejected > 0) console.log(`See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`);
+        if (result.rejected > 0)
+          console.log(
+            `See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`,
+          );
       } finally {
         await engine.close();
       }
@@ -64,7 +78,9 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
         const rows = await listLoads(engine, opts.limit);
         if (opts.format === 'json') return console.log(JSON.stringify(rows, null, 2));
         for (const r of rows) {
-          console.log(`#${r.load_id} ${r.started_at} ${r.source} ${r.status}: ${r.loaded} loaded, ${r.rejected} rejected, ${r.skipped} skipped, ${r.seconds ?? '—'} s ${r.message ? `— ${r.message}` : ''}`);
+          console.log(
+            `#${r.load_id} ${r.started_at} ${r.source} ${r.status}: ${r.loaded} loaded, ${r.rejected} rejected, ${r.skipped} skipped, ${r.seconds ?? '—'} s ${r.message ? `— ${r.message}` : ''}`,
+          );
         }
       } finally {
         await engine.close();
@@ -85,11 +101,19 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
         if (opts.format === 'json') return console.log(JSON.stringify(rows, null, 2));
         if (opts.format === 'csv') {
           const cell = (v: unknown) => (v === null ? '' : `"${String(v).replace(/"/g, '""')}"`);
-          console.log(['load_id,file,line,field,reason,raw', ...rows.map((r) => [r.load_id, r.file, r.line, r.field, r.reason, r.raw].map(cell).join(','))].join('\n'));
+          console.log(
+            [
+              'load_id,file,line,field,reason,raw',
+              ...rows.map((r) => [r.load_id, r.file, r.line, r.field, r.reason, r.raw].map(cell).join(',')),
+            ].join('\n'),
+          );
           return;
         }
         if (rows.length === 0) console.log('No rejected rows 没有拒收记录');
-        for (const r of rows) console.log(`#${r.load_id} ${r.file}:${r.line ?? '?'} [${r.field ?? '—'}] ${r.reason}\n    ${r.raw ?? ''}`);
+        for (const r of rows)
+          console.log(
+            `#${r.load_id} ${r.file}:${r.line ?? '?'} [${r.field ?? '—'}] ${r.reason}\n    ${r.raw ?? ''}`,
+          );
       } finally {
         await engine.close();
       }

@@ -1,0 +1,237 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../warehouse/index.js';
+import { importFiles, listRejects, loadSpec } from './index.js';
+
+/**
+ * A POS that exports daily takings per store with its own store codes, and a store master. Each test
+ * writes the files a real export might, faults included.
+ */
+const SPEC = `
+source: pos
+files:
+  - match: stores*.csv
+    targets:
+      - table: store
+        columns:
+          store_id: { from: id, type: int }
+          code: { from: code }
+          name: { from: name }
+          format: { from: format, allowed: [supermarket, convenience, fresh, department_store] }
+          region: { from: region }
+          city: { from: city }
+          open_date: { from: opened, formats: ["%Y-%m-%d", "%Y/%m/%d"] }
+  - match: takings*.csv
+    targets:
+      - table: store_day_sales
+        key: [store_id, date]
+        columns:
+          store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
+          date: { from: day, formats: ["%Y-%m-%d", "%d.%m.%Y"] }
+          net_sales: { from: takings, min: 0 }
+          orders: { from: tickets, type: int, min: 0 }
+  - match: gbk-*.csv
+    encoding: gbk
+    targets:
+      - table: store_day_sales
+        columns:
+          store_id: { from: 门店, map: { 广州一店: 1, 上海二店: 2 } }
+          date: { from: 日期 }
+          net_sales: { from: 销售额 }
+          orders: { from: 客单数, type: int }
+`;
+
+const STORES =
+  'id,code,name,format,region,city,opened\n1,GZ01,广州一店,convenience,华南,广州,2020-01-01\n2,SH02,上海二店,supermarket,华东,上海,2019/05/01\n';
+
+let dir: string;
+let engine: DuckDbEngine;
+const file = (name: string, text: string | Buffer) => {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+};
+const spec = () => loadSpec(file('pos.yaml', SPEC));
+const count = async (table: string) =>
+  Number((await engine.query(`SELECT count(*) AS n FROM ${table}`))[0]?.n);
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'zhongtai-ingest-'));
+  engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  await importFiles(engine, spec(), [file('stores.csv', STORES)]);
+});
+afterEach(() => engine.close());
+
+describe('importing files through a mapping spec', () => {
+  it('maps codes, reads dates in two formats and loads good rows', async () => {
+    const result = await importFiles(engine, spec(), [
+      file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,1000.50,40\nSH02,02.03.2024,2500,80\n'),
+    ]);
+    expect(result).toMatchObject({ loaded: 2, rejected: 0, skipped: 0 });
+    expect(
+      await engine.query(
+        'SELECT store_id, CAST(date AS VARCHAR) AS d, net_sales FROM store_day_sales ORDER BY 1',
+      ),
+    ).toEqual([
+      { store_id: 1, d: '2024-03-01', net_sales: 1000.5 },
+      { store_id: 2, d: '2024-03-02', net_sales: 2500 },
+    ]);
+  });
+
+  it('rejects text in a number column, impossible values and unknown store codes, naming line, field and value', async () => {
+    const result = await importFiles(engine, spec(), [
+      file(
+        'takings.csv',
+        'shop,day,takings,tickets\nGZ01,2024-03-01,abc,40\nGZ01,2024-03-02,-5,40\nXX99,2024-03-03,10,1\nSH02,2024-03-04,10,1\n',
+      ),
+    ]);
+    expect(result).toMatchObject({ loaded: 1, rejected: 3 });
+    const rejects = await listRejects(engine, { loadId: result.loadId });
+    expect(rejects.map((r) => [r.line, r.field])).toEqual([
+      [2, 'net_sales'],
+      [3, 'net_sales'],
+      [4, 'store_id'],
+    ]);
+    expect(String(rejects[0]?.reason)).toContain('not a number: "abc"');
+    expect(String(rejects[1]?.reason)).toContain('below the minimum 0');
+    expect(String(rejects[2]?.reason)).toContain('no mapping for this code: "XX99"');
+    expect(String(rejects[2]?.raw)).toBe('XX99,2024-03-03,10,1');
+  });
+
+  it('keeps a truncated last line and a line with too many fields as rejects with their line numbers', async () => {
+    const result = await importFiles(engine, spec(), [
+      file(
+        'takings.csv',
+        'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nGZ01,2024-03-02,10,1,extra\nSH02,2024-03-03,10,1\nSH02,2024-03-04,1',
+      ),
+    ]);
+    expect(result).toMatchObject({ loaded: 2, rejected: 2 });
+    const rejects = await listRejects(engine, { loadId: result.loadId });
+    expect(rejects.map((r) => r.line)).toEqual([3, 5]);
+    expect(String(rejects[0]?.reason)).toContain('TOO MANY COLUMNS');
+  });
+
+  it('collapses duplicate rows inside a file and across files, and rejects a clash naming the first line', async () => {
+    const first = await importFiles(engine, spec(), [
+      file(
+        'takings-a.csv',
+        'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nGZ01,2024-03-01,10,1\nGZ01,2024-03-01,99,9\n',
+      ),
+    ]);
+    expect(first).toMatchObject({ loaded: 1, skipped: 1, rejected: 1 });
+    expect(String((await listRejects(engine, { loadId: first.loadId }))[0]?.reason)).toContain(
+      'same key as line 2',
+    );
+    const second = await importFiles(engine, spec(), [
+      file('takings-b.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nSH02,2024-03-01,20,2\n'),
+    ]);
+    expect(second).toMatchObject({ loaded: 1, skipped: 1 });
+    expect(await count('store_day_sales')).toBe(2);
+  });
+
+  it('refuses a header that lacks a mapped column, hinting at the delimiter', async () => {
+    await expect(
+      importFiles(engine, spec(), [file('takings.csv', 'shop;day;takings;tickets\nGZ01;2024-03-01;10;1\n')]),
+    ).rejects.toMatchObject({
+      code: 'BAD_REQUEST',
+      message: expect.stringMatching(/has no column "shop".*delimiter/),
+    });
+    expect(await count('store_day_sales')).toBe(0);
+  });
+
+  it('refuses empty and 0-byte files clearly', async () => {
+    await expect(importFiles(engine, spec(), [file('takings.csv', '')])).rejects.toThrow(/empty \(0 bytes\)/);
+    await expect(
+      importFiles(engine, spec(), [file('takings.csv', 'shop,day,takings,tickets\n')]),
+    ).rejects.toThrow(/no data rows/);
+  });
+
+  it('reads a GBK export, and says so when GBK bytes are read as UTF-8', async () => {
+    const gbk = iconv.encode(
+      '门店,日期,销售额,客单数\n广州一店,2024-03-01,88.8,3\n上海二店,2024-03-01,66.6,2\n',
+      'gbk',
+    );
+    const result = await importFiles(engine, spec(), [file('gbk-takings.csv', gbk)]);
+    expect(result).toMatchObject({ loaded: 2, rejected: 0 });
+    const asUtf8 = loadSpec(file('utf8.yaml', SPEC.replace('encoding: gbk', 'encoding: utf-8')));
+    await expect(importFiles(engine, asUtf8, [file('gbk-takings.csv', gbk)])).rejects.toThrow();
+  });
+
+  it('fails the whole load above --max-reject-rate and records why', async () => {
+    const before = await count('store_day_sales');
+    await expect(
+      importFiles(
+        engine,
+        spec(),
+        [file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nXX,2024-03-01,10,1\n')],
+        { maxRejectRate: 0.1 },
+      ),
+    ).rejects.toThrow(/50.00% of rows were rejected/);
+    expect(await count('store_day_sales')).toBe(before);
+    expect(await engine.query('SELECT status FROM ingest_load ORDER BY load_id DESC LIMIT 1')).toEqual([
+      { status: 'failed' },
+    ]);
+  });
+
+  it('replaces a re-delivered day when the spec declares a replace scope', async () => {
+    const replacing = loadSpec(
+      file(
+        'replace.yaml',
+        SPEC.replace(
+          '        key: [store_id, date]\n',
+          '        key: [store_id, date]\n        replace: [date]\n',
+        ),
+      ),
+    );
+    await importFiles(engine, replacing, [
+      file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nSH02,2024-03-01,20,2\n'),
+    ]);
+    await importFiles(engine, replacing, [
+      file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,15,1\n'),
+    ]);
+    expect(await engine.query('SELECT store_id, net_sales FROM store_day_sales ORDER BY 1')).toEqual([
+      { store_id: 1, net_sales: 15 },
+    ]);
+  });
+
+  it('updates master data in place and records every load', async () => {
+    const result = await importFiles(engine, spec(), [
+      file('stores.csv', STORES.replace('广州一店', '广州天河店')),
+    ]);
+    expect(result).toMatchObject({ loaded: 1, skipped: 1 });
+    expect(await engine.query('SELECT name FROM store WHERE store_id = 1')).toEqual([{ name: '广州天河店' }]);
+    expect(await count('ingest_load')).toBe(2);
+  });
+});
+
+describe('mapping specs', () => {
+  const bad = (yaml: string) => () => loadSpec(file('bad.yaml', yaml));
+
+  it('names the line of a YAML mistake', () => {
+    expect(bad('source: pos\nfiles:\n  - match: [unclosed\n')).toThrow(/bad\.yaml:\d+/);
+  });
+
+  it('refuses unknown tables and columns, and unfed required columns', () => {
+    expect(
+      bad('source: pos\nfiles:\n  - match: a.csv\n    targets:\n      - table: nope\n        columns: {}\n'),
+    ).toThrow(/unknown table "nope"/);
+    expect(
+      bad(
+        'source: pos\nfiles:\n  - match: a.csv\n    targets:\n      - table: store_day_sales\n        columns:\n          colour: { from: x }\n',
+      ),
+    ).toThrow(/bad\.yaml:7:.*has no column "colour"/);
+    expect(
+      bad(
+        'source: pos\nfiles:\n  - match: a.csv\n    targets:\n      - table: store_day_sales\n        columns:\n          store_id: { from: x }\n',
+      ),
+    ).toThrow(/needs date, net_sales/);
+    expect(
+      bad(
+        'source: pos\nfiles:\n  - match: a.csv\n    targets:\n      - table: store_day_sales\n        key: [store_id, channel]\n        columns:\n          store_id: { from: s }\n          date: { from: d }\n          net_sales: { from: n }\n',
+      ),
+    ).toThrow(/"channel" is not among the columns this target maps/);
+  });
+});
