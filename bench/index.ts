@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchIngest } from './ingest.js';
 import { benchQueries } from './queries.js';
 
 const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
@@ -9,4 +10,9 @@ program
   .option('--stores <n>', 'stores in the demo chain', Number, 200)
   .option('--runs <n>', 'runs per query (median)', Number, 5)
   .action((opts) => benchQueries(opts));
+program
+  .command('ingest')
+  .description('a POS CSV through a mapping spec with cleansing vs DuckDB read_csv into the same table')
+  .option('--lines <n>', 'lines in the CSV', (v) => Number(v.replace(/_/g, '')), 10_000_000)
+  .action((opts) => benchIngest(opts));
 await program.parseAsync(process.argv);

@@ -2,7 +2,7 @@ import { tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { compileTarget } from './map.js';
 import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
-import { type Staged, stageCsv } from './stage.js';
+import { brokenLines, closeSource, correctLines, openCsv, type Source } from './stage.js';
 
 export interface TargetResult {
   file: string;
@@ -38,66 +38,84 @@ async function one(engine: DuckDbEngine, sql: string, params: (string | number)[
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
-/** Rows that fail a check, and lines the reader could not split, go to the quarantine with their reasons. */
-async function keepRejects(
-  engine: DuckDbEngine,
-  loadId: number,
-  staged: Staged,
-  batch: string,
-  delimiter: string,
-) {
-  const raw = staged.header.map((_, i) => `coalesce(s.c${i}, '')`).join(', ');
-  await engine.run(
-    `INSERT INTO ingest_reject SELECT $1, $2, b._line, split_part(b._reasons[1], ':', 1), array_to_string(b._reasons, '; '),
-       concat_ws($3, ${raw}) FROM ${batch} b JOIN ${staged.table} s ON s._line = b._line WHERE len(b._reasons) > 0`,
-    [loadId, staged.file, delimiter],
-  );
-}
-
 async function loadTarget(
   engine: DuckDbEngine,
   loadId: number,
-  staged: Staged,
+  source: Source,
   fileSpec: FileSpec,
   target: TargetSpec,
+  first: boolean,
 ): Promise<TargetResult> {
   const table = tableByName(target.table);
-  const mapped = compileTarget(target, staged, staged.file);
+  const mapped = compileTarget(target, source, fileSpec.delimiter);
   const batch = '_ingest_batch';
   await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
-  await keepRejects(engine, loadId, staged, batch, fileSpec.delimiter);
-  const read = await one(engine, `SELECT count(*) FROM ${batch}`);
-  let rejected = await one(engine, `SELECT count(*) FROM ${batch} WHERE len(_reasons) > 0`);
+  // Lines the reader set aside are rejects too (recorded once per file), and push later lines down.
+  const broken = await brokenLines(engine, source);
+  await correctLines(engine, batch, broken);
+  if (first) {
+    for (const line of broken) {
+      await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, NULL, $4, $5)', [
+        loadId,
+        source.file,
+        line.line,
+        `无法解析的行 / unreadable line: ${line.reason}`,
+        line.raw,
+      ]);
+    }
+  }
+  const read = (await one(engine, `SELECT count(*) FROM ${batch}`)) + broken.length;
+  let rejected = (await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`)) + broken.length;
+  if (rejected > broken.length) {
+    await engine.run(
+      `INSERT INTO ingest_reject SELECT $1, $2, _line, split_part(_reason, ':', 1), _reason, _raw FROM ${batch} WHERE _reason <> ''`,
+      [loadId, source.file],
+    );
+  }
 
   const cols = mapped.columns.map((c) => c.name);
   // Without a declared key, the model's natural key as far as this source feeds it.
   const key = target.key ?? table.key.filter((k) => cols.includes(k));
   const list = cols.map(q).join(', ');
+  const keyList = key.map(q).join(', ');
   const same = (a: string, b: string, names: string[]) =>
     names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
-  // Identical rows (a re-sent line, a file overlapping another) collapse to the first; rows sharing a key
-  // with other values are rejected, naming the line they clash with.
-  await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_distinct AS
-    SELECT min(_line) AS _line, ${list} FROM ${batch} WHERE len(_reasons) = 0 GROUP BY ALL`);
-  const good = await one(engine, `SELECT count(*) FROM ${batch} WHERE len(_reasons) = 0`);
-  const distinct = await one(engine, 'SELECT count(*) FROM _ingest_distinct');
-  await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_ranked AS
-    SELECT *, first_value(_line) OVER w AS _first, row_number() OVER w AS _n FROM _ingest_distinct
-    WINDOW w AS (PARTITION BY ${key.map(q).join(', ')} ORDER BY _line)`);
-  const clashes = await one(engine, 'SELECT count(*) FROM _ingest_ranked WHERE _n > 1');
-  if (clashes > 0) {
-    const keyText = key
-      .map((k) => `'${k}=' || coalesce(CAST(r.${q(k)} AS VARCHAR), '')`)
-      .join(` || ', ' || `);
+  const good = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
+  const distinctKeys = await one(
+    engine,
+    `SELECT count(*) FROM (SELECT DISTINCT ${keyList} FROM ${batch} WHERE _reason = '')`,
+  );
+  let final = good;
+  let distinctRows = good;
+  if (distinctKeys === good) {
     await engine.run(
-      `INSERT INTO ingest_reject SELECT $1, $2, r._line, $3, '重复键但取值不同 / same key as line ' || r._first || ' with other values (' || ${keyText} || ')', NULL
-       FROM _ingest_ranked r WHERE r._n > 1`,
-      [loadId, staged.file, key.join('+')],
+      `CREATE OR REPLACE TEMP VIEW _ingest_final AS SELECT * FROM ${batch} WHERE _reason = ''`,
     );
-    rejected += clashes;
+  } else {
+    // Identical rows (a re-sent line, a file overlapping another) collapse to the first; rows sharing a key
+    // with other values are rejected, naming the line they clash with.
+    await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_ranked AS
+      SELECT *, first_value(_line) OVER w AS _first, row_number() OVER w AS _n
+      FROM (SELECT min(_line) AS _line, ${list} FROM ${batch} WHERE _reason = '' GROUP BY ALL)
+      WINDOW w AS (PARTITION BY ${keyList} ORDER BY _line)`);
+    const clashes = await one(engine, 'SELECT count(*) FROM _ingest_ranked WHERE _n > 1');
+    distinctRows = await one(engine, 'SELECT count(*) FROM _ingest_ranked');
+    if (clashes > 0) {
+      const keyText = key
+        .map((k) => `'${k}=' || coalesce(CAST(r.${q(k)} AS VARCHAR), '')`)
+        .join(` || ', ' || `);
+      await engine.run(
+        `INSERT INTO ingest_reject SELECT $1, $2, r._line, $3, '重复键但取值不同 / same key as line ' || r._first || ' with other values (' || ${keyText} || ')', NULL
+         FROM _ingest_ranked r WHERE r._n > 1`,
+        [loadId, source.file, key.join('+')],
+      );
+      rejected += clashes;
+    }
+    await engine.run(
+      'CREATE OR REPLACE TEMP VIEW _ingest_final AS SELECT * FROM _ingest_ranked WHERE _n = 1',
+    );
+    final = distinctKeys;
   }
-  await engine.run('CREATE OR REPLACE TEMP TABLE _ingest_final AS SELECT * FROM _ingest_ranked WHERE _n = 1');
-  const final = distinct - clashes;
 
   if (target.replace) {
     const scope = target.replace.map(q).join(', ');
@@ -109,10 +127,7 @@ async function loadTarget(
   const onConflict = target.onConflict ?? (isFact ? 'skip' : 'update');
   const withLoad = isFact ? `, ${q('load_id')}` : '';
   const loadValue = isFact ? `, ${loadId}` : '';
-  const unchanged = await one(
-    engine,
-    `SELECT count(*) FROM _ingest_final f WHERE EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`,
-  );
+  const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);
   let loaded: number;
   if (onConflict === 'update') {
     if (key.join() !== table.key.join()) {
@@ -121,28 +136,36 @@ async function loadTarget(
         zh: `${target.table}：onConflict update 须使用表的主键（${table.key.join('、')}）`,
       });
     }
+    const unchanged =
+      before === 0
+        ? 0
+        : await one(
+            engine,
+            `SELECT count(*) FROM _ingest_final f WHERE EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`,
+          );
     const updates = cols.filter((c) => !key.includes(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
     await engine.run(
       `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
-       WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})
-       ON CONFLICT (${key.map(q).join(', ')}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
+       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`}
+       ON CONFLICT (${keyList}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
     );
     loaded = final - unchanged;
   } else {
-    const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);
+    // An empty table needs no check against what is there: the first load of a fact is a plain append.
     await engine.run(
       `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
-       WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', key)})`,
+       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', key)})`}`,
     );
     loaded = (await one(engine, `SELECT count(*) FROM ${q(table.name)}`)) - before;
   }
+  // Skipped: exact repeats inside the batch, and rows already in the table.
   return {
-    file: staged.file,
+    file: source.file,
     table: table.name,
     read,
     loaded,
     rejected,
-    skipped: good - distinct + (final - loaded),
+    skipped: good - distinctRows + (final - loaded),
   };
 }
 
@@ -185,31 +208,20 @@ export async function importFiles(
       const targets: TargetResult[] = [];
       for (const [i, { file, fileSpec }] of jobs.entries()) {
         options.progress?.(file, 'reading');
-        const staged = await stageCsv(engine, file, fileSpec, i);
-        for (const broken of staged.broken) {
-          await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, NULL, $4, $5)', [
-            loadId,
-            file,
-            broken.line,
-            `无法解析的行 / unreadable line: ${broken.reason}`,
-            broken.raw,
-          ]);
+        const source = await openCsv(file, fileSpec, i);
+        for (const [t, target] of fileSpec.targets.entries()) {
+          options.progress?.(file, target.table);
+          targets.push(await loadTarget(engine, loadId, source, fileSpec, target, t === 0));
         }
-        if (staged.rows + staged.broken.length === 0) {
+        await closeSource(engine, source);
+        const [firstTarget] = targets.slice(-fileSpec.targets.length);
+        if (firstTarget && firstTarget.read === 0) {
           throw new ZhongtaiError(
             'BAD_REQUEST',
             { en: `${file}: no data rows below the header`, zh: `${file}：表头以下没有数据行` },
             { file },
           );
         }
-        for (const target of fileSpec.targets) {
-          options.progress?.(file, target.table);
-          const result = await loadTarget(engine, loadId, staged, fileSpec, target);
-          result.read += staged.broken.length;
-          result.rejected += staged.broken.length;
-          targets.push(result);
-        }
-        await engine.run(`DROP TABLE ${staged.table}`);
       }
       const total = (k: 'loaded' | 'rejected' | 'skipped' | 'read') => targets.reduce((s, t) => s + t[k], 0);
       const rate = total('rejected') / Math.max(1, total('read'));

@@ -1,11 +1,11 @@
 import { type Column, tableByName, ZhongtaiError } from '../model/index.js';
 import type { Cell } from '../warehouse/index.js';
 import type { ColumnSpec, TargetSpec } from './spec.js';
-import type { Staged } from './stage.js';
+import type { Source } from './stage.js';
 
 /**
- * Compiles one target of a spec into a SELECT over the staged text: each model column typed, and
- * `_reasons` listing why a row cannot load (bilingual, naming the field and the value). Values from the
+ * Compiles one target of a spec into a SELECT over the source file: each model column typed, and
+ * `_reason` saying why a row cannot load (bilingual, naming the field and the value; empty when it can). Values from the
  * spec travel as parameters; source columns are referred to by position, never by their header text.
  */
 export interface MappedSelect {
@@ -59,16 +59,16 @@ class Params {
   }
 }
 
-function sourceRef(staged: Staged, file: string, field: string, name: string): string {
-  const index = staged.header.indexOf(name);
+function sourceRef(source: Source, file: string, field: string, name: string): string {
+  const index = source.header.indexOf(name);
   if (index < 0) {
     const hint =
-      staged.header.length === 1 && /[;\t|]/.test(staged.header[0] ?? '') ? ' (is the delimiter right?)' : '';
+      source.header.length === 1 && /[;\t|]/.test(source.header[0] ?? '') ? ' (is the delimiter right?)' : '';
     throw new ZhongtaiError(
       'BAD_REQUEST',
       {
-        en: `${file}: the header has no column "${name}" (needed for ${field})${hint}; it has: ${staged.header.join(', ')}`,
-        zh: `${file}：表头缺少列「${name}」（${field} 需要）${hint ? '，请检查分隔符' : ''}；现有列：${staged.header.join('、')}`,
+        en: `${file}: the header has no column "${name}" (needed for ${field})${hint}; it has: ${source.header.join(', ')}`,
+        zh: `${file}：表头缺少列「${name}」（${field} 需要）${hint ? '，请检查分隔符' : ''}；现有列：${source.header.join('、')}`,
       },
       { file, field },
     );
@@ -77,12 +77,12 @@ function sourceRef(staged: Staged, file: string, field: string, name: string): s
 }
 
 /** The text a column spec reads, before typing. */
-function textOf(spec: ColumnSpec, staged: Staged, file: string, field: string, p: Params): string {
-  if (spec.from !== undefined) return sourceRef(staged, file, field, spec.from);
+function textOf(spec: ColumnSpec, source: Source, file: string, field: string, p: Params): string {
+  if (spec.from !== undefined) return sourceRef(source, file, field, spec.from);
   if (spec.value !== undefined) return `CAST(${p.add(spec.value)} AS VARCHAR)`;
   const template = spec.template ?? '';
   const parts = template.split(/(\{[^}]+\})/).filter(Boolean);
-  return `concat(${parts.map((part) => (part.startsWith('{') ? sourceRef(staged, file, field, part.slice(1, -1)) : p.add(part))).join(', ')})`;
+  return `concat(${parts.map((part) => (part.startsWith('{') ? sourceRef(source, file, field, part.slice(1, -1)) : p.add(part))).join(', ')})`;
 }
 
 function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params): string {
@@ -113,125 +113,179 @@ function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params): string {
   }
 }
 
-const reason = (p: Params, condition: string, field: string, en: string, zh: string, shown?: string) =>
-  `CASE WHEN ${condition} THEN ${p.add(`${field}: ${zh} / ${en}`)}${shown ? ` || ': "' || CAST(${shown} AS VARCHAR) || '"'` : ''} END`;
+interface Check {
+  /** True when the row fails this check (never NULL). */
+  fails: string;
+  /** The bilingual message, naming the field and the value. */
+  message: string;
+}
 
-/** One model column: its typed value, and the checks that can reject the row. */
+const reason = (
+  p: Params,
+  condition: string,
+  field: string,
+  en: string,
+  zh: string,
+  shown?: string,
+): Check => ({
+  fails: `coalesce(${condition}, FALSE)`,
+  message: `CASE WHEN ${condition} THEN ${p.add(`${field}: ${zh} / ${en}`)}${shown ? ` || ': "' || CAST(${shown} AS VARCHAR) || '"'` : ''} END`,
+});
+
+const KIND_ZH: Record<Kind, string> = {
+  string: '文本',
+  int: '整数',
+  number: '数字',
+  date: '日期',
+  timestamp: '时间',
+  bool: '是/否',
+};
+
+/**
+ * One model column in three steps, each a projection over the one before, so every value is computed
+ * once: the source text (`r`), after code mapping and default (`x`), typed (`t`); then the checks.
+ */
+interface CompiledColumn {
+  name: string;
+  raw: string;
+  text: string;
+  typed: (x: string) => string;
+  checks: (r: string, x: string, t: string) => Check[];
+  sqlType: string;
+}
+
 function compileColumn(
   column: Column,
   spec: ColumnSpec,
-  staged: Staged,
+  source: Source,
   file: string,
   p: Params,
-): { value: string; reasons: string[] } {
+): CompiledColumn {
   const field = column.name;
-  const text = textOf(spec, staged, file, field, p);
-  const reasons: string[] = [];
-  let mapped = text;
-  if (spec.map) {
-    const entries = Object.entries(spec.map);
-    const cases = entries.map(
-      ([from, to]) => `WHEN ${p.add(from)} THEN ${to === null ? 'NULL' : `CAST(${p.add(to)} AS VARCHAR)`}`,
-    );
-    mapped = `(CASE ${text} ${cases.join(' ')} END)`;
-    const known = entries.map(([from]) => p.add(from)).join(', ');
-    reasons.push(
-      reason(
-        p,
-        `${text} IS NOT NULL AND ${text} NOT IN (${known})`,
-        field,
-        'no mapping for this code',
-        '代码表中无此编码',
-        text,
-      ),
-    );
+  const raw = textOf(spec, source, file, field, p);
+  let text = raw;
+  const mapEntries = spec.map ? Object.entries(spec.map) : [];
+  if (mapEntries.length) {
+    text = `(CASE ${raw} ${mapEntries.map(([from, to]) => `WHEN ${p.add(from)} THEN ${to === null ? 'NULL' : `CAST(${p.add(to)} AS VARCHAR)`}`).join(' ')} END)`;
   }
-  const withDefault =
-    spec.default !== undefined ? `coalesce(${mapped}, CAST(${p.add(spec.default)} AS VARCHAR))` : mapped;
+  if (spec.default !== undefined) text = `coalesce(${text}, CAST(${p.add(spec.default)} AS VARCHAR))`;
   const kind = spec.type ?? KIND_OF[column.type];
-  const value = typed(kind, withDefault, spec, p);
-  const kindZh: Record<Kind, string> = {
-    string: '文本',
-    int: '整数',
-    number: '数字',
-    date: '日期',
-    timestamp: '时间',
-    bool: '是/否',
+  const known = mapEntries.map(([from]) => p.add(from)).join(', ');
+  const checks = (r: string, x: string, t: string): Check[] => {
+    const out: Check[] = [];
+    if (mapEntries.length)
+      out.push(
+        reason(
+          p,
+          `${r} IS NOT NULL AND ${r} NOT IN (${known})`,
+          field,
+          'no mapping for this code',
+          '代码表中无此编码',
+          r,
+        ),
+      );
+    out.push(
+      reason(
+        p,
+        `${x} IS NOT NULL AND ${t} IS NULL`,
+        field,
+        `not a ${kind === 'int' ? 'whole number' : kind}`,
+        `不是有效的${KIND_ZH[kind]}`,
+        x,
+      ),
+    );
+    if (spec.required || !column.nullable)
+      out.push(reason(p, `${x} IS NULL`, field, 'required value missing', '必填值缺失'));
+    if (spec.min !== undefined)
+      out.push(
+        reason(
+          p,
+          `${t} < ${p.add(spec.min)}`,
+          field,
+          `below the minimum ${spec.min}`,
+          `小于下限 ${spec.min}`,
+          t,
+        ),
+      );
+    if (spec.max !== undefined)
+      out.push(
+        reason(
+          p,
+          `${t} > ${p.add(spec.max)}`,
+          field,
+          `above the maximum ${spec.max}`,
+          `大于上限 ${spec.max}`,
+          t,
+        ),
+      );
+    if (spec.allowed) {
+      const list = spec.allowed.map((a) => `CAST(${p.add(a)} AS VARCHAR)`).join(', ');
+      out.push(
+        reason(
+          p,
+          `CAST(${t} AS VARCHAR) NOT IN (${list})`,
+          field,
+          'not an allowed value',
+          '不在允许值范围内',
+          t,
+        ),
+      );
+    }
+    if (spec.references) {
+      const [table, key] = KEY_OF[spec.references];
+      out.push(
+        reason(
+          p,
+          `${t} IS NOT NULL AND ${t} NOT IN (SELECT "${key}" FROM "${table}")`,
+          field,
+          `unknown ${spec.references}`,
+          `未知的${spec.references}`,
+          t,
+        ),
+      );
+    }
+    return out;
   };
-  reasons.push(
-    reason(
-      p,
-      `${withDefault} IS NOT NULL AND ${value} IS NULL`,
-      field,
-      `not a ${kind === 'int' ? 'whole number' : kind}`,
-      `不是有效的${kindZh[kind]}`,
-      withDefault,
-    ),
-  );
-  if (spec.required || !column.nullable)
-    reasons.push(reason(p, `${withDefault} IS NULL`, field, 'required value missing', '必填值缺失'));
-  if (spec.min !== undefined)
-    reasons.push(
-      reason(
-        p,
-        `${value} < ${p.add(spec.min)}`,
-        field,
-        `below the minimum ${spec.min}`,
-        `小于下限 ${spec.min}`,
-        value,
-      ),
-    );
-  if (spec.max !== undefined)
-    reasons.push(
-      reason(
-        p,
-        `${value} > ${p.add(spec.max)}`,
-        field,
-        `above the maximum ${spec.max}`,
-        `大于上限 ${spec.max}`,
-        value,
-      ),
-    );
-  if (spec.allowed) {
-    const list = spec.allowed.map((a) => `CAST(${p.add(a)} AS VARCHAR)`).join(', ');
-    reasons.push(
-      reason(
-        p,
-        `CAST(${value} AS VARCHAR) NOT IN (${list})`,
-        field,
-        'not an allowed value',
-        '不在允许值范围内',
-        value,
-      ),
-    );
-  }
-  if (spec.references) {
-    const [table, key] = KEY_OF[spec.references];
-    reasons.push(
-      reason(
-        p,
-        `${value} IS NOT NULL AND ${value} NOT IN (SELECT "${key}" FROM "${table}")`,
-        field,
-        `unknown ${spec.references}`,
-        `未知的${spec.references}`,
-        value,
-      ),
-    );
-  }
-  return { value: `CAST(${value} AS ${SQL_TYPE[column.type]})`, reasons };
+  return {
+    name: field,
+    raw,
+    text,
+    typed: (x) => typed(kind, x, spec, p),
+    checks,
+    sqlType: SQL_TYPE[column.type],
+  };
 }
 
-export function compileTarget(target: TargetSpec, staged: Staged, file: string): MappedSelect {
+/** The three projections over the source for these columns, and the final row with `_reason` and `_raw`. */
+function assemble(
+  compiled: CompiledColumn[],
+  source: Source,
+  delimiter: string,
+  p: Params,
+  extra = '',
+): string {
+  const level1 = compiled.map((c, i) => `${c.raw} AS r${i}, ${c.text} AS x${i}`).join(', ');
+  const level2 = compiled.map((c, i) => `r${i}, x${i}, ${c.typed(`x${i}`)} AS t${i}`).join(', ');
+  const checks = compiled.flatMap((c, i) => c.checks(`r${i}`, `x${i}`, `t${i}`));
+  const rawText = source.header.map((_, i) => `coalesce(c${i}, '')`).join(', ');
+  const values = compiled.map((c, i) => `CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
+  return `SELECT _seq + 2 AS _line${extra}, ${values}, _reason, CASE WHEN _reason <> '' THEN _raw END AS _raw
+    FROM (SELECT *, CASE WHEN ${checks.map((c) => c.fails).join(' OR ')} THEN concat_ws('; ', ${checks.map((c) => c.message).join(', ')}) ELSE '' END AS _reason FROM (
+      SELECT _seq, _raw, ${level2} FROM (
+        SELECT _seq, concat_ws(${p.add(delimiter)}, ${rawText}) AS _raw, ${level1} FROM ${source.from})))`;
+}
+
+export function compileTarget(target: TargetSpec, source: Source, delimiter: string): MappedSelect {
   const table = tableByName(target.table);
   const p = new Params();
+  const file = source.file;
   if (target.table === 'store_attribute' && target.attributes) {
     const storeColumn = table.columns.find((c) => c.name === 'store_id') as Column;
     const valueColumn = table.columns.find((c) => c.name === 'value') as Column;
-    const store = compileColumn(storeColumn, target.columns.store_id as ColumnSpec, staged, file, p);
     const selects = Object.entries(target.attributes).map(([name, spec]) => {
-      const value = compileColumn({ ...valueColumn, name }, spec, staged, file, p);
-      return `SELECT _line, ${store.value} AS store_id, ${p.add(name)} AS name, ${value.value} AS value,
-        list_filter([${[...store.reasons, ...value.reasons].join(', ')}], r -> r IS NOT NULL) AS _reasons FROM ${staged.table}`;
+      const store = compileColumn(storeColumn, target.columns.store_id as ColumnSpec, source, file, p);
+      const value = compileColumn({ ...valueColumn, name: 'value' }, spec, source, file, p);
+      return assemble([store, value], source, delimiter, p, `, ${p.add(name)} AS "name"`);
     });
     return {
       sql: selects.join(' UNION ALL '),
@@ -240,15 +294,8 @@ export function compileTarget(target: TargetSpec, staged: Staged, file: string):
     };
   }
   const columns = table.columns.filter((c) => c.name in target.columns);
-  const compiled = columns.map((c) => ({
-    column: c,
-    ...compileColumn(c, target.columns[c.name] as ColumnSpec, staged, file, p),
-  }));
-  const select = compiled.map((c) => `${c.value} AS "${c.column.name}"`).join(', ');
-  const reasons = compiled.flatMap((c) => c.reasons);
-  return {
-    sql: `SELECT _line, ${select}, list_filter([${reasons.join(', ')}], r -> r IS NOT NULL) AS _reasons FROM ${staged.table}`,
-    params: p.values,
-    columns,
-  };
+  const compiled = columns.map((c) =>
+    compileColumn(c, target.columns[c.name] as ColumnSpec, source, file, p),
+  );
+  return { sql: assemble(compiled, source, delimiter, p), params: p.values, columns };
 }

@@ -16,15 +16,23 @@ import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import type { FileSpec } from './spec.js';
 
-/** A source file read into a temp table of text columns c0…cN, with `_line` its line in the file. */
-export interface Staged {
+/**
+ * A source file opened for reading: `from` is a FROM clause yielding its text columns c0…cN in file order
+ * with `_seq` (0 for the first row after the header). Lines the reader cannot split are set aside by
+ * DuckDB and listed by `brokenLines` once a query has read the file.
+ */
+export interface Source {
   file: string;
   hash: string;
-  table: string;
   header: string[];
-  rows: number;
-  /** Lines the reader could not split into the header's columns (truncated, too many fields, bad bytes). */
-  broken: { line: number; reason: string; raw: string }[];
+  from: string;
+  rejectsTable: string;
+}
+
+export interface BrokenLine {
+  line: number;
+  reason: string;
+  raw: string;
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -83,12 +91,7 @@ export function readHeader(path: string, spec: FileSpec): string[] {
 const refuse = (file: string, en: string, zh: string) =>
   new ZhongtaiError('BAD_REQUEST', { en: `${file}: ${en}`, zh: `${file}：${zh}` }, { file });
 
-export async function stageCsv(
-  engine: DuckDbEngine,
-  path: string,
-  spec: FileSpec,
-  id: number,
-): Promise<Staged> {
+export async function openCsv(path: string, spec: FileSpec, id: number): Promise<Source> {
   let size: number;
   try {
     size = statSync(path).size;
@@ -98,39 +101,42 @@ export async function stageCsv(
   if (size === 0) throw refuse(path, 'the file is empty (0 bytes)', '文件为空（0 字节）');
   const hash = await fileHash(path);
   const readable = await utf8Copy(path, spec.encoding);
-  const options = `delim = ${literal(spec.delimiter)}, quote = ${literal(spec.quote)}, escape = ${literal(spec.quote)}`;
   const header = readHeader(readable, spec);
   if (header.length === 0) throw refuse(path, 'no header line', '缺少表头行');
-  const table = `_stage_${id}`;
-  const rejects = `_stage_rejects_${id}`;
+  const rejectsTable = `_source_rejects_${id}`;
   const columns = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  await engine.run(
-    `CREATE OR REPLACE TEMP TABLE ${table}_raw AS SELECT * FROM read_csv(${literal(readable)}, ${options}, header = false, skip = 1,
-       columns = {${columns}}, auto_detect = false, store_rejects = true, ignore_errors = true,
-       rejects_table = '${rejects}', rejects_scan = '${rejects}_scan')`,
-  );
-  const brokenRows = await engine.write(
+  // Columns by position, never by header text; row_number() over the scan follows file order (DuckDB keeps
+  // insertion order), so _seq + 2 is the line unless the reader set broken lines aside before it.
+  const from = `(SELECT row_number() OVER () - 1 AS _seq, * FROM read_csv(${literal(readable)},
+      delim = ${literal(spec.delimiter)}, quote = ${literal(spec.quote)}, escape = ${literal(spec.quote)}, header = false, skip = 1,
+      columns = {${columns}}, auto_detect = false, store_rejects = true, ignore_errors = true,
+      rejects_table = '${rejectsTable}', rejects_scan = '${rejectsTable}_scan')) AS src`;
+  return { file: path, hash, header, from, rejectsTable };
+}
+
+/** Lines of the last read the reader could not split (truncated, too many fields, bad bytes). */
+export async function brokenLines(engine: DuckDbEngine, source: Source): Promise<BrokenLine[]> {
+  const rows = await engine.write(
     `SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw
-     FROM ${rejects} GROUP BY line ORDER BY line`,
+     FROM ${source.rejectsTable} GROUP BY line ORDER BY line`,
   );
-  const broken = brokenRows.map((r) => ({
-    line: Number(r.line),
-    reason: String(r.reason),
-    raw: String(r.raw ?? ''),
-  }));
-  // Rows keep file order (DuckDB preserves insertion order), so a row's line is its position after the
-  // header plus the broken lines the reader set aside before it.
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${table}_broken AS
-    SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before FROM ${rejects} GROUP BY line`);
-  // Row ids count from the first row (inside a transaction DuckDB numbers new rows from 2^55).
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${table} AS
-    WITH numbered AS (SELECT s.rowid - (SELECT min(rowid) FROM ${table}_raw) AS _seq, s.* FROM ${table}_raw s)
-    SELECT _seq + 2 + (SELECT count(*) FROM ${table}_broken b WHERE b.good_before <= _seq) AS _line, * EXCLUDE (_seq)
-    FROM numbered`);
-  const [count] = await engine.write(`SELECT count(*) AS n FROM ${table}`);
-  await engine.run(`DROP TABLE ${table}_raw`);
-  await engine.run(`DROP TABLE ${table}_broken`);
-  await engine.run(`DROP TABLE ${rejects}`);
-  await engine.run(`DROP TABLE ${rejects}_scan`);
-  return { file: path, hash, table, header, rows: Number(count?.n ?? 0), broken };
+  return rows.map((r) => ({ line: Number(r.line), reason: String(r.reason), raw: String(r.raw ?? '') }));
+}
+
+/** Moves the lines of rows that follow broken lines down past them. */
+export async function correctLines(engine: DuckDbEngine, table: string, broken: BrokenLine[]): Promise<void> {
+  if (broken.length === 0) return;
+  // For each broken line: how many good rows precede it; a row is pushed down by the broken lines before it.
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _broken_before AS
+    SELECT line - 2 - (row_number() OVER (ORDER BY line) - 1) AS good_before, row_number() OVER (ORDER BY line) AS n
+    FROM (VALUES ${broken.map((b) => `(${Math.trunc(b.line)})`).join(', ')}) v(line)`);
+  await engine.run(`UPDATE ${table} SET _line = ${table}._line + b.n FROM (
+      SELECT t._line AS at_line, bb.n FROM ${table} t ASOF JOIN _broken_before bb ON (t._line - 2) >= bb.good_before) b
+    WHERE ${table}._line = b.at_line`);
+  await engine.run('DROP TABLE _broken_before');
+}
+
+export async function closeSource(engine: DuckDbEngine, source: Source): Promise<void> {
+  await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}`);
+  await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}_scan`);
 }

@@ -1,0 +1,119 @@
+import { execFile, spawn } from 'node:child_process';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../src/warehouse/index.js';
+import { ROOT } from './support/paths.js';
+
+/** Loads run as separate processes, as they do in production: killed mid-way, or two at once. */
+const run = promisify(execFile);
+const bin = join(ROOT, 'bin', 'zhongtai.js');
+const dir = mkdtempSync(join(tmpdir(), 'zhongtai-kill-'));
+const db = join(dir, 'w.duckdb');
+const spec = join(dir, 'pos.yaml');
+const big = join(dir, 'takings-big.csv');
+
+writeFileSync(
+  spec,
+  `source: pos
+files:
+  - match: stores.csv
+    targets:
+      - table: store
+        columns:
+          store_id: { from: id, type: int }
+          code: { from: id }
+          name: { template: "店{id}" }
+          format: { value: convenience }
+          region: { value: 华南 }
+          city: { value: 广州 }
+          open_date: { value: "2020-01-01" }
+  - match: takings*.csv
+    targets:
+      - table: store_day_sales
+        key: [store_id, date]
+        columns:
+          store_id: { from: shop, type: int, references: store }
+          date: { from: day }
+          net_sales: { from: takings, min: 0 }
+          orders: { from: tickets, type: int, min: 0 }
+`,
+);
+
+async function writeBigFile(rows: number) {
+  const out = createWriteStream(big);
+  out.write('shop,day,takings,tickets\n');
+  const start = Date.UTC(2010, 0, 1);
+  for (let i = 0; i < rows; i++) {
+    const day = new Date(start + Math.floor(i / 500) * 86_400_000).toISOString().slice(0, 10);
+    if (!out.write(`${(i % 500) + 1},${day},${(i % 997) + 0.5},${i % 89}\n`))
+      await new Promise((r) => out.once('drain', r));
+  }
+  await new Promise((r) => out.end(r));
+}
+
+const counts = async () => {
+  const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+  const [row] = await engine.query(
+    "SELECT (SELECT count(*) FROM store_day_sales) AS sales, (SELECT count(*) FROM ingest_load WHERE status = 'ok') AS loads",
+  );
+  await engine.close();
+  return row;
+};
+
+/** Starts an import and resolves once it is past reading, with the child still running. */
+function startImport(file: string) {
+  const child = spawn('node', [bin, 'import', '--db', db, '--spec', spec, file], { cwd: ROOT });
+  let stderr = '';
+  let stdout = '';
+  child.stdout.on('data', (d) => {
+    stdout += d;
+  });
+  const mapping = new Promise<void>((resolve) => {
+    child.stderr.on('data', (d) => {
+      stderr += d;
+      if (stderr.includes('store_day_sales')) resolve();
+    });
+  });
+  const exit = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, mapping, exit, output: () => ({ stdout, stderr }) };
+}
+
+beforeAll(async () => {
+  writeFileSync(join(dir, 'stores.csv'), `id\n${Array.from({ length: 500 }, (_, i) => i + 1).join('\n')}\n`);
+  await run('node', [bin, 'import', '--db', db, '--spec', spec, join(dir, 'stores.csv')], { cwd: ROOT });
+  await writeBigFile(2_000_000);
+}, 120_000);
+
+describe('loads as processes', () => {
+  it('leaves the last good state when a load is killed mid-way, and loads cleanly afterwards', async () => {
+    const before = await counts();
+    const load = startImport(big);
+    await load.mapping;
+    load.child.kill('SIGKILL');
+    expect((await load.exit).signal).toBe('SIGKILL');
+    expect(await counts()).toEqual(before);
+
+    const again = startImport(big);
+    expect((await again.exit).code).toBe(0);
+    expect(await counts()).toEqual({ sales: 2_000_000, loads: Number(before?.loads) + 1 });
+  }, 120_000);
+
+  it('refuses a second load while one runs, and the first completes', async () => {
+    const other = join(dir, 'takings-more.csv');
+    writeFileSync(other, 'shop,day,takings,tickets\n1,2030-01-01,10,1\n');
+    const first = startImport(other.replace('takings-more', 'takings-big'));
+    await first.mapping;
+    const second = await run('node', [bin, 'import', '--db', db, '--spec', spec, other], { cwd: ROOT }).catch(
+      (e) => e,
+    );
+    expect(second.code).not.toBe(0);
+    expect(second.stderr).toContain('in use by another process');
+    expect((await first.exit).code).toBe(0);
+    expect(first.output().stdout).toMatch(/0 loaded/);
+  }, 120_000);
+});
