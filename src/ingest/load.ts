@@ -1,6 +1,6 @@
 import { tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
-import { compileTarget } from './map.js';
+import { compileTarget, type ReadMode } from './map.js';
 import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
 import { brokenLines, closeSource, correctLines, openCsv, type Source } from './stage.js';
 
@@ -38,6 +38,20 @@ async function one(engine: DuckDbEngine, sql: string, params: (string | number)[
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
+const KIND_WORDS: Record<string, [string, string]> = {
+  int: ['整数', 'whole number'],
+  number: ['数字', 'number'],
+  date: ['日期', 'date'],
+  timestamp: ['时间', 'timestamp'],
+};
+
+/** A value the CSV reader could not convert, said as the SQL checks say it (the engine's column name hidden). */
+function readerFailure(typedBy: { fields: string[]; kind: string }, engineMessage: string): string {
+  const value = /Could not convert string "(.*?)" to/.exec(engineMessage)?.[1];
+  const [zh, en] = KIND_WORDS[typedBy.kind] ?? ['值', 'value'];
+  return `${typedBy.fields.join(', ')}: 不是有效的${zh} / not a ${en}${value === undefined ? '' : `: "${value}"`}`;
+}
+
 async function loadTarget(
   engine: DuckDbEngine,
   loadId: number,
@@ -47,44 +61,64 @@ async function loadTarget(
   first: boolean,
 ): Promise<TargetResult> {
   const table = tableByName(target.table);
-  const mapped = compileTarget(target, source, fileSpec.delimiter);
   const batch = '_ingest_batch';
-  await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
-  // Lines the reader set aside are rejects too (recorded once per file), and push later lines down.
-  const broken = await brokenLines(engine, source);
-  await correctLines(engine, batch, broken);
+  const build = async (mode: ReadMode) => {
+    await closeSource(engine, source);
+    const mapped = compileTarget(target, source, fileSpec.delimiter, mode);
+    await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
+    return mapped;
+  };
+  let mapped = await build('fast');
+  const cols = mapped.columns.map((c) => c.name);
+  // Without a declared key, the model's natural key as far as this source feeds it.
+  const key = target.key ?? table.key.filter((k) => cols.includes(k));
+  const keyList = key.map(q).join(', ');
+  const failingFast = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`);
+  const goodFast = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
+  const countKeys = () =>
+    one(engine, `SELECT count(*) FROM (SELECT DISTINCT ${keyList} FROM ${batch} WHERE _reason = '')`);
+  let distinctKeys = await countKeys();
+  // Lines are numbered only when a row needs one (a reject to report, a repeated key to order); that pass
+  // reads every column as text, so its rejects quote the file as it is.
+  let broken = await brokenLines(engine, source);
+  let failing = failingFast;
+  let good = goodFast;
+  if (failing > 0 || distinctKeys < good || broken.some((b) => b.column)) {
+    mapped = await build('exact');
+    broken = await brokenLines(engine, source);
+    await correctLines(engine, batch, broken);
+    failing = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`);
+    good = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
+    distinctKeys = await countKeys();
+  }
   if (first) {
     for (const line of broken) {
-      await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, NULL, $4, $5)', [
+      const typedBy = line.column ? mapped.readerTyped.get(line.column) : undefined;
+      const why = typedBy
+        ? readerFailure(typedBy, line.reason)
+        : `无法解析的行 / unreadable line: ${line.reason}`;
+      await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, $4, $5, $6)', [
         loadId,
         source.file,
         line.line,
-        `无法解析的行 / unreadable line: ${line.reason}`,
+        typedBy?.fields[0] ?? null,
+        why,
         line.raw,
       ]);
     }
   }
-  const read = (await one(engine, `SELECT count(*) FROM ${batch}`)) + broken.length;
-  let rejected = (await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`)) + broken.length;
-  if (rejected > broken.length) {
+  const read = good + failing + broken.length;
+  let rejected = failing + broken.length;
+  if (failing > 0) {
     await engine.run(
       `INSERT INTO ingest_reject SELECT $1, $2, _line, split_part(_reason, ':', 1), _reason, _raw FROM ${batch} WHERE _reason <> ''`,
       [loadId, source.file],
     );
   }
 
-  const cols = mapped.columns.map((c) => c.name);
-  // Without a declared key, the model's natural key as far as this source feeds it.
-  const key = target.key ?? table.key.filter((k) => cols.includes(k));
   const list = cols.map(q).join(', ');
-  const keyList = key.map(q).join(', ');
   const same = (a: string, b: string, names: string[]) =>
     names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
-  const good = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
-  const distinctKeys = await one(
-    engine,
-    `SELECT count(*) FROM (SELECT DISTINCT ${keyList} FROM ${batch} WHERE _reason = '')`,
-  );
   let final = good;
   let distinctRows = good;
   if (distinctKeys === good) {

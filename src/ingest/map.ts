@@ -12,9 +12,11 @@ export interface MappedSelect {
   sql: string;
   params: Cell[];
   columns: Column[];
+  /** Source columns the CSV reader types itself (c<i> → the fields read from it and their kind). */
+  readerTyped: Map<string, { fields: string[]; kind: Kind }>;
 }
 
-type Kind = NonNullable<ColumnSpec['type']>;
+export type Kind = NonNullable<ColumnSpec['type']>;
 
 const KIND_OF: Record<Column['type'], Kind> = {
   string: 'string',
@@ -152,7 +154,20 @@ interface CompiledColumn {
   typed: (x: string) => string;
   checks: (r: string, x: string, t: string) => Check[];
   sqlType: string;
+  kind: Kind;
+  /** The source column this reads as it stands (no template, code table or default), if any. */
+  plainSource?: number;
+  /** Set when the reader types the source column: the value arrives typed and was checked by the reader. */
+  readerTyped?: boolean;
 }
+
+/** Types DuckDB's CSV reader converts as fast as it reads (ISO dates; no list of formats to try). */
+const READER_TYPE: Partial<Record<Kind, string>> = {
+  int: 'BIGINT',
+  number: 'DOUBLE',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
 
 function compileColumn(
   column: Column,
@@ -166,12 +181,31 @@ function compileColumn(
   let text = raw;
   const mapEntries = spec.map ? Object.entries(spec.map) : [];
   if (mapEntries.length) {
-    text = `(CASE ${raw} ${mapEntries.map(([from, to]) => `WHEN ${p.add(from)} THEN ${to === null ? 'NULL' : `CAST(${p.add(to)} AS VARCHAR)`}`).join(' ')} END)`;
+    const cases = mapEntries.map(
+      ([from, to]) => `WHEN ${p.add(from)} THEN ${to === null ? 'NULL' : `CAST(${p.add(to)} AS VARCHAR)`}`,
+    );
+    text = `(CASE ${raw} ${cases.join(' ')} END)`;
   }
   if (spec.default !== undefined) text = `coalesce(${text}, CAST(${p.add(spec.default)} AS VARCHAR))`;
   const kind = spec.type ?? KIND_OF[column.type];
   const known = mapEntries.map(([from]) => p.add(from)).join(', ');
-  const checks = (r: string, x: string, t: string): Check[] => {
+  const compiled: CompiledColumn = {
+    name: field,
+    raw,
+    text,
+    typed: (x) => typed(kind, x, spec, p),
+    checks: () => [],
+    sqlType: SQL_TYPE[column.type],
+    kind,
+  };
+  const plain =
+    spec.from !== undefined &&
+    !mapEntries.length &&
+    spec.default === undefined &&
+    spec.scale === undefined &&
+    !spec.formats;
+  if (plain && READER_TYPE[kind]) compiled.plainSource = source.header.indexOf(spec.from as string);
+  compiled.checks = (r, x, t) => {
     const out: Check[] = [];
     if (mapEntries.length)
       out.push(
@@ -184,16 +218,19 @@ function compileColumn(
           r,
         ),
       );
-    out.push(
-      reason(
-        p,
-        `${x} IS NOT NULL AND ${t} IS NULL`,
-        field,
-        `not a ${kind === 'int' ? 'whole number' : kind}`,
-        `不是有效的${KIND_ZH[kind]}`,
-        x,
-      ),
-    );
+    // A value the reader typed was converted (or rejected) by the reader itself.
+    if (!compiled.readerTyped) {
+      out.push(
+        reason(
+          p,
+          `${x} IS NOT NULL AND ${t} IS NULL`,
+          field,
+          `not a ${kind === 'int' ? 'whole number' : kind}`,
+          `不是有效的${KIND_ZH[kind]}`,
+          x,
+        ),
+      );
+    }
     if (spec.required || !column.nullable)
       out.push(reason(p, `${x} IS NULL`, field, 'required value missing', '必填值缺失'));
     if (spec.min !== undefined)
@@ -246,56 +283,121 @@ function compileColumn(
     }
     return out;
   };
-  return {
-    name: field,
-    raw,
-    text,
-    typed: (x) => typed(kind, x, spec, p),
-    checks,
-    sqlType: SQL_TYPE[column.type],
-  };
+  return compiled;
 }
 
-/** The three projections over the source for these columns, and the final row with `_reason` and `_raw`. */
+/**
+ * Lets the reader type a source column when every use of it is a plain read of one typed kind; its
+ * conversion failures then come back from the reader, with their lines, as rejects.
+ */
+function chooseReaderTypes(
+  compiled: CompiledColumn[],
+  source: Source,
+  textUses: Set<number>,
+): { types: string[]; readerTyped: MappedSelect['readerTyped'] } {
+  const types = source.header.map(() => 'VARCHAR');
+  const readerTyped: MappedSelect['readerTyped'] = new Map();
+  const byColumn = new Map<number, CompiledColumn[]>();
+  for (const c of compiled) {
+    if (c.plainSource === undefined || c.plainSource < 0) continue;
+    byColumn.set(c.plainSource, [...(byColumn.get(c.plainSource) ?? []), c]);
+  }
+  for (const [index, uses] of byColumn) {
+    const kinds = new Set(uses.map((u) => u.kind));
+    const [kind] = [...kinds];
+    if (kinds.size !== 1 || !kind || textUses.has(index)) continue;
+    types[index] = READER_TYPE[kind] as string;
+    readerTyped.set(`c${index}`, { fields: uses.map((u) => u.name), kind });
+    for (const use of uses) {
+      use.readerTyped = true;
+      use.raw = `c${index}`;
+      use.text = `c${index}`;
+      use.typed = (x) => x;
+    }
+  }
+  return { types, readerTyped };
+}
+
+/** Source columns read as text somewhere (templates, code tables, formats, strings), which stay VARCHAR. */
+function textUsesOf(specs: ColumnSpec[], compiled: CompiledColumn[], source: Source): Set<number> {
+  const uses = new Set<number>();
+  for (const [i, spec] of specs.entries()) {
+    if (compiled[i]?.plainSource !== undefined && (compiled[i]?.plainSource ?? -1) >= 0) continue;
+    if (spec.from !== undefined) uses.add(source.header.indexOf(spec.from));
+    for (const part of (spec.template ?? '').match(/\{[^}]+\}/g) ?? [])
+      uses.add(source.header.indexOf(part.slice(1, -1)));
+  }
+  return uses;
+}
+
+/** The projections over the source for these columns, and the final row with `_reason` and `_raw`. */
 function assemble(
   compiled: CompiledColumn[],
   source: Source,
   delimiter: string,
   p: Params,
+  types: string[],
+  numbered: boolean,
   extra = '',
 ): string {
   const level1 = compiled.map((c, i) => `${c.raw} AS r${i}, ${c.text} AS x${i}`).join(', ');
-  const level2 = compiled.map((c, i) => `r${i}, x${i}, ${c.typed(`x${i}`)} AS t${i}`).join(', ');
+  const level2 = compiled.map((c, i) => `${c.typed(`x${i}`)} AS t${i}`).join(', ');
   const checks = compiled.flatMap((c, i) => c.checks(`r${i}`, `x${i}`, `t${i}`));
-  const rawText = source.header.map((_, i) => `coalesce(c${i}, '')`).join(', ');
+  const rawText = source.header.map((_, i) => `coalesce(CAST(c${i} AS VARCHAR), '')`).join(', ');
   const values = compiled.map((c, i) => `CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
-  return `SELECT _seq + 2 AS _line${extra}, ${values}, _reason, CASE WHEN _reason <> '' THEN _raw END AS _raw
-    FROM (SELECT *, CASE WHEN ${checks.map((c) => c.fails).join(' OR ')} THEN concat_ws('; ', ${checks.map((c) => c.message).join(', ')}) ELSE '' END AS _reason FROM (
-      SELECT _seq, _raw, ${level2} FROM (
-        SELECT _seq, concat_ws(${p.add(delimiter)}, ${rawText}) AS _raw, ${level1} FROM ${source.from})))`;
+  const failing = checks.length ? checks.map((c) => c.fails).join(' OR ') : 'FALSE';
+  const messages = checks.length ? checks.map((c) => c.message).join(', ') : "''";
+  return `SELECT ${numbered ? '_seq + 2' : 'CAST(NULL AS BIGINT)'} AS _line${extra}, ${values}, _reason,
+      CASE WHEN _reason <> '' THEN concat_ws(${p.add(delimiter)}, ${rawText}) END AS _raw
+    FROM (SELECT *, CASE WHEN ${failing} THEN concat_ws('; ', ${messages}) ELSE '' END AS _reason FROM (
+      SELECT *, ${level2} FROM (
+        SELECT *, ${level1} FROM ${source.read(types, numbered)})))`;
 }
 
-export function compileTarget(target: TargetSpec, source: Source, delimiter: string): MappedSelect {
+/**
+ * `fast`: the reader types plain columns and rows carry no line; `exact`: every column read as text, so
+ * rejects quote the file as it is, and rows are numbered with their lines.
+ */
+export type ReadMode = 'fast' | 'exact';
+
+export function compileTarget(
+  target: TargetSpec,
+  source: Source,
+  delimiter: string,
+  mode: ReadMode,
+): MappedSelect {
+  const numbered = mode === 'exact';
   const table = tableByName(target.table);
   const p = new Params();
   const file = source.file;
   if (target.table === 'store_attribute' && target.attributes) {
+    // Attributes are text in the model: every source column stays VARCHAR.
     const storeColumn = table.columns.find((c) => c.name === 'store_id') as Column;
     const valueColumn = table.columns.find((c) => c.name === 'value') as Column;
+    const types = source.header.map(() => 'VARCHAR');
     const selects = Object.entries(target.attributes).map(([name, spec]) => {
       const store = compileColumn(storeColumn, target.columns.store_id as ColumnSpec, source, file, p);
       const value = compileColumn({ ...valueColumn, name: 'value' }, spec, source, file, p);
-      return assemble([store, value], source, delimiter, p, `, ${p.add(name)} AS "name"`);
+      return assemble([store, value], source, delimiter, p, types, numbered, `, ${p.add(name)} AS "name"`);
     });
     return {
       sql: selects.join(' UNION ALL '),
       params: p.values,
       columns: table.columns.filter((c) => c.name !== 'load_id'),
+      readerTyped: new Map(),
     };
   }
   const columns = table.columns.filter((c) => c.name in target.columns);
-  const compiled = columns.map((c) =>
-    compileColumn(c, target.columns[c.name] as ColumnSpec, source, file, p),
-  );
-  return { sql: assemble(compiled, source, delimiter, p), params: p.values, columns };
+  const specs = columns.map((c) => target.columns[c.name] as ColumnSpec);
+  const compiled = columns.map((c, i) => compileColumn(c, specs[i] as ColumnSpec, source, file, p));
+  const { types, readerTyped } =
+    mode === 'fast'
+      ? chooseReaderTypes(compiled, source, textUsesOf(specs, compiled, source))
+      : { types: source.header.map(() => 'VARCHAR'), readerTyped: new Map() };
+  return {
+    sql: assemble(compiled, source, delimiter, p, types, numbered),
+    params: p.values,
+    columns,
+    readerTyped,
+  };
 }

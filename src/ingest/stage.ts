@@ -25,7 +25,11 @@ export interface Source {
   file: string;
   hash: string;
   header: string[];
-  from: string;
+  /**
+   * A FROM clause yielding the columns c0…cN, each as `types[i]` (VARCHAR unless the reader may type it),
+   * with `_seq` (0 for the first row after the header) when `numbered`.
+   */
+  read: (types: string[], numbered: boolean) => string;
   rejectsTable: string;
 }
 
@@ -33,6 +37,8 @@ export interface BrokenLine {
   line: number;
   reason: string;
   raw: string;
+  /** For a value the reader could not convert: the source column (c<i>). */
+  column?: string;
 }
 
 const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
@@ -104,23 +110,32 @@ export async function openCsv(path: string, spec: FileSpec, id: number): Promise
   const header = readHeader(readable, spec);
   if (header.length === 0) throw refuse(path, 'no header line', '缺少表头行');
   const rejectsTable = `_source_rejects_${id}`;
-  const columns = header.map((_, i) => `'c${i}': 'VARCHAR'`).join(', ');
-  // Columns by position, never by header text; row_number() over the scan follows file order (DuckDB keeps
-  // insertion order), so _seq + 2 is the line unless the reader set broken lines aside before it.
-  const from = `(SELECT row_number() OVER () - 1 AS _seq, * FROM read_csv(${literal(readable)},
-      delim = ${literal(spec.delimiter)}, quote = ${literal(spec.quote)}, escape = ${literal(spec.quote)}, header = false, skip = 1,
-      columns = {${columns}}, auto_detect = false, store_rejects = true, ignore_errors = true,
-      rejects_table = '${rejectsTable}', rejects_scan = '${rejectsTable}_scan')) AS src`;
-  return { file: path, hash, header, from, rejectsTable };
+  const options = `delim = ${literal(spec.delimiter)}, quote = ${literal(spec.quote)}, escape = ${literal(spec.quote)}, header = false, skip = 1,
+      auto_detect = false, store_rejects = true, ignore_errors = true, rejects_table = '${rejectsTable}', rejects_scan = '${rejectsTable}_scan'`;
+  // Columns by position, never by header text. row_number() over the scan follows file order (DuckDB keeps
+  // insertion order), so _seq + 2 is the line unless the reader set broken lines aside before it; numbering
+  // costs a window over the file, so it is asked for only when a row needs its line.
+  const read = (types: string[], numbered: boolean) => {
+    const columns = header.map((_, i) => `'c${i}': '${types[i] ?? 'VARCHAR'}'`).join(', ');
+    const scan = `read_csv(${literal(readable)}, ${options}, columns = {${columns}})`;
+    return numbered ? `(SELECT row_number() OVER () - 1 AS _seq, * FROM ${scan}) AS src` : `${scan} AS src`;
+  };
+  return { file: path, hash, header, read, rejectsTable };
 }
 
-/** Lines of the last read the reader could not split (truncated, too many fields, bad bytes). */
+/** Lines of the latest read the reader could not split (truncated, too many fields, bad bytes, bad values). */
 export async function brokenLines(engine: DuckDbEngine, source: Source): Promise<BrokenLine[]> {
   const rows = await engine.write(
-    `SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw
+    `SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw,
+            CASE WHEN bool_and(error_type = 'CAST') THEN min(column_name) END AS "column"
      FROM ${source.rejectsTable} GROUP BY line ORDER BY line`,
   );
-  return rows.map((r) => ({ line: Number(r.line), reason: String(r.reason), raw: String(r.raw ?? '') }));
+  return rows.map((r) => ({
+    line: Number(r.line),
+    reason: String(r.reason),
+    raw: String(r.raw ?? ''),
+    ...(r.column ? { column: String(r.column) } : {}),
+  }));
 }
 
 /** Moves the lines of rows that follow broken lines down past them. */
@@ -136,6 +151,7 @@ export async function correctLines(engine: DuckDbEngine, table: string, broken: 
   await engine.run('DROP TABLE _broken_before');
 }
 
+/** Drops the reader's reject tables; called before each read so they hold that read's lines only. */
 export async function closeSource(engine: DuckDbEngine, source: Source): Promise<void> {
   await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}`);
   await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}_scan`);
