@@ -101,6 +101,24 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
     await engine.close();
   });
 
+  it('gives the same stores from the Excel workbook as from the CSV', async () => {
+    const fromExcel = join(mkdtempSync(join(tmpdir(), 'zhongtai-rossmann-')), 'excel.duckdb');
+    await zhongtai('import', '--db', fromExcel, '--spec', spec, join(folder, 'rossmann-store.xlsx'));
+    const engine = await DuckDbEngine.open({ path: ':memory:' });
+    await engine.run(`ATTACH '${db}' AS csv (READ_ONLY)`);
+    await engine.run(`ATTACH '${fromExcel}' AS xlsx (READ_ONLY)`);
+    for (const table of ['store', 'store_attribute']) {
+      const [diff] = await engine.query(
+        `SELECT (SELECT count(*) FROM (SELECT * FROM csv.${table} EXCEPT SELECT * FROM xlsx.${table})) +
+                (SELECT count(*) FROM (SELECT * FROM xlsx.${table} EXCEPT SELECT * FROM csv.${table})) AS n,
+                (SELECT count(*) FROM xlsx.${table}) AS rows`,
+      );
+      expect(diff?.n, table).toBe(0);
+      expect(Number(diff?.rows), table).toBeGreaterThan(1000);
+    }
+    await engine.close();
+  }, 120_000);
+
   it('changes nothing when the same files are imported again', async () => {
     const before = await query();
     const out = await zhongtai(

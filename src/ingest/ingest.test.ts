@@ -33,6 +33,22 @@ files:
           date: { from: day, formats: ["%Y-%m-%d", "%d.%m.%Y"] }
           net_sales: { from: takings, min: 0 }
           orders: { from: tickets, type: int, min: 0 }
+  - match: takings*.jsonl
+    targets:
+      - table: store_day_sales
+        columns:
+          store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
+          date: { from: day }
+          net_sales: { from: takings, min: 0 }
+          orders: { from: tickets, type: int }
+  - match: takings*.parquet
+    targets:
+      - table: store_day_sales
+        columns:
+          store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
+          date: { from: day }
+          net_sales: { from: takings, min: 0 }
+          orders: { from: tickets, type: int }
   - match: gbk-*.csv
     encoding: gbk
     targets:
@@ -158,6 +174,25 @@ describe('importing files through a mapping spec', () => {
     expect(result).toMatchObject({ loaded: 2, rejected: 0 });
     const asUtf8 = loadSpec(file('utf8.yaml', SPEC.replace('encoding: gbk', 'encoding: utf-8')));
     await expect(importFiles(engine, asUtf8, [file('gbk-takings.csv', gbk)])).rejects.toThrow();
+  });
+
+  it('reads JSON lines and Parquet, numbering records for rejects', async () => {
+    const jsonl = await importFiles(engine, spec(), [
+      file(
+        'takings.jsonl',
+        '{"shop":"GZ01","day":"2024-03-01","takings":12.5,"tickets":3}\n{"shop":"SH02","day":"2024-03-01","takings":-1,"tickets":1}\n',
+      ),
+    ]);
+    expect(jsonl).toMatchObject({ loaded: 1, rejected: 1 });
+    expect((await listRejects(engine, { loadId: jsonl.loadId })).map((r) => r.line)).toEqual([2]);
+    const parquet = join(dir, 'takings.parquet');
+    await engine.run(
+      `COPY (SELECT 'SH02' AS shop, DATE '2024-03-02' AS day, 20.25 AS takings, 4 AS tickets) TO '${parquet}' (FORMAT parquet)`,
+    );
+    expect(await importFiles(engine, spec(), [parquet])).toMatchObject({ loaded: 1, rejected: 0 });
+    expect(
+      await engine.query("SELECT net_sales FROM store_day_sales WHERE date = DATE '2024-03-02'"),
+    ).toEqual([{ net_sales: 20.25 }]);
   });
 
   it('fails the whole load above --max-reject-rate and records why', async () => {

@@ -2,7 +2,7 @@ import { tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { compileTarget, type ReadMode } from './map.js';
 import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
-import { brokenLines, closeSource, correctLines, openCsv, type Source } from './stage.js';
+import { brokenLines, closeSource, correctLines, openSource, type Source } from './stage.js';
 
 export interface TargetResult {
   file: string;
@@ -242,7 +242,7 @@ export async function importFiles(
       const targets: TargetResult[] = [];
       for (const [i, { file, fileSpec }] of jobs.entries()) {
         options.progress?.(file, 'reading');
-        const source = await openCsv(file, fileSpec, i);
+        const source = await openSource(engine, file, fileSpec, i);
         for (const [t, target] of fileSpec.targets.entries()) {
           options.progress?.(file, target.table);
           targets.push(await loadTarget(engine, loadId, source, fileSpec, target, t === 0));

@@ -347,7 +347,7 @@ function assemble(
   const values = compiled.map((c, i) => `CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
   const failing = checks.length ? checks.map((c) => c.fails).join(' OR ') : 'FALSE';
   const messages = checks.length ? checks.map((c) => c.message).join(', ') : "''";
-  return `SELECT ${numbered ? '_seq + 2' : 'CAST(NULL AS BIGINT)'} AS _line${extra}, ${values}, _reason,
+  return `SELECT ${numbered ? `_seq + ${source.firstLine}` : 'CAST(NULL AS BIGINT)'} AS _line${extra}, ${values}, _reason,
       CASE WHEN _reason <> '' THEN concat_ws(${p.add(delimiter)}, ${rawText}) END AS _raw
     FROM (SELECT *, CASE WHEN ${failing} THEN concat_ws('; ', ${messages}) ELSE '' END AS _reason FROM (
       SELECT *, ${level2} FROM (
@@ -391,7 +391,7 @@ export function compileTarget(
   const specs = columns.map((c) => target.columns[c.name] as ColumnSpec);
   const compiled = columns.map((c, i) => compileColumn(c, specs[i] as ColumnSpec, source, file, p));
   const { types, readerTyped } =
-    mode === 'fast'
+    mode === 'fast' && source.readerTypes
       ? chooseReaderTypes(compiled, source, textUsesOf(specs, compiled, source))
       : { types: source.header.map(() => 'VARCHAR'), readerTyped: new Map() };
   return {

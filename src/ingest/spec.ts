@@ -56,7 +56,11 @@ export const targetSpecSchema = z
 export const fileSpecSchema = z
   .object({
     match: z.string().min(1).describe('file name pattern, * and ? allowed'),
-    format: z.enum(['csv']).default('csv'),
+    format: z.enum(['csv', 'xlsx', 'jsonl', 'parquet']).optional().describe('default: from the file name'),
+    sheet: z
+      .union([z.string(), z.number().int().min(1)])
+      .optional()
+      .describe('xlsx: sheet name or number (default: the first)'),
     delimiter: z.string().min(1).max(1).default(','),
     quote: z.string().max(1).default('"'),
     encoding: z.enum(['utf-8', 'gbk', 'gb18030']).default('utf-8'),

@@ -7,6 +7,7 @@ import {
   openSync,
   readSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -25,6 +26,10 @@ export interface Source {
   file: string;
   hash: string;
   header: string[];
+  /** The line (or record number) of the first data row: 2 below a CSV header, 1 for JSON lines and Parquet. */
+  firstLine: number;
+  /** Whether `read` honours per-column types (the CSV reader does; others deliver text). */
+  readerTypes: boolean;
   /**
    * A FROM clause yielding the columns c0…cN, each as `types[i]` (VARCHAR unless the reader may type it),
    * with `_seq` (0 for the first row after the header) when `numbered`.
@@ -120,11 +125,114 @@ export async function openCsv(path: string, spec: FileSpec, id: number): Promise
     const scan = `read_csv(${literal(readable)}, ${options}, columns = {${columns}})`;
     return numbered ? `(SELECT row_number() OVER () - 1 AS _seq, * FROM ${scan}) AS src` : `${scan} AS src`;
   };
-  return { file: path, hash, header, read, rejectsTable };
+  return { file: path, hash, header, firstLine: 2, readerTypes: true, read, rejectsTable };
+}
+
+/** The format of a file: as the spec says, else from its name. */
+export function formatOf(path: string, spec: FileSpec): NonNullable<FileSpec['format']> {
+  if (spec.format) return spec.format;
+  const lower = path.toLowerCase();
+  if (lower.endsWith('.xlsx')) return 'xlsx';
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return 'jsonl';
+  if (lower.endsWith('.parquet')) return 'parquet';
+  return 'csv';
+}
+
+const cellText = (value: unknown): string => {
+  if (value === null || value === undefined) return '';
+  if (value instanceof Date) {
+    const iso = value.toISOString();
+    return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso.slice(0, 19).replace('T', ' ');
+  }
+  const text = String(value);
+  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** An Excel sheet becomes a UTF-8 CSV on the way in; rows keep their numbers (header in row 1). */
+async function openXlsx(path: string, spec: FileSpec, id: number): Promise<Source> {
+  const { readSheet } = await import('read-excel-file/node');
+  let rows: unknown[][];
+  try {
+    rows = (await readSheet(path, spec.sheet ?? 1)) as unknown[][];
+  } catch (error) {
+    throw refuse(
+      path,
+      `cannot read the workbook: ${error instanceof Error ? error.message : String(error)}`,
+      '无法读取该 Excel 工作簿',
+    );
+  }
+  const out = join(mkdtempSync(join(tmpdir(), 'zhongtai-xlsx-')), `${basename(path)}.csv`);
+  writeFileSync(out, `${rows.map((row) => row.map(cellText).join(',')).join('\n')}\n`);
+  const source = await openCsv(
+    out,
+    { ...spec, format: 'csv', delimiter: ',', quote: '"', encoding: 'utf-8' },
+    id,
+  );
+  return { ...source, file: path, hash: await fileHash(path) };
+}
+
+/** JSON lines and Parquet through DuckDB's own readers; their columns renamed by position, read as text. */
+async function openColumnar(
+  engine: DuckDbEngine,
+  path: string,
+  format: 'jsonl' | 'parquet',
+  id: number,
+): Promise<Source> {
+  if (statSync(path).size === 0) throw refuse(path, 'the file is empty (0 bytes)', '文件为空（0 字节）');
+  const scan =
+    format === 'parquet'
+      ? `read_parquet(${literal(path)})`
+      : `read_json(${literal(path)}, format = 'newline_delimited')`;
+  let header: string[];
+  try {
+    header = (await engine.write(`DESCRIBE SELECT * FROM ${scan}`)).map((r) => String(r.column_name));
+  } catch (error) {
+    throw refuse(
+      path,
+      `cannot read the file as ${format}: ${error instanceof Error ? error.message.split('\n')[0] : ''}`,
+      `无法按 ${format} 格式读取`,
+    );
+  }
+  const names = header.map((_, i) => `c${i}`);
+  const read = (_types: string[], numbered: boolean) => {
+    const text = `SELECT ${names.map((n) => `CAST(${n} AS VARCHAR) AS ${n}`).join(', ')} FROM ${scan} AS t(${names.join(', ')})`;
+    return numbered
+      ? `(SELECT row_number() OVER () - 1 AS _seq, * FROM (${text})) AS src`
+      : `(${text}) AS src`;
+  };
+  // No reader rejects here: a malformed JSON line or Parquet file fails the read as a whole.
+  const rejectsTable = `_source_rejects_${id}`;
+  return {
+    file: path,
+    hash: await fileHash(path),
+    header,
+    firstLine: 1,
+    readerTypes: false,
+    read,
+    rejectsTable,
+  };
+}
+
+/** Opens a source file of any supported format. */
+export async function openSource(
+  engine: DuckDbEngine,
+  path: string,
+  spec: FileSpec,
+  id: number,
+): Promise<Source> {
+  const format = formatOf(path, spec);
+  if (format === 'xlsx') return openXlsx(path, spec, id);
+  if (format === 'jsonl' || format === 'parquet') return openColumnar(engine, path, format, id);
+  return openCsv(path, spec, id);
 }
 
 /** Lines of the latest read the reader could not split (truncated, too many fields, bad bytes, bad values). */
 export async function brokenLines(engine: DuckDbEngine, source: Source): Promise<BrokenLine[]> {
+  // The reader creates its reject table when it reads; JSON lines and Parquet have none.
+  const [exists] = await engine.write('SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1', [
+    source.rejectsTable,
+  ]);
+  if (!Number(exists?.n)) return [];
   const rows = await engine.write(
     `SELECT line, string_agg(DISTINCT error_type || ': ' || error_message, '; ') AS reason, any_value(csv_line) AS raw,
             CASE WHEN bool_and(error_type = 'CAST') THEN min(column_name) END AS "column"
