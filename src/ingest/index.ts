@@ -1,3 +1,3 @@
-export { listLoads, listRejects } from './history.js';
+export { listLoads, listRejects, type RollbackResult, rollbackLoad } from './history.js';
 export { type ImportOptions, type ImportResult, importFiles, type TargetResult } from './load.js';
 export { type ColumnSpec, type FileSpec, fileSpecFor, loadSpec, type Spec, type TargetSpec } from './spec.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../warehouse/index.js';
-import { importFiles, listRejects, loadSpec } from './index.js';
+import { importFiles, listRejects, loadSpec, rollbackLoad } from './index.js';
 
 /**
  * A POS that exports daily takings per store with its own store codes, and a store master. Each test
@@ -230,6 +230,24 @@ describe('importing files through a mapping spec', () => {
     expect(await engine.query('SELECT store_id, net_sales FROM store_day_sales ORDER BY 1')).toEqual([
       { store_id: 1, net_sales: 15 },
     ]);
+  });
+
+  it('rolls a load back, and refuses to roll back twice', async () => {
+    const first = await importFiles(engine, spec(), [
+      file('takings-a.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\n'),
+    ]);
+    const second = await importFiles(engine, spec(), [
+      file('takings-b.csv', 'shop,day,takings,tickets\nSH02,2024-03-01,20,2\nSH02,2024-03-02,30,3\n'),
+    ]);
+    expect(await rollbackLoad(engine, second.loadId)).toEqual({
+      loadId: second.loadId,
+      removed: { store_day_sales: 2 },
+    });
+    expect(await engine.query('SELECT load_id, net_sales FROM store_day_sales')).toEqual([
+      { load_id: first.loadId, net_sales: 10 },
+    ]);
+    await expect(rollbackLoad(engine, second.loadId)).rejects.toThrow(/rolled_back/);
+    await expect(rollbackLoad(engine, 999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   it('updates master data in place and records every load', async () => {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { importFiles, listLoads, listRejects, loadSpec } from '../../ingest/index.js';
+import { importFiles, listLoads, listRejects, loadSpec, rollbackLoad } from '../../ingest/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
@@ -114,6 +114,24 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
           console.log(
             `#${r.load_id} ${r.file}:${r.line ?? '?'} [${r.field ?? '—'}] ${r.reason}\n    ${r.raw ?? ''}`,
           );
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('rollback')
+    .description('take the fact rows of a load out again 回滚一次导入')
+    .requiredOption('--load <id>', 'the load (see zhongtai loads)', integer('load'))
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, false);
+      try {
+        const result = await rollbackLoad(engine, opts.load);
+        const parts = Object.entries(result.removed).map(([table, n]) => `${n} from ${table}`);
+        console.log(
+          `Load ${result.loadId} rolled back 已回滚: removed ${parts.join(', ') || 'no fact rows'}. Master data it brought stays (dimensions keep no history yet).`,
+        );
       } finally {
         await engine.close();
       }
