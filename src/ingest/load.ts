@@ -27,6 +27,8 @@ export interface ImportOptions {
   /** Fail the whole load when more than this share of rows is rejected (0..1). */
   maxRejectRate?: number;
   progress?: (file: string, step: string) => void;
+  /** What the load history records as its files (a pushed batch records its idempotency key). */
+  recordAs?: string;
 }
 
 const q = (name: string) => `"${name}"`;
@@ -232,7 +234,7 @@ export async function importFiles(
   jobs.sort((a, b) => rank(a.fileSpec) - rank(b.fileSpec));
 
   const loadId = (await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load')) as number;
-  const fileList = JSON.stringify(jobs.map((j) => j.file));
+  const fileList = JSON.stringify(options.recordAs ? [options.recordAs] : jobs.map((j) => j.file));
   try {
     return await engine.transaction(async () => {
       await engine.run(

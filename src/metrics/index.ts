@@ -12,4 +12,4 @@ export {
   querySchema,
   type TimeRange,
 } from './query.js';
-export { type ColumnMeta, dataRange, type QueryResult, runQuery } from './service.js';
+export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';

@@ -65,6 +65,11 @@ async function factsOf(engine: Engine): Promise<DataFacts> {
   return facts;
 }
 
+/** Forgets what was read of the warehouse's facts, after a load: the next query sees the new data. */
+export function forgetDataFacts(engine: Engine): void {
+  dataFacts.delete(engine);
+}
+
 /** The days the warehouse holds sales for: the default time range of a query. */
 export async function dataRange(engine: Engine): Promise<TimeRange | null> {
   return (await factsOf(engine)).range;

@@ -3,17 +3,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Engine } from '../warehouse/index.js';
+import type { Spec } from '../ingest/index.js';
+import { DuckDbEngine, type Engine } from '../warehouse/index.js';
 import { installErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { healthRoutes } from './routes/health.js';
+import { ingestRoutes } from './routes/ingest.js';
 import { queryRoutes } from './routes/query.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ServerOptions {
   engine: Engine;
+  /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
+  specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
   webRoot?: string;
   logger?: boolean;
@@ -29,6 +33,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, options.engine);
   catalogRoutes(app);
   queryRoutes(app, options.engine);
+  if (options.engine instanceof DuckDbEngine) ingestRoutes(app, options.engine, options.specs ?? []);
   const openapi = openApiDocument(packageVersion());
   app.get('/api/v1/openapi.json', async () => openapi);
 

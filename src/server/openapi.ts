@@ -72,6 +72,33 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/ingest/{source}': {
+        post: {
+          summary: 'Push a batch of events as JSON lines, loaded through the source spec 实时推送数据',
+          parameters: [
+            { name: 'source', in: 'path', required: true, schema: { type: 'string' } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              schema: { type: 'string', maxLength: 128 },
+            },
+          ],
+          requestBody: {
+            required: true,
+            content: { 'application/x-ndjson': { schema: { type: 'string' } } },
+          },
+          responses: {
+            '201': { description: 'Loaded: loadId, loaded, rejected, skipped, first rejects' },
+            '200': { description: 'Replayed: this idempotency key was loaded before; nothing loaded again' },
+            ...errors,
+            '404': {
+              description: 'Unknown source',
+              content: { 'application/json': { schema: errorSchema } },
+            },
+          },
+        },
+      },
       '/api/v1/openapi.json': {
         get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
       },

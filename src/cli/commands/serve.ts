@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { generateDemo, isEmpty } from '../../demo/index.js';
+import { loadSpec } from '../../ingest/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
-import { DEFAULT_DB, integer } from '../options.js';
+import { collect, DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
 
 export function serveCommand(program: Command): void {
@@ -14,6 +15,12 @@ export function serveCommand(program: Command): void {
     .option('--port <n>', 'port', integer('port'), Number(process.env.PORT ?? 3000))
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
     .option('--demo-if-empty', 'generate the demo chain first when the file holds no sales', false)
+    .option(
+      '--spec <file>',
+      'mapping spec of a source that may push events to /api/v1/ingest/{source} (repeatable)',
+      collect,
+      [],
+    )
     .action(async (opts) => {
       const engine = await openDb(opts.db, opts.demoIfEmpty);
       if (opts.demoIfEmpty && (await isEmpty(engine))) {
@@ -25,7 +32,8 @@ export function serveCommand(program: Command): void {
           `${summary.salesLines.toLocaleString('en')} sales lines in ${summary.seconds.toFixed(1)} s`,
         );
       }
-      const app = await buildServer({ engine });
+      const specs = (opts.spec as string[]).map((path) => loadSpec(path));
+      const app = await buildServer({ engine, specs });
       try {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {

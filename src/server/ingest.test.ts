@@ -1,0 +1,112 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles, loadSpec } from '../ingest/index.js';
+import { DuckDbEngine } from '../warehouse/index.js';
+import { buildServer } from './index.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'zhongtai-push-'));
+let engine: DuckDbEngine;
+let app: FastifyInstance;
+
+beforeAll(async () => {
+  const specPath = join(dir, 'pos.yaml');
+  writeFileSync(
+    specPath,
+    `source: pos
+files:
+  - match: stores.csv
+    targets:
+      - table: store
+        columns:
+          store_id: { from: id, type: int }
+          code: { from: id }
+          name: { template: "店{id}" }
+          format: { value: convenience }
+          region: { value: 华南 }
+          city: { value: 广州 }
+          open_date: { value: "2020-01-01" }
+  - match: push-pos.jsonl
+    targets:
+      - table: store_day_sales
+        key: [store_id, date]
+        columns:
+          store_id: { from: shop, type: int, references: store }
+          date: { from: day }
+          net_sales: { from: takings, min: 0 }
+          orders: { from: tickets, type: int, min: 0 }
+`,
+  );
+  writeFileSync(join(dir, 'stores.csv'), 'id\n1\n2\n');
+  engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  const spec = loadSpec(specPath);
+  await importFiles(engine, spec, [join(dir, 'stores.csv')]);
+  app = await buildServer({ engine, specs: [spec] });
+});
+afterAll(async () => {
+  await app.close();
+  await engine.close();
+});
+
+const push = (body: string, key?: string, source = 'pos') =>
+  app.inject({
+    method: 'POST',
+    url: `/api/v1/ingest/${source}`,
+    payload: body,
+    headers: { 'content-type': 'application/x-ndjson', ...(key ? { 'idempotency-key': key } : {}) },
+  });
+const sales = async () =>
+  (
+    await app.inject({ method: 'POST', url: '/api/v1/query', payload: { metrics: ['net_sales', 'orders'] } })
+  ).json().rows[0];
+
+describe('POST /api/v1/ingest/{source}', () => {
+  it('loads a batch that the next query already sees', async () => {
+    const res = await push(
+      '{"shop":1,"day":"2026-11-20","takings":100.5,"tickets":4}\n{"shop":2,"day":"2026-11-20","takings":50,"tickets":2}\n',
+      'batch-1',
+    );
+    expect(res.statusCode).toBe(201);
+    expect(res.json()).toMatchObject({ loaded: 2, rejected: 0, replayed: false });
+    expect(await sales()).toEqual({ net_sales: 150.5, orders: 6 });
+  });
+
+  it('answers a retried batch from its first load without doubling it', async () => {
+    const res = await push(
+      '{"shop":1,"day":"2026-11-20","takings":100.5,"tickets":4}\n{"shop":2,"day":"2026-11-20","takings":50,"tickets":2}\n',
+      'batch-1',
+    );
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ loaded: 2, replayed: true });
+    expect(await sales()).toEqual({ net_sales: 150.5, orders: 6 });
+  });
+
+  it('keeps bad events as rejects and reports them', async () => {
+    const res = await push(
+      '{"shop":1,"day":"2026-11-21","takings":-3,"tickets":1}\n{"shop":9,"day":"2026-11-21","takings":3,"tickets":1}\n{"shop":2,"day":"2026-11-21","takings":7,"tickets":1}\n',
+    );
+    expect(res.statusCode).toBe(201);
+    const body = res.json();
+    expect(body).toMatchObject({ loaded: 1, rejected: 2 });
+    expect(body.rejects.map((r: { line: number; field: string }) => [r.line, r.field])).toEqual([
+      [1, 'net_sales'],
+      [2, 'store_id'],
+    ]);
+  });
+
+  it.each([
+    ['not json\n', 400, /not a JSON object/],
+    ['', 400, /no events|body/i],
+  ])('refuses a malformed batch %j', async (body, status, message) => {
+    const res = await push(body);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().error.message).toMatch(message);
+  });
+
+  it('refuses an unknown source and a bad idempotency key', async () => {
+    expect((await push('{}', undefined, 'erp')).statusCode).toBe(404);
+    expect((await push('{"shop":1}', 'bad key!')).statusCode).toBe(400);
+  });
+});

@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { pushBatch, type Spec } from '../../ingest/index.js';
+import { forgetDataFacts } from '../../metrics/index.js';
+import { ZhongtaiError } from '../../model/index.js';
+import type { DuckDbEngine } from '../../warehouse/index.js';
+
+const NDJSON = ['application/x-ndjson', 'application/jsonl', 'application/json-lines', 'text/plain'];
+
+/**
+ * POST /api/v1/ingest/{source}: a batch of events as JSON lines, loaded through the source's spec in one
+ * transaction. `Idempotency-Key` makes a retried batch harmless.
+ */
+export function ingestRoutes(app: FastifyInstance, engine: DuckDbEngine, specs: Spec[]): void {
+  for (const type of NDJSON) {
+    if (!app.hasContentTypeParser(type))
+      app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 16 * 1_048_576 }, (_req, body, done) =>
+        done(null, body),
+      );
+  }
+  app.post<{ Params: { source: string }; Headers: { 'idempotency-key'?: string } }>(
+    '/api/v1/ingest/:source',
+    { bodyLimit: 16 * 1_048_576 },
+    async (request, reply) => {
+      const spec = specs.find((s) => s.source === request.params.source);
+      if (!spec) {
+        throw new ZhongtaiError('NOT_FOUND', {
+          en: `No source "${request.params.source}" is configured; start the server with --spec for it`,
+          zh: `未配置数据源「${request.params.source}」，请用 --spec 启动服务`,
+        });
+      }
+      if (typeof request.body !== 'string') {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: 'Send the events as JSON lines (Content-Type: application/x-ndjson)',
+          zh: '请以 JSON Lines 格式发送事件（Content-Type: application/x-ndjson）',
+        });
+      }
+      const key = request.headers['idempotency-key'];
+      if (key !== undefined && !/^[\w.:-]{1,128}$/.test(key)) {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: 'Idempotency-Key: 1..128 letters, digits, . _ : -',
+          zh: 'Idempotency-Key 须为 1..128 个字母、数字或 . _ : -',
+        });
+      }
+      const result = await pushBatch(engine, spec, request.body, key);
+      forgetDataFacts(engine);
+      return reply.status(result.replayed ? 200 : 201).send(result);
+    },
+  );
+}
