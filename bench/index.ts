@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { benchIngest } from './ingest.js';
+import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
 
 const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
@@ -15,4 +16,11 @@ program
   .description('a POS CSV through a mapping spec with cleansing vs DuckDB read_csv into the same table')
   .option('--lines <n>', 'lines in the CSV', (v) => Number(v.replace(/_/g, '')), 10_000_000)
   .action((opts) => benchIngest(opts));
+program
+  .command('push')
+  .description('events pushed to /api/v1/ingest at a fixed rate: sustained events/s and visibility delay')
+  .option('--rate <n>', 'offered events per second', Number, 5000)
+  .option('--seconds <n>', 'how long', Number, 20)
+  .option('--batch <n>', 'events per request', Number, 250)
+  .action((opts) => benchPush(opts));
 await program.parseAsync(process.argv);

@@ -233,10 +233,11 @@ export async function importFiles(
   const rank = (f: FileSpec) => (f.targets.some((t) => tableByName(t.table).kind === 'dimension') ? 0 : 1);
   jobs.sort((a, b) => rank(a.fileSpec) - rank(b.fileSpec));
 
-  const loadId = (await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load')) as number;
   const fileList = JSON.stringify(options.recordAs ? [options.recordAs] : jobs.map((j) => j.file));
   try {
     return await engine.transaction(async () => {
+      // Numbered inside the transaction: loads queue behind each other, so ids never collide.
+      const loadId = await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load');
       await engine.run(
         `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, status) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), 'running')`,
         [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
@@ -286,9 +287,8 @@ export async function importFiles(
     const message = error instanceof Error ? error.message : String(error);
     await engine.run(
       `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, finished_at, status, message)
-       VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), CAST($7 AS TIMESTAMP), 'failed', $8)`,
+       SELECT coalesce(max(load_id), 0) + 1, $1, $2, $3, $4, CAST($5 AS TIMESTAMP), CAST($6 AS TIMESTAMP), 'failed', $7 FROM ingest_load`,
       [
-        loadId,
         spec.source,
         spec.path,
         spec.hash,

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Cell, Engine, Row } from '../engine.js';
@@ -49,6 +50,7 @@ export interface DuckDbOptions {
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   private writeQueue: Promise<unknown> = Promise.resolve();
+  private readonly inTransaction = new AsyncLocalStorage<boolean>();
 
   private constructor(
     readonly instance: DuckDBInstance,
@@ -111,22 +113,19 @@ export class DuckDbEngine implements Engine {
   }
 
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
-      await this.writer.run('BEGIN TRANSACTION');
-      const inner = this.writeQueue;
-      // Inside the transaction, run() and write() must not wait for the transaction itself.
-      this.writeQueue = Promise.resolve();
-      try {
-        const result = await work();
-        await this.writer.run('COMMIT');
-        return result;
-      } catch (error) {
-        await this.writer.run('ROLLBACK');
-        throw error;
-      } finally {
-        this.writeQueue = inner;
-      }
-    });
+    return this.exclusive(() =>
+      this.inTransaction.run(true, async () => {
+        await this.writer.run('BEGIN TRANSACTION');
+        try {
+          const result = await work();
+          await this.writer.run('COMMIT');
+          return result;
+        } catch (error) {
+          await this.writer.run('ROLLBACK');
+          throw error;
+        }
+      }),
+    );
   }
 
   async schemaVersion(): Promise<number> {
@@ -144,7 +143,12 @@ export class DuckDbEngine implements Engine {
     this.instance.closeSync();
   }
 
+  /**
+   * Writes run one at a time. Statements a transaction issues itself (in its own async context) run at
+   * once; everything else — other requests, other transactions — waits until it commits or rolls back.
+   */
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    if (this.inTransaction.getStore()) return work();
     const next = this.writeQueue.then(work, work);
     this.writeQueue = next.catch(() => undefined);
     return next;

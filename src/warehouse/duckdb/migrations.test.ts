@@ -105,3 +105,21 @@ describe('migration 2 (ingest)', () => {
     await engine.close();
   });
 });
+
+describe('transactions from concurrent callers', () => {
+  it('runs them one after another, each seeing only its own work until it commits', async () => {
+    const engine = await DuckDbEngine.open({ path: freshPath() });
+    const load = (id: number) =>
+      engine.transaction(async () => {
+        const [row] = await engine.write('SELECT coalesce(max(supplier_id), 0) + 1 AS next FROM supplier');
+        await new Promise((r) => setTimeout(r, 5));
+        await engine.run('INSERT INTO supplier VALUES ($1, $2, $3)', [Number(row?.next), `V${id}`, `s${id}`]);
+      });
+    // Without isolation between callers these would read the same max and collide on the key.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => load(i)));
+    expect(await engine.query('SELECT count(*) AS n, max(supplier_id) AS top FROM supplier')).toEqual([
+      { n: 8, top: 8 },
+    ]);
+    await engine.close();
+  });
+});
