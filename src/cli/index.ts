@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { importCommands } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
+import { sourceCommands } from './commands/sources.js';
 import { zhFirst } from './options.js';
 
 export function buildProgram(): Command {
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   serveCommand(program);
   queryCommand(program);
   importCommands(program);
+  sourceCommands(program);
   catalogCommand(program);
   return program;
 }

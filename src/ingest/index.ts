@@ -1,4 +1,5 @@
 export { listLoads, listRejects, type RollbackResult, rollbackLoad } from './history.js';
 export { type ImportOptions, type ImportResult, importFiles, type TargetResult } from './load.js';
+export { listSources, type PullResult, pull, resolveUrl } from './pull.js';
 export { type PushResult, pushBatch, pushFileName } from './push.js';
 export { type ColumnSpec, type FileSpec, fileSpecFor, loadSpec, type Spec, type TargetSpec } from './spec.js';

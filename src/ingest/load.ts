@@ -29,6 +29,8 @@ export interface ImportOptions {
   progress?: (file: string, step: string) => void;
   /** What the load history records as its files (a pushed batch records its idempotency key). */
   recordAs?: string;
+  /** Runs inside the load's transaction, after the rows: what must land together with them (a high-water mark). */
+  withinLoad?: (loadId: number) => Promise<void>;
 }
 
 const q = (name: string) => `"${name}"`;
@@ -268,6 +270,7 @@ export async function importFiles(
           zh: `拒收比例 ${(rate * 100).toFixed(2)}% 超过上限 ${(options.maxRejectRate * 100).toFixed(2)}%，本次未导入任何数据`,
         });
       }
+      await options.withinLoad?.(loadId);
       await engine.run(
         `UPDATE ingest_load SET status = 'ok', finished_at = CAST($5 AS TIMESTAMP), loaded = $2, rejected = $3, skipped = $4 WHERE load_id = $1`,
         [loadId, total('loaded'), total('rejected'), total('skipped'), stamp(Date.now())],

@@ -68,17 +68,43 @@ export const fileSpecSchema = z
   })
   .strict();
 
+/** A database to pull from on each run, taking only rows past the last high-water mark. */
+export const pullSpecSchema = z
+  .object({
+    from: z.enum(['postgres', 'mysql']),
+    url: z
+      .string()
+      .min(1)
+      .describe('connection URL; ${NAME} takes it from the environment, so secrets stay out of the spec'),
+    table: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/, 'a table name (schema.table allowed)')
+      .optional(),
+    query: z
+      .string()
+      .optional()
+      .describe("the source's own SQL; its one parameter is the last high-water mark"),
+    watermark: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'a column name'),
+    initial: z.union([z.string(), z.number()]).default('1970-01-01'),
+    batch: z.number().int().min(1).max(1_000_000).default(50_000),
+    as: z.string().min(1).describe('file name the rows load under; a files entry must match it'),
+  })
+  .strict()
+  .refine((p) => (p.table === undefined) !== (p.query === undefined), 'give exactly one of table or query');
+
 export const specSchema = z
   .object({
     source: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a short lower-case name, e.g. pos or rossmann'),
     description: z.string().optional(),
     files: z.array(fileSpecSchema).min(1),
+    pull: pullSpecSchema.optional(),
   })
   .strict();
 
 export type ColumnSpec = z.output<typeof columnSpecSchema>;
 export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type FileSpec = z.output<typeof fileSpecSchema>;
+export type PullSpec = z.output<typeof pullSpecSchema>;
 export type Spec = z.output<typeof specSchema> & { path: string; hash: string };
 
 const LOADABLE = TABLES.filter((t) => t.name !== 'calendar').map((t) => t.name);

@@ -77,6 +77,15 @@ export const MIGRATIONS: Migration[] = [
          load_id BIGINT NOT NULL, file VARCHAR NOT NULL, line BIGINT, field VARCHAR, reason VARCHAR NOT NULL, raw VARCHAR)`,
     ],
   },
+  {
+    version: 3,
+    description: 'live sources: high-water marks, last run, last error',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS ingest_source_state (
+         source VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, watermark VARCHAR, rows_total BIGINT NOT NULL DEFAULT 0,
+         last_run TIMESTAMP, last_success TIMESTAMP, last_error VARCHAR)`,
+    ],
+  },
 ];
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
