@@ -1,5 +1,7 @@
 export { listLoads, listRejects, type RollbackResult, rollbackLoad } from './history.js';
 export { type ImportOptions, type ImportResult, importFiles, type TargetResult } from './load.js';
-export { listSources, type PullResult, pull, resolveUrl } from './pull.js';
+export { type PullResult, pull, resolveUrl } from './pull.js';
 export { type PushResult, pushBatch, pushFileName } from './push.js';
+export { listSources, recordSourceState } from './source-state.js';
 export { type ColumnSpec, type FileSpec, fileSpecFor, loadSpec, type Spec, type TargetSpec } from './spec.js';
+export { type Subscription, subscribe } from './subscribe.js';

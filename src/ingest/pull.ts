@@ -6,6 +6,7 @@ import pg from 'pg';
 import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles } from './load.js';
+import { recordSourceState } from './source-state.js';
 import { fileSpecFor, type PullSpec, type Spec } from './spec.js';
 
 export interface PullResult {
@@ -85,22 +86,6 @@ async function openReader(pull: PullSpec): Promise<Reader> {
   };
 }
 
-async function recordState(
-  engine: DuckDbEngine,
-  source: string,
-  kind: string,
-  fields: { watermark?: string; rows?: number; error?: string | null },
-) {
-  await engine.run(
-    `INSERT INTO ingest_source_state (source, kind, watermark, rows_total, last_run, last_success, last_error)
-     VALUES ($1, $2, $3, $4, now()::TIMESTAMP, CASE WHEN $5 IS NULL THEN now()::TIMESTAMP END, $5)
-     ON CONFLICT (source) DO UPDATE SET kind = excluded.kind, watermark = coalesce(excluded.watermark, ingest_source_state.watermark),
-       rows_total = ingest_source_state.rows_total + excluded.rows_total, last_run = excluded.last_run,
-       last_success = coalesce(excluded.last_success, ingest_source_state.last_success), last_error = excluded.last_error`,
-    [source, kind, fields.watermark ?? null, fields.rows ?? 0, fields.error ?? null],
-  );
-}
-
 /**
  * Pulls what changed since the last good run, in batches, each loaded through the spec in one transaction
  * together with its new high-water mark: a run that fails leaves the mark where the last good batch put it.
@@ -160,7 +145,7 @@ export async function pull(engine: DuckDbEngine, spec: Spec): Promise<PullResult
       const loaded = await importFiles(engine, spec, [file], {
         recordAs: `pull:${mark}..${next}`,
         withinLoad: () =>
-          recordState(engine, spec.source, config.from, { watermark: next, rows: rows.length }),
+          recordSourceState(engine, spec.source, config.from, { watermark: next, rows: rows.length }),
       });
       result.batches++;
       result.read += rows.length;
@@ -172,10 +157,10 @@ export async function pull(engine: DuckDbEngine, spec: Spec): Promise<PullResult
       if (rows.length < config.batch) break;
     }
     // A good run, even with nothing new, clears the last error.
-    await recordState(engine, spec.source, config.from, {});
+    await recordSourceState(engine, spec.source, config.from, {});
     return result;
   } catch (error) {
-    await recordState(engine, spec.source, config.from, {
+    await recordSourceState(engine, spec.source, config.from, {
       error: error instanceof Error ? error.message.slice(0, 1000) : String(error),
     });
     throw error;
@@ -183,12 +168,4 @@ export async function pull(engine: DuckDbEngine, spec: Spec): Promise<PullResult
     await reader?.close().catch(() => undefined);
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-export async function listSources(engine: DuckDbEngine) {
-  return engine.query(
-    `SELECT source, kind, watermark, rows_total, CAST(last_run AS VARCHAR) AS last_run, CAST(last_success AS VARCHAR) AS last_success,
-            round(date_diff('second', last_success, now()::TIMESTAMP) / 60.0, 1) AS minutes_since_success, last_error
-     FROM ingest_source_state ORDER BY source`,
-  );
 }

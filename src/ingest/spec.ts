@@ -92,12 +92,35 @@ export const pullSpecSchema = z
   .strict()
   .refine((p) => (p.table === undefined) !== (p.query === undefined), 'give exactly one of table or query');
 
+/** A message stream to subscribe to; messages are JSON objects, loaded in batches. */
+export const subscribeSpecSchema = z
+  .object({
+    from: z.enum(['mqtt', 'nats']),
+    url: z.string().min(1),
+    topic: z.string().min(1).describe('mqtt: topic filter (+ and # allowed); nats: subject'),
+    stream: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional()
+      .describe('nats: the JetStream stream'),
+    durable: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]+$/)
+      .optional()
+      .describe('nats: durable consumer name (default zhongtai-<source>)'),
+    as: z.string().min(1).describe('file name the messages load under; a files entry must match it'),
+    batch: z.number().int().min(1).max(100_000).default(500),
+    flushMs: z.number().int().min(10).max(60_000).default(500),
+  })
+  .strict();
+
 export const specSchema = z
   .object({
     source: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a short lower-case name, e.g. pos or rossmann'),
     description: z.string().optional(),
     files: z.array(fileSpecSchema).min(1),
     pull: pullSpecSchema.optional(),
+    subscribe: subscribeSpecSchema.optional(),
   })
   .strict();
 
@@ -105,6 +128,7 @@ export type ColumnSpec = z.output<typeof columnSpecSchema>;
 export type TargetSpec = z.output<typeof targetSpecSchema>;
 export type FileSpec = z.output<typeof fileSpecSchema>;
 export type PullSpec = z.output<typeof pullSpecSchema>;
+export type SubscribeSpec = z.output<typeof subscribeSpecSchema>;
 export type Spec = z.output<typeof specSchema> & { path: string; hash: string };
 
 const LOADABLE = TABLES.filter((t) => t.name !== 'calendar').map((t) => t.name);

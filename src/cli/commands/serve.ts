@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { generateDemo, isEmpty } from '../../demo/index.js';
-import { loadSpec } from '../../ingest/index.js';
+import { loadSpec, subscribe } from '../../ingest/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
@@ -34,6 +34,16 @@ export function serveCommand(program: Command): void {
       }
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
       const app = await buildServer({ engine, specs });
+      // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file.
+      const subscriptions = await Promise.all(
+        specs
+          .filter((s) => s.subscribe)
+          .map((s) =>
+            subscribe(engine, s, (error) =>
+              console.error(`${s.source}: ${error instanceof Error ? error.message : error}`),
+            ),
+          ),
+      );
       try {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {
@@ -56,6 +66,7 @@ export function serveCommand(program: Command): void {
         `zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
       );
       const stop = async () => {
+        for (const subscription of subscriptions) await subscription.stop();
         await app.close();
         await engine.close();
         process.exit(0);

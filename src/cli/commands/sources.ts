@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { listSources, loadSpec, pull } from '../../ingest/index.js';
+import { listSources, loadSpec, pull, subscribe } from '../../ingest/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB } from '../options.js';
 
@@ -28,6 +28,41 @@ Each batch loads in one transaction with its new mark, so a failed run resumes w
       } finally {
         await engine.close();
       }
+    });
+
+  program
+    .command('listen')
+    .description('subscribe to streaming sources (MQTT, NATS JetStream) and load what arrives 订阅实时数据源')
+    .requiredOption('--spec <file...>', 'mapping specs with a subscribe section')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, true);
+      const specs = (opts.spec as string[]).map((path) => loadSpec(path));
+      const subscriptions = await Promise.all(
+        specs.map((spec) =>
+          subscribe(engine, spec, (error) =>
+            console.error(`${spec.source}: ${error instanceof Error ? error.message : error}`),
+          ),
+        ),
+      );
+      console.log(
+        `Listening 正在订阅: ${specs.map((s) => `${s.source} (${s.subscribe?.from} ${s.subscribe?.topic})`).join(', ')}. Ctrl-C to stop.`,
+      );
+      const report = setInterval(
+        () =>
+          process.stderr.write(
+            `${subscriptions.map((s, i) => `${specs[i]?.source}: ${s.loaded()} loaded`).join(', ')}\n`,
+          ),
+        10_000,
+      );
+      const stop = async () => {
+        clearInterval(report);
+        for (const s of subscriptions) await s.stop();
+        await engine.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 
   program

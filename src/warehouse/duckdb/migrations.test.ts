@@ -96,7 +96,7 @@ describe('migration 2 (ingest)', () => {
     instance.closeSync();
 
     const engine = await DuckDbEngine.open({ path });
-    expect(await engine.schemaVersion()).toBe(2);
+    expect(await engine.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
     expect(await engine.query('SELECT store_id, is_open, promo, load_id FROM store_day')).toEqual([
       { store_id: 1, is_open: true, promo: null, load_id: null },
     ]);
