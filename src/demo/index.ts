@@ -1,3 +1,4 @@
+export { type ExportSummary, exportDemo } from './export.js';
 export { CHANNELS, FORMATS, type StoreFormat } from './formats.js';
 export {
   DEMO_DEFAULTS,

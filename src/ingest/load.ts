@@ -34,6 +34,17 @@ export interface ImportOptions {
 }
 
 const q = (name: string) => `"${name}"`;
+const LOAD_ORDER: Record<string, number> = {
+  store: 0,
+  supplier: 0,
+  channel: 0,
+  promotion: 0,
+  campaign: 0,
+  product: 1,
+  member: 1,
+  employee: 1,
+  store_attribute: 1,
+};
 // Wall-clock times from the process: inside a transaction DuckDB's now() is the transaction's start.
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
@@ -231,8 +242,12 @@ export async function importFiles(
     }
     return { file, fileSpec };
   });
-  // Master data first, so facts of the same import can reference the stores and products it brings.
-  const rank = (f: FileSpec) => (f.targets.some((t) => tableByName(t.table).kind === 'dimension') ? 0 : 1);
+  // Referenced tables first (stores and suppliers, then products and members, then facts), so a file can
+  // refer to rows another file of the same import brings.
+  const rank = (f: FileSpec) =>
+    Math.max(
+      ...f.targets.map((t) => LOAD_ORDER[t.table] ?? (tableByName(t.table).kind === 'dimension' ? 1 : 2)),
+    );
   jobs.sort((a, b) => rank(a.fileSpec) - rank(b.fileSpec));
 
   const fileList = JSON.stringify(options.recordAs ? [options.recordAs] : jobs.map((j) => j.file));

@@ -194,8 +194,14 @@ async function openColumnar(
     );
   }
   const names = header.map((_, i) => `c${i}`);
+  // JSON is read as the text it holds (the reader would otherwise re-render what looks like a date); keys
+  // enter the SQL only as escaped string literals, and the columns are renamed by position.
+  const asText =
+    format === 'jsonl'
+      ? `read_json(${literal(path)}, format = 'newline_delimited', columns = {${header.map((h) => `${literal(h)}: 'VARCHAR'`).join(', ')}})`
+      : scan;
   const read = (_types: string[], numbered: boolean) => {
-    const text = `SELECT ${names.map((n) => `CAST(${n} AS VARCHAR) AS ${n}`).join(', ')} FROM ${scan} AS t(${names.join(', ')})`;
+    const text = `SELECT ${names.map((n) => `CAST(${n} AS VARCHAR) AS ${n}`).join(', ')} FROM ${asText} AS t(${names.join(', ')})`;
     return numbered
       ? `(SELECT row_number() OVER () - 1 AS _seq, * FROM (${text})) AS src`
       : `(${text}) AS src`;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DEMO_DEFAULTS, generateDemo } from '../../demo/index.js';
+import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
@@ -16,27 +16,41 @@ export function demoCommand(program: Command): void {
     .option('--skus <n>', 'number of SKUs', integer('skus'), DEMO_DEFAULTS.skus)
     .option('--lines <n>', 'approximate number of sales lines (scales ticket volumes)', integer('lines'))
     .option('--replace', 'replace data already in the file', false)
+    .option(
+      '--export <dir>',
+      "also write the chain's raw exports (POS, ERP, CRM, counters) to this folder; see examples/demo/spec.yaml",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   zhongtai demo                                  # 30 stores, 400 days, realistic volumes (~20M lines)
   zhongtai demo --db big.duckdb --stores 500 --days 730 --lines 100000000
-  zhongtai demo --replace --seed 7               # a different chain in the same file`,
+  zhongtai demo --replace --seed 7               # a different chain in the same file
+  zhongtai demo --db demo.duckdb --export exports/   # then: zhongtai import --db rebuilt.duckdb --spec examples/demo/spec.yaml exports/*`,
     )
     .action(async (opts) => {
       const engine = await openDb(opts.db, true);
       const progress = progressReporter();
       try {
-        const summary = await generateDemo(engine, { ...opts, lines: opts.lines }, progress.update);
-        progress.stop();
-        const rate = Math.round(summary.salesLines / summary.seconds);
-        console.log(
-          `Demo chain ready 演示数据已生成: ${summary.stores} stores, ${summary.start} … ${summary.end}, ` +
-            `${summary.salesLines.toLocaleString('en')} sales lines, ${summary.orders.toLocaleString('en')} orders, ` +
-            `${summary.members.toLocaleString('en')} members in ${summary.seconds.toFixed(1)} s (${rate.toLocaleString('en')} lines/s)` +
-            (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
-        );
+        // With --export on a file that already holds a chain (and no --replace), only export it.
+        if (!(opts.export && !opts.replace && !(await isEmpty(engine)))) {
+          const summary = await generateDemo(engine, { ...opts, lines: opts.lines }, progress.update);
+          progress.stop();
+          const rate = Math.round(summary.salesLines / summary.seconds);
+          console.log(
+            `Demo chain ready 演示数据已生成: ${summary.stores} stores, ${summary.start} … ${summary.end}, ` +
+              `${summary.salesLines.toLocaleString('en')} sales lines, ${summary.orders.toLocaleString('en')} orders, ` +
+              `${summary.members.toLocaleString('en')} members in ${summary.seconds.toFixed(1)} s (${rate.toLocaleString('en')} lines/s)` +
+              (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
+          );
+        }
+        if (opts.export) {
+          const exported = await exportDemo(engine, opts.export);
+          console.log(
+            `Raw exports written to 原始导出已写入 ${exported.dir}: ${exported.files.map((f) => f.split('/').pop()).join(', ')}`,
+          );
+        }
       } finally {
         progress.stop();
         await engine.close();

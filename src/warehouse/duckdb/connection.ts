@@ -1,7 +1,8 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { ZhongtaiError } from '../../model/index.js';
+import { buildCalendar, ZhongtaiError } from '../../model/index.js';
 import type { Cell, Engine, Row } from '../engine.js';
+import { insertRows } from '../insert.js';
 import type { Select } from '../query-tree.js';
 import { renderDuckDb } from './dialect.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
@@ -162,6 +163,11 @@ export class DuckDbEngine implements Engine {
     if (current > LATEST_SCHEMA_VERSION) throw schemaTooNew(current);
     const pending = MIGRATIONS.filter((m) => m.version > current).sort((a, b) => a.version - b.version);
     if (pending.length === 0) return;
+    // Every warehouse gets the mainland-China calendar with its tables: holidays, ISO weeks, day counts.
+    const fillCalendar = async () => {
+      const [row] = await readRows(this.writer, 'SELECT count(*) AS n FROM calendar', []);
+      if (Number(row?.n) === 0) await insertRows(this, 'calendar', buildCalendar() as never, 500);
+    };
     await this.transaction(async () => {
       for (const migration of pending) {
         for (const statement of migration.statements()) await this.writer.run(statement);
@@ -170,6 +176,7 @@ export class DuckDbEngine implements Engine {
           [String(migration.version)],
         );
       }
+      await fillCalendar();
     });
   }
 }
