@@ -7,7 +7,7 @@ let engine: DuckDbEngine;
 beforeAll(async () => {
   engine = await tinyChain();
 });
-afterAll(() => engine.close());
+afterAll(() => engine?.close());
 
 const both = { from: '2024-03-04', to: '2024-03-05' };
 const chain = async (metric: string, timeRange = both) =>

@@ -11,7 +11,8 @@ export default class PlainSummary implements Reporter {
         else if (state === 'failed') count.failed++;
         else count.skipped++;
       }
-      if (module.state() === 'failed' && [...module.children.allTests()].length === 0) count.failed++;
+      // A file that fails outside its tests (an import, a beforeAll) leaves them skipped: it counts as a failure.
+      if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) count.failed++;
     }
     console.log(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
   }

@@ -1,7 +1,6 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildCalendar } from '../../src/model/index.js';
 import { DuckDbEngine, insertRows } from '../../src/warehouse/index.js';
 
 /**
@@ -12,7 +11,6 @@ import { DuckDbEngine, insertRows } from '../../src/warehouse/index.js';
 export async function tinyChain(): Promise<DuckDbEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-tiny-'));
   const engine = await DuckDbEngine.open({ path: join(dir, 'tiny.duckdb') });
-  await insertRows(engine, 'calendar', buildCalendar(2023, 2024) as never);
   await insertRows(engine, 'store', [
     {
       store_id: 1,
