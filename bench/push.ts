@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { buildServer } from '../src/server/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
+import { storeMasterEntry, writeStoreMaster } from '../test/support/store-master.js';
 import { table } from './stats.js';
 
 /**
@@ -12,18 +13,7 @@ import { table } from './stats.js';
  */
 const SPEC = `source: pos
 files:
-  - match: stores.csv
-    targets:
-      - table: store
-        columns:
-          store_id: { from: id, type: int }
-          code: { from: id }
-          name: { template: "店{id}" }
-          format: { value: convenience }
-          region: { value: 华南 }
-          city: { value: 广州 }
-          open_date: { value: "2020-01-01" }
-  - match: push-pos.jsonl
+${storeMasterEntry()}  - match: push-pos.jsonl
     targets:
       - table: orders
         columns:
@@ -46,7 +36,7 @@ const percentile = (values: number[], p: number) => {
 export async function benchPush(options: { rate: number; seconds: number; batch: number }): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-bench-push-'));
   writeFileSync(join(dir, 'pos.yaml'), SPEC);
-  writeFileSync(join(dir, 'stores.csv'), `id\n${Array.from({ length: 200 }, (_, i) => i + 1).join('\n')}\n`);
+  writeStoreMaster(dir, 200);
   const engine = await DuckDbEngine.open({ path: join(dir, 'push.duckdb') });
   const spec = loadSpec(join(dir, 'pos.yaml'));
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);

@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
+import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
 /** Loads run as separate processes, as they do in production: killed mid-way, or two at once. */
 const run = promisify(execFile);
@@ -19,27 +20,7 @@ writeFileSync(
   spec,
   `source: pos
 files:
-  - match: stores.csv
-    targets:
-      - table: store
-        columns:
-          store_id: { from: id, type: int }
-          code: { from: id }
-          name: { template: "店{id}" }
-          format: { value: convenience }
-          region: { value: 华南 }
-          city: { value: 广州 }
-          open_date: { value: "2020-01-01" }
-  - match: takings*.csv
-    targets:
-      - table: store_day_sales
-        key: [store_id, date]
-        columns:
-          store_id: { from: shop, type: int, references: store }
-          date: { from: day }
-          net_sales: { from: takings, min: 0 }
-          orders: { from: tickets, type: int, min: 0 }
-`,
+${storeMasterEntry()}${takingsEntry('takings*.csv')}`,
 );
 
 async function writeBigFile(rows: number) {
@@ -84,7 +65,7 @@ function startImport(file: string) {
 }
 
 beforeAll(async () => {
-  writeFileSync(join(dir, 'stores.csv'), `id\n${Array.from({ length: 500 }, (_, i) => i + 1).join('\n')}\n`);
+  writeStoreMaster(dir, 500);
   await run('node', [bin, 'import', '--db', db, '--spec', spec, join(dir, 'stores.csv')], { cwd: ROOT });
   await writeBigFile(2_000_000);
 }, 120_000);

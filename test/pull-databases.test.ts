@@ -6,6 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, listSources, loadSpec, pull } from '../src/ingest/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
+import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
 /**
  * An ERP's daily takings table on the real PostgreSQL and MariaDB servers of this machine (127.0.0.1), pulled
@@ -66,27 +67,7 @@ pull:
   batch: 3
   as: erp-takings.jsonl
 files:
-  - match: stores.csv
-    targets:
-      - table: store
-        columns:
-          store_id: { from: id, type: int }
-          code: { from: id }
-          name: { template: "店{id}" }
-          format: { value: supermarket }
-          region: { value: 华东 }
-          city: { value: 上海 }
-          open_date: { value: "2020-01-01" }
-  - match: erp-takings.jsonl
-    targets:
-      - table: store_day_sales
-        key: [store_id, date]
-        columns:
-          store_id: { from: shop, type: int, references: store }
-          date: { from: day }
-          net_sales: { from: takings, min: 0 }
-          orders: { from: tickets, type: int, min: 0 }
-`,
+${storeMasterEntry('supermarket', '华东', '上海')}${takingsEntry('erp-takings.jsonl')}`,
   );
   return path;
 }
@@ -116,7 +97,7 @@ for (const open of [postgres, mariadb]) {
       );
       process.env.ZT_ERP_URL = db.url;
       specPath = specFor(db, dir);
-      writeFileSync(join(dir, 'stores.csv'), 'id\n1\n2\n');
+      writeStoreMaster(dir, 2);
       engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
       await importFiles(engine, loadSpec(specPath), [join(dir, 'stores.csv')]);
     });

@@ -6,6 +6,7 @@ import { connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, listSources, loadSpec, subscribe } from '../src/ingest/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
+import { storeMasterEntry, writeStoreMaster } from './support/store-master.js';
 
 /**
  * People counters over MQTT and a POS ticket stream on NATS JetStream, on the brokers this machine runs
@@ -15,18 +16,7 @@ const dir = mkdtempSync(join(tmpdir(), 'zhongtai-subscribe-'));
 const run = `${process.pid}`;
 let engine: DuckDbEngine;
 
-const STORES = `  - match: stores.csv
-    targets:
-      - table: store
-        columns:
-          store_id: { from: id, type: int }
-          code: { from: id }
-          name: { template: "店{id}" }
-          format: { value: convenience }
-          region: { value: 华南 }
-          city: { value: 广州 }
-          open_date: { value: "2020-01-01" }
-`;
+const STORES = storeMasterEntry();
 
 const spec = (name: string, text: string) => {
   const path = join(dir, `${name}.yaml`);
@@ -48,7 +38,7 @@ const count = async (table: string) =>
 
 beforeAll(async () => {
   engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
-  writeFileSync(join(dir, 'stores.csv'), 'id\n1\n2\n');
+  writeStoreMaster(dir, 2);
   await importFiles(engine, spec('stores', `source: stores\nfiles:\n${STORES}`), [join(dir, 'stores.csv')]);
 });
 afterAll(() => engine?.close());

@@ -34,7 +34,7 @@ files:
           net_sales: { from: takings, min: 0 }
           orders: { from: tickets, type: int, min: 0 }
   - match: takings*.jsonl
-    targets:
+    targets: &columnar
       - table: store_day_sales
         columns:
           store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
@@ -42,13 +42,7 @@ files:
           net_sales: { from: takings, min: 0 }
           orders: { from: tickets, type: int }
   - match: takings*.parquet
-    targets:
-      - table: store_day_sales
-        columns:
-          store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
-          date: { from: day }
-          net_sales: { from: takings, min: 0 }
-          orders: { from: tickets, type: int }
+    targets: *columnar
   - match: gbk-*.csv
     encoding: gbk
     targets:

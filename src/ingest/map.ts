@@ -1,5 +1,5 @@
 import { type Column, tableByName, ZhongtaiError } from '../model/index.js';
-import type { Cell } from '../warehouse/index.js';
+import { type Cell, DUCKDB_TYPES } from '../warehouse/index.js';
 import type { ColumnSpec, TargetSpec } from './spec.js';
 import type { Source } from './stage.js';
 
@@ -28,18 +28,6 @@ const KIND_OF: Record<Column['type'], Kind> = {
   date: 'date',
   timestamp: 'timestamp',
   bool: 'bool',
-};
-
-const SQL_TYPE: Record<Column['type'], string> = {
-  string: 'VARCHAR',
-  int: 'INTEGER',
-  bigint: 'BIGINT',
-  money: 'DECIMAL(18,2)',
-  quantity: 'DECIMAL(12,3)',
-  double: 'DOUBLE',
-  date: 'DATE',
-  timestamp: 'TIMESTAMP',
-  bool: 'BOOLEAN',
 };
 
 const KEY_OF: Record<NonNullable<ColumnSpec['references']>, [string, string]> = {
@@ -195,7 +183,7 @@ function compileColumn(
     text,
     typed: (x) => typed(kind, x, spec, p),
     checks: () => [],
-    sqlType: SQL_TYPE[column.type],
+    sqlType: DUCKDB_TYPES[column.type],
     kind,
   };
   const plain =

@@ -7,7 +7,7 @@ import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles } from './load.js';
 import { recordSourceState } from './source-state.js';
-import { fileSpecFor, type PullSpec, type Spec } from './spec.js';
+import { type PullSpec, type Spec, sectionOf } from './spec.js';
 
 export interface PullResult {
   source: string;
@@ -91,18 +91,7 @@ async function openReader(pull: PullSpec): Promise<Reader> {
  * together with its new high-water mark: a run that fails leaves the mark where the last good batch put it.
  */
 export async function pull(engine: DuckDbEngine, spec: Spec): Promise<PullResult> {
-  const config = spec.pull;
-  if (!config)
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: `The spec of ${spec.source} has no pull section`,
-      zh: `数据源 ${spec.source} 的映射规范没有 pull 配置`,
-    });
-  if (!fileSpecFor(spec, config.as)) {
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: `No files entry of the spec matches pull.as "${config.as}"`,
-      zh: `映射规范中没有匹配 pull.as「${config.as}」的条目`,
-    });
-  }
+  const config = sectionOf(spec, 'pull');
   const [state] = await engine.write('SELECT watermark FROM ingest_source_state WHERE source = $1', [
     spec.source,
   ]);

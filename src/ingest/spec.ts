@@ -251,6 +251,12 @@ export function loadSpec(path: string): Spec {
   }
   const spec = parsed.data as z.output<typeof specSchema>;
   checkAgainstModel(spec, fail);
+  for (const section of ['pull', 'subscribe'] as const) {
+    const as = spec[section]?.as;
+    if (as !== undefined && !fileSpecFor({ ...spec, path, hash: '' }, as)) {
+      fail([section, 'as'], `no files entry matches "${as}"`, `没有与「${as}」匹配的 files 条目`);
+    }
+  }
   return { ...spec, path, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 
@@ -266,4 +272,16 @@ export function fileSpecFor(spec: Spec, fileName: string): FileSpec | undefined 
       'i',
     ).test(base),
   );
+}
+
+/** The spec's pull or subscribe section, or a clear error when it has none. */
+export function sectionOf<K extends 'pull' | 'subscribe'>(spec: Spec, key: K): NonNullable<Spec[K]> {
+  const section = spec[key];
+  if (!section) {
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: `The spec of ${spec.source} has no ${key} section`,
+      zh: `数据源 ${spec.source} 的映射规范没有 ${key} 配置`,
+    });
+  }
+  return section as NonNullable<Spec[K]>;
 }

@@ -7,7 +7,7 @@ import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles } from './load.js';
 import { recordSourceState } from './source-state.js';
-import { fileSpecFor, type Spec, type SubscribeSpec } from './spec.js';
+import { type Spec, type SubscribeSpec, sectionOf } from './spec.js';
 
 /** A message as it arrived, and how to tell the broker it is safely loaded. */
 interface Delivery {
@@ -182,18 +182,7 @@ export async function subscribe(
   spec: Spec,
   onError: (error: unknown) => void = () => {},
 ): Promise<Subscription> {
-  const config = spec.subscribe;
-  if (!config)
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: `The spec of ${spec.source} has no subscribe section`,
-      zh: `数据源 ${spec.source} 的映射规范没有 subscribe 配置`,
-    });
-  if (!fileSpecFor(spec, config.as)) {
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: `No files entry of the spec matches subscribe.as "${config.as}"`,
-      zh: `映射规范中没有匹配 subscribe.as「${config.as}」的条目`,
-    });
-  }
+  const config = sectionOf(spec, 'subscribe');
   const batcher = new Batcher(engine, spec, config, onError);
   const close =
     config.from === 'mqtt'

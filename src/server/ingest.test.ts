@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/support/store-master.js';
 import { importFiles, loadSpec } from '../ingest/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 import { buildServer } from './index.js';
@@ -17,29 +18,9 @@ beforeAll(async () => {
     specPath,
     `source: pos
 files:
-  - match: stores.csv
-    targets:
-      - table: store
-        columns:
-          store_id: { from: id, type: int }
-          code: { from: id }
-          name: { template: "店{id}" }
-          format: { value: convenience }
-          region: { value: 华南 }
-          city: { value: 广州 }
-          open_date: { value: "2020-01-01" }
-  - match: push-pos.jsonl
-    targets:
-      - table: store_day_sales
-        key: [store_id, date]
-        columns:
-          store_id: { from: shop, type: int, references: store }
-          date: { from: day }
-          net_sales: { from: takings, min: 0 }
-          orders: { from: tickets, type: int, min: 0 }
-`,
+${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
   );
-  writeFileSync(join(dir, 'stores.csv'), 'id\n1\n2\n');
+  writeStoreMaster(dir, 2);
   engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
   const spec = loadSpec(specPath);
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);

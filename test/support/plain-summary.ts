@@ -12,7 +12,11 @@ export default class PlainSummary implements Reporter {
         else count.skipped++;
       }
       // A file that fails outside its tests (an import, a beforeAll) leaves them skipped: it counts as a failure.
-      if (module.state() === 'failed' && ![...module.children.allTests()].some((t) => t.result().state === 'failed')) count.failed++;
+      if (
+        module.state() === 'failed' &&
+        ![...module.children.allTests()].some((t) => t.result().state === 'failed')
+      )
+        count.failed++;
     }
     console.log(`\n${count.passed} passed, ${count.failed} failed, ${count.skipped} skipped`);
   }

@@ -10,7 +10,8 @@ export interface Migration {
   statements: () => string[];
 }
 
-const SQL_TYPES: Record<Column['type'], string> = {
+/** The DuckDB type of each column type of the model. */
+export const DUCKDB_TYPES: Record<Column['type'], string> = {
   string: 'VARCHAR',
   int: 'INTEGER',
   bigint: 'BIGINT',
@@ -24,7 +25,7 @@ const SQL_TYPES: Record<Column['type'], string> = {
 
 export function createTableSql(table: Table): string {
   const columns = table.columns.map(
-    (col) => `"${col.name}" ${SQL_TYPES[col.type]}${col.nullable ? '' : ' NOT NULL'}`,
+    (col) => `"${col.name}" ${DUCKDB_TYPES[col.type]}${col.nullable ? '' : ' NOT NULL'}`,
   );
   // Keys are enforced on the small dimension tables only: an index on a 100M-row fact would slow
   // every bulk load, and fact loads dedupe on their natural key themselves.
@@ -35,7 +36,7 @@ export function createTableSql(table: Table): string {
 const SQL_TYPE_OF = (table: Table, column: string) => {
   const found = table.columns.find((col) => col.name === column);
   if (!found) throw new Error(`no column ${table.name}.${column}`);
-  return SQL_TYPES[found.type];
+  return DUCKDB_TYPES[found.type];
 };
 
 /**
