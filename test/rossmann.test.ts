@@ -50,17 +50,12 @@ const query = async () =>
     ),
   ).rows as { store_code: string; net_sales: number; orders: number; atv: number; psd: number }[];
 
+const importBoth = () =>
+  zhongtai('import', '--db', db, '--spec', spec, join(folder, 'store.csv'), join(folder, 'train.csv'));
+
 describe('Rossmann: a real chain export, imported through examples/rossmann/spec.yaml', () => {
   beforeAll(async () => {
-    await zhongtai(
-      'import',
-      '--db',
-      db,
-      '--spec',
-      spec,
-      join(folder, 'store.csv'),
-      join(folder, 'train.csv'),
-    );
+    importBoth();
   }, 120_000);
 
   it('gives the same store figures as an independent computation from the raw CSV', async () => {
@@ -121,15 +116,7 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
 
   it('changes nothing when the same files are imported again', async () => {
     const before = await query();
-    const out = await zhongtai(
-      'import',
-      '--db',
-      db,
-      '--spec',
-      spec,
-      join(folder, 'store.csv'),
-      join(folder, 'train.csv'),
-    );
+    const out = importBoth();
     expect(out).toMatch(/0 loaded/);
     expect(await query()).toEqual(before);
   }, 120_000);
