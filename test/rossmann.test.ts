@@ -55,7 +55,7 @@ const importBoth = () =>
 
 describe('Rossmann: a real chain export, imported through examples/rossmann/spec.yaml', () => {
   beforeAll(async () => {
-    importBoth();
+    await importBoth();
   }, 120_000);
 
   it('gives the same store figures as an independent computation from the raw CSV', async () => {
@@ -116,7 +116,7 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
 
   it('changes nothing when the same files are imported again', async () => {
     const before = await query();
-    const out = importBoth();
+    const out = await importBoth();
     expect(out).toMatch(/0 loaded/);
     expect(await query()).toEqual(before);
   }, 120_000);
