@@ -1,5 +1,5 @@
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
-import { type DuckDbEngine, insertRows } from '../warehouse/index.js';
+import { type DuckDbEngine, insertRows, seedStoreHistory } from '../warehouse/index.js';
 import * as facts from './facts-sql.js';
 import { CHANNELS, FORMATS } from './formats.js';
 import {
@@ -80,6 +80,7 @@ async function loadMasterData(
   if ((await count(engine, 'calendar')) === 0) await insertRows(engine, 'calendar', calendar as never);
   await insertRows(engine, 'channel', CHANNELS);
   await insertRows(engine, 'store', makeStores(options.stores, options.seed, window));
+  await engine.run(seedStoreHistory());
   const supplierCount = Math.max(10, Math.round(options.skus / 25));
   await insertRows(engine, 'supplier', makeSuppliers(supplierCount, options.seed));
   const products = makeProducts(options.skus, supplierCount, options.seed);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runQuery } from '../metrics/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles, listRejects, loadSpec, rollbackLoad } from './index.js';
 
@@ -242,6 +243,49 @@ describe('importing files through a mapping spec', () => {
     ]);
     await expect(rollbackLoad(engine, second.loadId)).rejects.toThrow(/rolled_back/);
     await expect(rollbackLoad(engine, 999)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+
+  it('keeps store versions, so past sales stay with the region the store was in', async () => {
+    await importFiles(engine, spec(), [
+      file(
+        'takings.csv',
+        'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nGZ01,2024-03-02,20,1\nSH02,2024-03-02,5,1\n',
+      ),
+    ]);
+    // 广州一店 moves from 华南 to 华东 from 2024-03-02 on.
+    await importFiles(
+      engine,
+      spec(),
+      [file('stores.csv', STORES.replace('convenience,华南', 'convenience,华东'))],
+      { asOf: '2024-03-02' },
+    );
+    const byRegion = await runQuery(engine, {
+      metrics: ['net_sales'],
+      dimensions: ['region'],
+      timeRange: { from: '2024-03-01', to: '2024-03-02' },
+    });
+    expect(Object.fromEntries(byRegion.rows.map((r) => [r.region, r.net_sales]))).toEqual({
+      华南: 10,
+      华东: 25,
+    });
+    expect(
+      await engine.query(
+        'SELECT region, CAST(valid_from AS VARCHAR) AS f, CAST(valid_to AS VARCHAR) AS t FROM store_history WHERE store_id = 1 ORDER BY valid_from',
+      ),
+    ).toEqual([
+      { region: '华南', f: '1900-01-01', t: '2024-03-02' },
+      { region: '华东', f: '2024-03-02', t: null },
+    ]);
+    // Loading the same master again changes nothing.
+    await importFiles(
+      engine,
+      spec(),
+      [file('stores.csv', STORES.replace('convenience,华南', 'convenience,华东'))],
+      { asOf: '2024-03-05' },
+    );
+    expect(await engine.query('SELECT count(*) AS n FROM store_history WHERE store_id = 1')).toEqual([
+      { n: 2 },
+    ]);
   });
 
   it('updates master data in place and records every load', async () => {

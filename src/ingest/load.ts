@@ -1,4 +1,4 @@
-import { tableByName, ZhongtaiError } from '../model/index.js';
+import { FIRST_VERSION, STORE_VERSIONED, tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { compileTarget, type ReadMode } from './map.js';
 import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
@@ -29,6 +29,8 @@ export interface ImportOptions {
   progress?: (file: string, step: string) => void;
   /** What the load history records as its files (a pushed batch records its idempotency key). */
   recordAs?: string;
+  /** The day master-data changes take effect (a store's new region counts from then); default: today. */
+  asOf?: string;
   /** Runs inside the load's transaction, after the rows: what must land together with them (a high-water mark). */
   withinLoad?: (loadId: number) => Promise<void>;
 }
@@ -67,6 +69,38 @@ function readerFailure(typedBy: { fields: string[]; kind: string }, engineMessag
   return `${typedBy.fields.join(', ')}: 不是有效的${zh} / not a ${en}${value === undefined ? '' : `: "${value}"`}`;
 }
 
+/**
+ * Keeps store versions: a store new to the history gets a first version valid since ever; one whose
+ * versioned attributes differ from its current version gets that version closed on `asOf` and a new one
+ * opened (a second change on the same day replaces that day's version).
+ */
+async function versionStores(engine: DuckDbEngine, asOf: string): Promise<void> {
+  const cols = STORE_VERSIONED.map(q);
+  // The stores as this load left them (a spec need not map every versioned attribute).
+  const incoming = `(SELECT store_id, ${cols.join(', ')} FROM store WHERE store_id IN (SELECT store_id FROM _ingest_final))`;
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _store_changed AS
+    SELECT f.* FROM ${incoming} f JOIN store_history h ON h.store_id = f.store_id AND h.valid_to IS NULL
+    WHERE NOT (${STORE_VERSIONED.map((c) => `f.${q(c)} IS NOT DISTINCT FROM h.${q(c)}`).join(' AND ')})`);
+  await engine.run(
+    'DELETE FROM store_history WHERE store_id IN (SELECT store_id FROM _store_changed) AND valid_from >= CAST($1 AS DATE)',
+    [asOf],
+  );
+  await engine.run(
+    `UPDATE store_history SET valid_to = CAST($1 AS DATE)
+     WHERE store_id IN (SELECT store_id FROM _store_changed) AND (valid_to IS NULL OR valid_to > CAST($1 AS DATE))`,
+    [asOf],
+  );
+  await engine.run(
+    `INSERT INTO store_history (store_id, valid_from, valid_to, ${cols.join(', ')}) SELECT store_id, CAST($1 AS DATE), NULL, ${cols.join(', ')} FROM _store_changed`,
+    [asOf],
+  );
+  await engine.run(
+    `INSERT INTO store_history (store_id, valid_from, valid_to, ${cols.join(', ')})
+     SELECT store_id, DATE '${FIRST_VERSION}', NULL, ${cols.join(', ')} FROM ${incoming} f
+     WHERE f.store_id NOT IN (SELECT store_id FROM store_history)`,
+  );
+}
+
 async function loadTarget(
   engine: DuckDbEngine,
   loadId: number,
@@ -74,6 +108,7 @@ async function loadTarget(
   fileSpec: FileSpec,
   target: TargetSpec,
   first: boolean,
+  asOf: string,
 ): Promise<TargetResult> {
   const table = tableByName(target.table);
   const batch = '_ingest_batch';
@@ -207,6 +242,7 @@ async function loadTarget(
     );
     loaded = (await one(engine, `SELECT count(*) FROM ${q(table.name)}`)) - before;
   }
+  if (table.name === 'store') await versionStores(engine, asOf);
   // Skipped: exact repeats inside the batch, and rows already in the table.
   return {
     file: source.file,
@@ -250,6 +286,12 @@ export async function importFiles(
     );
   jobs.sort((a, b) => rank(a.fileSpec) - rank(b.fileSpec));
 
+  const asOf = options.asOf ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf))
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: '--as-of must be a date YYYY-MM-DD',
+      zh: '--as-of 须为日期 YYYY-MM-DD',
+    });
   const fileList = JSON.stringify(options.recordAs ? [options.recordAs] : jobs.map((j) => j.file));
   try {
     return await engine.transaction(async () => {
@@ -265,7 +307,7 @@ export async function importFiles(
         const source = await openSource(engine, file, fileSpec, i);
         for (const [t, target] of fileSpec.targets.entries()) {
           options.progress?.(file, target.table);
-          targets.push(await loadTarget(engine, loadId, source, fileSpec, target, t === 0));
+          targets.push(await loadTarget(engine, loadId, source, fileSpec, target, t === 0, asOf));
         }
         await closeSource(engine, source);
         const [firstTarget] = targets.slice(-fileSpec.targets.length);

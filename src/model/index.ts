@@ -7,4 +7,12 @@ export {
   parseIsoDate,
 } from './calendar.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
-export { type Column, type ColumnType, TABLES, type Table, tableByName } from './tables.js';
+export {
+  type Column,
+  type ColumnType,
+  FIRST_VERSION,
+  STORE_VERSIONED,
+  TABLES,
+  type Table,
+  tableByName,
+} from './tables.js';

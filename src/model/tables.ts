@@ -47,6 +47,26 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // Versions of each store's attributes with their validity, so KPIs of a past period cut by region or
+    // format count each store where it was then. valid_to is exclusive; NULL for the current version.
+    name: 'store_history',
+    kind: 'dimension',
+    key: ['store_id', 'valid_from'],
+    columns: [
+      c('store_id', 'int'),
+      c('valid_from', 'date'),
+      c('valid_to', 'date', true),
+      c('code', 'string'),
+      c('name', 'string'),
+      c('format', 'string'),
+      c('region', 'string'),
+      c('city', 'string'),
+      c('open_date', 'date'),
+      c('close_date', 'date', true),
+      c('selling_area_m2', 'double', true),
+    ],
+  },
+  {
     // Attributes a source knows of a store beyond the model's (competition distance, assortment class …).
     name: 'store_attribute',
     kind: 'dimension',
@@ -332,6 +352,21 @@ export const TABLES: Table[] = [
 for (const table of TABLES) {
   if (table.kind === 'fact') table.columns.push(c('load_id', 'bigint', true));
 }
+
+/** The store attributes whose changes open a new version in store_history. */
+export const STORE_VERSIONED = [
+  'code',
+  'name',
+  'format',
+  'region',
+  'city',
+  'open_date',
+  'close_date',
+  'selling_area_m2',
+];
+
+/** Since-ever start of a store's first version. */
+export const FIRST_VERSION = '1900-01-01';
 
 export function tableByName(name: string): Table {
   const table = TABLES.find((t) => t.name === name);

@@ -1,6 +1,6 @@
 export { DuckDbEngine, type DuckDbOptions } from './duckdb/connection.js';
 export { renderDuckDb } from './duckdb/dialect.js';
-export { DUCKDB_TYPES, LATEST_SCHEMA_VERSION, MIGRATIONS } from './duckdb/migrations.js';
+export { DUCKDB_TYPES, LATEST_SCHEMA_VERSION, MIGRATIONS, seedStoreHistory } from './duckdb/migrations.js';
 export type { Cell, Engine, Rendered, Row } from './engine.js';
 export { insertRows, type Runner } from './insert.js';
 export * from './query-tree.js';

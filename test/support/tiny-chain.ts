@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDbEngine, insertRows } from '../../src/warehouse/index.js';
+import { DuckDbEngine, insertRows, seedStoreHistory } from '../../src/warehouse/index.js';
 
 /**
  * A chain small enough to compute every KPI by hand: two stores, two days (2024-03-04 Mon and
@@ -35,6 +35,7 @@ export async function tinyChain(): Promise<DuckDbEngine> {
       selling_area_m2: 1000,
     },
   ]);
+  await engine.run(seedStoreHistory());
   await insertRows(engine, 'supplier', [{ supplier_id: 1, code: 'V1', name: '鲜果供应商' }]);
   const product = (sku: number, l1: string, l2: string) => ({
     sku,

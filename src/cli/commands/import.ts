@@ -43,6 +43,7 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
       try {
         const result = await importFiles(engine, spec, files, {
           maxRejectRate: opts.maxRejectRate,
+          asOf: opts.asOf,
           progress: (file, step) => process.stderr.write(`${file}: ${step}\n`),
         });
         for (const t of result.targets) {

@@ -38,7 +38,23 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
     if (!key) throw new Error(`fact ${fact.id} has no ${group} key`);
     return key;
   };
-  if (targets.has('store')) joins.push(on('store', 'store_id', keyOf('store')));
+  if (targets.has('store')) {
+    // The version of the store valid on the fact's day: a store that moved region counts where it was then.
+    const version = on('store', 'store_id', keyOf('store'));
+    joins.push({
+      ...version,
+      source: { kind: 'table', name: 'store_history', alias: 'store' },
+      on: and(
+        version.on,
+        bin('>=', fact.date, col('valid_from', 'store')),
+        bin(
+          'or',
+          { kind: 'is_null', expr: col('valid_to', 'store'), negate: false },
+          bin('<', fact.date, col('valid_to', 'store')),
+        ),
+      ),
+    });
+  }
   if (targets.has('product')) joins.push(on('product', 'sku', keyOf('product')));
   if (targets.has('supplier')) {
     joins.push({

@@ -5,7 +5,7 @@ import type { Cell, Engine, Row } from '../engine.js';
 import { insertRows } from '../insert.js';
 import type { Select } from '../query-tree.js';
 import { renderDuckDb } from './dialect.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS } from './migrations.js';
+import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Schema } from './migrations.js';
 
 function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
@@ -170,7 +170,18 @@ export class DuckDbEngine implements Engine {
     };
     await this.transaction(async () => {
       for (const migration of pending) {
-        for (const statement of migration.statements()) await this.writer.run(statement);
+        const columns = await readRows(
+          this.writer,
+          "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'",
+          [],
+        );
+        const existing: Schema = new Map();
+        for (const { table_name, column_name } of columns) {
+          const set = existing.get(String(table_name)) ?? new Set<string>();
+          set.add(String(column_name));
+          existing.set(String(table_name), set);
+        }
+        for (const statement of migration.statements(existing)) await this.writer.run(statement);
         await this.writer.run(
           "INSERT INTO zhongtai_meta VALUES ('schema_version', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
           [String(migration.version)],

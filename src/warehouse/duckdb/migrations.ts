@@ -1,13 +1,17 @@
-import { type Column, TABLES, type Table } from '../../model/index.js';
+import { type Column, FIRST_VERSION, STORE_VERSIONED, TABLES, type Table } from '../../model/index.js';
 
 /**
  * Versioned schema migrations. A file is stamped with the version it was migrated to; opening an older
  * file applies the missing steps in one transaction, a newer one is refused.
  */
+/** Table name → its column names, as the file holds them now. */
+export type Schema = Map<string, Set<string>>;
+
 export interface Migration {
   version: number;
   description: string;
-  statements: () => string[];
+  /** The statements, given the columns each table has now (so a step adds only what is missing). */
+  statements: (existing: Schema) => string[];
 }
 
 /** The DuckDB type of each column type of the model. */
@@ -40,16 +44,19 @@ const SQL_TYPE_OF = (table: Table, column: string) => {
 };
 
 /**
- * Brings any older file to the model as declared now: new tables, new columns, relaxed NOT NULLs. Each
- * statement is idempotent, so a file created fresh (already in shape) passes through unchanged.
+ * Brings any older file to the model as declared now: the tables and columns it lacks. A file created fresh
+ * (already in shape) needs nothing.
  */
-function reconcile(): string[] {
-  const statements = TABLES.map(createTableSql);
+function reconcile(existing: Schema): string[] {
+  const statements = TABLES.filter((t) => !existing.has(t.name)).map(createTableSql);
   for (const table of TABLES) {
+    const columns = existing.get(table.name);
+    if (!columns) continue;
     for (const col of table.columns) {
-      statements.push(
-        `ALTER TABLE "${table.name}" ADD COLUMN IF NOT EXISTS "${col.name}" ${SQL_TYPE_OF(table, col.name)}`,
-      );
+      if (!columns.has(col.name))
+        statements.push(
+          `ALTER TABLE "${table.name}" ADD COLUMN "${col.name}" ${SQL_TYPE_OF(table, col.name)}`,
+        );
     }
   }
   return statements;
@@ -65,8 +72,8 @@ export const MIGRATIONS: Migration[] = [
     version: 2,
     description:
       'ingest: load history, rejects, store attributes, store-day sales summaries, load_id on facts',
-    statements: () => [
-      ...reconcile(),
+    statements: (existing) => [
+      ...reconcile(existing),
       'ALTER TABLE store ALTER COLUMN selling_area_m2 DROP NOT NULL',
       'ALTER TABLE store_day ALTER COLUMN selling_area_m2 DROP NOT NULL',
       `CREATE TABLE IF NOT EXISTS ingest_load (
@@ -87,6 +94,18 @@ export const MIGRATIONS: Migration[] = [
          last_run TIMESTAMP, last_success TIMESTAMP, last_error VARCHAR)`,
     ],
   },
+  {
+    version: 4,
+    description: 'store history: attribute versions with validity dates',
+    statements: (existing) => [...reconcile(existing), seedStoreHistory()],
+  },
 ];
+
+/** A first version, valid since ever, for every store that has none. */
+export function seedStoreHistory(): string {
+  const cols = STORE_VERSIONED.map((c) => `"${c}"`).join(', ');
+  return `INSERT INTO store_history (store_id, valid_from, valid_to, ${cols})
+    SELECT store_id, DATE '${FIRST_VERSION}', NULL, ${cols} FROM store WHERE store_id NOT IN (SELECT store_id FROM store_history)`;
+}
 
 export const LATEST_SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
