@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../src/warehouse/index.js';
 import { ROOT, SMALL_DEMO } from './support/paths.js';
+import { storeMasterEntry } from './support/store-master.js';
 
 const run = promisify(execFile);
 /** Runs the installed CLI (bin/zhongtai.js over the build) as a user would. */
@@ -145,6 +146,45 @@ describe('zhongtai CLI', () => {
     const again = await zhongtai('demo', '--db', file, '--stores', '5', '--days', '20');
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('--replace');
+  });
+
+  it('versions a store that changes region from the --as-of day', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhongtai-cli-'));
+    const db = join(dir, 'w.duckdb');
+    writeFileSync(
+      join(dir, 'stores.yaml'),
+      `source: erp\nfiles:\n${storeMasterEntry().replace('{ value: 华南 }', '{ from: region }')}`,
+    );
+    writeFileSync(join(dir, 'stores.csv'), 'id,region\n1,华南\n');
+    expect(
+      (await zhongtai('import', '--db', db, '--spec', join(dir, 'stores.yaml'), join(dir, 'stores.csv')))
+        .code,
+    ).toBe(0);
+    writeFileSync(join(dir, 'stores.csv'), 'id,region\n1,华东\n');
+    expect(
+      (
+        await zhongtai(
+          'import',
+          '--db',
+          db,
+          '--spec',
+          join(dir, 'stores.yaml'),
+          '--as-of',
+          '2024-06-01',
+          join(dir, 'stores.csv'),
+        )
+      ).code,
+    ).toBe(0);
+    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    expect(
+      await engine.query(
+        'SELECT region, CAST(valid_from AS VARCHAR) AS f FROM store_history ORDER BY valid_from',
+      ),
+    ).toEqual([
+      { region: '华南', f: '1900-01-01' },
+      { region: '华东', f: '2024-06-01' },
+    ]);
+    await engine.close();
   });
 
   it('has help with examples for each command', async () => {

@@ -70,7 +70,38 @@ beforeAll(async () => {
   await writeBigFile(2_000_000);
 }, 120_000);
 
+/** A takings file of `rows` rows written by DuckDB (fast), keys unique per store and day. */
+async function writeTakings(path: string, rows: number) {
+  const engine = await DuckDbEngine.open({ path: ':memory:' });
+  await engine.run(`COPY (SELECT i % 500 + 1 AS shop, CAST(DATE '1990-01-01' + CAST(i // 500 AS INTEGER) AS VARCHAR) AS day,
+      round(100 + i % 997, 2) AS takings, i % 89 AS tickets FROM range(${rows}) t(i)) TO '${path}' (HEADER)`);
+  await engine.close();
+}
+
 describe('loads as processes', () => {
+  it('keeps memory bounded by --memory-limit, not by the size of the file', async () => {
+    const peak = async (rows: number) => {
+      const file = join(dir, `takings-${rows}.csv`);
+      await writeTakings(file, rows);
+      const target = join(dir, `bounded-${rows}.duckdb`);
+      await run('node', [bin, 'import', '--db', target, '--spec', spec, join(dir, 'stores.csv')], {
+        cwd: ROOT,
+      });
+      const { stdout } = await run(
+        'node',
+        [bin, 'import', '--db', target, '--spec', spec, '--memory-limit', '256MB', file],
+        { cwd: ROOT },
+      );
+      expect(stdout).toMatch(new RegExp(`${rows} loaded`));
+      return Number(/peak memory (\d+) MiB/.exec(stdout)?.[1]);
+    };
+    const small = await peak(2_000_000);
+    const large = await peak(8_000_000);
+    expect(small).toBeGreaterThan(0);
+    // Four times the rows (both beyond the limit), about the same memory.
+    expect(large).toBeLessThan(small * 1.5);
+  }, 180_000);
+
   it('leaves the last good state when a load is killed mid-way, and loads cleanly afterwards', async () => {
     const before = await counts();
     const load = startImport(big);

@@ -7,7 +7,12 @@ import { DuckDbEngine } from '../warehouse/index.js';
  * Opens the warehouse file; `create` says whether a missing file may be created. Commands that only
  * read open it read-only, so they run beside a server or another reader.
  */
-export async function openDb(path: string, create: boolean, readOnly = false): Promise<DuckDbEngine> {
+export async function openDb(
+  path: string,
+  create: boolean,
+  readOnly = false,
+  memoryLimit?: string,
+): Promise<DuckDbEngine> {
   if (!existsSync(path)) {
     if (!create) {
       throw new ZhongtaiError('NOT_FOUND', {
@@ -18,7 +23,7 @@ export async function openDb(path: string, create: boolean, readOnly = false): P
     mkdirSync(dirname(path), { recursive: true });
   }
   try {
-    return await DuckDbEngine.open({ path, readOnly });
+    return await DuckDbEngine.open({ path, readOnly, ...(memoryLimit ? { memoryLimit } : {}) });
   } catch (error) {
     // DuckDB lets one process write a file (or several only read it): say which, not the engine's text.
     if (error instanceof Error && /lock/i.test(error.message)) {

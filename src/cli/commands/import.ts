@@ -21,6 +21,14 @@ export function importCommands(program: Command): void {
     .description('load files into the retail model through a mapping spec 按映射规范导入文件')
     .argument('<files...>', 'files to load (each matched to an entry of the spec by its name)')
     .requiredOption('--spec <file>', 'mapping spec (YAML)')
+    .option(
+      '--as-of <date>',
+      'the day master-data changes take effect, e.g. a store moving region (default: today)',
+    )
+    .option(
+      '--memory-limit <size>',
+      "DuckDB's memory limit for the load, e.g. 1GB (what does not fit spills to disk)",
+    )
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .option(
       '--max-reject-rate <rate>',
@@ -39,7 +47,13 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
     )
     .action(async (files: string[], opts) => {
       const spec = loadSpec(opts.spec);
-      const engine = await openDb(opts.db, true);
+      if (opts.memoryLimit && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(opts.memoryLimit)) {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: '--memory-limit takes a size such as 512MB or 2GB',
+          zh: '--memory-limit 须为 512MB、2GB 这样的大小',
+        });
+      }
+      const engine = await openDb(opts.db, true, false, opts.memoryLimit);
       try {
         const result = await importFiles(engine, spec, files, {
           maxRejectRate: opts.maxRejectRate,
@@ -56,7 +70,8 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
         );
         console.log(
           `Load ${result.loadId} (${result.source}) 导入完成: ${result.loaded} loaded 已导入, ${result.rejected} rejected 已拒收, ` +
-            `${result.skipped} skipped 已跳过 in ${result.seconds.toFixed(2)} s (${speed.toLocaleString('en')} rows/s)`,
+            `${result.skipped} skipped 已跳过 in ${result.seconds.toFixed(2)} s (${speed.toLocaleString('en')} rows/s, ` +
+            `peak memory ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB)`,
         );
         if (result.rejected > 0)
           console.log(
