@@ -4,7 +4,7 @@ import type { DuckDbEngine, Row } from '../warehouse/index.js';
 export async function listLoads(engine: DuckDbEngine, limit = 50): Promise<Row[]> {
   return engine.query(
     `SELECT load_id, source, status, loaded, rejected, skipped, CAST(started_at AS VARCHAR) AS started_at,
-            round(date_diff('millisecond', started_at, finished_at) / 1000.0, 2) AS seconds, files, message
+            round(date_diff('millisecond', started_at, finished_at) / 1000.0, 2) AS seconds, files, file_hashes, message
      FROM ingest_load ORDER BY load_id DESC LIMIT $1`,
     [limit],
   );

@@ -44,6 +44,18 @@ files:
           orders: { from: tickets, type: int }
   - match: takings*.parquet
     targets: *columnar
+  - match: online-orders*.jsonl
+    targets:
+      - table: orders
+        columns:
+          order_id: { from: id, type: int }
+          ts: { from: paid_at, formats: ["%Y-%m-%dT%H:%M:%SZ"], timezone: UTC }
+          date: { from: paid_at, formats: ["%Y-%m-%dT%H:%M:%SZ"], timezone: UTC }
+          store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }
+          channel: { value: mini_program }
+          status: { value: completed }
+          net: { from: amount, min: 0 }
+          items: { from: items, type: int }
   - match: gbk-*.csv
     encoding: gbk
     targets:
@@ -190,6 +202,18 @@ describe('importing files through a mapping spec', () => {
     ).toEqual([{ net_sales: 20.25 }]);
   });
 
+  it("keeps a UTC source's timestamps in the chain's local time (and on the local day)", async () => {
+    await importFiles(engine, spec(), [
+      file(
+        'online-orders.jsonl',
+        '{"id":1,"paid_at":"2024-03-01T20:30:00Z","shop":"GZ01","amount":99,"items":2}\n',
+      ),
+    ]);
+    expect(
+      await engine.query('SELECT CAST(ts AS VARCHAR) AS ts, CAST(date AS VARCHAR) AS d FROM orders'),
+    ).toEqual([{ ts: '2024-03-02 04:30:00', d: '2024-03-02' }]);
+  });
+
   it('fails the whole load above --max-reject-rate and records why', async () => {
     const before = await count('store_day_sales');
     await expect(
@@ -295,6 +319,10 @@ describe('importing files through a mapping spec', () => {
     expect(result).toMatchObject({ loaded: 1, skipped: 1 });
     expect(await engine.query('SELECT name FROM store WHERE store_id = 1')).toEqual([{ name: '广州天河店' }]);
     expect(await count('ingest_load')).toBe(2);
+    const [last] = await engine.query('SELECT file_hashes FROM ingest_load ORDER BY load_id DESC LIMIT 1');
+    expect(JSON.parse(String(last?.file_hashes))).toEqual([
+      { file: join(dir, 'stores.csv'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },
+    ]);
   });
 });
 

@@ -109,12 +109,13 @@ async function loadTarget(
   target: TargetSpec,
   first: boolean,
   asOf: string,
+  chainZone: string,
 ): Promise<TargetResult> {
   const table = tableByName(target.table);
   const batch = '_ingest_batch';
   const build = async (mode: ReadMode) => {
     await closeSource(engine, source);
-    const mapped = compileTarget(target, source, fileSpec.delimiter, mode);
+    const mapped = compileTarget(target, source, fileSpec.delimiter, mode, chainZone);
     await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
     return mapped;
   };
@@ -302,12 +303,16 @@ export async function importFiles(
         [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
       );
       const targets: TargetResult[] = [];
+      const hashes: { file: string; sha256: string }[] = [];
       for (const [i, { file, fileSpec }] of jobs.entries()) {
         options.progress?.(file, 'reading');
         const source = await openSource(engine, file, fileSpec, i);
+        hashes.push({ file, sha256: source.hash });
         for (const [t, target] of fileSpec.targets.entries()) {
           options.progress?.(file, target.table);
-          targets.push(await loadTarget(engine, loadId, source, fileSpec, target, t === 0, asOf));
+          targets.push(
+            await loadTarget(engine, loadId, source, fileSpec, target, t === 0, asOf, spec.timezone),
+          );
         }
         await closeSource(engine, source);
         const [firstTarget] = targets.slice(-fileSpec.targets.length);
@@ -328,6 +333,10 @@ export async function importFiles(
         });
       }
       await options.withinLoad?.(loadId);
+      await engine.run('UPDATE ingest_load SET file_hashes = $2 WHERE load_id = $1', [
+        loadId,
+        JSON.stringify(hashes),
+      ]);
       await engine.run(
         `UPDATE ingest_load SET status = 'ok', finished_at = CAST($5 AS TIMESTAMP), loaded = $2, rejected = $3, skipped = $4 WHERE load_id = $1`,
         [loadId, total('loaded'), total('rejected'), total('skipped'), stamp(Date.now())],

@@ -75,7 +75,7 @@ function textOf(spec: ColumnSpec, source: Source, file: string, field: string, p
   return `concat(${parts.map((part) => (part.startsWith('{') ? sourceRef(source, file, field, part.slice(1, -1)) : p.add(part))).join(', ')})`;
 }
 
-function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params): string {
+function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params, chainZone: string): string {
   switch (kind) {
     case 'string':
       return text;
@@ -93,7 +93,11 @@ function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params): string {
         kind === 'date'
           ? `TRY_CAST(TRY_CAST(${text} AS DATE) AS TIMESTAMP)`
           : `TRY_CAST(${text} AS TIMESTAMP)`;
-      const value = parsed.length ? `coalesce(${parsed.join(', ')})` : fallback;
+      const parsedValue = parsed.length ? `coalesce(${parsed.join(', ')})` : fallback;
+      // A source in another zone: read its wall-clock time there, keep the chain's local time.
+      const value = spec.timezone
+        ? `timezone(${p.add(chainZone)}, timezone(${p.add(spec.timezone)}, ${parsedValue}))`
+        : parsedValue;
       return kind === 'date' ? `CAST(${value} AS DATE)` : value;
     }
     case 'bool': {
@@ -163,6 +167,7 @@ function compileColumn(
   source: Source,
   file: string,
   p: Params,
+  chainZone: string,
 ): CompiledColumn {
   const field = column.name;
   const raw = textOf(spec, source, file, field, p);
@@ -181,7 +186,7 @@ function compileColumn(
     name: field,
     raw,
     text,
-    typed: (x) => typed(kind, x, spec, p),
+    typed: (x) => typed(kind, x, spec, p, chainZone),
     checks: () => [],
     sqlType: DUCKDB_TYPES[column.type],
     kind,
@@ -191,7 +196,8 @@ function compileColumn(
     !mapEntries.length &&
     spec.default === undefined &&
     spec.scale === undefined &&
-    !spec.formats;
+    !spec.formats &&
+    !spec.timezone;
   if (plain && READER_TYPE[kind]) compiled.plainSource = source.header.indexOf(spec.from as string);
   compiled.checks = (r, x, t) => {
     const out: Check[] = [];
@@ -353,6 +359,7 @@ export function compileTarget(
   source: Source,
   delimiter: string,
   mode: ReadMode,
+  chainZone = 'Asia/Shanghai',
 ): MappedSelect {
   const numbered = mode === 'exact';
   const table = tableByName(target.table);
@@ -364,8 +371,15 @@ export function compileTarget(
     const valueColumn = table.columns.find((c) => c.name === 'value') as Column;
     const types = source.header.map(() => 'VARCHAR');
     const selects = Object.entries(target.attributes).map(([name, spec]) => {
-      const store = compileColumn(storeColumn, target.columns.store_id as ColumnSpec, source, file, p);
-      const value = compileColumn({ ...valueColumn, name: 'value' }, spec, source, file, p);
+      const store = compileColumn(
+        storeColumn,
+        target.columns.store_id as ColumnSpec,
+        source,
+        file,
+        p,
+        chainZone,
+      );
+      const value = compileColumn({ ...valueColumn, name: 'value' }, spec, source, file, p, chainZone);
       return assemble([store, value], source, delimiter, p, types, numbered, `, ${p.add(name)} AS "name"`);
     });
     return {
@@ -377,7 +391,9 @@ export function compileTarget(
   }
   const columns = table.columns.filter((c) => c.name in target.columns);
   const specs = columns.map((c) => target.columns[c.name] as ColumnSpec);
-  const compiled = columns.map((c, i) => compileColumn(c, specs[i] as ColumnSpec, source, file, p));
+  const compiled = columns.map((c, i) =>
+    compileColumn(c, specs[i] as ColumnSpec, source, file, p, chainZone),
+  );
   const { types, readerTyped } =
     mode === 'fast' && source.readerTypes
       ? chooseReaderTypes(compiled, source, textUsesOf(specs, compiled, source))

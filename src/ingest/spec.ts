@@ -10,6 +10,15 @@ import { TABLES, tableByName, ZhongtaiError } from '../model/index.js';
  */
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
+const zone = z.string().refine((name) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'not a time zone name, e.g. Asia/Shanghai or UTC');
+
 export const columnSpecSchema = z
   .object({
     from: z.string().min(1).optional().describe('source column (header name)'),
@@ -21,6 +30,9 @@ export const columnSpecSchema = z
       .min(1)
       .optional()
       .describe('strptime formats tried in order, e.g. %Y-%m-%d, %d/%m/%Y'),
+    timezone: zone
+      .optional()
+      .describe("the zone the source's timestamps are in (e.g. UTC); converted to the chain's local time"),
     trueValues: z.array(z.string()).optional(),
     falseValues: z.array(z.string()).optional(),
     map: z
@@ -118,6 +130,8 @@ export const specSchema = z
   .object({
     source: z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a short lower-case name, e.g. pos or rossmann'),
     description: z.string().optional(),
+    /** The chain's local time, which timestamps in the warehouse are kept in. */
+    timezone: zone.default('Asia/Shanghai'),
     files: z.array(fileSpecSchema).min(1),
     pull: pullSpecSchema.optional(),
     subscribe: subscribeSpecSchema.optional(),

@@ -99,6 +99,11 @@ export const MIGRATIONS: Migration[] = [
     description: 'store history: attribute versions with validity dates',
     statements: (existing) => [...reconcile(existing), seedStoreHistory()],
   },
+  {
+    version: 5,
+    description: 'load lineage: the SHA-256 of every file a load read',
+    statements: () => ['ALTER TABLE ingest_load ADD COLUMN IF NOT EXISTS file_hashes VARCHAR'],
+  },
 ];
 
 /** A first version, valid since ever, for every store that has none. */
