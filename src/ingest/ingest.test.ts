@@ -202,6 +202,40 @@ describe('importing files through a mapping spec', () => {
     ).toEqual([{ net_sales: 20.25 }]);
   });
 
+  it('maps codes through a code table file beside the spec, rejecting unknown codes', async () => {
+    file('shops.csv', 'pos_code,store_id\nGZ01,1\nSH02,2\n');
+    const tabled = loadSpec(
+      file(
+        'tabled.yaml',
+        SPEC.replace(
+          'store_id: { from: shop, map: { GZ01: 1, SH02: 2 } }\n          date: { from: day, formats',
+          'store_id: { from: shop, mapFile: shops.csv }\n          date: { from: day, formats',
+        ),
+      ),
+    );
+    const result = await importFiles(engine, tabled, [
+      file(
+        'takings.csv',
+        'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nSH02,2024-03-01,20,2\nXX,2024-03-01,5,1\n',
+      ),
+    ]);
+    expect(result).toMatchObject({ loaded: 2, rejected: 1 });
+    expect(String((await listRejects(engine, { loadId: result.loadId }))[0]?.reason)).toContain(
+      'no mapping for this code: "XX"',
+    );
+    expect(() =>
+      loadSpec(
+        file(
+          'missing.yaml',
+          SPEC.replace(
+            'map: { GZ01: 1, SH02: 2 } }\n          date: { from: day, formats',
+            'mapFile: none.csv }\n          date: { from: day, formats',
+          ),
+        ),
+      ),
+    ).toThrow(/no code table at/);
+  });
+
   it("keeps a UTC source's timestamps in the chain's local time (and on the local day)", async () => {
     await importFiles(engine, spec(), [
       file(

@@ -179,6 +179,12 @@ function compileColumn(
     );
     text = `(CASE ${raw} ${cases.join(' ')} END)`;
   }
+  if (spec.mapFile !== undefined) {
+    // A code table too large to write inline, read from its CSV (a lookup DuckDB turns into a join).
+    // (its columns named apart from the source's c0…cN, which the lookup refers to)
+    text = `(SELECT m.code_to FROM read_csv('${spec.mapFile.replace(/'/g, "''")}', header = true, auto_detect = false,
+      columns = {'code_from': 'VARCHAR', 'code_to': 'VARCHAR'}) m WHERE m.code_from = ${raw})`;
+  }
   if (spec.default !== undefined) text = `coalesce(${text}, CAST(${p.add(spec.default)} AS VARCHAR))`;
   const kind = spec.type ?? KIND_OF[column.type];
   const known = mapEntries.map(([from]) => p.add(from)).join(', ');
@@ -195,12 +201,24 @@ function compileColumn(
     spec.from !== undefined &&
     !mapEntries.length &&
     spec.default === undefined &&
+    spec.mapFile === undefined &&
     spec.scale === undefined &&
     !spec.formats &&
     !spec.timezone;
   if (plain && READER_TYPE[kind]) compiled.plainSource = source.header.indexOf(spec.from as string);
   compiled.checks = (r, x, t) => {
     const out: Check[] = [];
+    if (spec.mapFile !== undefined)
+      out.push(
+        reason(
+          p,
+          `${r} IS NOT NULL AND ${x} IS NULL`,
+          field,
+          'no mapping for this code',
+          '代码表中无此编码',
+          r,
+        ),
+      );
     if (mapEntries.length)
       out.push(
         reason(

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isMap, isSeq, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { TABLES, tableByName, ZhongtaiError } from '../model/index.js';
@@ -39,6 +40,10 @@ export const columnSpecSchema = z
       .record(z.string(), scalar.nullable())
       .optional()
       .describe('code table: source value → model value (null: empty); unmapped values are rejected'),
+    mapFile: z
+      .string()
+      .optional()
+      .describe('code table in a CSV beside the spec: first column source code, second model value'),
     default: scalar.optional().describe('used when the source is empty'),
     scale: z.number().optional().describe('multiply numbers, e.g. 0.01 for cents'),
     required: z.boolean().optional(),
@@ -265,6 +270,30 @@ export function loadSpec(path: string): Spec {
   }
   const spec = parsed.data as z.output<typeof specSchema>;
   checkAgainstModel(spec, fail);
+  // Code tables live beside the spec; their paths become absolute here, and must exist.
+  spec.files.forEach((file, f) =>
+    file.targets.forEach((target, t) => {
+      for (const [name, column] of [
+        ...Object.entries(target.columns),
+        ...Object.entries(target.attributes ?? {}),
+      ]) {
+        if (column.mapFile === undefined) continue;
+        if (column.map)
+          fail(
+            ['files', f, 'targets', t, 'columns', name],
+            'give map or mapFile, not both',
+            'map 与 mapFile 只能给一个',
+          );
+        column.mapFile = resolve(dirname(path), column.mapFile);
+        if (!existsSync(column.mapFile))
+          fail(
+            ['files', f, 'targets', t, 'columns', name, 'mapFile'],
+            `no code table at ${column.mapFile}`,
+            `找不到代码表 ${column.mapFile}`,
+          );
+      }
+    }),
+  );
   for (const section of ['pull', 'subscribe'] as const) {
     const as = spec[section]?.as;
     if (as !== undefined && !fileSpecFor({ ...spec, path, hash: '' }, as)) {
