@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { FIRST_VERSION, STORE_VERSIONED, tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { compileTarget, type ReadMode } from './map.js';
@@ -26,7 +27,8 @@ export interface ImportResult {
 export interface ImportOptions {
   /** Fail the whole load when more than this share of rows is rejected (0..1). */
   maxRejectRate?: number;
-  progress?: (file: string, step: string) => void;
+  /** Called as each target of each file starts, and once at the end: steps done, of how many, and which. */
+  progress?: (done: number, total: number, step: string) => void;
   /** What the load history records as its files (a pushed batch records its idempotency key). */
   recordAs?: string;
   /** The day master-data changes take effect (a store's new region counts from then); default: today. */
@@ -303,13 +305,13 @@ export async function importFiles(
         [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
       );
       const targets: TargetResult[] = [];
+      const steps = jobs.reduce((n, j) => n + j.fileSpec.targets.length, 0);
       const hashes: { file: string; sha256: string }[] = [];
       for (const [i, { file, fileSpec }] of jobs.entries()) {
-        options.progress?.(file, 'reading');
         const source = await openSource(engine, file, fileSpec, i);
         hashes.push({ file, sha256: source.hash });
         for (const [t, target] of fileSpec.targets.entries()) {
-          options.progress?.(file, target.table);
+          options.progress?.(targets.length, steps, `${basename(file)} → ${target.table}`);
           targets.push(
             await loadTarget(engine, loadId, source, fileSpec, target, t === 0, asOf, spec.timezone),
           );
@@ -324,6 +326,7 @@ export async function importFiles(
           );
         }
       }
+      options.progress?.(steps, steps, 'done');
       const total = (k: 'loaded' | 'rejected' | 'skipped' | 'read') => targets.reduce((s, t) => s + t[k], 0);
       const rate = total('rejected') / Math.max(1, total('read'));
       if (options.maxRejectRate !== undefined && rate > options.maxRejectRate) {

@@ -3,6 +3,7 @@ import { importFiles, listLoads, listRejects, loadSpec, rollbackLoad } from '../
 import { ZhongtaiError } from '../../model/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
+import { progressReporter } from '../progress.js';
 
 const rate = (value: string): number => {
   const n = Number(value.replace(/%$/, '')) / (value.endsWith('%') ? 100 : 1);
@@ -54,12 +55,14 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
         });
       }
       const engine = await openDb(opts.db, true, false, opts.memoryLimit);
+      const bar = progressReporter();
       try {
         const result = await importFiles(engine, spec, files, {
           maxRejectRate: opts.maxRejectRate,
           asOf: opts.asOf,
-          progress: (file, step) => process.stderr.write(`${file}: ${step}\n`),
+          progress: (done, total, step) => bar.update(step, done, total),
         });
+        bar.stop();
         for (const t of result.targets) {
           console.log(
             `${t.file} → ${t.table}: ${t.read} read, ${t.loaded} loaded, ${t.rejected} rejected, ${t.skipped} skipped`,
@@ -78,6 +81,7 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
             `See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`,
           );
       } finally {
+        bar.stop();
         await engine.close();
       }
     });
