@@ -153,6 +153,9 @@ interface CompiledColumn {
   readerTyped?: boolean;
 }
 
+/** A declared format the reader parses natively (ISO): such a column can still be typed by the reader. */
+const ISO_FORMAT: Partial<Record<Kind, string>> = { date: '%Y-%m-%d', timestamp: '%Y-%m-%d %H:%M:%S' };
+
 /** Types DuckDB's CSV reader converts as fast as it reads (ISO dates; no list of formats to try). */
 const READER_TYPE: Partial<Record<Kind, string>> = {
   int: 'BIGINT',
@@ -203,7 +206,7 @@ function compileColumn(
     spec.default === undefined &&
     spec.mapFile === undefined &&
     spec.scale === undefined &&
-    !spec.formats &&
+    (!spec.formats || (spec.formats.length === 1 && spec.formats[0] === ISO_FORMAT[kind])) &&
     !spec.timezone;
   if (plain && READER_TYPE[kind]) compiled.plainSource = source.header.indexOf(spec.from as string);
   compiled.checks = (r, x, t) => {
