@@ -271,29 +271,21 @@ export function loadSpec(path: string): Spec {
   const spec = parsed.data as z.output<typeof specSchema>;
   checkAgainstModel(spec, fail);
   // Code tables live beside the spec; their paths become absolute here, and must exist.
-  spec.files.forEach((file, f) =>
-    file.targets.forEach((target, t) => {
+  for (const [f, file] of spec.files.entries()) {
+    for (const [t, target] of file.targets.entries()) {
       for (const [name, column] of [
         ...Object.entries(target.columns),
         ...Object.entries(target.attributes ?? {}),
       ]) {
         if (column.mapFile === undefined) continue;
-        if (column.map)
-          fail(
-            ['files', f, 'targets', t, 'columns', name],
-            'give map or mapFile, not both',
-            'map 与 mapFile 只能给一个',
-          );
+        const at = ['files', f, 'targets', t, 'columns', name];
+        if (column.map) fail(at, 'give map or mapFile, not both', 'map 与 mapFile 只能给一个');
         column.mapFile = resolve(dirname(path), column.mapFile);
         if (!existsSync(column.mapFile))
-          fail(
-            ['files', f, 'targets', t, 'columns', name, 'mapFile'],
-            `no code table at ${column.mapFile}`,
-            `找不到代码表 ${column.mapFile}`,
-          );
+          fail([...at, 'mapFile'], `no code table at ${column.mapFile}`, `找不到代码表 ${column.mapFile}`);
       }
-    }),
-  );
+    }
+  }
   for (const section of ['pull', 'subscribe'] as const) {
     const as = spec[section]?.as;
     if (as !== undefined && !fileSpecFor({ ...spec, path, hash: '' }, as)) {
