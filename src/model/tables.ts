@@ -29,22 +29,24 @@ export interface Table {
 
 const c = (name: string, type: ColumnType, nullable = false): Column => ({ name, type, nullable });
 
+/** A store's attributes; every one of them is versioned in store_history. */
+const STORE_ATTRIBUTES: Column[] = [
+  c('code', 'string'),
+  c('name', 'string'),
+  c('format', 'string'),
+  c('region', 'string'),
+  c('city', 'string'),
+  c('open_date', 'date'),
+  c('close_date', 'date', true),
+  c('selling_area_m2', 'double', true),
+];
+
 export const TABLES: Table[] = [
   {
     name: 'store',
     kind: 'dimension',
     key: ['store_id'],
-    columns: [
-      c('store_id', 'int'),
-      c('code', 'string'),
-      c('name', 'string'),
-      c('format', 'string'),
-      c('region', 'string'),
-      c('city', 'string'),
-      c('open_date', 'date'),
-      c('close_date', 'date', true),
-      c('selling_area_m2', 'double', true),
-    ],
+    columns: [c('store_id', 'int'), ...STORE_ATTRIBUTES],
   },
   {
     // Versions of each store's attributes with their validity, so KPIs of a past period cut by region or
@@ -56,14 +58,7 @@ export const TABLES: Table[] = [
       c('store_id', 'int'),
       c('valid_from', 'date'),
       c('valid_to', 'date', true),
-      c('code', 'string'),
-      c('name', 'string'),
-      c('format', 'string'),
-      c('region', 'string'),
-      c('city', 'string'),
-      c('open_date', 'date'),
-      c('close_date', 'date', true),
-      c('selling_area_m2', 'double', true),
+      ...STORE_ATTRIBUTES,
     ],
   },
   {
