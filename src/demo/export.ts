@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import { type DuckDbEngine, duckDbString } from '../warehouse/index.js';
 
 /**
  * Writes the demo chain out as its island systems would hand it over: POS lines and tickets (local date
@@ -18,9 +18,8 @@ const TILL_CODE = `CASE channel WHEN 'pos' THEN 'POS' WHEN 'self_checkout' THEN 
 export async function exportDemo(engine: DuckDbEngine, dir: string): Promise<ExportSummary> {
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
-  const path = (name: string) => join(out, name).replace(/'/g, "''");
   const copy = (name: string, select: string, options = "HEADER, DELIMITER ','") =>
-    engine.run(`COPY (${select}) TO '${path(name)}' (${options})`);
+    engine.run(`COPY (${select}) TO ${duckDbString(join(out, name))} (${options})`);
   await copy(
     'erp-stores.csv',
     `SELECT store_id AS 门店编号, code AS 门店编码, name AS 门店名称, format AS 业态, region AS 大区, city AS 城市,

@@ -76,8 +76,8 @@ async function loadMasterData(
   options: DemoOptions,
   window: { start: string; end: string },
 ): Promise<void> {
+  // The warehouse has the calendar from its creation; the demo reads it for promotions and campaigns.
   const calendar = buildCalendar();
-  if ((await count(engine, 'calendar')) === 0) await insertRows(engine, 'calendar', calendar as never);
   await insertRows(engine, 'channel', CHANNELS);
   await insertRows(engine, 'store', makeStores(options.stores, options.seed, window));
   await engine.run(seedStoreHistory());

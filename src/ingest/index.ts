@@ -3,5 +3,13 @@ export { type ImportOptions, type ImportResult, importFiles, type TargetResult }
 export { type PullResult, pull, resolveUrl } from './pull.js';
 export { type PushResult, pushBatch, pushFileName } from './push.js';
 export { listSources, recordSourceState } from './source-state.js';
-export { type ColumnSpec, type FileSpec, fileSpecFor, loadSpec, type Spec, type TargetSpec } from './spec.js';
+export {
+  type ColumnSpec,
+  type FileSpec,
+  fileSpecFor,
+  loadSpec,
+  type Spec,
+  sectionOf,
+  type TargetSpec,
+} from './spec.js';
 export { type Subscription, subscribe } from './subscribe.js';

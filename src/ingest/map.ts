@@ -1,5 +1,5 @@
 import { type Column, tableByName, ZhongtaiError } from '../model/index.js';
-import { type Cell, DUCKDB_TYPES } from '../warehouse/index.js';
+import { type Cell, DUCKDB_TYPES, duckDbString } from '../warehouse/index.js';
 import type { ColumnSpec, TargetSpec } from './spec.js';
 import type { Source } from './stage.js';
 
@@ -185,7 +185,7 @@ function compileColumn(
   if (spec.mapFile !== undefined) {
     // A code table too large to write inline, read from its CSV (a lookup DuckDB turns into a join).
     // (its columns named apart from the source's c0…cN, which the lookup refers to)
-    text = `(SELECT m.code_to FROM read_csv('${spec.mapFile.replace(/'/g, "''")}', header = true, auto_detect = false,
+    text = `(SELECT m.code_to FROM read_csv(${duckDbString(spec.mapFile)}, header = true, auto_detect = false,
       columns = {'code_from': 'VARCHAR', 'code_to': 'VARCHAR'}) m WHERE m.code_from = ${raw})`;
   }
   if (spec.default !== undefined) text = `coalesce(${text}, CAST(${p.add(spec.default)} AS VARCHAR))`;

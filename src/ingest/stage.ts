@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import { type DuckDbEngine, duckDbString } from '../warehouse/index.js';
 import type { FileSpec } from './spec.js';
 
 /**
@@ -45,8 +45,6 @@ export interface BrokenLine {
   /** For a value the reader could not convert: the source column (c<i>). */
   column?: string;
 }
-
-const literal = (text: string) => `'${text.replace(/'/g, "''")}'`;
 
 export async function fileHash(path: string): Promise<string> {
   const hash = createHash('sha256');
@@ -115,14 +113,14 @@ export async function openCsv(path: string, spec: FileSpec, id: number): Promise
   const header = readHeader(readable, spec);
   if (header.length === 0) throw refuse(path, 'no header line', '缺少表头行');
   const rejectsTable = `_source_rejects_${id}`;
-  const options = `delim = ${literal(spec.delimiter)}, quote = ${literal(spec.quote)}, escape = ${literal(spec.quote)}, header = false, skip = 1,
+  const options = `delim = ${duckDbString(spec.delimiter)}, quote = ${duckDbString(spec.quote)}, escape = ${duckDbString(spec.quote)}, header = false, skip = 1,
       auto_detect = false, store_rejects = true, ignore_errors = true, rejects_table = '${rejectsTable}', rejects_scan = '${rejectsTable}_scan'`;
   // Columns by position, never by header text. row_number() over the scan follows file order (DuckDB keeps
   // insertion order), so _seq + 2 is the line unless the reader set broken lines aside before it; numbering
   // costs a window over the file, so it is asked for only when a row needs its line.
   const read = (types: string[], numbered: boolean) => {
     const columns = header.map((_, i) => `'c${i}': '${types[i] ?? 'VARCHAR'}'`).join(', ');
-    const scan = `read_csv(${literal(readable)}, ${options}, columns = {${columns}})`;
+    const scan = `read_csv(${duckDbString(readable)}, ${options}, columns = {${columns}})`;
     return numbered ? `(SELECT row_number() OVER () - 1 AS _seq, * FROM ${scan}) AS src` : `${scan} AS src`;
   };
   return { file: path, hash, header, firstLine: 2, readerTypes: true, read, rejectsTable };
@@ -181,8 +179,8 @@ async function openColumnar(
   if (statSync(path).size === 0) throw refuse(path, 'the file is empty (0 bytes)', '文件为空（0 字节）');
   const scan =
     format === 'parquet'
-      ? `read_parquet(${literal(path)})`
-      : `read_json(${literal(path)}, format = 'newline_delimited')`;
+      ? `read_parquet(${duckDbString(path)})`
+      : `read_json(${duckDbString(path)}, format = 'newline_delimited')`;
   let header: string[];
   try {
     header = (await engine.write(`DESCRIBE SELECT * FROM ${scan}`)).map((r) => String(r.column_name));
@@ -198,7 +196,7 @@ async function openColumnar(
   // enter the SQL only as escaped string literals, and the columns are renamed by position.
   const asText =
     format === 'jsonl'
-      ? `read_json(${literal(path)}, format = 'newline_delimited', columns = {${header.map((h) => `${literal(h)}: 'VARCHAR'`).join(', ')}})`
+      ? `read_json(${duckDbString(path)}, format = 'newline_delimited', columns = {${header.map((h) => `${duckDbString(h)}: 'VARCHAR'`).join(', ')}})`
       : scan;
   const read = (_types: string[], numbered: boolean) => {
     const text = `SELECT ${names.map((n) => `CAST(${n} AS VARCHAR) AS ${n}`).join(', ')} FROM ${asText} AS t(${names.join(', ')})`;

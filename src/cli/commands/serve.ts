@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { generateDemo, isEmpty } from '../../demo/index.js';
-import { loadSpec, subscribe } from '../../ingest/index.js';
+import { loadSpec } from '../../ingest/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
 import { collect, DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { startSubscriptions } from '../subscriptions.js';
 
 export function serveCommand(program: Command): void {
   program
@@ -34,16 +35,6 @@ export function serveCommand(program: Command): void {
       }
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
       const app = await buildServer({ engine, specs });
-      // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file.
-      const subscriptions = await Promise.all(
-        specs
-          .filter((s) => s.subscribe)
-          .map((s) =>
-            subscribe(engine, s, (error) =>
-              console.error(`${s.source}: ${error instanceof Error ? error.message : error}`),
-            ),
-          ),
-      );
       try {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {
@@ -56,12 +47,10 @@ export function serveCommand(program: Command): void {
         }
         throw error;
       }
-      const shown =
-        opts.host === '0.0.0.0' || opts.host === '::'
-          ? 'localhost'
-          : opts.host === '127.0.0.1'
-            ? 'localhost'
-            : opts.host;
+      // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file; only once
+      // it listens, so a failed start leaves no subscriber behind.
+      const subscriptions = await startSubscriptions(engine, specs);
+      const shown = ['0.0.0.0', '::', '127.0.0.1'].includes(opts.host) ? 'localhost' : opts.host;
       console.log(
         `zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
       );

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { listSources, loadSpec, pull, subscribe } from '../../ingest/index.js';
+import { listSources, loadSpec, pull, sectionOf } from '../../ingest/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB } from '../options.js';
+import { startSubscriptions } from '../subscriptions.js';
 
 export function sourceCommands(program: Command): void {
   program
@@ -36,15 +37,10 @@ Each batch loads in one transaction with its new mark, so a failed run resumes w
     .requiredOption('--spec <file...>', 'mapping specs with a subscribe section')
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .action(async (opts) => {
-      const engine = await openDb(opts.db, true);
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
-      const subscriptions = await Promise.all(
-        specs.map((spec) =>
-          subscribe(engine, spec, (error) =>
-            console.error(`${spec.source}: ${error instanceof Error ? error.message : error}`),
-          ),
-        ),
-      );
+      for (const spec of specs) sectionOf(spec, 'subscribe'); // a spec with nothing to listen to is a mistake
+      const engine = await openDb(opts.db, true);
+      const subscriptions = await startSubscriptions(engine, specs);
       console.log(
         `Listening 正在订阅: ${specs.map((s) => `${s.source} (${s.subscribe?.from} ${s.subscribe?.topic})`).join(', ')}. Ctrl-C to stop.`,
       );

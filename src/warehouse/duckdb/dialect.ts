@@ -116,3 +116,8 @@ function printSelect(s: Select, params: Cell[]): string {
   if (s.limit !== undefined) parts.push(`LIMIT ${Math.trunc(s.limit)}`);
   return parts.join(' ');
 }
+
+/** A DuckDB string literal, for the few values that cannot be bound (file paths in table functions). */
+export function duckDbString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
