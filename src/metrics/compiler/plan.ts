@@ -108,25 +108,24 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
   const [first] = group;
   if (!first) throw new Error('empty measure group');
   const { fact, dims, filters } = first;
-  const extraJoins = [...filters.map((f) => f.def)];
   const where: Expr[] = [
     bin('>=', fact.date, param(options.range.from, 'date')),
     bin('<=', fact.date, param(options.range.to, 'date')),
   ];
   for (const { def, filter } of filters) where.push(filterExpr(def, filter, fact));
-  if (options.comparableStores && fact.keys.store) {
-    const { openBy, openUntil } = options.comparableStores;
-    where.push(bin('<=', col('open_date', 'store'), param(openBy, 'date')));
+  // Like-for-like: only stores open through both periods (read from the store version of each fact's day).
+  const comparable = fact.keys.store ? options.comparableStores : undefined;
+  if (comparable) {
+    where.push(bin('<=', col('open_date', 'store'), param(comparable.openBy, 'date')));
     where.push(
       bin(
         'or',
         { kind: 'is_null', expr: col('close_date', 'store'), negate: false },
-        bin('>', col('close_date', 'store'), param(openUntil, 'date')),
+        bin('>', col('close_date', 'store'), param(comparable.openUntil, 'date')),
       ),
     );
   }
-  const needStore = options.comparableStores && fact.keys.store ? ['store' as const] : [];
-  const joins = joinsFor([...dims, ...extraJoins], fact, needStore);
+  const joins = joinsFor([...dims, ...filters.map((f) => f.def)], fact, comparable ? ['store'] : []);
   const dimColumns = dims.map((d) => ({ expr: dimensionExpr(d, fact), alias: dimAlias(all.indexOf(d)) }));
   // Group by output aliases: a repeated expression would carry its parameters twice, and engines do not
   // see `coalesce(x, $1)` and `coalesce(x, $2)` as the same.
