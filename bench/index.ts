@@ -15,6 +15,7 @@ program
   .command('ingest')
   .description('a POS CSV through a mapping spec with cleansing vs DuckDB read_csv into the same table')
   .option('--lines <n>', 'lines in the CSV', (v) => Number(v.replace(/_/g, '')), 10_000_000)
+  .option('--runs <n>', 'alternating runs (median)', Number, 3)
   .action((opts) => benchIngest(opts));
 program
   .command('push')

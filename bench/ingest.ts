@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
-import { table } from './stats.js';
+import { median, table, timed } from './stats.js';
 
 /**
  * POS sales lines in a CSV through a mapping spec with cleansing (types, ranges, allowed channels, store and
@@ -31,7 +31,7 @@ files:
           cost: { from: cost }
 `;
 
-export async function benchIngest(options: { lines: number }): Promise<void> {
+export async function benchIngest(options: { lines: number; runs: number }): Promise<void> {
   const dir = resolve('.bench-cache', 'ingest');
   mkdirSync(dir, { recursive: true });
   const csv = join(dir, `pos-lines-${options.lines}.csv`);
@@ -62,58 +62,72 @@ export async function benchIngest(options: { lines: number }): Promise<void> {
     return path;
   };
 
-  // Raw: DuckDB reads the CSV with declared types straight into the table.
-  const rawPath = fresh('raw.duckdb');
-  const raw = await DuckDbEngine.open({ path: rawPath });
-  await raw.run(`ATTACH '${master}' AS m (READ_ONLY)`);
-  await raw.run('INSERT INTO store SELECT * FROM m.store');
-  await raw.run('INSERT INTO product SELECT * FROM m.product');
-  let t = performance.now();
-  await raw.run(`INSERT INTO sales_line (order_id, line_no, ts, date, store_id, channel, sku, member_id, qty, gross, discount, net, cost)
-    SELECT ticket, line, time, day, shop, till, item, card, qty, gross, disc, net, cost FROM read_csv('${csv}', header = true,
-      columns = {'ticket': 'BIGINT', 'line': 'INTEGER', 'time': 'TIMESTAMP', 'day': 'DATE', 'shop': 'INTEGER', 'till': 'VARCHAR',
-                 'item': 'INTEGER', 'card': 'BIGINT', 'qty': 'DECIMAL(12,3)', 'gross': 'DECIMAL(18,2)', 'disc': 'DECIMAL(18,2)',
-                 'net': 'DECIMAL(18,2)', 'cost': 'DECIMAL(18,2)'})`);
-  const rawSeconds = (performance.now() - t) / 1000;
-  await raw.close();
-
-  // Ours: the same file through the spec, with every check, rejects kept, idempotent.
-  const oursPath = fresh('ours.duckdb');
-  const ours = await DuckDbEngine.open({ path: oursPath });
-  await ours.run(`ATTACH '${master}' AS m (READ_ONLY)`);
-  await ours.run('INSERT INTO store SELECT * FROM m.store');
-  await ours.run('INSERT INTO product SELECT * FROM m.product');
-  await ours.run('DETACH m');
+  const withMaster = async (name: string) => {
+    const engine = await DuckDbEngine.open({ path: fresh(name) });
+    await engine.run(`ATTACH '${master}' AS m (READ_ONLY)`);
+    await engine.run('INSERT INTO store SELECT * FROM m.store');
+    await engine.run('INSERT INTO product SELECT * FROM m.product');
+    await engine.run('DETACH m');
+    return engine;
+  };
   const specPath = join(dir, 'pos.yaml');
   writeFileSync(specPath, SPEC);
-  t = performance.now();
-  const result = await importFiles(ours, loadSpec(specPath), [csv]);
-  const oursSeconds = (performance.now() - t) / 1000;
-  t = performance.now();
-  const again = await importFiles(ours, loadSpec(specPath), [csv]);
-  const againSeconds = (performance.now() - t) / 1000;
-  await ours.close();
 
-  console.log(`\n${options.lines.toLocaleString('en')} lines, ${(size / 2 ** 20).toFixed(0)} MiB CSV\n`);
+  // Alternating, a fresh file each time: raw, ours, ours again over the same file (nothing to change).
+  const rawRuns: number[] = [];
+  const oursRuns: number[] = [];
+  const againRuns: number[] = [];
+  let loaded = 0;
+  let loadedAgain = 0;
+  for (let run = 0; run < options.runs; run++) {
+    // Raw: DuckDB reads the CSV with declared types straight into the table.
+    const raw = await withMaster('raw.duckdb');
+    rawRuns.push(
+      await timed(() =>
+        raw.run(`INSERT INTO sales_line (order_id, line_no, ts, date, store_id, channel, sku, member_id, qty, gross, discount, net, cost)
+          SELECT ticket, line, time, day, shop, till, item, card, qty, gross, disc, net, cost FROM read_csv('${csv}', header = true,
+            columns = {'ticket': 'BIGINT', 'line': 'INTEGER', 'time': 'TIMESTAMP', 'day': 'DATE', 'shop': 'INTEGER', 'till': 'VARCHAR',
+                       'item': 'INTEGER', 'card': 'BIGINT', 'qty': 'DECIMAL(12,3)', 'gross': 'DECIMAL(18,2)', 'disc': 'DECIMAL(18,2)',
+                       'net': 'DECIMAL(18,2)', 'cost': 'DECIMAL(18,2)'})`),
+      ),
+    );
+    await raw.close();
+    // Ours: the same file through the spec, with every check, rejects kept, idempotent.
+    const ours = await withMaster('ours.duckdb');
+    oursRuns.push(
+      await timed(async () => {
+        loaded = (await importFiles(ours, loadSpec(specPath), [csv])).loaded;
+      }),
+    );
+    againRuns.push(
+      await timed(async () => {
+        loadedAgain = (await importFiles(ours, loadSpec(specPath), [csv])).loaded;
+      }),
+    );
+    await ours.close();
+    process.stderr.write(`run ${run + 1}/${options.runs} done\n`);
+  }
+  const rawSeconds = median(rawRuns) / 1000;
+  const oursSeconds = median(oursRuns) / 1000;
+  const againSeconds = median(againRuns) / 1000;
+
+  console.log(
+    `\n${options.lines.toLocaleString('en')} lines, ${(size / 2 ** 20).toFixed(0)} MiB CSV, medians of ${options.runs} alternating runs\n`,
+  );
   console.log(
     table([
       ['load', 'seconds', 'rows/s', 'loaded'],
       ['DuckDB read_csv, typed', rawSeconds, Math.round(options.lines / rawSeconds), options.lines],
-      [
-        'zhongtai import (spec + cleansing)',
-        oursSeconds,
-        Math.round(options.lines / oursSeconds),
-        result.loaded,
-      ],
+      ['zhongtai import (spec + cleansing)', oursSeconds, Math.round(options.lines / oursSeconds), loaded],
       [
         'zhongtai import again (no change)',
         againSeconds,
         Math.round(options.lines / againSeconds),
-        again.loaded,
+        loadedAgain,
       ],
     ]),
   );
   console.log(
-    `\nours ÷ raw speed: ${(rawSeconds / oursSeconds).toFixed(2)} · peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
+    `\nours ÷ raw speed: ${(rawSeconds / oursSeconds).toFixed(2)} (runs: raw ${rawRuns.map((r) => (r / 1000).toFixed(2)).join(' ')}; ours ${oursRuns.map((r) => (r / 1000).toFixed(2)).join(' ')}) · peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`,
   );
 }

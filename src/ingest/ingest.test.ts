@@ -34,6 +34,13 @@ files:
           date: { from: day, formats: ["%Y-%m-%d", "%d.%m.%Y"] }
           net_sales: { from: takings, min: 0 }
           orders: { from: tickets, type: int, min: 0 }
+  - match: shop-takings*.csv
+    targets:
+      - table: store_day_sales
+        columns:
+          store_id: { from: store, type: int, references: store }
+          date: { from: day }
+          net_sales: { from: takings }
   - match: takings*.jsonl
     targets: &columnar
       - table: store_day_sales
@@ -153,6 +160,38 @@ describe('importing files through a mapping spec', () => {
     ]);
     expect(second).toMatchObject({ loaded: 1, skipped: 1 });
     expect(await count('store_day_sales')).toBe(2);
+  });
+
+  it('checks a file against stores that an earlier file of the same import brings', async () => {
+    const result = await importFiles(engine, spec(), [
+      file('shop-takings.csv', 'store,day,takings\n3,2024-03-01,10\n4,2024-03-01,20\n1,2024-03-01,30\n'),
+      file('stores-new.csv', `${STORES}3,GZ03,广州三店,fresh,华南,广州,2024-02-01\n`),
+    ]);
+    expect(result.targets.map((t) => [t.table, t.loaded, t.rejected])).toEqual([
+      ['store', 1, 0],
+      ['store_day_sales', 2, 1],
+    ]);
+    const [reject] = await listRejects(engine, { loadId: result.loadId });
+    expect([reject?.line, reject?.field, String(reject?.reason)]).toEqual([
+      3,
+      'store_id',
+      'store_id: 未知的store / unknown store: "4"',
+    ]);
+  });
+
+  it('runs loads started together in one process one after the other, each whole', async () => {
+    const takings = (name: string, day: string) =>
+      file(name, `shop,day,takings,tickets\nGZ01,${day},10,1\nSH02,${day},20,2\n`);
+    const results = await Promise.all(
+      ['2024-03-01', '2024-03-02', '2024-03-03'].map((day, i) =>
+        importFiles(engine, spec(), [takings(`takings-${i}.csv`, day)]),
+      ),
+    );
+    expect(results.map((r) => r.loaded)).toEqual([2, 2, 2]);
+    expect(new Set(results.map((r) => r.loadId)).size).toBe(3);
+    expect(
+      await engine.query('SELECT load_id, count(*) AS n FROM store_day_sales GROUP BY 1 ORDER BY 1'),
+    ).toEqual(results.map((r) => ({ load_id: r.loadId, n: 2 })));
   });
 
   it('refuses a header that lacks a mapped column, hinting at the delimiter', async () => {

@@ -1,18 +1,11 @@
 import { basename } from 'node:path';
-import { FIRST_VERSION, STORE_VERSIONED, tableByName, ZhongtaiError } from '../model/index.js';
+import { tableByName, ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
-import { compileTarget, type ReadMode } from './map.js';
-import { type FileSpec, fileSpecFor, type Spec, type TargetSpec } from './spec.js';
-import { brokenLines, closeSource, correctLines, openSource, type Source } from './stage.js';
+import { type FileSpec, fileSpecFor, type Spec } from './spec.js';
+import { closeSource, openSource } from './stage.js';
+import { dropStaged, type StagedTarget, stageTarget, type TargetResult, writeTarget } from './target.js';
 
-export interface TargetResult {
-  file: string;
-  table: string;
-  read: number;
-  loaded: number;
-  rejected: number;
-  skipped: number;
-}
+export type { TargetResult } from './target.js';
 
 export interface ImportResult {
   loadId: number;
@@ -37,7 +30,29 @@ export interface ImportOptions {
   withinLoad?: (loadId: number) => Promise<void>;
 }
 
-const q = (name: string) => `"${name}"`;
+interface Job {
+  file: string;
+  fileSpec: FileSpec;
+}
+
+interface StagedFile {
+  file: string;
+  hash: Promise<string>;
+  targets: StagedTarget[];
+}
+
+/** Numbers this process's loads, so their staging tables (on the one writer connection) never share names. */
+let imports = 0;
+
+/** The tables a file's rows are checked against (references to stores, products, members…). */
+function referencedTables(fileSpec: FileSpec): string[] {
+  return fileSpec.targets.flatMap((t) =>
+    [...Object.values(t.columns), ...Object.values(t.attributes ?? {})].flatMap((c) =>
+      c?.references ? [c.references] : [],
+    ),
+  );
+}
+
 const LOAD_ORDER: Record<string, number> = {
   store: 0,
   supplier: 0,
@@ -57,206 +72,6 @@ async function one(engine: DuckDbEngine, sql: string, params: (string | number)[
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
-const KIND_WORDS: Record<string, [string, string]> = {
-  int: ['整数', 'whole number'],
-  number: ['数字', 'number'],
-  date: ['日期', 'date'],
-  timestamp: ['时间', 'timestamp'],
-};
-
-/** A value the CSV reader could not convert, said as the SQL checks say it (the engine's column name hidden). */
-function readerFailure(typedBy: { fields: string[]; kind: string }, engineMessage: string): string {
-  const value = /Could not convert string "(.*?)" to/.exec(engineMessage)?.[1];
-  const [zh, en] = KIND_WORDS[typedBy.kind] ?? ['值', 'value'];
-  return `${typedBy.fields.join(', ')}: 不是有效的${zh} / not a ${en}${value === undefined ? '' : `: "${value}"`}`;
-}
-
-/**
- * Keeps store versions: a store new to the history gets a first version valid since ever; one whose
- * versioned attributes differ from its current version gets that version closed on `asOf` and a new one
- * opened (a second change on the same day replaces that day's version).
- */
-async function versionStores(engine: DuckDbEngine, asOf: string): Promise<void> {
-  const cols = STORE_VERSIONED.map(q);
-  // The stores as this load left them (a spec need not map every versioned attribute).
-  const incoming = `(SELECT store_id, ${cols.join(', ')} FROM store WHERE store_id IN (SELECT store_id FROM _ingest_final))`;
-  await engine.run(`CREATE OR REPLACE TEMP TABLE _store_changed AS
-    SELECT f.* FROM ${incoming} f JOIN store_history h ON h.store_id = f.store_id AND h.valid_to IS NULL
-    WHERE NOT (${STORE_VERSIONED.map((c) => `f.${q(c)} IS NOT DISTINCT FROM h.${q(c)}`).join(' AND ')})`);
-  await engine.run(
-    'DELETE FROM store_history WHERE store_id IN (SELECT store_id FROM _store_changed) AND valid_from >= CAST($1 AS DATE)',
-    [asOf],
-  );
-  await engine.run(
-    `UPDATE store_history SET valid_to = CAST($1 AS DATE)
-     WHERE store_id IN (SELECT store_id FROM _store_changed) AND (valid_to IS NULL OR valid_to > CAST($1 AS DATE))`,
-    [asOf],
-  );
-  await engine.run(
-    `INSERT INTO store_history (store_id, valid_from, valid_to, ${cols.join(', ')}) SELECT store_id, CAST($1 AS DATE), NULL, ${cols.join(', ')} FROM _store_changed`,
-    [asOf],
-  );
-  await engine.run(
-    `INSERT INTO store_history (store_id, valid_from, valid_to, ${cols.join(', ')})
-     SELECT store_id, DATE '${FIRST_VERSION}', NULL, ${cols.join(', ')} FROM ${incoming} f
-     WHERE f.store_id NOT IN (SELECT store_id FROM store_history)`,
-  );
-}
-
-async function loadTarget(
-  engine: DuckDbEngine,
-  loadId: number,
-  source: Source,
-  fileSpec: FileSpec,
-  target: TargetSpec,
-  first: boolean,
-  asOf: string,
-  chainZone: string,
-): Promise<TargetResult> {
-  const table = tableByName(target.table);
-  const batch = '_ingest_batch';
-  const build = async (mode: ReadMode) => {
-    await closeSource(engine, source);
-    const mapped = compileTarget(target, source, fileSpec.delimiter, mode, chainZone);
-    await engine.run(`CREATE OR REPLACE TEMP TABLE ${batch} AS ${mapped.sql}`, mapped.params);
-    return mapped;
-  };
-  let mapped = await build('fast');
-  const cols = mapped.columns.map((c) => c.name);
-  // Without a declared key, the model's natural key as far as this source feeds it.
-  const key = target.key ?? table.key.filter((k) => cols.includes(k));
-  const keyList = key.map(q).join(', ');
-  const failingFast = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`);
-  const goodFast = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
-  const countKeys = () =>
-    one(engine, `SELECT count(*) FROM (SELECT DISTINCT ${keyList} FROM ${batch} WHERE _reason = '')`);
-  let distinctKeys = await countKeys();
-  // Lines are numbered only when a row needs one (a reject to report, a repeated key to order); that pass
-  // reads every column as text, so its rejects quote the file as it is.
-  let broken = await brokenLines(engine, source);
-  let failing = failingFast;
-  let good = goodFast;
-  if (failing > 0 || distinctKeys < good || broken.some((b) => b.column)) {
-    mapped = await build('exact');
-    broken = await brokenLines(engine, source);
-    await correctLines(engine, batch, broken);
-    failing = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason <> ''`);
-    good = await one(engine, `SELECT count(*) FROM ${batch} WHERE _reason = ''`);
-    distinctKeys = await countKeys();
-  }
-  if (first) {
-    for (const line of broken) {
-      const typedBy = line.column ? mapped.readerTyped.get(line.column) : undefined;
-      const why = typedBy
-        ? readerFailure(typedBy, line.reason)
-        : `无法解析的行 / unreadable line: ${line.reason}`;
-      await engine.run('INSERT INTO ingest_reject VALUES ($1, $2, $3, $4, $5, $6)', [
-        loadId,
-        source.file,
-        line.line,
-        typedBy?.fields[0] ?? null,
-        why,
-        line.raw,
-      ]);
-    }
-  }
-  const read = good + failing + broken.length;
-  let rejected = failing + broken.length;
-  if (failing > 0) {
-    await engine.run(
-      `INSERT INTO ingest_reject SELECT $1, $2, _line, split_part(_reason, ':', 1), _reason, _raw FROM ${batch} WHERE _reason <> ''`,
-      [loadId, source.file],
-    );
-  }
-
-  const list = cols.map(q).join(', ');
-  const same = (a: string, b: string, names: string[]) =>
-    names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
-  let final = good;
-  let distinctRows = good;
-  if (distinctKeys === good) {
-    await engine.run(
-      `CREATE OR REPLACE TEMP VIEW _ingest_final AS SELECT * FROM ${batch} WHERE _reason = ''`,
-    );
-  } else {
-    // Identical rows (a re-sent line, a file overlapping another) collapse to the first; rows sharing a key
-    // with other values are rejected, naming the line they clash with.
-    await engine.run(`CREATE OR REPLACE TEMP TABLE _ingest_ranked AS
-      SELECT *, first_value(_line) OVER w AS _first, row_number() OVER w AS _n
-      FROM (SELECT min(_line) AS _line, ${list} FROM ${batch} WHERE _reason = '' GROUP BY ALL)
-      WINDOW w AS (PARTITION BY ${keyList} ORDER BY _line)`);
-    const clashes = await one(engine, 'SELECT count(*) FROM _ingest_ranked WHERE _n > 1');
-    distinctRows = await one(engine, 'SELECT count(*) FROM _ingest_ranked');
-    if (clashes > 0) {
-      const keyText = key
-        .map((k) => `'${k}=' || coalesce(CAST(r.${q(k)} AS VARCHAR), '')`)
-        .join(` || ', ' || `);
-      await engine.run(
-        `INSERT INTO ingest_reject SELECT $1, $2, r._line, $3, '重复键但取值不同 / same key as line ' || r._first || ' with other values (' || ${keyText} || ')', NULL
-         FROM _ingest_ranked r WHERE r._n > 1`,
-        [loadId, source.file, key.join('+')],
-      );
-      rejected += clashes;
-    }
-    await engine.run(
-      'CREATE OR REPLACE TEMP VIEW _ingest_final AS SELECT * FROM _ingest_ranked WHERE _n = 1',
-    );
-    final = distinctKeys;
-  }
-
-  if (target.replace) {
-    const scope = target.replace.map(q).join(', ');
-    await engine.run(
-      `DELETE FROM ${q(table.name)} WHERE (${scope}) IN (SELECT DISTINCT ${scope} FROM _ingest_final)`,
-    );
-  }
-  const isFact = table.kind === 'fact';
-  const onConflict = target.onConflict ?? (isFact ? 'skip' : 'update');
-  const withLoad = isFact ? `, ${q('load_id')}` : '';
-  const loadValue = isFact ? `, ${loadId}` : '';
-  const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);
-  let loaded: number;
-  if (onConflict === 'update') {
-    if (key.join() !== table.key.join()) {
-      throw new ZhongtaiError('BAD_REQUEST', {
-        en: `${target.table}: onConflict update needs the table's own key (${table.key.join(', ')})`,
-        zh: `${target.table}：onConflict update 须使用表的主键（${table.key.join('、')}）`,
-      });
-    }
-    const unchanged =
-      before === 0
-        ? 0
-        : await one(
-            engine,
-            `SELECT count(*) FROM _ingest_final f WHERE EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`,
-          );
-    const updates = cols.filter((c) => !key.includes(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
-    await engine.run(
-      `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
-       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', cols)})`}
-       ON CONFLICT (${keyList}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
-    );
-    loaded = final - unchanged;
-  } else {
-    // An empty table needs no check against what is there: the first load of a fact is a plain append.
-    await engine.run(
-      `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM _ingest_final f
-       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', key)})`}`,
-    );
-    loaded = (await one(engine, `SELECT count(*) FROM ${q(table.name)}`)) - before;
-  }
-  if (table.name === 'store') await versionStores(engine, asOf);
-  // Skipped: exact repeats inside the batch, and rows already in the table.
-  return {
-    file: source.file,
-    table: table.name,
-    read,
-    loaded,
-    rejected,
-    skipped: good - distinctRows + (final - loaded),
-  };
-}
-
 /** Loads files through a spec in one transaction: all of it lands, or none of it. */
 export async function importFiles(
   engine: DuckDbEngine,
@@ -267,7 +82,7 @@ export async function importFiles(
   const started = Date.now();
   if (files.length === 0)
     throw new ZhongtaiError('BAD_REQUEST', { en: 'No files to import', zh: '没有要导入的文件' });
-  const jobs = files.map((file) => {
+  const jobs: Job[] = files.map((file) => {
     const fileSpec = fileSpecFor(spec, file);
     if (!fileSpec) {
       throw new ZhongtaiError(
@@ -296,63 +111,103 @@ export async function importFiles(
       zh: '--as-of 须为日期 YYYY-MM-DD',
     });
   const fileList = JSON.stringify(options.recordAs ? [options.recordAs] : jobs.map((j) => j.file));
+  const importId = ++imports;
+  const staged: StagedTarget[] = [];
+  const steps = jobs.reduce((n, j) => n + j.fileSpec.targets.length, 0) * 2;
+  let done = 0;
+  const stageFile = async (i: number): Promise<StagedFile> => {
+    const { file, fileSpec } = jobs[i] as Job;
+    const source = await openSource(engine, file, fileSpec, `${importId}_${i}`);
+    const targets: StagedTarget[] = [];
+    try {
+      for (const [t, target] of fileSpec.targets.entries()) {
+        options.progress?.(done++, steps, `检查 / checking ${basename(file)} → ${target.table}`);
+        const prefix = `_ingest_${importId}_${i}_${t}`;
+        const one = await stageTarget(engine, prefix, source, fileSpec, target, spec.timezone, t === 0);
+        staged.push(one);
+        targets.push(one);
+      }
+    } finally {
+      await closeSource(engine, source);
+    }
+    const [first] = targets;
+    if (first && first.good + first.failing + first.broken.length === 0) {
+      throw new ZhongtaiError(
+        'BAD_REQUEST',
+        { en: `${file}: no data rows below the header`, zh: `${file}：表头以下没有数据行` },
+        { file },
+      );
+    }
+    return { file, hash: source.hash, targets };
+  };
   try {
-    return await engine.transaction(async () => {
-      // Numbered inside the transaction: loads queue behind each other, so ids never collide.
-      const loadId = await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load');
-      await engine.run(
-        `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, status) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), 'running')`,
-        [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
-      );
-      const targets: TargetResult[] = [];
-      const steps = jobs.reduce((n, j) => n + j.fileSpec.targets.length, 0);
-      const hashes: { file: string; sha256: string }[] = [];
-      for (const [i, { file, fileSpec }] of jobs.entries()) {
-        const source = await openSource(engine, file, fileSpec, i);
-        hashes.push({ file, sha256: source.hash });
-        for (const [t, target] of fileSpec.targets.entries()) {
-          options.progress?.(targets.length, steps, `${basename(file)} → ${target.table}`);
-          targets.push(
-            await loadTarget(engine, loadId, source, fileSpec, target, t === 0, asOf, spec.timezone),
-          );
+    // Nothing else writes while this load runs: staged files see the data their transaction starts from.
+    return await engine.hold(async () => {
+      try {
+        // Files are read and checked before the transaction opens, but for a file whose references point
+        // at tables an earlier file of this import writes: it must see those rows, so it is staged inside.
+        const early = new Map<number, StagedFile>();
+        const written = new Set<string>();
+        for (const [i, { fileSpec }] of jobs.entries()) {
+          if (!referencedTables(fileSpec).some((t) => written.has(t))) early.set(i, await stageFile(i));
+          for (const target of fileSpec.targets) written.add(target.table);
         }
-        await closeSource(engine, source);
-        const [firstTarget] = targets.slice(-fileSpec.targets.length);
-        if (firstTarget && firstTarget.read === 0) {
-          throw new ZhongtaiError(
-            'BAD_REQUEST',
-            { en: `${file}: no data rows below the header`, zh: `${file}：表头以下没有数据行` },
-            { file },
+        return await engine.transaction(async () => {
+          // Numbered inside the transaction: loads queue behind each other, so ids never collide.
+          const loadId = await one(engine, 'SELECT coalesce(max(load_id), 0) + 1 FROM ingest_load');
+          await engine.run(
+            `INSERT INTO ingest_load (load_id, source, spec, spec_hash, files, started_at, status) VALUES ($1, $2, $3, $4, $5, CAST($6 AS TIMESTAMP), 'running')`,
+            [loadId, spec.source, spec.path, spec.hash, fileList, stamp(started)],
           );
-        }
-      }
-      options.progress?.(steps, steps, 'done');
-      const total = (k: 'loaded' | 'rejected' | 'skipped' | 'read') => targets.reduce((s, t) => s + t[k], 0);
-      const rate = total('rejected') / Math.max(1, total('read'));
-      if (options.maxRejectRate !== undefined && rate > options.maxRejectRate) {
-        throw new ZhongtaiError('BAD_REQUEST', {
-          en: `${(rate * 100).toFixed(2)}% of rows were rejected, above --max-reject-rate ${(options.maxRejectRate * 100).toFixed(2)}%: nothing was loaded`,
-          zh: `拒收比例 ${(rate * 100).toFixed(2)}% 超过上限 ${(options.maxRejectRate * 100).toFixed(2)}%，本次未导入任何数据`,
+          const results: TargetResult[] = [];
+          const hashes: { file: string; sha256: string }[] = [];
+          for (const i of jobs.keys()) {
+            const file = early.get(i) ?? (await stageFile(i));
+            for (const target of file.targets) {
+              options.progress?.(
+                done++,
+                steps,
+                `写入 / writing ${basename(file.file)} → ${target.table.name}`,
+              );
+              results.push(await writeTarget(engine, loadId, target, asOf));
+            }
+            hashes.push({ file: file.file, sha256: await file.hash });
+          }
+          options.progress?.(steps, steps, 'done');
+          const total = (k: 'loaded' | 'rejected' | 'skipped' | 'read') =>
+            results.reduce((s, t) => s + t[k], 0);
+          const rate = total('rejected') / Math.max(1, total('read'));
+          if (options.maxRejectRate !== undefined && rate > options.maxRejectRate) {
+            throw new ZhongtaiError('BAD_REQUEST', {
+              en: `${(rate * 100).toFixed(2)}% of rows were rejected, above --max-reject-rate ${(options.maxRejectRate * 100).toFixed(2)}%: nothing was loaded`,
+              zh: `拒收比例 ${(rate * 100).toFixed(2)}% 超过上限 ${(options.maxRejectRate * 100).toFixed(2)}%，本次未导入任何数据`,
+            });
+          }
+          await options.withinLoad?.(loadId);
+          await engine.run(
+            `UPDATE ingest_load SET status = 'ok', finished_at = CAST($6 AS TIMESTAMP), loaded = $2, rejected = $3, skipped = $4, file_hashes = $5 WHERE load_id = $1`,
+            [
+              loadId,
+              total('loaded'),
+              total('rejected'),
+              total('skipped'),
+              JSON.stringify(hashes),
+              stamp(Date.now()),
+            ],
+          );
+          return {
+            loadId,
+            source: spec.source,
+            targets: results,
+            loaded: total('loaded'),
+            rejected: total('rejected'),
+            skipped: total('skipped'),
+            seconds: (Date.now() - started) / 1000,
+          };
         });
+      } finally {
+        for (const target of staged) await dropStaged(engine, target);
       }
-      await options.withinLoad?.(loadId);
-      await engine.run('UPDATE ingest_load SET file_hashes = $2 WHERE load_id = $1', [
-        loadId,
-        JSON.stringify(hashes),
-      ]);
-      await engine.run(
-        `UPDATE ingest_load SET status = 'ok', finished_at = CAST($5 AS TIMESTAMP), loaded = $2, rejected = $3, skipped = $4 WHERE load_id = $1`,
-        [loadId, total('loaded'), total('rejected'), total('skipped'), stamp(Date.now())],
-      );
-      return {
-        loadId,
-        source: spec.source,
-        targets,
-        loaded: total('loaded'),
-        rejected: total('rejected'),
-        skipped: total('skipped'),
-        seconds: (Date.now() - started) / 1000,
-      };
     });
   } catch (error) {
     // The data rolled back; the attempt itself is kept, so `zhongtai loads` shows what failed and why.

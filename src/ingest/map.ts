@@ -110,8 +110,8 @@ function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params, chainZone:
 interface Check {
   /** True when the row fails this check (never NULL). */
   fails: string;
-  /** The bilingual message, naming the field and the value. */
-  message: string;
+  /** The bilingual message when `failed` (the column holding `fails`) is true, naming the field and the value. */
+  message: (failed: string) => string;
 }
 
 const reason = (
@@ -123,7 +123,8 @@ const reason = (
   shown?: string,
 ): Check => ({
   fails: `coalesce(${condition}, FALSE)`,
-  message: `CASE WHEN ${condition} THEN ${p.add(`${field}: ${zh} / ${en}`)}${shown ? ` || ': "' || CAST(${shown} AS VARCHAR) || '"'` : ''} END`,
+  message: (failed) =>
+    `CASE WHEN ${failed} THEN ${p.add(`${field}: ${zh} / ${en}`)}${shown ? ` || ': "' || CAST(${shown} AS VARCHAR) || '"'` : ''} END`,
 });
 
 const KIND_ZH: Record<Kind, string> = {
@@ -233,8 +234,8 @@ function compileColumn(
           r,
         ),
       );
-    // A value the reader typed was converted (or rejected) by the reader itself.
-    if (!compiled.readerTyped) {
+    // A value the reader typed was converted (or rejected) by the reader itself; text needs no conversion.
+    if (!compiled.readerTyped && kind !== 'string') {
       out.push(
         reason(
           p,
@@ -360,13 +361,17 @@ function assemble(
   const checks = compiled.flatMap((c, i) => c.checks(`r${i}`, `x${i}`, `t${i}`));
   const rawText = source.header.map((_, i) => `coalesce(CAST(c${i} AS VARCHAR), '')`).join(', ');
   const values = compiled.map((c, i) => `CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
-  const failing = checks.length ? checks.map((c) => c.fails).join(' OR ') : 'FALSE';
-  const messages = checks.length ? checks.map((c) => c.message).join(', ') : "''";
+  // Each check is evaluated once into its own column (a reference check is a join: written twice, it
+  // would be joined twice), then read by both the verdict and the message.
+  const level3 = checks.length ? checks.map((c, j) => `${c.fails} AS k${j}`).join(', ') : 'FALSE AS k0';
+  const failing = checks.length ? checks.map((_, j) => `k${j}`).join(' OR ') : 'k0';
+  const messages = checks.length ? checks.map((c, j) => c.message(`k${j}`)).join(', ') : "''";
   return `SELECT ${numbered ? `_seq + ${source.firstLine}` : 'CAST(NULL AS BIGINT)'} AS _line${extra}, ${values}, _reason,
       CASE WHEN _reason <> '' THEN concat_ws(${p.add(delimiter)}, ${rawText}) END AS _raw
     FROM (SELECT *, CASE WHEN ${failing} THEN concat_ws('; ', ${messages}) ELSE '' END AS _reason FROM (
-      SELECT *, ${level2} FROM (
-        SELECT *, ${level1} FROM ${source.read(types, numbered)})))`;
+      SELECT *, ${level3} FROM (
+        SELECT *, ${level2} FROM (
+          SELECT *, ${level1} FROM ${source.read(types, numbered)}))))`;
 }
 
 /**

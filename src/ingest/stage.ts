@@ -24,7 +24,8 @@ import type { FileSpec } from './spec.js';
  */
 export interface Source {
   file: string;
-  hash: string;
+  /** The file's SHA-256, computed while the engine reads the file (a second pass over gigabytes otherwise). */
+  hash: Promise<string>;
   header: string[];
   /** The line (or record number) of the first data row: 2 below a CSV header, 1 for JSON lines and Parquet. */
   firstLine: number;
@@ -46,10 +47,15 @@ export interface BrokenLine {
   column?: string;
 }
 
-export async function fileHash(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+export function fileHash(path: string): Promise<string> {
+  const hashing = (async () => {
+    const hash = createHash('sha256');
+    for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+    return hash.digest('hex');
+  })();
+  // Awaited at the end of the load; a load that fails before then must not leave it unhandled.
+  hashing.catch(() => undefined);
+  return hashing;
 }
 
 /** DuckDB reads UTF-8 (and Latin-1/UTF-16); Chinese exports in GBK/GB18030 are converted on the way in. */
@@ -100,7 +106,7 @@ export function readHeader(path: string, spec: FileSpec): string[] {
 const refuse = (file: string, en: string, zh: string) =>
   new ZhongtaiError('BAD_REQUEST', { en: `${file}: ${en}`, zh: `${file}：${zh}` }, { file });
 
-export async function openCsv(path: string, spec: FileSpec, id: number): Promise<Source> {
+export async function openCsv(path: string, spec: FileSpec, id: string): Promise<Source> {
   let size: number;
   try {
     size = statSync(path).size;
@@ -108,7 +114,7 @@ export async function openCsv(path: string, spec: FileSpec, id: number): Promise
     throw refuse(path, 'file not found', '文件不存在');
   }
   if (size === 0) throw refuse(path, 'the file is empty (0 bytes)', '文件为空（0 字节）');
-  const hash = await fileHash(path);
+  const hash = fileHash(path);
   const readable = await utf8Copy(path, spec.encoding);
   const header = readHeader(readable, spec);
   if (header.length === 0) throw refuse(path, 'no header line', '缺少表头行');
@@ -147,7 +153,7 @@ const cellText = (value: unknown): string => {
 };
 
 /** An Excel sheet becomes a UTF-8 CSV on the way in; rows keep their numbers (header in row 1). */
-async function openXlsx(path: string, spec: FileSpec, id: number): Promise<Source> {
+async function openXlsx(path: string, spec: FileSpec, id: string): Promise<Source> {
   const { readSheet } = await import('read-excel-file/node');
   let rows: unknown[][];
   try {
@@ -166,7 +172,7 @@ async function openXlsx(path: string, spec: FileSpec, id: number): Promise<Sourc
     { ...spec, format: 'csv', delimiter: ',', quote: '"', encoding: 'utf-8' },
     id,
   );
-  return { ...source, file: path, hash: await fileHash(path) };
+  return { ...source, file: path, hash: fileHash(path) };
 }
 
 /** JSON lines and Parquet through DuckDB's own readers; their columns renamed by position, read as text. */
@@ -174,7 +180,7 @@ async function openColumnar(
   engine: DuckDbEngine,
   path: string,
   format: 'jsonl' | 'parquet',
-  id: number,
+  id: string,
 ): Promise<Source> {
   if (statSync(path).size === 0) throw refuse(path, 'the file is empty (0 bytes)', '文件为空（0 字节）');
   const scan =
@@ -208,7 +214,7 @@ async function openColumnar(
   const rejectsTable = `_source_rejects_${id}`;
   return {
     file: path,
-    hash: await fileHash(path),
+    hash: fileHash(path),
     header,
     firstLine: 1,
     readerTypes: false,
@@ -222,7 +228,7 @@ export async function openSource(
   engine: DuckDbEngine,
   path: string,
   spec: FileSpec,
-  id: number,
+  id: string,
 ): Promise<Source> {
   const format = formatOf(path, spec);
   if (format === 'xlsx') return openXlsx(path, spec, id);
