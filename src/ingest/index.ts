@@ -1,4 +1,4 @@
-export { listLoads, listRejects, type RollbackResult, rollbackLoad } from './history.js';
+export { listLoads, listRejects } from './history.js';
 export { type ImportOptions, type ImportResult, importFiles, type TargetResult } from './load.js';
 export { type PullResult, pull, resolveUrl } from './pull.js';
 export { type PushResult, pushBatch, pushFileName } from './push.js';
@@ -13,3 +13,4 @@ export {
   type TargetSpec,
 } from './spec.js';
 export { type Subscription, subscribe } from './subscribe.js';
+export { type RollbackResult, rollbackLoad } from './undo.js';

@@ -322,6 +322,16 @@ describe('importing files through a mapping spec', () => {
     expect(await engine.query('SELECT store_id, net_sales FROM store_day_sales ORDER BY 1')).toEqual([
       { store_id: 1, net_sales: 15 },
     ]);
+    // Rolling the re-delivery back brings the day back as first delivered.
+    const [last] = await engine.query('SELECT max(load_id) AS id FROM ingest_load');
+    expect(await rollbackLoad(engine, Number(last?.id))).toMatchObject({
+      removed: { store_day_sales: 1 },
+      restored: { store_day_sales: 2 },
+    });
+    expect(await engine.query('SELECT store_id, net_sales FROM store_day_sales ORDER BY 1')).toEqual([
+      { store_id: 1, net_sales: 10 },
+      { store_id: 2, net_sales: 20 },
+    ]);
   });
 
   it('rolls a load back, and refuses to roll back twice', async () => {
@@ -334,6 +344,7 @@ describe('importing files through a mapping spec', () => {
     expect(await rollbackLoad(engine, second.loadId)).toEqual({
       loadId: second.loadId,
       removed: { store_day_sales: 2 },
+      restored: {},
     });
     expect(await engine.query('SELECT load_id, net_sales FROM store_day_sales')).toEqual([
       { load_id: first.loadId, net_sales: 10 },
@@ -383,6 +394,37 @@ describe('importing files through a mapping spec', () => {
     expect(await engine.query('SELECT count(*) AS n FROM store_history WHERE store_id = 1')).toEqual([
       { n: 2 },
     ]);
+  });
+
+  it('rolls master data back: a store as it was, with its history, and a store the load added removed', async () => {
+    const history = () =>
+      engine.query(
+        'SELECT store_id, region, CAST(valid_from AS VARCHAR) AS f, CAST(valid_to AS VARCHAR) AS t FROM store_history ORDER BY 1, 3',
+      );
+    const stores = () => engine.query('SELECT store_id, name, region FROM store ORDER BY 1');
+    const [storesBefore, historyBefore] = [await stores(), await history()];
+    const moved = await importFiles(
+      engine,
+      spec(),
+      [
+        file(
+          'stores.csv',
+          `${STORES.replace('广州一店,convenience,华南', '广州天河店,convenience,华东')}3,GZ03,广州三店,fresh,华南,广州,2024-02-01\n`,
+        ),
+      ],
+      { asOf: '2024-03-02' },
+    );
+    const later = await importFiles(engine, spec(), [
+      file('stores.csv', STORES.replace('上海二店', '上海徐汇店')),
+    ]);
+    await expect(rollbackLoad(engine, moved.loadId)).rejects.toMatchObject({ code: 'CONFLICT' });
+    await rollbackLoad(engine, later.loadId);
+    expect(await rollbackLoad(engine, moved.loadId)).toMatchObject({
+      removed: { store: 3, store_history: 4 },
+      restored: { store: 2, store_history: 2 },
+    });
+    expect(await stores()).toEqual(storesBefore);
+    expect(await history()).toEqual(historyBefore);
   });
 
   it('updates master data in place and records every load', async () => {

@@ -3,6 +3,7 @@ import type { DuckDbEngine } from '../warehouse/index.js';
 import { compileTarget, type MappedSelect, type ReadMode } from './map.js';
 import type { FileSpec, TargetSpec } from './spec.js';
 import { type BrokenLine, brokenLines, closeSource, correctLines, type Source } from './stage.js';
+import { keepBefore, keepWritten } from './undo.js';
 
 /**
  * One target of one file in two steps. Staging reads the file, maps and checks every row and finds
@@ -230,14 +231,25 @@ export async function writeTarget(
   const list = columns.map(q).join(', ');
   const same = (a: string, b: string, names: string[]) =>
     names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
-  if (target.replace) {
-    const scope = target.replace.map(q).join(', ');
-    await engine.run(
-      `DELETE FROM ${q(table.name)} WHERE (${scope}) IN (SELECT DISTINCT ${scope} FROM ${final})`,
-    );
-  }
   const isFact = table.kind === 'fact';
   const onConflict = target.onConflict ?? (isFact ? 'skip' : 'update');
+  // For a rollback: what this load is about to delete or overwrite, and the keys it writes where rows
+  // carry no load id. A plain append of facts needs neither: its rows are found by their load id.
+  if (target.replace) {
+    const scope = target.replace.map(q).join(', ');
+    const inScope = `(${scope}) IN (SELECT DISTINCT ${scope} FROM ${final})`;
+    await keepBefore(engine, loadId, table, inScope);
+    await engine.run(`DELETE FROM ${q(table.name)} WHERE ${inScope}`);
+  }
+  if (onConflict === 'update' || !isFact) {
+    await keepBefore(engine, loadId, table, `(${keyList}) IN (SELECT ${keyList} FROM ${final})`);
+    await keepWritten(engine, loadId, table, key, final);
+  }
+  if (table.name === 'store') {
+    const history = tableByName('store_history');
+    await keepBefore(engine, loadId, history, `store_id IN (SELECT store_id FROM ${final})`);
+    await keepWritten(engine, loadId, history, ['store_id'], final);
+  }
   const withLoad = isFact ? `, ${q('load_id')}` : '';
   const loadValue = isFact ? `, ${loadId}` : '';
   const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);

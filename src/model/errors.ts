@@ -14,6 +14,7 @@ export type ErrorCode =
   | 'NOT_CUTTABLE'
   | 'SCHEMA_TOO_NEW'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'ENGINE';
 
 /**

@@ -10,6 +10,7 @@ const STATUS: Record<ErrorCode, number> = {
   BAD_TIME_RANGE: 400,
   NOT_CUTTABLE: 400,
   NOT_FOUND: 404,
+  CONFLICT: 409,
   SCHEMA_TOO_NEW: 500,
   ENGINE: 500,
 };

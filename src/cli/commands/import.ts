@@ -141,16 +141,23 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
 
   program
     .command('rollback')
-    .description('take the fact rows of a load out again 回滚一次导入')
+    .description('take a load back out: its rows go, what it overwrote comes back 回滚一次导入')
     .requiredOption('--load <id>', 'the load (see zhongtai loads)', integer('load'))
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .addHelpText(
+      'after',
+      '\nA load that a later load built on (the same stores updated again, the same day replaced again) is refused\nuntil the later one is rolled back.\n\nExample:\n  zhongtai rollback --db data/zhongtai.duckdb --load 12',
+    )
     .action(async (opts) => {
       const engine = await openDb(opts.db, false);
       try {
         const result = await rollbackLoad(engine, opts.load);
-        const parts = Object.entries(result.removed).map(([table, n]) => `${n} from ${table}`);
+        const list = (counts: Record<string, number>) =>
+          Object.entries(counts)
+            .map(([table, n]) => `${n} ${table}`)
+            .join(', ') || '0';
         console.log(
-          `Load ${result.loadId} rolled back 已回滚: removed ${parts.join(', ') || 'no fact rows'}. Master data it brought stays (dimensions keep no history yet).`,
+          `Load ${result.loadId} rolled back 已回滚: removed 移除 ${list(result.removed)}; restored 恢复 ${list(result.restored)}`,
         );
       } finally {
         await engine.close();

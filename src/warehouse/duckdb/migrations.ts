@@ -104,6 +104,14 @@ export const MIGRATIONS: Migration[] = [
     description: 'load lineage: the SHA-256 of every file a load read',
     statements: () => ['ALTER TABLE ingest_load ADD COLUMN IF NOT EXISTS file_hashes VARCHAR'],
   },
+  {
+    version: 6,
+    description: 'rollback of any load: rows a load overwrote or deleted, and the keys it wrote',
+    statements: () => [
+      `CREATE TABLE IF NOT EXISTS ingest_undo (
+         load_id BIGINT NOT NULL, table_name VARCHAR NOT NULL, kind VARCHAR NOT NULL, row_json VARCHAR NOT NULL)`,
+    ],
+  },
 ];
 
 /** A first version, valid since ever, for every store that has none. */
