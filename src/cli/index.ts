@@ -3,6 +3,7 @@ import { isZhongtaiError } from '../model/index.js';
 import { packageVersion } from '../server/index.js';
 import { catalogCommand } from './commands/catalog.js';
 import { demoCommand } from './commands/demo.js';
+import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
 import { serveCommand } from './commands/serve.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   importCommands(program);
   sourceCommands(program);
   catalogCommand(program);
+  forecastCommands(program);
   return program;
 }
 

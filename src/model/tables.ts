@@ -341,6 +341,24 @@ export const TABLES: Table[] = [
       c('order_id', 'bigint', true),
     ],
   },
+  {
+    // Forecasts written by `zhongtai forecast`: one row per run, store and day (sku set for store × SKU runs),
+    // so dashboards can show actual against forecast.
+    name: 'forecast',
+    kind: 'fact',
+    key: ['run_id', 'store_id', 'sku', 'date'],
+    columns: [
+      c('run_id', 'bigint'),
+      c('level', 'string'),
+      c('model', 'string'),
+      c('store_id', 'int'),
+      c('sku', 'int', true),
+      c('date', 'date'),
+      c('p10', 'double'),
+      c('p50', 'double'),
+      c('p90', 'double'),
+    ],
+  },
 ];
 
 /** Every fact row records the load that brought it (null for generated demo data). */

@@ -112,6 +112,17 @@ export const MIGRATIONS: Migration[] = [
          load_id BIGINT NOT NULL, table_name VARCHAR NOT NULL, kind VARCHAR NOT NULL, row_json VARCHAR NOT NULL)`,
     ],
   },
+  {
+    version: 7,
+    description: 'forecasts: the forecast fact and the runs that wrote it',
+    statements: (existing) => [
+      ...reconcile(existing),
+      `CREATE TABLE IF NOT EXISTS forecast_run (
+         run_id BIGINT PRIMARY KEY, created_at TIMESTAMP NOT NULL, level VARCHAR NOT NULL, model VARCHAR NOT NULL,
+         origin DATE NOT NULL, horizon INTEGER NOT NULL, series INTEGER NOT NULL, seconds DOUBLE NOT NULL,
+         interval_q10 DOUBLE, interval_q90 DOUBLE)`,
+    ],
+  },
 ];
 
 /** A first version, valid since ever, for every store that has none. */

@@ -1,0 +1,151 @@
+import { writeFileSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  backtest,
+  dayNumber,
+  forecasterOf,
+  forecastStores,
+  isoDay,
+  lastSalesDay,
+  MODELS,
+  type ModelName,
+  readHistory,
+} from '../../insights/index.js';
+import { ZhongtaiError } from '../../model/index.js';
+import { openDb } from '../open.js';
+import { DEFAULT_DB, integer } from '../options.js';
+import { progressReporter } from '../progress.js';
+
+const isoDate = (name: string) => (value: string) => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD (${name} 须为日期 YYYY-MM-DD)`);
+  return value;
+};
+
+const levelOption = () =>
+  new Option('--level <level>', 'what to forecast: store (store × SKU and category are not built yet)')
+    .choices(['store', 'store-sku', 'category'])
+    .default('store');
+
+function onlyStoreLevel(level: string): void {
+  if (level !== 'store')
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: `--level ${level} is not available yet; --level store is`,
+      zh: `--level ${level} 暂不支持，目前可用 --level store`,
+    });
+}
+
+const csvOf = (rows: { store: number; date: string; p10: number; p50: number; p90: number }[]) =>
+  `store,date,p10,p50,p90\n${rows.map((r) => `${r.store},${r.date},${r.p10.toFixed(2)},${r.p50.toFixed(2)},${r.p90.toFixed(2)}`).join('\n')}\n`;
+
+export function forecastCommands(program: Command): void {
+  program
+    .command('forecast')
+    .description('forecast daily sales with P10/P50/P90, written to the warehouse 销售预测')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .addOption(levelOption())
+    .option('--horizon <days>', 'days to forecast', integer('horizon'), 42)
+    .option(
+      '--from <date>',
+      'first day to forecast (default: the day after the last sales)',
+      isoDate('--from'),
+    )
+    .addOption(new Option('--model <model>', 'model').choices([...MODELS]).default('gbt'))
+    .option('--out <file>', 'also write the forecast as CSV: store,date,p10,p50,p90')
+    .addHelpText(
+      'after',
+      `
+Days come from the plan where one was imported (store_day: open, promotion, holidays — e.g. with
+examples/rossmann/future.yaml); a day without a plan is open if the store usually opens on that weekday.
+A closed day is forecast as zero.
+
+Examples:
+  zhongtai forecast --db data/zhongtai.duckdb --horizon 28
+  zhongtai forecast --db rossmann.duckdb --level store --horizon 42 --out forecast.csv`,
+    )
+    .action(async (opts) => {
+      onlyStoreLevel(opts.level);
+      const engine = await openDb(opts.db, false);
+      const bar = progressReporter();
+      try {
+        const result = await forecastStores(engine, {
+          level: 'store',
+          horizon: opts.horizon,
+          from: opts.from,
+          model: opts.model as ModelName,
+          onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
+        });
+        bar.stop();
+        if (opts.out) writeFileSync(opts.out, csvOf(result.rows));
+        const stores = new Set(result.rows.map((r) => r.store)).size;
+        console.log(
+          `Forecast run ${result.runId} 预测完成: ${stores} stores × ${opts.horizon} days from ${isoDay(dayNumber(result.origin) + 1)} (${result.model}), ${result.rows.length} rows in ${result.seconds.toFixed(1)} s` +
+            `; interval P10…P90 = ×${Math.exp(result.interval.q10).toFixed(3)}…×${Math.exp(result.interval.q90).toFixed(3)} of P50` +
+            (opts.out ? `; written to ${opts.out}` : ''),
+        );
+      } finally {
+        bar.stop();
+        await engine.close();
+      }
+    });
+
+  program
+    .command('backtest')
+    .description('rolling-origin backtest of every model: WAPE, accuracy, RMSPE, bias 预测回测')
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .addOption(levelOption())
+    .option('--horizon <days>', 'days each window forecasts', integer('horizon'), 42)
+    .option('--folds <n>', 'windows, each `horizon` days before the next', integer('folds'), 3)
+    .option(
+      '--until <date>',
+      'last day of the last window (default: the last day with sales)',
+      isoDate('--until'),
+    )
+    .addHelpText(
+      'after',
+      `
+Each window is forecast from what was known the day before it; scores count open days with sales.
+准确率 = 1 − WAPE. RMSPE is the Rossmann competition's metric.
+
+Example:
+  zhongtai backtest --db rossmann.duckdb --level store --horizon 42 --folds 3`,
+    )
+    .action(async (opts) => {
+      onlyStoreLevel(opts.level);
+      const engine = await openDb(opts.db, false, true);
+      const bar = progressReporter();
+      try {
+        const last = dayNumber(opts.until ?? (await lastSalesDay(engine)));
+        const origins = Array.from({ length: opts.folds }, (_, k) => last - opts.horizon * (k + 1)).reverse();
+        const history = await readHistory(engine, isoDay((origins[0] as number) - 3 * 365), isoDay(last));
+        const folds = backtest(
+          history,
+          MODELS.map((m) => forecasterOf(m)),
+          origins,
+          opts.horizon,
+          (step, done, total) => bar.update(`回测 / backtesting ${step}`, done, total),
+        );
+        bar.stop();
+        const lines = [['window', 'model', 'days', 'WAPE', '准确率 accuracy', 'RMSPE', 'bias']];
+        for (const f of folds) {
+          const pct = (v: number) => `${(v * 100).toFixed(2)}%`;
+          lines.push([
+            `${isoDay(f.origin + 1)}…${isoDay(f.origin + opts.horizon)}`,
+            f.model,
+            String(f.accuracy.days),
+            pct(f.accuracy.wape),
+            pct(f.accuracy.accuracy),
+            f.accuracy.rmspe.toFixed(4),
+            pct(f.accuracy.bias),
+          ]);
+        }
+        const widths = (lines[0] as string[]).map((_, i) =>
+          Math.max(...lines.map((l) => (l[i] ?? '').length)),
+        );
+        for (const l of lines) console.log(l.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  '));
+      } finally {
+        bar.stop();
+        await engine.close();
+      }
+    });
+}

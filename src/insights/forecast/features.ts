@@ -1,0 +1,284 @@
+import type { History, StoreDays } from './frame.js';
+
+/**
+ * What a model may know about a store-day when it forecasts it: the calendar, the plan (open, promotion,
+ * holidays), and the store's own levels learnt from history up to the forecast origin. Nothing here
+ * reads sales after the origin, so the same features serve training and forecasting.
+ */
+export interface StoreStats {
+  /** Mean of log(1 + sales) over open days with sales, per store. */
+  level: Map<number, number>;
+  /** Per store, per weekday (0 = Monday): mean log sales minus the store's level. */
+  weekday: Map<number, Float64Array>;
+  /** Per store: mean log sales on promotion days minus on other days. */
+  promoLift: Map<number, number>;
+  /** The chain's level, for stores with no history. */
+  chainLevel: number;
+}
+
+const CAP = 14;
+export const weekdayOf = (day: number): number => (day + 3) % 7; // 1970-01-01 was a Thursday
+export const sold = (days: StoreDays, i: number): boolean =>
+  days.open[i] === 1 && (days.sales[i] as number) > 0 && !Number.isNaN(days.sales[i] as number);
+
+export function storeStats(days: StoreDays, until: number, since = Number.NEGATIVE_INFINITY): StoreStats {
+  const sums = new Map<number, { all: number[]; dow: number[][]; promo: number[][] }>();
+  for (let i = 0; i < days.length; i++) {
+    const day = days.day[i] as number;
+    if (day > until || day < since || !sold(days, i)) continue;
+    const store = days.store[i] as number;
+    let s = sums.get(store);
+    if (!s) {
+      s = {
+        all: [0, 0],
+        dow: Array.from({ length: 7 }, () => [0, 0]),
+        promo: [
+          [0, 0],
+          [0, 0],
+        ],
+      };
+      sums.set(store, s);
+    }
+    const v = Math.log1p(days.sales[i] as number);
+    const add = (pair: number[]) => {
+      pair[0] = (pair[0] as number) + v;
+      pair[1] = (pair[1] as number) + 1;
+    };
+    add(s.all);
+    add(s.dow[weekdayOf(day)] as number[]);
+    add(s.promo[days.promo[i] as number] as number[]);
+  }
+  const stats: StoreStats = { level: new Map(), weekday: new Map(), promoLift: new Map(), chainLevel: 0 };
+  const mean = (pair: number[]) => (pair[1] ? (pair[0] as number) / (pair[1] as number) : Number.NaN);
+  let chain = 0;
+  for (const [store, s] of sums) {
+    const level = mean(s.all);
+    chain += level;
+    stats.level.set(store, level);
+    stats.weekday.set(store, Float64Array.from(s.dow.map((pair) => mean(pair) - level)));
+    const [off, on] = s.promo.map(mean) as [number, number];
+    stats.promoLift.set(store, Number.isNaN(on) || Number.isNaN(off) ? Number.NaN : on - off);
+  }
+  stats.chainLevel = sums.size ? chain / sums.size : 0;
+  return stats;
+}
+
+/** Per row: days since the store was last closed and until it next closes (capped), and the day of a promotion run. */
+function runs(days: StoreDays): {
+  sinceClosed: Float64Array;
+  untilClosed: Float64Array;
+  promoDay: Float64Array;
+} {
+  const n = days.length;
+  const sinceClosed = new Float64Array(n);
+  const untilClosed = new Float64Array(n);
+  const promoDay = new Float64Array(n);
+  // Rows come ordered by store and day; a gap of missing days resets the counts to "long ago".
+  for (let i = 0; i < n; i++) {
+    const continues =
+      i > 0 &&
+      days.store[i - 1] === days.store[i] &&
+      (days.day[i] as number) - (days.day[i - 1] as number) === 1;
+    sinceClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (sinceClosed[i - 1] as number) + 1) : CAP) : 0;
+    promoDay[i] = days.promo[i] ? (continues && days.promo[i - 1] ? (promoDay[i - 1] as number) + 1 : 1) : 0;
+  }
+  for (let i = n - 1; i >= 0; i--) {
+    const continues =
+      i < n - 1 &&
+      days.store[i + 1] === days.store[i] &&
+      (days.day[i + 1] as number) - (days.day[i] as number) === 1;
+    untilClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (untilClosed[i + 1] as number) + 1) : CAP) : 0;
+  }
+  return { sinceClosed, untilClosed, promoDay };
+}
+
+/**
+ * Per row: the store's mean log sales over the 30 and 91 days ending `horizon` days before the row, and
+ * on the same weekday a year before (364 days), each relative to the store's level. A row up to
+ * `horizon` days after the origin reads only days before the origin, so these are known when forecasting.
+ */
+function lagged(days: StoreDays, stats: StoreStats, horizon: number): Float64Array[] {
+  const n = days.length;
+  const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
+  let start = 0;
+  while (start < n) {
+    let end = start;
+    while (end < n && days.store[end] === days.store[start]) end++;
+    const first = days.day[start] as number;
+    const span = (days.day[end - 1] as number) - first + 1;
+    // Prefix sums over the store's calendar (gaps count as no sale).
+    const sum = new Float64Array(span + 1);
+    const count = new Float64Array(span + 1);
+    const value = new Float64Array(span).fill(Number.NaN);
+    for (let i = start; i < end; i++) {
+      if (sold(days, i)) value[(days.day[i] as number) - first] = Math.log1p(days.sales[i] as number);
+    }
+    for (let d = 0; d < span; d++) {
+      const v = value[d] as number;
+      sum[d + 1] = (sum[d] as number) + (Number.isNaN(v) ? 0 : v);
+      count[d + 1] = (count[d] as number) + (Number.isNaN(v) ? 0 : 1);
+    }
+    const level = stats.level.get(days.store[start] as number) ?? stats.chainLevel;
+    const mean = (from: number, to: number) => {
+      const a = Math.max(0, from);
+      const b = Math.max(0, Math.min(span, to));
+      const c = (count[b] as number) - (count[a] as number);
+      return c > 0 ? ((sum[b] as number) - (sum[a] as number)) / c - level : Number.NaN;
+    };
+    for (let i = start; i < end; i++) {
+      const d = (days.day[i] as number) - first;
+      (out[0] as Float64Array)[i] = mean(d - horizon - 30, d - horizon);
+      (out[1] as Float64Array)[i] = mean(d - horizon - 91, d - horizon);
+      const lastYear = d - 364;
+      (out[2] as Float64Array)[i] = lastYear >= 0 ? (value[lastYear] as number) - level : Number.NaN;
+    }
+    start = end;
+  }
+  return out;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
+
+/** Store attributes as numbers: numeric ones as they are, text ones as codes; plus competition and Promo2 timing. */
+function attributeFeatures(history: History): {
+  names: string[];
+  value: (store: number, day: number) => number[];
+} {
+  const names = [...new Set([...history.stores.values()].flatMap((s) => Object.keys(s.attributes)))].sort();
+  const numeric = names.map((name) =>
+    [...history.stores.values()].every(
+      (s) => s.attributes[name] === undefined || Number.isFinite(Number(s.attributes[name])),
+    ),
+  );
+  const codes = names.map(() => new Map<string, number>());
+  const has = (name: string) => names.includes(name);
+  const rossmann = has('competition_open_since_year') && has('promo2');
+  const derived = rossmann ? ['competition_months', 'promo2_active', 'promo2_weeks'] : [];
+  return {
+    names: [...names.map((n) => `attr_${n}`), ...derived],
+    value(store, day) {
+      const attrs = history.stores.get(store)?.attributes ?? {};
+      const out = names.map((name, k) => {
+        const raw = attrs[name];
+        if (raw === undefined) return Number.NaN;
+        if (numeric[k]) return Number(raw);
+        const map = codes[k] as Map<string, number>;
+        if (!map.has(raw)) map.set(raw, map.size + 1);
+        return map.get(raw) as number;
+      });
+      if (rossmann) {
+        const date = new Date(day * 86_400_000);
+        const year = date.getUTCFullYear();
+        const month = date.getUTCMonth() + 1;
+        const cy = Number(attrs.competition_open_since_year);
+        const cm = Number(attrs.competition_open_since_month);
+        out.push(Number.isFinite(cy) && Number.isFinite(cm) ? (year - cy) * 12 + (month - cm) : Number.NaN);
+        const py = Number(attrs.promo2_since_year);
+        const pw = Number(attrs.promo2_since_week);
+        const weeks =
+          Number.isFinite(py) && Number.isFinite(pw)
+            ? (year - py) * 52 + (Math.floor((day - dayOfYearStart(year)) / 7) + 1 - pw)
+            : Number.NaN;
+        const inInterval = (attrs.promo_interval ?? '').split(',').includes(MONTHS[month - 1] as string);
+        out.push(attrs.promo2 === '1' && weeks >= 0 && inInterval ? 1 : 0);
+        out.push(attrs.promo2 === '1' ? weeks : Number.NaN);
+      }
+      return out;
+    },
+  };
+}
+
+const dayOfYearStart = (year: number) => Math.round(Date.UTC(year, 0, 1) / 86_400_000);
+
+export const BASE_FEATURES = [
+  'weekday',
+  'day_of_month',
+  'month',
+  'week_of_year',
+  'day_of_year',
+  'year',
+  'promo',
+  'promo_day',
+  'holiday',
+  'school_holiday',
+  'days_since_closed',
+  'days_until_closed',
+  'cn_holiday',
+  'cn_makeup_workday',
+  'spring_festival_offset',
+  'store_level',
+  'store_weekday_effect',
+  'store_promo_lift',
+  'store',
+  'format',
+  'store_age_days',
+  'recent_30_days',
+  'recent_91_days',
+  'same_day_last_year',
+];
+
+export interface FeatureMatrix {
+  names: string[];
+  /** Column-major: columns[feature][k] for the k-th selected row. */
+  columns: Float64Array[];
+}
+
+/** Features of the rows `rows` (indexes into history.days), given store levels learnt up to the origin. */
+export function featuresOf(
+  history: History,
+  stats: StoreStats,
+  rows: Int32Array,
+  horizon: number,
+): FeatureMatrix {
+  const { days, calendar } = history;
+  const attributes = attributeFeatures(history);
+  const names = [...BASE_FEATURES, ...attributes.names];
+  const columns = names.map(() => new Float64Array(rows.length));
+  const { sinceClosed, untilClosed, promoDay } = runs(days);
+  const [recent30, recent91, lastYear] = lagged(days, stats, horizon) as [
+    Float64Array,
+    Float64Array,
+    Float64Array,
+  ];
+  const formats = [...new Set([...history.stores.values()].map((s) => s.format))].sort();
+  rows.forEach((i, k) => {
+    const day = days.day[i] as number;
+    const store = days.store[i] as number;
+    const date = new Date(day * 86_400_000);
+    const year = date.getUTCFullYear();
+    const dayOfYear = day - dayOfYearStart(year);
+    const weekday = weekdayOf(day);
+    const info = history.stores.get(store);
+    const values = [
+      weekday,
+      date.getUTCDate(),
+      date.getUTCMonth() + 1,
+      Math.floor(dayOfYear / 7),
+      dayOfYear,
+      year,
+      days.promo[i] as number,
+      promoDay[i] as number,
+      days.holiday[i] as number,
+      days.schoolHoliday[i] as number,
+      sinceClosed[i] as number,
+      untilClosed[i] as number,
+      calendar.isHoliday.get(day) ? 1 : 0,
+      calendar.isMakeupWorkday.get(day) ? 1 : 0,
+      Math.max(-60, Math.min(60, calendar.springFestivalOffset.get(day) ?? 60)),
+      stats.level.get(store) ?? stats.chainLevel,
+      stats.weekday.get(store)?.[weekday] ?? Number.NaN,
+      stats.promoLift.get(store) ?? Number.NaN,
+      store,
+      info ? formats.indexOf(info.format) : Number.NaN,
+      info ? day - info.openDay : Number.NaN,
+      recent30[i] as number,
+      recent91[i] as number,
+      lastYear[i] as number,
+      ...attributes.value(store, day),
+    ];
+    values.forEach((v, f) => {
+      (columns[f] as Float64Array)[k] = v;
+    });
+  });
+  return { names, columns };
+}

@@ -1,0 +1,11 @@
+export { type Accuracy, accuracyOf } from './accuracy.js';
+export { type BacktestFold, backtest } from './backtest.js';
+export { dayNumber, type History, isoDay, readHistory } from './frame.js';
+export { type Forecaster, forecasterOf, MODELS, type ModelName } from './models.js';
+export {
+  type ForecastOptions,
+  type ForecastResult,
+  type ForecastRow,
+  forecastStores,
+  lastSalesDay,
+} from './run.js';

@@ -1,0 +1,120 @@
+import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
+import { featuresOf, sold, storeStats, weekdayOf } from './features.js';
+import type { History } from './frame.js';
+
+/**
+ * A forecaster learns from the store-days up to the origin (inclusive) and gives the median forecast of
+ * the target rows. A closed day sells nothing: every model forecasts zero for it.
+ */
+export interface Forecaster {
+  name: string;
+  label: { zh: string; en: string };
+  /** `horizon`: how far past the origin the targets reach (features lagged by it stay known). */
+  forecast(
+    history: History,
+    origin: number,
+    horizon: number,
+    targets: Int32Array,
+    onProgress?: (share: number) => void,
+  ): Float64Array;
+}
+
+/** Per store, weekday and promotion state: the sold values before the origin, oldest first. */
+function recentByStore(history: History, origin: number): Map<string, number[]> {
+  const { days } = history;
+  const byKey = new Map<string, number[]>();
+  for (let i = 0; i < days.length; i++) {
+    if ((days.day[i] as number) > origin || !sold(days, i)) continue;
+    const key = `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${days.promo[i]}`;
+    const list = byKey.get(key) ?? [];
+    list.push(days.sales[i] as number);
+    byKey.set(key, list);
+  }
+  return byKey;
+}
+
+const median = (values: number[]): number => {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+function fromHistory(history: History, targets: Int32Array, value: (i: number) => number): Float64Array {
+  const out = new Float64Array(targets.length);
+  targets.forEach((i, k) => {
+    out[k] = history.days.open[i] ? value(i) : 0;
+  });
+  return out;
+}
+
+/** The last sold day of the same weekday (and promotion state, when there is one). */
+export const seasonalNaive: Forecaster = {
+  name: 'seasonal_naive',
+  label: { zh: '季节性朴素（上周同日）', en: 'Seasonal naive (same weekday last week)' },
+  forecast(history, origin, _horizon, targets) {
+    const recent = recentByStore(history, origin);
+    const { days } = history;
+    return fromHistory(history, targets, (i) => {
+      const key = (promo: number) => `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
+      const list =
+        recent.get(key(days.promo[i] as number)) ?? recent.get(key(1 - (days.promo[i] as number))) ?? [];
+      return list[list.length - 1] ?? 0;
+    });
+  },
+};
+
+/** The median of the last eight sold days with the same weekday and promotion state (issue 6's plain baseline). */
+export const medianOfEight: Forecaster = {
+  name: 'median_8',
+  label: { zh: '近8个同星期同促销日中位数', en: 'Median of last 8 same weekday & promo days' },
+  forecast(history, origin, _horizon, targets) {
+    const recent = recentByStore(history, origin);
+    const { days } = history;
+    return fromHistory(history, targets, (i) => {
+      const key = (promo: number) => `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
+      const list =
+        recent.get(key(days.promo[i] as number)) ?? recent.get(key(1 - (days.promo[i] as number))) ?? [];
+      return list.length ? median(list.slice(-8)) : 0;
+    });
+  },
+};
+
+/**
+ * One gradient-boosted tree model over all stores (a global model): it learns log sales relative to each
+ * store's level from the calendar, the plan and the store's attributes, so stores share what they teach.
+ */
+export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
+  return {
+    name: 'gbt',
+    label: { zh: '梯度提升树（全局模型）', en: 'Gradient-boosted trees (global)' },
+    forecast(history, origin, horizon, targets, onProgress) {
+      const { days } = history;
+      const stats = storeStats(days, origin);
+      const train: number[] = [];
+      for (let i = 0; i < days.length; i++)
+        if ((days.day[i] as number) <= origin && sold(days, i)) train.push(i);
+      const trainRows = Int32Array.from(train);
+      const levelOf = (i: number) => stats.level.get(days.store[i] as number) ?? stats.chainLevel;
+      const y = Float64Array.from(train, (i) => Math.log1p(days.sales[i] as number) - levelOf(i));
+      const x = featuresOf(history, stats, trainRows, horizon);
+      const model = fitBooster(x.names, x.columns, y, {
+        ...options,
+        onRound: (round, rounds) => onProgress?.(round / rounds),
+      });
+      const predicted = predictBooster(model, featuresOf(history, stats, targets, horizon).columns);
+      const out = new Float64Array(targets.length);
+      targets.forEach((i, k) => {
+        out[k] = days.open[i] ? Math.max(0, Math.expm1((predicted[k] as number) + levelOf(i))) : 0;
+      });
+      return out;
+    },
+  };
+}
+
+export const MODELS = ['gbt', 'median_8', 'seasonal_naive'] as const;
+export type ModelName = (typeof MODELS)[number];
+
+export function forecasterOf(name: ModelName, options: Partial<BoostOptions> = {}): Forecaster {
+  if (name === 'gbt') return boostedTrees(options);
+  return name === 'median_8' ? medianOfEight : seasonalNaive;
+}

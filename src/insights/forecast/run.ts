@@ -1,0 +1,175 @@
+import { ZhongtaiError } from '../../model/index.js';
+import { type DuckDbEngine, insertRows } from '../../warehouse/index.js';
+import { windowRows } from './backtest.js';
+import { sold } from './features.js';
+import { dayNumber, type History, isoDay, readHistory } from './frame.js';
+import { forecasterOf, type ModelName } from './models.js';
+
+export interface ForecastOptions {
+  level: 'store';
+  horizon: number;
+  /** The first day to forecast; default: the day after the last day with sales. */
+  from?: string;
+  model: ModelName;
+  /** Years of history to learn from. */
+  years?: number;
+  onProgress?: (step: string, share: number) => void;
+}
+
+export interface ForecastRow {
+  store: number;
+  date: string;
+  p10: number;
+  p50: number;
+  p90: number;
+}
+
+export interface ForecastResult {
+  runId: number;
+  origin: string;
+  model: ModelName;
+  rows: ForecastRow[];
+  /** The spread of log(actual ÷ forecast) on the last `horizon` days before the origin, forecast as if unseen. */
+  interval: { q10: number; q90: number };
+  seconds: number;
+}
+
+const quantile = (sorted: number[], q: number) =>
+  sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : 0;
+
+export async function lastSalesDay(engine: DuckDbEngine): Promise<string> {
+  const [row] = await engine.query(
+    `SELECT CAST(greatest(
+       coalesce((SELECT max(date) FROM sales_line), DATE '1900-01-01'),
+       coalesce((SELECT max(date) FROM store_day_sales), DATE '1900-01-01')) AS VARCHAR) AS d`,
+  );
+  const day = String(row?.d ?? '1900-01-01');
+  if (day === '1900-01-01')
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: 'No sales in this data file yet: import sales (or run zhongtai demo) before forecasting',
+      zh: '数据文件中还没有销售数据：请先导入销售数据（或运行 zhongtai demo）再预测',
+    });
+  return day;
+}
+
+/**
+ * P10/P50/P90 per store and day: the model learns from history up to the origin; the interval comes
+ * from how wrong the same model was on the `horizon` days before the origin, forecast from the origin
+ * before those (so the spread is an honest out-of-sample one).
+ */
+export async function forecastStores(
+  engine: DuckDbEngine,
+  options: ForecastOptions,
+): Promise<ForecastResult> {
+  const started = Date.now();
+  const horizon = options.horizon;
+  const firstDay = options.from ? dayNumber(options.from) : dayNumber(await lastSalesDay(engine)) + 1;
+  const origin = firstDay - 1;
+  const years = options.years ?? 3;
+  const history: History = await readHistory(
+    engine,
+    isoDay(origin - Math.round(365.25 * years)),
+    isoDay(origin),
+    {
+      from: isoDay(firstDay),
+      to: isoDay(origin + horizon),
+    },
+  );
+  const progress = (step: string) => (share: number) => options.onProgress?.(step, share);
+  const forecaster = forecasterOf(options.model);
+
+  // How wrong the model is out of sample: forecast the last window before the origin as if unseen.
+  const checkRows = windowRows(history, origin - horizon, horizon);
+  const check = forecaster.forecast(
+    history,
+    origin - horizon,
+    horizon,
+    checkRows,
+    progress('验证 / validating'),
+  );
+  const logErrors: number[] = [];
+  checkRows.forEach((i, k) => {
+    if (sold(history.days, i) && (check[k] as number) > 0)
+      logErrors.push(Math.log((history.days.sales[i] as number) / (check[k] as number)));
+  });
+  logErrors.sort((a, b) => a - b);
+  const interval = { q10: quantile(logErrors, 0.1), q90: quantile(logErrors, 0.9) };
+
+  // Stores that sold in the year before the origin: a store without history has nothing to forecast from.
+  const active = new Set<number>();
+  for (let i = 0; i < history.days.length; i++) {
+    const day = history.days.day[i] as number;
+    if (day <= origin && day > origin - 365 && sold(history.days, i)) active.add(history.days.store[i] as number);
+  }
+  const targets: number[] = [];
+  for (let i = 0; i < history.days.length; i++) {
+    const day = history.days.day[i] as number;
+    if (day > origin && day <= origin + horizon && active.has(history.days.store[i] as number)) targets.push(i);
+  }
+  const targetRows = Int32Array.from(targets);
+  const p50 = forecaster.forecast(history, origin, horizon, targetRows, progress('训练 / training'));
+  const rows: ForecastRow[] = targets.map((i, k) => {
+    const median = p50[k] as number;
+    return {
+      store: history.days.store[i] as number,
+      date: isoDay(history.days.day[i] as number),
+      p10: median * Math.exp(interval.q10),
+      p50: median,
+      p90: median * Math.exp(interval.q90),
+    };
+  });
+  const runId = await saveForecast(engine, options, origin, rows, interval, (Date.now() - started) / 1000);
+  return {
+    runId,
+    origin: isoDay(origin),
+    model: options.model,
+    rows,
+    interval,
+    seconds: (Date.now() - started) / 1000,
+  };
+}
+
+async function saveForecast(
+  engine: DuckDbEngine,
+  options: ForecastOptions,
+  origin: number,
+  rows: ForecastRow[],
+  interval: { q10: number; q90: number },
+  seconds: number,
+): Promise<number> {
+  return engine.transaction(async () => {
+    const [row] = await engine.write('SELECT coalesce(max(run_id), 0) + 1 AS id FROM forecast_run');
+    const runId = Number(row?.id ?? 1);
+    await engine.run(
+      `INSERT INTO forecast_run VALUES ($1, CAST($2 AS TIMESTAMP), $3, $4, CAST($5 AS DATE), $6, $7, $8, $9, $10)`,
+      [
+        runId,
+        new Date().toISOString().replace('T', ' ').slice(0, 19),
+        options.level,
+        options.model,
+        isoDay(origin),
+        options.horizon,
+        new Set(rows.map((r) => r.store)).size,
+        seconds,
+        interval.q10,
+        interval.q90,
+      ],
+    );
+    await insertRows(
+      engine,
+      'forecast',
+      rows.map((r) => ({
+        run_id: runId,
+        level: options.level,
+        model: options.model,
+        store_id: r.store,
+        sku: null,
+        date: r.date,
+        p10: r.p10,
+        p50: r.p50,
+        p90: r.p90,
+      })),
+    );
+    return runId;
+  });
+}

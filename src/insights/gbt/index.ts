@@ -1,0 +1,10 @@
+export { binMatrix, binOf } from './bins.js';
+export {
+  type Booster,
+  type BoostOptions,
+  DEFAULT_BOOST,
+  featureUse,
+  fitBooster,
+  predictBooster,
+  random,
+} from './booster.js';
