@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
@@ -24,4 +25,9 @@ program
   .option('--seconds <n>', 'how long', Number, 20)
   .option('--batch <n>', 'events per request', Number, 250)
   .action((opts) => benchPush(opts));
+program
+  .command('forecast')
+  .description('rolling-origin backtest of every forecast model on Rossmann (real data) or the demo chain')
+  .option('--dataset <name>', 'rossmann-100, rossmann (all 1,115 stores) or demo', 'rossmann-100')
+  .action((opts) => benchForecast(opts));
 await program.parseAsync(process.argv);

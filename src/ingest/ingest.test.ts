@@ -334,6 +334,35 @@ describe('importing files through a mapping spec', () => {
     ]);
   });
 
+  it('updates facts in place when the spec says onConflict: update, and rolls the update back', async () => {
+    const updating = loadSpec(
+      file(
+        'update.yaml',
+        SPEC.replace(
+          '        key: [store_id, date]\n',
+          '        key: [store_id, date]\n        onConflict: update\n',
+        ),
+      ),
+    );
+    await importFiles(engine, updating, [
+      file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\nSH02,2024-03-01,20,2\n'),
+    ]);
+    const revised = await importFiles(engine, updating, [
+      file('takings.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,12,1\nSH02,2024-03-01,20,2\n'),
+    ]);
+    expect(revised).toMatchObject({ loaded: 1, skipped: 1 });
+    const takings = () => engine.query('SELECT store_id, net_sales FROM store_day_sales ORDER BY 1');
+    expect(await takings()).toEqual([
+      { store_id: 1, net_sales: 12 },
+      { store_id: 2, net_sales: 20 },
+    ]);
+    await rollbackLoad(engine, revised.loadId);
+    expect(await takings()).toEqual([
+      { store_id: 1, net_sales: 10 },
+      { store_id: 2, net_sales: 20 },
+    ]);
+  });
+
   it('rolls a load back, and refuses to roll back twice', async () => {
     const first = await importFiles(engine, spec(), [
       file('takings-a.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\n'),

@@ -255,12 +255,6 @@ export async function writeTarget(
   const before = await one(engine, `SELECT count(*) FROM ${q(table.name)}`);
   let loaded: number;
   if (onConflict === 'update') {
-    if (key.join() !== table.key.join()) {
-      throw new ZhongtaiError('BAD_REQUEST', {
-        en: `${target.table}: onConflict update needs the table's own key (${table.key.join(', ')})`,
-        zh: `${target.table}：onConflict update 须使用表的主键（${table.key.join('、')}）`,
-      });
-    }
     const unchanged =
       before === 0
         ? 0
@@ -268,12 +262,30 @@ export async function writeTarget(
             engine,
             `SELECT count(*) FROM ${final} f WHERE EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', columns)})`,
           );
-    const updates = columns.filter((c) => !key.includes(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
-    await engine.run(
-      `INSERT INTO ${q(table.name)} (${list}${withLoad}) SELECT ${list}${loadValue} FROM ${final} f
-       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', columns)})`}
-       ON CONFLICT (${keyList}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
-    );
+    const fresh = `SELECT ${list}${loadValue} FROM ${final} f
+       ${before === 0 ? '' : `WHERE NOT EXISTS (SELECT 1 FROM ${q(table.name)} t WHERE ${same('t', 'f', columns)})`}`;
+    if (isFact) {
+      // Facts carry no key constraint: a row whose key comes again with other values is replaced.
+      if (before > 0) {
+        await engine.run(
+          `DELETE FROM ${q(table.name)} t WHERE (${key.map((k) => `t.${q(k)}`).join(', ')}) IN (SELECT ${keyList} FROM ${final})
+           AND NOT EXISTS (SELECT 1 FROM ${final} f WHERE ${same('t', 'f', columns)})`,
+        );
+      }
+      await engine.run(`INSERT INTO ${q(table.name)} (${list}${withLoad}) ${fresh}`);
+    } else {
+      if (key.join() !== table.key.join()) {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: `${target.table}: onConflict update needs the table's own key (${table.key.join(', ')})`,
+          zh: `${target.table}：onConflict update 须使用表的主键（${table.key.join('、')}）`,
+        });
+      }
+      const updates = columns.filter((c) => !key.includes(c)).map((c) => `${q(c)} = excluded.${q(c)}`);
+      await engine.run(
+        `INSERT INTO ${q(table.name)} (${list}) ${fresh}
+         ON CONFLICT (${keyList}) ${updates.length ? `DO UPDATE SET ${updates.join(', ')}` : 'DO NOTHING'}`,
+      );
+    }
     loaded = distinctKeys - unchanged;
   } else {
     // An empty table needs no check against what is there: the first load of a fact is a plain append.

@@ -8,6 +8,7 @@ import { DuckDbEngine, type Engine } from '../warehouse/index.js';
 import { installErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { queryRoutes } from './routes/query.js';
@@ -33,7 +34,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   healthRoutes(app, options.engine);
   catalogRoutes(app);
   queryRoutes(app, options.engine);
-  if (options.engine instanceof DuckDbEngine) ingestRoutes(app, options.engine, options.specs ?? []);
+  if (options.engine instanceof DuckDbEngine) {
+    ingestRoutes(app, options.engine, options.specs ?? []);
+    forecastRoutes(app, options.engine);
+  }
   const openapi = openApiDocument(packageVersion());
   app.get('/api/v1/openapi.json', async () => openapi);
 

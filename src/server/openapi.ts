@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { forecastRequestSchema } from '../insights/index.js';
 import { querySchema } from '../metrics/index.js';
 
 const errorSchema = {
@@ -63,6 +64,50 @@ export function openApiDocument(version: string) {
                       columns: { type: 'array' },
                       rows: { type: 'array', items: { type: 'object' } },
                       meta: { type: 'object' },
+                    },
+                  },
+                },
+              },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/forecast': {
+        post: {
+          summary: 'Forecast daily sales per store with P10/P50/P90, saved as a forecast run 销售预测',
+          requestBody: {
+            required: false,
+            content: {
+              'application/json': { schema: z.toJSONSchema(forecastRequestSchema, { io: 'input' }) },
+            },
+          },
+          responses: {
+            '200': {
+              description: 'The run id, origin, interval and one row per store and day',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    properties: {
+                      runId: { type: 'integer' },
+                      origin: { type: 'string' },
+                      model: { type: 'string' },
+                      interval: { type: 'object' },
+                      rows: {
+                        type: 'array',
+                        items: {
+                          type: 'object',
+                          properties: {
+                            store: { type: 'integer' },
+                            date: { type: 'string' },
+                            p10: { type: 'number' },
+                            p50: { type: 'number' },
+                            p90: { type: 'number' },
+                          },
+                        },
+                      },
+                      seconds: { type: 'number' },
                     },
                   },
                 },

@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   backtest,
   dayNumber,
+  FORECAST_BOOST,
   forecasterOf,
   forecastStores,
   isoDay,
@@ -21,6 +22,11 @@ const isoDate = (name: string) => (value: string) => {
     throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD (${name} 须为日期 YYYY-MM-DD)`);
   return value;
 };
+
+const roundsOption = () =>
+  new Option('--rounds <n>', 'trees in the boosted model (fewer: faster, less accurate)')
+    .argParser(integer('rounds'))
+    .default(FORECAST_BOOST.rounds);
 
 const levelOption = () =>
   new Option('--level <level>', 'what to forecast: store (store × SKU and category are not built yet)')
@@ -52,6 +58,7 @@ export function forecastCommands(program: Command): void {
     )
     .addOption(new Option('--model <model>', 'model').choices([...MODELS]).default('gbt'))
     .option('--out <file>', 'also write the forecast as CSV: store,date,p10,p50,p90')
+    .addOption(roundsOption())
     .addHelpText(
       'after',
       `
@@ -73,6 +80,7 @@ Examples:
           horizon: opts.horizon,
           from: opts.from,
           model: opts.model as ModelName,
+          boost: { rounds: opts.rounds },
           onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
         });
         bar.stop();
@@ -101,6 +109,7 @@ Examples:
       'last day of the last window (default: the last day with sales)',
       isoDate('--until'),
     )
+    .addOption(roundsOption())
     .addHelpText(
       'after',
       `
@@ -120,7 +129,7 @@ Example:
         const history = await readHistory(engine, isoDay((origins[0] as number) - 3 * 365), isoDay(last));
         const folds = backtest(
           history,
-          MODELS.map((m) => forecasterOf(m)),
+          MODELS.map((m) => forecasterOf(m, { rounds: opts.rounds })),
           origins,
           opts.horizon,
           (step, done, total) => bar.update(`回测 / backtesting ${step}`, done, total),

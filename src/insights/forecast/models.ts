@@ -83,6 +83,9 @@ export const medianOfEight: Forecaster = {
  * One gradient-boosted tree model over all stores (a global model): it learns log sales relative to each
  * store's level from the calendar, the plan and the store's attributes, so stores share what they teach.
  */
+/** Settled on the Rossmann backtest windows (`npm run bench -- forecast`): slower learning, more trees. */
+export const FORECAST_BOOST: Partial<BoostOptions> = { rounds: 800, learningRate: 0.04 };
+
 export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
   return {
     name: 'gbt',
@@ -98,6 +101,7 @@ export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
       const y = Float64Array.from(train, (i) => Math.log1p(days.sales[i] as number) - levelOf(i));
       const x = featuresOf(history, stats, trainRows, horizon);
       const model = fitBooster(x.names, x.columns, y, {
+        ...FORECAST_BOOST,
         ...options,
         onRound: (round, rounds) => onProgress?.(round / rounds),
       });

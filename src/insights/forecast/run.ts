@@ -1,5 +1,6 @@
 import { ZhongtaiError } from '../../model/index.js';
 import { type DuckDbEngine, insertRows } from '../../warehouse/index.js';
+import type { BoostOptions } from '../gbt/index.js';
 import { windowRows } from './backtest.js';
 import { sold } from './features.js';
 import { dayNumber, type History, isoDay, readHistory } from './frame.js';
@@ -13,6 +14,8 @@ export interface ForecastOptions {
   model: ModelName;
   /** Years of history to learn from. */
   years?: number;
+  /** Settings of the tree model (tests train small ones). */
+  boost?: Partial<BoostOptions>;
   onProgress?: (step: string, share: number) => void;
 }
 
@@ -76,7 +79,7 @@ export async function forecastStores(
     },
   );
   const progress = (step: string) => (share: number) => options.onProgress?.(step, share);
-  const forecaster = forecasterOf(options.model);
+  const forecaster = forecasterOf(options.model, options.boost);
 
   // How wrong the model is out of sample: forecast the last window before the origin as if unseen.
   const checkRows = windowRows(history, origin - horizon, horizon);
@@ -99,12 +102,14 @@ export async function forecastStores(
   const active = new Set<number>();
   for (let i = 0; i < history.days.length; i++) {
     const day = history.days.day[i] as number;
-    if (day <= origin && day > origin - 365 && sold(history.days, i)) active.add(history.days.store[i] as number);
+    if (day <= origin && day > origin - 365 && sold(history.days, i))
+      active.add(history.days.store[i] as number);
   }
   const targets: number[] = [];
   for (let i = 0; i < history.days.length; i++) {
     const day = history.days.day[i] as number;
-    if (day > origin && day <= origin + horizon && active.has(history.days.store[i] as number)) targets.push(i);
+    if (day > origin && day <= origin + horizon && active.has(history.days.store[i] as number))
+      targets.push(i);
   }
   const targetRows = Int32Array.from(targets);
   const p50 = forecaster.forecast(history, origin, horizon, targetRows, progress('训练 / training'));

@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { generateDemo } from '../src/demo/index.js';
+import { importFiles, loadSpec } from '../src/ingest/index.js';
+import {
+  type BacktestFold,
+  backtest,
+  dayNumber,
+  forecasterOf,
+  isoDay,
+  MODELS,
+  readHistory,
+} from '../src/insights/index.js';
+import { DuckDbEngine } from '../src/warehouse/index.js';
+import { table } from './stats.js';
+
+/**
+ * Rolling-origin backtests of every model on real data (Rossmann) and on the demo chain, one table each:
+ * WAPE, accuracy (1 − WAPE), RMSPE over open days, bias, and each model's time.
+ */
+const DATASETS = resolve('..', 'shared', 'datasets');
+
+async function rossmannFile(dataset: string): Promise<string> {
+  const dir = resolve('.bench-cache', 'forecast');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${dataset}.duckdb`);
+  if (!existsSync(path)) {
+    const engine = await DuckDbEngine.open({ path });
+    try {
+      const spec = loadSpec(resolve('examples', 'rossmann', 'spec.yaml'));
+      await importFiles(engine, spec, [
+        join(DATASETS, dataset, 'store.csv'),
+        join(DATASETS, dataset, 'train.csv'),
+      ]);
+    } catch (error) {
+      await engine.close();
+      rmSync(path, { force: true });
+      throw error;
+    }
+    await engine.close();
+  }
+  return path;
+}
+
+async function demoFile(): Promise<string> {
+  const path = resolve('.bench-cache', 'forecast', 'demo.duckdb');
+  if (!existsSync(path)) {
+    mkdirSync(resolve('.bench-cache', 'forecast'), { recursive: true });
+    const engine = await DuckDbEngine.open({ path });
+    await generateDemo(engine, { stores: 30, days: 800, lines: 2_000_000 });
+    await engine.close();
+  }
+  return path;
+}
+
+async function run(path: string, origins: string[], horizon: number): Promise<void> {
+  const engine = await DuckDbEngine.open({ path, readOnly: true });
+  try {
+    const days = origins.map(dayNumber);
+    const last = Math.max(...days) + horizon;
+    const history = await readHistory(engine, isoDay(Math.min(...days) - 3 * 365), isoDay(last));
+    const rows: (string | number)[][] = [
+      ['window', 'model', 'days', 'WAPE %', 'accuracy %', 'RMSPE', 'bias %', 'seconds'],
+    ];
+    for (const origin of days) {
+      for (const name of MODELS) {
+        const started = performance.now();
+        const [fold] = backtest(history, [forecasterOf(name)], [origin], horizon) as [BacktestFold];
+        const seconds = (performance.now() - started) / 1000;
+        const a = fold.accuracy;
+        rows.push([
+          `${isoDay(origin + 1)}…${isoDay(origin + horizon)}`,
+          name,
+          a.days,
+          (a.wape * 100).toFixed(2),
+          (a.accuracy * 100).toFixed(2),
+          a.rmspe.toFixed(4),
+          (a.bias * 100).toFixed(2),
+          seconds.toFixed(1),
+        ]);
+      }
+    }
+    console.log(table(rows));
+  } finally {
+    await engine.close();
+  }
+}
+
+export async function benchForecast(options: { dataset: string }): Promise<void> {
+  if (options.dataset === 'demo') {
+    const path = await demoFile();
+    console.log('\nDemo chain (30 stores), three 28-day windows before the last day:\n');
+    await run(path, ['2026-08-22', '2026-09-19', '2026-10-18'], 28);
+    return;
+  }
+  const path = await rossmannFile(options.dataset);
+  // The last 42 days before the kept-aside window, and the same window a year earlier.
+  console.log(`\n${options.dataset}: 42-day windows, the last before 2015-06-19 and a year earlier:\n`);
+  await run(path, ['2014-05-09', '2015-05-08'], 42);
+}

@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { MODELS } from './models.js';
+
+/** The body of POST /api/v1/forecast; the CLI's options mean the same. */
+export const forecastRequestSchema = z
+  .object({
+    level: z
+      .literal('store')
+      .default('store')
+      .describe('what to forecast (store × SKU and category: not yet)'),
+    horizon: z.number().int().min(1).max(366).default(42).describe('days to forecast'),
+    from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('first day to forecast; default: the day after the last sales'),
+    model: z.enum(MODELS).default('gbt'),
+    rounds: z.number().int().min(1).max(5000).optional().describe('trees in the boosted model'),
+  })
+  .strict();
+
+export type ForecastRequest = z.output<typeof forecastRequestSchema>;
