@@ -54,20 +54,26 @@ export function random(seed: number): () => number {
   };
 }
 
-/** Trains on column-major features (columns[f][row]) and targets y. */
+/** Trains on column-major features (columns[f][row]) and targets y, with optional row weights. */
 export function fitBooster(
   featureNames: string[],
   columns: Float64Array[],
   y: Float64Array,
   options: Partial<BoostOptions> = {},
+  weights?: Float64Array,
 ): Booster {
   const o = { ...DEFAULT_BOOST, ...options };
   const matrix = binMatrix(columns);
   const n = matrix.rows;
   const width = matrix.features;
+  const hess = weights ?? new Float64Array(n).fill(1);
   let base = 0;
-  for (let i = 0; i < n; i++) base += y[i] as number;
-  base /= Math.max(1, n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    base += (hess[i] as number) * (y[i] as number);
+    total += hess[i] as number;
+  }
+  base /= total || 1;
   const prediction = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
   const index = new Uint32Array(n);
@@ -75,11 +81,12 @@ export function fitBooster(
   const trees: Tree[] = [];
   const allFeatures = Array.from({ length: width }, (_, f) => f);
   for (let round = 0; round < o.rounds; round++) {
-    for (let i = 0; i < n; i++) grad[i] = (prediction[i] as number) - (y[i] as number);
+    for (let i = 0; i < n; i++)
+      grad[i] = (hess[i] as number) * ((prediction[i] as number) - (y[i] as number));
     let count = 0;
     for (let i = 0; i < n; i++) if (o.subsample >= 1 || next() < o.subsample) index[count++] = i;
     const features = o.colsample >= 1 ? allFeatures : allFeatures.filter(() => next() < o.colsample);
-    const tree = growTree(matrix.bins, width, grad, index, count, {
+    const tree = growTree(matrix.bins, width, grad, hess, index, count, {
       maxLeaves: o.maxLeaves,
       maxDepth: o.maxDepth,
       minRowsInLeaf: o.minRowsInLeaf,

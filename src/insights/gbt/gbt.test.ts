@@ -59,6 +59,22 @@ describe('gradient-boosted trees', () => {
     expect(Array.from(predictBooster(model, [x]))).toEqual([1, 1, 3, 3]);
   });
 
+  it('weights rows: each side predicts its weighted mean (hand-computed)', () => {
+    const x = col([0, 0, 1, 1]);
+    const y = col([0, 4, 10, 10]);
+    const weights = col([3, 1, 1, 1]);
+    const model = fitBooster(
+      ['x'],
+      [x],
+      y,
+      { rounds: 1, learningRate: 1, maxLeaves: 2, minRowsInLeaf: 1, lambda: 0, subsample: 1, colsample: 1 },
+      weights,
+    );
+    // Weighted base (0·3 + 4 + 10 + 10) / 6 = 4; left side (0·3 + 4·1) / 4 = 1; right side 10.
+    expect(model.base).toBeCloseTo(4, 12);
+    expect(Array.from(predictBooster(model, [x]))).toEqual([1, 1, 10, 10].map((v) => expect.closeTo(v, 10)));
+  });
+
   it('learns an interaction (XOR) that no single feature explains, and lowers the error each round', () => {
     const next = random(7);
     const n = 4000;

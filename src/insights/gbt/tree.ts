@@ -32,15 +32,19 @@ interface Leaf {
   depth: number;
   hist: Float64Array;
   gradSum: number;
+  hessSum: number;
   best: { gain: number; feature: number; threshold: number };
 }
 
-const HIST_WIDTH = MAX_BINS * 2;
+/** Per bin: sum of gradients, sum of weights (hessians), row count. */
+const SLOTS = 3;
+const HIST_WIDTH = MAX_BINS * SLOTS;
 
 function buildHistogram(
   bins: Uint8Array,
   width: number,
   grad: Float64Array,
+  hess: Float64Array,
   index: Uint32Array,
   start: number,
   end: number,
@@ -50,32 +54,43 @@ function buildHistogram(
   for (let k = start; k < end; k++) {
     const row = index[k] as number;
     const g = grad[row] as number;
+    const h = hess[row] as number;
     const base = row * width;
     for (const f of features) {
-      const at = f * HIST_WIDTH + (bins[base + f] as number) * 2;
+      const at = f * HIST_WIDTH + (bins[base + f] as number) * SLOTS;
       hist[at] = (hist[at] as number) + g;
-      hist[at + 1] = (hist[at + 1] as number) + 1;
+      hist[at + 1] = (hist[at + 1] as number) + h;
+      hist[at + 2] = (hist[at + 2] as number) + 1;
     }
   }
   return hist;
 }
 
-function bestSplit(hist: Float64Array, gradSum: number, count: number, options: TreeOptions): Leaf['best'] {
+function bestSplit(
+  hist: Float64Array,
+  gradSum: number,
+  hessSum: number,
+  count: number,
+  options: TreeOptions,
+): Leaf['best'] {
   const { lambda, minRowsInLeaf } = options;
-  const parentScore = (gradSum * gradSum) / (count + lambda);
+  const parentScore = (gradSum * gradSum) / (hessSum + lambda);
   let best = { gain: 0, feature: -1, threshold: -1 };
   for (const f of options.features) {
     let gl = 0;
+    let hl = 0;
     let nl = 0;
     const base = f * HIST_WIDTH;
     for (let b = 0; b < MAX_BINS - 1; b++) {
-      gl += hist[base + b * 2] as number;
-      nl += hist[base + b * 2 + 1] as number;
+      gl += hist[base + b * SLOTS] as number;
+      hl += hist[base + b * SLOTS + 1] as number;
+      nl += hist[base + b * SLOTS + 2] as number;
       if (nl < minRowsInLeaf) continue;
       const nr = count - nl;
       if (nr < minRowsInLeaf) break;
       const gr = gradSum - gl;
-      const gain = (gl * gl) / (nl + lambda) + (gr * gr) / (nr + lambda) - parentScore;
+      const hr = hessSum - hl;
+      const gain = (gl * gl) / (hl + lambda) + (gr * gr) / (hr + lambda) - parentScore;
       if (gain > best.gain) best = { gain, feature: f, threshold: b };
     }
   }
@@ -107,13 +122,14 @@ function partition(
 }
 
 /**
- * Grows a tree on the rows `index[0…count)` and returns it; leaf values are −G/(n+λ), the Newton step
- * for squared error, not yet scaled by the learning rate.
+ * Grows a tree on the rows `index[0…count)` and returns it; leaf values are −G/(H+λ), the Newton step
+ * for (weighted) squared error, not yet scaled by the learning rate.
  */
 export function growTree(
   bins: Uint8Array,
   width: number,
   grad: Float64Array,
+  hess: Float64Array,
   index: Uint32Array,
   count: number,
   options: TreeOptions,
@@ -123,27 +139,47 @@ export function growTree(
   const left: number[] = [];
   const right: number[] = [];
   const value: number[] = [];
-  const newNode = (gradSum: number, n: number) => {
+  const newNode = (gradSum: number, hessSum: number) => {
     feature.push(-1);
     threshold.push(-1);
     left.push(-1);
     right.push(-1);
-    value.push(-gradSum / (n + options.lambda));
+    value.push(-gradSum / (hessSum + options.lambda));
     return feature.length - 1;
   };
-  let gradSum = 0;
-  for (let k = 0; k < count; k++) gradSum += grad[index[k] as number] as number;
-  const rootHist = buildHistogram(bins, width, grad, index, 0, count, options.features);
-  const root: Leaf = {
-    node: newNode(gradSum, count),
-    start: 0,
-    end: count,
-    depth: 0,
-    hist: rootHist,
+  const leafOf = (
+    start: number,
+    end: number,
+    depth: number,
+    hist: Float64Array,
+    gradSum: number,
+    hessSum: number,
+  ): Leaf => ({
+    node: newNode(gradSum, hessSum),
+    start,
+    end,
+    depth,
+    hist,
     gradSum,
-    best: bestSplit(rootHist, gradSum, count, options),
-  };
-  const open: Leaf[] = [root];
+    hessSum,
+    best: bestSplit(hist, gradSum, hessSum, end - start, options),
+  });
+  let gradSum = 0;
+  let hessSum = 0;
+  for (let k = 0; k < count; k++) {
+    gradSum += grad[index[k] as number] as number;
+    hessSum += hess[index[k] as number] as number;
+  }
+  const open: Leaf[] = [
+    leafOf(
+      0,
+      count,
+      0,
+      buildHistogram(bins, width, grad, hess, index, 0, count, options.features),
+      gradSum,
+      hessSum,
+    ),
+  ];
   let leaves = 1;
   while (leaves < options.maxLeaves) {
     let pick = -1;
@@ -161,48 +197,30 @@ export function growTree(
     open.splice(pick, 1);
     const { feature: f, threshold: t } = leaf.best;
     const mid = partition(bins, width, index, leaf.start, leaf.end, f, t);
-    const nLeft = mid - leaf.start;
-    const nRight = leaf.end - mid;
     // Count the smaller child; the larger is the parent minus it.
-    const leftSmaller = nLeft <= nRight;
+    const leftSmaller = mid - leaf.start <= leaf.end - mid;
     const small = leftSmaller
-      ? buildHistogram(bins, width, grad, index, leaf.start, mid, options.features)
-      : buildHistogram(bins, width, grad, index, mid, leaf.end, options.features);
+      ? buildHistogram(bins, width, grad, hess, index, leaf.start, mid, options.features)
+      : buildHistogram(bins, width, grad, hess, index, mid, leaf.end, options.features);
     const large = leaf.hist;
     for (let i = 0; i < large.length; i++) large[i] = (large[i] as number) - (small[i] as number);
     const [histLeft, histRight] = leftSmaller ? [small, large] : [large, small];
+    // The left child's histogram of the split feature holds only bins ≤ t: its sums are the child's.
     let gLeft = 0;
+    let hLeft = 0;
     const base = f * HIST_WIDTH;
-    for (let b = 0; b <= t; b++) gLeft += histLeft[base + b * 2] as number;
-    // The split's feature histogram of the left child holds only bins ≤ t: its sum is the child's gradient sum.
-    const gRight = leaf.gradSum - gLeft;
-    const leftNode = newNode(gLeft, nLeft);
-    const rightNode = newNode(gRight, nRight);
+    for (let b = 0; b <= t; b++) {
+      gLeft += histLeft[base + b * SLOTS] as number;
+      hLeft += histLeft[base + b * SLOTS + 1] as number;
+    }
+    const depth = leaf.depth + 1;
+    const leftLeaf = leafOf(leaf.start, mid, depth, histLeft, gLeft, hLeft);
+    const rightLeaf = leafOf(mid, leaf.end, depth, histRight, leaf.gradSum - gLeft, leaf.hessSum - hLeft);
     feature[leaf.node] = f;
     threshold[leaf.node] = t;
-    left[leaf.node] = leftNode;
-    right[leaf.node] = rightNode;
-    const depth = leaf.depth + 1;
-    open.push(
-      {
-        node: leftNode,
-        start: leaf.start,
-        end: mid,
-        depth,
-        hist: histLeft,
-        gradSum: gLeft,
-        best: bestSplit(histLeft, gLeft, nLeft, options),
-      },
-      {
-        node: rightNode,
-        start: mid,
-        end: leaf.end,
-        depth,
-        hist: histRight,
-        gradSum: gRight,
-        best: bestSplit(histRight, gRight, nRight, options),
-      },
-    );
+    left[leaf.node] = leftLeaf.node;
+    right[leaf.node] = rightLeaf.node;
+    open.push(leftLeaf, rightLeaf);
     leaves++;
   }
   return {
