@@ -1,4 +1,5 @@
 import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
+import { exponentialSmoothing } from './ets.js';
 import { featuresOf, sold, storeStats, weekdayOf } from './features.js';
 import type { History } from './frame.js';
 
@@ -115,10 +116,11 @@ export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
   };
 }
 
-export const MODELS = ['gbt', 'median_8', 'seasonal_naive'] as const;
+export const MODELS = ['gbt', 'ets', 'median_8', 'seasonal_naive'] as const;
 export type ModelName = (typeof MODELS)[number];
 
 export function forecasterOf(name: ModelName, options: Partial<BoostOptions> = {}): Forecaster {
   if (name === 'gbt') return boostedTrees(options);
+  if (name === 'ets') return exponentialSmoothing;
   return name === 'median_8' ? medianOfEight : seasonalNaive;
 }
