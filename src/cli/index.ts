@@ -6,6 +6,7 @@ import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
+import { replenishCommand } from './commands/replenish.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
 import { zhFirst } from './options.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   sourceCommands(program);
   catalogCommand(program);
   forecastCommands(program);
+  replenishCommand(program);
   return program;
 }
 

@@ -1,1 +1,2 @@
 export * from './forecast/index.js';
+export * from './replenish/index.js';

@@ -1,0 +1,11 @@
+export {
+  DEFAULT_POLICY,
+  forecastDemand,
+  normalQuantile,
+  orderByForecast,
+  orderNaive,
+  type PolicyOptions,
+} from './policy.js';
+export { readSeries, type Series, type SeriesSet } from './series.js';
+export { type SimulationResult, simulateReplenishment } from './simulate.js';
+export { type Suggestion, suggestOrders } from './suggest.js';
