@@ -342,17 +342,19 @@ export const TABLES: Table[] = [
     ],
   },
   {
-    // Forecasts written by `zhongtai forecast`: one row per run, store and day (sku set for store × SKU runs),
+    // Forecasts written by `zhongtai forecast`: one row per run, store and day (category set for store ×
+    // category runs, sku and its category for store × SKU runs),
     // so dashboards can show actual against forecast.
     name: 'forecast',
     kind: 'fact',
-    key: ['run_id', 'store_id', 'sku', 'date'],
+    key: ['run_id', 'store_id', 'category', 'sku', 'date'],
     columns: [
       c('run_id', 'bigint'),
       c('level', 'string'),
       c('model', 'string'),
       c('store_id', 'int'),
       c('sku', 'int', true),
+      c('category', 'string', true),
       c('date', 'date'),
       c('p10', 'double'),
       c('p50', 'double'),

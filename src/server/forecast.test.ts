@@ -53,6 +53,67 @@ describe('POST /api/v1/forecast', () => {
     ]);
   }, 60_000);
 
+  it('forecasts each category a store sold, and splits it among the SKUs that sold there in the last four weeks', async () => {
+    const post = async (level: string) => {
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/v1/forecast',
+        payload: { level, horizon: 7, rounds: 40 },
+      });
+      expect(response.statusCode).toBe(200);
+      return response.json() as {
+        runId: number;
+        rows: {
+          store: number;
+          category?: string;
+          sku?: number;
+          date: string;
+          p10: number;
+          p50: number;
+          p90: number;
+        }[];
+      };
+    };
+    const byCategory = await post('category');
+    const pairs = await engine.query(
+      `SELECT DISTINCT l.store_id AS store, p.category_l1 AS category FROM sales_line l JOIN product p USING (sku)
+       JOIN store s ON s.store_id = l.store_id
+       WHERE l.date > DATE '2025-11-15' AND (s.close_date IS NULL OR s.close_date > DATE '2026-11-15')`,
+    );
+    expect(new Set(byCategory.rows.map((r) => `${r.store}|${r.category}`))).toEqual(
+      new Set(pairs.map((p) => `${p.store}|${p.category}`)),
+    );
+    expect(byCategory.rows).toHaveLength(pairs.length * 7);
+    for (const row of byCategory.rows) expect(row.p10 <= row.p50 && row.p50 <= row.p90).toBe(true);
+
+    const bySku = await post('store-sku');
+    const recent = await engine.query(
+      `SELECT DISTINCT l.store_id AS store, l.sku FROM sales_line l JOIN store s ON s.store_id = l.store_id
+       WHERE l.date BETWEEN DATE '2026-10-19' AND DATE '2026-11-15'
+         AND (s.close_date IS NULL OR s.close_date > DATE '2026-11-15')
+       GROUP BY ALL HAVING sum(l.net) > 0`,
+    );
+    expect(new Set(bySku.rows.map((r) => `${r.store}|${r.sku}`))).toEqual(
+      new Set(recent.map((r) => `${r.store}|${r.sku}`)),
+    );
+    // The same seeded model at the category level: the SKUs of a store's category add up to its forecast.
+    const sums = new Map<string, number>();
+    for (const r of bySku.rows) {
+      const k = `${r.store}|${r.category}|${r.date}`;
+      sums.set(k, (sums.get(k) ?? 0) + r.p50);
+      expect(r.p10 <= r.p50 && r.p50 <= r.p90).toBe(true);
+    }
+    for (const r of byCategory.rows) {
+      const sum = sums.get(`${r.store}|${r.category}|${r.date}`);
+      if (sum !== undefined) expect(sum).toBeCloseTo(r.p50, 6);
+    }
+    const [saved] = await engine.query(
+      'SELECT count(*) AS n, count(sku) AS skus, count(category) AS categories FROM forecast WHERE run_id = $1',
+      [bySku.runId],
+    );
+    expect(saved).toEqual({ n: bySku.rows.length, skus: bySku.rows.length, categories: bySku.rows.length });
+  }, 120_000);
+
   it('refuses a bad body naming the field', async () => {
     const response = await app.inject({
       method: 'POST',

@@ -4,9 +4,12 @@ import {
   backtest,
   dayNumber,
   FORECAST_BOOST,
+  type ForecastLevel,
+  type ForecastRow,
   forecasterOf,
-  forecastStores,
+  forecastSales,
   isoDay,
+  LEVELS,
   lastSalesDay,
   MODELS,
   type ModelName,
@@ -29,20 +32,29 @@ const roundsOption = () =>
     .default(FORECAST_BOOST.rounds);
 
 const levelOption = () =>
-  new Option('--level <level>', 'what to forecast: store (store × SKU and category are not built yet)')
-    .choices(['store', 'store-sku', 'category'])
+  new Option(
+    '--level <level>',
+    'what to forecast: store 门店, category 门店×品类, store-sku 门店×商品 (split from the category forecast)',
+  )
+    .choices([...LEVELS])
     .default('store');
 
-function onlyStoreLevel(level: string): void {
-  if (level !== 'store')
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: `--level ${level} is not available yet; --level store is`,
-      zh: `--level ${level} 暂不支持，目前可用 --level store`,
-    });
-}
+/** A category name may hold a comma or a quote: CSV-quote it. */
+const csvText = (text: string) => (/[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text);
 
-const csvOf = (rows: { store: number; date: string; p10: number; p50: number; p90: number }[]) =>
-  `store,date,p10,p50,p90\n${rows.map((r) => `${r.store},${r.date},${r.p10.toFixed(2)},${r.p50.toFixed(2)},${r.p90.toFixed(2)}`).join('\n')}\n`;
+function csvOf(level: ForecastLevel, rows: ForecastRow[]): string {
+  const head = { store: 'store', category: 'store,category', 'store-sku': 'store,sku' }[level];
+  const key = (r: ForecastRow) =>
+    level === 'store'
+      ? `${r.store}`
+      : level === 'category'
+        ? `${r.store},${csvText(r.category ?? '')}`
+        : `${r.store},${r.sku}`;
+  const lines = rows.map(
+    (r) => `${key(r)},${r.date},${r.p10.toFixed(2)},${r.p50.toFixed(2)},${r.p90.toFixed(2)}`,
+  );
+  return `${head},date,p10,p50,p90\n${lines.join('\n')}\n`;
+}
 
 export function forecastCommands(program: Command): void {
   program
@@ -71,12 +83,11 @@ Examples:
   zhongtai forecast --db rossmann.duckdb --level store --horizon 42 --out forecast.csv`,
     )
     .action(async (opts) => {
-      onlyStoreLevel(opts.level);
       const engine = await openDb(opts.db, false);
       const bar = progressReporter();
       try {
-        const result = await forecastStores(engine, {
-          level: 'store',
+        const result = await forecastSales(engine, {
+          level: opts.level as ForecastLevel,
           horizon: opts.horizon,
           from: opts.from,
           model: opts.model as ModelName,
@@ -84,10 +95,12 @@ Examples:
           onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
         });
         bar.stop();
-        if (opts.out) writeFileSync(opts.out, csvOf(result.rows));
+        if (opts.out) writeFileSync(opts.out, csvOf(result.level, result.rows));
         const stores = new Set(result.rows.map((r) => r.store)).size;
+        const series = new Set(result.rows.map((r) => `${r.store}|${r.category ?? ''}|${r.sku ?? ''}`)).size;
+        const what = result.level === 'store' ? `${stores} stores` : `${series} series in ${stores} stores`;
         console.log(
-          `Forecast run ${result.runId} 预测完成: ${stores} stores × ${opts.horizon} days from ${isoDay(dayNumber(result.origin) + 1)} (${result.model}), ${result.rows.length} rows in ${result.seconds.toFixed(1)} s` +
+          `Forecast run ${result.runId} 预测完成: ${what} × ${opts.horizon} days from ${isoDay(dayNumber(result.origin) + 1)} (${result.model}), ${result.rows.length} rows in ${result.seconds.toFixed(1)} s` +
             `; interval P10…P90 = ×${Math.exp(result.interval.q10).toFixed(3)}…×${Math.exp(result.interval.q90).toFixed(3)} of P50` +
             (opts.out ? `; written to ${opts.out}` : ''),
         );
@@ -120,13 +133,23 @@ Example:
   zhongtai backtest --db rossmann.duckdb --level store --horizon 42 --folds 3`,
     )
     .action(async (opts) => {
-      onlyStoreLevel(opts.level);
+      if (opts.level === 'store-sku')
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: 'backtest runs at --level store or category; store × SKU forecasts split the category ones, so --level category measures their model',
+          zh: '回测支持 --level store 或 category；门店×商品预测由品类预测拆分而来，请用 --level category 评估其模型',
+        });
       const engine = await openDb(opts.db, false, true);
       const bar = progressReporter();
       try {
         const last = dayNumber(opts.until ?? (await lastSalesDay(engine)));
         const origins = Array.from({ length: opts.folds }, (_, k) => last - opts.horizon * (k + 1)).reverse();
-        const history = await readHistory(engine, isoDay((origins[0] as number) - 3 * 365), isoDay(last));
+        const history = await readHistory(
+          engine,
+          isoDay((origins[0] as number) - 3 * 365),
+          isoDay(last),
+          undefined,
+          opts.level,
+        );
         const folds = backtest(
           history,
           MODELS.map((m) => forecasterOf(m, { rounds: opts.rounds })),

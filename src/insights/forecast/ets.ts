@@ -12,7 +12,7 @@ function loadWasm(): void {
 }
 
 /**
- * The exponential-smoothing baseline: per store, weekly seasonality split off (MSTL) and the rest
+ * The exponential-smoothing baseline: per series (store, or store × category), weekly seasonality split off (MSTL) and the rest
  * forecast by AutoETS, on log sales of the last year with closed days imputed. It knows no plan:
  * promotions and holidays reach it only as they shaped the past.
  */
@@ -27,23 +27,23 @@ export const exponentialSmoothing: Forecaster = {
     for (let i = 0; i < days.length; i++) {
       const day = days.day[i] as number;
       if (day < first || day > origin) continue;
-      const store = days.store[i] as number;
-      let values = series.get(store);
+      const id = days.series[i] as number;
+      let values = series.get(id);
       if (!values) {
         values = new Float64Array(origin - first + 1).fill(Number.NaN);
-        series.set(store, values);
+        series.set(id, values);
       }
       if (sold(days, i)) values[day - first] = Math.log1p(days.sales[i] as number);
     }
     const forecasts = new Map<number, number[]>();
-    for (const [store, values] of series) {
+    for (const [id, values] of series) {
       // Leading days before the store's first sale are not gaps to impute: the series starts there.
       const start = values.findIndex((v) => !Number.isNaN(v));
       if (start < 0 || values.length - start < 28) continue;
       const model = MSTL.ets([7], { impute: true });
       try {
         model.fit(values.subarray(start));
-        forecasts.set(store, model.predict(horizon).point);
+        forecasts.set(id, model.predict(horizon).point);
       } catch {
         // A series the model cannot fit gets no ETS forecast; its days fall back to zero below.
       } finally {
@@ -53,7 +53,7 @@ export const exponentialSmoothing: Forecaster = {
     return Float64Array.from(targets, (i) => {
       if (!days.open[i]) return 0;
       const ahead = (days.day[i] as number) - origin - 1;
-      const log = forecasts.get(days.store[i] as number)?.[ahead];
+      const log = forecasts.get(days.series[i] as number)?.[ahead];
       return log === undefined || Number.isNaN(log) ? 0 : Math.max(0, Math.expm1(log));
     });
   },

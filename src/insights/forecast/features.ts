@@ -5,14 +5,14 @@ import type { History, StoreDays } from './frame.js';
  * holidays), and the store's own levels learnt from history up to the forecast origin. Nothing here
  * reads sales after the origin, so the same features serve training and forecasting.
  */
-export interface StoreStats {
-  /** Mean of log(1 + sales) over open days with sales, per store. */
+export interface SeriesStats {
+  /** Mean of log(1 + sales) over open days with sales, per series (a store, or a store's category). */
   level: Map<number, number>;
-  /** Per store, per weekday (0 = Monday): mean log sales minus the store's level. */
+  /** Per series, per weekday (0 = Monday): mean log sales minus the series' level. */
   weekday: Map<number, Float64Array>;
-  /** Per store: mean log sales on promotion days minus on other days. */
+  /** Per series: mean log sales on promotion days minus on other days. */
   promoLift: Map<number, number>;
-  /** The chain's level, for stores with no history. */
+  /** The chain's level, for series with no history. */
   chainLevel: number;
 }
 
@@ -21,13 +21,13 @@ export const weekdayOf = (day: number): number => (day + 3) % 7; // 1970-01-01 w
 export const sold = (days: StoreDays, i: number): boolean =>
   days.open[i] === 1 && (days.sales[i] as number) > 0 && !Number.isNaN(days.sales[i] as number);
 
-export function storeStats(days: StoreDays, until: number, since = Number.NEGATIVE_INFINITY): StoreStats {
+export function seriesStats(days: StoreDays, until: number, since = Number.NEGATIVE_INFINITY): SeriesStats {
   const sums = new Map<number, { all: number[]; dow: number[][]; promo: number[][] }>();
   for (let i = 0; i < days.length; i++) {
     const day = days.day[i] as number;
     if (day > until || day < since || !sold(days, i)) continue;
-    const store = days.store[i] as number;
-    let s = sums.get(store);
+    const id = days.series[i] as number;
+    let s = sums.get(id);
     if (!s) {
       s = {
         all: [0, 0],
@@ -37,7 +37,7 @@ export function storeStats(days: StoreDays, until: number, since = Number.NEGATI
           [0, 0],
         ],
       };
-      sums.set(store, s);
+      sums.set(id, s);
     }
     const v = Math.log1p(days.sales[i] as number);
     const add = (pair: number[]) => {
@@ -48,16 +48,16 @@ export function storeStats(days: StoreDays, until: number, since = Number.NEGATI
     add(s.dow[weekdayOf(day)] as number[]);
     add(s.promo[days.promo[i] as number] as number[]);
   }
-  const stats: StoreStats = { level: new Map(), weekday: new Map(), promoLift: new Map(), chainLevel: 0 };
+  const stats: SeriesStats = { level: new Map(), weekday: new Map(), promoLift: new Map(), chainLevel: 0 };
   const mean = (pair: number[]) => (pair[1] ? (pair[0] as number) / (pair[1] as number) : Number.NaN);
   let chain = 0;
-  for (const [store, s] of sums) {
+  for (const [id, s] of sums) {
     const level = mean(s.all);
     chain += level;
-    stats.level.set(store, level);
-    stats.weekday.set(store, Float64Array.from(s.dow.map((pair) => mean(pair) - level)));
+    stats.level.set(id, level);
+    stats.weekday.set(id, Float64Array.from(s.dow.map((pair) => mean(pair) - level)));
     const [off, on] = s.promo.map(mean) as [number, number];
-    stats.promoLift.set(store, Number.isNaN(on) || Number.isNaN(off) ? Number.NaN : on - off);
+    stats.promoLift.set(id, Number.isNaN(on) || Number.isNaN(off) ? Number.NaN : on - off);
   }
   stats.chainLevel = sums.size ? chain / sums.size : 0;
   return stats;
@@ -73,11 +73,11 @@ function runs(days: StoreDays): {
   const sinceClosed = new Float64Array(n);
   const untilClosed = new Float64Array(n);
   const promoDay = new Float64Array(n);
-  // Rows come ordered by store and day; a gap of missing days resets the counts to "long ago".
+  // Rows come ordered by series and day; a gap of missing days resets the counts to "long ago".
   for (let i = 0; i < n; i++) {
     const continues =
       i > 0 &&
-      days.store[i - 1] === days.store[i] &&
+      days.series[i - 1] === days.series[i] &&
       (days.day[i] as number) - (days.day[i - 1] as number) === 1;
     sinceClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (sinceClosed[i - 1] as number) + 1) : CAP) : 0;
     promoDay[i] = days.promo[i] ? (continues && days.promo[i - 1] ? (promoDay[i - 1] as number) + 1 : 1) : 0;
@@ -85,7 +85,7 @@ function runs(days: StoreDays): {
   for (let i = n - 1; i >= 0; i--) {
     const continues =
       i < n - 1 &&
-      days.store[i + 1] === days.store[i] &&
+      days.series[i + 1] === days.series[i] &&
       (days.day[i + 1] as number) - (days.day[i] as number) === 1;
     untilClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (untilClosed[i + 1] as number) + 1) : CAP) : 0;
   }
@@ -93,20 +93,20 @@ function runs(days: StoreDays): {
 }
 
 /**
- * Per row: the store's mean log sales over the 30 and 91 days ending `horizon` days before the row, and
- * on the same weekday a year before (364 days), each relative to the store's level. A row up to
+ * Per row: the series' mean log sales over the 30 and 91 days ending `horizon` days before the row, and
+ * on the same weekday a year before (364 days), each relative to the series' level. A row up to
  * `horizon` days after the origin reads only days before the origin, so these are known when forecasting.
  */
-function lagged(days: StoreDays, stats: StoreStats, horizon: number): Float64Array[] {
+function lagged(days: StoreDays, stats: SeriesStats, horizon: number): Float64Array[] {
   const n = days.length;
   const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   let start = 0;
   while (start < n) {
     let end = start;
-    while (end < n && days.store[end] === days.store[start]) end++;
+    while (end < n && days.series[end] === days.series[start]) end++;
     const first = days.day[start] as number;
     const span = (days.day[end - 1] as number) - first + 1;
-    // Prefix sums over the store's calendar (gaps count as no sale).
+    // Prefix sums over the series' calendar (gaps count as no sale).
     const sum = new Float64Array(span + 1);
     const count = new Float64Array(span + 1);
     const value = new Float64Array(span).fill(Number.NaN);
@@ -118,7 +118,7 @@ function lagged(days: StoreDays, stats: StoreStats, horizon: number): Float64Arr
       sum[d + 1] = (sum[d] as number) + (Number.isNaN(v) ? 0 : v);
       count[d + 1] = (count[d] as number) + (Number.isNaN(v) ? 0 : 1);
     }
-    const level = stats.level.get(days.store[start] as number) ?? stats.chainLevel;
+    const level = stats.level.get(days.series[start] as number) ?? stats.chainLevel;
     const mean = (from: number, to: number) => {
       const a = Math.max(0, from);
       const b = Math.max(0, Math.min(span, to));
@@ -206,9 +206,9 @@ export const BASE_FEATURES = [
   'cn_holiday',
   'cn_makeup_workday',
   'spring_festival_offset',
-  'store_level',
-  'store_weekday_effect',
-  'store_promo_lift',
+  'series_level',
+  'series_weekday_effect',
+  'series_promo_lift',
   'store',
   'format',
   'store_age_days',
@@ -223,16 +223,18 @@ export interface FeatureMatrix {
   columns: Float64Array[];
 }
 
-/** Features of the rows `rows` (indexes into history.days), given store levels learnt up to the origin. */
+/** Features of the rows `rows` (indexes into history.days), given series levels learnt up to the origin. */
 export function featuresOf(
   history: History,
-  stats: StoreStats,
+  stats: SeriesStats,
   rows: Int32Array,
   horizon: number,
 ): FeatureMatrix {
   const { days, calendar } = history;
   const attributes = attributeFeatures(history);
-  const names = [...BASE_FEATURES, ...attributes.names];
+  // A store × category series also knows its category, so categories share what they teach.
+  const byCategory = history.level === 'category';
+  const names = [...BASE_FEATURES, ...(byCategory ? ['category'] : []), ...attributes.names];
   const columns = names.map(() => new Float64Array(rows.length));
   const { sinceClosed, untilClosed, promoDay } = runs(days);
   const [recent30, recent91, lastYear] = lagged(days, stats, horizon) as [
@@ -244,6 +246,8 @@ export function featuresOf(
   rows.forEach((i, k) => {
     const day = days.day[i] as number;
     const store = days.store[i] as number;
+    const series = days.series[i] as number;
+    const category = history.series.get(series)?.category;
     const date = new Date(day * 86_400_000);
     const year = date.getUTCFullYear();
     const dayOfYear = day - dayOfYearStart(year);
@@ -265,15 +269,16 @@ export function featuresOf(
       calendar.isHoliday.get(day) ? 1 : 0,
       calendar.isMakeupWorkday.get(day) ? 1 : 0,
       Math.max(-60, Math.min(60, calendar.springFestivalOffset.get(day) ?? 60)),
-      stats.level.get(store) ?? stats.chainLevel,
-      stats.weekday.get(store)?.[weekday] ?? Number.NaN,
-      stats.promoLift.get(store) ?? Number.NaN,
+      stats.level.get(series) ?? stats.chainLevel,
+      stats.weekday.get(series)?.[weekday] ?? Number.NaN,
+      stats.promoLift.get(series) ?? Number.NaN,
       store,
       info ? formats.indexOf(info.format) : Number.NaN,
       info ? day - info.openDay : Number.NaN,
       recent30[i] as number,
       recent91[i] as number,
       lastYear[i] as number,
+      ...(byCategory ? [history.categories.indexOf(category ?? '')] : []),
       ...attributes.value(store, day),
     ];
     values.forEach((v, f) => {

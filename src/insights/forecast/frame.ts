@@ -1,3 +1,4 @@
+import { ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 
 /**
@@ -7,6 +8,8 @@ import type { Engine } from '../../warehouse/index.js';
  */
 export interface StoreDays {
   length: number;
+  /** What is forecast: a store, or a store's category (`History.series` says which). Rows run by series, then day. */
+  series: Int32Array;
   store: Int32Array;
   day: Int32Array;
   /** Net sales of the day; NaN where no sales were recorded (a future day, a gap in the export). */
@@ -32,8 +35,14 @@ export interface StoreInfo {
   attributes: Record<string, string>;
 }
 
+export type Level = 'store' | 'category';
+
 export interface History {
+  level: Level;
   days: StoreDays;
+  /** Per series id: its store, and its category (level category). */
+  series: Map<number, { store: number; category?: string }>;
+  categories: string[];
   calendar: Calendar;
   stores: Map<number, StoreInfo>;
   holidayCodes: string[];
@@ -48,7 +57,7 @@ function settleOpenDays(days: StoreDays): void {
     if (days.open[i] !== UNKNOWN) continue;
     let open = 0;
     let known = 0;
-    for (let j = i - 1; j >= 0 && days.store[j] === days.store[i] && known < 8; j--) {
+    for (let j = i - 1; j >= 0 && days.series[j] === days.series[i] && known < 8; j--) {
       const back = (days.day[i] as number) - (days.day[j] as number);
       if (back % 7 !== 0 || days.open[j] === UNKNOWN) continue;
       known++;
@@ -60,57 +69,72 @@ function settleOpenDays(days: StoreDays): void {
 export const dayNumber = (iso: string): number => Math.round(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 export const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
-/** Daily store sales from the finest source that holds them: sales lines when loaded, else store-day summaries. */
-async function salesSource(engine: Engine): Promise<string> {
+/** Daily sales from the finest source that holds them: sales lines when loaded, else store-day summaries. */
+async function salesSource(engine: Engine, level: Level): Promise<string> {
   const [lines] = await engine.query('SELECT EXISTS (SELECT 1 FROM sales_line) AS has');
+  if (level === 'category') {
+    if (!lines?.has)
+      throw new ZhongtaiError('BAD_REQUEST', {
+        en: 'Forecasting by category needs sales lines (this data holds store-day totals only): use --level store',
+        zh: '按品类预测需要销售明细（当前数据只有门店日汇总），请使用 --level store',
+      });
+    return `SELECT l.store_id, p.category_l1 AS category, l.date, sum(l.net) AS sales
+            FROM sales_line l JOIN product p ON p.sku = l.sku GROUP BY ALL`;
+  }
   return lines?.has
-    ? 'SELECT store_id, date, sum(net) AS sales FROM sales_line GROUP BY ALL'
-    : 'SELECT store_id, date, sum(net_sales) AS sales FROM store_day_sales GROUP BY ALL';
+    ? "SELECT store_id, '' AS category, date, sum(net) AS sales FROM sales_line GROUP BY ALL"
+    : "SELECT store_id, '' AS category, date, sum(net_sales) AS sales FROM store_day_sales GROUP BY ALL";
 }
 
 /**
- * Every store-day from `from` to `to` that has sales or a store_day row (a plan for future days comes
- * as store_day rows: open, promotion, holidays); ordered by store and day. With `future`, every store
- * not closed by then also gets each day of that range; a day no plan covers counts as open when the
- * store opened on that weekday in most of the eight weeks before.
+ * Every store-day (or store × category-day) from `from` to `to` that has sales or a store_day row (a plan
+ * for future days comes as store_day rows: open, promotion, holidays); ordered by series and day. With
+ * `future`, every series not closed by then also gets each day of that range; a day no plan covers counts
+ * as open when the store opened on that weekday in most of the eight weeks before.
  */
 export async function readHistory(
   engine: Engine,
   from: string,
   to: string,
   future?: { from: string; to: string },
+  level: Level = 'store',
 ): Promise<History> {
-  const sales = await salesSource(engine);
+  const sales = await salesSource(engine, level);
+  // The series a store has: itself, or each category it sold in the window.
+  const pairs = `SELECT DISTINCT store_id, category FROM sales WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)`;
   const futureKeys = future
-    ? `UNION SELECT s.store_id, CAST(g.d AS DATE) FROM store s,
+    ? `UNION SELECT s.store_id, pr.category, CAST(g.d AS DATE) FROM store s JOIN (${pairs}) pr ON pr.store_id = s.store_id,
          generate_series(CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP), INTERVAL 1 DAY) g(d)
        WHERE s.close_date IS NULL OR s.close_date >= CAST($3 AS DATE)`
     : '';
   const rows = await engine.query(
     `WITH sales AS (${sales}),
      chain_promo AS (
-       SELECT DISTINCT CAST(d AS DATE) AS date FROM promotion p,
+       SELECT DISTINCT CAST(d AS DATE) AS date, p.category_l1 AS category FROM promotion p,
          LATERAL generate_series(CAST(p.start_date AS TIMESTAMP), CAST(p.end_date AS TIMESTAMP), INTERVAL 1 DAY) g(d)
      ),
      keys AS (
-       SELECT store_id, date FROM store_day WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
-       UNION SELECT store_id, date FROM sales WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+       SELECT d.store_id, pr.category, d.date FROM store_day d JOIN (${pairs}) pr ON pr.store_id = d.store_id
+       WHERE d.date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
+       UNION SELECT store_id, category, date FROM sales WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
        ${futureKeys}
      )
-     SELECT k.store_id AS store, date_diff('day', DATE '1970-01-01', k.date) AS day, s.sales,
+     SELECT k.store_id AS store, k.category, date_diff('day', DATE '1970-01-01', k.date) AS day, s.sales,
             coalesce(d.is_open, CASE WHEN s.sales IS NOT NULL THEN s.sales > 0 END) AS open,
-            coalesce(d.promo, FALSE) OR cp.date IS NOT NULL AS promo,
+            coalesce(d.promo, FALSE) OR EXISTS (
+              SELECT 1 FROM chain_promo cp WHERE cp.date = k.date
+                AND (cp.category IS NULL OR k.category = '' OR cp.category = k.category)) AS promo,
             d.holiday, coalesce(d.school_holiday, FALSE) AS school_holiday
      FROM keys k
-     LEFT JOIN sales s ON s.store_id = k.store_id AND s.date = k.date
+     LEFT JOIN sales s ON s.store_id = k.store_id AND s.category = k.category AND s.date = k.date
      LEFT JOIN store_day d ON d.store_id = k.store_id AND d.date = k.date
-     LEFT JOIN chain_promo cp ON cp.date = k.date
-     ORDER BY 1, 2`,
+     ORDER BY 1, 2, 3`,
     future ? [from, to, future.from, future.to] : [from, to],
   );
   const n = rows.length;
   const days: StoreDays = {
     length: n,
+    series: new Int32Array(n),
     store: new Int32Array(n),
     day: new Int32Array(n),
     sales: new Float64Array(n),
@@ -120,8 +144,21 @@ export async function readHistory(
     schoolHoliday: new Uint8Array(n),
   };
   const holidayCodes: string[] = [''];
+  const series = new Map<number, { store: number; category?: string }>();
+  const categories: string[] = [];
+  let seriesKey = '';
   rows.forEach((r, i) => {
-    days.store[i] = Number(r.store);
+    const store = Number(r.store);
+    const category = String(r.category ?? '');
+    if (`${store}|${category}` !== seriesKey) {
+      seriesKey = `${store}|${category}`;
+      // A store-level series is numbered by its store id, so its rows and output read naturally.
+      const id = level === 'store' ? store : series.size + 1;
+      series.set(id, level === 'store' ? { store } : { store, category });
+      if (category && !categories.includes(category)) categories.push(category);
+    }
+    days.series[i] = level === 'store' ? store : series.size;
+    days.store[i] = store;
     days.day[i] = Number(r.day);
     days.sales[i] = r.sales === null ? Number.NaN : Number(r.sales);
     days.open[i] = r.open === null ? UNKNOWN : r.open ? 1 : 0;
@@ -156,5 +193,5 @@ export async function readHistory(
     const store = stores.get(Number(r.store_id));
     if (store && r.value !== null) store.attributes[String(r.name)] = String(r.value);
   }
-  return { days, calendar, stores, holidayCodes };
+  return { level, days, series, categories: categories.sort(), calendar, stores, holidayCodes };
 }

@@ -4,9 +4,11 @@ export { dayNumber, type History, isoDay, readHistory } from './frame.js';
 export { FORECAST_BOOST, type Forecaster, forecasterOf, MODELS, type ModelName } from './models.js';
 export { type ForecastRequest, forecastRequestSchema } from './request.js';
 export {
+  type ForecastLevel,
   type ForecastOptions,
   type ForecastResult,
   type ForecastRow,
-  forecastStores,
+  forecastSales,
+  LEVELS,
   lastSalesDay,
 } from './run.js';

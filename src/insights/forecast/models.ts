@@ -1,6 +1,6 @@
 import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
 import { exponentialSmoothing } from './ets.js';
-import { featuresOf, sold, storeStats, weekdayOf } from './features.js';
+import { featuresOf, seriesStats, sold, weekdayOf } from './features.js';
 import type { History } from './frame.js';
 
 /**
@@ -20,13 +20,13 @@ export interface Forecaster {
   ): Float64Array;
 }
 
-/** Per store, weekday and promotion state: the sold values before the origin, oldest first. */
-function recentByStore(history: History, origin: number): Map<string, number[]> {
+/** Per series, weekday and promotion state: the sold values before the origin, oldest first. */
+function recentBySeries(history: History, origin: number): Map<string, number[]> {
   const { days } = history;
   const byKey = new Map<string, number[]>();
   for (let i = 0; i < days.length; i++) {
     if ((days.day[i] as number) > origin || !sold(days, i)) continue;
-    const key = `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${days.promo[i]}`;
+    const key = `${days.series[i]}|${weekdayOf(days.day[i] as number)}|${days.promo[i]}`;
     const list = byKey.get(key) ?? [];
     list.push(days.sales[i] as number);
     byKey.set(key, list);
@@ -53,10 +53,10 @@ export const seasonalNaive: Forecaster = {
   name: 'seasonal_naive',
   label: { zh: '季节性朴素（上周同日）', en: 'Seasonal naive (same weekday last week)' },
   forecast(history, origin, _horizon, targets) {
-    const recent = recentByStore(history, origin);
+    const recent = recentBySeries(history, origin);
     const { days } = history;
     return fromHistory(history, targets, (i) => {
-      const key = (promo: number) => `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
+      const key = (promo: number) => `${days.series[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
       const list =
         recent.get(key(days.promo[i] as number)) ?? recent.get(key(1 - (days.promo[i] as number))) ?? [];
       return list[list.length - 1] ?? 0;
@@ -69,10 +69,10 @@ export const medianOfEight: Forecaster = {
   name: 'median_8',
   label: { zh: '近8个同星期同促销日中位数', en: 'Median of last 8 same weekday & promo days' },
   forecast(history, origin, _horizon, targets) {
-    const recent = recentByStore(history, origin);
+    const recent = recentBySeries(history, origin);
     const { days } = history;
     return fromHistory(history, targets, (i) => {
-      const key = (promo: number) => `${days.store[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
+      const key = (promo: number) => `${days.series[i]}|${weekdayOf(days.day[i] as number)}|${promo}`;
       const list =
         recent.get(key(days.promo[i] as number)) ?? recent.get(key(1 - (days.promo[i] as number))) ?? [];
       return list.length ? median(list.slice(-8)) : 0;
@@ -93,12 +93,12 @@ export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
     label: { zh: '梯度提升树（全局模型）', en: 'Gradient-boosted trees (global)' },
     forecast(history, origin, horizon, targets, onProgress) {
       const { days } = history;
-      const stats = storeStats(days, origin);
+      const stats = seriesStats(days, origin);
       const train: number[] = [];
       for (let i = 0; i < days.length; i++)
         if ((days.day[i] as number) <= origin && sold(days, i)) train.push(i);
       const trainRows = Int32Array.from(train);
-      const levelOf = (i: number) => stats.level.get(days.store[i] as number) ?? stats.chainLevel;
+      const levelOf = (i: number) => stats.level.get(days.series[i] as number) ?? stats.chainLevel;
       const y = Float64Array.from(train, (i) => Math.log1p(days.sales[i] as number) - levelOf(i));
       const x = featuresOf(history, stats, trainRows, horizon);
       const model = fitBooster(x.names, x.columns, y, {

@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import { MODELS } from './models.js';
+import { LEVELS } from './run.js';
 
 /** The body of POST /api/v1/forecast; the CLI's options mean the same. */
 export const forecastRequestSchema = z
   .object({
     level: z
-      .literal('store')
+      .enum(LEVELS)
       .default('store')
-      .describe('what to forecast (store × SKU and category: not yet)'),
+      .describe('what to forecast: store, category (store × category) or store-sku (store × SKU)'),
     horizon: z.number().int().min(1).max(366).default(42).describe('days to forecast'),
     from: z
       .string()

@@ -5,9 +5,14 @@ import { windowRows } from './backtest.js';
 import { sold } from './features.js';
 import { dayNumber, type History, isoDay, readHistory } from './frame.js';
 import { forecasterOf, type ModelName } from './models.js';
+import { bandOf, bandsOf, skuActuals, skuShares, splitBySku } from './sku-split.js';
+
+export const LEVELS = ['store', 'category', 'store-sku'] as const;
+export type ForecastLevel = (typeof LEVELS)[number];
 
 export interface ForecastOptions {
-  level: 'store';
+  /** store: per store; category: per store × category (level 1); store-sku: per store × SKU. */
+  level: ForecastLevel;
   horizon: number;
   /** The first day to forecast; default: the day after the last day with sales. */
   from?: string;
@@ -21,6 +26,10 @@ export interface ForecastOptions {
 
 export interface ForecastRow {
   store: number;
+  /** Set at levels category and store-sku. */
+  category?: string;
+  /** Set at level store-sku. */
+  sku?: number;
   date: string;
   p10: number;
   p50: number;
@@ -30,6 +39,7 @@ export interface ForecastRow {
 export interface ForecastResult {
   runId: number;
   origin: string;
+  level: ForecastLevel;
   model: ModelName;
   rows: ForecastRow[];
   /** The spread of log(actual ÷ forecast) on the last `horizon` days before the origin, forecast as if unseen. */
@@ -56,14 +66,12 @@ export async function lastSalesDay(engine: DuckDbEngine): Promise<string> {
 }
 
 /**
- * P10/P50/P90 per store and day: the model learns from history up to the origin; the interval comes
+ * P10/P50/P90 per series and day: the model learns from history up to the origin; the interval comes
  * from how wrong the same model was on the `horizon` days before the origin, forecast from the origin
- * before those (so the spread is an honest out-of-sample one).
+ * before those (so the spread is an honest out-of-sample one). Store × SKU forecasts split the store ×
+ * category ones (see sku-split.ts).
  */
-export async function forecastStores(
-  engine: DuckDbEngine,
-  options: ForecastOptions,
-): Promise<ForecastResult> {
+export async function forecastSales(engine: DuckDbEngine, options: ForecastOptions): Promise<ForecastResult> {
   const started = Date.now();
   const horizon = options.horizon;
   const firstDay = options.from ? dayNumber(options.from) : dayNumber(await lastSalesDay(engine)) + 1;
@@ -73,10 +81,8 @@ export async function forecastStores(
     engine,
     isoDay(origin - Math.round(365.25 * years)),
     isoDay(origin),
-    {
-      from: isoDay(firstDay),
-      to: isoDay(origin + horizon),
-    },
+    { from: isoDay(firstDay), to: isoDay(origin + horizon) },
+    options.level === 'store' ? 'store' : 'category',
   );
   const progress = (step: string) => (share: number) => options.onProgress?.(step, share);
   const forecaster = forecasterOf(options.model, options.boost);
@@ -98,35 +104,67 @@ export async function forecastStores(
   logErrors.sort((a, b) => a - b);
   const interval = { q10: quantile(logErrors, 0.1), q90: quantile(logErrors, 0.9) };
 
-  // Stores that sold in the year before the origin: a store without history has nothing to forecast from.
+  // Series that sold in the year before the origin: one without history has nothing to forecast from.
+  const { days } = history;
   const active = new Set<number>();
-  for (let i = 0; i < history.days.length; i++) {
-    const day = history.days.day[i] as number;
-    if (day <= origin && day > origin - 365 && sold(history.days, i))
-      active.add(history.days.store[i] as number);
+  for (let i = 0; i < days.length; i++) {
+    const day = days.day[i] as number;
+    if (day <= origin && day > origin - 365 && sold(days, i)) active.add(days.series[i] as number);
   }
   const targets: number[] = [];
-  for (let i = 0; i < history.days.length; i++) {
-    const day = history.days.day[i] as number;
-    if (day > origin && day <= origin + horizon && active.has(history.days.store[i] as number))
-      targets.push(i);
+  for (let i = 0; i < days.length; i++) {
+    const day = days.day[i] as number;
+    if (day > origin && day <= origin + horizon && active.has(days.series[i] as number)) targets.push(i);
   }
-  const targetRows = Int32Array.from(targets);
-  const p50 = forecaster.forecast(history, origin, horizon, targetRows, progress('训练 / training'));
-  const rows: ForecastRow[] = targets.map((i, k) => {
-    const median = p50[k] as number;
-    return {
-      store: history.days.store[i] as number,
-      date: isoDay(history.days.day[i] as number),
-      p10: median * Math.exp(interval.q10),
-      p50: median,
-      p90: median * Math.exp(interval.q90),
-    };
-  });
+  const p50 = forecaster.forecast(
+    history,
+    origin,
+    horizon,
+    Int32Array.from(targets),
+    progress('训练 / training'),
+  );
+  const category = (i: number) => history.series.get(days.series[i] as number)?.category ?? '';
+  let rows: ForecastRow[];
+  if (options.level === 'store-sku') {
+    const asCategoryDays = (rowsOf: ArrayLike<number>, values: Float64Array) =>
+      Array.from(rowsOf, (i, k) => ({
+        store: days.store[i] as number,
+        category: category(i),
+        day: days.day[i] as number,
+        p50: values[k] as number,
+      }));
+    // The SKU spread: the validation window's category forecasts split by the shares known then.
+    const checkSplit = splitBySku(
+      asCategoryDays(checkRows, check),
+      await skuShares(engine, origin - horizon),
+    );
+    const actual = await skuActuals(engine, origin - horizon + 1, origin);
+    const bands = bandsOf(
+      checkSplit.map((d) => ({ forecast: d.p50, actual: actual.get(`${d.store}|${d.sku}|${d.day}`) ?? 0 })),
+    );
+    const split = splitBySku(asCategoryDays(targets, p50), await skuShares(engine, origin));
+    rows = split.map((d) => {
+      const band = bandOf(bands, d.p50);
+      return { ...d, date: isoDay(d.day), p10: d.p50 * band.q10, p90: d.p50 * band.q90 };
+    });
+  } else {
+    rows = targets.map((i, k) => {
+      const median = p50[k] as number;
+      return {
+        store: days.store[i] as number,
+        ...(options.level === 'category' ? { category: category(i) } : {}),
+        date: isoDay(days.day[i] as number),
+        p10: median * Math.exp(interval.q10),
+        p50: median,
+        p90: median * Math.exp(interval.q90),
+      };
+    });
+  }
   const runId = await saveForecast(engine, options, origin, rows, interval, (Date.now() - started) / 1000);
   return {
     runId,
     origin: isoDay(origin),
+    level: options.level,
     model: options.model,
     rows,
     interval,
@@ -154,7 +192,7 @@ async function saveForecast(
         options.model,
         isoDay(origin),
         options.horizon,
-        new Set(rows.map((r) => r.store)).size,
+        new Set(rows.map((r) => `${r.store}|${r.category ?? ''}|${r.sku ?? ''}`)).size,
         seconds,
         interval.q10,
         interval.q90,
@@ -168,7 +206,8 @@ async function saveForecast(
         level: options.level,
         model: options.model,
         store_id: r.store,
-        sku: null,
+        category: r.category ?? null,
+        sku: r.sku ?? null,
         date: r.date,
         p10: r.p10,
         p50: r.p50,

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
-import { forecastRequestSchema, forecastStores } from '../../insights/index.js';
+import { forecastRequestSchema, forecastSales } from '../../insights/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { DuckDbEngine } from '../../warehouse/index.js';
 
-/** POST /api/v1/forecast: trains on the warehouse's history and answers P10/P50/P90 per store and day. */
+/** POST /api/v1/forecast: trains on the warehouse's history and answers P10/P50/P90 per series (store, store × category, store × SKU) and day. */
 export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
   app.post('/api/v1/forecast', async (request) => {
     const parsed = forecastRequestSchema.safeParse(request.body ?? {});
@@ -20,6 +20,6 @@ export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void
       );
     }
     const { rounds, ...options } = parsed.data;
-    return forecastStores(engine, { ...options, ...(rounds ? { boost: { rounds } } : {}) });
+    return forecastSales(engine, { ...options, ...(rounds ? { boost: { rounds } } : {}) });
   });
 }

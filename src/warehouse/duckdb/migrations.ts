@@ -123,6 +123,11 @@ export const MIGRATIONS: Migration[] = [
          interval_q10 DOUBLE, interval_q90 DOUBLE)`,
     ],
   },
+  {
+    version: 8,
+    description: 'forecasts per store × category and store × SKU: the category of a forecast row',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /** A first version, valid since ever, for every store that has none. */
