@@ -53,17 +53,35 @@ async function demoFile(): Promise<string> {
   return path;
 }
 
-async function run(path: string, origins: string[], horizon: number): Promise<void> {
+interface ForecastBenchOptions {
+  dataset: string;
+  level: 'store' | 'category';
+  models: string;
+}
+
+async function run(
+  path: string,
+  origins: string[],
+  horizon: number,
+  options: ForecastBenchOptions,
+): Promise<void> {
   const engine = await DuckDbEngine.open({ path, readOnly: true });
   try {
     const days = origins.map(dayNumber);
     const last = Math.max(...days) + horizon;
-    const history = await readHistory(engine, isoDay(Math.min(...days) - 3 * 365), isoDay(last));
+    const history = await readHistory(
+      engine,
+      isoDay(Math.min(...days) - 3 * 365),
+      isoDay(last),
+      undefined,
+      options.level,
+    );
+    const models = MODELS.filter((m) => options.models.split(',').includes(m));
     const rows: (string | number)[][] = [
       ['window', 'model', 'days', 'WAPE %', 'accuracy %', 'RMSPE', 'bias %', 'seconds'],
     ];
     for (const origin of days) {
-      for (const name of MODELS) {
+      for (const name of models) {
         const started = performance.now();
         const [fold] = backtest(history, [forecasterOf(name)], [origin], horizon) as [BacktestFold];
         const seconds = (performance.now() - started) / 1000;
@@ -86,15 +104,17 @@ async function run(path: string, origins: string[], horizon: number): Promise<vo
   }
 }
 
-export async function benchForecast(options: { dataset: string }): Promise<void> {
+export async function benchForecast(options: ForecastBenchOptions): Promise<void> {
   if (options.dataset === 'demo') {
     const path = await demoFile();
-    console.log('\nDemo chain (30 stores), three 28-day windows before the last day:\n');
-    await run(path, ['2026-08-22', '2026-09-19', '2026-10-18'], 28);
+    const what = options.level === 'category' ? 'store × category series' : 'stores';
+    console.log(`\nDemo chain (30 stores), ${what}, three 28-day windows before the last day:\n`);
+    await run(path, ['2026-08-22', '2026-09-19', '2026-10-18'], 28, options);
     return;
   }
+  if (options.level !== 'store') throw new Error('Rossmann holds store-day totals only: --level store');
   const path = await rossmannFile(options.dataset);
   // The last 42 days before the kept-aside window, and the same window a year earlier.
   console.log(`\n${options.dataset}: 42-day windows, the last before 2015-06-19 and a year earlier:\n`);
-  await run(path, ['2014-05-09', '2015-05-08'], 42);
+  await run(path, ['2014-05-09', '2015-05-08'], 42, options);
 }

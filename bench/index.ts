@@ -29,5 +29,7 @@ program
   .command('forecast')
   .description('rolling-origin backtest of every forecast model on Rossmann (real data) or the demo chain')
   .option('--dataset <name>', 'rossmann-100, rossmann (all 1,115 stores) or demo', 'rossmann-100')
+  .option('--level <level>', 'store, or category (store × category; demo only)', 'store')
+  .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
   .action((opts) => benchForecast(opts));
 await program.parseAsync(process.argv);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyChain } from '../../test/support/tiny-chain.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import { type DuckDbEngine, insertRows } from '../warehouse/index.js';
 import { runQuery } from './index.js';
 
 let engine: DuckDbEngine;
@@ -116,6 +116,41 @@ describe('each KPI of the catalogue, on a chain computed by hand', () => {
       wallet: 60,
       non_member: 0,
     });
+  });
+});
+
+describe('forecast against actual', () => {
+  it('reads the newest store run of each store-day, and scores it over days with known sales', async () => {
+    const row = (run_id: number, level: string, store_id: number, date: string, p50: number) => ({
+      run_id,
+      level,
+      model: 'gbt',
+      store_id,
+      date,
+      p10: p50 * 0.8,
+      p50,
+      p90: p50 * 1.2,
+    });
+    await insertRows(engine, 'forecast', [
+      row(1, 'store', 1, '2024-03-04', 50),
+      row(1, 'store', 1, '2024-03-05', 10),
+      row(1, 'store', 2, '2024-03-04', 90),
+      row(1, 'store', 2, '2024-03-05', 0),
+      row(1, 'store', 1, '2024-03-06', 40),
+      // A newer run forecast store A's Monday again; a category run is not a store forecast.
+      row(2, 'store', 1, '2024-03-04', 80),
+      { ...row(3, 'category', 1, '2024-03-04', 1000), category: '生鲜' },
+    ]);
+    // Actual: A Mon 70, A Tue 0 (a sale and its return), B Mon 60, B Tue closed (no sales, not scored).
+    // |error|: A Mon 10, A Tue 10, B Mon 30 → accuracy = 1 − 50/130.
+    expect(await chain('forecast_sales')).toBeCloseTo(80 + 10 + 90 + 0, 9);
+    expect(await chain('forecast_accuracy')).toBeCloseTo(1 - 50 / 130, 9);
+    expect(await chain('forecast_actual_ratio')).toBeCloseTo(180 / 130, 9);
+    expect(await byStore('forecast_accuracy')).toEqual({ A: 1 - 20 / 70, B: 1 - 30 / 60 });
+    // Wednesday has a forecast and no sales yet: it adds to the forecast, not to the score.
+    const week = { from: '2024-03-04', to: '2024-03-06' };
+    expect(await chain('forecast_sales', week)).toBeCloseTo(220, 9);
+    expect(await chain('forecast_accuracy', week)).toBeCloseTo(1 - 50 / 130, 9);
   });
 });
 

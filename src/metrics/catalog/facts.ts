@@ -64,6 +64,8 @@ export const FACTS: FactDef[] = [
     keys: { member: 'member_id', channel: 'channel' },
   },
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
+  // The newest store forecast of each store-day beside its actual (a view: see the warehouse's migrations).
+  { id: 'forecast_day', table: 'forecast_day', date: f('date'), keys: { store: 'store_id' } },
   { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
 ];
 

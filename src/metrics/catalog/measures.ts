@@ -147,6 +147,16 @@ export const MEASURES: MeasureDef[] = [
       },
     ],
   },
+  { id: 'forecast_p50', sources: [plain('forecast_day', sum(f('p50')))] },
+  // Store-days whose sales are known: the accuracy of a forecast counts only those.
+  { id: 'forecast_actual', sources: [plain('forecast_day', sum(f('actual')))] },
+  { id: 'forecast_hit', sources: [plain('forecast_day', sum(bin('-', f('actual'), f('abs_error'))))] },
+  {
+    id: 'forecast_p50_known',
+    sources: [
+      plain('forecast_day', sum(when({ kind: 'is_null', expr: f('actual'), negate: true }, f('p50')))),
+    ],
+  },
   { id: 'labour_hours', sources: [plain('attendance', sum(f('hours')))] },
   { id: 'labour_cost', sources: [plain('attendance', sum(f('labour_cost')))] },
   {

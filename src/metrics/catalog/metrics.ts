@@ -186,6 +186,32 @@ export const METRICS: MetricDef[] = [
     ['人工成本 ÷ 销售额', 'labour cost ÷ net sales'],
     { higherIsBetter: false },
   ),
+  metric('forecast_sales', '预测销售额', 'Forecast sales', 'CNY', m('forecast_p50'), [
+    '最新一次门店预测的P50（中位数）合计',
+    'Σ P50 of the newest store forecast of each store-day',
+  ]),
+  metric(
+    'forecast_accuracy',
+    '预测准确率',
+    'Forecast accuracy',
+    'percent',
+    ratio(m('forecast_hit'), m('forecast_actual')),
+    [
+      '1 − Σ|实际 − 预测| ÷ Σ实际（按门店日，仅计已有实际销售的日子）',
+      '1 − Σ|actual − forecast| ÷ Σ actual over store-days with known sales (1 − WAPE)',
+    ],
+  ),
+  metric(
+    'forecast_actual_ratio',
+    '预测/实际',
+    'Forecast ÷ actual',
+    'percent',
+    ratio(m('forecast_p50_known'), m('forecast_actual')),
+    [
+      '已有实际销售的门店日：预测合计 ÷ 实际合计（100% 为无偏）',
+      'forecast ÷ actual over store-days with known sales (100% = unbiased)',
+    ],
+  ),
   metric('units', '销量', 'Units sold', 'count', m('units'), ['销售数量合计', 'Σ quantity sold']),
   metric(
     'discount',

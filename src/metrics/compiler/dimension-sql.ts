@@ -1,4 +1,4 @@
-import { tableByName, ZhongtaiError } from '../../model/index.js';
+import { TABLES, ZhongtaiError } from '../../model/index.js';
 import { and, bin, col, type Expr, type Join, type ParamType, param } from '../../warehouse/index.js';
 import type { DimensionDef, FactDef, JoinTarget } from '../catalog/index.js';
 import type { Filter } from '../query.js';
@@ -26,8 +26,9 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
   const joins: Join[] = [];
   // A key the model declares NOT NULL always finds its dimension row (loads check references), and an
   // inner join lets the engine filter and hash far faster than a left one (3x on DuckDB here).
+  // A view (forecast_day) is not a model table: its keys count as nullable.
   const nullable = (column: string) =>
-    tableByName(fact.table).columns.find((c) => c.name === column)?.nullable ?? true;
+    TABLES.find((t) => t.name === fact.table)?.columns.find((c) => c.name === column)?.nullable ?? true;
   const on = (target: string, key: string, factKey: string): Join => ({
     type: nullable(factKey) ? 'left' : 'inner',
     source: { kind: 'table', name: target, alias: target },

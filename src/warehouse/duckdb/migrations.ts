@@ -128,7 +128,29 @@ export const MIGRATIONS: Migration[] = [
     description: 'forecasts per store × category and store × SKU: the category of a forecast row',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 9,
+    description: 'forecast_day: the newest store forecast of each day beside its actual',
+    statements: () => [FORECAST_DAY_VIEW],
+  },
 ];
+
+/**
+ * The catalogue's forecast fact: per store and day, the newest store-level run that forecast it, beside
+ * what the store then sold (from sales lines, else store-day summaries) and the absolute error. A view, so
+ * a new run or a late sale shows at once; the compiler's date filter reaches the sales scans through the join.
+ */
+export const FORECAST_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_day AS
+  WITH latest AS (
+    SELECT store_id, date, run_id, p10, p50, p90 FROM forecast WHERE level = 'store'
+    QUALIFY row_number() OVER (PARTITION BY store_id, date ORDER BY run_id DESC) = 1),
+  lines AS (SELECT store_id, date, sum(net) AS sales FROM sales_line GROUP BY ALL),
+  summaries AS (SELECT store_id, date, sum(net_sales) AS sales FROM store_day_sales GROUP BY ALL)
+  SELECT f.store_id, f.date, f.run_id, f.p10, f.p50, f.p90, coalesce(l.sales, s.sales) AS actual,
+         abs(coalesce(l.sales, s.sales) - f.p50) AS abs_error
+  FROM latest f
+  LEFT JOIN lines l ON l.store_id = f.store_id AND l.date = f.date
+  LEFT JOIN summaries s ON s.store_id = f.store_id AND s.date = f.date`;
 
 /** A first version, valid since ever, for every store that has none. */
 export function seedStoreHistory(): string {
