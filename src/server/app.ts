@@ -12,6 +12,7 @@ import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { queryRoutes } from './routes/query.js';
+import { replenishRoutes } from './routes/replenish.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -37,6 +38,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   if (options.engine instanceof DuckDbEngine) {
     ingestRoutes(app, options.engine, options.specs ?? []);
     forecastRoutes(app, options.engine);
+    replenishRoutes(app, options.engine);
   }
   const openapi = openApiDocument(packageVersion());
   app.get('/api/v1/openapi.json', async () => openapi);

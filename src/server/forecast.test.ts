@@ -129,4 +129,46 @@ describe('POST /api/v1/forecast', () => {
     });
     expect(extra.statusCode).toBe(400);
   });
+
+  it('lists the runs kept, newest first', async () => {
+    const { runs } = (await app.inject('/api/v1/forecast/runs')).json();
+    expect(runs.length).toBeGreaterThanOrEqual(3);
+    expect(runs.map((r: { runId: number }) => r.runId)).toEqual(
+      [...runs.map((r: { runId: number }) => r.runId)].sort((a, b) => b - a),
+    );
+    expect(runs[0]).toMatchObject({ level: 'store-sku', model: 'gbt', origin: '2026-11-15', horizon: 7 });
+  });
+});
+
+describe('POST /api/v1/replenish', () => {
+  it('suggests whole packs per store × SKU, largest orders first, with names', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/replenish',
+      payload: { limit: 5, serviceLevel: 0.9 },
+    });
+    expect(response.statusCode).toBe(200);
+    const body = response.json();
+    expect(body.date).toBe('2026-11-15');
+    expect(body.toOrder).toBeGreaterThan(5);
+    expect(body.series).toBeGreaterThanOrEqual(body.toOrder);
+    expect(body.rows).toHaveLength(5);
+    const orders = body.rows.map((r: { order: number }) => r.order);
+    expect(orders).toEqual([...orders].sort((a, b) => b - a));
+    for (const row of body.rows) {
+      expect(Number.isInteger(row.packs) && row.packs > 0).toBe(true);
+      expect(row.name).not.toBe(String(row.sku));
+      expect(row.storeName.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('refuses a service level outside (0, 1), naming the field', async () => {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/v1/replenish',
+      payload: { serviceLevel: 95 },
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.place).toEqual({ field: 'serviceLevel' });
+  });
 });

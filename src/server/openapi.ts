@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { forecastRequestSchema } from '../insights/index.js';
+import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
 import { querySchema } from '../metrics/index.js';
 
 const errorSchema = {
@@ -75,7 +75,8 @@ export function openApiDocument(version: string) {
       },
       '/api/v1/forecast': {
         post: {
-          summary: 'Forecast daily sales per store with P10/P50/P90, saved as a forecast run 销售预测',
+          summary:
+            'Forecast daily sales per store, store × category or store × SKU with P10/P50/P90, saved as a forecast run 销售预测',
           requestBody: {
             required: false,
             content: {
@@ -100,6 +101,8 @@ export function openApiDocument(version: string) {
                           type: 'object',
                           properties: {
                             store: { type: 'integer' },
+                            category: { type: 'string', description: 'levels category and store-sku' },
+                            sku: { type: 'integer', description: 'level store-sku' },
                             date: { type: 'string' },
                             p10: { type: 'number' },
                             p50: { type: 'number' },
@@ -112,6 +115,37 @@ export function openApiDocument(version: string) {
                   },
                 },
               },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/forecast/runs': {
+        get: {
+          summary: 'The forecast runs kept in the warehouse, newest first 预测记录',
+          responses: {
+            '200': {
+              description: 'runs: runId, createdAt, level, model, origin, horizon, series, seconds',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
+        },
+      },
+      '/api/v1/replenish': {
+        post: {
+          summary:
+            'Order suggestions per store × SKU from forecast sales, largest first 补货建议（以销定采）',
+          requestBody: {
+            required: false,
+            content: {
+              'application/json': { schema: z.toJSONSchema(replenishRequestSchema, { io: 'input' }) },
+            },
+          },
+          responses: {
+            '200': {
+              description:
+                'date, series (store × SKU lines considered), toOrder, rows: store, storeName, sku, name, category, onHand, onOrder, demand, safety, order, packs, shelfLife',
+              content: { 'application/json': { schema: { type: 'object' } } },
             },
             ...errors,
           },

@@ -12,3 +12,4 @@ export {
   LEVELS,
   lastSalesDay,
 } from './run.js';
+export { type ForecastRun, forecastRuns } from './runs.js';

@@ -6,6 +6,7 @@ export {
   orderNaive,
   type PolicyOptions,
 } from './policy.js';
+export { type ReplenishRequest, replenishRequestSchema } from './request.js';
 export { readSeries, type Series, type SeriesSet } from './series.js';
 export { type SimulationResult, simulateReplenishment } from './simulate.js';
 export { type Suggestion, suggestOrders } from './suggest.js';

@@ -6,8 +6,10 @@ import { readSeries } from './series.js';
 
 export interface Suggestion {
   store: number;
+  storeName: string;
   sku: number;
   name: string;
+  category: string;
   onHand: number;
   onOrder: number;
   /** Forecast units until the next order arrives. */
@@ -55,9 +57,12 @@ export async function suggestOrders(
       name: String(r.name),
     });
   }
-  const names = new Map<number, string>();
-  for (const r of await engine.query('SELECT sku, name FROM product'))
-    names.set(Number(r.sku), String(r.name));
+  const products = new Map<number, { name: string; category: string }>();
+  for (const r of await engine.query('SELECT sku, name, category_l1 FROM product'))
+    products.set(Number(r.sku), { name: String(r.name), category: String(r.category_l1 ?? '') });
+  const storeNames = new Map<number, string>();
+  for (const r of await engine.query('SELECT store_id, name FROM store'))
+    storeNames.set(Number(r.store_id), String(r.name));
   return set.series.map((series) => {
     const held = stock.get(key(series.store, series.sku));
     const onHand = held?.onHand ?? 0;
@@ -75,10 +80,13 @@ export async function suggestOrders(
       },
       options,
     );
+    const product = products.get(series.sku);
     return {
       store: series.store,
+      storeName: storeNames.get(series.store) ?? String(series.store),
       sku: series.sku,
-      name: held?.name ?? names.get(series.sku) ?? String(series.sku),
+      name: held?.name ?? product?.name ?? String(series.sku),
+      category: product?.category ?? '',
       onHand,
       onOrder,
       demand,

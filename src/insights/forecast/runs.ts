@@ -1,0 +1,33 @@
+import type { Engine } from '../../warehouse/index.js';
+
+export interface ForecastRun {
+  runId: number;
+  createdAt: string;
+  level: string;
+  model: string;
+  /** The last day the model knew; it forecast the `horizon` days after it. */
+  origin: string;
+  horizon: number;
+  series: number;
+  seconds: number;
+}
+
+/** The forecast runs kept in the warehouse, newest first. */
+export async function forecastRuns(engine: Engine, limit = 50): Promise<ForecastRun[]> {
+  const rows = await engine.query(
+    `SELECT run_id, CAST(created_at AS VARCHAR) AS created_at, level, model, CAST(origin AS VARCHAR) AS origin,
+            horizon, series, seconds
+     FROM forecast_run ORDER BY run_id DESC LIMIT $1`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    runId: Number(r.run_id),
+    createdAt: String(r.created_at),
+    level: String(r.level),
+    model: String(r.model),
+    origin: String(r.origin),
+    horizon: Number(r.horizon),
+    series: Number(r.series),
+    seconds: Number(r.seconds),
+  }));
+}
