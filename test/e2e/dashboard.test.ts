@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../../src/server/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { launchBrowser, settled, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The built web app, served by the real server over the demo chain, in Debian's headless Chromium. */
@@ -19,18 +20,7 @@ beforeAll(async () => {
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
   mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
 });
 
@@ -41,25 +31,12 @@ afterAll(async () => {
 });
 
 async function openDashboard(query = '') {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1200 } });
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { page, errors } = await watchedPage(browser);
   await page.goto(`${base}/${query}`);
   await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', { timeout: 30_000 });
   await page.waitForSelector('[data-testid="tile-stores"] tbody tr', { timeout: 30_000 });
   await settled(page);
   return { page, errors };
-}
-
-/** Every tile loaded and chart animations done, so screenshots show what a person sees. */
-async function settled(page: import('playwright-core').Page) {
-  await page.waitForFunction(() => document.querySelectorAll('[aria-busy="true"]').length === 0, undefined, {
-    timeout: 30_000,
-  });
-  await page.waitForTimeout(1200);
 }
 
 describe('chain overview dashboard', () => {

@@ -1,8 +1,13 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog } from './api';
+import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { t } from './i18n';
 import { Overview } from './Overview';
+
+type Page = 'overview' | 'forecast';
+const PATHS: Record<Page, string> = { overview: '/', forecast: '/forecast' };
+const pageOf = (path: string): Page => (path.startsWith('/forecast') ? 'forecast' : 'overview');
 
 const PERIODS = [
   { days: 7, key: 'last7' },
@@ -21,6 +26,18 @@ export function App() {
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [dataEnd, setDataEnd] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
+  const [page, setPage] = useState<Page>(() => pageOf(location.pathname));
+
+  useEffect(() => {
+    const back = () => setPage(pageOf(location.pathname));
+    window.addEventListener('popstate', back);
+    return () => window.removeEventListener('popstate', back);
+  }, []);
+  const go = (next: Page) => {
+    history.pushState(null, '', `${PATHS[next]}${location.search}`);
+    setPage(next);
+  };
+  const title = page === 'forecast' ? t('forecastTitle', lang) : t('title', lang);
 
   useEffect(() => {
     Promise.all([api.catalog(), api.health()])
@@ -33,9 +50,9 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-    document.title = `${t('product', lang)} · ${t('title', lang)}`;
+    document.title = `${t('product', lang)} · ${title}`;
     localStorage.setItem('zhongtai.lang', lang);
-  }, [lang]);
+  }, [lang, title]);
 
   // The period ends on the last day with data, so a demo chain from the past still shows a full period.
   const range = useMemo(
@@ -49,23 +66,41 @@ export function App() {
         <div className="brand">
           <span className="logo">中</span>
           <span>{t('product', lang)}</span>
-          <h1>{t('title', lang)}</h1>
+          <h1>{title}</h1>
+          <nav className="nav" aria-label={lang === 'zh' ? '页面' : 'Pages'}>
+            {(['overview', 'forecast'] as const).map((p) => (
+              <a
+                key={p}
+                href={PATHS[p]}
+                data-testid={`nav-${p}`}
+                aria-current={page === p ? 'page' : undefined}
+                onClick={(e) => {
+                  e.preventDefault();
+                  go(p);
+                }}
+              >
+                {t(p === 'overview' ? 'navOverview' : 'navForecast', lang)}
+              </a>
+            ))}
+          </nav>
         </div>
         <div className="controls">
-          <fieldset className="periods" aria-label={t('period', lang)}>
-            {PERIODS.map((p) => (
-              <button
-                key={p.days}
-                type="button"
-                aria-pressed={days === p.days}
-                className={days === p.days ? 'active' : ''}
-                onClick={() => setDays(p.days)}
-              >
-                {t(p.key, lang)}
-              </button>
-            ))}
-          </fieldset>
-          {range && (
+          {page === 'overview' && (
+            <fieldset className="periods" aria-label={t('period', lang)}>
+              {PERIODS.map((p) => (
+                <button
+                  key={p.days}
+                  type="button"
+                  aria-pressed={days === p.days}
+                  className={days === p.days ? 'active' : ''}
+                  onClick={() => setDays(p.days)}
+                >
+                  {t(p.key, lang)}
+                </button>
+              ))}
+            </fieldset>
+          )}
+          {page === 'overview' && range && (
             <span className="range" data-testid="range">
               {range.from} ~ {range.to}
             </span>
@@ -86,7 +121,8 @@ export function App() {
         </p>
       )}
       {dataEnd === null && <p className="banner">{t('noData', lang)}</p>}
-      {catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
+      {page === 'overview' && catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
+      {page === 'forecast' && dataEnd && <ForecastPage lang={lang} dataEnd={dataEnd} />}
     </div>
   );
 }

@@ -20,8 +20,6 @@ export function Overview({
   range: { from: string; to: string };
 }) {
   const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
-  const valueLabel = (dim: string, code: string) =>
-    catalog.dimensions.find((d) => d.id === dim)?.values?.[code]?.[lang] ?? code;
 
   const bodies = useMemo(() => {
     const base = { timeRange: range, compare: 'yoy' };

@@ -65,13 +65,48 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
+export interface ForecastRun {
+  runId: number;
+  createdAt: string;
+  level: string;
+  model: string;
+  origin: string;
+  horizon: number;
+  series: number;
+  seconds: number;
+}
+
+export interface Suggestion {
+  store: number;
+  storeName: string;
+  sku: number;
+  name: string;
+  category: string;
+  onHand: number;
+  onOrder: number;
+  demand: number;
+  safety: number;
+  order: number;
+  packs: number;
+  shelfLife: number | null;
+}
+
+const post = (body: unknown): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
 export const api = {
   health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
-  query: (body: QueryBody) =>
-    call<QueryResult>('/api/v1/query', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    }),
+  query: (body: QueryBody) => call<QueryResult>('/api/v1/query', post(body)),
+  forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
+  forecast: (body: { level: string; horizon: number; from?: string }) =>
+    call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', post(body)),
+  replenish: (body: { limit: number; date?: string }) =>
+    call<{ date: string; series: number; toOrder: number; rows: Suggestion[] }>(
+      '/api/v1/replenish',
+      post(body),
+    ),
 };

@@ -7,16 +7,19 @@ export interface QueryState {
   loading: boolean;
 }
 
-/** Each tile runs its own query, so one slow tile never holds the others back. */
-export function useQuery(body: QueryBody | null): QueryState {
-  const key = body ? JSON.stringify(body) : '';
+/**
+ * Each tile runs its own query, so one slow tile never holds the others back. `refresh` asks again
+ * for the same body (after a forecast run wrote new rows).
+ */
+export function useQuery(body: QueryBody | null, refresh = 0): QueryState {
+  const key = body ? `${refresh}|${JSON.stringify(body)}` : '';
   const [state, setState] = useState<QueryState>({ result: null, error: null, loading: Boolean(body) });
   useEffect(() => {
     if (!key) return;
     let live = true;
     setState((s) => ({ ...s, loading: true, error: null }));
     api
-      .query(JSON.parse(key) as QueryBody)
+      .query(JSON.parse(key.slice(key.indexOf('|') + 1)) as QueryBody)
       .then((result) => live && setState({ result, error: null, loading: false }))
       .catch(
         (error: unknown) =>

@@ -1,7 +1,14 @@
 import type { ReactNode } from 'react';
+import type { ApiError } from '../api';
 import type { Lang } from '../format';
 import { t } from '../i18n';
-import type { QueryState } from '../useQuery';
+
+/** What a tile shows besides its body: a query's state, or any list being loaded. */
+export interface TileState {
+  loading: boolean;
+  error: ApiError | null;
+  result: { rows: readonly unknown[] } | null;
+}
 
 /** A dashboard tile: title, and its loading, error and empty states in plain words. */
 export function Tile({
@@ -13,7 +20,7 @@ export function Tile({
   wide,
 }: {
   title: string;
-  state: QueryState;
+  state: TileState;
   lang: Lang;
   children: ReactNode;
   testId: string;

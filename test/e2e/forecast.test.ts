@@ -1,0 +1,115 @@
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer } from '../../src/server/index.js';
+import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { launchBrowser, settled, watchedPage } from '../support/browser.js';
+import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+
+/** The forecast page over a copy of the demo chain (forecast runs are written to it), in headless Chromium. */
+let engine: DuckDbEngine;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-e2e-')), 'demo.duckdb');
+  copyFileSync(SMALL_DEMO, path);
+  engine = await DuckDbEngine.open({ path });
+  app = await buildServer({ engine });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  browser = await launchBrowser();
+  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await engine?.close();
+});
+
+/** 1 − WAPE of the newest store run over the last 28 days, straight from the tables (not through the catalogue). */
+async function accuracyFromTables(): Promise<number> {
+  const [row] = await engine.query(
+    `WITH f AS (SELECT store_id, date, p50 FROM forecast
+                WHERE run_id = (SELECT max(run_id) FROM forecast_run WHERE level = 'store')),
+          a AS (SELECT store_id, date, sum(net) AS sales FROM sales_line
+                WHERE date BETWEEN DATE '2026-10-19' AND DATE '2026-11-15' GROUP BY ALL)
+     SELECT 1 - sum(abs(a.sales - f.p50)) / sum(a.sales) AS accuracy FROM f JOIN a USING (store_id, date)`,
+  );
+  return Number(row?.accuracy);
+}
+
+describe('forecast and replenishment page', () => {
+  it('backtests the last 28 days on a click and scores them as the tables do; lists replenishment orders', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/`);
+    await page.getByTestId('nav-forecast').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('销售预测与补货');
+    expect(new URL(page.url()).pathname).toBe('/forecast');
+    // Nothing forecast yet: the page says what to do, and the replenishment list is there already.
+    await expect.poll(() => page.getByTestId('forecast-runs').innerText()).toContain('还没有门店预测');
+    await page.waitForSelector('[data-testid="tile-replenish"] tbody tr', { timeout: 60_000 });
+    const orders = (await page.getByTestId('order-qty').allInnerTexts()).map((t) =>
+      Number(t.replaceAll(',', '')),
+    );
+    expect(orders).toHaveLength(50);
+    expect(orders).toEqual([...orders].sort((a, b) => b - a));
+
+    await page.getByTestId('run-backtest').click();
+    await page.waitForSelector('[data-testid="chain-accuracy"]:not([data-raw=""])', { timeout: 120_000 });
+    await settled(page);
+    const shown = Number(await page.getByTestId('chain-accuracy').getAttribute('data-raw'));
+    expect(shown).toBeCloseTo(await accuracyFromTables(), 9);
+    expect(shown).toBeGreaterThan(0.6);
+    expect(await page.getByTestId('latest-run').innerText()).toContain('2026-10-18');
+    // Ten stores were open in the window (two of twelve closed before it), worst first.
+    const cells = page.locator('[data-testid="tile-store-accuracy"] td[data-raw]');
+    const accuracies = (await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))).map(
+      Number,
+    );
+    expect(accuracies).toHaveLength(10);
+    expect(accuracies).toEqual([...accuracies].sort((a, b) => a - b));
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'forecast-zh.png'), fullPage: true });
+
+    // Back and forth between the pages with the browser's own history.
+    await page.getByTestId('nav-overview').click();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('经营总览');
+    await page.goBack();
+    await expect.poll(() => page.locator('h1').innerText()).toBe('销售预测与补货');
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+
+  it('forecasts the next 28 days on a click, in English too', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/forecast?lang=en`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('Sales forecast & replenishment');
+    await page.getByTestId('run-future').click();
+    await expect
+      .poll(() => page.getByTestId('latest-run').innerText(), { timeout: 120_000 })
+      .toContain('2026-11-15');
+    await settled(page);
+    const { rows } = await (
+      await fetch(`${base}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          metrics: ['net_sales', 'forecast_sales'],
+          grain: 'day',
+          timeRange: { from: '2026-11-16', to: '2026-12-13' },
+        }),
+      })
+    ).json();
+    expect(rows).toHaveLength(28);
+    for (const row of rows) expect(row.forecast_sales > 0 && row.net_sales === null).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'forecast-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 240_000);
+});

@@ -1,0 +1,303 @@
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { ApiError, api, type ForecastRun, type QueryBody, type Suggestion } from './api';
+import { Chart } from './components/Chart';
+import { Tile, type TileState } from './components/Tile';
+import { addDays, formatNumber, type Lang } from './format';
+import { t } from './i18n';
+import { type QueryState, useQuery } from './useQuery';
+
+const SCORED_DAYS = 28;
+const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
+
+/**
+ * Forecast against actual (by day, region and store) and the replenishment list. Everything is read
+ * through the catalogue (forecast_sales, forecast_accuracy) and the public forecast and replenish APIs.
+ */
+export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string }) {
+  const [runs, setRuns] = useState<ForecastRun[] | null>(null);
+  const [refresh, setRefresh] = useState(0);
+  const [busy, setBusy] = useState<'future' | 'backtest' | null>(null);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  const loadRuns = useCallback(() => {
+    api
+      .forecastRuns()
+      .then((r) => setRuns(r.runs))
+      .catch((e: unknown) => setError(asError(e)));
+  }, []);
+  useEffect(loadRuns, [loadRuns]);
+
+  const scored = useMemo(() => ({ from: addDays(dataEnd, -(SCORED_DAYS - 1)), to: dataEnd }), [dataEnd]);
+  const run = useCallback(
+    (kind: 'future' | 'backtest') => {
+      setBusy(kind);
+      setError(null);
+      // A backtest forecasts the last 28 days from the day before them, so they can be scored.
+      const body =
+        kind === 'future'
+          ? { level: 'store', horizon: 28 }
+          : { level: 'store', horizon: 28, from: scored.from };
+      api
+        .forecast(body)
+        .then(() => {
+          setRefresh((n) => n + 1);
+          loadRuns();
+        })
+        .catch((e: unknown) => setError(asError(e)))
+        .finally(() => setBusy(null));
+    },
+    [scored.from, loadRuns],
+  );
+
+  const bodies = useMemo(
+    () => ({
+      daily: {
+        metrics: ['net_sales', 'forecast_sales'],
+        grain: 'day',
+        timeRange: { from: addDays(dataEnd, -(2 * SCORED_DAYS - 1)), to: addDays(dataEnd, SCORED_DAYS) },
+      } satisfies QueryBody,
+      chain: {
+        metrics: ['forecast_accuracy', 'forecast_actual_ratio'],
+        timeRange: scored,
+      } satisfies QueryBody,
+      region: {
+        metrics: ['net_sales', 'forecast_sales', 'forecast_accuracy'],
+        dimensions: ['region'],
+        timeRange: scored,
+        order: [{ by: 'net_sales', desc: true }],
+      } satisfies QueryBody,
+      stores: {
+        metrics: ['net_sales', 'forecast_sales', 'forecast_accuracy', 'forecast_actual_ratio'],
+        dimensions: ['store'],
+        timeRange: scored,
+        order: [{ by: 'forecast_accuracy', desc: false }],
+        limit: 500,
+      } satisfies QueryBody,
+    }),
+    [dataEnd, scored],
+  );
+  const daily = useQuery(bodies.daily, refresh);
+  const chain = useQuery(bodies.chain, refresh);
+  const region = useQuery(bodies.region, refresh);
+  const stores = useQuery(bodies.stores, refresh);
+  const dailyOption = useDailyOption(daily, lang);
+  const regionOption = useRegionOption(region, lang);
+  const latest = runs?.find((r) => r.level === 'store');
+  const accuracy = chain.result?.rows[0]?.forecast_accuracy ?? null;
+
+  return (
+    <main className="grid">
+      <section className="card tile wide run-bar" data-testid="forecast-runs" aria-busy={busy !== null}>
+        <div>
+          <h2>{t('latestRun', lang)}</h2>
+          {runs && !latest && <p className="tile-message">{t('noRun', lang)}</p>}
+          {latest && (
+            <p data-testid="latest-run">
+              #{latest.runId} · {latest.model} · {t('runOrigin', lang)} {latest.origin} · {latest.horizon}{' '}
+              {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
+            </p>
+          )}
+          {busy && <p className="tile-message">{t('training', lang)}</p>}
+          {error && (
+            <p className="tile-message error" role="alert">
+              {lang === 'zh' ? error.messageZh : error.message}
+            </p>
+          )}
+        </div>
+        <div className="run-score">
+          <span>{t('chainAccuracy', lang)}</span>
+          <strong data-testid="chain-accuracy" data-raw={typeof accuracy === 'number' ? accuracy : ''}>
+            {formatNumber(accuracy, 'percent', lang)}
+          </strong>
+        </div>
+        <div className="run-actions">
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => run('backtest')}
+            data-testid="run-backtest"
+          >
+            {t('runBacktest', lang)}
+          </button>
+          <button
+            type="button"
+            disabled={busy !== null}
+            onClick={() => run('future')}
+            data-testid="run-future"
+          >
+            {t('runFuture', lang)}
+          </button>
+        </div>
+      </section>
+      <Tile title={t('dailyForecast', lang)} state={daily} lang={lang} testId="tile-forecast-daily" wide>
+        <Chart option={dailyOption} testId="chart-forecast-daily" />
+      </Tile>
+      <Tile title={t('regionForecast', lang)} state={region} lang={lang} testId="tile-forecast-region">
+        <Chart option={regionOption} />
+      </Tile>
+      <StoreAccuracy state={stores} lang={lang} />
+      <Replenishment lang={lang} />
+    </main>
+  );
+}
+
+function useDailyOption(state: QueryState, lang: Lang) {
+  return useMemo(() => {
+    const rows = state.result?.rows ?? [];
+    return {
+      color: ['#2e86de', '#c0392b'],
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
+      legend: { top: 0, data: [t('actual', lang), t('forecastLine', lang)] },
+      grid: { left: 60, right: 20, top: 36, bottom: 30 },
+      xAxis: { type: 'category', data: rows.map((r) => r.day) },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
+      series: [
+        { name: t('actual', lang), type: 'line', showSymbol: false, data: rows.map((r) => r.net_sales) },
+        {
+          name: t('forecastLine', lang),
+          type: 'line',
+          showSymbol: false,
+          lineStyle: { type: 'dashed' },
+          data: rows.map((r) => r.forecast_sales),
+        },
+      ],
+    };
+  }, [state.result, lang]);
+}
+
+function useRegionOption(state: QueryState, lang: Lang) {
+  return useMemo(() => {
+    const rows = state.result?.rows ?? [];
+    return {
+      color: ['#2e86de', '#c0392b'],
+      tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
+      legend: { top: 0, data: [t('actual', lang), t('forecastLine', lang)] },
+      grid: { left: 60, right: 20, top: 36, bottom: 30 },
+      xAxis: { type: 'category', data: rows.map((r) => r.region) },
+      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
+      series: [
+        { name: t('actual', lang), type: 'bar', barMaxWidth: 28, data: rows.map((r) => r.net_sales) },
+        {
+          name: t('forecastLine', lang),
+          type: 'bar',
+          barMaxWidth: 28,
+          data: rows.map((r) => r.forecast_sales),
+        },
+      ],
+    };
+  }, [state.result, lang]);
+}
+
+/** Green from 90%, amber from 80%, red below: what a planner looks at first. */
+const accuracyClass = (v: unknown) =>
+  typeof v !== 'number' ? '' : v >= 0.9 ? 'good' : v >= 0.8 ? 'fair' : 'bad';
+
+function StoreAccuracy({ state, lang }: { state: QueryState; lang: Lang }) {
+  // Stores with no scored day (closed, or not forecast) have no accuracy: left out, not shown as 0%.
+  const rows = (state.result?.rows ?? []).filter((r) => typeof r.forecast_accuracy === 'number');
+  const shown: TileState = { ...state, result: state.result ? { rows } : null };
+  return (
+    <Tile title={t('storeAccuracy', lang)} state={shown} lang={lang} testId="tile-store-accuracy">
+      {rows.length === 0 ? null : (
+        <div className="scroll">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>{t('store', lang)}</th>
+                <th className="num">{t('actual', lang)}</th>
+                <th className="num">{t('forecastLine', lang)}</th>
+                <th className="num">{lang === 'zh' ? '准确率' : 'Accuracy'}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr key={String(r.store)}>
+                  <td>{String(r.store)}</td>
+                  <td className="num">{formatNumber(r.net_sales ?? null, 'CNY', lang)}</td>
+                  <td className="num">{formatNumber(r.forecast_sales ?? null, 'CNY', lang)}</td>
+                  <td
+                    className={`num ${accuracyClass(r.forecast_accuracy)}`}
+                    data-raw={String(r.forecast_accuracy)}
+                  >
+                    {formatNumber(r.forecast_accuracy ?? null, 'percent', lang)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </Tile>
+  );
+}
+
+function Replenishment({ lang }: { lang: Lang }) {
+  const [state, setState] = useState<{
+    rows: Suggestion[];
+    toOrder: number;
+    date: string;
+    error: ApiError | null;
+    loading: boolean;
+  }>({ rows: [], toOrder: 0, date: '', error: null, loading: true });
+  useEffect(() => {
+    let live = true;
+    api
+      .replenish({ limit: 50 })
+      .then(
+        (r) =>
+          live && setState({ rows: r.rows, toOrder: r.toOrder, date: r.date, error: null, loading: false }),
+      )
+      .catch((e: unknown) => live && setState((s) => ({ ...s, error: asError(e), loading: false })));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const tileState: TileState = {
+    loading: state.loading,
+    error: state.error,
+    result: state.loading ? null : { rows: state.rows },
+  };
+  const num = (v: number, digits = 0) =>
+    v.toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US', { maximumFractionDigits: digits });
+  return (
+    <Tile title={t('replenishList', lang)} state={tileState} lang={lang} testId="tile-replenish" wide>
+      <p className="muted" data-testid="replenish-summary">
+        {state.date} · {t('replenishSummary', lang)} {num(state.toOrder)}
+      </p>
+      <div className="scroll">
+        <table className="table">
+          <thead>
+            <tr>
+              <th>{t('store', lang)}</th>
+              <th>{t('sku', lang)}</th>
+              <th>{t('category', lang)}</th>
+              <th className="num">{t('onHand', lang)}</th>
+              <th className="num">{t('onOrder', lang)}</th>
+              <th className="num">{t('demand', lang)}</th>
+              <th className="num">{t('safety', lang)}</th>
+              <th className="num">{t('orderQty', lang)}</th>
+              <th className="num">{t('packs', lang)}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {state.rows.map((r) => (
+              <tr key={`${r.store}|${r.sku}`}>
+                <td>{r.storeName}</td>
+                <td>{r.name}</td>
+                <td>{r.category}</td>
+                <td className="num">{num(r.onHand)}</td>
+                <td className="num">{num(r.onOrder)}</td>
+                <td className="num">{num(r.demand, 1)}</td>
+                <td className="num">{num(r.safety, 1)}</td>
+                <td className="num" data-testid="order-qty">
+                  {num(r.order)}
+                </td>
+                <td className="num">{num(r.packs)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Tile>
+  );
+}
