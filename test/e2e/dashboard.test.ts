@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, settled, watchedPage } from '../support/browser.js';
+import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The built web app, served by the real server over the demo chain, in Debian's headless Chromium. */
@@ -16,10 +15,7 @@ let base: string;
 
 beforeAll(async () => {
   engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  app = await buildServer({ engine });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ app, base } = await serveOnLoopback(engine));
   browser = await launchBrowser();
   mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
 });

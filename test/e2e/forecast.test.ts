@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildServer } from '../../src/server/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, settled, watchedPage } from '../support/browser.js';
+import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The forecast page over a copy of the demo chain (forecast runs are written to it), in headless Chromium. */
@@ -19,10 +18,7 @@ beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-e2e-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
   engine = await DuckDbEngine.open({ path });
-  app = await buildServer({ engine });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  ({ app, base } = await serveOnLoopback(engine));
   browser = await launchBrowser();
   mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
 });

@@ -1,4 +1,7 @@
+import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import { buildServer } from '../../src/server/index.js';
+import type { Engine } from '../../src/warehouse/index.js';
 
 /** Debian's headless Chromium, driven by playwright-core (no browser download). */
 export function launchBrowser(): Promise<Browser> {
@@ -33,4 +36,12 @@ export async function settled(page: Page): Promise<void> {
     timeout: 60_000,
   });
   await page.waitForTimeout(1200);
+}
+
+/** The real server over `engine` on a free loopback port, with the built web app; its base URL. */
+export async function serveOnLoopback(engine: Engine): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildServer({ engine });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  return { app, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
 }

@@ -80,8 +80,8 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
   const chain = useQuery(bodies.chain, refresh);
   const region = useQuery(bodies.region, refresh);
   const stores = useQuery(bodies.stores, refresh);
-  const dailyOption = useDailyOption(daily, lang);
-  const regionOption = useRegionOption(region, lang);
+  const dailyOption = useActualVsForecast(daily, lang, 'day');
+  const regionOption = useActualVsForecast(region, lang, 'region');
   const latest = runs?.find((r) => r.level === 'store');
   const accuracy = chain.result?.rows[0]?.forecast_accuracy ?? null;
 
@@ -141,51 +141,31 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
   );
 }
 
-function useDailyOption(state: QueryState, lang: Lang) {
+/** Actual beside forecast sales along one axis: lines by day, bars by region. */
+function useActualVsForecast(state: QueryState, lang: Lang, axis: 'day' | 'region') {
   return useMemo(() => {
     const rows = state.result?.rows ?? [];
+    const type = axis === 'day' ? 'line' : 'bar';
+    const look = axis === 'day' ? { showSymbol: false } : { barMaxWidth: 28 };
     return {
       color: ['#2e86de', '#c0392b'],
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       legend: { top: 0, data: [t('actual', lang), t('forecastLine', lang)] },
       grid: { left: 60, right: 20, top: 36, bottom: 30 },
-      xAxis: { type: 'category', data: rows.map((r) => r.day) },
+      xAxis: { type: 'category', data: rows.map((r) => r[axis]) },
       yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
       series: [
-        { name: t('actual', lang), type: 'line', showSymbol: false, data: rows.map((r) => r.net_sales) },
+        { name: t('actual', lang), type, ...look, data: rows.map((r) => r.net_sales) },
         {
           name: t('forecastLine', lang),
-          type: 'line',
-          showSymbol: false,
-          lineStyle: { type: 'dashed' },
+          type,
+          ...look,
+          ...(axis === 'day' ? { lineStyle: { type: 'dashed' } } : {}),
           data: rows.map((r) => r.forecast_sales),
         },
       ],
     };
-  }, [state.result, lang]);
-}
-
-function useRegionOption(state: QueryState, lang: Lang) {
-  return useMemo(() => {
-    const rows = state.result?.rows ?? [];
-    return {
-      color: ['#2e86de', '#c0392b'],
-      tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
-      legend: { top: 0, data: [t('actual', lang), t('forecastLine', lang)] },
-      grid: { left: 60, right: 20, top: 36, bottom: 30 },
-      xAxis: { type: 'category', data: rows.map((r) => r.region) },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
-      series: [
-        { name: t('actual', lang), type: 'bar', barMaxWidth: 28, data: rows.map((r) => r.net_sales) },
-        {
-          name: t('forecastLine', lang),
-          type: 'bar',
-          barMaxWidth: 28,
-          data: rows.map((r) => r.forecast_sales),
-        },
-      ],
-    };
-  }, [state.result, lang]);
+  }, [state.result, lang, axis]);
 }
 
 /** Green from 90%, amber from 80%, red below: what a planner looks at first. */

@@ -63,41 +63,93 @@ export function seriesStats(days: StoreDays, until: number, since = Number.NEGAT
   return stats;
 }
 
-/** Per row: days since the store was last closed and until it next closes (capped), and the day of a promotion run. */
-function runs(days: StoreDays): {
-  sinceClosed: Float64Array;
-  untilClosed: Float64Array;
-  promoDay: Float64Array;
-} {
+/** Whether row i directly follows row i − 1 in the same series (no missing day between them). */
+const follows = (days: StoreDays, i: number): boolean =>
+  i > 0 &&
+  days.series[i - 1] === days.series[i] &&
+  (days.day[i] as number) - (days.day[i - 1] as number) === 1;
+
+/**
+ * Per row: days since the last row where `event` holds and until the next one (0 on such a row), capped;
+ * a gap of missing days resets the count to "long ago".
+ */
+function distances(days: StoreDays, event: (i: number) => boolean, cap = CAP): [Float64Array, Float64Array] {
   const n = days.length;
-  const sinceClosed = new Float64Array(n);
-  const untilClosed = new Float64Array(n);
-  const promoDay = new Float64Array(n);
-  // Rows come ordered by series and day; a gap of missing days resets the counts to "long ago".
-  for (let i = 0; i < n; i++) {
-    const continues =
-      i > 0 &&
-      days.series[i - 1] === days.series[i] &&
-      (days.day[i] as number) - (days.day[i - 1] as number) === 1;
-    sinceClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (sinceClosed[i - 1] as number) + 1) : CAP) : 0;
-    promoDay[i] = days.promo[i] ? (continues && days.promo[i - 1] ? (promoDay[i - 1] as number) + 1 : 1) : 0;
-  }
-  for (let i = n - 1; i >= 0; i--) {
-    const continues =
-      i < n - 1 &&
-      days.series[i + 1] === days.series[i] &&
-      (days.day[i + 1] as number) - (days.day[i] as number) === 1;
-    untilClosed[i] = days.open[i] ? (continues ? Math.min(CAP, (untilClosed[i + 1] as number) + 1) : CAP) : 0;
-  }
-  return { sinceClosed, untilClosed, promoDay };
+  const since = new Float64Array(n);
+  const until = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    since[i] = event(i) ? 0 : follows(days, i) ? Math.min(cap, (since[i - 1] as number) + 1) : cap;
+  for (let i = n - 1; i >= 0; i--)
+    until[i] = event(i)
+      ? 0
+      : i < n - 1 && follows(days, i + 1)
+        ? Math.min(cap, (until[i + 1] as number) + 1)
+        : cap;
+  return [since, until];
 }
 
 /**
- * Per row: the series' mean log sales over the 30 and 91 days ending `horizon` days before the row, and
- * on the same weekday a year before (364 days), each relative to the series' level. A row up to
- * `horizon` days after the origin reads only days before the origin, so these are known when forecasting.
+ * Per row: the length of the closure before the current open run and of the one after it (a Sunday is 1,
+ * a refit months; shoppers come back after a long one), capped at 60; 0 where unknown.
  */
-function lagged(days: StoreDays, stats: SeriesStats, horizon: number): Float64Array[] {
+function closureLengths(days: StoreDays): [Float64Array, Float64Array] {
+  const n = days.length;
+  const runLength = new Float64Array(n);
+  for (let i = 0; i < n; ) {
+    let end = i;
+    while (end + 1 < n && follows(days, end + 1) && days.open[end + 1] === days.open[i]) end++;
+    for (let k = i; k <= end; k++) runLength[k] = Math.min(60, end - i + 1);
+    i = end + 1;
+  }
+  const before = new Float64Array(n);
+  const after = new Float64Array(n);
+  for (let i = 1; i < n; i++)
+    if (days.open[i] && follows(days, i))
+      before[i] = days.open[i - 1] ? (before[i - 1] as number) : (runLength[i - 1] as number);
+  for (let i = n - 2; i >= 0; i--)
+    if (days.open[i] && follows(days, i + 1))
+      after[i] = days.open[i + 1] ? (after[i + 1] as number) : (runLength[i + 1] as number);
+  return [before, after];
+}
+
+/** Per row: when the store last closed and next closes, holidays and promotions around it, the day of a promotion run. */
+function runs(history: History) {
+  const { days, calendar } = history;
+  const n = days.length;
+  const promoDay = new Float64Array(n);
+  for (let i = 0; i < n; i++)
+    promoDay[i] = days.promo[i]
+      ? follows(days, i) && days.promo[i - 1]
+        ? (promoDay[i - 1] as number) + 1
+        : 1
+      : 0;
+  // A holiday: the store's own mark (Rossmann's state holidays; "0" means none) or a mainland-China one.
+  const noHoliday = new Set([history.holidayCodes.indexOf(''), history.holidayCodes.indexOf('0')]);
+  const holiday = (i: number) =>
+    !noHoliday.has(days.holiday[i] as number) || calendar.isHoliday.get(days.day[i] as number) === true;
+  const [sinceClosed, untilClosed] = distances(days, (i) => !days.open[i]);
+  const [sinceHoliday, untilHoliday] = distances(days, holiday);
+  const [sincePromo, untilPromo] = distances(days, (i) => days.promo[i] === 1);
+  const [closedBefore, closedAfter] = closureLengths(days);
+  return {
+    sinceClosed,
+    untilClosed,
+    promoDay,
+    sinceHoliday,
+    untilHoliday,
+    sincePromo,
+    untilPromo,
+    closedBefore,
+    closedAfter,
+  };
+}
+
+/**
+ * Per row: the series' mean log sales over the 30 and 91 days ending `lagOf(row)` days before the row, and
+ * on the same weekday a year before (364 days), each relative to the series' level. A forecast row's lag
+ * reaches back to the origin, so these are known when forecasting.
+ */
+function lagged(days: StoreDays, stats: SeriesStats, lagOf: (i: number) => number): Float64Array[] {
   const n = days.length;
   const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   let start = 0;
@@ -127,8 +179,9 @@ function lagged(days: StoreDays, stats: SeriesStats, horizon: number): Float64Ar
     };
     for (let i = start; i < end; i++) {
       const d = (days.day[i] as number) - first;
-      (out[0] as Float64Array)[i] = mean(d - horizon - 30, d - horizon);
-      (out[1] as Float64Array)[i] = mean(d - horizon - 91, d - horizon);
+      const windowEnd = d - lagOf(i) + 1;
+      (out[0] as Float64Array)[i] = mean(windowEnd - 30, windowEnd);
+      (out[1] as Float64Array)[i] = mean(windowEnd - 91, windowEnd);
       const lastYear = d - 364;
       (out[2] as Float64Array)[i] = lastYear >= 0 ? (value[lastYear] as number) - level : Number.NaN;
     }
@@ -203,6 +256,12 @@ export const BASE_FEATURES = [
   'school_holiday',
   'days_since_closed',
   'days_until_closed',
+  'closure_before_days',
+  'closure_after_days',
+  'days_since_holiday',
+  'days_until_holiday',
+  'days_since_promo',
+  'days_until_promo',
   'cn_holiday',
   'cn_makeup_workday',
   'spring_festival_offset',
@@ -212,6 +271,7 @@ export const BASE_FEATURES = [
   'store',
   'format',
   'store_age_days',
+  'days_ahead',
   'recent_30_days',
   'recent_91_days',
   'same_day_last_year',
@@ -223,12 +283,16 @@ export interface FeatureMatrix {
   columns: Float64Array[];
 }
 
-/** Features of the rows `rows` (indexes into history.days), given series levels learnt up to the origin. */
+/**
+ * Features of the rows `rows` (indexes into history.days), given series levels learnt up to the origin.
+ * `lagOf(row)`: how many days before the row its recent levels end — for a forecast, its days after the
+ * origin; for a training row, any lag a forecast may have (so the model learns how fresh levels age).
+ */
 export function featuresOf(
   history: History,
   stats: SeriesStats,
   rows: Int32Array,
-  horizon: number,
+  lagOf: (i: number) => number,
 ): FeatureMatrix {
   const { days, calendar } = history;
   const attributes = attributeFeatures(history);
@@ -236,8 +300,8 @@ export function featuresOf(
   const byCategory = history.level === 'category';
   const names = [...BASE_FEATURES, ...(byCategory ? ['category'] : []), ...attributes.names];
   const columns = names.map(() => new Float64Array(rows.length));
-  const { sinceClosed, untilClosed, promoDay } = runs(days);
-  const [recent30, recent91, lastYear] = lagged(days, stats, horizon) as [
+  const run = runs(history);
+  const [recent30, recent91, lastYear] = lagged(days, stats, lagOf) as [
     Float64Array,
     Float64Array,
     Float64Array,
@@ -261,11 +325,17 @@ export function featuresOf(
       dayOfYear,
       year,
       days.promo[i] as number,
-      promoDay[i] as number,
+      run.promoDay[i] as number,
       days.holiday[i] as number,
       days.schoolHoliday[i] as number,
-      sinceClosed[i] as number,
-      untilClosed[i] as number,
+      run.sinceClosed[i] as number,
+      run.untilClosed[i] as number,
+      run.closedBefore[i] as number,
+      run.closedAfter[i] as number,
+      run.sinceHoliday[i] as number,
+      run.untilHoliday[i] as number,
+      run.sincePromo[i] as number,
+      run.untilPromo[i] as number,
       calendar.isHoliday.get(day) ? 1 : 0,
       calendar.isMakeupWorkday.get(day) ? 1 : 0,
       Math.max(-60, Math.min(60, calendar.springFestivalOffset.get(day) ?? 60)),
@@ -275,6 +345,7 @@ export function featuresOf(
       store,
       info ? formats.indexOf(info.format) : Number.NaN,
       info ? day - info.openDay : Number.NaN,
+      lagOf(i),
       recent30[i] as number,
       recent91[i] as number,
       lastYear[i] as number,

@@ -100,13 +100,19 @@ export function boostedTrees(options: Partial<BoostOptions> = {}): Forecaster {
       const trainRows = Int32Array.from(train);
       const levelOf = (i: number) => stats.level.get(days.series[i] as number) ?? stats.chainLevel;
       const y = Float64Array.from(train, (i) => Math.log1p(days.sales[i] as number) - levelOf(i));
-      const x = featuresOf(history, stats, trainRows, horizon);
+      // Each training row gets a lag a forecast may have (1 … horizon days after its origin), spread evenly
+      // by a hash of the row, so the model learns how far recent levels carry; a forecast row's lag is its
+      // distance from the origin, so tomorrow reads the 30 days up to the origin, not a month that ended six
+      // weeks before it.
+      const trainLag = (i: number) => 1 + ((Math.imul(i, 2654435761) >>> 0) % horizon);
+      const x = featuresOf(history, stats, trainRows, trainLag);
       const model = fitBooster(x.names, x.columns, y, {
         ...FORECAST_BOOST,
         ...options,
         onRound: (round, rounds) => onProgress?.(round / rounds),
       });
-      const predicted = predictBooster(model, featuresOf(history, stats, targets, horizon).columns);
+      const ahead = (i: number) => Math.max(1, (days.day[i] as number) - origin);
+      const predicted = predictBooster(model, featuresOf(history, stats, targets, ahead).columns);
       const out = new Float64Array(targets.length);
       targets.forEach((i, k) => {
         out[k] = days.open[i] ? Math.max(0, Math.expm1((predicted[k] as number) + levelOf(i))) : 0;

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { featuresOf, seriesStats } from './features.js';
+import type { History } from './frame.js';
+
+/**
+ * One store over 14 days from Monday 2024-03-04 (day 19786): closed on Sunday, and Wednesday to Friday of
+ * the next week for a refit; a promotion on the first three days; its own holiday mark on the first Friday.
+ */
+const MONDAY = 19_786;
+const CLOSED = new Set([6, 9, 10, 11]); // Sunday, then Wednesday–Friday of the next week (a refit)
+const PROMO = new Set([0, 1, 2]);
+
+function history(): History {
+  const n = 14;
+  const days = {
+    length: n,
+    series: new Int32Array(n).fill(7),
+    store: new Int32Array(n).fill(7),
+    day: Int32Array.from({ length: n }, (_, d) => MONDAY + d),
+    sales: Float64Array.from({ length: n }, (_, d) => (CLOSED.has(d) ? 0 : 100 + d)),
+    open: Uint8Array.from({ length: n }, (_, d) => (CLOSED.has(d) ? 0 : 1)),
+    promo: Uint8Array.from({ length: n }, (_, d) => (PROMO.has(d) ? 1 : 0)),
+    // Day 4 (Friday) carries the store's own holiday mark "a"; "0" elsewhere, as Rossmann exports say none.
+    holiday: Int32Array.from({ length: n }, (_, d) => (d === 4 ? 2 : 1)),
+    schoolHoliday: new Uint8Array(n),
+  };
+  return {
+    level: 'store',
+    days,
+    series: new Map([[7, { store: 7 }]]),
+    categories: [],
+    calendar: { isHoliday: new Map(), isMakeupWorkday: new Map(), springFestivalOffset: new Map() },
+    stores: new Map([[7, { format: 'supermarket', openDay: MONDAY - 400, attributes: {} }]]),
+    holidayCodes: ['', '0', 'a'],
+  };
+}
+
+describe('forecast features', () => {
+  const h = history();
+  const rows = Int32Array.from({ length: 14 }, (_, d) => d);
+  const x = featuresOf(h, seriesStats(h.days, MONDAY + 13), rows, () => 1);
+  const column = (name: string) => Array.from(x.columns[x.names.indexOf(name)] as Float64Array);
+
+  it('counts days to and from closures, holidays and promotions, capped at 14', () => {
+    expect(column('days_since_closed')).toEqual([14, 14, 14, 14, 14, 14, 0, 1, 2, 0, 0, 0, 1, 2]);
+    expect(column('days_until_closed')).toEqual([6, 5, 4, 3, 2, 1, 0, 2, 1, 0, 0, 0, 14, 14]);
+    expect(column('days_since_holiday')).toEqual([14, 14, 14, 14, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(column('days_until_holiday')).toEqual([4, 3, 2, 1, 0, 14, 14, 14, 14, 14, 14, 14, 14, 14]);
+    expect(column('days_until_promo')).toEqual([0, 0, 0, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14, 14]);
+    expect(column('promo_day')).toEqual([1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+  });
+
+  it('tells a Sunday from a refit: the length of the closure before and after each open day', () => {
+    // Open Monday–Saturday, closed Sunday (1 day), open Monday–Tuesday, closed three days, open again.
+    expect(column('closure_before_days')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 3, 3]);
+    expect(column('closure_after_days')).toEqual([1, 1, 1, 1, 1, 1, 0, 3, 3, 0, 0, 0, 0, 0]);
+  });
+
+  it('reads recent levels up to the lag before each row, never the row itself', () => {
+    const lagged = featuresOf(h, seriesStats(h.days, MONDAY + 13), Int32Array.from([13]), () => 2);
+    const level = seriesStats(h.days, MONDAY + 13).level.get(7) as number;
+    // Day 13 at lag 2 reads days up to 11; sold days among them: 0–5, 7, 8.
+    const sold = [0, 1, 2, 3, 4, 5, 7, 8].map((d) => Math.log1p(100 + d));
+    const recent = lagged.columns[lagged.names.indexOf('recent_30_days')]?.[0] as number;
+    expect(recent).toBeCloseTo(sold.reduce((a, b) => a + b, 0) / sold.length - level, 12);
+    expect(lagged.columns[lagged.names.indexOf('days_ahead')]?.[0]).toBe(2);
+  });
+});
