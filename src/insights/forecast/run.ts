@@ -124,29 +124,10 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
     progress('训练 / training'),
   );
   const category = (i: number) => history.series.get(days.series[i] as number)?.category ?? '';
+  const validation = { rows: checkRows, p50: check };
   let rows: ForecastRow[];
   if (options.level === 'store-sku') {
-    const asCategoryDays = (rowsOf: ArrayLike<number>, values: Float64Array) =>
-      Array.from(rowsOf, (i, k) => ({
-        store: days.store[i] as number,
-        category: category(i),
-        day: days.day[i] as number,
-        p50: values[k] as number,
-      }));
-    // The SKU spread: the validation window's category forecasts split by the shares known then.
-    const checkSplit = splitBySku(
-      asCategoryDays(checkRows, check),
-      await skuShares(engine, origin - horizon),
-    );
-    const actual = await skuActuals(engine, origin - horizon + 1, origin);
-    const bands = bandsOf(
-      checkSplit.map((d) => ({ forecast: d.p50, actual: actual.get(`${d.store}|${d.sku}|${d.day}`) ?? 0 })),
-    );
-    const split = splitBySku(asCategoryDays(targets, p50), await skuShares(engine, origin));
-    rows = split.map((d) => {
-      const band = bandOf(bands, d.p50);
-      return { ...d, date: isoDay(d.day), p10: d.p50 * band.q10, p90: d.p50 * band.q90 };
-    });
+    rows = await skuForecasts(engine, history, origin, horizon, validation, { rows: targets, p50 });
   } else {
     rows = targets.map((i, k) => {
       const median = p50[k] as number;
@@ -170,6 +151,45 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
     interval,
     seconds: (Date.now() - started) / 1000,
   };
+}
+
+/**
+ * Store × SKU rows from the store × category forecasts: split by the SKU shares known at the origin, with
+ * the spread of the validation window's split (made from the shares known then) against what each SKU sold.
+ */
+async function skuForecasts(
+  engine: DuckDbEngine,
+  history: History,
+  origin: number,
+  horizon: number,
+  check: { rows: ArrayLike<number>; p50: Float64Array },
+  target: { rows: ArrayLike<number>; p50: Float64Array },
+): Promise<ForecastRow[]> {
+  const { days } = history;
+  const asCategoryDays = (part: { rows: ArrayLike<number>; p50: Float64Array }) =>
+    Array.from(part.rows, (i, k) => ({
+      store: days.store[i] as number,
+      category: history.series.get(days.series[i] as number)?.category ?? '',
+      day: days.day[i] as number,
+      p50: part.p50[k] as number,
+    }));
+  const checkSplit = splitBySku(asCategoryDays(check), await skuShares(engine, origin - horizon));
+  const actual = await skuActuals(engine, origin - horizon + 1, origin);
+  const bands = bandsOf(
+    checkSplit.map((d) => ({ forecast: d.p50, actual: actual.get(`${d.store}|${d.sku}|${d.day}`) ?? 0 })),
+  );
+  return splitBySku(asCategoryDays(target), await skuShares(engine, origin)).map((d) => {
+    const band = bandOf(bands, d.p50);
+    return {
+      store: d.store,
+      category: d.category,
+      sku: d.sku,
+      date: isoDay(d.day),
+      p10: d.p50 * band.q10,
+      p50: d.p50,
+      p90: d.p50 * band.q90,
+    };
+  });
 }
 
 async function saveForecast(
