@@ -162,6 +162,11 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
     });
     const row = result.rows[0] ?? {};
     for (const metric of metrics) {
+      // No forecast was run on this chain: forecast figures are missing, not zero.
+      if (metric.id.startsWith('forecast_')) {
+        expect(row[metric.id], metric.id).toBeNull();
+        continue;
+      }
       expect(typeof row[metric.id], metric.id).toBe('number');
       expect(Number.isFinite(row[metric.id] as number), metric.id).toBe(true);
     }
