@@ -98,8 +98,10 @@ describe('loads as processes', () => {
     const small = await peak(2_000_000);
     const large = await peak(8_000_000);
     expect(small).toBeGreaterThan(0);
-    // Four times the rows (both beyond the limit), about the same memory.
-    expect(large).toBeLessThan(small * 1.25);
+    // Four times the rows (both beyond the limit), about the same memory: alone, the two peaks are within
+    // 1.1× of each other; beside the rest of the suite on 2 cores, up to 1.4× (DuckDB's threads and the
+    // allocator keep more in flight). Memory that followed the file would be 2–4×.
+    expect(large, `peaks ${small} and ${large} MiB`).toBeLessThan(small * 1.6);
   }, 180_000);
 
   it('leaves the last good state when a load is killed mid-way, and loads cleanly afterwards', async () => {
