@@ -1,5 +1,5 @@
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
-import { type DuckDbEngine, insertRows, seedStoreHistory } from '../warehouse/index.js';
+import { type DuckDbEngine, insertRows, noteChangedFact, seedStoreHistory } from '../warehouse/index.js';
 import * as facts from './facts-sql.js';
 import { CHANNELS, FORMATS } from './formats.js';
 import {
@@ -206,6 +206,8 @@ export async function generateDemo(
       await engine.run(steps[i] as string);
     }
     progress('members, stock, staff', steps.length, steps.length);
+    // Every fact was written anew: their rollups rebuild whole.
+    for (const table of TABLES) if (table.kind === 'fact') await noteChangedFact(engine, table.name);
     const meta = JSON.stringify({ ...options, replace: undefined, start, scale });
     await engine.run(
       "INSERT INTO zhongtai_meta VALUES ('demo', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",

@@ -1,5 +1,5 @@
 import { FIRST_VERSION, STORE_VERSIONED, type Table, tableByName, ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import { type DuckDbEngine, noteChangedDays } from '../warehouse/index.js';
 import { compileTarget, type MappedSelect, type ReadMode } from './map.js';
 import type { FileSpec, TargetSpec } from './spec.js';
 import { type BrokenLine, brokenLines, closeSource, correctLines, type Source } from './stage.js';
@@ -233,12 +233,17 @@ export async function writeTarget(
     names.map((n) => `${a}.${q(n)} IS NOT DISTINCT FROM ${b}.${q(n)}`).join(' AND ');
   const isFact = table.kind === 'fact';
   const onConflict = target.onConflict ?? (isFact ? 'skip' : 'update');
+  // The days this load touches — the rows it brings and those it replaces — so rollups refresh just those.
+  const dated = isFact && table.columns.some((c) => c.name === 'date');
+  if (dated) await noteChangedDays(engine, table.name, `SELECT date FROM ${final}`);
   // For a rollback: what this load is about to delete or overwrite, and the keys it writes where rows
   // carry no load id. A plain append of facts needs neither: its rows are found by their load id.
   if (target.replace) {
     const scope = target.replace.map(q).join(', ');
     const inScope = `(${scope}) IN (SELECT DISTINCT ${scope} FROM ${final})`;
     await keepBefore(engine, loadId, table, inScope);
+    if (dated)
+      await noteChangedDays(engine, table.name, `SELECT date FROM ${q(table.name)} WHERE ${inScope}`);
     await engine.run(`DELETE FROM ${q(table.name)} WHERE ${inScope}`);
   }
   if (onConflict === 'update' || !isFact) {
@@ -267,10 +272,10 @@ export async function writeTarget(
     if (isFact) {
       // Facts carry no key constraint: a row whose key comes again with other values is replaced.
       if (before > 0) {
-        await engine.run(
-          `DELETE FROM ${q(table.name)} t WHERE (${key.map((k) => `t.${q(k)}`).join(', ')}) IN (SELECT ${keyList} FROM ${final})
-           AND NOT EXISTS (SELECT 1 FROM ${final} f WHERE ${same('t', 'f', columns)})`,
-        );
+        const replaced = `FROM ${q(table.name)} t WHERE (${key.map((k) => `t.${q(k)}`).join(', ')}) IN (SELECT ${keyList} FROM ${final})
+           AND NOT EXISTS (SELECT 1 FROM ${final} f WHERE ${same('t', 'f', columns)})`;
+        if (dated) await noteChangedDays(engine, table.name, `SELECT t.date ${replaced}`);
+        await engine.run(`DELETE ${replaced}`);
       }
       await engine.run(`INSERT INTO ${q(table.name)} (${list}${withLoad}) ${fresh}`);
     } else {

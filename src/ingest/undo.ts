@@ -1,5 +1,5 @@
 import { TABLES, type Table, tableByName, ZhongtaiError } from '../model/index.js';
-import { DUCKDB_TYPES, type DuckDbEngine, duckDbString } from '../warehouse/index.js';
+import { DUCKDB_TYPES, type DuckDbEngine, duckDbString, noteChangedFact } from '../warehouse/index.js';
 
 /**
  * What a rollback needs besides the load ids on fact rows: the rows a load overwrote or deleted (a
@@ -134,6 +134,9 @@ export async function rollbackLoad(engine: DuckDbEngine, loadId: number): Promis
       );
       add(restored, name, n);
     }
+    // What came back may lie on any day: the rollups of these facts rebuild.
+    for (const name of new Set([...Object.keys(removed), ...Object.keys(restored)]))
+      if (tableByName(name).kind === 'fact') await noteChangedFact(engine, name);
     await engine.run("UPDATE ingest_load SET status = 'rolled_back' WHERE load_id = $1", [loadId]);
     return { loadId, removed, restored };
   });

@@ -12,4 +12,5 @@ export {
   querySchema,
   type TimeRange,
 } from './query.js';
+export { type RollupRefresh, refreshRollups, startRollupRefresher, usableRollups } from './rollups.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';

@@ -7,9 +7,10 @@ import {
   type Unit,
   validateCatalog,
 } from './catalog/index.js';
-import { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
+import { type CompileOptions, compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 import { type Comparison, checkRange, comparisonFor, forwardKey } from './compiler/time.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
+import { usableRollups } from './rollups.js';
 
 export interface ColumnMeta {
   id: string;
@@ -28,6 +29,8 @@ export interface QueryResult {
     timeRange: TimeRange;
     compareRange?: TimeRange;
     engine: string;
+    /** The rollups the answer was read from (none: straight from the rows). */
+    rollups: string[];
     durationMs: number;
     rowCount: number;
     truncated: boolean;
@@ -85,13 +88,15 @@ const keyOf = (row: Row, dims: DimensionDef[], comparison?: Comparison): string 
     }),
   );
 
+/** Compiles and runs one pass, reading the rollups that hold every day of its range. */
 async function execute(
   engine: Engine,
   resolved: ResolvedQuery,
   query: Query,
-  options: Parameters<typeof compile>[2],
+  options: CompileOptions,
 ): Promise<Row[]> {
-  const { sql, params } = engine.render(compile(resolved, query, options));
+  const rollups = await usableRollups(engine, options.range);
+  const { sql, params } = engine.render(compile(resolved, query, { ...options, rollups }));
   return engine.query(sql, params);
 }
 
@@ -112,15 +117,16 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
   const sqlQuery = sortsBySpecial ? { ...query, limit: 100_000 } : query;
   const comparison = query.compare ? comparisonFor(query.compare, range) : undefined;
+  const rollupsRead = new Set<string>();
   // The period and its comparison are independent queries: run them side by side.
   const finish = async (period: TimeRange, limitOverride?: number): Promise<Row[]> => {
     const rows = await execute(
       engine,
       resolved,
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
-      { range: period, available: facts.available },
+      { range: period, available: facts.available, rollupsRead },
     );
-    const pass = { engine, resolved, query, available: facts.available };
+    const pass = { engine, resolved, query, available: facts.available, rollupsRead };
     for (const metric of special) {
       if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
       if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
@@ -205,6 +211,7 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
       timeRange: range,
       ...(comparison ? { compareRange: comparison.range } : {}),
       engine: engine.name,
+      rollups: [...rollupsRead].sort(),
       durationMs: Math.round(performance.now() - started),
       rowCount: out.length,
       truncated: out.length >= query.limit,
@@ -218,11 +225,12 @@ interface Pass {
   resolved: ResolvedQuery;
   query: Query;
   available: ReadonlySet<string>;
+  rollupsRead: Set<string>;
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  { engine, resolved, query, available }: Pass,
+  { engine, resolved, query, available, rollupsRead }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -231,7 +239,7 @@ async function fillCumulative(
     engine,
     { ...resolved, metrics: [metric] },
     { ...query, order: [], limit: 100_000 },
-    { range: { from: '1900-01-01', to: range.to }, available },
+    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead },
   );
   const grainDims = resolved.dimensions.filter((d) => d.grain);
   const otherDims = resolved.dimensions.filter((d) => !d.grain);
@@ -252,7 +260,7 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  { engine, resolved, query, available }: Pass,
+  { engine, resolved, query, available, rollupsRead }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -262,8 +270,8 @@ async function fillLikeForLike(
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, { range, comparableStores, available }),
-    execute(engine, base, q, { range: comparison.range, comparableStores, available }),
+    execute(engine, base, q, { range, comparableStores, available, rollupsRead }),
+    execute(engine, base, q, { range: comparison.range, comparableStores, available, rollupsRead }),
   ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));

@@ -1,6 +1,7 @@
 import { TABLES } from '../model/index.js';
 import { DUCKDB_TYPES } from './duckdb/migrations.js';
 import type { Cell } from './engine.js';
+import { FACT_CHANGE_TABLE } from './fact-changes.js';
 
 /** Anything that can run a parameterised statement (an engine, or a transaction's writer). */
 export interface Runner {
@@ -30,6 +31,15 @@ export async function insertRows(
     });
     const struct = JSON.stringify(Object.fromEntries(typed.map((c) => [c.name, DUCKDB_TYPES[c.type]])));
     const list = typed.map((c) => `"${c.name}"`).join(', ');
+    // Facts written row by row (tests, small sources) note their days like any load, for the rollups.
+    if (model.kind === 'fact' && model.columns.some((c) => c.name === 'date')) {
+      const days = [...new Set(rows.map((r) => r.date).filter((d) => d !== null && d !== undefined))];
+      for (const day of days)
+        await runner.run(
+          `INSERT INTO ${FACT_CHANGE_TABLE} (table_name, date) VALUES ($1, CAST($2 AS DATE))`,
+          [table, day as Cell],
+        );
+    }
     for (let start = 0; start < rows.length; start += 20_000) {
       const slice = rows
         .slice(start, start + 20_000)

@@ -3,6 +3,7 @@ import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/ind
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { refreshAndReport } from '../rollups.js';
 
 export function demoCommand(program: Command): void {
   program
@@ -44,6 +45,7 @@ Examples:
               `${summary.members.toLocaleString('en')} members in ${summary.seconds.toFixed(1)} s (${rate.toLocaleString('en')} lines/s)` +
               (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
           );
+          await refreshAndReport(engine);
         }
         if (opts.export) {
           const exported = await exportDemo(engine, opts.export);

@@ -4,6 +4,7 @@ import { ZhongtaiError } from '../../model/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
+import { refreshAndReport } from '../rollups.js';
 
 const rate = (value: string): number => {
   const n = Number(value.replace(/%$/, '')) / (value.endsWith('%') ? 100 : 1);
@@ -80,6 +81,7 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
           console.log(
             `See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`,
           );
+        await refreshAndReport(engine);
       } finally {
         bar.stop();
         await engine.close();
@@ -159,6 +161,7 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
         console.log(
           `Load ${result.loadId} rolled back 已回滚: removed 移除 ${list(result.removed)}; restored 恢复 ${list(result.restored)}`,
         );
+        await refreshAndReport(engine);
       } finally {
         await engine.close();
       }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
+import { startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
@@ -50,12 +51,15 @@ export function serveCommand(program: Command): void {
       // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file; only once
       // it listens, so a failed start leaves no subscriber behind.
       const subscriptions = await startSubscriptions(engine, specs);
+      // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
+      const stopRefresher = startRollupRefresher(engine);
       const shown = ['0.0.0.0', '::', '127.0.0.1'].includes(opts.host) ? 'localhost' : opts.host;
       console.log(
         `zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
       );
       const stop = async () => {
         for (const subscription of subscriptions) await subscription.stop();
+        await stopRefresher();
         await app.close();
         await engine.close();
         process.exit(0);

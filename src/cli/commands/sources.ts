@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { listSources, loadSpec, pull, sectionOf } from '../../ingest/index.js';
+import { startRollupRefresher } from '../../metrics/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB } from '../options.js';
+import { refreshAndReport } from '../rollups.js';
 import { startSubscriptions } from '../subscriptions.js';
 
 export function sourceCommands(program: Command): void {
@@ -26,6 +28,7 @@ Each batch loads in one transaction with its new mark, so a failed run resumes w
           `Pulled ${r.source} 拉取完成: ${r.batches} batches, ${r.read} rows read, ${r.loaded} loaded, ${r.rejected} rejected, ` +
             `${r.skipped} skipped; high-water mark 高水位 ${r.watermark ?? '—'}`,
         );
+        await refreshAndReport(engine);
       } finally {
         await engine.close();
       }
@@ -41,6 +44,7 @@ Each batch loads in one transaction with its new mark, so a failed run resumes w
       for (const spec of specs) sectionOf(spec, 'subscribe'); // a spec with nothing to listen to is a mistake
       const engine = await openDb(opts.db, true);
       const subscriptions = await startSubscriptions(engine, specs);
+      const stopRefresher = startRollupRefresher(engine);
       console.log(
         `Listening 正在订阅: ${specs.map((s) => `${s.source} (${s.subscribe?.from} ${s.subscribe?.topic})`).join(', ')}. Ctrl-C to stop.`,
       );
@@ -54,6 +58,7 @@ Each batch loads in one transaction with its new mark, so a failed run resumes w
       const stop = async () => {
         clearInterval(report);
         for (const s of subscriptions) await s.stop();
+        await stopRefresher();
         await engine.close();
         process.exit(0);
       };

@@ -17,6 +17,8 @@ export interface FactDef {
   /** An hour-of-day column, for sources that count by hour (people counters). */
   hourColumn?: string;
   keys: Partial<Record<'store' | 'product' | 'member' | 'channel', string>>;
+  /** The model table whose columns the keys are, when `table` is derived from it (a rollup). */
+  columnsOf?: string;
 }
 
 const f = (name: string) => col(name, 'f');

@@ -3,11 +3,13 @@ import { DIMENSIONS, type DimensionDef } from './dimensions.js';
 import { type DimensionGroup, FACTS, factById, factSupports } from './facts.js';
 import { MEASURES, measureById } from './measures.js';
 import { METRICS, type MetricDef, measuresOf } from './metrics.js';
+import { checkRollup, ROLLUPS } from './rollups.js';
 
 export * from './dimensions.js';
 export * from './facts.js';
 export * from './measures.js';
 export * from './metrics.js';
+export * from './rollups.js';
 
 const labelSchema = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 const idSchema = z.string().regex(/^[a-z][a-z0-9_]*$/);
@@ -43,6 +45,11 @@ export function validateCatalog(): void {
   for (const measure of MEASURES) for (const source of measure.sources) factById(source.fact);
   for (const dim of DIMENSIONS)
     if (dim.child && !DIMENSIONS.some((d) => d.id === dim.child)) throw new Error(`bad child ${dim.child}`);
+  unique(
+    ROLLUPS.map((r) => r.id),
+    'rollup',
+  );
+  for (const rollup of ROLLUPS) checkRollup(rollup);
 }
 
 /** Whether every measure of `metric` can follow `group`, and at least one really varies by it. */

@@ -26,9 +26,10 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
   const joins: Join[] = [];
   // A key the model declares NOT NULL always finds its dimension row (loads check references), and an
   // inner join lets the engine filter and hash far faster than a left one (3x on DuckDB here).
-  // A view (forecast_day) is not a model table: its keys count as nullable.
+  // A view (forecast_day) is not a model table: its keys count as nullable. A rollup keeps its fact's.
   const nullable = (column: string) =>
-    TABLES.find((t) => t.name === fact.table)?.columns.find((c) => c.name === column)?.nullable ?? true;
+    TABLES.find((t) => t.name === (fact.columnsOf ?? fact.table))?.columns.find((c) => c.name === column)
+      ?.nullable ?? true;
   const on = (target: string, key: string, factKey: string): Join => ({
     type: nullable(factKey) ? 'left' : 'inner',
     source: { kind: 'table', name: target, alias: target },

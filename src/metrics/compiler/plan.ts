@@ -14,6 +14,9 @@ import {
   type MetricDef,
   measureById,
   measuresOf,
+  ROLLUPS,
+  rolledUp,
+  rollupFact,
 } from '../catalog/index.js';
 import type { Filter, Query, TimeRange } from '../query.js';
 import { dimensionExpr, filterExpr, joinsFor } from './dimension-sql.js';
@@ -31,6 +34,10 @@ export interface CompileOptions {
   available?: ReadonlySet<string>;
   /** Like-for-like: only stores open on `openBy` and still open after `openUntil`. */
   comparableStores?: { openBy: string; openUntil: string };
+  /** Rollups built and holding every day of the range: a measure reads one when it can answer exactly. */
+  rollups?: ReadonlySet<string>;
+  /** Filled with the rollups the compiled query reads. */
+  rollupsRead?: Set<string>;
 }
 
 const unknown = (code: 'UNKNOWN_METRIC' | 'UNKNOWN_DIMENSION', id: string, field: string): never => {
@@ -76,7 +83,7 @@ function planMeasure(
   measure: MeasureDef,
   metric: MetricDef,
   q: ResolvedQuery,
-  available?: ReadonlySet<string>,
+  { available, rollups, rollupsRead }: CompileOptions,
 ): MeasurePlan {
   const broadcast = new Set<DimensionGroup>(measure.broadcastOver ?? []);
   const dims = q.dimensions.filter((d) => !broadcast.has(d.group));
@@ -97,6 +104,19 @@ function planMeasure(
       },
       { field: name },
     );
+  }
+  // A rollup of the same fact answers when it kept every dimension and filter asked (never the hour).
+  const rollup = ROLLUPS.find(
+    (r) =>
+      rollups?.has(r.id) &&
+      r.fact === source.fact &&
+      r.measures.includes(measure.id) &&
+      [...groups].every((g) => factSupports(rollupFact(r), g)),
+  );
+  if (rollup) {
+    rollupsRead?.add(rollup.id);
+    const fact = rollupFact(rollup);
+    return { measure, source: { fact: fact.id, aggregation: rolledUp(measure.id) }, fact, dims, filters };
   }
   return { measure, source, fact: factById(source.fact), dims, filters };
 }
@@ -200,7 +220,7 @@ export function compile(q: ResolvedQuery, query: Query, options: CompileOptions)
   const plans = new Map<string, MeasurePlan>();
   for (const metric of q.metrics) {
     for (const id of measuresOf(metric.formula))
-      if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q, options.available));
+      if (!plans.has(id)) plans.set(id, planMeasure(measureById(id), metric, q, options));
   }
   const groups = new Map<string, MeasurePlan[]>();
   for (const plan of plans.values()) {

@@ -66,6 +66,8 @@ export interface DuckDbOptions {
  */
 export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
+  /** Opened without write access (see DuckDbOptions.readOnly). */
+  readOnly = false;
   private writeQueue: Promise<unknown> = Promise.resolve();
   /** Set in the async context that holds the writer (see `hold`), and whether it has a transaction open. */
   private readonly holder = new AsyncLocalStorage<{ inTransaction: boolean }>();
@@ -83,15 +85,18 @@ export class DuckDbEngine implements Engine {
       const engine = new DuckDbEngine(
         ...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })),
       );
+      engine.readOnly = true;
       const version = await engine.schemaVersion().catch(() => 0);
       if (version === LATEST_SCHEMA_VERSION) return engine;
       // An older file is upgraded once with write access, then read as asked; a newer one is refused.
       await engine.close();
       if (version > LATEST_SCHEMA_VERSION) throw schemaTooNew(version);
       await (await DuckDbEngine.open({ ...options, readOnly: false })).close();
-      return new DuckDbEngine(
+      const upgraded = new DuckDbEngine(
         ...(await DuckDbEngine.connect(options.path, { ...config, access_mode: 'READ_ONLY' })),
       );
+      upgraded.readOnly = true;
+      return upgraded;
     }
     const engine = new DuckDbEngine(...(await DuckDbEngine.connect(options.path, config)));
     await engine.migrate();

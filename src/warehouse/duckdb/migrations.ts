@@ -133,6 +133,17 @@ export const MIGRATIONS: Migration[] = [
     description: 'forecast_day: the newest store forecast of each day beside its actual',
     statements: () => [FORECAST_DAY_VIEW],
   },
+  {
+    version: 10,
+    description:
+      'rollups: the days of each fact changed since its rollups were refreshed, and when each was built',
+    statements: () => [
+      'CREATE TABLE IF NOT EXISTS fact_change (table_name VARCHAR NOT NULL, date DATE)',
+      `CREATE TABLE IF NOT EXISTS rollup_state (
+         rollup_id VARCHAR PRIMARY KEY, fact_table VARCHAR NOT NULL, definition VARCHAR NOT NULL,
+         built_at TIMESTAMP NOT NULL, rows BIGINT NOT NULL)`,
+    ],
+  },
 ];
 
 /**
