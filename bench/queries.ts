@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
-import { runQuery } from '../src/metrics/index.js';
+import { refreshRollups, runQuery } from '../src/metrics/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
 import { median, table, timed } from './stats.js';
 
@@ -123,20 +123,38 @@ export async function benchQueries(options: { lines: number; runs: number; store
   const [{ n, to } = { n: 0, to: '' }] = (await engine.query(
     'SELECT count(*) AS n, CAST(max(date) AS VARCHAR) AS "to" FROM sales_line',
   )) as { n: number; to: string }[];
+  const refreshed = await refreshRollups(engine);
+  for (const r of refreshed)
+    console.log(
+      `rollup ${r.rollup}: ${r.rows.toLocaleString('en')} rows, ${r.days === 'all' ? 'built' : `${r.days} days`} in ${r.seconds.toFixed(1)} s`,
+    );
   console.log(
-    `\n${Number(n).toLocaleString('en')} sales lines; medians of ${options.runs} runs, ours and raw SQL alternating\n`,
+    `\n${Number(n).toLocaleString('en')} sales lines; medians of ${options.runs} runs, ours from the rows, ours with rollups and raw SQL alternating\n`,
   );
-  const rows: (string | number)[][] = [['query', 'ours (ms)', 'raw SQL (ms)', 'ratio']];
+  const rows: (string | number)[][] = [
+    ['query', 'ours, rows (ms)', 'raw SQL (ms)', 'ratio', 'ours, rollups (ms)', 'rollups read'],
+  ];
+  const fromRows = { rollups: false };
   for (const c of cases(to)) {
-    await runQuery(engine, c.ours);
+    await runQuery(engine, c.ours, fromRows);
     await engine.query(c.raw(to));
+    const read = (await runQuery(engine, c.ours)).meta.rollups;
     const ours: number[] = [];
     const raw: number[] = [];
+    const rolled: number[] = [];
     for (let i = 0; i < options.runs; i++) {
-      ours.push(await timed(() => runQuery(engine, c.ours)));
+      ours.push(await timed(() => runQuery(engine, c.ours, fromRows)));
       raw.push(await timed(() => engine.query(c.raw(to))));
+      rolled.push(await timed(() => runQuery(engine, c.ours)));
     }
-    rows.push([c.name, median(ours), median(raw), median(ours) / median(raw)]);
+    rows.push([
+      c.name,
+      median(ours),
+      median(raw),
+      median(ours) / median(raw),
+      median(rolled),
+      read.join(' ') || '—',
+    ]);
   }
   console.log(table(rows));
   console.log(`\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

@@ -7,6 +7,7 @@ import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
 import { queryCommand } from './commands/query.js';
 import { replenishCommand } from './commands/replenish.js';
+import { rollupsCommand } from './commands/rollups.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
 import { zhFirst } from './options.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   catalogCommand(program);
   forecastCommands(program);
   replenishCommand(program);
+  rollupsCommand(program);
   return program;
 }
 

@@ -12,5 +12,12 @@ export {
   querySchema,
   type TimeRange,
 } from './query.js';
-export { type RollupRefresh, refreshRollups, startRollupRefresher, usableRollups } from './rollups.js';
+export {
+  type RollupRefresh,
+  type RollupStatus,
+  refreshRollups,
+  rollupStatus,
+  startRollupRefresher,
+  usableRollups,
+} from './rollups.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';

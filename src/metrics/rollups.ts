@@ -1,6 +1,8 @@
+import { tableByName } from '../model/index.js';
 import {
   bin,
   col,
+  DUCKDB_TYPES,
   type DuckDbEngine,
   type Engine,
   FACT_CHANGE_TABLE,
@@ -10,7 +12,39 @@ import {
 import { factById, ROLLUPS, type RollupDef, rolledSource, rollupTable } from './catalog/index.js';
 import type { TimeRange } from './query.js';
 
-const definitionOf = (rollup: RollupDef) => JSON.stringify(rollup);
+/** What a built rollup must match to be read: its declaration and its columns (a change rebuilds it). */
+const definitionOf = (rollup: RollupDef) => JSON.stringify({ ...rollup, columns: rollupColumns(rollup) });
+
+interface Snapshot {
+  writes: number;
+  built: { id: string; fact: string }[];
+  /** Per fact table: changed days (ISO), and whether any day may have changed. */
+  changes: Map<string, { whole: boolean; days: string[] }>;
+}
+const snapshots = new WeakMap<Engine, Snapshot>();
+
+/** Which rollups are built from their current definition, and which days changed: read once per write. */
+async function snapshotOf(engine: Engine): Promise<Snapshot> {
+  const known = snapshots.get(engine);
+  if (known && known.writes === engine.writes) return known;
+  const writes = engine.writes;
+  const current = new Map(ROLLUPS.map((r) => [r.id, definitionOf(r)]));
+  const built = (await engine.query('SELECT rollup_id, fact_table, definition FROM rollup_state'))
+    .filter((r) => current.get(String(r.rollup_id)) === r.definition)
+    .map((r) => ({ id: String(r.rollup_id), fact: String(r.fact_table) }));
+  const changes = new Map<string, { whole: boolean; days: string[] }>();
+  for (const r of await engine.query(
+    `SELECT DISTINCT table_name, CAST(date AS VARCHAR) AS date FROM ${FACT_CHANGE_TABLE}`,
+  )) {
+    const entry = changes.get(String(r.table_name)) ?? { whole: false, days: [] };
+    if (r.date === null) entry.whole = true;
+    else entry.days.push(String(r.date));
+    changes.set(String(r.table_name), entry);
+  }
+  const snapshot = { writes, built, changes };
+  snapshots.set(engine, snapshot);
+  return snapshot;
+}
 
 /**
  * The rollups a query over `range` may read: built from the current definition, with no changed day of
@@ -18,16 +52,12 @@ const definitionOf = (rollup: RollupDef) => JSON.stringify(rollup);
  */
 export async function usableRollups(engine: Engine, range: TimeRange): Promise<Set<string>> {
   if (engine.name !== 'duckdb') return new Set();
-  const rows = await engine.query(
-    `SELECT s.rollup_id, s.definition FROM rollup_state s
-     WHERE NOT EXISTS (SELECT 1 FROM ${FACT_CHANGE_TABLE} c WHERE c.table_name = s.fact_table
-                       AND (c.date IS NULL OR c.date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)))`,
-    [range.from, range.to],
-  );
-  const current = new Map(ROLLUPS.map((r) => [r.id, definitionOf(r)]));
-  return new Set(
-    rows.filter((r) => current.get(String(r.rollup_id)) === r.definition).map((r) => String(r.rollup_id)),
-  );
+  const { built, changes } = await snapshotOf(engine);
+  const inRange = (fact: string) => {
+    const change = changes.get(fact);
+    return change && (change.whole || change.days.some((d) => d >= range.from && d <= range.to));
+  };
+  return new Set(built.filter((r) => !inRange(r.fact)).map((r) => r.id));
 }
 
 /** The rollup's rows, per day and kept key; only the changed days of its fact when `changedOnly`. */
@@ -63,6 +93,23 @@ function rollupSelect(rollup: RollupDef, changedOnly: boolean): Select {
     groupBy: [fact.date, ...keys.map((k) => col(k, 'f'))],
     orderBy: [{ expr: col('date'), desc: false }],
   };
+}
+
+/**
+ * The rollup's columns: the day, the keys as the fact types them, and each measure as DECIMAL(18,3) —
+ * exact for money (2 places), quantities (3) and counts, and summed as 64-bit integers: the engine's own
+ * type for a sum of decimals is 128-bit and re-summing it was slower than reading the rows.
+ */
+function rollupColumns(rollup: RollupDef): string {
+  const fact = factById(rollup.fact);
+  const model = tableByName(fact.table);
+  const keys = rollup.keys.map((k) => {
+    const name = fact.keys[k] as string;
+    const column = model.columns.find((c) => c.name === name);
+    if (!column) throw new Error(`rollup ${rollup.id}: ${fact.table} has no ${name}`);
+    return `"${name}" ${DUCKDB_TYPES[column.type]}`;
+  });
+  return ['"date" DATE', ...keys, ...rollup.measures.map((m) => `"${m}" DECIMAL(18,3)`)].join(', ');
 }
 
 export interface RollupRefresh {
@@ -105,7 +152,8 @@ export async function refreshRollups(
         const rendered = engine.render(rollupSelect(rollup, !whole));
         if (whole) {
           await engine.run(`DROP TABLE IF EXISTS ${table}`);
-          await engine.run(`CREATE TABLE ${table} AS ${rendered.sql}`, rendered.params);
+          await engine.run(`CREATE TABLE ${table} (${rollupColumns(rollup)})`);
+          await engine.run(`INSERT INTO ${table} ${rendered.sql}`, rendered.params);
         } else {
           await engine.run(
             `DELETE FROM ${table} WHERE date IN (SELECT date FROM ${FACT_CHANGE_TABLE} WHERE table_name = $1)`,
@@ -161,4 +209,41 @@ export function startRollupRefresher(engine: DuckDbEngine, everyMs = 2_000): () 
 
 function report(error: unknown): void {
   process.stderr.write(`rollup refresh failed (queries read the rows meanwhile): ${String(error)}\n`);
+}
+
+export interface RollupStatus {
+  rollup: string;
+  fact: string;
+  rows: number;
+  builtAt: string | null;
+  /** Changed days of its fact not yet taken in ('all': rebuilt at the next refresh). */
+  changedDays: number | 'all';
+}
+
+export async function rollupStatus(engine: Engine): Promise<RollupStatus[]> {
+  const state = new Map(
+    (
+      await engine.query('SELECT rollup_id, rows, CAST(built_at AS VARCHAR) AS built_at FROM rollup_state')
+    ).map((r) => [String(r.rollup_id), r]),
+  );
+  const changes = new Map(
+    (
+      await engine.query(
+        `SELECT table_name, count(DISTINCT date) AS days, count(*) FILTER (WHERE date IS NULL) AS whole
+         FROM ${FACT_CHANGE_TABLE} GROUP BY ALL`,
+      )
+    ).map((r) => [String(r.table_name), r]),
+  );
+  return ROLLUPS.map((rollup) => {
+    const table = factById(rollup.fact).table;
+    const built = state.get(rollup.id);
+    const change = changes.get(table);
+    return {
+      rollup: rollup.id,
+      fact: table,
+      rows: Number(built?.rows ?? 0),
+      builtAt: built ? String(built.built_at).slice(0, 19) : null,
+      changedDays: Number(change?.whole ?? 0) > 0 ? 'all' : Number(change?.days ?? 0),
+    };
+  });
 }

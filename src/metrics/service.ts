@@ -95,7 +95,7 @@ async function execute(
   query: Query,
   options: CompileOptions,
 ): Promise<Row[]> {
-  const rollups = await usableRollups(engine, options.range);
+  const rollups = options.rollups ?? (await usableRollups(engine, options.range));
   const { sql, params } = engine.render(compile(resolved, query, { ...options, rollups }));
   return engine.query(sql, params);
 }
@@ -105,8 +105,13 @@ const pctChange = (current: Cell, previous: Cell): number | null =>
     ? (current - previous) / Math.abs(previous)
     : null;
 
+export interface RunOptions {
+  /** false: read the rows even where a rollup could answer (benchmarks compare the two). */
+  rollups?: boolean;
+}
+
 /** Runs a metric query: checks it, compiles it, and adds comparisons and multi-pass KPIs. */
-export async function runQuery(engine: Engine, input: unknown): Promise<QueryResult> {
+export async function runQuery(engine: Engine, input: unknown, run: RunOptions = {}): Promise<QueryResult> {
   const started = performance.now();
   const query = parseQuery(input);
   const resolved = resolveQuery(query);
@@ -118,15 +123,16 @@ export async function runQuery(engine: Engine, input: unknown): Promise<QueryRes
   const sqlQuery = sortsBySpecial ? { ...query, limit: 100_000 } : query;
   const comparison = query.compare ? comparisonFor(query.compare, range) : undefined;
   const rollupsRead = new Set<string>();
+  const rollups = run.rollups === false ? new Set<string>() : undefined;
   // The period and its comparison are independent queries: run them side by side.
   const finish = async (period: TimeRange, limitOverride?: number): Promise<Row[]> => {
     const rows = await execute(
       engine,
       resolved,
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
-      { range: period, available: facts.available, rollupsRead },
+      { range: period, available: facts.available, rollupsRead, rollups },
     );
-    const pass = { engine, resolved, query, available: facts.available, rollupsRead };
+    const pass = { engine, resolved, query, available: facts.available, rollupsRead, rollups };
     for (const metric of special) {
       if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
       if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
@@ -226,11 +232,13 @@ interface Pass {
   query: Query;
   available: ReadonlySet<string>;
   rollupsRead: Set<string>;
+  /** Fixed when rollups are switched off; else each pass asks which hold its range. */
+  rollups: ReadonlySet<string> | undefined;
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  { engine, resolved, query, available, rollupsRead }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -239,7 +247,7 @@ async function fillCumulative(
     engine,
     { ...resolved, metrics: [metric] },
     { ...query, order: [], limit: 100_000 },
-    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead },
+    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead, rollups },
   );
   const grainDims = resolved.dimensions.filter((d) => d.grain);
   const otherDims = resolved.dimensions.filter((d) => !d.grain);
@@ -260,7 +268,7 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  { engine, resolved, query, available, rollupsRead }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -270,8 +278,8 @@ async function fillLikeForLike(
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, { range, comparableStores, available, rollupsRead }),
-    execute(engine, base, q, { range: comparison.range, comparableStores, available, rollupsRead }),
+    execute(engine, base, q, { range, comparableStores, available, rollupsRead, rollups }),
+    execute(engine, base, q, { range: comparison.range, comparableStores, available, rollupsRead, rollups }),
   ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));

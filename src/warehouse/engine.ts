@@ -12,6 +12,8 @@ export interface Rendered {
 /** What every analytics engine offers the layers above it. */
 export interface Engine {
   readonly name: 'duckdb' | 'clickhouse';
+  /** Writes made through this engine so far (see DuckDbEngine.writes); caches of what was read key on it. */
+  readonly writes: number;
   /** Prints a query tree in this engine's dialect. */
   render(select: Select): Rendered;
   query(sql: string, params?: Cell[]): Promise<Row[]>;

@@ -68,6 +68,11 @@ export class DuckDbEngine implements Engine {
   readonly name = 'duckdb' as const;
   /** Opened without write access (see DuckDbOptions.readOnly). */
   readOnly = false;
+  /**
+   * Counts statements written and transactions committed by this process, which is the file's only
+   * writer: what is read and kept under one count is still exact while the count stays.
+   */
+  writes = 0;
   private writeQueue: Promise<unknown> = Promise.resolve();
   /** Set in the async context that holds the writer (see `hold`), and whether it has a transaction open. */
   private readonly holder = new AsyncLocalStorage<{ inTransaction: boolean }>();
@@ -127,12 +132,17 @@ export class DuckDbEngine implements Engine {
   run(sql: string, params: Cell[] = []): Promise<void> {
     return this.exclusive(async () => {
       await traced(sql, () => this.writer.run(sql, params.length ? (params as never) : undefined));
+      this.writes++;
     });
   }
 
   /** Runs `sql` on the writer connection and returns its rows (inside a transaction, sees its own writes). */
   write(sql: string, params: Cell[] = []): Promise<Row[]> {
-    return this.exclusive(() => readRows(this.writer, sql, params));
+    return this.exclusive(async () => {
+      const rows = await readRows(this.writer, sql, params);
+      this.writes++;
+      return rows;
+    });
   }
 
   /**
@@ -156,6 +166,7 @@ export class DuckDbEngine implements Engine {
         try {
           const result = await work();
           await traced('COMMIT', () => this.writer.run('COMMIT'));
+          this.writes++;
           return result;
         } catch (error) {
           await this.writer.run('ROLLBACK');
