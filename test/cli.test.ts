@@ -143,9 +143,28 @@ describe('zhongtai CLI', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toMatch(/Demo chain ready .* 5 stores, .* sales lines/);
+    expect(stdout).toMatch(
+      /Rollups refreshed 汇总表已更新: sales_day \(built 重建, .*\), orders_day \(built 重建/,
+    );
     const again = await zhongtai('demo', '--db', file, '--stores', '5', '--days', '20');
     expect(again.code).not.toBe(0);
     expect(again.stderr).toContain('--replace');
+    const status = await zhongtai('rollups', '--db', file);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/^sales_day\s+sales_line\s+[\d,]+ rows, built .*, 0 days waiting/m);
+    // Queries say where they read from.
+    const query = await zhongtai(
+      'query',
+      '--db',
+      file,
+      '--metrics',
+      'net_sales',
+      '--by',
+      'region',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(query.stdout).meta.rollups).toEqual(['sales_day']);
   });
 
   it('versions a store that changes region from the --as-of day', async () => {
