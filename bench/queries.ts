@@ -85,6 +85,39 @@ function cases(to: string): Case[] {
         SELECT t.wd, t.h, o.n / t.v FROM t LEFT JOIN o USING (wd, h) ORDER BY 1, 2`,
     },
     {
+      name: '动销率 SKU movement, store × week, 4 weeks',
+      ours: {
+        metrics: ['sku_movement_rate'],
+        dimensions: ['store', 'week'],
+        timeRange: { from: minus(to, 27), to },
+      },
+      raw: () => `
+        WITH s AS (SELECT st.name, date_trunc('week', l.date) AS w, count(DISTINCT CASE WHEN l.qty > 0 THEN l.sku END) AS n
+                   FROM sales_line l JOIN store st USING (store_id) WHERE l.date BETWEEN ${day(minus(to, 27))} AND ${day(to)} GROUP BY 1, 2),
+             i AS (SELECT st.name, date_trunc('week', i.date) AS w, count(DISTINCT CASE WHEN i.on_hand_qty > 0 THEN i.sku END) AS n
+                   FROM inventory_snapshot i JOIN store st USING (store_id) WHERE i.date BETWEEN ${day(minus(to, 27))} AND ${day(to)} GROUP BY 1, 2)
+        SELECT i.name, i.w, s.n / i.n FROM i LEFT JOIN s USING (name, w) ORDER BY 2, 1`,
+    },
+    {
+      name: '库存天数 days of inventory by category, month',
+      ours: { metrics: ['days_of_inventory'], dimensions: ['category_l1'], timeRange: { from: from30, to } },
+      raw: () => `
+        WITH e AS (SELECT p.category_l1 AS c, arg_max(v, date) AS v FROM (
+                     SELECT p.category_l1, i.date, sum(i.on_hand_cost) AS v FROM inventory_snapshot i JOIN product p USING (sku)
+                     WHERE i.date BETWEEN ${day(from30)} AND ${day(to)} GROUP BY 1, 2) p GROUP BY 1),
+             g AS (SELECT p.category_l1 AS c, sum(l.cost) AS cogs FROM sales_line l JOIN product p USING (sku)
+                   WHERE l.date BETWEEN ${day(from30)} AND ${day(to)} GROUP BY 1)
+        SELECT e.c, e.v / (g.cogs / 30) FROM e JOIN g USING (c) ORDER BY 2 DESC`,
+    },
+    {
+      name: '复购率 member repurchase, month',
+      ours: { metrics: ['repurchase_rate', 'active_members'], timeRange: { from: from30, to } },
+      raw: () => `
+        WITH m AS (SELECT member_id, count(*) AS n FROM orders
+                   WHERE status = 'completed' AND member_id IS NOT NULL AND date BETWEEN ${day(from30)} AND ${day(to)} GROUP BY 1)
+        SELECT count(*) FILTER (WHERE n >= 2) / count(*), count(*) FROM m`,
+    },
+    {
       name: 'category L1 × channel, orders from lines, month',
       ours: {
         metrics: ['net_sales', 'orders', 'atv'],
