@@ -20,19 +20,24 @@ describe('zhongtai replenish on the demo chain', () => {
     );
     const [header, ...lines] = readFileSync(out, 'utf8').trim().split('\n');
     expect(header).toBe(
-      'store,sku,name,on_hand,on_order,demand,safety_stock,order_qty,packs,shelf_life_days',
+      'store,sku,name,on_hand,on_order,demand,safety_stock,order_qty,packs,order_cost,shelf_life_days',
     );
     const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-    const packs = new Map(
-      (await engine.query('SELECT sku, pack_size FROM product')).map((r) => [
+    const products = new Map(
+      (await engine.query('SELECT sku, pack_size, unit_cost FROM product')).map((r) => [
         Number(r.sku),
-        Number(r.pack_size),
+        { pack: Number(r.pack_size), cost: Number(r.unit_cost) },
       ]),
     );
     await engine.close();
+    // Names hold no commas in the demo, so a plain split reads the columns.
     const orders = lines.map((l) => l.split(',')).filter((f) => Number(f[7]) > 0);
     expect(orders.length).toBeGreaterThan(10);
-    for (const f of orders) expect(Number(f[7]) % (packs.get(Number(f[1])) ?? 1)).toBe(0);
+    for (const f of orders) {
+      const product = products.get(Number(f[1]));
+      expect(Number(f[7]) % (product?.pack ?? 1)).toBe(0);
+      expect(Number(f[9])).toBeCloseTo(Number(f[7]) * (product?.cost ?? 0), 1);
+    }
   });
 
   it('simulates the last four weeks: better fill rate and less waste than reordering what sold', async () => {

@@ -141,7 +141,7 @@ describe('POST /api/v1/forecast', () => {
 });
 
 describe('POST /api/v1/replenish', () => {
-  it('suggests whole packs per store × SKU, largest orders first, with names', async () => {
+  it('suggests whole packs per store × SKU, costliest orders first, with names', async () => {
     const response = await app.inject({
       method: 'POST',
       url: '/api/v1/replenish',
@@ -153,8 +153,9 @@ describe('POST /api/v1/replenish', () => {
     expect(body.toOrder).toBeGreaterThan(5);
     expect(body.series).toBeGreaterThanOrEqual(body.toOrder);
     expect(body.rows).toHaveLength(5);
-    const orders = body.rows.map((r: { order: number }) => r.order);
-    expect(orders).toEqual([...orders].sort((a, b) => b - a));
+    const costs = body.rows.map((r: { orderCost: number }) => r.orderCost);
+    expect(costs).toEqual([...costs].sort((a, b) => b - a));
+    expect(body.orderCost).toBeGreaterThanOrEqual(costs.reduce((a: number, b: number) => a + b, 0));
     for (const row of body.rows) {
       expect(Number.isInteger(row.packs) && row.packs > 0).toBe(true);
       expect(row.name).not.toBe(String(row.sku));

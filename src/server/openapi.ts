@@ -144,7 +144,7 @@ export function openApiDocument(version: string) {
           responses: {
             '200': {
               description:
-                'date, series (store × SKU lines considered), toOrder, rows: store, storeName, sku, name, category, onHand, onOrder, demand, safety, order, packs, shelfLife',
+                'date, series (store × SKU lines considered), toOrder, orderCost (CNY at cost), rows (costliest first): store, storeName, sku, name, category, onHand, onOrder, demand, safety, order, packs, orderCost, shelfLife',
               content: { 'application/json': { schema: { type: 'object' } } },
             },
             ...errors,

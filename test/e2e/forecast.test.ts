@@ -51,11 +51,13 @@ describe('forecast and replenishment page', () => {
     // Nothing forecast yet: the page says what to do, and the replenishment list is there already.
     await expect.poll(() => page.getByTestId('forecast-runs').innerText()).toContain('还没有门店预测');
     await page.waitForSelector('[data-testid="tile-replenish"] tbody tr', { timeout: 60_000 });
-    const orders = (await page.getByTestId('order-qty').allInnerTexts()).map((t) =>
-      Number(t.replaceAll(',', '')),
-    );
-    expect(orders).toHaveLength(50);
-    expect(orders).toEqual([...orders].sort((a, b) => b - a));
+    const costs = (
+      await page
+        .locator('[data-testid="order-cost"]')
+        .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))
+    ).map(Number);
+    expect(costs).toHaveLength(50);
+    expect(costs).toEqual([...costs].sort((a, b) => b - a));
 
     await page.getByTestId('run-backtest').click();
     await page.waitForSelector('[data-testid="chain-accuracy"]:not([data-raw=""])', { timeout: 120_000 });

@@ -215,18 +215,16 @@ function Replenishment({ lang }: { lang: Lang }) {
   const [state, setState] = useState<{
     rows: Suggestion[];
     toOrder: number;
+    orderCost: number;
     date: string;
     error: ApiError | null;
     loading: boolean;
-  }>({ rows: [], toOrder: 0, date: '', error: null, loading: true });
+  }>({ rows: [], toOrder: 0, orderCost: 0, date: '', error: null, loading: true });
   useEffect(() => {
     let live = true;
     api
       .replenish({ limit: 50 })
-      .then(
-        (r) =>
-          live && setState({ rows: r.rows, toOrder: r.toOrder, date: r.date, error: null, loading: false }),
-      )
+      .then((r) => live && setState({ ...r, error: null, loading: false }))
       .catch((e: unknown) => live && setState((s) => ({ ...s, error: asError(e), loading: false })));
     return () => {
       live = false;
@@ -242,7 +240,8 @@ function Replenishment({ lang }: { lang: Lang }) {
   return (
     <Tile title={t('replenishList', lang)} state={tileState} lang={lang} testId="tile-replenish" wide>
       <p className="muted" data-testid="replenish-summary">
-        {state.date} · {t('replenishSummary', lang)} {num(state.toOrder)}
+        {state.date} · {num(state.toOrder)} {t('replenishSummary', lang)}{' '}
+        {formatNumber(state.orderCost, 'CNY', lang)}
       </p>
       <div className="scroll">
         <table className="table">
@@ -257,6 +256,7 @@ function Replenishment({ lang }: { lang: Lang }) {
               <th className="num">{t('safety', lang)}</th>
               <th className="num">{t('orderQty', lang)}</th>
               <th className="num">{t('packs', lang)}</th>
+              <th className="num">{t('orderCost', lang)}</th>
             </tr>
           </thead>
           <tbody>
@@ -269,10 +269,11 @@ function Replenishment({ lang }: { lang: Lang }) {
                 <td className="num">{num(r.onOrder)}</td>
                 <td className="num">{num(r.demand, 1)}</td>
                 <td className="num">{num(r.safety, 1)}</td>
-                <td className="num" data-testid="order-qty">
-                  {num(r.order)}
-                </td>
+                <td className="num">{num(r.order)}</td>
                 <td className="num">{num(r.packs)}</td>
+                <td className="num" data-testid="order-cost" data-raw={r.orderCost}>
+                  {formatNumber(r.orderCost, 'CNY', lang)}
+                </td>
               </tr>
             ))}
           </tbody>

@@ -88,6 +88,7 @@ export interface Suggestion {
   safety: number;
   order: number;
   packs: number;
+  orderCost: number;
   shelfLife: number | null;
 }
 
@@ -105,7 +106,7 @@ export const api = {
   forecast: (body: { level: string; horizon: number; from?: string }) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', post(body)),
   replenish: (body: { limit: number; date?: string }) =>
-    call<{ date: string; series: number; toOrder: number; rows: Suggestion[] }>(
+    call<{ date: string; series: number; toOrder: number; orderCost: number; rows: Suggestion[] }>(
       '/api/v1/replenish',
       post(body),
     ),

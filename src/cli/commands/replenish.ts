@@ -106,10 +106,10 @@ Examples:
           return;
         }
         const suggestions = await suggestOrders(engine, date, policy, stores);
-        const orders = suggestions.filter((s) => s.order > 0).sort((a, b) => b.order - a.order);
+        const orders = suggestions.filter((s) => s.order > 0).sort((a, b) => b.orderCost - a.orderCost);
         if (opts.out) {
           const header =
-            'store,sku,name,on_hand,on_order,demand,safety_stock,order_qty,packs,shelf_life_days';
+            'store,sku,name,on_hand,on_order,demand,safety_stock,order_qty,packs,order_cost,shelf_life_days';
           const lines = suggestions.map((s) =>
             [
               s.store,
@@ -121,6 +121,7 @@ Examples:
               s.safety.toFixed(2),
               s.order,
               s.packs,
+              s.orderCost.toFixed(2),
               s.shelfLife ?? '',
             ]
               .map(csvCell)
@@ -133,7 +134,7 @@ Examples:
         );
         for (const s of orders.slice(0, opts.limit)) {
           console.log(
-            `store ${s.store}  sku ${s.sku} ${s.name}: on hand ${s.onHand}, on order ${s.onOrder}, demand ${s.demand.toFixed(1)} + safety ${s.safety.toFixed(1)} → order ${s.order} (${s.packs} packs)`,
+            `store ${s.store}  sku ${s.sku} ${s.name}: on hand ${s.onHand}, on order ${s.onOrder}, demand ${s.demand.toFixed(1)} + safety ${s.safety.toFixed(1)} → order ${s.order} (${s.packs} packs, ¥${s.orderCost.toFixed(2)} at cost)`,
           );
         }
       } finally {

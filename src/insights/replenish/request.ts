@@ -30,7 +30,13 @@ export const replenishRequestSchema = z
       .default(DEFAULT_POLICY.reviewPeriod)
       .describe('days between orders'),
     stores: z.array(z.number().int()).max(10_000).optional().describe('only these stores'),
-    limit: z.number().int().min(1).max(10_000).default(200).describe('lines to return, largest orders first'),
+    limit: z
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(200)
+      .describe('lines to return, costliest orders first'),
   })
   .strict();
 

@@ -17,6 +17,8 @@ export interface Suggestion {
   safety: number;
   order: number;
   packs: number;
+  /** The order at unit cost (CNY): what the buyer commits. */
+  orderCost: number;
   shelfLife: number | null;
 }
 
@@ -93,6 +95,7 @@ export async function suggestOrders(
       safety,
       order: qty,
       packs: qty / series.packSize,
+      orderCost: Math.round(qty * series.cost * 100) / 100,
       shelfLife: series.shelfLife,
     };
   });
