@@ -168,33 +168,56 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
   const agg = nested.source.aggregation;
   if (agg.kind !== 'nested') throw new Error('unreachable');
   const by = agg.by === 'date' ? fact.date : agg.by;
+  // Counting the groups with at least n rows that meet a condition: rows that fail it never count, so
+  // they are left out before grouping (the non-member tickets, for 复购率), as a hand-written query would.
+  const condition = countedCondition(agg.inner);
+  const onlyAtLeast = group.every((m) => {
+    const own = m.source.aggregation;
+    return own.kind === 'nested' && own.outer.startsWith('count_at_least_');
+  });
   const inner: Select = {
     columns: [...dimColumns, { expr: by, alias: '_by' }, { expr: agg.inner, alias: '_v' }],
     from,
     joins,
-    where,
+    where: condition && onlyAtLeast ? [...where, condition] : where,
     groupBy: [...groupBy, col('_by')],
   };
   const v = col('_v', 'n');
+  const atLeast = (n: number): Expr => ({
+    kind: 'agg',
+    fn: 'sum',
+    arg: { kind: 'case', when: bin('>=', v, num(n)), value: num(1), otherwise: num(0) },
+  });
   const outer: Record<typeof agg.outer, Expr> = {
     avg: { kind: 'agg', fn: 'avg', arg: v },
     last: { kind: 'arg_max', value: v, by: col('_by', 'n') },
     count: { kind: 'agg', fn: 'count' },
-    count_at_least_2: {
-      kind: 'agg',
-      fn: 'sum',
-      arg: { kind: 'case', when: bin('>=', v, num(2)), value: num(1), otherwise: num(0) },
-    },
+    count_at_least_1: atLeast(1),
+    count_at_least_2: atLeast(2),
   };
   const outerDims = dimColumns.map((c) => col(c.alias, 'n'));
+  // Measures grouped here share the inner aggregate (see compile): one pass, an outer column each.
   return {
     columns: [
       ...dimColumns.map((c) => ({ expr: col(c.alias, 'n'), alias: c.alias })),
-      { expr: outer[agg.outer], alias: nested.measure.id },
+      ...group.map((m) => {
+        const own = m.source.aggregation;
+        if (own.kind !== 'nested') throw new Error('unreachable');
+        return { expr: outer[own.outer], alias: m.measure.id };
+      }),
     ],
     from: { kind: 'subquery', select: inner, alias: 'n' },
     groupBy: outerDims,
   };
+}
+
+/** The condition of a `sum(CASE WHEN c THEN 1 ELSE 0 END)` count, if the expression is one. */
+function countedCondition(e: Expr): Expr | undefined {
+  if (e.kind !== 'agg' || e.fn !== 'sum' || e.arg?.kind !== 'case') return undefined;
+  const { value, otherwise } = e.arg;
+  return value.kind === 'number' && value.value === 1 && otherwise.kind === 'number' && otherwise.value === 0
+    ? e.arg.when
+    : undefined;
 }
 
 function formulaExpr(formula: Formula, aliasOf: (measure: string) => string): Expr {
@@ -224,10 +247,10 @@ export function compile(q: ResolvedQuery, query: Query, options: CompileOptions)
   }
   const groups = new Map<string, MeasurePlan[]>();
   for (const plan of plans.values()) {
-    const key =
-      plan.source.aggregation.kind === 'nested'
-        ? `nested:${plan.measure.id}`
-        : `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
+    const agg = plan.source.aggregation;
+    const cut = `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
+    // Nested measures share a subquery only when their inner aggregate is the same.
+    const key = agg.kind === 'nested' ? `nested:${cut}:${JSON.stringify([agg.by, agg.inner])}` : cut;
     groups.set(key, [...(groups.get(key) ?? []), plan]);
   }
   const subqueries = [...groups.values()].map((group, i) => ({
