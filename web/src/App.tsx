@@ -1,13 +1,26 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog } from './api';
+import { ExplorePage } from './Explore';
 import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { t } from './i18n';
 import { Overview } from './Overview';
 
-type Page = 'overview' | 'forecast';
-const PATHS: Record<Page, string> = { overview: '/', forecast: '/forecast' };
-const pageOf = (path: string): Page => (path.startsWith('/forecast') ? 'forecast' : 'overview');
+type Page = 'overview' | 'explore' | 'forecast';
+const PAGES: Page[] = ['overview', 'explore', 'forecast'];
+const PATHS: Record<Page, string> = { overview: '/', explore: '/explore', forecast: '/forecast' };
+const NAV: Record<Page, 'navOverview' | 'navExplore' | 'navForecast'> = {
+  overview: 'navOverview',
+  explore: 'navExplore',
+  forecast: 'navForecast',
+};
+const TITLES: Record<Page, 'title' | 'exploreTitle' | 'forecastTitle'> = {
+  overview: 'title',
+  explore: 'exploreTitle',
+  forecast: 'forecastTitle',
+};
+const pageOf = (path: string): Page =>
+  path.startsWith('/forecast') ? 'forecast' : path.startsWith('/explore') ? 'explore' : 'overview';
 
 const PERIODS = [
   { days: 7, key: 'last7' },
@@ -37,7 +50,7 @@ export function App() {
     history.pushState(null, '', `${PATHS[next]}${location.search}`);
     setPage(next);
   };
-  const title = page === 'forecast' ? t('forecastTitle', lang) : t('title', lang);
+  const title = t(TITLES[page], lang);
 
   useEffect(() => {
     Promise.all([api.catalog(), api.health()])
@@ -68,7 +81,7 @@ export function App() {
           <span>{t('product', lang)}</span>
           <h1>{title}</h1>
           <nav className="nav" aria-label={lang === 'zh' ? '页面' : 'Pages'}>
-            {(['overview', 'forecast'] as const).map((p) => (
+            {PAGES.map((p) => (
               <a
                 key={p}
                 href={PATHS[p]}
@@ -79,7 +92,7 @@ export function App() {
                   go(p);
                 }}
               >
-                {t(p === 'overview' ? 'navOverview' : 'navForecast', lang)}
+                {t(NAV[p], lang)}
               </a>
             ))}
           </nav>
@@ -123,6 +136,9 @@ export function App() {
       {dataEnd === null && <p className="banner">{t('noData', lang)}</p>}
       {page === 'overview' && catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
       {page === 'forecast' && dataEnd && <ForecastPage lang={lang} dataEnd={dataEnd} />}
+      {page === 'explore' && catalog && dataEnd && (
+        <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
+      )}
     </div>
   );
 }

@@ -9,12 +9,18 @@ export type Row = Record<string, Cell>;
 export interface CatalogMetric {
   id: string;
   label: Label;
+  description: Label;
   unit: string;
   higherIsBetter: boolean;
+  /** The dimensions it can be cut by. */
+  dimensions: string[];
 }
 export interface CatalogDimension {
   id: string;
   label: Label;
+  group: string;
+  /** The next level down (region → city → store, month → week …). */
+  child?: string;
   values?: Record<string, Label>;
 }
 export interface Catalog {

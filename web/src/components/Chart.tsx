@@ -1,5 +1,5 @@
 import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
+import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
@@ -11,6 +11,7 @@ echarts.use([
   GridComponent,
   TooltipComponent,
   LegendComponent,
+  MarkLineComponent,
   CanvasRenderer,
 ]);
 
@@ -19,16 +20,24 @@ export function Chart({
   option,
   height = 300,
   testId,
+  onPick,
 }: {
   option: echarts.EChartsCoreOption;
   height?: number;
   testId?: string;
+  /** Called with the category (x-axis value) of a clicked mark. */
+  onPick?: (category: string) => void;
 }) {
   const box = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
+  const pick = useRef(onPick);
+  pick.current = onPick;
   useEffect(() => {
     if (!box.current) return;
     chart.current = echarts.init(box.current);
+    chart.current.on('click', (params) => {
+      if (typeof params.name === 'string' && params.name) pick.current?.(params.name);
+    });
     const observer = new ResizeObserver(() => chart.current?.resize());
     observer.observe(box.current);
     return () => {
@@ -40,5 +49,5 @@ export function Chart({
   useEffect(() => {
     chart.current?.setOption(option, true);
   }, [option]);
-  return <div ref={box} style={{ height }} data-testid={testId} />;
+  return <div ref={box} style={{ height, cursor: onPick ? 'pointer' : undefined }} data-testid={testId} />;
 }

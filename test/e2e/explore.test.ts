@@ -1,0 +1,146 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
+import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+
+/** 自助分析 in headless Chromium over the demo chain: build, drill, go back, compare, reference line, reload. */
+let engine: DuckDbEngine;
+let app: FastifyInstance;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  ({ app, base } = await serveOnLoopback(engine));
+  browser = await launchBrowser();
+  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  await engine?.close();
+});
+
+const api = async (body: object) =>
+  (
+    await fetch(`${base}/api/v1/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    })
+  ).json();
+
+/** The first column's values and one metric's raw values, as the table shows them. */
+async function table(page: Page, metric: string) {
+  await settled(page);
+  const rows = page.locator('[data-testid="explore-table"] tbody tr');
+  const names = await rows.locator('td:first-child').allInnerTexts();
+  const values = (
+    await page
+      .locator(`[data-testid="explore-table"] td[data-metric="${metric}"]`)
+      .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))
+  ).map(Number);
+  return { names, values };
+}
+
+describe('自助分析 explore', () => {
+  it('builds a question, drills region → city → store and back, compares, draws an average line, survives a reload', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/explore`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('自助分析');
+    await page.waitForSelector('[data-testid="explore-table"] tbody tr', { timeout: 30_000 });
+    const range = { from: '2026-10-17', to: '2026-11-15' };
+    const regions = await api({ metrics: ['net_sales'], dimensions: ['region'], timeRange: range });
+    const first = await table(page, 'net_sales');
+    expect(first.names).toEqual(regions.rows.map((r: { region: string }) => r.region));
+    expect(first.values).toEqual(regions.rows.map((r: { net_sales: number }) => r.net_sales));
+
+    // A second metric, then down two levels by clicking values.
+    await page.locator('[data-testid="pick-metrics"] button[data-id="orders"]').click();
+    await page.waitForSelector('[data-testid="explore-table"] td[data-metric="orders"]');
+    const region = first.names[0] as string;
+    await page.getByTestId('drill').first().click();
+    await expect.poll(() => page.getByTestId('crumbs').innerText()).toContain(`大区: ${region}`);
+    const cities = await api({
+      metrics: ['net_sales'],
+      dimensions: ['city'],
+      filters: [{ dimension: 'region', value: region }],
+      timeRange: range,
+    });
+    await expect
+      .poll(async () => (await table(page, 'net_sales')).names)
+      .toEqual(cities.rows.map((r: { city: string }) => r.city));
+    const city = cities.rows[0].city as string;
+    await page.getByTestId('drill').first().click();
+    await expect.poll(() => page.getByTestId('crumbs').innerText()).toContain(`城市: ${city}`);
+    const stores = await api({
+      metrics: ['net_sales'],
+      dimensions: ['store'],
+      filters: [
+        { dimension: 'region', value: region },
+        { dimension: 'city', value: city },
+      ],
+      timeRange: range,
+    });
+    await expect
+      .poll(async () => (await table(page, 'net_sales')).values)
+      .toEqual(stores.rows.map((r: { net_sales: number }) => r.net_sales));
+    // Stores have no finer level: nothing to click.
+    expect(await page.getByTestId('drill').count()).toBe(0);
+    await page.getByRole('button', { name: '全部' }).click();
+    await expect.poll(async () => (await table(page, 'net_sales')).names).toEqual(first.names);
+
+    // Year over year: the change appears as a column; an average line over the first metric.
+    await page.getByTestId('compare').selectOption('yoy');
+    await expect
+      .poll(() => page.locator('[data-testid="explore-table"] thead').innerText())
+      .toContain('销售额变化率');
+    await page.getByTestId('reference').selectOption('average');
+    const { values } = await table(page, 'net_sales');
+    const reference = Number(await page.getByTestId('explore-chart').getAttribute('data-reference'));
+    expect(reference).toBeCloseTo(values.reduce((a, b) => a + b, 0) / values.length, 6);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-zh.png'), fullPage: true });
+
+    // The question is in the URL: a reload shows it again.
+    await page.reload();
+    await page.waitForSelector('[data-testid="explore-table"] td[data-metric="orders"]');
+    expect(await page.getByTestId('compare').inputValue()).toBe('yoy');
+    expect(Number(await page.getByTestId('explore-chart').getAttribute('data-reference'))).toBeCloseTo(
+      reference,
+      6,
+    );
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('draws a line along months and drills a month into its weeks', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const q = {
+      metrics: ['net_sales'],
+      dimensions: ['month'],
+      filters: [],
+      range: { from: '2026-01-01', to: '2026-11-15' },
+      compare: '',
+      reference: '',
+      chart: 'auto',
+    };
+    await page.goto(`${base}/explore?lang=en&q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="explore-chart"][data-kind="line"]', { timeout: 30_000 });
+    const months = await table(page, 'net_sales');
+    expect(months.names).toHaveLength(11);
+    await page.getByTestId('drill').nth(9).click(); // October
+    await expect.poll(() => page.getByTestId('crumbs').innerText()).toContain('Month: 2026-10-01');
+    const weeks = await table(page, 'net_sales');
+    // The weeks of October add up to October.
+    expect(weeks.values.reduce((a, b) => a + b, 0)).toBeCloseTo(months.values[9] as number, 2);
+    expect(await page.locator('input[type="date"]').first().inputValue()).toBe('2026-10-01');
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,241 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { Catalog } from './api';
+import { Chart } from './components/Chart';
+import { KpiCard } from './components/KpiCard';
+import { Tile } from './components/Tile';
+import { chartKind, chartOption, valueLabel } from './explore/chart';
+import { Picker } from './explore/Picker';
+import { ResultTable } from './explore/ResultTable';
+import { defaultExploration, drill, type Exploration, fromUrl, queryOf, toUrl } from './explore/state';
+import { addDays, type Lang } from './format';
+import { t } from './i18n';
+import { useQuery } from './useQuery';
+
+const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday'] as const;
+const REFERENCES = ['', 'average', 'median', 'target'] as const;
+const CHARTS = ['auto', 'line', 'bar', 'table'] as const;
+
+/**
+ * 自助分析: pick metrics and dimensions from the catalogue, and the page asks the API and draws the answer;
+ * click a bar or a table value to drill down (region → city → store, year → … → day), the breadcrumb goes
+ * back; compare with an earlier period, add a reference line. The question lives in the URL.
+ */
+export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang: Lang; dataEnd: string }) {
+  const [e, setE] = useState<Exploration>(() => fromUrl(location.search) ?? defaultExploration(dataEnd));
+  // Where drilling came from, to go back by the breadcrumb.
+  const [trail, setTrail] = useState<{ label: string; at: Exploration }[]>([]);
+  useEffect(() => {
+    history.replaceState(null, '', `${location.pathname}${toUrl(e)}`);
+  }, [e]);
+
+  const body = useMemo(() => (e.metrics.length ? queryOf(e) : null), [e]);
+  const state = useQuery(body);
+  const kind = chartKind(e);
+  const drawn = useMemo(
+    () =>
+      state.result && kind !== 'kpi' && kind !== 'table' ? chartOption(state.result, e, catalog, lang) : null,
+    [state.result, e, catalog, lang, kind],
+  );
+
+  const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
+  const dimOf = (id: string) => catalog.dimensions.find((d) => d.id === id);
+  const cuttable = (dimension: string) => e.metrics.every((m) => metricOf(m)?.dimensions.includes(dimension));
+  const toggle = <K extends 'metrics' | 'dimensions'>(key: K, id: string, max: number) =>
+    setE((cur) => {
+      const list = cur[key];
+      const next = list.includes(id) ? list.filter((x) => x !== id) : [...list, id].slice(-max);
+      return { ...cur, [key]: next };
+    });
+  const onDrill = (value: string) => {
+    const next = drill(e, catalog, value);
+    if (!next) return;
+    const dim = e.dimensions[0] as string;
+    setTrail((tr) => [
+      ...tr,
+      { label: `${dimOf(dim)?.label[lang]}: ${valueLabel(catalog, dim, value, lang)}`, at: e },
+    ]);
+    setE(next);
+  };
+  const back = (k: number) => {
+    const step = trail[k];
+    if (!step) return;
+    setE(step.at);
+    setTrail(trail.slice(0, k));
+  };
+  const canDrill = Boolean(dimOf(e.dimensions[0] ?? '')?.child) && e.dimensions[0] !== 'day';
+  const days = (n: number) => setE({ ...e, range: { from: addDays(dataEnd, -(n - 1)), to: dataEnd } });
+
+  return (
+    <main className="explore">
+      <aside className="explore-side">
+        <Picker
+          title={t('metrics', lang)}
+          items={catalog.metrics}
+          chosen={e.metrics}
+          onToggle={(id) => toggle('metrics', id, 4)}
+          lang={lang}
+          testId="pick-metrics"
+          disabled={(id) => !e.dimensions.every((d) => metricOf(id)?.dimensions.includes(d))}
+        />
+        <Picker
+          title={t('dimensions', lang)}
+          items={catalog.dimensions}
+          chosen={e.dimensions}
+          onToggle={(id) => toggle('dimensions', id, 2)}
+          lang={lang}
+          testId="pick-dimensions"
+          disabled={(id) => !cuttable(id)}
+        />
+      </aside>
+      <section className="explore-main">
+        <div className="card explore-bar">
+          <fieldset className="periods" aria-label={t('period', lang)}>
+            {[7, 30, 90, 365].map((n) => (
+              <button key={n} type="button" onClick={() => days(n)}>
+                {t(n === 365 ? 'last365' : n === 90 ? 'last90' : n === 30 ? 'last30' : 'last7', lang)}
+              </button>
+            ))}
+          </fieldset>
+          <label>
+            {t('from', lang)}
+            <input
+              type="date"
+              value={e.range.from}
+              onChange={(ev) =>
+                ev.target.value && setE({ ...e, range: { ...e.range, from: ev.target.value } })
+              }
+            />
+          </label>
+          <label>
+            {t('to', lang)}
+            <input
+              type="date"
+              value={e.range.to}
+              onChange={(ev) => ev.target.value && setE({ ...e, range: { ...e.range, to: ev.target.value } })}
+            />
+          </label>
+          <label>
+            {t('compare', lang)}
+            <select
+              data-testid="compare"
+              value={e.compare}
+              onChange={(ev) => setE({ ...e, compare: ev.target.value as Exploration['compare'] })}
+            >
+              {COMPARES.map((c) => (
+                <option key={c} value={c}>
+                  {t(c ? `compare_${c}` : 'none', lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t('reference', lang)}
+            <select
+              data-testid="reference"
+              value={e.reference}
+              onChange={(ev) => setE({ ...e, reference: ev.target.value as Exploration['reference'] })}
+            >
+              {REFERENCES.map((r) => (
+                <option key={r} value={r}>
+                  {t(r ? `ref_${r}` : 'none', lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {e.reference === 'target' && (
+            <input
+              type="number"
+              aria-label={t('ref_target', lang)}
+              data-testid="target"
+              value={e.target ?? ''}
+              onChange={(ev) => setE({ ...e, target: Number(ev.target.value) })}
+            />
+          )}
+          <label>
+            {t('chart', lang)}
+            <select
+              data-testid="chart-kind"
+              value={e.chart}
+              onChange={(ev) => setE({ ...e, chart: ev.target.value as Exploration['chart'] })}
+            >
+              {CHARTS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`chart_${c}`, lang)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <nav className="crumbs" aria-label={t('drillPath', lang)} data-testid="crumbs">
+          <button type="button" className="link" onClick={() => back(0)} disabled={trail.length === 0}>
+            {t('all', lang)}
+          </button>
+          {trail.map((step, k) => (
+            <span key={step.label}>
+              {' › '}
+              {k < trail.length - 1 ? (
+                <button type="button" className="link" onClick={() => back(k + 1)}>
+                  {step.label}
+                </button>
+              ) : (
+                <span>{step.label}</span>
+              )}
+            </span>
+          ))}
+          {e.filters.length > 0 && (
+            <span className="muted" data-testid="filters">
+              {' · '}
+              {e.filters
+                .map(
+                  (f) =>
+                    `${dimOf(f.dimension)?.label[lang]} = ${valueLabel(catalog, f.dimension, f.value, lang)}`,
+                )
+                .join('，')}
+            </span>
+          )}
+        </nav>
+        {e.metrics.length === 0 ? (
+          <p className="banner">{t('pickMetric', lang)}</p>
+        ) : (
+          <Tile
+            title={e.metrics.map((m) => metricOf(m)?.label[lang] ?? m).join(' · ')}
+            state={state}
+            lang={lang}
+            testId="explore-result"
+            wide
+          >
+            {kind === 'kpi' && (
+              <div className="kpis">
+                {e.metrics.map((id) => (
+                  <KpiCard
+                    key={id}
+                    id={id}
+                    label={metricOf(id)?.label[lang] ?? id}
+                    value={state.result?.rows[0]?.[id] ?? null}
+                    pct={state.result?.rows[0]?.[`${id}_pct`] ?? null}
+                    unit={metricOf(id)?.unit}
+                    higherIsBetter={metricOf(id)?.higherIsBetter ?? true}
+                    lang={lang}
+                  />
+                ))}
+              </div>
+            )}
+            {drawn && (
+              <div data-testid="explore-chart" data-kind={kind} data-reference={drawn.reference ?? ''}>
+                <Chart option={drawn.option} height={360} onPick={canDrill ? onDrill : undefined} />
+              </div>
+            )}
+            {state.result && kind !== 'kpi' && (
+              <ResultTable
+                result={state.result}
+                catalog={catalog}
+                lang={lang}
+                onDrill={canDrill ? onDrill : undefined}
+              />
+            )}
+          </Tile>
+        )}
+      </section>
+    </main>
+  );
+}

@@ -1,0 +1,78 @@
+import type { Catalog, QueryResult } from '../api';
+import { formatNumber, type Lang } from '../format';
+import { valueLabel } from './chart';
+
+/** The answer as a table; a value of the first dimension drills down when it has a finer level. */
+export function ResultTable({
+  result,
+  catalog,
+  lang,
+  onDrill,
+}: {
+  result: QueryResult;
+  catalog: Catalog;
+  lang: Lang;
+  onDrill?: (value: string) => void;
+}) {
+  const unitOf = (id: string) => result.columns.find((c) => c.id === id)?.unit;
+  const first = result.columns[0];
+  return (
+    <div className="scroll">
+      <table className="table" data-testid="explore-table">
+        <thead>
+          <tr>
+            {result.columns
+              .filter((c) => c.kind !== 'compare' || c.id.endsWith('_pct'))
+              .map((c) => (
+                <th key={c.id} className={c.kind === 'dimension' ? '' : 'num'}>
+                  {c.label[lang]}
+                </th>
+              ))}
+          </tr>
+        </thead>
+        <tbody>
+          {result.rows.map((row, i) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own; their order is the answer's
+            <tr key={i}>
+              {result.columns
+                .filter((c) => c.kind !== 'compare' || c.id.endsWith('_pct'))
+                .map((c) => {
+                  const value = row[c.id] ?? null;
+                  if (c.kind === 'dimension') {
+                    const text = valueLabel(catalog, c.id, value, lang);
+                    return (
+                      <td key={c.id}>
+                        {onDrill && c === first && value !== null ? (
+                          <button
+                            type="button"
+                            className="link"
+                            data-testid="drill"
+                            onClick={() => onDrill(String(value))}
+                          >
+                            {text}
+                          </button>
+                        ) : (
+                          text
+                        )}
+                      </td>
+                    );
+                  }
+                  return (
+                    <td
+                      key={c.id}
+                      className="num"
+                      data-metric={c.id}
+                      data-raw={value === null ? '' : String(value)}
+                    >
+                      {c.kind === 'compare' && typeof value === 'number' && value > 0 ? '+' : ''}
+                      {formatNumber(value, c.kind === 'compare' ? 'percent' : unitOf(c.id), lang)}
+                    </td>
+                  );
+                })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+import type { Catalog, QueryResult, Row } from '../api';
+import { formatNumber, type Lang } from '../format';
+import { type Exploration, TIME_DIMS } from './state';
+
+const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
+
+/** The chart a question wants when the user has not chosen: a line along time, bars across anything else. */
+export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' {
+  if (e.chart === 'table') return 'table';
+  if (e.dimensions.length === 0) return 'kpi';
+  if (e.chart !== 'auto') return e.chart;
+  return TIME_DIMS.includes(e.dimensions[0] ?? '') ? 'line' : 'bar';
+}
+
+/** A value of a dimension as people read it: coded values (formats, channels, tiers) by their label. */
+export function valueLabel(catalog: Catalog, dimension: string, value: unknown, lang: Lang): string {
+  const text = value === null || value === undefined ? '—' : String(value);
+  return catalog.dimensions.find((d) => d.id === dimension)?.values?.[text]?.[lang] ?? text;
+}
+
+/** The reference line's value over the first metric's values: average, median or a target. */
+export function referenceValue(e: Exploration, values: number[]): number | null {
+  if (!e.reference || values.length === 0) return null;
+  if (e.reference === 'target') return typeof e.target === 'number' ? e.target : null;
+  if (e.reference === 'average') return values.reduce((a, b) => a + b, 0) / values.length;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function chartOption(result: QueryResult, e: Exploration, catalog: Catalog, lang: Lang) {
+  const [axis, split] = e.dimensions as [string, string | undefined];
+  const kind = chartKind(e);
+  const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
+  const categories = [...new Set(result.rows.map((r) => String(r[axis] ?? '')))];
+  const label = (v: string) => valueLabel(catalog, axis, v, lang);
+  const type = kind === 'line' ? 'line' : 'bar';
+  const units = [...new Set(e.metrics.map((m) => metric(m)?.unit ?? ''))];
+  const series: object[] = [];
+  const valuesOf = (rows: Row[], id: string) =>
+    categories.map((c) => {
+      const row = rows.find((r) => String(r[axis] ?? '') === c);
+      return typeof row?.[id] === 'number' ? (row[id] as number) : null;
+    });
+  if (split) {
+    // Split into series by the second dimension: one series per value, first metric only.
+    const first = e.metrics[0] as string;
+    for (const value of [...new Set(result.rows.map((r) => String(r[split] ?? '')))]) {
+      const rows = result.rows.filter((r) => String(r[split] ?? '') === value);
+      series.push({
+        name: valueLabel(catalog, split, value, lang),
+        type,
+        stack: type === 'bar' ? 'split' : undefined,
+        showSymbol: false,
+        data: valuesOf(rows, first),
+      });
+    }
+  } else {
+    for (const id of e.metrics) {
+      const yAxisIndex = Math.max(0, units.indexOf(metric(id)?.unit ?? ''));
+      series.push({
+        name: metric(id)?.label[lang] ?? id,
+        type,
+        yAxisIndex: Math.min(yAxisIndex, 1),
+        showSymbol: false,
+        barMaxWidth: 36,
+        data: valuesOf(result.rows, id),
+      });
+      if (e.compare)
+        series.push({
+          name: `${metric(id)?.label[lang] ?? id} ${lang === 'zh' ? '对比期' : '(comparison)'}`,
+          type,
+          yAxisIndex: Math.min(yAxisIndex, 1),
+          showSymbol: false,
+          barMaxWidth: 36,
+          lineStyle: { type: 'dashed' },
+          itemStyle: { opacity: 0.45 },
+          data: valuesOf(result.rows, `${id}_prev`),
+        });
+    }
+  }
+  const firstValues = valuesOf(result.rows, e.metrics[0] as string).filter((v): v is number => v !== null);
+  const reference = split ? null : referenceValue(e, firstValues);
+  if (reference !== null && series[0])
+    Object.assign(series[0], {
+      markLine: {
+        symbol: 'none',
+        label: { formatter: formatNumber(reference, units[0], lang) },
+        data: [{ yAxis: reference }],
+      },
+    });
+  const yAxis = units.slice(0, 2).map((unit) => ({
+    type: 'value',
+    axisLabel: {
+      formatter: (v: number) => formatNumber(v, unit === 'percent' ? 'percent' : undefined, lang),
+    },
+  }));
+  return {
+    option: {
+      color: PALETTE,
+      tooltip: { trigger: 'axis' },
+      legend: { top: 0, type: 'scroll' },
+      grid: { left: 70, right: units.length > 1 ? 70 : 20, top: 40, bottom: 60 },
+      xAxis: {
+        type: 'category',
+        data: categories,
+        axisLabel: { formatter: label, rotate: categories.length > 12 ? 40 : 0 },
+      },
+      yAxis,
+      series,
+    },
+    reference,
+  };
+}
