@@ -3,11 +3,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { DuckDbEngine, type Engine } from '../warehouse/index.js';
 import { installErrorHandler } from './errors.js';
 import { openApiDocument } from './openapi.js';
 import { catalogRoutes } from './routes/catalog.js';
+import { dashboardRoutes } from './routes/dashboards.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
@@ -18,6 +20,8 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ServerOptions {
   engine: Engine;
+  /** Where dashboards and saved questions live; without one, those routes are not served. */
+  appStore?: AppStore;
   /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
   specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
@@ -40,6 +44,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forecastRoutes(app, options.engine);
     replenishRoutes(app, options.engine);
   }
+  if (options.appStore) dashboardRoutes(app, options.appStore);
   const openapi = openApiDocument(packageVersion());
   app.get('/api/v1/openapi.json', async () => openapi);
 

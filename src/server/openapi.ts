@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { dashboardInputSchema } from '../appstore/index.js';
 import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
 import { querySchema } from '../metrics/index.js';
 
@@ -149,6 +150,43 @@ export function openApiDocument(version: string) {
             },
             ...errors,
           },
+        },
+      },
+      '/api/v1/dashboards': {
+        get: {
+          summary: 'Dashboards, newest first 看板列表',
+          responses: { '200': { description: 'dashboards: id, name, tiles, createdAt, updatedAt' } },
+        },
+        post: {
+          summary: 'Create a dashboard of saved questions 新建看板',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: z.toJSONSchema(dashboardInputSchema, { io: 'input' }) },
+            },
+          },
+          responses: { '201': { description: 'The dashboard with its id' }, ...errors },
+        },
+      },
+      '/api/v1/dashboards/{id}': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        get: {
+          summary: 'One dashboard 看板',
+          responses: { '200': { description: 'The dashboard' }, ...errors },
+        },
+        put: {
+          summary: 'Replace a dashboard’s name and tiles 保存看板',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': { schema: z.toJSONSchema(dashboardInputSchema, { io: 'input' }) },
+            },
+          },
+          responses: { '200': { description: 'The dashboard as saved' }, ...errors },
+        },
+        delete: {
+          summary: 'Delete a dashboard 删除看板',
+          responses: { '204': { description: 'Deleted' }, ...errors },
         },
       },
       '/api/v1/ingest/{source}': {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { openAppStore } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
 import { startRollupRefresher } from '../../metrics/index.js';
@@ -8,6 +9,9 @@ import { openDb } from '../open.js';
 import { collect, DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { startSubscriptions } from '../subscriptions.js';
+
+/** data/zhongtai.duckdb → data/zhongtai.app/ */
+const appStorePath = (db: string) => `${db.replace(/\.duckdb$/, '')}.app`;
 
 export function serveCommand(program: Command): void {
   program
@@ -23,6 +27,11 @@ export function serveCommand(program: Command): void {
       collect,
       [],
     )
+    .option(
+      '--app-db <url>',
+      'PostgreSQL URL for dashboards and saved questions (default: a folder beside the data file)',
+      process.env.ZHONGTAI_APP_DB,
+    )
     .action(async (opts) => {
       const engine = await openDb(opts.db, opts.demoIfEmpty);
       if (opts.demoIfEmpty && (await isEmpty(engine))) {
@@ -35,11 +44,14 @@ export function serveCommand(program: Command): void {
         );
       }
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
-      const app = await buildServer({ engine, specs });
+      // Dashboards and saved questions: beside the data file, or in PostgreSQL when --app-db names one.
+      const appStore = await openAppStore(opts.appDb ? { url: opts.appDb } : { path: appStorePath(opts.db) });
+      const app = await buildServer({ engine, specs, appStore });
       try {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {
         await engine.close();
+        await appStore.close();
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           throw new ZhongtaiError('BAD_REQUEST', {
             en: `Port ${opts.port} is already in use; choose another with --port (or PORT=…)`,
@@ -61,6 +73,7 @@ export function serveCommand(program: Command): void {
         for (const subscription of subscriptions) await subscription.stop();
         await stopRefresher();
         await app.close();
+        await appStore.close();
         await engine.close();
         process.exit(0);
       };

@@ -1,0 +1,10 @@
+export {
+  type Dashboard,
+  type DashboardInput,
+  dashboardInputSchema,
+  dashboards,
+  explorationSchema,
+  type Tile,
+  tileSchema,
+} from './dashboards.js';
+export { type AppStore, type AppStoreOptions, openAppStore } from './store.js';

@@ -1,0 +1,114 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pg from 'pg';
+import { afterAll, describe, expect, it } from 'vitest';
+import { SMALL_DEMO } from '../../test/support/paths.js';
+import { type AppStore, openAppStore } from '../appstore/index.js';
+import { DuckDbEngine } from '../warehouse/index.js';
+import { buildServer } from './index.js';
+
+const tile = {
+  id: 't1',
+  title: '大区销售额',
+  exploration: {
+    metrics: ['net_sales'],
+    dimensions: ['region'],
+    filters: [],
+    range: { from: '2026-10-17', to: '2026-11-15' },
+    rangeDays: 30,
+    compare: 'yoy',
+    reference: '',
+    chart: 'auto',
+  },
+};
+
+/** The dashboard routes against one application store, embedded or on the PostgreSQL server. */
+async function exercise(store: AppStore) {
+  const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  const app: FastifyInstance = await buildServer({ engine, appStore: store });
+  try {
+    const created = await app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards',
+      payload: { name: '经营周报', tiles: [tile] },
+    });
+    expect(created.statusCode).toBe(201);
+    const { id } = created.json();
+    const listed = (await app.inject('/api/v1/dashboards')).json().dashboards;
+    expect(listed.find((d: { id: number }) => d.id === id)).toMatchObject({
+      name: '经营周报',
+      tiles: [tile],
+    });
+
+    const renamed = await app.inject({
+      method: 'PUT',
+      url: `/api/v1/dashboards/${id}`,
+      payload: { name: '经营周报（华南）', tiles: [tile, { ...tile, id: 't2', title: '按月' }] },
+    });
+    expect(renamed.statusCode).toBe(200);
+    expect((await app.inject(`/api/v1/dashboards/${id}`)).json()).toMatchObject({
+      name: '经营周报（华南）',
+      tiles: [{ id: 't1' }, { id: 't2', title: '按月' }],
+    });
+
+    // Bad input is refused naming the field; text is data, never SQL.
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards',
+      payload: { name: '', tiles: [] },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.place).toEqual({ field: 'name' });
+    const hostile = await app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards',
+      payload: { name: "x'); DROP TABLE dashboard; --", tiles: [] },
+    });
+    expect(hostile.statusCode).toBe(201);
+    expect((await app.inject(`/api/v1/dashboards/${hostile.json().id}`)).json().name).toBe(
+      "x'); DROP TABLE dashboard; --",
+    );
+    expect((await app.inject('/api/v1/dashboards/abc')).statusCode).toBe(400);
+
+    expect((await app.inject({ method: 'DELETE', url: `/api/v1/dashboards/${id}` })).statusCode).toBe(204);
+    expect((await app.inject(`/api/v1/dashboards/${id}`)).statusCode).toBe(404);
+  } finally {
+    await app.close();
+    await engine.close();
+  }
+}
+
+describe('dashboards API', () => {
+  const opened: AppStore[] = [];
+  afterAll(async () => {
+    for (const store of opened) await store.close();
+  });
+
+  it('creates, lists, replaces and deletes dashboards in the embedded store, kept across a reopen', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-app-')), 'app');
+    const store = await openAppStore({ path });
+    await exercise(store);
+    await store.query("INSERT INTO dashboard (name) VALUES ('留下')");
+    await store.close();
+    const again = await openAppStore({ path });
+    opened.push(again);
+    expect((await again.query('SELECT name FROM dashboard ORDER BY id')).map((r) => r.name)).toContain(
+      '留下',
+    );
+  }, 60_000);
+
+  it('works the same on the PostgreSQL server', async () => {
+    // A database of its own on the machine's server, made fresh for the run.
+    const admin = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' });
+    await admin.connect();
+    await admin.query('DROP DATABASE IF EXISTS zhongtai_app_test');
+    await admin.query('CREATE DATABASE zhongtai_app_test');
+    await admin.end();
+    const store = await openAppStore({ url: 'postgres://postgres@127.0.0.1:5432/zhongtai_app_test' });
+    opened.push(store);
+    expect(store.kind).toBe('postgres');
+    await exercise(store);
+  }, 60_000);
+});

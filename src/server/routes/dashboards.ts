@@ -1,0 +1,29 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { type AppStore, dashboardInputSchema, dashboards } from '../../appstore/index.js';
+import { parseBody } from '../body.js';
+
+const idSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+
+/** Dashboards (看板): saved questions as tiles, kept in the application store. */
+export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {
+  app.get('/api/v1/dashboards', async () => ({ dashboards: await dashboards.list(store) }));
+  app.post('/api/v1/dashboards', async (request, reply) => {
+    const created = await dashboards.create(store, parseBody(dashboardInputSchema, request.body));
+    return reply.code(201).send(created);
+  });
+  app.get('/api/v1/dashboards/:id', async (request) =>
+    dashboards.get(store, parseBody(idSchema, request.params).id),
+  );
+  app.put('/api/v1/dashboards/:id', async (request) =>
+    dashboards.replace(
+      store,
+      parseBody(idSchema, request.params).id,
+      parseBody(dashboardInputSchema, request.body),
+    ),
+  );
+  app.delete('/api/v1/dashboards/:id', async (request, reply) => {
+    await dashboards.remove(store, parseBody(idSchema, request.params).id);
+    return reply.code(204).send();
+  });
+}
