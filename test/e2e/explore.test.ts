@@ -1,21 +1,25 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppStore, openAppStore } from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
 import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** 自助分析 in headless Chromium over the demo chain: build, drill, go back, compare, reference line, reload. */
 let engine: DuckDbEngine;
+let appStore: AppStore;
 let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
 beforeAll(async () => {
   engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  ({ app, base } = await serveOnLoopback(engine));
+  appStore = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-explore-')), 'app') });
+  ({ app, base } = await serveOnLoopback(engine, appStore));
   browser = await launchBrowser();
   mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
 });
@@ -24,6 +28,7 @@ afterAll(async () => {
   await browser?.close();
   await app?.close();
   await engine?.close();
+  await appStore?.close();
 });
 
 const api = async (body: object) =>
@@ -140,6 +145,58 @@ describe('自助分析 explore', () => {
     expect(weeks.values.reduce((a, b) => a + b, 0)).toBeCloseTo(months.values[9] as number, 2);
     expect(await page.locator('input[type="date"]').first().inputValue()).toBe('2026-10-01');
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-en.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('saves questions as tiles of a new dashboard, which keeps them across a reload and drops a removed one', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/explore`);
+    await page.waitForSelector('[data-testid="explore-table"] tbody tr', { timeout: 30_000 });
+    const regions = await table(page, 'net_sales');
+    await page.getByTestId('save-open').click();
+    await page.getByTestId('tile-title').fill('大区销售额');
+    await page.getByTestId('save-target').selectOption('new');
+    await page.getByTestId('new-dashboard-name').fill('经营周报');
+    await page.getByTestId('save-confirm').click();
+    await expect.poll(() => page.getByTestId('saved').innerText()).toContain('经营周报');
+    // A second question onto the same dashboard: sales by month, as a line.
+    await page.locator('[data-testid="pick-dimensions"] button[data-id="region"]').click();
+    await page.locator('[data-testid="pick-dimensions"] button[data-id="month"]').click();
+    await page.getByRole('button', { name: '近一年' }).click();
+    await page.waitForSelector('[data-testid="explore-chart"][data-kind="line"]');
+    await page.getByTestId('save-open').click();
+    await expect.poll(() => page.getByTestId('save-target').inputValue()).not.toBe('new');
+    await page.getByTestId('tile-title').fill('月度销售额');
+    await page.getByTestId('save-confirm').click();
+    await expect.poll(() => page.getByTestId('saved').innerText()).toContain('经营周报');
+
+    await page.getByTestId('nav-dashboards').click();
+    await page.getByRole('link', { name: '经营周报' }).click();
+    await expect.poll(() => page.getByTestId('dashboard-name').innerText()).toBe('经营周报');
+    await page.waitForSelector('[data-testid="dashboard"] [data-testid="explore-chart"][data-kind="line"]');
+    await settled(page);
+    const titles = await page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts();
+    expect(titles).toEqual(['大区销售额', '月度销售额']);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'dashboard-zh.png'), fullPage: true });
+
+    await page.reload();
+    await expect
+      .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())
+      .toEqual(titles);
+    await page.locator('[data-testid="dashboard"] section.tile').first().getByTestId('remove-tile').click();
+    await expect
+      .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())
+      .toEqual(['月度销售额']);
+    await page.reload();
+    await expect
+      .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())
+      .toEqual(['月度销售额']);
+    // Open the tile's question in Explore: the same question, its range following the data.
+    await page.getByRole('button', { name: '在自助分析中打开' }).click();
+    await page.waitForSelector('[data-testid="explore-chart"][data-kind="line"]');
+    expect(await page.getByRole('button', { name: '近一年' }).getAttribute('aria-pressed')).toBe('true');
+    expect(regions.names.length).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

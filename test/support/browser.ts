@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
+import type { AppStore } from '../../src/appstore/index.js';
 import { buildServer } from '../../src/server/index.js';
 import type { Engine } from '../../src/warehouse/index.js';
 
@@ -39,8 +40,11 @@ export async function settled(page: Page): Promise<void> {
 }
 
 /** The real server over `engine` on a free loopback port, with the built web app; its base URL. */
-export async function serveOnLoopback(engine: Engine): Promise<{ app: FastifyInstance; base: string }> {
-  const app = await buildServer({ engine });
+export async function serveOnLoopback(
+  engine: Engine,
+  appStore?: AppStore,
+): Promise<{ app: FastifyInstance; base: string }> {
+  const app = await buildServer({ engine, ...(appStore ? { appStore } : {}) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   return { app, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };

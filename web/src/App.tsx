@@ -1,26 +1,39 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog } from './api';
+import { DashboardsPage } from './Dashboards';
 import { ExplorePage } from './Explore';
 import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { t } from './i18n';
 import { Overview } from './Overview';
 
-type Page = 'overview' | 'explore' | 'forecast';
-const PAGES: Page[] = ['overview', 'explore', 'forecast'];
-const PATHS: Record<Page, string> = { overview: '/', explore: '/explore', forecast: '/forecast' };
-const NAV: Record<Page, 'navOverview' | 'navExplore' | 'navForecast'> = {
+type Page = 'overview' | 'explore' | 'dashboards' | 'forecast';
+const PAGES: Page[] = ['overview', 'explore', 'dashboards', 'forecast'];
+const PATHS: Record<Page, string> = {
+  overview: '/',
+  explore: '/explore',
+  dashboards: '/dashboards',
+  forecast: '/forecast',
+};
+const NAV: Record<Page, 'navOverview' | 'navExplore' | 'navDashboards' | 'navForecast'> = {
   overview: 'navOverview',
   explore: 'navExplore',
+  dashboards: 'navDashboards',
   forecast: 'navForecast',
 };
-const TITLES: Record<Page, 'title' | 'exploreTitle' | 'forecastTitle'> = {
+const TITLES: Record<Page, 'title' | 'exploreTitle' | 'dashboardsTitle' | 'forecastTitle'> = {
   overview: 'title',
   explore: 'exploreTitle',
+  dashboards: 'dashboardsTitle',
   forecast: 'forecastTitle',
 };
 const pageOf = (path: string): Page =>
-  path.startsWith('/forecast') ? 'forecast' : path.startsWith('/explore') ? 'explore' : 'overview';
+  PAGES.find((p) => p !== 'overview' && path.startsWith(PATHS[p])) ?? 'overview';
+/** /dashboards/12 → 12 */
+const dashboardIdOf = (path: string): number | undefined => {
+  const id = Number(/^\/dashboards\/(\d+)/.exec(path)?.[1]);
+  return Number.isInteger(id) && id > 0 ? id : undefined;
+};
 
 const PERIODS = [
   { days: 7, key: 'last7' },
@@ -39,17 +52,20 @@ export function App() {
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [dataEnd, setDataEnd] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
-  const [page, setPage] = useState<Page>(() => pageOf(location.pathname));
+  // The page and what it shows (a dashboard's id, an exploration) live in the URL: links and reloads keep them.
+  const [path, setPath] = useState(location.pathname);
+  const page = pageOf(path);
 
   useEffect(() => {
-    const back = () => setPage(pageOf(location.pathname));
+    const back = () => setPath(location.pathname);
     window.addEventListener('popstate', back);
     return () => window.removeEventListener('popstate', back);
   }, []);
-  const go = (next: Page) => {
-    history.pushState(null, '', `${PATHS[next]}${location.search}`);
-    setPage(next);
+  const navigate = (to: string) => {
+    history.pushState(null, '', to);
+    setPath(location.pathname);
   };
+  const go = (next: Page) => navigate(PATHS[next]);
   const title = t(TITLES[page], lang);
 
   useEffect(() => {
@@ -136,6 +152,15 @@ export function App() {
       {dataEnd === null && <p className="banner">{t('noData', lang)}</p>}
       {page === 'overview' && catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
       {page === 'forecast' && dataEnd && <ForecastPage lang={lang} dataEnd={dataEnd} />}
+      {page === 'dashboards' && catalog && dataEnd && (
+        <DashboardsPage
+          catalog={catalog}
+          lang={lang}
+          dataEnd={dataEnd}
+          id={dashboardIdOf(path)}
+          go={navigate}
+        />
+      )}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}

@@ -1,13 +1,20 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { Catalog } from './api';
-import { Chart } from './components/Chart';
-import { KpiCard } from './components/KpiCard';
 import { Tile } from './components/Tile';
-import { chartKind, chartOption, valueLabel } from './explore/chart';
+import { valueLabel } from './explore/chart';
 import { Picker } from './explore/Picker';
-import { ResultTable } from './explore/ResultTable';
-import { defaultExploration, drill, type Exploration, fromUrl, queryOf, toUrl } from './explore/state';
-import { addDays, type Lang } from './format';
+import { SaveToDashboard } from './explore/SaveToDashboard';
+import {
+  current,
+  defaultExploration,
+  drill,
+  type Exploration,
+  fromUrl,
+  queryOf,
+  toUrl,
+} from './explore/state';
+import { ExplorationView } from './explore/View';
+import type { Lang } from './format';
 import { t } from './i18n';
 import { useQuery } from './useQuery';
 
@@ -21,7 +28,10 @@ const CHARTS = ['auto', 'line', 'bar', 'table'] as const;
  * back; compare with an earlier period, add a reference line. The question lives in the URL.
  */
 export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang: Lang; dataEnd: string }) {
-  const [e, setE] = useState<Exploration>(() => fromUrl(location.search) ?? defaultExploration(dataEnd));
+  const [e, setE] = useState<Exploration>(() => {
+    const asked = fromUrl(location.search);
+    return asked ? current(asked, dataEnd) : defaultExploration(dataEnd);
+  });
   // Where drilling came from, to go back by the breadcrumb.
   const [trail, setTrail] = useState<{ label: string; at: Exploration }[]>([]);
   useEffect(() => {
@@ -30,12 +40,6 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
 
   const body = useMemo(() => (e.metrics.length ? queryOf(e) : null), [e]);
   const state = useQuery(body);
-  const kind = chartKind(e);
-  const drawn = useMemo(
-    () =>
-      state.result && kind !== 'kpi' && kind !== 'table' ? chartOption(state.result, e, catalog, lang) : null,
-    [state.result, e, catalog, lang, kind],
-  );
 
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
   const dimOf = (id: string) => catalog.dimensions.find((d) => d.id === id);
@@ -63,7 +67,15 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
     setTrail(trail.slice(0, k));
   };
   const canDrill = Boolean(dimOf(e.dimensions[0] ?? '')?.child) && e.dimensions[0] !== 'day';
-  const days = (n: number) => setE({ ...e, range: { from: addDays(dataEnd, -(n - 1)), to: dataEnd } });
+  const days = (n: number) => setE(current({ ...e, rangeDays: n }, dataEnd));
+  const titleOf = (q: Exploration) =>
+    q.metrics.map((m) => metricOf(m)?.label[lang] ?? m).join(' · ') +
+    (q.dimensions.length ? ` / ${q.dimensions.map((d) => dimOf(d)?.label[lang] ?? d).join(' × ')}` : '');
+  // A date typed by hand fixes the range: the question no longer follows the data.
+  const setRange = (range: Exploration['range']) => {
+    const { rangeDays: _, ...fixed } = e;
+    setE({ ...fixed, range });
+  };
 
   return (
     <main className="explore">
@@ -91,7 +103,13 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
         <div className="card explore-bar">
           <fieldset className="periods" aria-label={t('period', lang)}>
             {[7, 30, 90, 365].map((n) => (
-              <button key={n} type="button" onClick={() => days(n)}>
+              <button
+                key={n}
+                type="button"
+                aria-pressed={e.rangeDays === n}
+                className={e.rangeDays === n ? 'active' : ''}
+                onClick={() => days(n)}
+              >
                 {t(n === 365 ? 'last365' : n === 90 ? 'last90' : n === 30 ? 'last30' : 'last7', lang)}
               </button>
             ))}
@@ -111,7 +129,7 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
             <input
               type="date"
               value={e.range.to}
-              onChange={(ev) => ev.target.value && setE({ ...e, range: { ...e.range, to: ev.target.value } })}
+              onChange={(ev) => ev.target.value && setRange({ ...e.range, to: ev.target.value })}
             />
           </label>
           <label>
@@ -197,42 +215,15 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
         {e.metrics.length === 0 ? (
           <p className="banner">{t('pickMetric', lang)}</p>
         ) : (
-          <Tile
-            title={e.metrics.map((m) => metricOf(m)?.label[lang] ?? m).join(' · ')}
-            state={state}
-            lang={lang}
-            testId="explore-result"
-            wide
-          >
-            {kind === 'kpi' && (
-              <div className="kpis">
-                {e.metrics.map((id) => (
-                  <KpiCard
-                    key={id}
-                    id={id}
-                    label={metricOf(id)?.label[lang] ?? id}
-                    value={state.result?.rows[0]?.[id] ?? null}
-                    pct={state.result?.rows[0]?.[`${id}_pct`] ?? null}
-                    unit={metricOf(id)?.unit}
-                    higherIsBetter={metricOf(id)?.higherIsBetter ?? true}
-                    lang={lang}
-                  />
-                ))}
-              </div>
-            )}
-            {drawn && (
-              <div data-testid="explore-chart" data-kind={kind} data-reference={drawn.reference ?? ''}>
-                <Chart option={drawn.option} height={360} onPick={canDrill ? onDrill : undefined} />
-              </div>
-            )}
-            {state.result && kind !== 'kpi' && (
-              <ResultTable
-                result={state.result}
-                catalog={catalog}
-                lang={lang}
-                onDrill={canDrill ? onDrill : undefined}
-              />
-            )}
+          <Tile title={titleOf(e)} state={state} lang={lang} testId="explore-result" wide>
+            <SaveToDashboard exploration={e} title={titleOf(e)} lang={lang} />
+            <ExplorationView
+              exploration={e}
+              state={state}
+              catalog={catalog}
+              lang={lang}
+              onDrill={canDrill ? onDrill : undefined}
+            />
           </Tile>
         )}
       </section>

@@ -98,22 +98,42 @@ export interface Suggestion {
   shelfLife: number | null;
 }
 
-const post = (body: unknown): RequestInit => ({
-  method: 'POST',
+export interface SavedTile {
+  id: string;
+  title: string;
+  exploration: import('./explore/state').Exploration;
+}
+
+export interface Dashboard {
+  id: number;
+  name: string;
+  tiles: SavedTile[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const send = (method: string, body: unknown): RequestInit => ({
+  method,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
 
 export const api = {
+  dashboards: () => call<{ dashboards: Dashboard[] }>('/api/v1/dashboards'),
+  dashboard: (id: number) => call<Dashboard>(`/api/v1/dashboards/${id}`),
+  createDashboard: (body: { name: string; tiles: SavedTile[] }) =>
+    call<Dashboard>('/api/v1/dashboards', send('POST', body)),
+  saveDashboard: (id: number, body: { name: string; tiles: SavedTile[] }) =>
+    call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
   health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
-  query: (body: QueryBody) => call<QueryResult>('/api/v1/query', post(body)),
+  query: (body: QueryBody) => call<QueryResult>('/api/v1/query', send('POST', body)),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
   forecast: (body: { level: string; horizon: number; from?: string }) =>
-    call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', post(body)),
+    call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),
   replenish: (body: { limit: number; date?: string }) =>
     call<{ date: string; series: number; toOrder: number; orderCost: number; rows: Suggestion[] }>(
       '/api/v1/replenish',
-      post(body),
+      send('POST', body),
     ),
 };

@@ -9,6 +9,8 @@ export interface Exploration {
   /** Equality filters: where drilling went, and filters chosen by hand. */
   filters: { dimension: string; value: string }[];
   range: { from: string; to: string };
+  /** When set, the range is the last this many days up to the newest data whenever the question is asked. */
+  rangeDays?: number;
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   reference: '' | 'average' | 'median' | 'target';
   target?: number;
@@ -23,10 +25,16 @@ export function defaultExploration(dataEnd: string): Exploration {
     dimensions: ['region'],
     filters: [],
     range: { from: addDays(dataEnd, -29), to: dataEnd },
+    rangeDays: 30,
     compare: '',
     reference: '',
     chart: 'auto',
   };
+}
+
+/** A question whose range follows the data (the last N days) moved to end on the newest day. */
+export function current(e: Exploration, dataEnd: string): Exploration {
+  return e.rangeDays ? { ...e, range: { from: addDays(dataEnd, -(e.rangeDays - 1)), to: dataEnd } } : e;
 }
 
 export function toUrl(e: Exploration): string {
@@ -80,7 +88,8 @@ export function drill(e: Exploration, catalog: Catalog, value: string): Explorat
     const start = value.slice(0, 10);
     const [, from] = [start, e.range.from].sort() as [string, string];
     const [to] = [lastDayOf(start, dim), e.range.to].sort() as [string, string];
-    return { ...e, dimensions: [child, ...rest], range: { from, to } };
+    const { rangeDays: _, ...fixed } = e;
+    return { ...fixed, dimensions: [child, ...rest], range: { from, to } };
   }
   return {
     ...e,

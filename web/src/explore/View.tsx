@@ -1,0 +1,65 @@
+import { useMemo } from 'react';
+import type { Catalog } from '../api';
+import { Chart } from '../components/Chart';
+import { KpiCard } from '../components/KpiCard';
+import type { Lang } from '../format';
+import type { QueryState } from '../useQuery';
+import { chartKind, chartOption } from './chart';
+import { ResultTable } from './ResultTable';
+import type { Exploration } from './state';
+
+/** An answer drawn as its question wants: KPI cards, a chart with its table, or a table alone. */
+export function ExplorationView({
+  exploration: e,
+  state,
+  catalog,
+  lang,
+  onDrill,
+  table = true,
+  height = 360,
+}: {
+  exploration: Exploration;
+  state: QueryState;
+  catalog: Catalog;
+  lang: Lang;
+  onDrill?: (value: string) => void;
+  /** Show the table under a chart (the explore page does; a dashboard tile does not). */
+  table?: boolean;
+  height?: number;
+}) {
+  const kind = chartKind(e);
+  const drawn = useMemo(
+    () =>
+      state.result && kind !== 'kpi' && kind !== 'table' ? chartOption(state.result, e, catalog, lang) : null,
+    [state.result, e, catalog, lang, kind],
+  );
+  const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
+  return (
+    <>
+      {kind === 'kpi' && (
+        <div className="kpis">
+          {e.metrics.map((id) => (
+            <KpiCard
+              key={id}
+              id={id}
+              label={metricOf(id)?.label[lang] ?? id}
+              value={state.result?.rows[0]?.[id] ?? null}
+              pct={state.result?.rows[0]?.[`${id}_pct`] ?? null}
+              unit={metricOf(id)?.unit}
+              higherIsBetter={metricOf(id)?.higherIsBetter ?? true}
+              lang={lang}
+            />
+          ))}
+        </div>
+      )}
+      {drawn && (
+        <div data-testid="explore-chart" data-kind={kind} data-reference={drawn.reference ?? ''}>
+          <Chart option={drawn.option} height={height} onPick={onDrill} />
+        </div>
+      )}
+      {state.result && kind !== 'kpi' && (table || kind === 'table') && (
+        <ResultTable result={state.result} catalog={catalog} lang={lang} onDrill={onDrill} />
+      )}
+    </>
+  );
+}
