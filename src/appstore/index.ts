@@ -7,4 +7,5 @@ export {
   type Tile,
   tileSchema,
 } from './dashboards.js';
+export { seedDemoDashboards } from './demo-dashboards.js';
 export { type AppStore, type AppStoreOptions, openAppStore } from './store.js';

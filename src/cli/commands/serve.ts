@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { openAppStore } from '../../appstore/index.js';
+import { openAppStore, seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
-import { startRollupRefresher } from '../../metrics/index.js';
+import { dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
 import { openDb } from '../open.js';
@@ -46,6 +46,13 @@ export function serveCommand(program: Command): void {
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
       // Dashboards and saved questions: beside the data file, or in PostgreSQL when --app-db names one.
       const appStore = await openAppStore(opts.appDb ? { url: opts.appDb } : { path: appStorePath(opts.db) });
+      // The demo chain comes with its ready-made dashboards (only into a store that has none).
+      const [demo] = await engine.query("SELECT 1 AS yes FROM zhongtai_meta WHERE key = 'demo'");
+      const end = demo ? (await dataRange(engine))?.to : undefined;
+      if (end) {
+        const made = await seedDemoDashboards(appStore, end);
+        if (made) console.log(`${made} ready-made dashboards for the demo chain 已创建演示看板`);
+      }
       const app = await buildServer({ engine, specs, appStore });
       try {
         await app.listen({ port: opts.port, host: opts.host });

@@ -102,7 +102,8 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
       color: PALETTE,
       tooltip: { trigger: 'axis' },
       legend: { top: 0, type: 'scroll' },
-      grid: { left: 70, right: units.length > 1 ? 70 : 20, top: 40, bottom: 60 },
+      // Room on the right for a second axis, or for the reference line's label.
+      grid: { left: 70, right: units.length > 1 || reference !== null ? 70 : 20, top: 40, bottom: 60 },
       xAxis: {
         type: 'category',
         data: categories,
