@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog, type Dashboard, type SavedTile } from './api';
 import { Tile } from './components/Tile';
+import { csvOf, download } from './csv';
+import { type Controls, controlsFromUrl, controlsToUrl } from './dashboard-controls';
 import { current, queryOf, toUrl } from './explore/state';
 import { ExplorationView } from './explore/View';
 import type { Lang } from './format';
@@ -82,12 +84,23 @@ function DashboardView({
 }) {
   const [board, setBoard] = useState<Dashboard | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const [controls, setControls] = useState<Controls>(controlsFromUrl);
+  const [refresh, setRefresh] = useState(0);
+  const regions = useQuery(useMemo(() => ({ metrics: ['net_sales'], dimensions: ['region'] }), []));
   useEffect(() => {
     api
       .dashboard(id)
       .then(setBoard)
       .catch((e: unknown) => setError(asError(e)));
   }, [id]);
+  useEffect(() => {
+    history.replaceState(null, '', `${location.pathname}${controlsToUrl(controls)}`);
+    document.body.classList.toggle('screen', controls.screen);
+    if (!controls.refreshEvery) return;
+    const timer = setInterval(() => setRefresh((n) => n + 1), controls.refreshEvery * 1000);
+    return () => clearInterval(timer);
+  }, [controls]);
+  useEffect(() => () => document.body.classList.remove('screen'), []);
   const saveTiles = useCallback(
     (tiles: SavedTile[]) => {
       if (!board) return;
@@ -100,13 +113,60 @@ function DashboardView({
   );
   if (error) return <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>;
   if (!board) return <p className="tile-message">{t('loading', lang)}</p>;
+  const set = (change: Partial<Controls>) => setControls({ ...controls, ...change });
   return (
-    <main className="grid" data-testid="dashboard">
+    <main className={`grid${controls.screen ? ' big-screen' : ''}`} data-testid="dashboard">
       <div className="tile wide dashboard-head">
-        <button type="button" className="link" onClick={() => go('/dashboards')}>
-          ‹ {t('backToList', lang)}
-        </button>
+        {!controls.screen && (
+          <button type="button" className="link" onClick={() => go('/dashboards')}>
+            ‹ {t('backToList', lang)}
+          </button>
+        )}
         <h2 data-testid="dashboard-name">{board.name}</h2>
+        <label>
+          {t('period', lang)}
+          <select
+            data-testid="board-days"
+            value={controls.days}
+            onChange={(ev) => set({ days: Number(ev.target.value) })}
+          >
+            <option value={0}>{t('tilePeriod', lang)}</option>
+            {[7, 30, 90, 365].map((n) => (
+              <option key={n} value={n}>
+                {t(n === 365 ? 'last365' : n === 90 ? 'last90' : n === 30 ? 'last30' : 'last7', lang)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {catalog.dimensions.find((d) => d.id === 'region')?.label[lang]}
+          <select
+            data-testid="board-region"
+            value={controls.region}
+            onChange={(ev) => set({ region: ev.target.value })}
+          >
+            <option value="">{t('all', lang)}</option>
+            {(regions.result?.rows ?? []).map((r) => (
+              <option key={String(r.region)} value={String(r.region)}>
+                {String(r.region)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          {t('autoRefresh', lang)}
+          <select
+            value={controls.refreshEvery}
+            onChange={(ev) => set({ refreshEvery: Number(ev.target.value) })}
+          >
+            <option value={0}>{t('none', lang)}</option>
+            <option value={60}>1 min</option>
+            <option value={300}>5 min</option>
+          </select>
+        </label>
+        <button type="button" data-testid="big-screen" onClick={() => set({ screen: !controls.screen })}>
+          {t(controls.screen ? 'leaveBigScreen' : 'bigScreen', lang)}
+        </button>
       </div>
       {board.tiles.length === 0 && <p className="banner wide">{t('emptyDashboard', lang)}</p>}
       {board.tiles.map((tile, k) => (
@@ -117,6 +177,8 @@ function DashboardView({
           lang={lang}
           dataEnd={dataEnd}
           go={go}
+          controls={controls}
+          refresh={refresh}
           onRemove={() => saveTiles(board.tiles.filter((x) => x.id !== tile.id))}
           onMoveUp={
             k === 0
@@ -139,6 +201,8 @@ function DashboardTile({
   lang,
   dataEnd,
   go,
+  controls,
+  refresh,
   onRemove,
   onMoveUp,
 }: {
@@ -147,11 +211,35 @@ function DashboardTile({
   lang: Lang;
   dataEnd: string;
   go: (path: string) => void;
+  controls: Controls;
+  refresh: number;
   onRemove: () => void;
   onMoveUp?: () => void;
 }) {
-  const exploration = useMemo(() => current(tile.exploration, dataEnd), [tile.exploration, dataEnd]);
-  const state = useQuery(useMemo(() => queryOf(exploration), [exploration]));
+  // The dashboard's period and region apply where the tile's metrics can be cut by region.
+  const byRegion = tile.exploration.metrics.every((m) =>
+    catalog.metrics.find((x) => x.id === m)?.dimensions.includes('region'),
+  );
+  const exploration = useMemo(() => {
+    const e = current(
+      controls.days ? { ...tile.exploration, rangeDays: controls.days } : tile.exploration,
+      dataEnd,
+    );
+    return controls.region && byRegion
+      ? {
+          ...e,
+          filters: [
+            ...e.filters.filter((f) => f.dimension !== 'region'),
+            { dimension: 'region', value: controls.region },
+          ],
+        }
+      : e;
+  }, [tile.exploration, dataEnd, controls.days, controls.region, byRegion]);
+  const state = useQuery(
+    useMemo(() => queryOf(exploration), [exploration]),
+    refresh,
+  );
+  const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
   return (
     <Tile title={tile.title} state={state} lang={lang} testId={`tile-${tile.id}`}>
       <div className="tile-actions">
@@ -163,10 +251,20 @@ function DashboardTile({
             {t('moveUp', lang)}
           </button>
         )}
+        <button
+          type="button"
+          className="link"
+          data-testid="export-csv"
+          onClick={exportCsv}
+          disabled={!state.result}
+        >
+          {t('exportCsv', lang)}
+        </button>
         <button type="button" className="link" data-testid="remove-tile" onClick={onRemove}>
           {t('removeTile', lang)}
         </button>
       </div>
+      {controls.region && !byRegion && <p className="muted">{t('notByRegion', lang)}</p>}
       <ExplorationView
         exploration={exploration}
         state={state}
