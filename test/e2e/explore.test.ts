@@ -200,4 +200,67 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('pivots two dimensions with totals computed from summed parts, swaps and sorts', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const range = { from: '2026-10-17', to: '2026-11-15' };
+    const q = {
+      metrics: ['gross_margin'],
+      dimensions: ['region', 'format'],
+      filters: [],
+      range,
+      compare: '',
+      reference: '',
+      chart: 'pivot',
+    };
+    await page.goto(`${base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="pivot"] tfoot td[data-col="total"]:not([data-raw=""])', {
+      timeout: 30_000,
+    });
+    await settled(page);
+    // The pivot stands alone: no chart beside it.
+    expect(await page.getByTestId('explore-chart').count()).toBe(0);
+    const cells = await api({
+      metrics: ['gross_margin'],
+      dimensions: ['region', 'format'],
+      timeRange: range,
+    });
+    const byRegion = await api({ metrics: ['gross_margin'], dimensions: ['region'], timeRange: range });
+    const all = await api({ metrics: ['gross_margin'], timeRange: range });
+    const raw = async (row: string, col: string) =>
+      Number(
+        await page
+          .locator(`[data-testid="pivot"] tr[data-row="${row}"] td[data-col="${col}"]`)
+          .getAttribute('data-raw'),
+      );
+    const first = cells.rows[0] as { region: string; format: string; gross_margin: number };
+    expect(await raw(first.region, first.format)).toBeCloseTo(first.gross_margin, 9);
+    // A region's margin is its gross profit over its sales, not the mean of its formats' margins.
+    let differs = false;
+    for (const r of byRegion.rows as { region: string; gross_margin: number }[]) {
+      expect(await raw(r.region, 'total')).toBeCloseTo(r.gross_margin, 9);
+      const parts = (cells.rows as { region: string; gross_margin: number }[]).filter(
+        (c) => c.region === r.region,
+      );
+      const mean = parts.reduce((a, c) => a + c.gross_margin, 0) / parts.length;
+      if (Math.abs(mean - r.gross_margin) > 1e-4) differs = true;
+    }
+    expect(differs).toBe(true);
+    expect(await raw('total', 'total')).toBeCloseTo(all.rows[0].gross_margin, 9);
+
+    await page.locator('[data-testid="pivot"] th', { hasText: '合计' }).first().click();
+    const totals = (
+      await page
+        .locator('[data-testid="pivot"] tbody td[data-col="total"]')
+        .evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))
+    ).map(Number);
+    expect(totals).toEqual([...totals].sort((a, b) => b - a));
+    await page.getByTestId('pivot-swap').click();
+    await expect
+      .poll(() => page.locator('[data-testid="pivot"] thead th').first().innerText())
+      .toBe('业态 / 大区');
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'pivot-zh.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

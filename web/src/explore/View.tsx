@@ -5,6 +5,7 @@ import { KpiCard } from '../components/KpiCard';
 import type { Lang } from '../format';
 import type { QueryState } from '../useQuery';
 import { chartKind, chartOption } from './chart';
+import { Pivot } from './Pivot';
 import { ResultTable } from './ResultTable';
 import type { Exploration } from './state';
 
@@ -30,7 +31,9 @@ export function ExplorationView({
   const kind = chartKind(e);
   const drawn = useMemo(
     () =>
-      state.result && kind !== 'kpi' && kind !== 'table' ? chartOption(state.result, e, catalog, lang) : null,
+      state.result && (kind === 'line' || kind === 'bar')
+        ? chartOption(state.result, e, catalog, lang)
+        : null,
     [state.result, e, catalog, lang, kind],
   );
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
@@ -57,9 +60,12 @@ export function ExplorationView({
           <Chart option={drawn.option} height={height} onPick={onDrill} />
         </div>
       )}
-      {state.result && kind !== 'kpi' && (table || kind === 'table') && (
-        <ResultTable result={state.result} catalog={catalog} lang={lang} onDrill={onDrill} />
-      )}
+      {kind === 'pivot' && <Pivot exploration={e} catalog={catalog} lang={lang} />}
+      {state.result &&
+        (kind === 'line' || kind === 'bar' || kind === 'table') &&
+        (table || kind === 'table') && (
+          <ResultTable result={state.result} catalog={catalog} lang={lang} onDrill={onDrill} />
+        )}
     </>
   );
 }

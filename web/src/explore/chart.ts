@@ -5,9 +5,10 @@ import { type Exploration, TIME_DIMS } from './state';
 const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
 
 /** The chart a question wants when the user has not chosen: a line along time, bars across anything else. */
-export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' {
+export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' {
   if (e.chart === 'table') return 'table';
   if (e.dimensions.length === 0) return 'kpi';
+  if (e.chart === 'pivot') return e.dimensions.length === 2 ? 'pivot' : 'table';
   if (e.chart !== 'auto') return e.chart;
   return TIME_DIMS.includes(e.dimensions[0] ?? '') ? 'line' : 'bar';
 }
@@ -45,14 +46,16 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
       return typeof row?.[id] === 'number' ? (row[id] as number) : null;
     });
   if (split) {
-    // Split into series by the second dimension: one series per value, first metric only.
+    // Split into series by the second dimension: one series per value, first metric only; stacked only
+    // when the parts add up to the whole (sales, counts), never for ratios.
     const first = e.metrics[0] as string;
+    const adds = ['CNY', 'count'].includes(metric(first)?.unit ?? '');
     for (const value of [...new Set(result.rows.map((r) => String(r[split] ?? '')))]) {
       const rows = result.rows.filter((r) => String(r[split] ?? '') === value);
       series.push({
         name: valueLabel(catalog, split, value, lang),
         type,
-        stack: type === 'bar' ? 'split' : undefined,
+        stack: type === 'bar' && adds ? 'split' : undefined,
         showSymbol: false,
         data: valuesOf(rows, first),
       });

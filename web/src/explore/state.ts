@@ -14,7 +14,7 @@ export interface Exploration {
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   reference: '' | 'average' | 'median' | 'target';
   target?: number;
-  chart: 'auto' | 'line' | 'bar' | 'table';
+  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot';
 }
 
 export const TIME_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'hour'];
