@@ -8,4 +8,5 @@ export {
   tileSchema,
 } from './dashboards.js';
 export { seedDemoDashboards } from './demo-dashboards.js';
+export { createEmbedLink, type EmbedRequest, embedRequestSchema, openEmbedLink } from './embed.js';
 export { type AppStore, type AppStoreOptions, openAppStore } from './store.js';

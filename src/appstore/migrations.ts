@@ -11,6 +11,10 @@ const STEPS: { version: number; sql: string }[] = [
             created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
             updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
   },
+  {
+    version: 2,
+    sql: 'CREATE TABLE IF NOT EXISTS app_secret (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  },
 ];
 
 export async function migrateAppStore(store: AppStore): Promise<void> {

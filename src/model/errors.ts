@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'SCHEMA_TOO_NEW'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  | 'UNAUTHORIZED'
   | 'ENGINE';
 
 /**

@@ -34,7 +34,12 @@ export function packageVersion(): string {
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: 1_048_576 });
+  // Embed tokens travel in the path and run past the router's default 100 characters for a parameter.
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 1_048_576,
+    routerOptions: { maxParamLength: 4096 },
+  });
   installErrorHandler(app);
   healthRoutes(app, options.engine);
   catalogRoutes(app);

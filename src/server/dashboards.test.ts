@@ -5,7 +5,13 @@ import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
-import { type AppStore, openAppStore } from '../appstore/index.js';
+import {
+  type AppStore,
+  createEmbedLink,
+  dashboards,
+  openAppStore,
+  openEmbedLink,
+} from '../appstore/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 import { buildServer } from './index.js';
 
@@ -72,6 +78,36 @@ async function exercise(store: AppStore) {
     );
     expect((await app.inject('/api/v1/dashboards/abc')).statusCode).toBe(400);
 
+    // An embed link: signed, expiring, with fixed filters; one letter changed and it is refused.
+    const link = await app.inject({
+      method: 'POST',
+      url: '/api/v1/embed',
+      payload: { dashboardId: id, filters: [{ dimension: 'region', value: '华南' }], days: 7 },
+    });
+    expect(link.statusCode).toBe(201);
+    const { token, path } = link.json();
+    expect(path).toBe(`/embed/${token}`);
+    const opened = await app.inject(`/api/v1/embed/${token}`);
+    expect(opened.statusCode, opened.body).toBe(200);
+    expect(opened.json()).toMatchObject({
+      dashboard: { id },
+      filters: [{ dimension: 'region', value: '华南' }],
+      days: 7,
+    });
+    const [payload, signature] = token.split('.');
+    const flipped = `${payload}.${signature.slice(0, -1)}${signature.endsWith('A') ? 'B' : 'A'}`;
+    expect((await app.inject(`/api/v1/embed/${flipped}`)).statusCode).toBe(401);
+    const otherClaims = Buffer.from(JSON.stringify({ d: id, f: [], exp: 4_102_444_800 })).toString(
+      'base64url',
+    );
+    const forged = await app.inject(`/api/v1/embed/${otherClaims}.${signature}`);
+    expect(forged.statusCode).toBe(401);
+    expect(forged.json().error.messageZh).toContain('签名不符');
+    expect(
+      (await app.inject({ method: 'POST', url: '/api/v1/embed', payload: { dashboardId: 999_999 } }))
+        .statusCode,
+    ).toBe(404);
+
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/dashboards/${id}` })).statusCode).toBe(204);
     expect((await app.inject(`/api/v1/dashboards/${id}`)).statusCode).toBe(404);
   } finally {
@@ -97,6 +133,20 @@ describe('dashboards API', () => {
     expect((await again.query('SELECT name FROM dashboard ORDER BY id')).map((r) => r.name)).toContain(
       '留下',
     );
+  }, 60_000);
+
+  it('refuses an embed link past its expiry', async () => {
+    const store = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-app-')), 'app') });
+    opened.push(store);
+    const board = await dashboards.create(store, { name: '嵌入', tiles: [] });
+    const twoHoursAgo = Date.now() - 2 * 3600_000;
+    const { token } = await createEmbedLink(
+      store,
+      { dashboardId: board.id, filters: [], expiresInMinutes: 60 },
+      twoHoursAgo,
+    );
+    await expect(openEmbedLink(store, token)).rejects.toThrow(/expired/);
+    expect((await openEmbedLink(store, token, twoHoursAgo + 30 * 60_000)).dashboard.name).toBe('嵌入');
   }, 60_000);
 
   it('works the same on the PostgreSQL server', async () => {

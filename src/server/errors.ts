@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   NOT_CUTTABLE: 400,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  UNAUTHORIZED: 401,
   SCHEMA_TOO_NEW: 500,
   ENGINE: 500,
 };

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dashboardInputSchema } from '../appstore/index.js';
+import { dashboardInputSchema, embedRequestSchema } from '../appstore/index.js';
 import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
 import { querySchema } from '../metrics/index.js';
 
@@ -187,6 +187,29 @@ export function openApiDocument(version: string) {
         delete: {
           summary: 'Delete a dashboard 删除看板',
           responses: { '204': { description: 'Deleted' }, ...errors },
+        },
+      },
+      '/api/v1/embed': {
+        post: {
+          summary: 'A signed, expiring link to a dashboard with fixed filters 生成嵌入链接',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(embedRequestSchema, { io: 'input' }) } },
+          },
+          responses: { '201': { description: 'token, path (/embed/{token}), expiresAt' }, ...errors },
+        },
+      },
+      '/api/v1/embed/{token}': {
+        parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
+        get: {
+          summary: 'What an embed link shows: its dashboard and fixed filters 打开嵌入链接',
+          responses: {
+            '200': { description: 'dashboard, filters, days, expiresAt' },
+            '401': {
+              description: 'Altered or expired link',
+              content: { 'application/json': { schema: errorSchema } },
+            },
+          },
         },
       },
       '/api/v1/ingest/{source}': {

@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStore, openAppStore, seedDemoDashboards } from '../../src/appstore/index.js';
+import {
+  type AppStore,
+  createEmbedLink,
+  openAppStore,
+  seedDemoDashboards,
+} from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
 import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
@@ -87,6 +92,56 @@ describe('dashboards', () => {
     await page.setViewportSize({ width: 1920, height: 1080 });
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'big-screen.png') });
     expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('embeds a dashboard by a signed link that fixes its filters, and refuses it altered or expired', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/dashboards`);
+    await page.getByTestId('dashboard-list').getByRole('link', { name: '经营总览' }).click();
+    await expect.poll(() => page.locator('[data-testid="board-region"] option').count()).toBeGreaterThan(2);
+    const region = (await page
+      .locator('[data-testid="board-region"] option')
+      .nth(2)
+      .getAttribute('value')) as string;
+    await page.getByTestId('board-region').selectOption(region);
+    await page.getByTestId('embed-make').click();
+    const url = await page.getByTestId('embed-url').inputValue();
+    expect(url).toMatch(/\/embed\/[\w-]+\.[\w-]+$/);
+
+    const embedded = await watchedPage(browser);
+    await embedded.page.goto(url);
+    await embedded.page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', {
+      timeout: 30_000,
+    });
+    expect(await embedded.page.locator('header.top').count()).toBe(0);
+    expect(await embedded.page.getByTestId('embed').innerText()).toContain(`大区 = ${region}`);
+    expect(
+      Number(await embedded.page.getByTestId('kpi-net_sales-value').getAttribute('data-raw')),
+    ).toBeCloseTo(await netSales([{ dimension: 'region', value: region }], '2026-10-17'), 2);
+    // Nothing to change: no edit, move or remove actions.
+    expect(await embedded.page.getByTestId('remove-tile').count()).toBe(0);
+
+    const [payload, signature] = (url.split('/embed/')[1] as string).split('.') as [string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const widened = Buffer.from(JSON.stringify({ ...claims, f: [] })).toString('base64url');
+    await embedded.page.goto(`${base}/embed/${widened}.${signature}`);
+    await expect.poll(() => embedded.page.getByTestId('embed-refused').innerText()).toContain('签名不符');
+
+    const board = (await (await fetch(`${base}/api/v1/dashboards`)).json()).dashboards.find(
+      (d: { name: string }) => d.name === '经营总览',
+    );
+    const old = await createEmbedLink(
+      appStore,
+      { dashboardId: board.id, filters: [], expiresInMinutes: 5 },
+      Date.now() - 3_600_000,
+    );
+    await embedded.page.goto(`${base}${old.path}`);
+    await expect.poll(() => embedded.page.getByTestId('embed-refused').innerText()).toContain('过期');
+    await embedded.page.close();
+    expect(errors).toEqual([]);
+    // The refused links answer 401, which the browser logs as a failed request; nothing else may appear.
+    expect(embedded.errors.filter((e) => !e.includes('401'))).toEqual([]);
     await page.close();
   }, 120_000);
 });

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog } from './api';
 import { DashboardsPage } from './Dashboards';
+import { EmbedPage } from './Embed';
 import { ExplorePage } from './Explore';
 import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
@@ -88,6 +89,18 @@ export function App() {
     () => (dataEnd ? { from: addDays(dataEnd, -(days - 1)), to: dataEnd } : null),
     [dataEnd, days],
   );
+
+  // An embedded dashboard is the whole page: no header, no navigation.
+  const embedToken = /^\/embed\/([^/]+)$/.exec(path)?.[1];
+  if (embedToken)
+    return (
+      <div className="app">
+        {error && <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>}
+        {catalog && dataEnd && (
+          <EmbedPage token={decodeURIComponent(embedToken)} catalog={catalog} lang={lang} dataEnd={dataEnd} />
+        )}
+      </div>
+    );
 
   return (
     <div className="app">

@@ -1,10 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog, type Dashboard, type SavedTile } from './api';
-import { Tile } from './components/Tile';
-import { csvOf, download } from './csv';
+import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl } from './dashboard-controls';
-import { current, queryOf, toUrl } from './explore/state';
-import { ExplorationView } from './explore/View';
 import type { Lang } from './format';
 import { t } from './i18n';
 import { useQuery } from './useQuery';
@@ -86,6 +83,7 @@ function DashboardView({
   const [error, setError] = useState<ApiError | null>(null);
   const [controls, setControls] = useState<Controls>(controlsFromUrl);
   const [refresh, setRefresh] = useState(0);
+  const [embed, setEmbed] = useState<{ url: string; expiresAt: string } | null>(null);
   const regions = useQuery(useMemo(() => ({ metrics: ['net_sales'], dimensions: ['region'] }), []));
   useEffect(() => {
     api
@@ -114,6 +112,12 @@ function DashboardView({
   if (error) return <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>;
   if (!board) return <p className="tile-message">{t('loading', lang)}</p>;
   const set = (change: Partial<Controls>) => setControls({ ...controls, ...change });
+  const filters = controls.region ? [{ dimension: 'region', value: controls.region }] : [];
+  const makeEmbed = () =>
+    api
+      .embedLink({ dashboardId: board.id, filters, ...(controls.days ? { days: controls.days } : {}) })
+      .then((r) => setEmbed({ url: `${location.origin}${r.path}`, expiresAt: r.expiresAt }))
+      .catch((e: unknown) => setError(asError(e)));
   return (
     <main className={`grid${controls.screen ? ' big-screen' : ''}`} data-testid="dashboard">
       <div className="tile wide dashboard-head">
@@ -164,10 +168,21 @@ function DashboardView({
             <option value={300}>5 min</option>
           </select>
         </label>
+        {!controls.screen && (
+          <button type="button" data-testid="embed-make" onClick={makeEmbed}>
+            {t('embedLink', lang)}
+          </button>
+        )}
         <button type="button" data-testid="big-screen" onClick={() => set({ screen: !controls.screen })}>
           {t(controls.screen ? 'leaveBigScreen' : 'bigScreen', lang)}
         </button>
       </div>
+      {embed && (
+        <p className="banner wide embed-link">
+          <input readOnly data-testid="embed-url" value={embed.url} onFocus={(ev) => ev.target.select()} />{' '}
+          {t('embedValid', lang)} {embed.expiresAt.slice(0, 16).replace('T', ' ')} UTC
+        </p>
+      )}
       {board.tiles.length === 0 && <p className="banner wide">{t('emptyDashboard', lang)}</p>}
       {board.tiles.map((tile, k) => (
         <DashboardTile
@@ -176,103 +191,24 @@ function DashboardView({
           catalog={catalog}
           lang={lang}
           dataEnd={dataEnd}
-          go={go}
-          controls={controls}
+          days={controls.days}
+          filters={filters}
           refresh={refresh}
-          onRemove={() => saveTiles(board.tiles.filter((x) => x.id !== tile.id))}
-          onMoveUp={
-            k === 0
-              ? undefined
-              : () => {
-                  const tiles = [...board.tiles];
-                  [tiles[k - 1], tiles[k]] = [tiles[k] as SavedTile, tiles[k - 1] as SavedTile];
-                  saveTiles(tiles);
-                }
-          }
+          actions={{
+            go,
+            onRemove: () => saveTiles(board.tiles.filter((x) => x.id !== tile.id)),
+            ...(k === 0
+              ? {}
+              : {
+                  onMoveUp: () => {
+                    const tiles = [...board.tiles];
+                    [tiles[k - 1], tiles[k]] = [tiles[k] as SavedTile, tiles[k - 1] as SavedTile];
+                    saveTiles(tiles);
+                  },
+                }),
+          }}
         />
       ))}
     </main>
-  );
-}
-
-function DashboardTile({
-  tile,
-  catalog,
-  lang,
-  dataEnd,
-  go,
-  controls,
-  refresh,
-  onRemove,
-  onMoveUp,
-}: {
-  tile: SavedTile;
-  catalog: Catalog;
-  lang: Lang;
-  dataEnd: string;
-  go: (path: string) => void;
-  controls: Controls;
-  refresh: number;
-  onRemove: () => void;
-  onMoveUp?: () => void;
-}) {
-  // The dashboard's period and region apply where the tile's metrics can be cut by region.
-  const byRegion = tile.exploration.metrics.every((m) =>
-    catalog.metrics.find((x) => x.id === m)?.dimensions.includes('region'),
-  );
-  const exploration = useMemo(() => {
-    const e = current(
-      controls.days ? { ...tile.exploration, rangeDays: controls.days } : tile.exploration,
-      dataEnd,
-    );
-    return controls.region && byRegion
-      ? {
-          ...e,
-          filters: [
-            ...e.filters.filter((f) => f.dimension !== 'region'),
-            { dimension: 'region', value: controls.region },
-          ],
-        }
-      : e;
-  }, [tile.exploration, dataEnd, controls.days, controls.region, byRegion]);
-  const state = useQuery(
-    useMemo(() => queryOf(exploration), [exploration]),
-    refresh,
-  );
-  const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
-  return (
-    <Tile title={tile.title} state={state} lang={lang} testId={`tile-${tile.id}`}>
-      <div className="tile-actions">
-        <button type="button" className="link" onClick={() => go(`/explore${toUrl(tile.exploration)}`)}>
-          {t('openInExplore', lang)}
-        </button>
-        {onMoveUp && (
-          <button type="button" className="link" onClick={onMoveUp}>
-            {t('moveUp', lang)}
-          </button>
-        )}
-        <button
-          type="button"
-          className="link"
-          data-testid="export-csv"
-          onClick={exportCsv}
-          disabled={!state.result}
-        >
-          {t('exportCsv', lang)}
-        </button>
-        <button type="button" className="link" data-testid="remove-tile" onClick={onRemove}>
-          {t('removeTile', lang)}
-        </button>
-      </div>
-      {controls.region && !byRegion && <p className="muted">{t('notByRegion', lang)}</p>}
-      <ExplorationView
-        exploration={exploration}
-        state={state}
-        catalog={catalog}
-        lang={lang}
-        table={false}
-        height={280}
-      />
-    </Tile>
   );
 }

@@ -120,6 +120,18 @@ const send = (method: string, body: unknown): RequestInit => ({
 
 export const api = {
   dashboards: () => call<{ dashboards: Dashboard[] }>('/api/v1/dashboards'),
+  embedLink: (body: {
+    dashboardId: number;
+    filters: { dimension: string; value: string }[];
+    days?: number;
+  }) => call<{ token: string; path: string; expiresAt: string }>('/api/v1/embed', send('POST', body)),
+  embedded: (token: string) =>
+    call<{
+      dashboard: Dashboard;
+      filters: { dimension: string; value: string }[];
+      days: number | null;
+      expiresAt: string;
+    }>(`/api/v1/embed/${encodeURIComponent(token)}`),
   dashboard: (id: number) => call<Dashboard>(`/api/v1/dashboards/${id}`),
   createDashboard: (body: { name: string; tiles: SavedTile[] }) =>
     call<Dashboard>('/api/v1/dashboards', send('POST', body)),

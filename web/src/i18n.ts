@@ -74,10 +74,17 @@ const TEXT = {
   bigScreen: { zh: '大屏展示', en: 'Big screen' },
   leaveBigScreen: { zh: '退出大屏', en: 'Leave big screen' },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
-  notByRegion: {
-    zh: '此卡片的指标不能按大区筛选，显示全部。',
-    en: 'This tile’s metrics cannot be cut by region: all shown.',
+  notFilteredBy: {
+    zh: '此卡片的指标不能按以下维度筛选，显示全部：',
+    en: 'This tile’s metrics cannot be cut by, so all is shown:',
   },
+  notShownUnfit: {
+    zh: '此卡片的指标不能按以下维度筛选，不予显示：',
+    en: 'Not shown: this tile’s metrics cannot be cut by',
+  },
+  embedLink: { zh: '生成嵌入链接', en: 'Embed link' },
+  embedValid: { zh: '有效期至', en: 'Valid until' },
+  embedded: { zh: '嵌入看板 · 筛选已固定', en: 'Embedded dashboard · filters fixed' },
   pickMetric: { zh: '从左侧选择至少一个指标。', en: 'Pick at least one metric on the left.' },
   forecastTitle: { zh: '销售预测与补货', en: 'Sales forecast & replenishment' },
   latestRun: { zh: '最新门店预测', en: 'Latest store forecast' },

@@ -1,9 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type AppStore, dashboardInputSchema, dashboards } from '../../appstore/index.js';
+import {
+  type AppStore,
+  createEmbedLink,
+  dashboardInputSchema,
+  dashboards,
+  embedRequestSchema,
+  openEmbedLink,
+} from '../../appstore/index.js';
 import { parseBody } from '../body.js';
 
 const idSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
+const tokenSchema = z.object({ token: z.string().min(1).max(4096) });
 
 /** Dashboards (看板): saved questions as tiles, kept in the application store. */
 export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {
@@ -21,6 +29,14 @@ export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {
       parseBody(idSchema, request.params).id,
       parseBody(dashboardInputSchema, request.body),
     ),
+  );
+  // 无缝集成: a signed, expiring link to a dashboard with fixed filters, and what such a link shows.
+  app.post('/api/v1/embed', async (request, reply) => {
+    const link = await createEmbedLink(store, parseBody(embedRequestSchema, request.body));
+    return reply.code(201).send(link);
+  });
+  app.get('/api/v1/embed/:token', async (request) =>
+    openEmbedLink(store, parseBody(tokenSchema, request.params).token),
   );
   app.delete('/api/v1/dashboards/:id', async (request, reply) => {
     await dashboards.remove(store, parseBody(idSchema, request.params).id);

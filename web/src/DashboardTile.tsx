@@ -1,0 +1,106 @@
+import type { Catalog, SavedTile } from './api';
+import { Tile } from './components/Tile';
+import { csvOf, download } from './csv';
+import { current, type Exploration, queryOf, toUrl } from './explore/state';
+import { ExplorationView } from './explore/View';
+import type { Lang } from './format';
+import { t } from './i18n';
+import { useQuery } from './useQuery';
+
+/**
+ * One saved question on a dashboard, asking its own query. The dashboard's period and filters apply where
+ * every metric of the tile can be cut by the filter's dimension; elsewhere the tile says so — and with
+ * `strict` (an embed link's fixed filters) it shows nothing rather than data the link does not allow.
+ */
+export function DashboardTile({
+  tile,
+  catalog,
+  lang,
+  dataEnd,
+  days,
+  filters,
+  strict = false,
+  refresh,
+  actions,
+}: {
+  tile: SavedTile;
+  catalog: Catalog;
+  lang: Lang;
+  dataEnd: string;
+  /** 0: the tile's own period. */
+  days: number;
+  filters: { dimension: string; value: string }[];
+  strict?: boolean;
+  refresh: number;
+  /** Absent in an embedded dashboard: nothing to change there. */
+  actions?: { go: (path: string) => void; onRemove: () => void; onMoveUp?: () => void };
+}) {
+  const cuttable = (dimension: string) =>
+    tile.exploration.metrics.every((m) =>
+      catalog.metrics.find((x) => x.id === m)?.dimensions.includes(dimension),
+    );
+  const unfit = filters.filter((f) => !cuttable(f.dimension));
+  // Made each render: useQuery asks again only when the query's text changes.
+  const own = current(days ? { ...tile.exploration, rangeDays: days } : tile.exploration, dataEnd);
+  const applied = filters.filter((f) => cuttable(f.dimension));
+  const dims = new Set(applied.map((f) => f.dimension));
+  const exploration: Exploration = {
+    ...own,
+    filters: [...own.filters.filter((f) => !dims.has(f.dimension)), ...applied],
+  };
+  const blocked = strict && unfit.length > 0;
+  const state = useQuery(blocked ? null : queryOf(exploration), refresh);
+  const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
+  const names = unfit
+    .map((f) => catalog.dimensions.find((d) => d.id === f.dimension)?.label[lang])
+    .join('、');
+  return (
+    <Tile title={tile.title} state={state} lang={lang} testId={`tile-${tile.id}`}>
+      <div className="tile-actions">
+        {actions && (
+          <button
+            type="button"
+            className="link"
+            onClick={() => actions.go(`/explore${toUrl(tile.exploration)}`)}
+          >
+            {t('openInExplore', lang)}
+          </button>
+        )}
+        {actions?.onMoveUp && (
+          <button type="button" className="link" onClick={actions.onMoveUp}>
+            {t('moveUp', lang)}
+          </button>
+        )}
+        <button
+          type="button"
+          className="link"
+          data-testid="export-csv"
+          onClick={exportCsv}
+          disabled={!state.result}
+        >
+          {t('exportCsv', lang)}
+        </button>
+        {actions && (
+          <button type="button" className="link" data-testid="remove-tile" onClick={actions.onRemove}>
+            {t('removeTile', lang)}
+          </button>
+        )}
+      </div>
+      {unfit.length > 0 && (
+        <p className="muted" data-testid="unfit">
+          {blocked ? `${t('notShownUnfit', lang)} ${names}` : `${t('notFilteredBy', lang)} ${names}`}
+        </p>
+      )}
+      {!blocked && (
+        <ExplorationView
+          exploration={exploration}
+          state={state}
+          catalog={catalog}
+          lang={lang}
+          table={false}
+          height={280}
+        />
+      )}
+    </Tile>
+  );
+}
