@@ -10,3 +10,4 @@ export {
 export { seedDemoDashboards } from './demo-dashboards.js';
 export { createEmbedLink, type EmbedRequest, embedRequestSchema, openEmbedLink } from './embed.js';
 export { type AppStore, type AppStoreOptions, openAppStore } from './store.js';
+export { readTheme, saveTheme, type Theme, themeSchema } from './theme.js';

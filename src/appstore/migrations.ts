@@ -15,6 +15,11 @@ const STEPS: { version: number; sql: string }[] = [
     version: 2,
     sql: 'CREATE TABLE IF NOT EXISTS app_secret (name TEXT PRIMARY KEY, value TEXT NOT NULL)',
   },
+  {
+    version: 3,
+    sql: `CREATE TABLE IF NOT EXISTS app_setting (
+            name TEXT PRIMARY KEY, value JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+  },
 ];
 
 export async function migrateAppStore(store: AppStore): Promise<void> {

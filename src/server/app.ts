@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppStore } from '../appstore/index.js';
+import { type AppStore, themeSchema } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { DuckDbEngine, type Engine } from '../warehouse/index.js';
 import { installErrorHandler } from './errors.js';
@@ -50,6 +50,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     replenishRoutes(app, options.engine);
   }
   if (options.appStore) dashboardRoutes(app, options.appStore);
+  // Without an application store the web app still asks for its theme: the default one.
+  else app.get('/api/v1/settings/theme', async () => themeSchema.parse({}));
   const openapi = openApiDocument(packageVersion());
   app.get('/api/v1/openapi.json', async () => openapi);
 

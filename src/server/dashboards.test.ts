@@ -108,6 +108,26 @@ async function exercise(store: AppStore) {
         .statusCode,
     ).toBe(404);
 
+    // The theme: defaults, a brand colour kept, a bad colour or a script as a logo refused.
+    expect((await app.inject('/api/v1/settings/theme')).json()).toMatchObject({
+      mode: 'light',
+      logoText: '中',
+    });
+    const themed = await app.inject({
+      method: 'PUT',
+      url: '/api/v1/settings/theme',
+      payload: { mode: 'dark', brandColor: '#1e8449', logoText: '鲜' },
+    });
+    expect(themed.statusCode).toBe(200);
+    expect((await app.inject('/api/v1/settings/theme')).json()).toMatchObject({
+      mode: 'dark',
+      brandColor: '#1e8449',
+    });
+    for (const bad of [{ brandColor: 'red; background: url(x)' }, { logoImage: 'javascript:alert(1)' }]) {
+      const refused = await app.inject({ method: 'PUT', url: '/api/v1/settings/theme', payload: bad });
+      expect(refused.statusCode).toBe(400);
+    }
+
     expect((await app.inject({ method: 'DELETE', url: `/api/v1/dashboards/${id}` })).statusCode).toBe(204);
     expect((await app.inject(`/api/v1/dashboards/${id}`)).statusCode).toBe(404);
   } finally {

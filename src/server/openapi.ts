@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { dashboardInputSchema, embedRequestSchema } from '../appstore/index.js';
+import { dashboardInputSchema, embedRequestSchema, themeSchema } from '../appstore/index.js';
 import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
 import { querySchema } from '../metrics/index.js';
 
@@ -210,6 +210,20 @@ export function openApiDocument(version: string) {
               content: { 'application/json': { schema: errorSchema } },
             },
           },
+        },
+      },
+      '/api/v1/settings/theme': {
+        get: {
+          summary: 'The web app’s theme 主题',
+          responses: { '200': { description: 'mode, brandColor, logoText, logoImage' } },
+        },
+        put: {
+          summary: 'Set the theme: light or dark, brand colour, logo 定制主题',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(themeSchema, { io: 'input' }) } },
+          },
+          responses: { '200': { description: 'The theme as saved' }, ...errors },
         },
       },
       '/api/v1/ingest/{source}': {

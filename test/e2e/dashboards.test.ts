@@ -144,4 +144,34 @@ describe('dashboards', () => {
     expect(embedded.errors.filter((e) => !e.includes('401'))).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('takes a brand colour, a logo and the dark theme for everyone, kept across a reload', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/`);
+    await page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', { timeout: 30_000 });
+    await page.getByTestId('theme-open').click();
+    await page.getByTestId('theme-mode').selectOption('dark');
+    await page.getByTestId('theme-color').fill('#1e8449');
+    await page.getByTestId('theme-logo-text').fill('鲜');
+    await page.getByTestId('theme-save').click();
+    const look = () =>
+      page.evaluate(() => ({
+        dark: document.body.classList.contains('dark'),
+        logo: document.querySelector('[data-testid="logo"]')?.textContent,
+        accent: getComputedStyle(document.querySelector('[data-testid="logo"]') as Element).backgroundColor,
+      }));
+    await expect.poll(look).toEqual({ dark: true, logo: '鲜', accent: 'rgb(30, 132, 73)' });
+    await page.reload();
+    await expect.poll(look).toEqual({ dark: true, logo: '鲜', accent: 'rgb(30, 132, 73)' });
+    await settled(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'theme-dark.png'), fullPage: true });
+    // Back to the default look, so other pages of this run are not affected.
+    await fetch(`${base}/api/v1/settings/theme`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({}),
+    });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

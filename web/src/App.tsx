@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Catalog } from './api';
+import { ApiError, api, type Catalog, type Theme } from './api';
 import { DashboardsPage } from './Dashboards';
 import { EmbedPage } from './Embed';
 import { ExplorePage } from './Explore';
@@ -7,6 +7,7 @@ import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { t } from './i18n';
 import { Overview } from './Overview';
+import { applyTheme, ThemeEditor } from './ThemeEditor';
 
 type Page = 'overview' | 'explore' | 'dashboards' | 'forecast';
 const PAGES: Page[] = ['overview', 'explore', 'dashboards', 'forecast'];
@@ -53,6 +54,8 @@ export function App() {
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [dataEnd, setDataEnd] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
+  const [theme, setTheme] = useState<Theme | null>(null);
+  const [editingTheme, setEditingTheme] = useState(false);
   // The page and what it shows (a dashboard's id, an exploration) live in the URL: links and reloads keep them.
   const [path, setPath] = useState(location.pathname);
   const page = pageOf(path);
@@ -76,6 +79,14 @@ export function App() {
         setDataEnd(h.dataRange?.to ?? null);
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e))));
+    // A server without an application store has no theme: the default one stays.
+    api
+      .theme()
+      .then((kept) => {
+        setTheme(kept);
+        applyTheme(kept);
+      })
+      .catch(() => undefined);
   }, []);
 
   useEffect(() => {
@@ -106,7 +117,13 @@ export function App() {
     <div className="app">
       <header className="top">
         <div className="brand">
-          <span className="logo">中</span>
+          <span className="logo" data-testid="logo">
+            {theme?.logoImage ? (
+              <img src={theme.logoImage} alt={t('product', lang)} />
+            ) : (
+              (theme?.logoText ?? '中')
+            )}
+          </span>
           <span>{t('product', lang)}</span>
           <h1>{title}</h1>
           <nav className="nav" aria-label={lang === 'zh' ? '页面' : 'Pages'}>
@@ -147,6 +164,11 @@ export function App() {
               {range.from} ~ {range.to}
             </span>
           )}
+          {theme && (
+            <button type="button" data-testid="theme-open" onClick={() => setEditingTheme(!editingTheme)}>
+              {t('theme', lang)}
+            </button>
+          )}
           <button
             type="button"
             className="lang"
@@ -157,6 +179,16 @@ export function App() {
           </button>
         </div>
       </header>
+      {theme && editingTheme && (
+        <ThemeEditor
+          theme={theme}
+          lang={lang}
+          onSaved={(saved) => {
+            setTheme(saved);
+            setEditingTheme(false);
+          }}
+        />
+      )}
       {error && (
         <p className="banner error" role="alert">
           {lang === 'zh' ? error.messageZh : error.message}

@@ -118,7 +118,16 @@ const send = (method: string, body: unknown): RequestInit => ({
   body: JSON.stringify(body),
 });
 
+export interface Theme {
+  mode: 'light' | 'dark';
+  brandColor: string;
+  logoText: string;
+  logoImage: string | null;
+}
+
 export const api = {
+  theme: () => call<Theme>('/api/v1/settings/theme'),
+  saveTheme: (theme: Theme) => call<Theme>('/api/v1/settings/theme', send('PUT', theme)),
   dashboards: () => call<{ dashboards: Dashboard[] }>('/api/v1/dashboards'),
   embedLink: (body: {
     dashboardId: number;

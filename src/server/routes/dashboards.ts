@@ -7,13 +7,16 @@ import {
   dashboards,
   embedRequestSchema,
   openEmbedLink,
+  readTheme,
+  saveTheme,
+  themeSchema,
 } from '../../appstore/index.js';
 import { parseBody } from '../body.js';
 
 const idSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const tokenSchema = z.object({ token: z.string().min(1).max(4096) });
 
-/** Dashboards (看板): saved questions as tiles, kept in the application store. */
+/** Dashboards (看板), embed links and the theme: what the web app keeps in the application store. */
 export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {
   app.get('/api/v1/dashboards', async () => ({ dashboards: await dashboards.list(store) }));
   app.post('/api/v1/dashboards', async (request, reply) => {
@@ -37,6 +40,10 @@ export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {
   });
   app.get('/api/v1/embed/:token', async (request) =>
     openEmbedLink(store, parseBody(tokenSchema, request.params).token),
+  );
+  app.get('/api/v1/settings/theme', async () => readTheme(store));
+  app.put('/api/v1/settings/theme', async (request) =>
+    saveTheme(store, parseBody(themeSchema, request.body)),
   );
   app.delete('/api/v1/dashboards/:id', async (request, reply) => {
     await dashboards.remove(store, parseBody(idSchema, request.params).id);
