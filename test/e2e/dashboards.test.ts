@@ -174,4 +174,46 @@ describe('dashboards', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('cross-filters every tile by a value clicked on one, and drops the filter again', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/dashboards`);
+    await page.getByTestId('dashboard-list').getByRole('link', { name: '经营总览' }).click();
+    const tile = page.locator('section.tile', { hasText: '大区销售额' });
+    await tile.locator('[data-testid="explore-chart"] canvas').waitFor({ timeout: 30_000 });
+    await settled(page);
+    const regions = await (
+      await fetch(`${base}/api/v1/query`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          metrics: ['net_sales'],
+          dimensions: ['region'],
+          timeRange: { from: '2026-10-17', to: '2026-11-15' },
+        }),
+      })
+    ).json();
+    const first = regions.rows[0].region as string;
+    // The first region's label under the x axis (grid: 70 px left, 20 right, 60 below).
+    const box = (await tile.getByTestId('explore-chart').boundingBox()) as {
+      x: number;
+      y: number;
+      width: number;
+      height: number;
+    };
+    const n = regions.rows.length;
+    await page.mouse.click(box.x + 70 + ((box.width - 90) * 0.5) / n, box.y + box.height - 60 + 12);
+    await expect.poll(() => page.getByTestId('picks').innerText()).toContain(`大区 = ${first}`);
+    const kpi = page.getByTestId('kpi-net_sales-value');
+    await expect
+      .poll(async () => Number(await kpi.getAttribute('data-raw')))
+      .toBeCloseTo(await netSales([{ dimension: 'region', value: first }], '2026-10-17'), 2);
+    expect(new URL(page.url()).searchParams.getAll('pick')).toEqual([`region:${first}`]);
+    await page.getByTestId('picks').getByRole('button').click();
+    await expect
+      .poll(async () => Number(await kpi.getAttribute('data-raw')))
+      .toBeCloseTo(await netSales([], '2026-10-17'), 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -1,7 +1,7 @@
 import type { Catalog, SavedTile } from './api';
 import { Tile } from './components/Tile';
 import { csvOf, download } from './csv';
-import { current, type Exploration, queryOf, toUrl } from './explore/state';
+import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from './explore/state';
 import { ExplorationView } from './explore/View';
 import type { Lang } from './format';
 import { t } from './i18n';
@@ -21,6 +21,7 @@ export function DashboardTile({
   filters,
   strict = false,
   refresh,
+  onPick,
   actions,
 }: {
   tile: SavedTile;
@@ -32,6 +33,8 @@ export function DashboardTile({
   filters: { dimension: string; value: string }[];
   strict?: boolean;
   refresh: number;
+  /** Cross-filtering: a value of the tile's first dimension was clicked. */
+  onPick?: (dimension: string, value: string) => void;
   /** Absent in an embedded dashboard: nothing to change there. */
   actions?: { go: (path: string) => void; onRemove: () => void; onMoveUp?: () => void };
 }) {
@@ -49,6 +52,7 @@ export function DashboardTile({
     filters: [...own.filters.filter((f) => !dims.has(f.dimension)), ...applied],
   };
   const blocked = strict && unfit.length > 0;
+  const first = tile.exploration.dimensions[0];
   const state = useQuery(blocked ? null : queryOf(exploration), refresh);
   const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
   const names = unfit
@@ -99,6 +103,9 @@ export function DashboardTile({
           lang={lang}
           table={false}
           height={280}
+          onDrill={
+            first && onPick && !TIME_DIMS.includes(first) ? (value) => onPick(first, value) : undefined
+          }
         />
       )}
     </Tile>

@@ -1,7 +1,8 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog, type Dashboard, type SavedTile } from './api';
 import { DashboardTile } from './DashboardTile';
-import { type Controls, controlsFromUrl, controlsToUrl } from './dashboard-controls';
+import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
+import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
 import { t } from './i18n';
 import { useQuery } from './useQuery';
@@ -112,7 +113,9 @@ function DashboardView({
   if (error) return <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>;
   if (!board) return <p className="tile-message">{t('loading', lang)}</p>;
   const set = (change: Partial<Controls>) => setControls({ ...controls, ...change });
-  const filters = controls.region ? [{ dimension: 'region', value: controls.region }] : [];
+  const filters = filtersOf(controls);
+  const pick = (dimension: string, value: string) =>
+    set({ picks: [...controls.picks.filter((p) => p.dimension !== dimension), { dimension, value }] });
   const makeEmbed = () =>
     api
       .embedLink({ dashboardId: board.id, filters, ...(controls.days ? { days: controls.days } : {}) })
@@ -177,6 +180,23 @@ function DashboardView({
           {t(controls.screen ? 'leaveBigScreen' : 'bigScreen', lang)}
         </button>
       </div>
+      {controls.picks.length > 0 && (
+        <p className="wide picks" data-testid="picks">
+          {t('crossFilter', lang)}
+          {controls.picks.map((p) => (
+            <button
+              key={p.dimension}
+              type="button"
+              className="chip"
+              aria-label={`${t('removeFilter', lang)} ${p.value}`}
+              onClick={() => set({ picks: controls.picks.filter((x) => x.dimension !== p.dimension) })}
+            >
+              {catalog.dimensions.find((d) => d.id === p.dimension)?.label[lang]} ={' '}
+              {valueLabel(catalog, p.dimension, p.value, lang)} ×
+            </button>
+          ))}
+        </p>
+      )}
       {embed && (
         <p className="banner wide embed-link">
           <input readOnly data-testid="embed-url" value={embed.url} onFocus={(ev) => ev.target.select()} />{' '}
@@ -194,6 +214,7 @@ function DashboardView({
           days={controls.days}
           filters={filters}
           refresh={refresh}
+          onPick={pick}
           actions={{
             go,
             onRemove: () => saveTiles(board.tiles.filter((x) => x.id !== tile.id)),

@@ -36,7 +36,8 @@ export function Chart({
     if (!box.current) return;
     chart.current = echarts.init(box.current);
     chart.current.on('click', (params) => {
-      if (typeof params.name === 'string' && params.name) pick.current?.(params.name);
+      const category = params.componentType === 'xAxis' ? (params as { value?: unknown }).value : params.name;
+      if (typeof category === 'string' && category) pick.current?.(category);
     });
     const observer = new ResizeObserver(() => chart.current?.resize());
     observer.observe(box.current);

@@ -110,6 +110,8 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
       xAxis: {
         type: 'category',
         data: categories,
+        // A click on a label picks its value too, not only a click on the mark.
+        triggerEvent: true,
         axisLabel: { formatter: label, rotate: categories.length > 12 ? 40 : 0 },
       },
       yAxis,
