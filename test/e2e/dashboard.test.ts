@@ -1,30 +1,21 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
+import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The built web app, served by the real server over the demo chain, in Debian's headless Chromium. */
-let engine: DuckDbEngine;
-let app: FastifyInstance;
-let browser: Browser;
+let world: World;
 let base: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  ({ app, base } = await serveOnLoopback(engine));
-  browser = await launchBrowser();
-  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }));
+  ({ base, browser } = world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await engine?.close();
-});
+afterAll(() => world?.close());
 
 async function openDashboard(query = '') {
   const { page, errors } = await watchedPage(browser);
@@ -39,13 +30,7 @@ describe('chain overview dashboard', () => {
   it('loads without console errors and shows the same 销售额 as the API', async () => {
     const { page, errors } = await openDashboard();
     const [from, to] = (await page.getByTestId('range').innerText()).split('~').map((s) => s.trim());
-    const api = await (
-      await fetch(`${base}/api/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ metrics: ['net_sales'], timeRange: { from, to } }),
-      })
-    ).json();
+    const api = await queryApi(base, { metrics: ['net_sales'], timeRange: { from, to } });
     const shown = Number(await page.getByTestId('kpi-net_sales-value').getAttribute('data-raw'));
     expect(shown).toBeCloseTo(api.rows[0].net_sales, 2);
     // The card shows it in 万 for Chinese readers.

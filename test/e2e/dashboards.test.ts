@@ -1,50 +1,29 @@
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type AppStore,
-  createEmbedLink,
-  openAppStore,
-  seedDemoDashboards,
-} from '../../src/appstore/index.js';
+import { type AppStore, createEmbedLink, seedDemoDashboards } from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
+import { openWorld, queryApi, settled, tempAppStore, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The demo chain's ready-made dashboards in Chromium: filters for every tile, CSV export, big screen. */
-let engine: DuckDbEngine;
-let appStore: AppStore;
-let app: FastifyInstance;
-let browser: Browser;
+let world: World;
 let base: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  appStore = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-boards-')), 'app') });
+  const appStore = await tempAppStore();
   await seedDemoDashboards(appStore, '2026-11-15');
-  ({ app, base } = await serveOnLoopback(engine, appStore));
-  browser = await launchBrowser();
-  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }), appStore);
+  ({ base, browser } = world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await engine?.close();
-  await appStore?.close();
-});
+afterAll(() => world?.close());
 
-const netSales = async (filters: object[], from: string) => {
-  const response = await fetch(`${base}/api/v1/query`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ metrics: ['net_sales'], filters, timeRange: { from, to: '2026-11-15' } }),
-  });
-  return (await response.json()).rows[0].net_sales as number;
-};
+const netSales = async (filters: object[], from: string) =>
+  (await queryApi(base, { metrics: ['net_sales'], filters, timeRange: { from, to: '2026-11-15' } })).rows[0]
+    .net_sales as number;
 
 describe('dashboards', () => {
   it('filters every tile by period and region, exports a tile, and goes big screen', async () => {
@@ -132,7 +111,7 @@ describe('dashboards', () => {
       (d: { name: string }) => d.name === '经营总览',
     );
     const old = await createEmbedLink(
-      appStore,
+      world.appStore as AppStore,
       { dashboardId: board.id, filters: [], expiresInMinutes: 5 },
       Date.now() - 3_600_000,
     );
@@ -182,17 +161,11 @@ describe('dashboards', () => {
     const tile = page.locator('section.tile', { hasText: '大区销售额' });
     await tile.locator('[data-testid="explore-chart"] canvas').waitFor({ timeout: 30_000 });
     await settled(page);
-    const regions = await (
-      await fetch(`${base}/api/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          metrics: ['net_sales'],
-          dimensions: ['region'],
-          timeRange: { from: '2026-10-17', to: '2026-11-15' },
-        }),
-      })
-    ).json();
+    const regions = await queryApi(base, {
+      metrics: ['net_sales'],
+      dimensions: ['region'],
+      timeRange: { from: '2026-10-17', to: '2026-11-15' },
+    });
     const first = regions.rows[0].region as string;
     // The first region's label under the x axis (grid: 70 px left, 20 right, 60 below).
     const box = (await tile.getByTestId('explore-chart').boundingBox()) as {

@@ -1,44 +1,26 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStore, openAppStore } from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
+import { openWorld, queryApi, settled, tempAppStore, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** 自助分析 in headless Chromium over the demo chain: build, drill, go back, compare, reference line, reload. */
-let engine: DuckDbEngine;
-let appStore: AppStore;
-let app: FastifyInstance;
-let browser: Browser;
+let world: World;
 let base: string;
+let browser: Browser;
 
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  appStore = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-explore-')), 'app') });
-  ({ app, base } = await serveOnLoopback(engine, appStore));
-  browser = await launchBrowser();
-  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  world = await openWorld(
+    await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }),
+    await tempAppStore(),
+  );
+  ({ base, browser } = world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await engine?.close();
-  await appStore?.close();
-});
+afterAll(() => world?.close());
 
-const api = async (body: object) =>
-  (
-    await fetch(`${base}/api/v1/query`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    })
-  ).json();
+const api = (body: object) => queryApi(base, body);
 
 /** The first column's values and one metric's raw values, as the table shows them. */
 async function table(page: Page, metric: string) {

@@ -1,33 +1,26 @@
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { launchBrowser, serveOnLoopback, settled, watchedPage } from '../support/browser.js';
+import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The forecast page over a copy of the demo chain (forecast runs are written to it), in headless Chromium. */
+let world: World;
 let engine: DuckDbEngine;
-let app: FastifyInstance;
-let browser: Browser;
 let base: string;
+let browser: Browser;
 
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-e2e-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  engine = await DuckDbEngine.open({ path });
-  ({ app, base } = await serveOnLoopback(engine));
-  browser = await launchBrowser();
-  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  world = await openWorld(await DuckDbEngine.open({ path }));
+  ({ engine, base, browser } = world);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-  await engine?.close();
-});
+afterAll(() => world?.close());
 
 /** 1 − WAPE of the newest store run over the last 28 days, straight from the tables (not through the catalogue). */
 async function accuracyFromTables(): Promise<number> {
@@ -93,17 +86,11 @@ describe('forecast and replenishment page', () => {
       .poll(() => page.getByTestId('latest-run').innerText(), { timeout: 120_000 })
       .toContain('2026-11-15');
     await settled(page);
-    const { rows } = await (
-      await fetch(`${base}/api/v1/query`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          metrics: ['net_sales', 'forecast_sales'],
-          grain: 'day',
-          timeRange: { from: '2026-11-16', to: '2026-12-13' },
-        }),
-      })
-    ).json();
+    const { rows } = await queryApi(base, {
+      metrics: ['net_sales', 'forecast_sales'],
+      grain: 'day',
+      timeRange: { from: '2026-11-16', to: '2026-12-13' },
+    });
     expect(rows).toHaveLength(28);
     for (const row of rows) expect(row.forecast_sales > 0 && row.net_sales === null).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'forecast-en.png'), fullPage: true });

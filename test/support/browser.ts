@@ -1,8 +1,12 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import type { AppStore } from '../../src/appstore/index.js';
+import { type AppStore, openAppStore } from '../../src/appstore/index.js';
 import { buildServer } from '../../src/server/index.js';
-import type { Engine } from '../../src/warehouse/index.js';
+import type { DuckDbEngine, Engine } from '../../src/warehouse/index.js';
+import { ARTIFACTS } from './paths.js';
 
 /** Debian's headless Chromium, driven by playwright-core (no browser download). */
 export function launchBrowser(): Promise<Browser> {
@@ -48,4 +52,47 @@ export async function serveOnLoopback(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   return { app, base: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` };
+}
+
+/** What an end-to-end test runs against: the server over a warehouse (and an application store), a browser. */
+export interface World {
+  engine: DuckDbEngine;
+  appStore?: AppStore;
+  app: FastifyInstance;
+  base: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+export async function openWorld(engine: DuckDbEngine, appStore?: AppStore): Promise<World> {
+  const { app, base } = await serveOnLoopback(engine, appStore);
+  const browser = await launchBrowser();
+  mkdirSync(join(ARTIFACTS, 'screenshots'), { recursive: true });
+  return {
+    engine,
+    ...(appStore ? { appStore } : {}),
+    app,
+    base,
+    browser,
+    async close() {
+      await browser.close();
+      await app.close();
+      await engine.close();
+      await appStore?.close();
+    },
+  };
+}
+
+/** A fresh embedded application store in a temporary folder. */
+export const tempAppStore = (): Promise<AppStore> =>
+  openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-e2e-')), 'app') });
+
+/** POST /api/v1/query of a running server. */
+export async function queryApi(base: string, body: object) {
+  const response = await fetch(`${base}/api/v1/query`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
 }
