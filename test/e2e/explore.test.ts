@@ -245,4 +245,29 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('draws hour × weekday as a heat map and shares as a donut', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const range = { from: '2026-08-18', to: '2026-11-15' };
+    const ask = (q: object) =>
+      page.goto(
+        `${base}/explore?q=${encodeURIComponent(JSON.stringify({ filters: [], range, compare: '', reference: '', ...q }))}`,
+      );
+    await ask({ metrics: ['conversion_rate'], dimensions: ['weekday', 'hour_of_day'], chart: 'auto' });
+    await page.waitForSelector('[data-testid="explore-chart"][data-kind="heatmap"]', { timeout: 30_000 });
+    const heat = await api({
+      metrics: ['conversion_rate'],
+      dimensions: ['weekday', 'hour_of_day'],
+      timeRange: range,
+    });
+    const { values } = await table(page, 'conversion_rate');
+    expect(values).toEqual(heat.rows.map((r: { conversion_rate: number | null }) => r.conversion_rate ?? 0));
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-heatmap.png'), fullPage: true });
+
+    await ask({ metrics: ['net_sales'], dimensions: ['format'], chart: 'pie' });
+    await page.waitForSelector('[data-testid="explore-chart"][data-kind="pie"]', { timeout: 30_000 });
+    expect((await table(page, 'net_sales')).names).toEqual(['百货', '超市', '便利店', '生鲜/鲜果']);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -1,5 +1,11 @@
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
-import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
+import { BarChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
+import {
+  GridComponent,
+  LegendComponent,
+  MarkLineComponent,
+  TooltipComponent,
+  VisualMapComponent,
+} from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useRef } from 'react';
@@ -12,6 +18,8 @@ echarts.use([
   TooltipComponent,
   LegendComponent,
   MarkLineComponent,
+  VisualMapComponent,
+  HeatmapChart,
   CanvasRenderer,
 ]);
 
@@ -36,7 +44,10 @@ export function Chart({
     if (!box.current) return;
     chart.current = echarts.init(box.current);
     chart.current.on('click', (params) => {
-      const category = params.componentType === 'xAxis' ? (params as { value?: unknown }).value : params.name;
+      // A donut's slice carries its coded value (a format's code, not its label).
+      const raw = (params.data as { raw?: unknown } | undefined)?.raw;
+      const category =
+        params.componentType === 'xAxis' ? (params as { value?: unknown }).value : (raw ?? params.name);
       if (typeof category === 'string' && category) pick.current?.(category);
     });
     const observer = new ResizeObserver(() => chart.current?.resize());

@@ -7,6 +7,7 @@ import type { QueryState } from '../useQuery';
 import { chartKind, chartOption } from './chart';
 import { Pivot } from './Pivot';
 import { ResultTable } from './ResultTable';
+import { heatmapOption, pieOption } from './shapes';
 import type { Exploration } from './state';
 
 /** An answer drawn as its question wants: KPI cards, a chart with its table, or a table alone. */
@@ -31,9 +32,15 @@ export function ExplorationView({
   const kind = chartKind(e);
   const drawn = useMemo(
     () =>
-      state.result && (kind === 'line' || kind === 'bar')
-        ? chartOption(state.result, e, catalog, lang)
-        : null,
+      !state.result
+        ? null
+        : kind === 'line' || kind === 'bar'
+          ? chartOption(state.result, e, catalog, lang)
+          : kind === 'pie'
+            ? { option: pieOption(state.result, e, catalog, lang), reference: null }
+            : kind === 'heatmap'
+              ? { option: heatmapOption(state.result, e, catalog, lang), reference: null }
+              : null,
     [state.result, e, catalog, lang, kind],
   );
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
@@ -62,7 +69,7 @@ export function ExplorationView({
       )}
       {kind === 'pivot' && <Pivot exploration={e} catalog={catalog} lang={lang} />}
       {state.result &&
-        (kind === 'line' || kind === 'bar' || kind === 'table') &&
+        (kind === 'line' || kind === 'bar' || kind === 'pie' || kind === 'heatmap' || kind === 'table') &&
         (table || kind === 'table') && (
           <ResultTable result={state.result} catalog={catalog} lang={lang} onDrill={onDrill} />
         )}

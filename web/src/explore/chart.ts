@@ -5,17 +5,31 @@ import { type Exploration, TIME_DIMS } from './state';
 const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
 
 /** The chart a question wants when the user has not chosen: a line along time, bars across anything else. */
-export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' {
+/** Hour of day and weekday together: a heat map of when shoppers come. */
+const isHourByWeekday = (e: Exploration) =>
+  e.dimensions.length === 2 && e.dimensions.includes('hour_of_day') && e.dimensions.includes('weekday');
+
+export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' {
   if (e.chart === 'table') return 'table';
   if (e.dimensions.length === 0) return 'kpi';
   if (e.chart === 'pivot') return e.dimensions.length === 2 ? 'pivot' : 'table';
+  if (e.chart === 'pie') return e.dimensions.length === 1 ? 'pie' : 'bar';
+  if (e.chart === 'heatmap' || (e.chart === 'auto' && isHourByWeekday(e)))
+    return isHourByWeekday(e) ? 'heatmap' : 'bar';
   if (e.chart !== 'auto') return e.chart;
   return TIME_DIMS.includes(e.dimensions[0] ?? '') ? 'line' : 'bar';
 }
 
 /** A value of a dimension as people read it: coded values (formats, channels, tiers) by their label. */
+const WEEKDAY_NAMES = {
+  zh: ['周一', '周二', '周三', '周四', '周五', '周六', '周日'],
+  en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
+};
+
 export function valueLabel(catalog: Catalog, dimension: string, value: unknown, lang: Lang): string {
   const text = value === null || value === undefined ? '—' : String(value);
+  if (dimension === 'weekday') return WEEKDAY_NAMES[lang][Number(value) - 1] ?? text;
+  if (dimension === 'hour_of_day' && text !== '—') return `${text}:00`;
   return catalog.dimensions.find((d) => d.id === dimension)?.values?.[text]?.[lang] ?? text;
 }
 

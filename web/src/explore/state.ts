@@ -14,7 +14,7 @@ export interface Exploration {
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   reference: '' | 'average' | 'median' | 'target';
   target?: number;
-  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot';
+  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap';
 }
 
 export const TIME_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'hour'];
