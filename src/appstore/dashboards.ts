@@ -15,6 +15,8 @@ export const explorationSchema = z
     range: z.object({ from: isoDay, to: isoDay }).strict(),
     /** When set, the range is the last this many days up to the newest data, whenever the tile is shown. */
     rangeDays: z.number().int().min(1).max(3660).optional(),
+    /** Or: this month or this year up to the newest data. */
+    toDate: z.enum(['month', 'year']).optional(),
     compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday']),
     reference: z.enum(['', 'average', 'median', 'target']),
     target: z.number().optional(),

@@ -127,6 +127,19 @@ describe('自助分析 explore', () => {
     expect(weeks.values.reduce((a, b) => a + b, 0)).toBeCloseTo(months.values[9] as number, 2);
     expect(await page.locator('input[type="date"]').first().inputValue()).toBe('2026-10-01');
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-en.png'), fullPage: true });
+    // Year to date against the same days a year before: one click and a comparison.
+    await page.getByRole('button', { name: 'Year to date' }).click();
+    await page.getByTestId('compare').selectOption('yoy');
+    expect(await page.locator('input[type="date"]').first().inputValue()).toBe('2026-01-01');
+    const ytd = await queryApi(base, {
+      metrics: ['net_sales'],
+      dimensions: ['week'],
+      timeRange: { from: '2026-01-01', to: '2026-11-15' },
+      compare: 'yoy',
+    });
+    await expect
+      .poll(async () => (await table(page, 'net_sales')).values)
+      .toEqual(ytd.rows.map((r: { net_sales: number }) => r.net_sales));
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -44,7 +44,9 @@ export function DashboardTile({
     );
   const unfit = filters.filter((f) => !cuttable(f.dimension));
   // Made each render: useQuery asks again only when the query's text changes.
-  const own = current(days ? { ...tile.exploration, rangeDays: days } : tile.exploration, dataEnd);
+  // The dashboard's period, when one is chosen, replaces the tile's (last N days or to date).
+  const { toDate: _, ...undated } = tile.exploration;
+  const own = current(days ? { ...undated, rangeDays: days } : tile.exploration, dataEnd);
   const applied = filters.filter((f) => cuttable(f.dimension));
   const dims = new Set(applied.map((f) => f.dimension));
   const exploration: Exploration = {

@@ -67,13 +67,20 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
     setTrail(trail.slice(0, k));
   };
   const canDrill = Boolean(dimOf(e.dimensions[0] ?? '')?.child) && e.dimensions[0] !== 'day';
-  const days = (n: number) => setE(current({ ...e, rangeDays: n }, dataEnd));
+  const days = (n: number) => {
+    const { toDate: _, ...rest } = e;
+    setE(current({ ...rest, rangeDays: n }, dataEnd));
+  };
+  const toDate = (period: 'month' | 'year') => {
+    const { rangeDays: _, ...rest } = e;
+    setE(current({ ...rest, toDate: period }, dataEnd));
+  };
   const titleOf = (q: Exploration) =>
     q.metrics.map((m) => metricOf(m)?.label[lang] ?? m).join(' · ') +
     (q.dimensions.length ? ` / ${q.dimensions.map((d) => dimOf(d)?.label[lang] ?? d).join(' × ')}` : '');
   // A date typed by hand fixes the range: the question no longer follows the data.
   const setRange = (range: Exploration['range']) => {
-    const { rangeDays: _, ...fixed } = e;
+    const { rangeDays: _, toDate: __, ...fixed } = e;
     setE({ ...fixed, range });
   };
 
@@ -111,6 +118,17 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
                 onClick={() => days(n)}
               >
                 {t(n === 365 ? 'last365' : n === 90 ? 'last90' : n === 30 ? 'last30' : 'last7', lang)}
+              </button>
+            ))}
+            {(['month', 'year'] as const).map((period) => (
+              <button
+                key={period}
+                type="button"
+                aria-pressed={e.toDate === period}
+                className={e.toDate === period ? 'active' : ''}
+                onClick={() => toDate(period)}
+              >
+                {t(period === 'month' ? 'monthToDate' : 'yearToDate', lang)}
               </button>
             ))}
           </fieldset>

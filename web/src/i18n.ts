@@ -28,6 +28,8 @@ const TEXT = {
   metrics: { zh: '指标', en: 'Metrics' },
   dimensions: { zh: '维度（最多2个）', en: 'Dimensions (up to 2)' },
   last365: { zh: '近一年', en: 'Last year' },
+  monthToDate: { zh: '本月至今', en: 'Month to date' },
+  yearToDate: { zh: '今年至今', en: 'Year to date' },
   from: { zh: '从', en: 'From' },
   to: { zh: '至', en: 'To' },
   compare: { zh: '对比', en: 'Compare' },

@@ -11,6 +11,8 @@ export interface Exploration {
   range: { from: string; to: string };
   /** When set, the range is the last this many days up to the newest data whenever the question is asked. */
   rangeDays?: number;
+  /** Or: this month or this year to the newest day (compare YoY: the same days a year before). */
+  toDate?: 'month' | 'year';
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   reference: '' | 'average' | 'median' | 'target';
   target?: number;
@@ -34,6 +36,10 @@ export function defaultExploration(dataEnd: string): Exploration {
 
 /** A question whose range follows the data (the last N days) moved to end on the newest day. */
 export function current(e: Exploration, dataEnd: string): Exploration {
+  if (e.toDate) {
+    const from = e.toDate === 'year' ? `${dataEnd.slice(0, 4)}-01-01` : `${dataEnd.slice(0, 7)}-01`;
+    return { ...e, range: { from, to: dataEnd } };
+  }
   return e.rangeDays ? { ...e, range: { from: addDays(dataEnd, -(e.rangeDays - 1)), to: dataEnd } } : e;
 }
 
@@ -88,7 +94,7 @@ export function drill(e: Exploration, catalog: Catalog, value: string): Explorat
     const start = value.slice(0, 10);
     const [, from] = [start, e.range.from].sort() as [string, string];
     const [to] = [lastDayOf(start, dim), e.range.to].sort() as [string, string];
-    const { rangeDays: _, ...fixed } = e;
+    const { rangeDays: _, toDate: __, ...fixed } = e;
     return { ...fixed, dimensions: [child, ...rest], range: { from, to } };
   }
   return {
