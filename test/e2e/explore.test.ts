@@ -283,4 +283,27 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('draws many bars as the top 30 and one for the others, asked of the API', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const range = { from: '2026-10-17', to: '2026-11-15' };
+    const q = {
+      metrics: ['net_sales', 'gross_margin'],
+      dimensions: ['sku'],
+      filters: [],
+      range,
+      compare: '',
+      reference: '',
+      chart: 'auto',
+    };
+    await page.goto(`${base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="explore-chart"]:not([data-others=""])', { timeout: 30_000 });
+    const skus = await api({ metrics: ['net_sales'], dimensions: ['sku'], timeRange: range, limit: 500 });
+    const total = await api({ metrics: ['net_sales'], timeRange: range });
+    const top = skus.rows.slice(0, 30) as { net_sales: number }[];
+    const others = Number(await page.getByTestId('explore-chart').getAttribute('data-others'));
+    expect(others).toBeCloseTo(total.rows[0].net_sales - top.reduce((a, r) => a + r.net_sales, 0), 2);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -3,8 +3,9 @@ import type { Catalog } from '../api';
 import { Chart } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
 import type { Lang } from '../format';
-import type { QueryState } from '../useQuery';
+import { type QueryState, useQuery } from '../useQuery';
 import { chartKind, chartOption } from './chart';
+import { OTHERS, othersQuery, topValues, withOthers } from './others';
 import { Pivot } from './Pivot';
 import { ResultTable } from './ResultTable';
 import { heatmapOption, pieOption } from './shapes';
@@ -30,18 +31,23 @@ export function ExplorationView({
   height?: number;
 }) {
   const kind = chartKind(e);
+  // Many bars: the top ones, and the rest as one bar asked of the API.
+  const top = topValues(e, kind, state.result);
+  const others = useQuery(top ? othersQuery(e, top) : null);
+  const charted =
+    top && state.result && others.result ? withOthers(state.result, e, others.result, top) : state.result;
   const drawn = useMemo(
     () =>
-      !state.result
+      !state.result || !charted
         ? null
         : kind === 'line' || kind === 'bar'
-          ? chartOption(state.result, e, catalog, lang)
+          ? chartOption(charted, e, catalog, lang)
           : kind === 'pie'
             ? { option: pieOption(state.result, e, catalog, lang), reference: null }
             : kind === 'heatmap'
               ? { option: heatmapOption(state.result, e, catalog, lang), reference: null }
               : null,
-    [state.result, e, catalog, lang, kind],
+    [state.result, charted, e, catalog, lang, kind],
   );
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
   return (
@@ -63,8 +69,19 @@ export function ExplorationView({
         </div>
       )}
       {drawn && (
-        <div data-testid="explore-chart" data-kind={kind} data-reference={drawn.reference ?? ''}>
-          <Chart option={drawn.option} height={height} onPick={onDrill} />
+        <div
+          data-testid="explore-chart"
+          data-kind={kind}
+          data-reference={drawn.reference ?? ''}
+          data-others={
+            top && others.result ? String(others.result.rows[0]?.[e.metrics[0] as string] ?? '') : ''
+          }
+        >
+          <Chart
+            option={drawn.option}
+            height={height}
+            onPick={onDrill ? (value) => value !== OTHERS && onDrill(value) : undefined}
+          />
         </div>
       )}
       {kind === 'pivot' && <Pivot exploration={e} catalog={catalog} lang={lang} />}

@@ -28,6 +28,7 @@ const WEEKDAY_NAMES = {
 
 export function valueLabel(catalog: Catalog, dimension: string, value: unknown, lang: Lang): string {
   const text = value === null || value === undefined ? '—' : String(value);
+  if (text === '\u0000others') return lang === 'zh' ? '其他' : 'Others';
   if (dimension === 'weekday') return WEEKDAY_NAMES[lang][Number(value) - 1] ?? text;
   if (dimension === 'hour_of_day' && text !== '—') return `${text}:00`;
   return catalog.dimensions.find((d) => d.id === dimension)?.values?.[text]?.[lang] ?? text;
