@@ -2,6 +2,7 @@ export * from './catalog/index.js';
 export { type CatalogDocument, catalogDocument } from './catalog-document.js';
 export { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 export { addDays, addMonths, comparisonFor, truncate } from './compiler/time.js';
+export { type DrillResult, drillRequestSchema, drillRows } from './drill.js';
 export {
   COMPARE_MODES,
   type CompareMode,

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { dashboardInputSchema, embedRequestSchema, themeSchema } from '../appstore/index.js';
 import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
-import { querySchema } from '../metrics/index.js';
+import { drillRequestSchema, querySchema } from '../metrics/index.js';
 
 const errorSchema = {
   type: 'object',
@@ -69,6 +69,22 @@ export function openApiDocument(version: string) {
                   },
                 },
               },
+            },
+            ...errors,
+          },
+        },
+      },
+      '/api/v1/drill': {
+        post: {
+          summary: 'Drill-through: the newest sales lines matching filters in a range 明细下钻',
+          requestBody: {
+            required: true,
+            content: { 'application/json': { schema: z.toJSONSchema(drillRequestSchema, { io: 'input' }) } },
+          },
+          responses: {
+            '200': {
+              description:
+                'columns (zh/en labels), rows (time, store, channel, SKU, category, tier, qty, net, gross profit), truncated',
             },
             ...errors,
           },

@@ -79,6 +79,16 @@ describe('自助分析 explore', () => {
       .toEqual(stores.rows.map((r: { net_sales: number }) => r.net_sales));
     // Stores have no finer level: nothing to click.
     expect(await page.getByTestId('drill').count()).toBe(0);
+    // Drill-through: the sales lines behind the first store's number, all of that store, newest first.
+    const store = stores.rows[0].store as string;
+    await page.getByTestId('lines').first().click();
+    await page.waitForSelector('[data-testid="drill-through"] tbody tr', { timeout: 30_000 });
+    expect(await page.getByTestId('drill-through').locator('h3').innerText()).toContain(`门店: ${store}`);
+    const shownStores = await page
+      .locator('[data-testid="drill-through"] td[data-col="store"]')
+      .allInnerTexts();
+    expect(shownStores.length).toBeGreaterThan(0);
+    expect(new Set(shownStores)).toEqual(new Set([store]));
     await page.getByRole('button', { name: '全部' }).click();
     await expect.poll(async () => (await table(page, 'net_sales')).names).toEqual(first.names);
 

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import type { Catalog } from './api';
 import { Tile } from './components/Tile';
 import { valueLabel } from './explore/chart';
+import { type DrillTarget, DrillThrough } from './explore/DrillThrough';
 import { Picker } from './explore/Picker';
 import { SaveToDashboard } from './explore/SaveToDashboard';
 import {
@@ -11,6 +12,7 @@ import {
   type Exploration,
   fromUrl,
   queryOf,
+  TIME_DIMS,
   toUrl,
 } from './explore/state';
 import { ExplorationView } from './explore/View';
@@ -34,6 +36,7 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
   });
   // Where drilling came from, to go back by the breadcrumb.
   const [trail, setTrail] = useState<{ label: string; at: Exploration }[]>([]);
+  const [lines, setLines] = useState<DrillTarget | null>(null);
   useEffect(() => {
     history.replaceState(null, '', `${location.pathname}${toUrl(e)}`);
   }, [e]);
@@ -241,8 +244,21 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
               catalog={catalog}
               lang={lang}
               onDrill={canDrill ? onDrill : undefined}
+              onLines={
+                e.dimensions[0] && !TIME_DIMS.includes(e.dimensions[0])
+                  ? (value) =>
+                      setLines({
+                        title: `${dimOf(e.dimensions[0] as string)?.label[lang]}: ${valueLabel(catalog, e.dimensions[0] as string, value, lang)}`,
+                        exploration: e,
+                        value,
+                      })
+                  : undefined
+              }
             />
           </Tile>
+        )}
+        {lines && (
+          <DrillThrough target={lines} catalog={catalog} lang={lang} onClose={() => setLines(null)} />
         )}
       </section>
     </main>

@@ -149,6 +149,11 @@ export const api = {
   health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
   query: (body: QueryBody) => call<QueryResult>('/api/v1/query', send('POST', body)),
+  drill: (body: { filters: QueryBody['filters']; timeRange: { from: string; to: string }; limit?: number }) =>
+    call<{ columns: { id: string; label: Label }[]; rows: Row[]; truncated: boolean }>(
+      '/api/v1/drill',
+      send('POST', body),
+    ),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
   forecast: (body: { level: string; horizon: number; from?: string }) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),

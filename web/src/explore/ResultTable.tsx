@@ -1,5 +1,6 @@
 import type { Catalog, QueryResult } from '../api';
 import { formatNumber, type Lang } from '../format';
+import { t } from '../i18n';
 import { valueLabel } from './chart';
 
 /** The answer as a table; a value of the first dimension drills down when it has a finer level. */
@@ -8,11 +9,14 @@ export function ResultTable({
   catalog,
   lang,
   onDrill,
+  onLines,
 }: {
   result: QueryResult;
   catalog: Catalog;
   lang: Lang;
   onDrill?: (value: string) => void;
+  /** Drill-through: show the sales lines behind a row (by its first dimension's value). */
+  onLines?: (value: string) => void;
 }) {
   const unitOf = (id: string) => result.columns.find((c) => c.id === id)?.unit;
   const first = result.columns[0];
@@ -28,6 +32,7 @@ export function ResultTable({
                   {c.label[lang]}
                 </th>
               ))}
+            {onLines && <th aria-label={t('lines', lang)} />}
           </tr>
         </thead>
         <tbody>
@@ -69,6 +74,18 @@ export function ResultTable({
                     </td>
                   );
                 })}
+              {onLines && (
+                <td>
+                  <button
+                    type="button"
+                    className="link"
+                    data-testid="lines"
+                    onClick={() => onLines(String(row[first?.id ?? ''] ?? ''))}
+                  >
+                    {t('lines', lang)}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>

@@ -18,6 +18,7 @@ export function ExplorationView({
   catalog,
   lang,
   onDrill,
+  onLines,
   table = true,
   height = 360,
 }: {
@@ -26,6 +27,7 @@ export function ExplorationView({
   catalog: Catalog;
   lang: Lang;
   onDrill?: (value: string) => void;
+  onLines?: (value: string) => void;
   /** Show the table under a chart (the explore page does; a dashboard tile does not). */
   table?: boolean;
   height?: number;
@@ -88,7 +90,13 @@ export function ExplorationView({
       {state.result &&
         (kind === 'line' || kind === 'bar' || kind === 'pie' || kind === 'heatmap' || kind === 'table') &&
         (table || kind === 'table') && (
-          <ResultTable result={state.result} catalog={catalog} lang={lang} onDrill={onDrill} />
+          <ResultTable
+            result={state.result}
+            catalog={catalog}
+            lang={lang}
+            onDrill={onDrill}
+            onLines={onLines}
+          />
         )}
     </>
   );
