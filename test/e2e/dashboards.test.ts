@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
+import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStore, createEmbedLink, seedDemoDashboards } from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
@@ -60,6 +61,16 @@ describe('dashboards', () => {
     const csv = readFileSync((await download.path()) as string, 'utf8');
     expect(csv.split('\r\n')[0]).toBe('\uFEFF大区,销售额,销售额(对比期),销售额变化,销售额变化率');
     expect(csv.split('\r\n')[1]?.startsWith(`${region},`)).toBe(true);
+    // The same tile as an Excel workbook, read back.
+    const [xlsx] = await Promise.all([
+      page.waitForEvent('download'),
+      tile.getByTestId('export-xlsx').click(),
+    ]);
+    expect(xlsx.suggestedFilename()).toBe('大区销售额.xlsx');
+    const sheet = (await readSheet((await xlsx.path()) as string, 1)) as unknown[][];
+    expect(sheet[0]).toEqual(['大区', '销售额', '销售额(对比期)', '销售额变化', '销售额变化率']);
+    expect(sheet[1]?.[0]).toBe(region);
+    expect(Number(sheet[1]?.[1])).toBeCloseTo(Number(csv.split('\r\n')[1]?.split(',')[1]), 2);
 
     await page.getByTestId('big-screen').click();
     expect(await page.evaluate(() => document.body.classList.contains('screen'))).toBe(true);

@@ -1,6 +1,6 @@
 import type { Catalog, SavedTile } from './api';
 import { Tile } from './components/Tile';
-import { csvOf, download } from './csv';
+import { csvOf, download, downloadBlob, xlsxOf } from './csv';
 import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from './explore/state';
 import { ExplorationView } from './explore/View';
 import type { Lang } from './format';
@@ -57,6 +57,8 @@ export function DashboardTile({
   const first = tile.exploration.dimensions[0];
   const state = useQuery(blocked ? null : queryOf(exploration), refresh);
   const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
+  const exportXlsx = async () =>
+    state.result && downloadBlob(`${tile.title}.xlsx`, await xlsxOf(state.result, catalog, lang));
   const names = unfit
     .map((f) => catalog.dimensions.find((d) => d.id === f.dimension)?.label[lang])
     .join('、');
@@ -85,6 +87,15 @@ export function DashboardTile({
           disabled={!state.result}
         >
           {t('exportCsv', lang)}
+        </button>
+        <button
+          type="button"
+          className="link"
+          data-testid="export-xlsx"
+          onClick={exportXlsx}
+          disabled={!state.result}
+        >
+          {t('exportXlsx', lang)}
         </button>
         {actions && (
           <button type="button" className="link" data-testid="remove-tile" onClick={actions.onRemove}>

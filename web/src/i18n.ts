@@ -82,6 +82,7 @@ const TEXT = {
   bigScreen: { zh: '大屏展示', en: 'Big screen' },
   leaveBigScreen: { zh: '退出大屏', en: 'Leave big screen' },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
+  exportXlsx: { zh: '导出 Excel', en: 'Export Excel' },
   notFilteredBy: {
     zh: '此卡片的指标不能按以下维度筛选，显示全部：',
     en: 'This tile’s metrics cannot be cut by, so all is shown:',
