@@ -29,6 +29,8 @@ export const tileSchema = z
     id: z.string().min(1).max(40),
     title: z.string().min(1).max(120),
     exploration: explorationSchema,
+    /** Spans the dashboard's full width. */
+    wide: z.boolean().optional(),
   })
   .strict();
 

@@ -200,4 +200,26 @@ describe('dashboards', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('lays tiles out by dragging one onto another and widening one, kept across a reload', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/dashboards`);
+    await page.getByTestId('dashboard-list').getByRole('link', { name: '门店对比' }).click();
+    const order = () =>
+      page
+        .locator('[data-testid="dashboard"] .tile-slot')
+        .evaluateAll((slots) => slots.map((s) => s.getAttribute('data-testid')));
+    await expect.poll(order).toEqual(['slot-t1', 'slot-t2', 'slot-t3', 'slot-t4']);
+    await page.getByTestId('slot-t4').dragTo(page.getByTestId('slot-t1'));
+    await expect.poll(order).toEqual(['slot-t4', 'slot-t1', 'slot-t2', 'slot-t3']);
+    await page.getByTestId('slot-t2').getByTestId('toggle-wide').click();
+    await expect.poll(() => page.getByTestId('slot-t2').getAttribute('class')).toContain('wide');
+    await page.reload();
+    await expect.poll(order).toEqual(['slot-t4', 'slot-t1', 'slot-t2', 'slot-t3']);
+    await expect.poll(() => page.getByTestId('slot-t2').getAttribute('class')).toContain('wide');
+    await settled(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'dashboard-layout.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

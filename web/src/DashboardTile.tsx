@@ -36,7 +36,12 @@ export function DashboardTile({
   /** Cross-filtering: a value of the tile's first dimension was clicked. */
   onPick?: (dimension: string, value: string) => void;
   /** Absent in an embedded dashboard: nothing to change there. */
-  actions?: { go: (path: string) => void; onRemove: () => void; onMoveUp?: () => void };
+  actions?: {
+    go: (path: string) => void;
+    onRemove: () => void;
+    onMoveUp?: () => void;
+    onToggleWide?: () => void;
+  };
 }) {
   const cuttable = (dimension: string) =>
     tile.exploration.metrics.every((m) =>
@@ -97,6 +102,11 @@ export function DashboardTile({
         >
           {t('exportXlsx', lang)}
         </button>
+        {actions?.onToggleWide && (
+          <button type="button" className="link" data-testid="toggle-wide" onClick={actions.onToggleWide}>
+            {t(tile.wide ? 'narrower' : 'wider', lang)}
+          </button>
+        )}
         {actions && (
           <button type="button" className="link" data-testid="remove-tile" onClick={actions.onRemove}>
             {t('removeTile', lang)}

@@ -85,6 +85,7 @@ function DashboardView({
   const [controls, setControls] = useState<Controls>(controlsFromUrl);
   const [refresh, setRefresh] = useState(0);
   const [embed, setEmbed] = useState<{ url: string; expiresAt: string } | null>(null);
+  const [dragging, setDragging] = useState<string | null>(null);
   const regions = useQuery(useMemo(() => ({ metrics: ['net_sales'], dimensions: ['region'] }), []));
   useEffect(() => {
     api
@@ -205,30 +206,61 @@ function DashboardView({
       )}
       {board.tiles.length === 0 && <p className="banner wide">{t('emptyDashboard', lang)}</p>}
       {board.tiles.map((tile, k) => (
-        <DashboardTile
+        // A slot per tile: drag a tile onto another to put it there; a wide tile spans the row.
+        // biome-ignore lint/a11y/noStaticElementInteractions: dragging is a shortcut; the keyboard reorders with 前移
+        <div
           key={tile.id}
-          tile={tile}
-          catalog={catalog}
-          lang={lang}
-          dataEnd={dataEnd}
-          days={controls.days}
-          filters={filters}
-          refresh={refresh}
-          onPick={pick}
-          actions={{
-            go,
-            onRemove: () => saveTiles(board.tiles.filter((x) => x.id !== tile.id)),
-            ...(k === 0
-              ? {}
-              : {
-                  onMoveUp: () => {
-                    const tiles = [...board.tiles];
-                    [tiles[k - 1], tiles[k]] = [tiles[k] as SavedTile, tiles[k - 1] as SavedTile];
-                    saveTiles(tiles);
-                  },
-                }),
+          className={`tile-slot${tile.wide ? ' wide' : ''}${dragging === tile.id ? ' dragging' : ''}`}
+          data-testid={`slot-${tile.id}`}
+          draggable={!controls.screen}
+          onDragStart={(ev) => {
+            ev.dataTransfer.setData('text/plain', tile.id);
+            setDragging(tile.id);
           }}
-        />
+          onDragEnd={() => setDragging(null)}
+          onDragOver={(ev) => ev.preventDefault()}
+          onDrop={(ev) => {
+            ev.preventDefault();
+            const from = ev.dataTransfer.getData('text/plain');
+            setDragging(null);
+            if (!from || from === tile.id) return;
+            const moved = board.tiles.find((x) => x.id === from);
+            if (!moved) return;
+            const rest = board.tiles.filter((x) => x.id !== from);
+            rest.splice(
+              rest.findIndex((x) => x.id === tile.id),
+              0,
+              moved,
+            );
+            saveTiles(rest);
+          }}
+        >
+          <DashboardTile
+            tile={tile}
+            catalog={catalog}
+            lang={lang}
+            dataEnd={dataEnd}
+            days={controls.days}
+            filters={filters}
+            refresh={refresh}
+            onPick={pick}
+            actions={{
+              go,
+              onRemove: () => saveTiles(board.tiles.filter((x) => x.id !== tile.id)),
+              onToggleWide: () =>
+                saveTiles(board.tiles.map((x) => (x.id === tile.id ? { ...x, wide: !x.wide } : x))),
+              ...(k === 0
+                ? {}
+                : {
+                    onMoveUp: () => {
+                      const tiles = [...board.tiles];
+                      [tiles[k - 1], tiles[k]] = [tiles[k] as SavedTile, tiles[k - 1] as SavedTile];
+                      saveTiles(tiles);
+                    },
+                  }),
+            }}
+          />
+        </div>
       ))}
     </main>
   );

@@ -101,6 +101,7 @@ export interface Suggestion {
 export interface SavedTile {
   id: string;
   title: string;
+  wide?: boolean;
   exploration: import('./explore/state').Exploration;
 }
 

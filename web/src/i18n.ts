@@ -75,6 +75,8 @@ const TEXT = {
   openInExplore: { zh: '在自助分析中打开', en: 'Open in Explore' },
   removeTile: { zh: '移除', en: 'Remove' },
   moveUp: { zh: '前移', en: 'Move up' },
+  wider: { zh: '加宽', en: 'Full width' },
+  narrower: { zh: '还原宽度', en: 'Half width' },
   emptyDashboard: { zh: '这个看板还没有卡片。', en: 'This dashboard has no tiles yet.' },
   backToList: { zh: '全部看板', en: 'All dashboards' },
   tilePeriod: { zh: '按卡片设置', en: 'As each tile' },

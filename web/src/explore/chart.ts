@@ -127,7 +127,12 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
         data: categories,
         // A click on a label picks its value too, not only a click on the mark.
         triggerEvent: true,
-        axisLabel: { formatter: label, rotate: categories.length > 12 ? 40 : 0 },
+        // Every label shown (at most 31 bars: the top 30 and the others), slanted when they crowd.
+        axisLabel: {
+          formatter: label,
+          interval: kind === 'bar' ? 0 : 'auto',
+          rotate: categories.length > 12 || (kind === 'bar' && categories.length > 6) ? 35 : 0,
+        },
       },
       yAxis,
       series,
