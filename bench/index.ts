@@ -3,6 +3,7 @@ import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
+import { benchWeb } from './web.js';
 
 const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
 program
@@ -32,4 +33,11 @@ program
   .option('--level <level>', 'store, or category (store × category; demo only)', 'store')
   .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
   .action((opts) => benchForecast(opts));
+program
+  .command('web')
+  .description(
+    'the web app in headless Chromium over the default demo: first tile, all tiles, main thread blocked',
+  )
+  .option('--runs <n>', 'page loads per dashboard (median)', Number, 5)
+  .action((opts) => benchWeb(opts));
 await program.parseAsync(process.argv);
