@@ -20,7 +20,7 @@ export const explorationSchema = z
     compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday']),
     reference: z.enum(['', 'average', 'median', 'target']),
     target: z.number().optional(),
-    chart: z.enum(['auto', 'line', 'bar', 'table', 'pivot', 'pie', 'heatmap']),
+    chart: z.enum(['auto', 'line', 'bar', 'table', 'pivot', 'pie', 'heatmap', 'multiples']),
   })
   .strict();
 

@@ -316,4 +316,33 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('splits a chart into small multiples by the second dimension, on one scale', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const range = { from: '2026-01-01', to: '2026-11-15' };
+    const q = {
+      metrics: ['net_sales'],
+      dimensions: ['month', 'format'],
+      filters: [],
+      range,
+      compare: '',
+      reference: '',
+      chart: 'multiples',
+    };
+    await page.goto(`${base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="multiple"] canvas', { timeout: 30_000 });
+    await settled(page);
+    const captions = await page.locator('[data-testid="multiple"] figcaption').allInnerTexts();
+    const formats = await api({ metrics: ['net_sales'], dimensions: ['month', 'format'], timeRange: range });
+    const expected = [...new Set(formats.rows.map((r: { format: string }) => r.format))].map(
+      (code) =>
+        ({ supermarket: '超市', department_store: '百货', convenience: '便利店', fresh: '生鲜/鲜果' })[
+          code as string
+        ],
+    );
+    expect(captions).toEqual(expected);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'explore-multiples.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -22,7 +22,7 @@ import { useQuery } from './useQuery';
 
 const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday'] as const;
 const REFERENCES = ['', 'average', 'median', 'target'] as const;
-const CHARTS = ['auto', 'line', 'bar', 'pie', 'heatmap', 'table', 'pivot'] as const;
+const CHARTS = ['auto', 'line', 'bar', 'pie', 'heatmap', 'multiples', 'table', 'pivot'] as const;
 
 /**
  * 自助分析: pick metrics and dimensions from the catalogue, and the page asks the API and draws the answer;

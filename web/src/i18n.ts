@@ -49,6 +49,7 @@ const TEXT = {
   chart_table: { zh: '表格', en: 'Table' },
   chart_pivot: { zh: '透视表（两个维度）', en: 'Pivot (two dimensions)' },
   chart_pie: { zh: '环形图（一个维度）', en: 'Donut (one dimension)' },
+  chart_multiples: { zh: '拆分小图（按第二个维度）', en: 'Small multiples (by the second dimension)' },
   chart_heatmap: { zh: '热力图（时段 × 星期）', en: 'Heat map (hour × weekday)' },
   swapRowsColumns: { zh: '行列转换', en: 'Swap rows and columns' },
   total: { zh: '合计', en: 'Total' },

@@ -5,6 +5,7 @@ import { KpiCard } from '../components/KpiCard';
 import type { Lang } from '../format';
 import { type QueryState, useQuery } from '../useQuery';
 import { chartKind, chartOption } from './chart';
+import { Multiples } from './Multiples';
 import { OTHERS, othersQuery, topValues, withOthers } from './others';
 import { Pivot } from './Pivot';
 import { ResultTable } from './ResultTable';
@@ -87,8 +88,16 @@ export function ExplorationView({
         </div>
       )}
       {kind === 'pivot' && <Pivot exploration={e} catalog={catalog} lang={lang} />}
+      {kind === 'multiples' && state.result && (
+        <Multiples result={state.result} exploration={e} catalog={catalog} lang={lang} />
+      )}
       {state.result &&
-        (kind === 'line' || kind === 'bar' || kind === 'pie' || kind === 'heatmap' || kind === 'table') &&
+        (kind === 'line' ||
+          kind === 'bar' ||
+          kind === 'pie' ||
+          kind === 'heatmap' ||
+          kind === 'multiples' ||
+          kind === 'table') &&
         (table || kind === 'table') && (
           <ResultTable
             result={state.result}

@@ -9,10 +9,13 @@ const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085
 const isHourByWeekday = (e: Exploration) =>
   e.dimensions.length === 2 && e.dimensions.includes('hour_of_day') && e.dimensions.includes('weekday');
 
-export function chartKind(e: Exploration): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' {
+export function chartKind(
+  e: Exploration,
+): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples' {
   if (e.chart === 'table') return 'table';
   if (e.dimensions.length === 0) return 'kpi';
   if (e.chart === 'pivot') return e.dimensions.length === 2 ? 'pivot' : 'table';
+  if (e.chart === 'multiples') return e.dimensions.length === 2 ? 'multiples' : 'bar';
   if (e.chart === 'pie') return e.dimensions.length === 1 ? 'pie' : 'bar';
   if (e.chart === 'heatmap' || (e.chart === 'auto' && isHourByWeekday(e)))
     return isHourByWeekday(e) ? 'heatmap' : 'bar';

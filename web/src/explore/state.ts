@@ -16,7 +16,7 @@ export interface Exploration {
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   reference: '' | 'average' | 'median' | 'target';
   target?: number;
-  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap';
+  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples';
 }
 
 export const TIME_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'hour'];

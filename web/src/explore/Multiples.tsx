@@ -1,0 +1,51 @@
+import { useMemo } from 'react';
+import type { Catalog, QueryResult } from '../api';
+import { Chart } from '../components/Chart';
+import type { Lang } from '../format';
+import { chartOption, valueLabel } from './chart';
+import type { Exploration } from './state';
+
+const MAX = 12;
+
+/**
+ * Small multiples (拆分): one small chart per value of the second dimension, each the first dimension
+ * across, on a shared scale so the panels compare at a glance.
+ */
+export function Multiples({
+  result,
+  exploration: e,
+  catalog,
+  lang,
+}: {
+  result: QueryResult;
+  exploration: Exploration;
+  catalog: Catalog;
+  lang: Lang;
+}) {
+  const [axis, split] = e.dimensions as [string, string];
+  const panels = useMemo(() => {
+    const values = [...new Set(result.rows.map((r) => String(r[split] ?? '')))].slice(0, MAX);
+    const single: Exploration = { ...e, dimensions: [axis], chart: 'auto', reference: '' };
+    const metric = e.metrics[0] as string;
+    const max = Math.max(
+      0,
+      ...result.rows.map((r) => (typeof r[metric] === 'number' ? (r[metric] as number) : 0)),
+    );
+    return values.map((value) => {
+      const rows = result.rows.filter((r) => String(r[split] ?? '') === value);
+      const { option } = chartOption({ ...result, rows }, single, catalog, lang);
+      const yAxis = (option.yAxis as object[]).map((y, k) => (k === 0 ? { ...y, max } : y));
+      return { value, option: { ...option, yAxis, legend: { show: false } } };
+    });
+  }, [result, e, axis, split, catalog, lang]);
+  return (
+    <div className="multiples">
+      {panels.map((p) => (
+        <figure key={p.value} className="multiple" data-testid="multiple">
+          <figcaption>{valueLabel(catalog, split, p.value, lang)}</figcaption>
+          <Chart option={p.option} height={200} />
+        </figure>
+      ))}
+    </div>
+  );
+}
