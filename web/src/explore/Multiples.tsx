@@ -27,10 +27,13 @@ export function Multiples({
     const values = [...new Set(result.rows.map((r) => String(r[split] ?? '')))].slice(0, MAX);
     const single: Exploration = { ...e, dimensions: [axis], chart: 'auto', reference: '' };
     const metric = e.metrics[0] as string;
-    const max = Math.max(
+    const top = Math.max(
       0,
       ...result.rows.map((r) => (typeof r[metric] === 'number' ? (r[metric] as number) : 0)),
     );
+    // One scale for every panel, rounded up to two significant digits so its ticks read well.
+    const step = top > 0 ? 10 ** (Math.floor(Math.log10(top)) - 1) : 1;
+    const max = Math.ceil(top / step) * step;
     return values.map((value) => {
       const rows = result.rows.filter((r) => String(r[split] ?? '') === value);
       const { option } = chartOption({ ...result, rows }, single, catalog, lang);
