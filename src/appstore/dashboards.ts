@@ -18,7 +18,7 @@ export const explorationSchema = z
     /** Or: this month or this year up to the newest data. */
     toDate: z.enum(['month', 'year']).optional(),
     compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday']),
-    reference: z.enum(['', 'average', 'median', 'target']),
+    reference: z.enum(['', 'average', 'median', 'p90', 'target', 'trend']),
     target: z.number().optional(),
     chart: z.enum(['auto', 'line', 'bar', 'table', 'pivot', 'pie', 'heatmap', 'multiples']),
   })

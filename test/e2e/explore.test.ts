@@ -130,6 +130,23 @@ describe('自助分析 explore', () => {
     await page.waitForSelector('[data-testid="explore-chart"][data-kind="line"]', { timeout: 30_000 });
     const months = await table(page, 'net_sales');
     expect(months.names).toHaveLength(11);
+    // A trend line through the months (least squares over their order) and the 90th percentile.
+    await page.getByTestId('reference').selectOption('trend');
+    const n = months.values.length;
+    const mx = (n - 1) / 2;
+    const my = months.values.reduce((a, b) => a + b, 0) / n;
+    const slope =
+      months.values.reduce((a, y, x) => a + (x - mx) * (y - my), 0) /
+      months.values.reduce((a, _, x) => a + (x - mx) ** 2, 0);
+    await expect
+      .poll(async () => Number(await page.getByTestId('explore-chart').getAttribute('data-reference')))
+      .toBeCloseTo(slope, 4);
+    await page.getByTestId('reference').selectOption('p90');
+    const sorted = [...months.values].sort((a, b) => a - b);
+    await expect
+      .poll(async () => Number(await page.getByTestId('explore-chart').getAttribute('data-reference')))
+      .toBeCloseTo(sorted[Math.ceil(0.9 * n) - 1] as number, 4);
+    await page.getByTestId('reference').selectOption('');
     await page.getByTestId('drill').nth(9).click(); // October
     await expect.poll(() => page.getByTestId('crumbs').innerText()).toContain('Month: 2026-10-01');
     const weeks = await table(page, 'net_sales');

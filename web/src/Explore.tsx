@@ -21,7 +21,7 @@ import { t } from './i18n';
 import { useQuery } from './useQuery';
 
 const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday'] as const;
-const REFERENCES = ['', 'average', 'median', 'target'] as const;
+const REFERENCES = ['', 'average', 'median', 'p90', 'target', 'trend'] as const;
 const CHARTS = ['auto', 'line', 'bar', 'pie', 'heatmap', 'multiples', 'table', 'pivot'] as const;
 
 /**

@@ -42,6 +42,8 @@ const TEXT = {
   ref_average: { zh: '平均值', en: 'Average' },
   ref_median: { zh: '中位数', en: 'Median' },
   ref_target: { zh: '目标值', en: 'Target' },
+  ref_p90: { zh: '90 分位', en: '90th percentile' },
+  ref_trend: { zh: '趋势线', en: 'Trend line' },
   chart: { zh: '图表', en: 'Chart' },
   chart_auto: { zh: '自动', en: 'Automatic' },
   chart_line: { zh: '折线图', en: 'Line' },

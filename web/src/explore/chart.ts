@@ -39,10 +39,12 @@ export function valueLabel(catalog: Catalog, dimension: string, value: unknown, 
 
 /** The reference line's value over the first metric's values: average, median or a target. */
 export function referenceValue(e: Exploration, values: number[]): number | null {
-  if (!e.reference || values.length === 0) return null;
+  if (!e.reference || e.reference === 'trend' || values.length === 0) return null;
   if (e.reference === 'target') return typeof e.target === 'number' ? e.target : null;
   if (e.reference === 'average') return values.reduce((a, b) => a + b, 0) / values.length;
   const sorted = [...values].sort((a, b) => a - b);
+  // The 90th percentile by nearest rank: the value at or below which nine in ten fall.
+  if (e.reference === 'p90') return sorted[Math.max(0, Math.ceil(0.9 * sorted.length) - 1)] as number;
   const mid = sorted.length >> 1;
   return sorted.length % 2
     ? (sorted[mid] as number)
@@ -102,8 +104,25 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
         });
     }
   }
-  const firstValues = valuesOf(result.rows, e.metrics[0] as string).filter((v): v is number => v !== null);
+  const firstSeries = valuesOf(result.rows, e.metrics[0] as string);
+  const firstValues = firstSeries.filter((v): v is number => v !== null);
   const reference = split ? null : referenceValue(e, firstValues);
+  // A least-squares line through the first metric's values along the axis, from the first bucket to the last.
+  const trend = !split && e.reference === 'trend' ? trendOf(firstSeries) : null;
+  if (trend && series[0])
+    Object.assign(series[0], {
+      markLine: {
+        symbol: 'none',
+        lineStyle: { type: 'dashed' },
+        label: { show: false },
+        data: [
+          [
+            { coord: [0, trend.at(0)] },
+            { coord: [firstSeries.length - 1, trend.at(firstSeries.length - 1)] },
+          ],
+        ],
+      },
+    });
   if (reference !== null && series[0])
     Object.assign(series[0], {
       markLine: {
@@ -140,6 +159,18 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
       yAxis,
       series,
     },
-    reference,
+    reference: trend ? trend.slope : reference,
   };
+}
+
+/** The least-squares line through (index, value), over the points that have a value. */
+export function trendOf(values: (number | null)[]): { slope: number; at: (x: number) => number } | null {
+  const points = values.flatMap((v, x) => (v === null ? [] : [[x, v] as const]));
+  if (points.length < 2) return null;
+  const n = points.length;
+  const mx = points.reduce((a, [x]) => a + x, 0) / n;
+  const my = points.reduce((a, [, y]) => a + y, 0) / n;
+  const sxx = points.reduce((a, [x]) => a + (x - mx) ** 2, 0);
+  const slope = sxx ? points.reduce((a, [x, y]) => a + (x - mx) * (y - my), 0) / sxx : 0;
+  return { slope, at: (x) => my + slope * (x - mx) };
 }

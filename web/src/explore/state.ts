@@ -14,7 +14,7 @@ export interface Exploration {
   /** Or: this month or this year to the newest day (compare YoY: the same days a year before). */
   toDate?: 'month' | 'year';
   compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
-  reference: '' | 'average' | 'median' | 'target';
+  reference: '' | 'average' | 'median' | 'p90' | 'target' | 'trend';
   target?: number;
   chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples';
 }
