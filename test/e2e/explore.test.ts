@@ -47,6 +47,13 @@ describe('自助分析 explore', () => {
     expect(first.names).toEqual(regions.rows.map((r: { region: string }) => r.region));
     expect(first.values).toEqual(regions.rows.map((r: { net_sales: number }) => r.net_sales));
 
+    // Pinyin initials find a metric the way Chinese users type: mll → 毛利率.
+    const search = page.locator('[data-testid="pick-metrics"] input[type="search"]');
+    await search.fill('mll');
+    await expect
+      .poll(() => page.locator('[data-testid="pick-metrics"] li button').allInnerTexts())
+      .toEqual(['毛利率']);
+    await search.fill('');
     // A second metric, then down two levels by clicking values.
     await page.locator('[data-testid="pick-metrics"] button[data-id="orders"]').click();
     await page.waitForSelector('[data-testid="explore-table"] td[data-metric="orders"]');

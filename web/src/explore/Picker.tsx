@@ -1,8 +1,32 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { Label } from '../api';
 import type { Lang } from '../format';
 
-/** A searchable list of catalogue entries (zh-CN or English names, or ids), each a toggle. */
+/**
+ * Pinyin initials of the zh-CN names (销售额 → xse), for searching the way Chinese users type; the pinyin
+ * dictionary is loaded the first time someone searches.
+ */
+function usePinyinInitials(items: { id: string; label: Label }[], wanted: boolean): Map<string, string> {
+  const [initials, setInitials] = useState<Map<string, string>>(new Map());
+  useEffect(() => {
+    if (!wanted || initials.size) return;
+    let live = true;
+    import('pinyin-pro').then(({ pinyin }) => {
+      if (!live) return;
+      const first = (text: string) =>
+        pinyin(text, { pattern: 'first', toneType: 'none', type: 'array', nonZh: 'removed' })
+          .join('')
+          .toLowerCase();
+      setInitials(new Map(items.map((i) => [i.id, first(i.label.zh)])));
+    });
+    return () => {
+      live = false;
+    };
+  }, [wanted, items, initials.size]);
+  return initials;
+}
+
+/** A searchable list of catalogue entries (zh-CN or English names, pinyin initials, or ids), each a toggle. */
 export function Picker({
   title,
   items,
@@ -22,13 +46,15 @@ export function Picker({
   disabled?: (id: string) => boolean;
 }) {
   const [search, setSearch] = useState('');
+  const initials = usePinyinInitials(items, search !== '');
   const needle = search.trim().toLowerCase();
   const shown = items.filter(
     (i) =>
       !needle ||
       i.id.includes(needle) ||
       i.label.zh.includes(needle) ||
-      i.label.en.toLowerCase().includes(needle),
+      i.label.en.toLowerCase().includes(needle) ||
+      (initials.get(i.id) ?? '').startsWith(needle),
   );
   return (
     <section className="picker" data-testid={testId}>
