@@ -72,6 +72,15 @@ describe('dashboards', () => {
     expect(sheet[1]?.[0]).toBe(region);
     expect(Number(sheet[1]?.[1])).toBeCloseTo(Number(csv.split('\r\n')[1]?.split(',')[1]), 2);
 
+    // Printed (or saved as PDF from the print dialog): the dashboard alone, no page chrome.
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.locator('header.top').isVisible()).toBe(false);
+    expect(await page.getByTestId('print').isVisible()).toBe(false);
+    expect(await page.getByTestId('kpi-net_sales-value').isVisible()).toBe(true);
+    const pdf = await page.pdf({ format: 'A4', landscape: true });
+    expect(pdf.subarray(0, 4).toString()).toBe('%PDF');
+    await page.emulateMedia({ media: 'screen' });
+
     await page.getByTestId('big-screen').click();
     expect(await page.evaluate(() => document.body.classList.contains('screen'))).toBe(true);
     expect(await page.locator('header.top').isVisible()).toBe(false);

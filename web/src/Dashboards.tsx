@@ -177,6 +177,12 @@ function DashboardView({
             {t('embedLink', lang)}
           </button>
         )}
+        {!controls.screen && (
+          // The browser's print dialog saves the dashboard as PDF; the print stylesheet drops the page chrome.
+          <button type="button" data-testid="print" onClick={() => window.print()}>
+            {t('printPdf', lang)}
+          </button>
+        )}
         <button type="button" data-testid="big-screen" onClick={() => set({ screen: !controls.screen })}>
           {t(controls.screen ? 'leaveBigScreen' : 'bigScreen', lang)}
         </button>

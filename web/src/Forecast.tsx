@@ -4,6 +4,7 @@ import { Chart } from './components/Chart';
 import { Tile, type TileState } from './components/Tile';
 import { addDays, formatNumber, type Lang } from './format';
 import { t } from './i18n';
+import { PALETTE } from './palette';
 import { type QueryState, useQuery } from './useQuery';
 
 const SCORED_DAYS = 28;
@@ -148,7 +149,8 @@ function useActualVsForecast(state: QueryState, lang: Lang, axis: 'day' | 'regio
     const type = axis === 'day' ? 'line' : 'bar';
     const look = axis === 'day' ? { showSymbol: false } : { barMaxWidth: 28 };
     return {
-      color: ['#2e86de', '#c0392b'],
+      // Actual in blue, forecast in vermillion: apart for red–green colour-blind readers too.
+      color: [PALETTE[1], PALETTE[0]],
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       legend: { top: 0, data: [t('actual', lang), t('forecastLine', lang)] },
       grid: { left: 60, right: 20, top: 36, bottom: 30 },

@@ -5,10 +5,10 @@ import { KpiCard } from './components/KpiCard';
 import { Tile } from './components/Tile';
 import { formatChange, formatNumber, type Lang } from './format';
 import { t } from './i18n';
+import { PALETTE } from './palette';
 import { useQuery } from './useQuery';
 
 const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
-const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d'];
 
 export function Overview({
   catalog,
@@ -59,7 +59,7 @@ export function Overview({
   const trendOption = useMemo(() => {
     const rows = trend.result?.rows ?? [];
     return {
-      color: ['#c0392b', '#95a5a6'],
+      color: [PALETTE[0], '#95a5a6'],
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       legend: { top: 0, data: [t('thisYear', lang), t('lastYear', lang)] },
       grid: { left: 60, right: 20, top: 36, bottom: 30 },
@@ -88,7 +88,7 @@ export function Overview({
   const regionOption = useMemo(() => {
     const rows = region.result?.rows ?? [];
     return {
-      color: ['#2e86de'],
+      color: [PALETTE[1]],
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       grid: { left: 60, right: 20, top: 20, bottom: 30 },
       xAxis: { type: 'category', data: rows.map((r) => r.region) },
@@ -101,7 +101,7 @@ export function Overview({
     const rows = format.result?.rows ?? [];
     const labels = catalog.dimensions.find((d) => d.id === 'format')?.values ?? {};
     return {
-      color: PALETTE,
+      color: [...PALETTE],
       tooltip: { trigger: 'item', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       legend: { bottom: 0 },
       series: [

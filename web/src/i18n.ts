@@ -88,6 +88,7 @@ const TEXT = {
   leaveBigScreen: { zh: '退出大屏', en: 'Leave big screen' },
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   exportXlsx: { zh: '导出 Excel', en: 'Export Excel' },
+  printPdf: { zh: '打印 / 导出 PDF', en: 'Print / PDF' },
   notFilteredBy: {
     zh: '此卡片的指标不能按以下维度筛选，显示全部：',
     en: 'This tile’s metrics cannot be cut by, so all is shown:',

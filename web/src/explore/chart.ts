@@ -1,8 +1,7 @@
 import type { Catalog, QueryResult, Row } from '../api';
 import { formatNumber, type Lang } from '../format';
+import { PALETTE } from '../palette';
 import { type Exploration, TIME_DIMS } from './state';
-
-const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
 
 /** The chart a question wants when the user has not chosen: a line along time, bars across anything else. */
 /** Hour of day and weekday together: a heat map of when shoppers come. */
@@ -139,7 +138,7 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
   }));
   return {
     option: {
-      color: PALETTE,
+      color: [...PALETTE],
       tooltip: { trigger: 'axis' },
       legend: { top: 0, type: 'scroll' },
       // Room on the right for a second axis, or for the reference line's label.

@@ -1,9 +1,9 @@
 import type { Catalog, QueryResult } from '../api';
 import { formatNumber, type Lang } from '../format';
+import { PALETTE } from '../palette';
 import { valueLabel } from './chart';
 import type { Exploration } from './state';
 
-const PALETTE = ['#c0392b', '#2e86de', '#f39c12', '#27ae60', '#8e44ad', '#16a085', '#7f8c8d', '#d35400'];
 const WEEKDAYS = {
   zh: ['一', '二', '三', '四', '五', '六', '日'],
   en: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'],
@@ -15,7 +15,7 @@ export function pieOption(result: QueryResult, e: Exploration, catalog: Catalog,
   const metric = e.metrics[0] as string;
   const unit = catalog.metrics.find((m) => m.id === metric)?.unit;
   return {
-    color: PALETTE,
+    color: [...PALETTE],
     tooltip: { trigger: 'item', valueFormatter: (v: number) => formatNumber(v, unit, lang) },
     legend: { bottom: 0, type: 'scroll' },
     series: [
@@ -56,7 +56,8 @@ export function heatmapOption(result: QueryResult, e: Exploration, catalog: Cata
       orient: 'horizontal',
       left: 'center',
       bottom: 0,
-      inRange: { color: ['#eaf2fb', '#2e86de', '#c0392b'] },
+      // Light to dark in one hue family and then vermillion: read by lightness, not by hue alone.
+      inRange: { color: ['#f0f6fb', PALETTE[1], PALETTE[0]] },
       formatter: (v: number) => formatNumber(v, unit, lang),
     },
     series: [{ type: 'heatmap', data: values, label: { show: false } }],
