@@ -10,7 +10,15 @@ export const explorationSchema = z
     metrics: z.array(z.string().max(64)).min(1).max(8),
     dimensions: z.array(z.string().max(64)).max(2),
     filters: z
-      .array(z.object({ dimension: z.string().max(64), value: z.string().max(200) }).strict())
+      .array(
+        z
+          .object({
+            dimension: z.string().max(64),
+            value: z.string().max(200),
+            values: z.array(z.string().max(200)).max(200).optional(),
+          })
+          .strict(),
+      )
       .max(20),
     range: z.object({ from: isoDay, to: isoDay }).strict(),
     /** When set, the range is the last this many days up to the newest data, whenever the tile is shown. */

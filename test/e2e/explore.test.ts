@@ -369,4 +369,33 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('filters by any dimension with values picked from a searchable list, and drops the filter again', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/explore`);
+    await page.waitForSelector('[data-testid="explore-table"] tbody tr', { timeout: 30_000 });
+    const range = { from: '2026-10-17', to: '2026-11-15' };
+    const all = await table(page, 'net_sales');
+    await page.getByTestId('filter-dimension').selectOption('format');
+    const editor = page.getByTestId('filter-editor');
+    await editor.getByRole('checkbox', { name: '便利店' }).check();
+    await editor.getByRole('searchbox').fill('超');
+    await expect.poll(() => editor.getByRole('checkbox').count()).toBe(1);
+    await editor.getByRole('checkbox', { name: '超市' }).check();
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => page.getByTestId('filter-bar').innerText()).toContain('业态 = 便利店、超市');
+    const filtered = await api({
+      metrics: ['net_sales'],
+      dimensions: ['region'],
+      filters: [{ dimension: 'format', op: 'in', values: ['convenience', 'supermarket'] }],
+      timeRange: range,
+    });
+    await expect
+      .poll(async () => (await table(page, 'net_sales')).values)
+      .toEqual(filtered.rows.map((r: { net_sales: number }) => r.net_sales));
+    await page.getByRole('button', { name: '移除筛选 业态' }).click();
+    await expect.poll(async () => (await table(page, 'net_sales')).values).toEqual(all.values);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -3,6 +3,7 @@ import type { Catalog } from './api';
 import { Tile } from './components/Tile';
 import { valueLabel } from './explore/chart';
 import { type DrillTarget, DrillThrough } from './explore/DrillThrough';
+import { FilterBar } from './explore/FilterBar';
 import { Picker } from './explore/Picker';
 import { SaveToDashboard } from './explore/SaveToDashboard';
 import {
@@ -205,6 +206,12 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
             </select>
           </label>
         </div>
+        <FilterBar
+          exploration={e}
+          catalog={catalog}
+          lang={lang}
+          onChange={(filters) => setE({ ...e, filters })}
+        />
         <nav className="crumbs" aria-label={t('drillPath', lang)} data-testid="crumbs">
           <button type="button" className="link" onClick={() => back(0)} disabled={trail.length === 0}>
             {t('all', lang)}
@@ -221,17 +228,6 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
               )}
             </span>
           ))}
-          {e.filters.length > 0 && (
-            <span className="muted" data-testid="filters">
-              {' · '}
-              {e.filters
-                .map(
-                  (f) =>
-                    `${dimOf(f.dimension)?.label[lang]} = ${valueLabel(catalog, f.dimension, f.value, lang)}`,
-                )
-                .join('，')}
-            </span>
-          )}
         </nav>
         {e.metrics.length === 0 ? (
           <p className="banner">{t('pickMetric', lang)}</p>

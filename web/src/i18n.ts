@@ -108,6 +108,8 @@ const TEXT = {
   logoTooBig: { zh: '图片请小于 100 KB', en: 'Please use an image under 100 KB' },
   crossFilter: { zh: '联动筛选：', en: 'Cross-filter: ' },
   removeFilter: { zh: '移除筛选', en: 'Remove filter' },
+  addFilter: { zh: '筛选', en: 'Filter' },
+  apply: { zh: '应用', en: 'Apply' },
   embedLink: { zh: '生成嵌入链接', en: 'Embed link' },
   embedValid: { zh: '有效期至', en: 'Valid until' },
   embedded: { zh: '嵌入看板 · 筛选已固定', en: 'Embedded dashboard · filters fixed' },

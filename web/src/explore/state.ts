@@ -6,8 +6,8 @@ export interface Exploration {
   metrics: string[];
   /** At most two: the axis, and a split into series. */
   dimensions: string[];
-  /** Equality filters: where drilling went, and filters chosen by hand. */
-  filters: { dimension: string; value: string }[];
+  /** Where drilling went, and filters chosen by hand: one value, or several (`values`, any of them). */
+  filters: { dimension: string; value: string; values?: string[] }[];
   range: { from: string; to: string };
   /** When set, the range is the last this many days up to the newest data whenever the question is asked. */
   rangeDays?: number;
@@ -63,7 +63,11 @@ export function queryOf(e: Exploration): QueryBody {
   return {
     metrics: e.metrics,
     dimensions: e.dimensions,
-    filters: e.filters.map((f) => ({ dimension: f.dimension, op: 'eq', value: f.value })),
+    filters: e.filters.map((f) =>
+      f.values && f.values.length > 1
+        ? { dimension: f.dimension, op: 'in', values: f.values }
+        : { dimension: f.dimension, op: 'eq', value: f.value },
+    ),
     timeRange: e.range,
     ...(e.compare ? { compare: e.compare } : {}),
     limit: 500,
