@@ -82,9 +82,11 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
   } else {
     for (const id of e.metrics) {
       const yAxisIndex = Math.max(0, units.indexOf(metric(id)?.unit ?? ''));
+      // Combo: bars on the first axis, a line on the second (sales as bars, a margin as a line).
+      const own = type === 'bar' && yAxisIndex > 0 ? 'line' : type;
       series.push({
         name: metric(id)?.label[lang] ?? id,
-        type,
+        type: own,
         yAxisIndex: Math.min(yAxisIndex, 1),
         showSymbol: false,
         barMaxWidth: 36,
@@ -93,7 +95,7 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
       if (e.compare)
         series.push({
           name: `${metric(id)?.label[lang] ?? id} ${lang === 'zh' ? '对比期' : '(comparison)'}`,
-          type,
+          type: own,
           yAxisIndex: Math.min(yAxisIndex, 1),
           showSymbol: false,
           barMaxWidth: 36,
