@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { readSheet } from 'read-excel-file/node';
@@ -72,6 +72,15 @@ describe('dashboards', () => {
     expect(sheet[1]?.[0]).toBe(region);
     expect(Number(sheet[1]?.[1])).toBeCloseTo(Number(csv.split('\r\n')[1]?.split(',')[1]), 2);
 
+    // The whole dashboard as one picture.
+    const [png] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+    expect(png.suggestedFilename()).toBe('经营总览.png');
+    const bytes = readFileSync((await png.path()) as string);
+    writeFileSync(join(ARTIFACTS, 'screenshots', 'dashboard-export.png'), bytes);
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+    // Two tiles a row, 720 px each: 1,488 px wide; tall enough for two rows of tiles.
+    expect(bytes.readUInt32BE(16)).toBe(1488);
+    expect(bytes.readUInt32BE(20)).toBeGreaterThan(500);
     // Printed (or saved as PDF from the print dialog): the dashboard alone, no page chrome.
     await page.emulateMedia({ media: 'print' });
     expect(await page.locator('header.top').isVisible()).toBe(false);

@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { ApiError, api, type Catalog, type Dashboard, type SavedTile } from './api';
+import { downloadBlob } from './csv';
 import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
+import { dashboardPng } from './dashboard-png';
 import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
 import { t } from './i18n';
@@ -175,6 +177,18 @@ function DashboardView({
         {!controls.screen && (
           <button type="button" data-testid="embed-make" onClick={makeEmbed}>
             {t('embedLink', lang)}
+          </button>
+        )}
+        {!controls.screen && (
+          <button
+            type="button"
+            data-testid="export-png"
+            onClick={async () => {
+              const root = document.querySelector<HTMLElement>('[data-testid="dashboard"]');
+              if (root) downloadBlob(`${board.name}.png`, await dashboardPng(root, board.name));
+            }}
+          >
+            {t('exportPng', lang)}
           </button>
         )}
         {!controls.screen && (

@@ -89,6 +89,7 @@ const TEXT = {
   exportCsv: { zh: '导出 CSV', en: 'Export CSV' },
   exportXlsx: { zh: '导出 Excel', en: 'Export Excel' },
   printPdf: { zh: '打印 / 导出 PDF', en: 'Print / PDF' },
+  exportPng: { zh: '导出 PNG', en: 'Export PNG' },
   notFilteredBy: {
     zh: '此卡片的指标不能按以下维度筛选，显示全部：',
     en: 'This tile’s metrics cannot be cut by, so all is shown:',
