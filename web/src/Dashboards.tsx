@@ -197,7 +197,16 @@ function DashboardView({
             {t('printPdf', lang)}
           </button>
         )}
-        <button type="button" data-testid="big-screen" onClick={() => set({ screen: !controls.screen })}>
+        <button
+          type="button"
+          data-testid="big-screen"
+          onClick={() => {
+            // The wall display takes the whole screen where the browser allows it (a click may ask).
+            if (!controls.screen) document.documentElement.requestFullscreen?.().catch(() => undefined);
+            else if (document.fullscreenElement) document.exitFullscreen().catch(() => undefined);
+            set({ screen: !controls.screen });
+          }}
+        >
           {t(controls.screen ? 'leaveBigScreen' : 'bigScreen', lang)}
         </button>
       </div>

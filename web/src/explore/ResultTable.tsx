@@ -3,7 +3,10 @@ import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { valueLabel } from './chart';
 
-/** The answer as a table; a value of the first dimension drills down when it has a finer level. */
+/**
+ * The answer as a table, every column (with a comparison: each metric's earlier value, its change and the %
+ * change); a value of the first dimension drills down when it has a finer level.
+ */
 export function ResultTable({
   result,
   catalog,
@@ -25,13 +28,11 @@ export function ResultTable({
       <table className="table" data-testid="explore-table">
         <thead>
           <tr>
-            {result.columns
-              .filter((c) => c.kind !== 'compare' || c.id.endsWith('_pct'))
-              .map((c) => (
-                <th key={c.id} className={c.kind === 'dimension' ? '' : 'num'}>
-                  {c.label[lang]}
-                </th>
-              ))}
+            {result.columns.map((c) => (
+              <th key={c.id} className={c.kind === 'dimension' ? '' : 'num'}>
+                {c.label[lang]}
+              </th>
+            ))}
             {onLines && <th aria-label={t('lines', lang)} />}
           </tr>
         </thead>
@@ -39,41 +40,39 @@ export function ResultTable({
           {result.rows.map((row, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own; their order is the answer's
             <tr key={i}>
-              {result.columns
-                .filter((c) => c.kind !== 'compare' || c.id.endsWith('_pct'))
-                .map((c) => {
-                  const value = row[c.id] ?? null;
-                  if (c.kind === 'dimension') {
-                    const text = valueLabel(catalog, c.id, value, lang);
-                    return (
-                      <td key={c.id}>
-                        {onDrill && c === first && value !== null ? (
-                          <button
-                            type="button"
-                            className="link"
-                            data-testid="drill"
-                            onClick={() => onDrill(String(value))}
-                          >
-                            {text}
-                          </button>
-                        ) : (
-                          text
-                        )}
-                      </td>
-                    );
-                  }
+              {result.columns.map((c) => {
+                const value = row[c.id] ?? null;
+                if (c.kind === 'dimension') {
+                  const text = valueLabel(catalog, c.id, value, lang);
                   return (
-                    <td
-                      key={c.id}
-                      className="num"
-                      data-metric={c.id}
-                      data-raw={value === null ? '' : String(value)}
-                    >
-                      {c.kind === 'compare' && typeof value === 'number' && value > 0 ? '+' : ''}
-                      {formatNumber(value, c.kind === 'compare' ? 'percent' : unitOf(c.id), lang)}
+                    <td key={c.id}>
+                      {onDrill && c === first && value !== null ? (
+                        <button
+                          type="button"
+                          className="link"
+                          data-testid="drill"
+                          onClick={() => onDrill(String(value))}
+                        >
+                          {text}
+                        </button>
+                      ) : (
+                        text
+                      )}
                     </td>
                   );
-                })}
+                }
+                return (
+                  <td
+                    key={c.id}
+                    className="num"
+                    data-metric={c.id}
+                    data-raw={value === null ? '' : String(value)}
+                  >
+                    {/_(pct|delta)$/.test(c.id) && typeof value === 'number' && value > 0 ? '+' : ''}
+                    {formatNumber(value, unitOf(c.id), lang)}
+                  </td>
+                );
+              })}
               {onLines && (
                 <td>
                   <button
