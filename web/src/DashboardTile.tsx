@@ -71,47 +71,32 @@ export function DashboardTile({
     <Tile title={tile.title} state={state} lang={lang} testId={`tile-${tile.id}`}>
       <div className="tile-actions">
         {actions && (
-          <button
-            type="button"
-            className="link"
+          <Action
+            label={t('openInExplore', lang)}
             onClick={() => actions.go(`/explore${toUrl(tile.exploration)}`)}
-          >
-            {t('openInExplore', lang)}
-          </button>
+          />
         )}
-        {actions?.onMoveUp && (
-          <button type="button" className="link" onClick={actions.onMoveUp}>
-            {t('moveUp', lang)}
-          </button>
-        )}
-        <button
-          type="button"
-          className="link"
-          data-testid="export-csv"
+        {actions?.onMoveUp && <Action label={t('moveUp', lang)} onClick={actions.onMoveUp} />}
+        <Action
+          label={t('exportCsv', lang)}
+          testId="export-csv"
           onClick={exportCsv}
           disabled={!state.result}
-        >
-          {t('exportCsv', lang)}
-        </button>
-        <button
-          type="button"
-          className="link"
-          data-testid="export-xlsx"
+        />
+        <Action
+          label={t('exportXlsx', lang)}
+          testId="export-xlsx"
           onClick={exportXlsx}
           disabled={!state.result}
-        >
-          {t('exportXlsx', lang)}
-        </button>
+        />
         {actions?.onToggleWide && (
-          <button type="button" className="link" data-testid="toggle-wide" onClick={actions.onToggleWide}>
-            {t(tile.wide ? 'narrower' : 'wider', lang)}
-          </button>
+          <Action
+            label={t(tile.wide ? 'narrower' : 'wider', lang)}
+            testId="toggle-wide"
+            onClick={actions.onToggleWide}
+          />
         )}
-        {actions && (
-          <button type="button" className="link" data-testid="remove-tile" onClick={actions.onRemove}>
-            {t('removeTile', lang)}
-          </button>
-        )}
+        {actions && <Action label={t('removeTile', lang)} testId="remove-tile" onClick={actions.onRemove} />}
       </div>
       {unfit.length > 0 && (
         <p className="muted" data-testid="unfit">
@@ -132,5 +117,24 @@ export function DashboardTile({
         />
       )}
     </Tile>
+  );
+}
+
+/** A tile's action: a quiet link-like button. */
+function Action({
+  label,
+  onClick,
+  testId,
+  disabled,
+}: {
+  label: string;
+  onClick: () => void;
+  testId?: string;
+  disabled?: boolean;
+}) {
+  return (
+    <button type="button" className="link" data-testid={testId} onClick={onClick} disabled={disabled}>
+      {label}
+    </button>
   );
 }
