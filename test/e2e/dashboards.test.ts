@@ -228,7 +228,14 @@ describe('dashboards', () => {
         .locator('[data-testid="dashboard"] .tile-slot')
         .evaluateAll((slots) => slots.map((s) => s.getAttribute('data-testid')));
     await expect.poll(order).toEqual(['slot-t1', 'slot-t2', 'slot-t3', 'slot-t4']);
-    await page.getByTestId('slot-t4').dragTo(page.getByTestId('slot-t1'));
+    // The drag itself, as the browser sends it (dragstart, dragover, drop sharing one DataTransfer): a
+    // mouse-driven drag is at the mercy of tiles still re-rendering on a busy machine.
+    await settled(page);
+    const transfer = await page.evaluateHandle(() => new DataTransfer());
+    await page.getByTestId('slot-t4').dispatchEvent('dragstart', { dataTransfer: transfer });
+    await page.getByTestId('slot-t1').dispatchEvent('dragover', { dataTransfer: transfer });
+    await page.getByTestId('slot-t1').dispatchEvent('drop', { dataTransfer: transfer });
+    await page.getByTestId('slot-t4').dispatchEvent('dragend', { dataTransfer: transfer });
     await expect.poll(order).toEqual(['slot-t4', 'slot-t1', 'slot-t2', 'slot-t3']);
     await page.getByTestId('slot-t2').getByTestId('toggle-wide').click();
     await expect.poll(() => page.getByTestId('slot-t2').getAttribute('class')).toContain('wide');
