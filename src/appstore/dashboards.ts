@@ -8,7 +8,7 @@ const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 export const explorationSchema = z
   .object({
     metrics: z.array(z.string().max(64)).min(1).max(8),
-    dimensions: z.array(z.string().max(64)).max(2),
+    dimensions: z.array(z.string().max(64)).max(3),
     filters: z
       .array(
         z

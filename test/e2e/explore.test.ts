@@ -398,4 +398,40 @@ describe('自助分析 explore', () => {
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('pivots two dimensions down and one across with subtotals asked at their own grain', async () => {
+    const { page, errors } = await watchedPage(browser);
+    const range = { from: '2026-10-17', to: '2026-11-15' };
+    const q = {
+      metrics: ['gross_margin'],
+      dimensions: ['region', 'format', 'channel'],
+      filters: [],
+      range,
+      compare: '',
+      reference: '',
+      chart: 'pivot',
+    };
+    await page.goto(`${base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="pivot"] tfoot td[data-col="total"]:not([data-raw=""])', {
+      timeout: 30_000,
+    });
+    await settled(page);
+    const sub = await api({ metrics: ['gross_margin'], dimensions: ['region', 'channel'], timeRange: range });
+    const regions = await api({ metrics: ['gross_margin'], dimensions: ['region'], timeRange: range });
+    const first = sub.rows[0] as { region: string; channel: string; gross_margin: number };
+    const raw = async (row: string, col: string) =>
+      Number(
+        await page
+          .locator(`[data-testid="pivot"] tr[data-row="${row}"] td[data-col="${col}"]`)
+          .getAttribute('data-raw'),
+      );
+    // A region's subtotal by channel, and its subtotal across channels, as the API answers them.
+    expect(await raw(`${first.region}|subtotal`, first.channel)).toBeCloseTo(first.gross_margin, 9);
+    for (const r of regions.rows as { region: string; gross_margin: number }[])
+      expect(await raw(`${r.region}|subtotal`, 'total')).toBeCloseTo(r.gross_margin, 9);
+    expect(await page.locator('[data-testid="pivot"] tr.subtotal').count()).toBe(regions.rows.length);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'pivot-grouped.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

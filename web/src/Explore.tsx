@@ -104,7 +104,7 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
           title={t('dimensions', lang)}
           items={catalog.dimensions}
           chosen={e.dimensions}
-          onToggle={(id) => toggle('dimensions', id, 2)}
+          onToggle={(id) => toggle('dimensions', id, e.chart === 'pivot' ? 3 : 2)}
           lang={lang}
           testId="pick-dimensions"
           disabled={(id) => !cuttable(id)}
@@ -196,7 +196,15 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
             <select
               data-testid="chart-kind"
               value={e.chart}
-              onChange={(ev) => setE({ ...e, chart: ev.target.value as Exploration['chart'] })}
+              onChange={(ev) => {
+                const chart = ev.target.value as Exploration['chart'];
+                // Three dimensions fit a pivot only (two down, one across): other charts keep the first two.
+                setE({
+                  ...e,
+                  chart,
+                  dimensions: chart === 'pivot' ? e.dimensions : e.dimensions.slice(0, 2),
+                });
+              }}
             >
               {CHARTS.map((c) => (
                 <option key={c} value={c}>

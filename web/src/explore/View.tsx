@@ -5,6 +5,7 @@ import { KpiCard } from '../components/KpiCard';
 import type { Lang } from '../format';
 import { type QueryState, useQuery } from '../useQuery';
 import { chartKind, chartOption } from './chart';
+import { GroupedPivot } from './GroupedPivot';
 import { Multiples } from './Multiples';
 import { OTHERS, othersQuery, topValues, withOthers } from './others';
 import { Pivot } from './Pivot';
@@ -87,7 +88,12 @@ export function ExplorationView({
           />
         </div>
       )}
-      {kind === 'pivot' && <Pivot exploration={e} catalog={catalog} lang={lang} />}
+      {kind === 'pivot' &&
+        (e.dimensions.length === 3 ? (
+          <GroupedPivot exploration={e} catalog={catalog} lang={lang} />
+        ) : (
+          <Pivot exploration={e} catalog={catalog} lang={lang} />
+        ))}
       {kind === 'multiples' && state.result && (
         <Multiples result={state.result} exploration={e} catalog={catalog} lang={lang} />
       )}

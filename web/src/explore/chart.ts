@@ -13,7 +13,7 @@ export function chartKind(
 ): 'kpi' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples' {
   if (e.chart === 'table') return 'table';
   if (e.dimensions.length === 0) return 'kpi';
-  if (e.chart === 'pivot') return e.dimensions.length === 2 ? 'pivot' : 'table';
+  if (e.chart === 'pivot') return e.dimensions.length >= 2 ? 'pivot' : 'table';
   if (e.chart === 'multiples') return e.dimensions.length === 2 ? 'multiples' : 'bar';
   if (e.chart === 'pie') return e.dimensions.length === 1 ? 'pie' : 'bar';
   if (e.chart === 'heatmap' || (e.chart === 'auto' && isHourByWeekday(e)))
