@@ -25,7 +25,8 @@ export const explorationSchema = z
     rangeDays: z.number().int().min(1).max(3660).optional(),
     /** Or: this month or this year up to the newest data. */
     toDate: z.enum(['month', 'year']).optional(),
-    compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday']),
+    compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday', 'custom']),
+    compareRange: z.object({ from: isoDay, to: isoDay }).strict().optional(),
     reference: z.enum(['', 'average', 'median', 'p90', 'target', 'trend']),
     target: z.number().optional(),
     chart: z.enum(['auto', 'line', 'bar', 'table', 'pivot', 'pie', 'heatmap', 'multiples']),

@@ -50,6 +50,10 @@ describe('dashboards', () => {
       .poll(async () => Number(await kpi.getAttribute('data-raw')))
       .toBeCloseTo(await netSales([{ dimension: 'region', value: region }], '2026-11-09'), 2);
     expect(new URL(page.url()).searchParams.get('region')).toBe(region);
+    // One comparison for every tile: month over month, named so on the KPI card.
+    await page.getByTestId('board-compare').selectOption('mom');
+    await expect.poll(() => page.getByTestId('kpi-net_sales').innerText()).toContain('环比');
+    await page.getByTestId('board-compare').selectOption('');
 
     // A tile's answer as CSV, with the labels people read.
     await settled(page);

@@ -154,6 +154,19 @@ describe('自助分析 explore', () => {
       .poll(async () => Number(await page.getByTestId('explore-chart').getAttribute('data-reference')))
       .toBeCloseTo(sorted[Math.ceil(0.9 * n) - 1] as number, 4);
     await page.getByTestId('reference').selectOption('');
+    // A custom comparison period: the months against the same months a year before, as the API answers.
+    await page.getByTestId('compare').selectOption('custom');
+    expect(await page.getByTestId('compare-from').inputValue()).toBe('2025-01-01');
+    const custom = await queryApi(base, {
+      metrics: ['net_sales'],
+      dimensions: ['month'],
+      timeRange: { from: '2026-01-01', to: '2026-11-15' },
+      compare: { from: '2025-01-01', to: '2025-11-15' },
+    });
+    await expect
+      .poll(async () => (await table(page, 'net_sales_prev')).values)
+      .toEqual(custom.rows.map((r: { net_sales_prev: number | null }) => r.net_sales_prev ?? 0));
+    await page.getByTestId('compare').selectOption('');
     await page.getByTestId('drill').nth(9).click(); // October
     await expect.poll(() => page.getByTestId('crumbs').innerText()).toContain('Month: 2026-10-01');
     const weeks = await table(page, 'net_sales');

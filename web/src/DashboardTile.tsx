@@ -18,6 +18,7 @@ export function DashboardTile({
   lang,
   dataEnd,
   days,
+  compare = '',
   filters,
   strict = false,
   refresh,
@@ -30,6 +31,8 @@ export function DashboardTile({
   dataEnd: string;
   /** 0: the tile's own period. */
   days: number;
+  /** '': the tile's own comparison. */
+  compare?: Exploration['compare'];
   filters: { dimension: string; value: string }[];
   strict?: boolean;
   refresh: number;
@@ -56,6 +59,7 @@ export function DashboardTile({
   const dims = new Set(applied.map((f) => f.dimension));
   const exploration: Exploration = {
     ...own,
+    ...(compare ? { compare } : {}),
     filters: [...own.filters.filter((f) => !dims.has(f.dimension)), ...applied],
   };
   const blocked = strict && unfit.length > 0;

@@ -149,6 +149,21 @@ function DashboardView({
           </select>
         </label>
         <label>
+          {t('compare', lang)}
+          <select
+            data-testid="board-compare"
+            value={controls.compare}
+            onChange={(ev) => set({ compare: ev.target.value as Controls['compare'] })}
+          >
+            <option value="">{t('tileCompare', lang)}</option>
+            {(['yoy', 'mom', 'wow', 'yoy_weekday'] as const).map((c) => (
+              <option key={c} value={c}>
+                {t(`compare_${c}`, lang)}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
           {catalog.dimensions.find((d) => d.id === 'region')?.label[lang]}
           <select
             data-testid="board-region"
@@ -270,6 +285,7 @@ function DashboardView({
             lang={lang}
             dataEnd={dataEnd}
             days={controls.days}
+            compare={controls.compare}
             filters={filters}
             refresh={refresh}
             onPick={pick}

@@ -21,7 +21,7 @@ import type { Lang } from './format';
 import { t } from './i18n';
 import { useQuery } from './useQuery';
 
-const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday'] as const;
+const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday', 'custom'] as const;
 const REFERENCES = ['', 'average', 'median', 'p90', 'target', 'trend'] as const;
 const CHARTS = ['auto', 'line', 'bar', 'pie', 'heatmap', 'multiples', 'table', 'pivot'] as const;
 
@@ -159,7 +159,18 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
             <select
               data-testid="compare"
               value={e.compare}
-              onChange={(ev) => setE({ ...e, compare: ev.target.value as Exploration['compare'] })}
+              onChange={(ev) => {
+                const compare = ev.target.value as Exploration['compare'];
+                // A custom comparison starts at the same days a year before; the dates can then be moved.
+                const year = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
+                setE({
+                  ...e,
+                  compare,
+                  ...(compare === 'custom' && !e.compareRange
+                    ? { compareRange: { from: year(e.range.from), to: year(e.range.to) } }
+                    : {}),
+                });
+              }}
             >
               {COMPARES.map((c) => (
                 <option key={c} value={c}>
@@ -168,6 +179,43 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
               ))}
             </select>
           </label>
+          {e.compare === 'custom' && e.compareRange && (
+            <span className="compare-range">
+              <input
+                type="date"
+                data-testid="compare-from"
+                aria-label={`${t('compare', lang)} ${t('from', lang)}`}
+                value={e.compareRange.from}
+                onChange={(ev) =>
+                  ev.target.value &&
+                  setE({
+                    ...e,
+                    compareRange: {
+                      ...(e.compareRange as { from: string; to: string }),
+                      from: ev.target.value,
+                    },
+                  })
+                }
+              />
+              ~
+              <input
+                type="date"
+                data-testid="compare-to"
+                aria-label={`${t('compare', lang)} ${t('to', lang)}`}
+                value={e.compareRange.to}
+                onChange={(ev) =>
+                  ev.target.value &&
+                  setE({
+                    ...e,
+                    compareRange: {
+                      ...(e.compareRange as { from: string; to: string }),
+                      to: ev.target.value,
+                    },
+                  })
+                }
+              />
+            </span>
+          )}
           <label>
             {t('reference', lang)}
             <select

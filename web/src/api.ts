@@ -34,7 +34,7 @@ export interface QueryBody {
   filters?: { dimension: string; op?: string; value?: Cell; values?: Cell[] }[];
   timeRange?: { from: string; to: string };
   grain?: string;
-  compare?: string;
+  compare?: string | { from: string; to: string };
   order?: { by: string; desc?: boolean }[];
   limit?: number;
 }

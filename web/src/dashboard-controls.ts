@@ -4,6 +4,8 @@ export type Pick = { dimension: string; value: string };
 export interface Controls {
   /** 0: each tile's own period; else the last this many days. */
   days: number;
+  /** '': each tile's own comparison; else this one for every tile. */
+  compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
   region: string;
   /** Cross-filters: values clicked on tiles (one per dimension). */
   picks: Pick[];
@@ -17,6 +19,7 @@ export function controlsFromUrl(): Controls {
   const screen = p.get('screen') === '1';
   return {
     days: Number(p.get('days') ?? 0) || 0,
+    compare: (['yoy', 'mom', 'wow', 'yoy_weekday'] as const).find((c) => c === p.get('compare')) ?? '',
     region: p.get('region') ?? '',
     picks: p.getAll('pick').flatMap((text) => {
       const at = text.indexOf(':');
@@ -30,6 +33,7 @@ export function controlsFromUrl(): Controls {
 export function controlsToUrl(c: Controls): string {
   const p = new URLSearchParams();
   if (c.days) p.set('days', String(c.days));
+  if (c.compare) p.set('compare', c.compare);
   if (c.region) p.set('region', c.region);
   for (const pick of c.picks) p.append('pick', `${pick.dimension}:${pick.value}`);
   if (c.refreshEvery) p.set('refresh', String(c.refreshEvery));

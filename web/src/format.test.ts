@@ -22,6 +22,8 @@ describe('numbers as Chinese and English readers expect them', () => {
     expect(formatChange(0.178, 'zh')).toBe('同比 +17.8%');
     expect(formatChange(-0.05, 'en')).toBe('YoY -5.0%');
     expect(formatChange(null, 'zh')).toBe('同比 —');
+    expect(formatChange(0.05, 'zh', 'mom')).toBe('环比 +5.0%');
+    expect(formatChange(0.05, 'en', 'wow')).toBe('WoW +5.0%');
   });
 
   it('adds days across month and year ends', () => {

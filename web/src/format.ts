@@ -21,10 +21,21 @@ export function formatNumber(value: Cell, unit: string | undefined, lang: Lang):
   return unit === 'CNY' ? `¥${text}` : text;
 }
 
-export function formatChange(pct: Cell, lang: Lang): string {
-  if (typeof pct !== 'number' || !Number.isFinite(pct)) return lang === 'zh' ? '同比 —' : 'YoY —';
+const CHANGE_NAMES: Record<string, Record<Lang, string>> = {
+  yoy: { zh: '同比', en: 'YoY' },
+  yoy_weekday: { zh: '同比', en: 'YoY' },
+  mom: { zh: '环比', en: 'MoM' },
+  wow: { zh: '周环比', en: 'WoW' },
+  previous: { zh: '环比', en: 'vs previous' },
+  custom: { zh: '对比', en: 'vs' },
+};
+
+/** A % change named by what it compares with (同比, 环比, 周环比 …). */
+export function formatChange(pct: Cell, lang: Lang, compare = 'yoy'): string {
+  const name = (CHANGE_NAMES[compare] ?? CHANGE_NAMES.custom)?.[lang] ?? '';
+  if (typeof pct !== 'number' || !Number.isFinite(pct)) return `${name} —`;
   const sign = pct > 0 ? '+' : '';
-  return `${lang === 'zh' ? '同比' : 'YoY'} ${sign}${(pct * 100).toFixed(1)}%`;
+  return `${name} ${sign}${(pct * 100).toFixed(1)}%`;
 }
 
 export function addDays(date: string, days: number): string {

@@ -9,8 +9,10 @@ export function KpiCard(props: {
   unit?: string;
   higherIsBetter: boolean;
   lang: Lang;
+  /** What the change compares with (yoy, mom …); YoY when not said. */
+  compare?: string;
 }) {
-  const { id, label, value, pct, unit, higherIsBetter, lang } = props;
+  const { id, label, value, pct, unit, higherIsBetter, lang, compare } = props;
   const good = typeof pct === 'number' && pct !== 0 ? pct > 0 === higherIsBetter : null;
   return (
     <section className="card kpi" data-testid={`kpi-${id}`} aria-label={label}>
@@ -24,7 +26,7 @@ export function KpiCard(props: {
       </div>
       <div className={`kpi-change ${good === null ? '' : good ? 'good' : 'bad'}`}>
         {typeof pct === 'number' ? (pct > 0 ? '▲ ' : pct < 0 ? '▼ ' : '') : ''}
-        {formatChange(pct, lang)}
+        {formatChange(pct, lang, compare)}
       </div>
     </section>
   );

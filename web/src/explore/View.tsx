@@ -68,6 +68,7 @@ export function ExplorationView({
               unit={metricOf(id)?.unit}
               higherIsBetter={metricOf(id)?.higherIsBetter ?? true}
               lang={lang}
+              compare={e.compare || undefined}
             />
           ))}
         </div>

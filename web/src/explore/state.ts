@@ -13,7 +13,9 @@ export interface Exploration {
   rangeDays?: number;
   /** Or: this month or this year to the newest day (compare YoY: the same days a year before). */
   toDate?: 'month' | 'year';
-  compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday';
+  compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday' | 'custom';
+  /** With compare 'custom': the period compared against. */
+  compareRange?: { from: string; to: string };
   reference: '' | 'average' | 'median' | 'p90' | 'target' | 'trend';
   target?: number;
   chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples';
@@ -69,7 +71,13 @@ export function queryOf(e: Exploration): QueryBody {
         : { dimension: f.dimension, op: 'eq', value: f.value },
     ),
     timeRange: e.range,
-    ...(e.compare ? { compare: e.compare } : {}),
+    ...(e.compare === 'custom'
+      ? e.compareRange
+        ? { compare: e.compareRange }
+        : {}
+      : e.compare
+        ? { compare: e.compare }
+        : {}),
     limit: 500,
   };
 }
