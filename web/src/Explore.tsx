@@ -181,39 +181,20 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
           </label>
           {e.compare === 'custom' && e.compareRange && (
             <span className="compare-range">
-              <input
-                type="date"
-                data-testid="compare-from"
-                aria-label={`${t('compare', lang)} ${t('from', lang)}`}
-                value={e.compareRange.from}
-                onChange={(ev) =>
-                  ev.target.value &&
-                  setE({
-                    ...e,
-                    compareRange: {
-                      ...(e.compareRange as { from: string; to: string }),
-                      from: ev.target.value,
-                    },
-                  })
-                }
-              />
-              ~
-              <input
-                type="date"
-                data-testid="compare-to"
-                aria-label={`${t('compare', lang)} ${t('to', lang)}`}
-                value={e.compareRange.to}
-                onChange={(ev) =>
-                  ev.target.value &&
-                  setE({
-                    ...e,
-                    compareRange: {
-                      ...(e.compareRange as { from: string; to: string }),
-                      to: ev.target.value,
-                    },
-                  })
-                }
-              />
+              {(['from', 'to'] as const).map((end) => (
+                <input
+                  key={end}
+                  type="date"
+                  data-testid={`compare-${end}`}
+                  aria-label={`${t('compare', lang)} ${t(end, lang)}`}
+                  value={e.compareRange?.[end] ?? ''}
+                  onChange={(ev) =>
+                    ev.target.value &&
+                    e.compareRange &&
+                    setE({ ...e, compareRange: { ...e.compareRange, [end]: ev.target.value } })
+                  }
+                />
+              ))}
             </span>
           )}
           <label>
