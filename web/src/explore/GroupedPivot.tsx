@@ -3,6 +3,7 @@ import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { useQuery } from '../useQuery';
 import { valueLabel } from './chart';
+import { TotalsRow, ValueCell } from './pivot-cells';
 import { type Exploration, queryOf } from './state';
 
 const key = (...parts: unknown[]) => parts.map((p) => String(p ?? '')).join('\u0000');
@@ -76,46 +77,30 @@ export function GroupedPivot({
                 <th>{k === 0 ? label(outer, o) : ''}</th>
                 <th>{label(inner, i)}</th>
                 {cols.map((c) => (
-                  <td key={c} className="num" data-col={c} data-raw={String(cell.get(key(o, i, c)) ?? '')}>
-                    {fmt(cell.get(key(o, i, c)))}
-                  </td>
+                  <ValueCell key={c} col={c} value={cell.get(key(o, i, c))} fmt={fmt} />
                 ))}
-                <td className="num total" data-col="total" data-raw={String(rowTotal.get(key(o, i)) ?? '')}>
-                  {fmt(rowTotal.get(key(o, i)))}
-                </td>
+                <ValueCell col="total" value={rowTotal.get(key(o, i))} fmt={fmt} total />
               </tr>
             )),
             <tr key={key(o, 'subtotal')} className="subtotal" data-row={`${o}|subtotal`}>
               <th />
               <th>{t('subtotal', lang)}</th>
               {cols.map((c) => (
-                <td key={c} className="num" data-col={c} data-raw={String(subCell.get(key(o, c)) ?? '')}>
-                  {fmt(subCell.get(key(o, c)))}
-                </td>
+                <ValueCell key={c} col={c} value={subCell.get(key(o, c))} fmt={fmt} />
               ))}
-              <td className="num total" data-col="total" data-raw={String(subTotal.get(key(o)) ?? '')}>
-                {fmt(subTotal.get(key(o)))}
-              </td>
+              <ValueCell col="total" value={subTotal.get(key(o))} fmt={fmt} total />
             </tr>,
           ])}
         </tbody>
         <tfoot>
-          <tr data-row="total">
-            <th>{t('total', lang)}</th>
-            <th />
-            {cols.map((c) => (
-              <td key={c} className="num total" data-col={c} data-raw={String(colTotal.get(key(c)) ?? '')}>
-                {fmt(colTotal.get(key(c)))}
-              </td>
-            ))}
-            <td
-              className="num total"
-              data-col="total"
-              data-raw={String(grand.result?.rows[0]?.[metric] ?? '')}
-            >
-              {fmt(grand.result?.rows[0]?.[metric])}
-            </td>
-          </tr>
+          <TotalsRow
+            label={t('total', lang)}
+            blank
+            cols={cols}
+            totalOf={(c) => colTotal.get(key(c))}
+            grand={grand.result?.rows[0]?.[metric]}
+            fmt={fmt}
+          />
         </tfoot>
       </table>
     </div>

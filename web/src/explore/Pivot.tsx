@@ -4,6 +4,7 @@ import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { useQuery } from '../useQuery';
 import { valueLabel } from './chart';
+import { TotalsRow, ValueCell } from './pivot-cells';
 import { type Exploration, queryOf } from './state';
 
 const ROW_HEIGHT = 34;
@@ -130,21 +131,9 @@ export function Pivot({
                 <th>{label(down, x)}</th>
                 {cols.map((y) => {
                   const v = value.get(`${x}\u0000${y}`);
-                  return (
-                    <td
-                      key={y}
-                      className="num"
-                      style={{ background: shade(v) }}
-                      data-col={y}
-                      data-raw={v ?? ''}
-                    >
-                      {fmt(v)}
-                    </td>
-                  );
+                  return <ValueCell key={y} col={y} value={v} fmt={fmt} background={shade(v)} />;
                 })}
-                <td className="num total" data-col="total" data-raw={String(rowTotal(x) ?? '')}>
-                  {fmt(rowTotal(x))}
-                </td>
+                <ValueCell col="total" value={rowTotal(x)} fmt={fmt} total />
               </tr>
             ))}
             {sorted.length > first + shown.length && (
@@ -155,21 +144,13 @@ export function Pivot({
             )}
           </tbody>
           <tfoot>
-            <tr data-row="total">
-              <th>{t('total', lang)}</th>
-              {cols.map((y) => (
-                <td key={y} className="num total" data-col={y} data-raw={String(colTotal(y) ?? '')}>
-                  {fmt(colTotal(y))}
-                </td>
-              ))}
-              <td
-                className="num total"
-                data-col="total"
-                data-raw={String(grand.result?.rows[0]?.[metric] ?? '')}
-              >
-                {fmt(grand.result?.rows[0]?.[metric])}
-              </td>
-            </tr>
+            <TotalsRow
+              label={t('total', lang)}
+              cols={cols}
+              totalOf={colTotal}
+              grand={grand.result?.rows[0]?.[metric]}
+              fmt={fmt}
+            />
           </tfoot>
         </table>
       </div>
