@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { buildServer } from '../src/server/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
+import { tempAppStore, userWithToken } from '../test/support/server.js';
 import { storeMasterEntry, writeStoreMaster } from '../test/support/store-master.js';
 import { table } from './stats.js';
 
@@ -40,7 +41,9 @@ export async function benchPush(options: { rate: number; seconds: number; batch:
   const engine = await DuckDbEngine.open({ path: join(dir, 'push.duckdb') });
   const spec = loadSpec(join(dir, 'pos.yaml'));
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);
-  const app = await buildServer({ engine, specs: [spec] });
+  const appStore = await tempAppStore();
+  const { token } = await userWithToken(appStore, 'admin', [], ['ingest.push', 'data.read']);
+  const app = await buildServer({ engine, specs: [spec], appStore });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -78,7 +81,11 @@ export async function benchPush(options: { rate: number; seconds: number; batch:
       (async () => {
         const res = await fetch(`${base}/api/v1/ingest/pos`, {
           method: 'POST',
-          headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': `b${b}` },
+          headers: {
+            'content-type': 'application/x-ndjson',
+            'idempotency-key': `b${b}`,
+            authorization: `Bearer ${token}`,
+          },
           body: `${lines.join('\n')}\n`,
         });
         if (res.status !== 201) failures++;
@@ -86,7 +93,7 @@ export async function benchPush(options: { rate: number; seconds: number; batch:
         for (;;) {
           const q = await fetch(`${base}/api/v1/query`, {
             method: 'POST',
-            headers: { 'content-type': 'application/json' },
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
             body: JSON.stringify({
               metrics: ['orders'],
               timeRange: { from: '2026-11-20', to: '2026-11-24' },
@@ -105,6 +112,7 @@ export async function benchPush(options: { rate: number; seconds: number; batch:
   const [count] = await engine.query('SELECT count(*) AS n FROM orders');
   await app.close();
   await engine.close();
+  await appStore.close();
   console.log(
     `\noffered ${options.rate} events/s in batches of ${options.batch} for ${options.seconds} s; loaded ${Number(count?.n).toLocaleString('en')} of ${ticket.toLocaleString('en')} (${failures} failed requests)\n`,
   );

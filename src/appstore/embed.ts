@@ -37,6 +37,8 @@ interface Claims {
   days?: number;
   /** Expiry, seconds since 1970. */
   exp: number;
+  /** The user who made the link: its viewers read with that user's grants, as they are now. */
+  u: number;
 }
 
 async function secretOf(store: AppStore): Promise<Buffer> {
@@ -52,13 +54,19 @@ async function secretOf(store: AppStore): Promise<Buffer> {
 const sign = (secret: Buffer, payload: string) =>
   createHmac('sha256', secret).update(payload).digest('base64url');
 
-export async function createEmbedLink(store: AppStore, request: EmbedRequest, now = Date.now()) {
+export async function createEmbedLink(
+  store: AppStore,
+  request: EmbedRequest,
+  creatorId: number,
+  now = Date.now(),
+) {
   await dashboards.get(store, request.dashboardId); // a link to nothing is refused now, not when opened
   const claims: Claims = {
     d: request.dashboardId,
     f: request.filters,
     ...(request.days ? { days: request.days } : {}),
     exp: Math.floor(now / 1000) + request.expiresInMinutes * 60,
+    u: creatorId,
   };
   const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
   const token = `${payload}.${sign(await secretOf(store), payload)}`;
@@ -67,8 +75,8 @@ export async function createEmbedLink(store: AppStore, request: EmbedRequest, no
 
 const refused = (en: string, zh: string) => new ZhongtaiError('UNAUTHORIZED', { en, zh }, { field: 'token' });
 
-/** What a valid link shows: its dashboard and fixed filters; an altered or expired link is refused. */
-export async function openEmbedLink(store: AppStore, token: string, now = Date.now()) {
+/** The claims of a valid link; an altered or expired link, or one from before links named their maker, is refused. */
+export async function verifyEmbedLink(store: AppStore, token: string, now = Date.now()): Promise<Claims> {
   const [payload, signature] = token.split('.');
   if (!payload || !signature || token.length > 4096)
     throw refused('This embed link is not valid', '嵌入链接无效');
@@ -82,6 +90,17 @@ export async function openEmbedLink(store: AppStore, token: string, now = Date.n
       `This embed link expired at ${new Date(claims.exp * 1000).toISOString()}`,
       `嵌入链接已于 ${new Date(claims.exp * 1000).toISOString()} 过期`,
     );
+  if (typeof claims.u !== 'number')
+    throw refused(
+      'This embed link predates access control: make a new one',
+      '该嵌入链接早于权限控制，请重新生成',
+    );
+  return claims;
+}
+
+/** What a valid link shows: its dashboard and fixed filters. */
+export async function openEmbedLink(store: AppStore, token: string, now = Date.now()) {
+  const claims = await verifyEmbedLink(store, token, now);
   return {
     dashboard: await dashboards.get(store, claims.d),
     filters: claims.f,

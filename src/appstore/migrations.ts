@@ -1,7 +1,7 @@
 import type { AppStore } from './store.js';
 
 /** Versioned steps, each applied once and recorded, in order. */
-const STEPS: { version: number; sql: string }[] = [
+const STEPS: { version: number; sql: string | string[] }[] = [
   {
     version: 1,
     sql: `CREATE TABLE IF NOT EXISTS dashboard (
@@ -20,6 +20,38 @@ const STEPS: { version: number; sql: string }[] = [
     sql: `CREATE TABLE IF NOT EXISTS app_setting (
             name TEXT PRIMARY KEY, value JSONB NOT NULL, updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
   },
+  {
+    version: 4,
+    // Access control: users with a role, their data grants, sign-in sessions, API tokens and the audit log.
+    // Secrets are never kept: passwords as scrypt hashes, session ids and token secrets as SHA-256 digests.
+    sql: [
+      `CREATE TABLE IF NOT EXISTS app_role (
+            name TEXT PRIMARY KEY, label TEXT NOT NULL, permissions JSONB NOT NULL,
+            all_data BOOLEAN NOT NULL DEFAULT false, created_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS app_user (
+            id SERIAL PRIMARY KEY, username TEXT NOT NULL UNIQUE, display_name TEXT NOT NULL,
+            role TEXT NOT NULL, password_hash TEXT NOT NULL, disabled BOOLEAN NOT NULL DEFAULT false,
+            failed_logins INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMPTZ,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(), last_login_at TIMESTAMPTZ)`,
+      `CREATE TABLE IF NOT EXISTS app_grant (
+            user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('store', 'region', 'format', 'supplier')),
+            value TEXT NOT NULL, PRIMARY KEY (user_id, kind, value))`,
+      `CREATE TABLE IF NOT EXISTS app_session (
+            id_hash TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+            csrf TEXT NOT NULL, ip TEXT, created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+            expires_at TIMESTAMPTZ NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS api_token (
+            id TEXT PRIMARY KEY, user_id INTEGER NOT NULL REFERENCES app_user(id) ON DELETE CASCADE,
+            name TEXT NOT NULL, secret_hash TEXT NOT NULL, permissions JSONB NOT NULL, source TEXT,
+            created_at TIMESTAMPTZ NOT NULL DEFAULT now(), expires_at TIMESTAMPTZ NOT NULL,
+            revoked_at TIMESTAMPTZ, last_used_at TIMESTAMPTZ)`,
+      `CREATE TABLE IF NOT EXISTS audit_log (
+            id BIGSERIAL PRIMARY KEY, at TIMESTAMPTZ NOT NULL DEFAULT now(), actor TEXT,
+            action TEXT NOT NULL, target TEXT, detail JSONB NOT NULL DEFAULT '{}', ip TEXT)`,
+      `CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)`,
+    ],
+  },
 ];
 
 export async function migrateAppStore(store: AppStore): Promise<void> {
@@ -31,7 +63,7 @@ export async function migrateAppStore(store: AppStore): Promise<void> {
   );
   for (const step of STEPS) {
     if (done.has(step.version)) continue;
-    await store.query(step.sql);
+    for (const sql of Array.isArray(step.sql) ? step.sql : [step.sql]) await store.query(sql);
     await store.query('INSERT INTO zhongtai_app_meta (version) VALUES ($1) ON CONFLICT DO NOTHING', [
       step.version,
     ]);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { ZhongtaiError } from '../model/index.js';
+import { ALL_DATA, type DataScope, ZhongtaiError } from '../model/index.js';
 import { bin, col, type Engine, type Expr, param, type Row } from '../warehouse/index.js';
 import { type DimensionDef, factById, factSupports, findDimension, type Label } from './catalog/index.js';
 import { dimensionExpr, filterExpr, joinsFor } from './compiler/dimension-sql.js';
 import { checkRange } from './compiler/time.js';
 import { filterSchema, timeRangeSchema } from './query.js';
+import { resolveScope, storeCondition, supplierCondition } from './scope.js';
 
 /** Drill-through (明细): the sales lines behind a number, filtered as the question was. */
 export const drillRequestSchema = z
@@ -31,7 +32,11 @@ export interface DrillResult {
 }
 
 /** The newest sales lines matching the filters in the range, with the names people read. */
-export async function drillRows(engine: Engine, input: unknown): Promise<DrillResult> {
+export async function drillRows(
+  engine: Engine,
+  input: unknown,
+  grants: DataScope = ALL_DATA,
+): Promise<DrillResult> {
   const parsed = drillRequestSchema.safeParse(input ?? {});
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -62,6 +67,11 @@ export async function drillRows(engine: Engine, input: unknown): Promise<DrillRe
       );
     return { def, filter };
   });
+  // Row-level security: the same stores and suppliers as every other read (sku is shown, so product is joined).
+  const scope = await resolveScope(engine, grants);
+  const inScope = [storeCondition(scope, col('store_id', 'f')), supplierCondition(scope)].filter(
+    (e): e is Expr => e !== undefined,
+  );
   const select = {
     columns: [
       { expr: fact.timestamp ?? fact.date, alias: 'ts' },
@@ -74,6 +84,7 @@ export async function drillRows(engine: Engine, input: unknown): Promise<DrillRe
       bin('>=', fact.date, param(timeRange.from, 'date')),
       bin('<=', fact.date, param(timeRange.to, 'date')),
       ...filtered.map(({ def, filter }) => filterExpr(def, filter, fact)),
+      ...inScope,
     ],
     orderBy: [{ expr: col('ts'), desc: true }],
     limit: limit + 1,

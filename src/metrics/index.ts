@@ -21,4 +21,5 @@ export {
   startRollupRefresher,
   usableRollups,
 } from './rollups.js';
+export { type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';

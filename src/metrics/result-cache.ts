@@ -4,7 +4,8 @@ import type { QueryResult } from './service.js';
 /**
  * Answers kept per engine, keyed by the parsed query, and good while the engine has written nothing since
  * (`engine.writes`): a dashboard opened twice, or tiles asking the same KPI row, cost one query, and a load
- * makes every answer be asked again. When grants arrive, the caller's scope joins the key.
+ * makes every answer be asked again. The caller's resolved scope is part of the key, so an answer kept
+ * for one user is never served to a user with other grants.
  */
 export class ResultCache {
   private readonly byEngine = new WeakMap<Engine, Map<string, { writes: number; result: QueryResult }>>();

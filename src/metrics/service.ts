@@ -1,3 +1,4 @@
+import { ALL_DATA, type DataScope } from '../model/index.js';
 import type { Cell, Engine, Row } from '../warehouse/index.js';
 import {
   type DimensionDef,
@@ -12,6 +13,7 @@ import { type Comparison, checkRange, comparisonFor, forwardKey } from './compil
 import { parseQuery, type Query, type TimeRange } from './query.js';
 import { ResultCache } from './result-cache.js';
 import { usableRollups } from './rollups.js';
+import { type ResolvedScope, resolveScope } from './scope.js';
 
 export interface ColumnMeta {
   id: string;
@@ -113,6 +115,8 @@ export interface RunOptions {
   rollups?: boolean;
   /** false: ask the engine even when an answer to the same query is kept (benchmarks). */
   cache?: boolean;
+  /** The caller's grants; every row read is filtered to them. The CLI, on the data file itself, reads all. */
+  scope?: DataScope;
 }
 
 const results = new ResultCache();
@@ -121,7 +125,9 @@ const results = new ResultCache();
 export async function runQuery(engine: Engine, input: unknown, run: RunOptions = {}): Promise<QueryResult> {
   const started = performance.now();
   const query = parseQuery(input);
-  const key = JSON.stringify([query, run.rollups !== false]);
+  const scope = await resolveScope(engine, run.scope ?? ALL_DATA);
+  // Callers with other grants never share an answer: the scope's keys are part of the cache key.
+  const key = JSON.stringify([query, run.rollups !== false, scope.key]);
   const kept = run.cache === false ? undefined : results.get(engine, key);
   if (kept)
     return {
@@ -130,7 +136,7 @@ export async function runQuery(engine: Engine, input: unknown, run: RunOptions =
     };
   // Taken before reading: a load that lands meanwhile leaves this answer unkept rather than kept as new.
   const writes = engine.writes;
-  const answer = await answerQuery(engine, query, run, started);
+  const answer = await answerQuery(engine, query, run, scope, started);
   results.set(engine, key, writes, answer);
   return answer;
 }
@@ -139,6 +145,7 @@ async function answerQuery(
   engine: Engine,
   query: Query,
   run: RunOptions,
+  scope: ResolvedScope,
   started: number,
 ): Promise<QueryResult> {
   const resolved = resolveQuery(query);
@@ -157,9 +164,9 @@ async function answerQuery(
       engine,
       resolved,
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
-      { range: period, available: facts.available, rollupsRead, rollups },
+      { range: period, available: facts.available, rollupsRead, rollups, scope },
     );
-    const pass = { engine, resolved, query, available: facts.available, rollupsRead, rollups };
+    const pass = { engine, resolved, query, available: facts.available, rollupsRead, rollups, scope };
     for (const metric of special) {
       if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
       if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
@@ -262,11 +269,12 @@ interface Pass {
   rollupsRead: Set<string>;
   /** Fixed when rollups are switched off; else each pass asks which hold its range. */
   rollups: ReadonlySet<string> | undefined;
+  scope: ResolvedScope;
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  { engine, resolved, query, available, rollupsRead, rollups }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups, scope }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -275,7 +283,7 @@ async function fillCumulative(
     engine,
     { ...resolved, metrics: [metric] },
     { ...query, order: [], limit: 100_000 },
-    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead, rollups },
+    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead, rollups, scope },
   );
   const grainDims = resolved.dimensions.filter((d) => d.grain);
   const otherDims = resolved.dimensions.filter((d) => !d.grain);
@@ -296,7 +304,7 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  { engine, resolved, query, available, rollupsRead, rollups }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups, scope }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -306,8 +314,15 @@ async function fillLikeForLike(
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, { range, comparableStores, available, rollupsRead, rollups }),
-    execute(engine, base, q, { range: comparison.range, comparableStores, available, rollupsRead, rollups }),
+    execute(engine, base, q, { range, comparableStores, available, rollupsRead, rollups, scope }),
+    execute(engine, base, q, {
+      range: comparison.range,
+      comparableStores,
+      available,
+      rollupsRead,
+      rollups,
+      scope,
+    }),
   ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));

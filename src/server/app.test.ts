@@ -1,26 +1,25 @@
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
+import { adminServer } from '../../test/support/server.js';
 import { DuckDbEngine, LATEST_SCHEMA_VERSION } from '../warehouse/index.js';
-import { buildServer } from './index.js';
 
 let engine: DuckDbEngine;
-let app: FastifyInstance;
+let server: Awaited<ReturnType<typeof adminServer>>;
 beforeAll(async () => {
   engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  app = await buildServer({ engine });
+  server = await adminServer({ engine });
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   await engine.close();
 });
 
 const query = (body: unknown) =>
-  app.inject({ method: 'POST', url: '/api/v1/query', payload: body as object });
+  server.inject({ method: 'POST', url: '/api/v1/query', payload: body as object });
 
 describe('HTTP API', () => {
   it('reports health with the engine, schema version and data range', async () => {
-    const res = await app.inject('/api/v1/health');
+    const res = await server.inject('/api/v1/health');
     expect(res.statusCode).toBe(200);
     expect(res.json()).toMatchObject({
       status: 'ok',
@@ -31,7 +30,7 @@ describe('HTTP API', () => {
   });
 
   it('serves the catalogue with zh-CN and English labels', async () => {
-    const res = await app.inject('/api/v1/catalog');
+    const res = await server.inject('/api/v1/catalog');
     const doc = res.json();
     expect(doc.metrics.find((m: { id: string }) => m.id === 'atv')).toMatchObject({
       label: { zh: '客单价', en: 'Average transaction value' },
@@ -102,7 +101,7 @@ describe('HTTP API', () => {
   });
 
   it('answers malformed JSON and unknown routes in JSON', async () => {
-    const bad = await app.inject({
+    const bad = await server.inject({
       method: 'POST',
       url: '/api/v1/query',
       payload: '{"metrics": [',
@@ -110,12 +109,12 @@ describe('HTTP API', () => {
     });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.code).toBe('BAD_REQUEST');
-    const missing = await app.inject('/api/v1/nothing');
+    const missing = await server.inject('/api/v1/nothing');
     expect(missing.statusCode).toBe(404);
   });
 
   it('describes itself in an OpenAPI document whose query schema matches the service', async () => {
-    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    const doc = (await server.inject('/api/v1/openapi.json')).json();
     expect(doc.openapi).toBe('3.1.0');
     const schema = doc.paths['/api/v1/query'].post.requestBody.content['application/json'].schema;
     expect(Object.keys(schema.properties)).toEqual(

@@ -1,27 +1,38 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { type AppStore, themeSchema } from '../appstore/index.js';
+import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { DuckDbEngine, type Engine } from '../warehouse/index.js';
+import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
+import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
 import { openApiDocument } from './openapi.js';
+import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboards.js';
+import { exportRoutes } from './routes/export.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { ingestRoutes } from './routes/ingest.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
+import { tokenRoutes } from './routes/tokens.js';
+import { userRoutes } from './routes/users.js';
 
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 export interface ServerOptions {
   engine: Engine;
-  /** Where dashboards and saved questions live; without one, those routes are not served. */
-  appStore?: AppStore;
+  /** Users, sessions, tokens, grants, the audit log, dashboards: nothing is served without one. */
+  appStore: AppStore;
+  /** Mark the session cookie Secure (behind an HTTPS proxy); on by itself for requests that came over HTTPS. */
+  secureCookies?: boolean;
+  /** Origins that may show /embed/ pages in a frame (CSP frame-ancestors); default any. */
+  embedOrigins?: string[];
   /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
   specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
@@ -36,24 +47,36 @@ export function packageVersion(): string {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // Embed tokens travel in the path and run past the router's default 100 characters for a parameter.
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger
+      ? { redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-embed-token"]'] }
+      : false,
     bodyLimit: 1_048_576,
+    // A client that trickles its request in is cut off rather than holding a connection open.
+    requestTimeout: 30_000,
+    connectionTimeout: 60_000,
     routerOptions: { maxParamLength: 4096 },
   });
+  const store = options.appStore;
   installErrorHandler(app);
+  installJsonDepthLimit(app);
+  await installSecurityHeaders(app, options.embedOrigins ?? ['*']);
+  await app.register(fastifyRateLimit, { global: false });
+  await installAuth(app, store);
   healthRoutes(app, options.engine);
   catalogRoutes(app);
   queryRoutes(app, options.engine);
+  exportRoutes(app, options.engine, store);
   if (options.engine instanceof DuckDbEngine) {
-    ingestRoutes(app, options.engine, options.specs ?? []);
+    ingestRoutes(app, options.engine, options.specs ?? [], store);
     forecastRoutes(app, options.engine);
     replenishRoutes(app, options.engine);
   }
-  if (options.appStore) dashboardRoutes(app, options.appStore);
-  // Without an application store the web app still asks for its theme: the default one.
-  else app.get('/api/v1/settings/theme', async () => themeSchema.parse({}));
+  dashboardRoutes(app, store);
+  authRoutes(app, store, options.secureCookies ?? false);
+  userRoutes(app, store);
+  tokenRoutes(app, store);
   const openapi = openApiDocument(packageVersion());
-  app.get('/api/v1/openapi.json', async () => openapi);
+  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => openapi);
 
   const webRoot = options.webRoot ?? join(projectRoot, 'web', 'dist');
   if (existsSync(join(webRoot, 'index.html'))) {

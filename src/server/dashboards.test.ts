@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
+import { adminServer } from '../../test/support/server.js';
 import {
   type AppStore,
   createEmbedLink,
@@ -13,7 +13,6 @@ import {
   openEmbedLink,
 } from '../appstore/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
-import { buildServer } from './index.js';
 
 const tile = {
   id: 't1',
@@ -33,7 +32,8 @@ const tile = {
 /** The dashboard routes against one application store, embedded or on the PostgreSQL server. */
 async function exercise(store: AppStore) {
   const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  const app: FastifyInstance = await buildServer({ engine, appStore: store });
+  const server = await adminServer({ engine, appStore: store });
+  const app = { inject: server.inject, close: server.close };
   try {
     const created = await app.inject({
       method: 'POST',
@@ -163,6 +163,7 @@ describe('dashboards API', () => {
     const { token } = await createEmbedLink(
       store,
       { dashboardId: board.id, filters: [], expiresInMinutes: 60 },
+      1,
       twoHoursAgo,
     );
     await expect(openEmbedLink(store, token)).rejects.toThrow(/expired/);

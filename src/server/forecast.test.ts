@@ -1,29 +1,28 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
+import { adminServer } from '../../test/support/server.js';
 import { DuckDbEngine } from '../warehouse/index.js';
-import { buildServer } from './index.js';
 
 let engine: DuckDbEngine;
-let app: FastifyInstance;
+let server: Awaited<ReturnType<typeof adminServer>>;
 beforeAll(async () => {
   // A copy of the small demo chain: a forecast run is written to the warehouse.
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-api-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
   engine = await DuckDbEngine.open({ path });
-  app = await buildServer({ engine });
+  server = await adminServer({ engine });
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   await engine.close();
 });
 
 describe('POST /api/v1/forecast', () => {
   it('forecasts every open store of the demo chain for the days after its last sales, and saves the run', async () => {
-    const response = await app.inject({
+    const response = await server.inject({
       method: 'POST',
       url: '/api/v1/forecast',
       payload: { horizon: 7, rounds: 40 },
@@ -55,7 +54,7 @@ describe('POST /api/v1/forecast', () => {
 
   it('forecasts each category a store sold, and splits it among the SKUs that sold there in the last four weeks', async () => {
     const post = async (level: string) => {
-      const response = await app.inject({
+      const response = await server.inject({
         method: 'POST',
         url: '/api/v1/forecast',
         payload: { level, horizon: 7, rounds: 40 },
@@ -115,14 +114,14 @@ describe('POST /api/v1/forecast', () => {
   }, 120_000);
 
   it('refuses a bad body naming the field', async () => {
-    const response = await app.inject({
+    const response = await server.inject({
       method: 'POST',
       url: '/api/v1/forecast',
       payload: { horizon: 'soon' },
     });
     expect(response.statusCode).toBe(400);
     expect(response.json().error).toMatchObject({ code: 'BAD_REQUEST', place: { field: 'horizon' } });
-    const extra = await app.inject({
+    const extra = await server.inject({
       method: 'POST',
       url: '/api/v1/forecast',
       payload: { level: 'store', sql: 'DROP' },
@@ -131,7 +130,7 @@ describe('POST /api/v1/forecast', () => {
   });
 
   it('lists the runs kept, newest first', async () => {
-    const { runs } = (await app.inject('/api/v1/forecast/runs')).json();
+    const { runs } = (await server.inject('/api/v1/forecast/runs')).json();
     expect(runs.length).toBeGreaterThanOrEqual(3);
     expect(runs.map((r: { runId: number }) => r.runId)).toEqual(
       [...runs.map((r: { runId: number }) => r.runId)].sort((a, b) => b - a),
@@ -142,7 +141,7 @@ describe('POST /api/v1/forecast', () => {
 
 describe('POST /api/v1/replenish', () => {
   it('suggests whole packs per store × SKU, costliest orders first, with names', async () => {
-    const response = await app.inject({
+    const response = await server.inject({
       method: 'POST',
       url: '/api/v1/replenish',
       payload: { limit: 5, serviceLevel: 0.9 },
@@ -164,7 +163,7 @@ describe('POST /api/v1/replenish', () => {
   });
 
   it('refuses a service level outside (0, 1), naming the field', async () => {
-    const response = await app.inject({
+    const response = await server.inject({
       method: 'POST',
       url: '/api/v1/replenish',
       payload: { serviceLevel: 95 },

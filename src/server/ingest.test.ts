@@ -1,16 +1,15 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adminServer } from '../../test/support/server.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/support/store-master.js';
 import { importFiles, loadSpec } from '../ingest/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
-import { buildServer } from './index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zhongtai-push-'));
 let engine: DuckDbEngine;
-let app: FastifyInstance;
+let server: Awaited<ReturnType<typeof adminServer>>;
 
 beforeAll(async () => {
   const specPath = join(dir, 'pos.yaml');
@@ -24,15 +23,15 @@ ${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
   engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
   const spec = loadSpec(specPath);
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);
-  app = await buildServer({ engine, specs: [spec] });
+  server = await adminServer({ engine, specs: [spec] });
 });
 afterAll(async () => {
-  await app.close();
+  await server.close();
   await engine.close();
 });
 
 const push = (body: string, key?: string, source = 'pos') =>
-  app.inject({
+  server.inject({
     method: 'POST',
     url: `/api/v1/ingest/${source}`,
     payload: body,
@@ -40,7 +39,11 @@ const push = (body: string, key?: string, source = 'pos') =>
   });
 const sales = async () =>
   (
-    await app.inject({ method: 'POST', url: '/api/v1/query', payload: { metrics: ['net_sales', 'orders'] } })
+    await server.inject({
+      method: 'POST',
+      url: '/api/v1/query',
+      payload: { metrics: ['net_sales', 'orders'] },
+    })
   ).json().rows[0];
 
 describe('POST /api/v1/ingest/{source}', () => {

@@ -9,6 +9,7 @@ import {
   factSupports,
   findDimension,
   findMetric,
+  type JoinTarget,
   type MeasureDef,
   type MeasureSource,
   type MetricDef,
@@ -19,6 +20,7 @@ import {
   rollupFact,
 } from '../catalog/index.js';
 import type { Filter, Query, TimeRange } from '../query.js';
+import { type ResolvedScope, storeCondition, supplierCondition } from '../scope.js';
 import { dimensionExpr, filterExpr, joinsFor } from './dimension-sql.js';
 
 /** A query checked against the catalogue: the definitions behind every id it names. */
@@ -38,6 +40,14 @@ export interface CompileOptions {
   rollups?: ReadonlySet<string>;
   /** Filled with the rollups the compiled query reads. */
   rollupsRead?: Set<string>;
+  /** The caller's grants: every fact read is filtered to them (row-level security). Everything when absent. */
+  scope?: ResolvedScope;
+}
+
+/** The dimension groups a scope restricts, each checked on every fact a measure reads. */
+function scopeGroups(scope: ResolvedScope | undefined): DimensionGroup[] {
+  if (!scope) return [];
+  return [...(scope.storeIds ? ['store' as const] : []), ...(scope.supplierIds ? ['product' as const] : [])];
 }
 
 const unknown = (code: 'UNKNOWN_METRIC' | 'UNKNOWN_DIMENSION', id: string, field: string): never => {
@@ -77,20 +87,37 @@ interface MeasurePlan {
   fact: FactDef;
   dims: DimensionDef[];
   filters: { def: DimensionDef; filter: Filter }[];
+  /** The scope's groups this measure is filtered by. */
+  scoped: DimensionGroup[];
 }
 
 function planMeasure(
   measure: MeasureDef,
   metric: MetricDef,
   q: ResolvedQuery,
-  { available, rollups, rollupsRead }: CompileOptions,
+  { available, rollups, rollupsRead, scope }: CompileOptions,
 ): MeasurePlan {
   const broadcast = new Set<DimensionGroup>(measure.broadcastOver ?? []);
   const dims = q.dimensions.filter((d) => !broadcast.has(d.group));
   const filters = q.filters.filter((f) => !broadcast.has(f.def.group));
   const groups = new Set([...dims, ...filters.map((f) => f.def)].map((d) => d.group));
-  const reaching = measure.sources.filter((s) => [...groups].every((g) => factSupports(factById(s.fact), g)));
+  // What a measure constant across a group holds is not that group's data (open store-days for a supplier).
+  const scoped = scopeGroups(scope).filter((g) => !broadcast.has(g));
+  const reachingAsked = measure.sources.filter((s) =>
+    [...groups].every((g) => factSupports(factById(s.fact), g)),
+  );
+  const reaching = reachingAsked.filter((s) => scoped.every((g) => factSupports(factById(s.fact), g)));
   const source = reaching.find((s) => !available || available.has(s.fact)) ?? reaching[0];
+  if (!source && reachingAsked.length > 0) {
+    throw new ZhongtaiError(
+      'FORBIDDEN',
+      {
+        en: `Metric ${metric.id} (${metric.label.en}) is not within your data scope`,
+        zh: `指标「${metric.label.zh}」不在您的数据权限范围内`,
+      },
+      { field: metric.id },
+    );
+  }
   if (!source) {
     const blocker = [...q.dimensions, ...q.filters.map((f) => f.def)].find(
       (d) => !broadcast.has(d.group) && !measure.sources.some((s) => factSupports(factById(s.fact), d.group)),
@@ -111,14 +138,21 @@ function planMeasure(
       rollups?.has(r.id) &&
       r.fact === source.fact &&
       r.measures.includes(measure.id) &&
-      [...groups].every((g) => factSupports(rollupFact(r), g)),
+      [...groups, ...scoped].every((g) => factSupports(rollupFact(r), g)),
   );
   if (rollup) {
     rollupsRead?.add(rollup.id);
     const fact = rollupFact(rollup);
-    return { measure, source: { fact: fact.id, aggregation: rolledUp(measure.id) }, fact, dims, filters };
+    return {
+      measure,
+      source: { fact: fact.id, aggregation: rolledUp(measure.id) },
+      fact,
+      dims,
+      filters,
+      scoped,
+    };
   }
-  return { measure, source, fact: factById(source.fact), dims, filters };
+  return { measure, source, fact: factById(source.fact), dims, filters, scoped };
 }
 
 const dimAlias = (i: number) => `d${i}`;
@@ -127,12 +161,25 @@ const dimAlias = (i: number) => `d${i}`;
 function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileOptions): Select {
   const [first] = group;
   if (!first) throw new Error('empty measure group');
-  const { fact, dims, filters } = first;
+  const { fact, dims, filters, scoped } = first;
   const where: Expr[] = [
     bin('>=', fact.date, param(options.range.from, 'date')),
     bin('<=', fact.date, param(options.range.to, 'date')),
   ];
   for (const { def, filter } of filters) where.push(filterExpr(def, filter, fact));
+  // Row-level security: the caller's stores and suppliers, on every fact this query reads.
+  const scopeJoins: JoinTarget[] = [];
+  if (options.scope && scoped.includes('store') && fact.keys.store) {
+    const condition = storeCondition(options.scope, col(fact.keys.store, 'f'));
+    if (condition) where.push(condition);
+  }
+  if (options.scope && scoped.includes('product')) {
+    const condition = supplierCondition(options.scope);
+    if (condition) {
+      where.push(condition);
+      scopeJoins.push('product');
+    }
+  }
   // Like-for-like: only stores open through both periods (read from the store version of each fact's day).
   const comparable = fact.keys.store ? options.comparableStores : undefined;
   if (comparable) {
@@ -145,7 +192,10 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
       ),
     );
   }
-  const joins = joinsFor([...dims, ...filters.map((f) => f.def)], fact, comparable ? ['store'] : []);
+  const joins = joinsFor([...dims, ...filters.map((f) => f.def)], fact, [
+    ...(comparable ? ['store' as const] : []),
+    ...scopeJoins,
+  ]);
   const dimColumns = dims.map((d) => ({ expr: dimensionExpr(d, fact), alias: dimAlias(all.indexOf(d)) }));
   // Group by output aliases: a repeated expression would carry its parameters twice, and engines do not
   // see `coalesce(x, $1)` and `coalesce(x, $2)` as the same.
@@ -248,7 +298,7 @@ export function compile(q: ResolvedQuery, query: Query, options: CompileOptions)
   const groups = new Map<string, MeasurePlan[]>();
   for (const plan of plans.values()) {
     const agg = plan.source.aggregation;
-    const cut = `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}`;
+    const cut = `${plan.fact.id}:${plan.dims.map((d) => d.id).join(',')}:${plan.filters.length}:${plan.scoped.join(',')}`;
     // Nested measures share a subquery only when their inner aggregate is the same.
     const key = agg.kind === 'nested' ? `nested:${cut}:${JSON.stringify([agg.by, agg.inner])}` : cut;
     groups.set(key, [...(groups.get(key) ?? []), plan]);

@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
+import { type AppStore, recordAudit } from '../../appstore/index.js';
 import { pushBatch, type Spec } from '../../ingest/index.js';
 import { forgetDataFacts } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { DuckDbEngine } from '../../warehouse/index.js';
+import { callerOf, clientIp } from '../auth.js';
 
 const NDJSON = ['application/x-ndjson', 'application/jsonl', 'application/json-lines', 'text/plain'];
 
@@ -10,7 +12,12 @@ const NDJSON = ['application/x-ndjson', 'application/jsonl', 'application/json-l
  * POST /api/v1/ingest/{source}: a batch of events as JSON lines, loaded through the source's spec in one
  * transaction. `Idempotency-Key` makes a retried batch harmless.
  */
-export function ingestRoutes(app: FastifyInstance, engine: DuckDbEngine, specs: Spec[]): void {
+export function ingestRoutes(
+  app: FastifyInstance,
+  engine: DuckDbEngine,
+  specs: Spec[],
+  store: AppStore,
+): void {
   for (const type of NDJSON) {
     if (!app.hasContentTypeParser(type))
       app.addContentTypeParser(type, { parseAs: 'string', bodyLimit: 16 * 1_048_576 }, (_req, body, done) =>
@@ -19,8 +26,13 @@ export function ingestRoutes(app: FastifyInstance, engine: DuckDbEngine, specs: 
   }
   app.post<{ Params: { source: string }; Headers: { 'idempotency-key'?: string } }>(
     '/api/v1/ingest/:source',
-    { bodyLimit: 16 * 1_048_576 },
+    { bodyLimit: 16 * 1_048_576, config: { permission: 'ingest.push' } },
     async (request, reply) => {
+      if (request.tokenSource && request.tokenSource !== request.params.source)
+        throw new ZhongtaiError('FORBIDDEN', {
+          en: `This token may push to source "${request.tokenSource}" only`,
+          zh: `该令牌只能向数据源「${request.tokenSource}」推送`,
+        });
       const spec = specs.find((s) => s.source === request.params.source);
       if (!spec) {
         throw new ZhongtaiError('NOT_FOUND', {
@@ -43,6 +55,18 @@ export function ingestRoutes(app: FastifyInstance, engine: DuckDbEngine, specs: 
       }
       const result = await pushBatch(engine, spec, request.body, key);
       forgetDataFacts(engine);
+      await recordAudit(store, {
+        actor: callerOf(request).username,
+        action: 'ingest.load',
+        target: spec.source,
+        detail: {
+          loadId: result.loadId,
+          loaded: result.loaded,
+          rejected: result.rejected,
+          replayed: result.replayed,
+        },
+        ip: clientIp(request),
+      });
       return reply.status(result.replayed ? 200 : 201).send(result);
     },
   );

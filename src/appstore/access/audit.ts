@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import type { AppStore } from '../store.js';
+
+/** Who did what, when, from where: sign-ins, grants, tokens, exports, loads. Never a password or a secret. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+}
+
+export interface AuditEvent {
+  actor?: string | null;
+  action: string;
+  target?: string | null;
+  detail?: Record<string, unknown>;
+  ip?: string | null;
+}
+
+export async function recordAudit(store: AppStore, event: AuditEvent): Promise<void> {
+  await store.query('INSERT INTO audit_log (actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [
+    event.actor ?? null,
+    event.action,
+    event.target ?? null,
+    JSON.stringify(event.detail ?? {}),
+    event.ip ?? null,
+  ]);
+}
+
+export const auditQuerySchema = z
+  .object({
+    actor: z.string().max(64).optional(),
+    /** An action or its family: `login` matches login.ok and login.failed. */
+    action: z.string().max(64).optional(),
+    since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+    limit: z.coerce.number().int().min(1).max(10_000).default(200),
+  })
+  .strict();
+export type AuditQuery = z.input<typeof auditQuerySchema>;
+
+export async function listAudit(store: AppStore, input: AuditQuery = {}): Promise<AuditEntry[]> {
+  const q = auditQuerySchema.parse(input);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (q.actor) {
+    params.push(q.actor);
+    where.push(`actor = $${params.length}`);
+  }
+  if (q.action) {
+    params.push(q.action, `${q.action}.%`);
+    where.push(`(action = $${params.length - 1} OR action LIKE $${params.length})`);
+  }
+  if (q.since) {
+    params.push(q.since);
+    where.push(`at >= $${params.length}::timestamptz`);
+  }
+  params.push(q.limit);
+  const rows = await store.query<{
+    id: string | number;
+    at: Date | string;
+    actor: string | null;
+    action: string;
+    target: string | null;
+    detail: Record<string, unknown>;
+    ip: string | null;
+  }>(
+    `SELECT id, at, actor, action, target, detail, ip FROM audit_log
+     ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT $${params.length}`,
+    params,
+  );
+  return rows.map((r) => ({
+    id: Number(r.id),
+    at: new Date(r.at).toISOString(),
+    actor: r.actor,
+    action: r.action,
+    target: r.target,
+    detail: r.detail,
+    ip: r.ip,
+  }));
+}

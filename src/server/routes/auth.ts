@@ -1,0 +1,49 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { type AppStore, recordAudit, SESSION_HOURS, signIn, signOut } from '../../appstore/index.js';
+import { callerOf, clientIp, SESSION_COOKIE } from '../auth.js';
+import { parseBody } from '../body.js';
+
+const signInSchema = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
+  .strict();
+
+const publicUser = (p: ReturnType<typeof callerOf>) => ({
+  username: p.username,
+  displayName: p.displayName,
+  role: p.role,
+  permissions: [...p.permissions].sort(),
+  scope: p.scope,
+});
+
+/** Sign-in for the web app: a session cookie (HttpOnly, SameSite=Strict) and a CSRF token to send back. */
+export function authRoutes(app: FastifyInstance, store: AppStore, secureCookies: boolean): void {
+  app.post(
+    '/api/v1/auth/login',
+    // Guessing is slowed twice: per address here, per account by the lockout.
+    { config: { public: true, rateLimit: { max: 10, timeWindow: '1 minute' } } },
+    async (request, reply) => {
+      const { username, password } = parseBody(signInSchema, request.body);
+      const session = await signIn(store, username, password, clientIp(request));
+      reply.setCookie(SESSION_COOKIE, session.id, {
+        path: '/',
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: secureCookies || request.protocol === 'https',
+        maxAge: SESSION_HOURS * 3600,
+      });
+      return { user: publicUser(session.principal), csrf: session.csrf, expiresAt: session.expiresAt };
+    },
+  );
+  app.post('/api/v1/auth/logout', { config: { permission: 'data.read' } }, async (request, reply) => {
+    const cookie = request.cookies[SESSION_COOKIE];
+    if (cookie) await signOut(store, cookie);
+    await recordAudit(store, { actor: callerOf(request).username, action: 'logout', ip: clientIp(request) });
+    reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+  app.get('/api/v1/auth/me', { config: { permission: 'data.read' } }, async (request) => {
+    // The CSRF token again, for a page reloaded after sign-in.
+    return { user: publicUser(callerOf(request)), via: request.via, csrf: request.csrf };
+  });
+}
