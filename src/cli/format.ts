@@ -15,16 +15,25 @@ export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {
       return value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
     }),
   );
+  return textTable(
+    header,
+    body,
+    result.columns.map((c) => c.kind !== 'dimension'),
+  );
+}
+
+/** Columns padded for a terminal; CJK characters count two cells wide. Right-aligned where `numeric`. */
+export function textTable(header: string[], body: string[][], numeric: boolean[] = []): string {
   const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
   const widths = header.map((h, i) => Math.max(width(h), ...body.map((r) => width(r[i] ?? ''))));
-  const numeric = result.columns.map((c) => c.kind !== 'dimension');
   const line = (cells: string[]) =>
     cells
       .map((cell, i) => {
         const pad = ' '.repeat((widths[i] ?? 0) - width(cell));
         return numeric[i] ? pad + cell : cell + pad;
       })
-      .join('  ');
+      .join('  ')
+      .trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isZhongtaiError } from '../model/index.js';
 import { packageVersion } from '../server/index.js';
+import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
@@ -10,6 +11,8 @@ import { replenishCommand } from './commands/replenish.js';
 import { rollupsCommand } from './commands/rollups.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
+import { tokensCommand } from './commands/tokens.js';
+import { usersCommand } from './commands/users.js';
 import { zhFirst } from './options.js';
 
 export function buildProgram(): Command {
@@ -29,6 +32,9 @@ export function buildProgram(): Command {
   forecastCommands(program);
   replenishCommand(program);
   rollupsCommand(program);
+  usersCommand(program);
+  tokensCommand(program);
+  auditCommand(program);
   return program;
 }
 

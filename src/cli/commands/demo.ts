@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/index.js';
+import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
@@ -17,6 +18,7 @@ export function demoCommand(program: Command): void {
     .option('--skus <n>', 'number of SKUs', integer('skus'), DEMO_DEFAULTS.skus)
     .option('--lines <n>', 'approximate number of sales lines (scales ticket volumes)', integer('lines'))
     .option('--replace', 'replace data already in the file', false)
+    .option('--app-db <url>', 'PostgreSQL URL of the application store (users)', process.env.ZHONGTAI_APP_DB)
     .option(
       '--export <dir>',
       "also write the chain's raw exports (POS, ERP, CRM, counters) to this folder; see examples/demo/spec.yaml",
@@ -46,6 +48,13 @@ Examples:
               (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
           );
           await refreshAndReport(engine);
+          // Its people: an administrator and a sample user of each role, passwords shown once.
+          const store = await openAppStoreOf(opts);
+          try {
+            await ensureFirstUsers(engine, store, true);
+          } finally {
+            await store.close();
+          }
         }
         if (opts.export) {
           const exported = await exportDemo(engine, opts.export);

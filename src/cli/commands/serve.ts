@@ -1,17 +1,15 @@
 import type { Command } from 'commander';
-import { openAppStore, seedDemoDashboards } from '../../appstore/index.js';
+import { seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
 import { dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
+import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { openDb } from '../open.js';
 import { collect, DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { startSubscriptions } from '../subscriptions.js';
-
-/** data/zhongtai.duckdb → data/zhongtai.app/ */
-const appStorePath = (db: string) => `${db.replace(/\.duckdb$/, '')}.app`;
 
 export function serveCommand(program: Command): void {
   program
@@ -29,8 +27,15 @@ export function serveCommand(program: Command): void {
     )
     .option(
       '--app-db <url>',
-      'PostgreSQL URL for dashboards and saved questions (default: a folder beside the data file)',
+      'PostgreSQL URL for users, dashboards and saved questions (default: a folder beside the data file)',
       process.env.ZHONGTAI_APP_DB,
+    )
+    .option('--secure-cookies', 'mark the session cookie Secure (serving behind an HTTPS proxy)', false)
+    .option(
+      '--embed-origin <origin>',
+      'an origin that may frame /embed/ pages, e.g. https://intranet.example.cn (repeatable; default any)',
+      collect,
+      [],
     )
     .action(async (opts) => {
       const engine = await openDb(opts.db, opts.demoIfEmpty);
@@ -45,7 +50,7 @@ export function serveCommand(program: Command): void {
       }
       const specs = (opts.spec as string[]).map((path) => loadSpec(path));
       // Dashboards and saved questions: beside the data file, or in PostgreSQL when --app-db names one.
-      const appStore = await openAppStore(opts.appDb ? { url: opts.appDb } : { path: appStorePath(opts.db) });
+      const appStore = await openAppStoreOf(opts);
       // The demo chain comes with its ready-made dashboards (only into a store that has none).
       const [demo] = await engine.query("SELECT 1 AS yes FROM zhongtai_meta WHERE key = 'demo'");
       const end = demo ? (await dataRange(engine))?.to : undefined;
@@ -53,7 +58,14 @@ export function serveCommand(program: Command): void {
         const made = await seedDemoDashboards(appStore, end);
         if (made) console.log(`${made} ready-made dashboards for the demo chain 已创建演示看板`);
       }
-      const app = await buildServer({ engine, specs, appStore });
+      await ensureFirstUsers(engine, appStore, Boolean(demo));
+      const app = await buildServer({
+        engine,
+        specs,
+        appStore,
+        secureCookies: opts.secureCookies,
+        ...(opts.embedOrigin.length ? { embedOrigins: opts.embedOrigin } : {}),
+      });
       try {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {
