@@ -17,8 +17,9 @@ beforeAll(async () => {
 afterAll(() => engine?.close());
 
 const month = { from: '2026-10-01', to: '2026-10-31' };
-const scoped = (...grants: [DataScope extends infer _ ? 'store' | 'region' | 'format' | 'supplier' : never, string][]) =>
-  ({ all: false, grants: grants.map(([kind, value]) => ({ kind, value })) }) as DataScope;
+const scoped = (
+  ...grants: [DataScope extends infer _ ? 'store' | 'region' | 'format' | 'supplier' : never, string][]
+) => ({ all: false, grants: grants.map(([kind, value]) => ({ kind, value })) }) as DataScope;
 const STORE_3 = scoped(['store', 'S0003']);
 const CENTRAL = scoped(['region', '华中']); // stores 3, 4 and 10
 const SUPPLIER_1 = scoped(['supplier', 'V0001']);
@@ -90,7 +91,9 @@ describe('row-level security in the metric compiler', () => {
     expect(tickets.rows[0]?.orders).toBe(withProducts);
     // Footfall, labour and forecasts of store sales belong to the stores, not to a supplier.
     for (const metric of ['visitors', 'conversion_rate', 'sales_per_labour_hour', 'forecast_accuracy'])
-      await expect(runQuery(engine, { metrics: [metric], timeRange: month }, { scope: SUPPLIER_1 })).rejects.toMatchObject({
+      await expect(
+        runQuery(engine, { metrics: [metric], timeRange: month }, { scope: SUPPLIER_1 }),
+      ).rejects.toMatchObject({
         code: 'FORBIDDEN',
       });
     // Open store-days do not vary by product: a supplier's sales per store-day is its own.
@@ -108,7 +111,11 @@ describe('row-level security in the metric compiler', () => {
       { scope: { all: false, grants: [] } },
     );
     expect(result.rows).toEqual([]);
-    const total = await runQuery(engine, { metrics: ['net_sales'], timeRange: month }, { scope: { all: false, grants: [] } });
+    const total = await runQuery(
+      engine,
+      { metrics: ['net_sales'], timeRange: month },
+      { scope: { all: false, grants: [] } },
+    );
     expect(total.rows[0]?.net_sales ?? null).toBeNull();
   });
 
@@ -132,7 +139,11 @@ describe('row-level security in the metric compiler', () => {
     expect(asAll.meta.cached).toBe(false);
     expect(asAll.rows).toHaveLength(4);
     // A supplier's question cannot be answered from a rollup that lost the product.
-    const supplier = await runQuery(engine, { metrics: ['net_sales'], timeRange: month }, { scope: SUPPLIER_1 });
+    const supplier = await runQuery(
+      engine,
+      { metrics: ['net_sales'], timeRange: month },
+      { scope: SUPPLIER_1 },
+    );
     expect(supplier.meta.rollups).toEqual([]);
   });
 
@@ -153,9 +164,11 @@ describe('row-level security in the metric compiler', () => {
       { metrics: ['repurchase_rate', 'new_members'], timeRange: month },
       { scope: STORE_3 },
     );
-    const active = await sql(`SELECT count(*) FROM (SELECT member_id FROM orders WHERE store_id = 3 AND member_id IS NOT NULL
+    const active =
+      await sql(`SELECT count(*) FROM (SELECT member_id FROM orders WHERE store_id = 3 AND member_id IS NOT NULL
       AND status = 'completed' AND date BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY member_id)`);
-    const repeat = await sql(`SELECT count(*) FROM (SELECT member_id FROM orders WHERE store_id = 3 AND member_id IS NOT NULL
+    const repeat =
+      await sql(`SELECT count(*) FROM (SELECT member_id FROM orders WHERE store_id = 3 AND member_id IS NOT NULL
       AND status = 'completed' AND date BETWEEN '2026-10-01' AND '2026-10-31' GROUP BY member_id HAVING count(*) >= 2)`);
     expect(result.rows[0]?.repurchase_rate).toBeCloseTo(repeat / active, 6);
     const registered = await sql(`SELECT count(*) FROM member WHERE home_store_id = 3

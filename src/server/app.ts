@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyRateLimit from '@fastify/rate-limit';
@@ -38,6 +39,10 @@ export interface ServerOptions {
   /** Folder of the built web app; defaults to web/dist of this package. */
   webRoot?: string;
   logger?: boolean;
+  /** Where the log goes instead of standard output (tests read it for secrets). */
+  logStream?: NodeJS.WritableStream;
+  /** How long a client may take to send its whole request; default 30 s. */
+  requestTimeoutMs?: number;
 }
 
 export function packageVersion(): string {
@@ -47,13 +52,28 @@ export function packageVersion(): string {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // Embed tokens travel in the path and run past the router's default 100 characters for a parameter.
   const app = Fastify({
-    logger: options.logger
-      ? { redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-embed-token"]'] }
-      : false,
+    logger:
+      options.logger || options.logStream
+        ? {
+            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-embed-token"]'],
+            ...(options.logStream ? { stream: options.logStream } : {}),
+          }
+        : false,
     bodyLimit: 1_048_576,
-    // A client that trickles its request in is cut off rather than holding a connection open.
-    requestTimeout: 30_000,
-    connectionTimeout: 60_000,
+    // A client that trickles its request in is cut off (408) rather than holding a connection open; Node
+    // checks every `connectionsCheckingInterval`. No idle timeout on the socket: a long forecast run is
+    // silent while it trains.
+    serverFactory: (handler) => {
+      const requestTimeout = options.requestTimeoutMs ?? 30_000;
+      return createServer(
+        {
+          requestTimeout,
+          headersTimeout: Math.min(requestTimeout, 10_000),
+          connectionsCheckingInterval: Math.min(Math.ceil(requestTimeout / 4), 5_000),
+        },
+        handler,
+      );
+    },
     routerOptions: { maxParamLength: 4096 },
   });
   const store = options.appStore;

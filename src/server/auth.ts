@@ -34,6 +34,17 @@ declare module 'fastify' {
   }
 }
 
+export interface ApiRoute {
+  method: string;
+  url: string;
+  permission: Permission | null;
+  public: boolean;
+}
+const apiRoutes = new WeakMap<FastifyInstance, ApiRoute[]>();
+
+/** Every /api route the server answers, with what it needs: the hardening tests walk them all. */
+export const apiRoutesOf = (app: FastifyInstance): readonly ApiRoute[] => apiRoutes.get(app) ?? [];
+
 const unauthorized = () =>
   new ZhongtaiError('UNAUTHORIZED', {
     en: 'Sign in first (or send an API token: Authorization: Bearer zt_…)',
@@ -92,10 +103,21 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
   app.decorateRequest('tokenSource', null);
   app.decorateRequest('embedFilters', null);
   app.decorateRequest('csrf', null);
+  const routes: ApiRoute[] = [];
+  apiRoutes.set(app, routes);
   app.addHook('onRoute', (route) => {
     const config = route.config as { permission?: Permission; public?: boolean } | undefined;
-    if (route.url.startsWith('/api/') && !config?.public && !config?.permission)
+    if (!route.url.startsWith('/api/')) return;
+    if (!config?.public && !config?.permission)
       throw new Error(`route ${route.method} ${route.url} names neither a permission nor public`);
+    for (const method of [route.method].flat())
+      if (method !== 'HEAD')
+        routes.push({
+          method,
+          url: route.url,
+          permission: config.permission ?? null,
+          public: Boolean(config.public),
+        });
   });
   app.addHook('onRequest', async (request) => {
     const config = request.routeOptions.config as { permission?: Permission; public?: boolean };

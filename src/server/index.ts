@@ -1,2 +1,3 @@
 export { buildServer, packageVersion, type ServerOptions } from './app.js';
+export { type ApiRoute, apiRoutesOf } from './auth.js';
 export { openApiDocument } from './openapi.js';

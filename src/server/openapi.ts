@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { dashboardInputSchema, embedRequestSchema, themeSchema } from '../appstore/index.js';
 import { forecastRequestSchema, replenishRequestSchema } from '../insights/index.js';
 import { drillRequestSchema, querySchema } from '../metrics/index.js';
+import { accessPaths, securitySchemes } from './openapi-access.js';
 
 const errorSchema = {
   type: 'object',
@@ -219,6 +220,7 @@ export function openApiDocument(version: string) {
         parameters: [{ name: 'token', in: 'path', required: true, schema: { type: 'string' } }],
         get: {
           summary: 'What an embed link shows: its dashboard and fixed filters 打开嵌入链接',
+          security: [],
           responses: {
             '200': { description: 'dashboard, filters, days, expiresAt' },
             '401': {
@@ -230,11 +232,12 @@ export function openApiDocument(version: string) {
       },
       '/api/v1/settings/theme': {
         get: {
-          summary: 'The web app’s theme 主题',
+          summary: 'The web app’s theme (no sign-in: the sign-in page wears it) 主题',
+          security: [],
           responses: { '200': { description: 'mode, brandColor, logoText, logoImage' } },
         },
         put: {
-          summary: 'Set the theme: light or dark, brand colour, logo 定制主题',
+          summary: 'Set the theme: light or dark, brand colour, logo 定制主题 (settings.edit)',
           requestBody: {
             required: true,
             content: { 'application/json': { schema: z.toJSONSchema(themeSchema, { io: 'input' }) } },
@@ -270,8 +273,12 @@ export function openApiDocument(version: string) {
         },
       },
       '/api/v1/openapi.json': {
-        get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1' } } },
+        get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } },
       },
+      ...accessPaths,
     },
+    components: { securitySchemes },
+    // Every operation needs one of these unless it says `security: []`.
+    security: [{ session: [] }, { token: [] }],
   };
 }

@@ -72,8 +72,8 @@ export async function signIn(
   if (!ok || user.disabled) {
     const failures = user.failed_logins + 1;
     await store.query(
-      `UPDATE app_user SET failed_logins = $2,
-         locked_until = CASE WHEN $2 >= $3 THEN now() + make_interval(mins => $4) ELSE locked_until END
+      `UPDATE app_user SET failed_logins = $2::int,
+         locked_until = CASE WHEN $2::int >= $3::int THEN now() + make_interval(mins => $4::int) ELSE locked_until END
        WHERE id = $1`,
       [user.id, ok ? user.failed_logins : failures, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES],
     );
@@ -95,7 +95,7 @@ export async function signIn(
   const csrf = randomBytes(24).toString('base64url');
   const [row] = await store.query<{ expires_at: Date | string }>(
     `INSERT INTO app_session (id_hash, user_id, csrf, ip, expires_at)
-     VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5)) RETURNING expires_at`,
+     VALUES ($1, $2, $3, $4, now() + make_interval(hours => $5::int)) RETURNING expires_at`,
     [digest(id), user.id, csrf, ip, SESSION_HOURS],
   );
   await recordAudit(store, { actor: username, action: 'login.ok', ip });

@@ -89,7 +89,7 @@ export async function createToken(
   const secret = randomBytes(32).toString('base64url');
   await store.query(
     `INSERT INTO api_token (id, user_id, name, secret_hash, permissions, source, expires_at)
-     VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7))`,
+     VALUES ($1, $2, $3, $4, $5, $6, now() + make_interval(days => $7::int))`,
     [id, user.id, t.name, digest(secret), JSON.stringify(t.permissions), t.source ?? null, t.expiresInDays],
   );
   const [row] = await store.query<TokenRow>(`${SELECT} WHERE t.id = $1`, [id]);
