@@ -5,7 +5,15 @@ import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AppStore, createEmbedLink, seedDemoDashboards } from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
-import { openWorld, queryApi, settled, tempAppStore, type World, watchedPage } from '../support/browser.js';
+import {
+  adminHeaders,
+  openWorld,
+  queryApi,
+  settled,
+  tempAppStore,
+  type World,
+  watchedPage,
+} from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The demo chain's ready-made dashboards in Chromium: filters for every tile, CSV export, big screen. */
@@ -121,7 +129,8 @@ describe('dashboards', () => {
     const url = await page.getByTestId('embed-url').inputValue();
     expect(url).toMatch(/\/embed\/[\w-]+\.[\w-]+$/);
 
-    const embedded = await watchedPage(browser);
+    // Opened by someone who never signed in: the link alone lets the page read, within its maker's grants.
+    const embedded = await watchedPage(browser, { anonymous: true });
     await embedded.page.goto(url);
     await embedded.page.waitForSelector('[data-testid="kpi-net_sales-value"]:not([data-raw=""])', {
       timeout: 30_000,
@@ -140,12 +149,13 @@ describe('dashboards', () => {
     await embedded.page.goto(`${base}/embed/${widened}.${signature}`);
     await expect.poll(() => embedded.page.getByTestId('embed-refused').innerText()).toContain('签名不符');
 
-    const board = (await (await fetch(`${base}/api/v1/dashboards`)).json()).dashboards.find(
-      (d: { name: string }) => d.name === '经营总览',
-    );
+    const board = (
+      await (await fetch(`${base}/api/v1/dashboards`, { headers: adminHeaders(base) })).json()
+    ).dashboards.find((d: { name: string }) => d.name === '经营总览');
     const old = await createEmbedLink(
       world.appStore as AppStore,
       { dashboardId: board.id, filters: [], expiresInMinutes: 5 },
+      world.admin.userId,
       Date.now() - 3_600_000,
     );
     await embedded.page.goto(`${base}${old.path}`);
@@ -180,7 +190,7 @@ describe('dashboards', () => {
     // Back to the default look, so other pages of this run are not affected.
     await fetch(`${base}/api/v1/settings/theme`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...adminHeaders(base) },
       body: JSON.stringify({}),
     });
     expect(errors).toEqual([]);

@@ -27,11 +27,11 @@ export async function userWithToken(
   role: string,
   grants: Grant[] = [],
   permissions?: Permission[],
-): Promise<{ username: string; password: string; token: string }> {
+): Promise<{ userId: number; username: string; password: string; token: string }> {
   made += 1;
   const username = `${role}-${made}-${process.pid}`;
   const password = `pw-${role}-Secret-${made}`;
-  await addUser(store, { username, role, password });
+  const { user } = await addUser(store, { username, role, password });
   if (grants.length) await grant(store, username, grants);
   const roleDef = (await listRoles(store)).find((r) => r.name === role);
   const { token } = await createToken(store, {
@@ -39,7 +39,7 @@ export async function userWithToken(
     name: 'test',
     permissions: permissions ?? roleDef?.permissions ?? [...PERMISSIONS],
   });
-  return { username, password, token };
+  return { userId: user.id, username, password, token };
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });

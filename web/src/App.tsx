@@ -1,34 +1,63 @@
 import { useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Catalog, type Theme } from './api';
+import { AdminPage } from './Admin';
+import {
+  ApiError,
+  api,
+  auth,
+  type Catalog,
+  can,
+  type Me,
+  SIGNED_OUT,
+  setEmbedToken,
+  type Theme,
+} from './api';
 import { DashboardsPage } from './Dashboards';
 import { EmbedPage } from './Embed';
 import { ExplorePage } from './Explore';
 import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
-import { t } from './i18n';
+import { type TextKey, t } from './i18n';
 import { Overview } from './Overview';
+import { PortalPage } from './Portal';
+import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
 
-type Page = 'overview' | 'explore' | 'dashboards' | 'forecast';
-const PAGES: Page[] = ['overview', 'explore', 'dashboards', 'forecast'];
+type Page = 'overview' | 'portal' | 'explore' | 'dashboards' | 'forecast' | 'admin';
+const PAGES: Page[] = ['overview', 'portal', 'explore', 'dashboards', 'forecast', 'admin'];
 const PATHS: Record<Page, string> = {
   overview: '/',
+  portal: '/portal',
   explore: '/explore',
   dashboards: '/dashboards',
   forecast: '/forecast',
+  admin: '/admin',
 };
-const NAV: Record<Page, 'navOverview' | 'navExplore' | 'navDashboards' | 'navForecast'> = {
+const NAV: Record<Page, TextKey> = {
   overview: 'navOverview',
+  portal: 'navPortal',
   explore: 'navExplore',
   dashboards: 'navDashboards',
   forecast: 'navForecast',
+  admin: 'navAdmin',
 };
-const TITLES: Record<Page, 'title' | 'exploreTitle' | 'dashboardsTitle' | 'forecastTitle'> = {
+const TITLES: Record<Page, TextKey> = {
   overview: 'title',
+  portal: 'portalTitle',
   explore: 'exploreTitle',
   dashboards: 'dashboardsTitle',
   forecast: 'forecastTitle',
+  admin: 'navAdmin',
 };
+
+/** A supplier's grants reach products, not stores: store pages (footfall, tickets) are not for it. */
+const isSupplier = (me: Me) =>
+  !me.scope.all && me.scope.grants.length > 0 && me.scope.grants.every((g) => g.kind === 'supplier');
+
+/** The pages a person may open: suppliers get their portal, administrators user management. */
+function pagesFor(me: Me): Page[] {
+  if (isSupplier(me)) return ['portal', 'explore', 'dashboards'];
+  return PAGES.filter((p) => p !== 'portal' && (p !== 'admin' || can('users.manage')));
+}
 const pageOf = (path: string): Page =>
   PAGES.find((p) => p !== 'overview' && path.startsWith(PATHS[p])) ?? 'overview';
 /** /dashboards/12 → 12 */
@@ -58,7 +87,21 @@ export function App() {
   const [editingTheme, setEditingTheme] = useState(false);
   // The page and what it shows (a dashboard's id, an exploration) live in the URL: links and reloads keep them.
   const [path, setPath] = useState(location.pathname);
-  const page = pageOf(path);
+  // An embedded dashboard reads with its link's token; every other page needs someone signed in.
+  const embedToken = /^\/embed\/([^/]+)$/.exec(path)?.[1];
+  if (embedToken) setEmbedToken(decodeURIComponent(embedToken));
+  const [me, setMe] = useState<Me | null | undefined>(embedToken ? null : undefined);
+  const allowed = me ? pagesFor(me) : [];
+  const asked = pageOf(path);
+  const page = allowed.includes(asked) ? asked : (allowed[0] ?? 'overview');
+
+  useEffect(() => {
+    if (embedToken) return;
+    auth.me().then(setMe, () => setMe(null));
+    const signedOut = () => setMe(null);
+    window.addEventListener(SIGNED_OUT, signedOut);
+    return () => window.removeEventListener(SIGNED_OUT, signedOut);
+  }, [embedToken]);
 
   useEffect(() => {
     const back = () => setPath(location.pathname);
@@ -73,6 +116,7 @@ export function App() {
   const title = t(TITLES[page], lang);
 
   useEffect(() => {
+    if (!me && !embedToken) return;
     Promise.all([api.catalog(), api.health()])
       .then(([c, h]) => {
         setCatalog(c);
@@ -87,7 +131,7 @@ export function App() {
         applyTheme(kept);
       })
       .catch(() => undefined);
-  }, []);
+  }, [me, embedToken]);
 
   useEffect(() => {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
@@ -102,14 +146,26 @@ export function App() {
   );
 
   // An embedded dashboard is the whole page: no header, no navigation.
-  const embedToken = /^\/embed\/([^/]+)$/.exec(path)?.[1];
   if (embedToken)
     return (
       <div className="app">
-        {error && <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>}
+        {/* The link itself is refused (altered, expired, its maker disabled) before anything loads. */}
+        {error && (
+          <p className="banner error" role="alert" data-testid="embed-refused">
+            {lang === 'zh' ? error.messageZh : error.message}
+          </p>
+        )}
         {catalog && dataEnd && (
           <EmbedPage token={decodeURIComponent(embedToken)} catalog={catalog} lang={lang} dataEnd={dataEnd} />
         )}
+      </div>
+    );
+
+  if (me === undefined) return <p className="tile-message">{t('loading', lang)}</p>;
+  if (me === null)
+    return (
+      <div className="app">
+        <SignIn lang={lang} onLang={() => setLang(lang === 'zh' ? 'en' : 'zh')} onSignedIn={setMe} />
       </div>
     );
 
@@ -127,7 +183,7 @@ export function App() {
           <span>{t('product', lang)}</span>
           <h1>{title}</h1>
           <nav className="nav" aria-label={lang === 'zh' ? '页面' : 'Pages'}>
-            {PAGES.map((p) => (
+            {allowed.map((p) => (
               <a
                 key={p}
                 href={PATHS[p]}
@@ -164,7 +220,7 @@ export function App() {
               {range.from} ~ {range.to}
             </span>
           )}
-          {theme && (
+          {theme && can('settings.edit') && (
             <button type="button" data-testid="theme-open" onClick={() => setEditingTheme(!editingTheme)}>
               {t('theme', lang)}
             </button>
@@ -176,6 +232,21 @@ export function App() {
             onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
           >
             {t('switchLang', lang)}
+          </button>
+          <span className="user" data-testid="user" title={me.role}>
+            {me.displayName}
+          </span>
+          <button
+            type="button"
+            data-testid="sign-out"
+            onClick={() => {
+              auth.signOut().finally(() => {
+                setMe(null);
+                setCatalog(null);
+              });
+            }}
+          >
+            {t('signOut', lang)}
           </button>
         </div>
       </header>
@@ -206,6 +277,10 @@ export function App() {
           go={navigate}
         />
       )}
+      {page === 'portal' && catalog && dataEnd && (
+        <PortalPage catalog={catalog} lang={lang} dataEnd={dataEnd} />
+      )}
+      {page === 'admin' && <AdminPage lang={lang} />}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}

@@ -1,4 +1,4 @@
-import type { Catalog, SavedTile } from './api';
+import { api, type Catalog, can, type SavedTile } from './api';
 import { Tile } from './components/Tile';
 import { csvOf, download, downloadBlob, xlsxOf } from './csv';
 import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from './explore/state';
@@ -41,6 +41,8 @@ export function DashboardTile({
   /** Absent in an embedded dashboard: nothing to change there. */
   actions?: {
     go: (path: string) => void;
+    /** Only open in Explore: the reader may not change the dashboard. */
+    readOnly?: boolean;
     onRemove: () => void;
     onMoveUp?: () => void;
     onToggleWide?: () => void;
@@ -65,9 +67,12 @@ export function DashboardTile({
   const blocked = strict && unfit.length > 0;
   const first = tile.exploration.dimensions[0];
   const state = useQuery(blocked ? null : queryOf(exploration), refresh);
-  const exportCsv = () => state.result && download(`${tile.title}.csv`, csvOf(state.result, catalog, lang));
+  // Exports are asked of the server again: it checks the right to export and writes who took what.
+  const exported = () => api.exportAnswer(queryOf(exploration), tile.title);
+  const exportCsv = async () => download(`${tile.title}.csv`, csvOf(await exported(), catalog, lang));
   const exportXlsx = async () =>
-    state.result && downloadBlob(`${tile.title}.xlsx`, await xlsxOf(state.result, catalog, lang));
+    downloadBlob(`${tile.title}.xlsx`, await xlsxOf(await exported(), catalog, lang));
+  const mayExport = can('data.export');
   const names = unfit
     .map((f) => catalog.dimensions.find((d) => d.id === f.dimension)?.label[lang])
     .join('、');
@@ -80,27 +85,35 @@ export function DashboardTile({
             onClick={() => actions.go(`/explore${toUrl(tile.exploration)}`)}
           />
         )}
-        {actions?.onMoveUp && <Action label={t('moveUp', lang)} onClick={actions.onMoveUp} />}
-        <Action
-          label={t('exportCsv', lang)}
-          testId="export-csv"
-          onClick={exportCsv}
-          disabled={!state.result}
-        />
-        <Action
-          label={t('exportXlsx', lang)}
-          testId="export-xlsx"
-          onClick={exportXlsx}
-          disabled={!state.result}
-        />
-        {actions?.onToggleWide && (
+        {actions?.onMoveUp && !actions.readOnly && (
+          <Action label={t('moveUp', lang)} onClick={actions.onMoveUp} />
+        )}
+        {mayExport && (
+          <Action
+            label={t('exportCsv', lang)}
+            testId="export-csv"
+            onClick={exportCsv}
+            disabled={!state.result}
+          />
+        )}
+        {mayExport && (
+          <Action
+            label={t('exportXlsx', lang)}
+            testId="export-xlsx"
+            onClick={exportXlsx}
+            disabled={!state.result}
+          />
+        )}
+        {actions?.onToggleWide && !actions.readOnly && (
           <Action
             label={t(tile.wide ? 'narrower' : 'wider', lang)}
             testId="toggle-wide"
             onClick={actions.onToggleWide}
           />
         )}
-        {actions && <Action label={t('removeTile', lang)} testId="remove-tile" onClick={actions.onRemove} />}
+        {actions && !actions.readOnly && (
+          <Action label={t('removeTile', lang)} testId="remove-tile" onClick={actions.onRemove} />
+        )}
       </div>
       {unfit.length > 0 && (
         <p className="muted" data-testid="unfit">

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Catalog, type Dashboard, type SavedTile } from './api';
+import { ApiError, api, type Catalog, can, type Dashboard, type SavedTile } from './api';
 import { downloadBlob } from './csv';
 import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
@@ -88,6 +88,7 @@ function DashboardView({
   const [refresh, setRefresh] = useState(0);
   const [embed, setEmbed] = useState<{ url: string; expiresAt: string } | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
+  const editable = can('dashboards.edit');
   const regions = useQuery(useMemo(() => ({ metrics: ['net_sales'], dimensions: ['region'] }), []));
   useEffect(() => {
     api
@@ -189,7 +190,7 @@ function DashboardView({
             <option value={300}>5 min</option>
           </select>
         </label>
-        {!controls.screen && (
+        {!controls.screen && can('data.export') && (
           <button type="button" data-testid="embed-make" onClick={makeEmbed}>
             {t('embedLink', lang)}
           </button>
@@ -256,7 +257,7 @@ function DashboardView({
           key={tile.id}
           className={`tile-slot${tile.wide ? ' wide' : ''}${dragging === tile.id ? ' dragging' : ''}`}
           data-testid={`slot-${tile.id}`}
-          draggable={!controls.screen}
+          draggable={!controls.screen && editable}
           onDragStart={(ev) => {
             ev.dataTransfer.setData('text/plain', tile.id);
             setDragging(tile.id);
@@ -291,6 +292,7 @@ function DashboardView({
             onPick={pick}
             actions={{
               go,
+              ...(editable ? {} : { readOnly: true }),
               onRemove: () => saveTiles(board.tiles.filter((x) => x.id !== tile.id)),
               onToggleWide: () =>
                 saveTiles(board.tiles.map((x) => (x.id === tile.id ? { ...x, wide: !x.wide } : x))),

@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import type { Catalog } from './api';
+import { type Catalog, can } from './api';
 import { Tile } from './components/Tile';
 import { valueLabel } from './explore/chart';
 import { type DrillTarget, DrillThrough } from './explore/DrillThrough';
@@ -270,7 +270,7 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
           <p className="banner">{t('pickMetric', lang)}</p>
         ) : (
           <Tile title={titleOf(e)} state={state} lang={lang} testId="explore-result" wide>
-            <SaveToDashboard exploration={e} title={titleOf(e)} lang={lang} />
+            {can('dashboards.edit') && <SaveToDashboard exploration={e} title={titleOf(e)} lang={lang} />}
             <ExplorationView
               exploration={e}
               state={state}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type ForecastRun, type QueryBody, type Suggestion } from './api';
+import { ApiError, api, can, type ForecastRun, type QueryBody, type Suggestion } from './api';
 import { Chart } from './components/Chart';
 import { Tile, type TileState } from './components/Tile';
 import { addDays, formatNumber, type Lang } from './format';
@@ -111,7 +111,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
             {formatNumber(accuracy, 'percent', lang)}
           </strong>
         </div>
-        <div className="run-actions">
+        <div className="run-actions" hidden={!can('forecast.run')}>
           <button
             type="button"
             disabled={busy !== null}

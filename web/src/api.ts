@@ -58,11 +58,41 @@ export class ApiError extends Error {
   }
 }
 
+export interface Me {
+  username: string;
+  displayName: string;
+  role: string;
+  permissions: string[];
+  scope: { all: true } | { all: false; grants: { kind: string; value: string }[] };
+}
+
+/** Who is signed in, the session's CSRF token, or an embed link's token: sent with every call. */
+const session: { me: Me | null; csrf: string | null; embedToken: string | null } = {
+  me: null,
+  csrf: null,
+  embedToken: null,
+};
+export const SIGNED_OUT = 'zhongtai:signed-out';
+
+/** Whether the signed-in person's role allows it (the server checks again; this only hides what would fail). */
+export const can = (permission: string): boolean => Boolean(session.me?.permissions.includes(permission));
+export const currentUser = (): Me | null => session.me;
+/** An embedded dashboard reads with its link's token instead of a session. */
+export function setEmbedToken(token: string): void {
+  session.embedToken = token;
+}
+
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
-  const response = await fetch(path, init);
-  const body = await response.json().catch(() => null);
+  const headers = new Headers(init?.headers);
+  if (init?.method && init.method !== 'GET' && session.csrf) headers.set('x-csrf-token', session.csrf);
+  if (session.embedToken) headers.set('x-embed-token', session.embedToken);
+  const response = await fetch(path, { ...init, headers });
+  const body = response.status === 204 ? null : await response.json().catch(() => null);
   if (!response.ok) {
     const error = body?.error;
+    // A session that ended (expired, signed out elsewhere, user disabled): back to the sign-in page.
+    if (response.status === 401 && !path.startsWith('/api/v1/auth/login') && !session.embedToken)
+      window.dispatchEvent(new Event(SIGNED_OUT));
     throw new ApiError(
       error?.message ?? `HTTP ${response.status}`,
       error?.messageZh ?? `请求失败（HTTP ${response.status}）`,
@@ -70,6 +100,80 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   }
   return body as T;
 }
+
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  disabled: boolean;
+  grants: { kind: string; value: string }[];
+  lastLoginAt: string | null;
+}
+export interface Role {
+  name: string;
+  label: Label;
+  permissions: string[];
+  allData: boolean;
+  builtin: boolean;
+}
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+}
+export interface ApiToken {
+  id: string;
+  username: string;
+  name: string;
+  permissions: string[];
+  source: string | null;
+  expiresAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+type Grant = { kind: string; value: string };
+
+export const auth = {
+  me: async () => {
+    const answer = await call<{ user: Me; csrf: string | null }>('/api/v1/auth/me');
+    session.me = answer.user;
+    session.csrf = answer.csrf;
+    return answer.user;
+  },
+  signIn: async (username: string, password: string) => {
+    const answer = await call<{ user: Me; csrf: string }>(
+      '/api/v1/auth/login',
+      send('POST', { username, password }),
+    );
+    session.me = answer.user;
+    session.csrf = answer.csrf;
+    return answer.user;
+  },
+  signOut: async () => {
+    await call<null>('/api/v1/auth/logout', { method: 'POST' });
+    session.me = null;
+    session.csrf = null;
+  },
+  users: () => call<{ users: User[] }>('/api/v1/users'),
+  roles: () => call<{ roles: Role[] }>('/api/v1/roles'),
+  addUser: (body: { username: string; role: string; displayName?: string }) =>
+    call<{ user: User; password?: string }>('/api/v1/users', send('POST', body)),
+  changeUser: (username: string, body: { role?: string; disabled?: boolean }) =>
+    call<User>(`/api/v1/users/${encodeURIComponent(username)}`, send('PUT', body)),
+  grant: (username: string, grants: Grant[]) =>
+    call<User>(`/api/v1/users/${encodeURIComponent(username)}/grants`, send('POST', { grants })),
+  revoke: (username: string, grants: Grant[]) =>
+    call<User>(`/api/v1/users/${encodeURIComponent(username)}/grants`, send('DELETE', { grants })),
+  audit: (limit = 100) => call<{ entries: AuditEntry[] }>(`/api/v1/audit?limit=${limit}`),
+  tokens: () => call<{ tokens: ApiToken[] }>('/api/v1/tokens'),
+  revokeToken: (id: string) => call<ApiToken>(`/api/v1/tokens/${id}`, { method: 'DELETE' }),
+};
 
 export interface ForecastRun {
   runId: number;
@@ -150,6 +254,9 @@ export const api = {
   health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
   query: (body: QueryBody) => call<QueryResult>('/api/v1/query', send('POST', body)),
+  /** The same answer, taken out of the platform: within the caller's grants and written to the audit log. */
+  exportAnswer: (query: QueryBody, title: string) =>
+    call<QueryResult>('/api/v1/export', send('POST', { query, title, format: 'json' })),
   drill: (body: { filters: QueryBody['filters']; timeRange: { from: string; to: string }; limit?: number }) =>
     call<{ columns: { id: string; label: Label }[]; rows: Row[]; truncated: boolean }>(
       '/api/v1/drill',

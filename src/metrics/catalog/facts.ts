@@ -68,6 +68,13 @@ export const FACTS: FactDef[] = [
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
   // The newest store forecast of each store-day beside its actual (a view: see the warehouse's migrations).
   { id: 'forecast_day', table: 'forecast_day', date: f('date'), keys: { store: 'store_id' } },
+  // The newest store × SKU forecast of each day (a view): forecasts cut by product, category or supplier.
+  {
+    id: 'forecast_sku_day',
+    table: 'forecast_sku_day',
+    date: f('date'),
+    keys: { store: 'store_id', product: 'sku' },
+  },
   { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
 ];
 

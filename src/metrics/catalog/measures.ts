@@ -137,7 +137,10 @@ export const MEASURES: MeasureDef[] = [
       },
     ],
   },
-  { id: 'forecast_p50', sources: [plain('forecast_day', sum(f('p50')))] },
+  {
+    id: 'forecast_p50',
+    sources: [plain('forecast_day', sum(f('p50'))), plain('forecast_sku_day', sum(f('p50')))],
+  },
   // Store-days whose sales are known: the accuracy of a forecast counts only those.
   { id: 'forecast_actual', sources: [plain('forecast_day', sum(f('actual')))] },
   { id: 'forecast_hit', sources: [plain('forecast_day', sum(bin('-', f('actual'), f('abs_error'))))] },

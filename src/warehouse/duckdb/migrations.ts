@@ -144,6 +144,12 @@ export const MIGRATIONS: Migration[] = [
          built_at TIMESTAMP NOT NULL, rows BIGINT NOT NULL)`,
     ],
   },
+  {
+    version: 11,
+    description:
+      'forecast_sku_day: the newest store × SKU forecast of each day (suppliers see their products)',
+    statements: () => [FORECAST_SKU_DAY_VIEW],
+  },
 ];
 
 /**
@@ -162,6 +168,14 @@ export const FORECAST_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_day AS
   FROM latest f
   LEFT JOIN lines l ON l.store_id = f.store_id AND l.date = f.date
   LEFT JOIN summaries s ON s.store_id = f.store_id AND s.date = f.date`;
+
+/**
+ * Per store, SKU and day, the newest store × SKU run that forecast it: the forecast a product dimension,
+ * filter or a supplier's grant needs (the store-level view cannot be cut by product).
+ */
+export const FORECAST_SKU_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_sku_day AS
+  SELECT store_id, sku, date, run_id, p10, p50, p90 FROM forecast WHERE level = 'store-sku' AND sku IS NOT NULL
+  QUALIFY row_number() OVER (PARTITION BY store_id, sku, date ORDER BY run_id DESC) = 1`;
 
 /** A first version, valid since ever, for every store that has none. */
 export function seedStoreHistory(): string {
