@@ -18,7 +18,10 @@ export function AdminPage({ lang }: { lang: Lang }) {
   const [audit, setAudit] = useState<AuditEntry[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [made, setMade] = useState<{ username: string; password: string } | null>(null);
-  const fail = (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e)));
+  const fail = useCallback(
+    (e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e))),
+    [],
+  );
   const reload = useCallback(() => {
     Promise.all([auth.users(), auth.roles(), auth.audit(100)])
       .then(([u, r, a]) => {
@@ -27,8 +30,8 @@ export function AdminPage({ lang }: { lang: Lang }) {
         setAudit(a.entries);
       })
       .catch(fail);
-  }, []);
-  useEffect(reload, []);
+  }, [fail]);
+  useEffect(reload, [reload]);
   const act = (work: Promise<unknown>) => {
     setError(null);
     work.then(reload).catch(fail);
