@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
+import { benchLoad } from './load.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
 import { benchWeb } from './web.js';
@@ -40,4 +41,12 @@ program
   )
   .option('--runs <n>', 'page loads per dashboard (median)', Number, 5)
   .action((opts) => benchWeb(opts));
+program
+  .command('load')
+  .description(
+    'the API under load on loopback (autocannon): cached and uncached queries, with and without RLS',
+  )
+  .option('--connections <n>', 'clients at once', Number, 20)
+  .option('--seconds <n>', 'seconds per scenario', Number, 10)
+  .action((opts) => benchLoad(opts));
 await program.parseAsync(process.argv);

@@ -1,12 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { dashboards, openAppStore, seedDemoDashboards } from '../src/appstore/index.js';
-import { generateDemo } from '../src/demo/index.js';
-import { dataRange, refreshRollups } from '../src/metrics/index.js';
+import { dataRange } from '../src/metrics/index.js';
 import { buildServer } from '../src/server/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
+import { signIn } from '../test/support/browser.js';
+import { userWithToken } from '../test/support/server.js';
+import { demoFile } from './demo-file.js';
 import { median, table } from './stats.js';
 
 /**
@@ -14,17 +16,6 @@ import { median, table } from './stats.js';
  * how long until a dashboard's first tile and all its tiles show, how long the main thread is blocked, for
  * the ready-made 经营总览 and for a dashboard of 24 tiles. Medians of `runs` cold page loads.
  */
-async function demoFile(): Promise<string> {
-  const path = resolve('.bench-cache', 'web', 'default-demo.duckdb');
-  if (!existsSync(path)) {
-    mkdirSync(resolve('.bench-cache', 'web'), { recursive: true });
-    const engine = await DuckDbEngine.open({ path });
-    await generateDemo(engine, {});
-    await refreshRollups(engine);
-    await engine.close();
-  }
-  return path;
-}
 
 /**
  * Milliseconds from a click to the frame after the text at `watch` has changed, measured inside the page
@@ -45,7 +36,13 @@ async function timeClick(page: Page, click: string, watch: string): Promise<numb
   })`) as Promise<number>;
 }
 
-async function interactions(browser: Browser, base: string, end: string, runs: number) {
+async function interactions(
+  browser: Browser,
+  base: string,
+  end: string,
+  runs: number,
+  admin: { username: string; password: string },
+) {
   const q = {
     metrics: ['net_sales', 'gross_margin'],
     dimensions: ['region', 'format'],
@@ -60,6 +57,7 @@ async function interactions(browser: Browser, base: string, end: string, runs: n
   const drill: number[] = [];
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+    await signIn(page, base, admin.username, admin.password);
     await page.goto(`${base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
     await page.waitForSelector('[data-testid="pivot"] tfoot td[data-col="total"]:not([data-raw=""])', {
       timeout: 60_000,
@@ -122,6 +120,7 @@ export async function benchWeb(options: { runs: number }): Promise<void> {
     name: '24 张卡片',
     tiles: all.slice(0, 24).map((tile, k) => ({ ...tile, id: `b${k}` })),
   });
+  const admin = await userWithToken(store, 'admin');
   const app = await buildServer({ engine, appStore: store });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
@@ -141,6 +140,7 @@ export async function benchWeb(options: { runs: number }): Promise<void> {
         // (rollups where they answer); later runs are answered by the server's result cache, as a second
         // visitor's would be.
         const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });
+        await signIn(page, base, admin.username, admin.password);
         runs.push(await measure(page, url));
         await page.close();
       }
@@ -160,7 +160,7 @@ export async function benchWeb(options: { runs: number }): Promise<void> {
     console.log(
       `\nInteractions on 自助分析 (medians of ${options.runs}; from the click to the next painted frame):\n`,
     );
-    console.log(table(await interactions(browser, base, end, options.runs)));
+    console.log(table(await interactions(browser, base, end, options.runs, admin)));
   } finally {
     await browser.close();
     await app.close();

@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { ZhongtaiError } from '../model/index.js';
@@ -27,12 +28,47 @@ export interface AppStoreOptions {
 
 class EmbeddedStore implements AppStore {
   readonly kind = 'embedded' as const;
-  constructor(private readonly db: PGlite) {}
+  constructor(
+    private readonly db: PGlite,
+    private readonly lock: string,
+  ) {}
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
   }
-  close(): Promise<void> {
-    return this.db.close();
+  async close(): Promise<void> {
+    await this.db.close();
+    rmSync(this.lock, { force: true });
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The embedded store is one process's at a time (PGlite has no server to share it): a second opener —
+ * `zhongtai users add` beside a running `serve` — is told so instead of corrupting it. A lock left by a
+ * process that died is taken over.
+ */
+function takeLock(folder: string): string {
+  const lock = join(folder, 'zhongtai.lock');
+  try {
+    writeFileSync(lock, String(process.pid), { flag: 'wx' });
+    return lock;
+  } catch {
+    const holder = Number(readFileSync(lock, 'utf8'));
+    if (holder && holder !== process.pid && alive(holder))
+      throw new ZhongtaiError('CONFLICT', {
+        en: `The application store ${folder} is in use by process ${holder} (a running zhongtai serve?). Manage users in the web app (用户管理) or through /api/v1/users, or stop that process first.`,
+        zh: `应用库 ${folder} 正被进程 ${holder} 使用（是否有正在运行的 zhongtai serve？）。请在网页端「用户管理」或通过 /api/v1/users 操作，或先停止该进程。`,
+      });
+    writeFileSync(lock, String(process.pid));
+    return lock;
   }
 }
 
@@ -64,7 +100,13 @@ export async function openAppStore(options: AppStoreOptions): Promise<AppStore> 
   } else {
     if (!options.path) throw new Error('an application store needs a folder or a URL');
     mkdirSync(options.path, { recursive: true });
-    store = new EmbeddedStore(await PGlite.create(options.path));
+    const lock = takeLock(options.path);
+    try {
+      store = new EmbeddedStore(await PGlite.create(options.path), lock);
+    } catch (error) {
+      rmSync(lock, { force: true });
+      throw error;
+    }
   }
   await migrateAppStore(store);
   return store;

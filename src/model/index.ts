@@ -7,6 +7,7 @@ export {
   parseIsoDate,
 } from './calendar.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
+export { parseInput } from './parse.js';
 export { ALL_DATA, type DataScope, GRANT_KINDS, type Grant, type GrantKind, scopeKey } from './scope.js';
 export {
   type Column,

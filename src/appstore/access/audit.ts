@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseInput } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 
 /** Who did what, when, from where: sign-ins, grants, tokens, exports, loads. Never a password or a secret. */
@@ -42,7 +43,7 @@ export const auditQuerySchema = z
 export type AuditQuery = z.input<typeof auditQuerySchema>;
 
 export async function listAudit(store: AppStore, input: AuditQuery = {}): Promise<AuditEntry[]> {
-  const q = auditQuerySchema.parse(input);
+  const q = parseInput(auditQuerySchema, input);
   const where: string[] = [];
   const params: unknown[] = [];
   if (q.actor) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZhongtaiError } from '../../model/index.js';
+import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 
@@ -85,7 +85,7 @@ export async function findRole(store: AppStore, name: string): Promise<Role | un
 
 /** A custom role; a built-in name cannot be redefined. */
 export async function saveRole(store: AppStore, input: RoleInput): Promise<Role> {
-  const role = roleInputSchema.parse(input);
+  const role = parseInput(roleInputSchema, input);
   if (BUILTIN_ROLES.some((r) => r.name === role.name))
     throw new ZhongtaiError(
       'CONFLICT',

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { ZhongtaiError } from '../../model/index.js';
+import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { cachedPrincipal } from './cache.js';
 import { PERMISSIONS, type Permission } from './roles.js';
@@ -72,7 +72,7 @@ export async function createToken(
   store: AppStore,
   input: TokenInput,
 ): Promise<{ token: string; info: ApiToken }> {
-  const t = tokenInputSchema.parse(input);
+  const t = parseInput(tokenInputSchema, input);
   const user = await getUser(store, t.username);
   const principal = await cachedPrincipal(store, user.id);
   const beyond = t.permissions.filter((p) => !principal?.permissions.has(p));

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type DataScope, GRANT_KINDS, type Grant, ZhongtaiError } from '../../model/index.js';
+import { type DataScope, GRANT_KINDS, type Grant, parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 import { checkPasswordStrength, generatePassword, hashPassword } from './passwords.js';
@@ -126,7 +126,7 @@ async function checkedRole(store: AppStore, name: string) {
 
 /** A new user; without a password one is generated and returned here only (it is kept hashed). */
 export async function addUser(store: AppStore, input: UserInput): Promise<{ user: User; password?: string }> {
-  const parsed = userInputSchema.parse(input);
+  const parsed = parseInput(userInputSchema, input);
   await checkedRole(store, parsed.role);
   const generated = parsed.password === undefined ? generatePassword() : undefined;
   const password = parsed.password ?? (generated as string);
@@ -166,7 +166,7 @@ export async function setRole(store: AppStore, username: string, role: string): 
 
 export async function grant(store: AppStore, username: string, grants: Grant[]): Promise<User> {
   const user = await getUser(store, username);
-  for (const g of grants.map((x) => grantSchema.parse(x)))
+  for (const g of grants.map((x) => parseInput(grantSchema, x)))
     await store.query(
       'INSERT INTO app_grant (user_id, kind, value) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING',
       [user.id, g.kind, g.value],
@@ -177,7 +177,7 @@ export async function grant(store: AppStore, username: string, grants: Grant[]):
 
 export async function revoke(store: AppStore, username: string, grants: Grant[]): Promise<User> {
   const user = await getUser(store, username);
-  for (const g of grants.map((x) => grantSchema.parse(x)))
+  for (const g of grants.map((x) => parseInput(grantSchema, x)))
     await store.query('DELETE FROM app_grant WHERE user_id = $1 AND kind = $2 AND value = $3', [
       user.id,
       g.kind,
