@@ -167,6 +167,120 @@ describe('zhongtai CLI', () => {
     expect(JSON.parse(query.stdout).meta.rollups).toEqual(['sales_day']);
   });
 
+  it('makes the first users once with passwords shown once, then manages users, grants, tokens and the audit log', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-cli-')), 'demo.duckdb');
+    const demo = await zhongtai(
+      'demo',
+      '--db',
+      file,
+      '--stores',
+      '4',
+      '--days',
+      '10',
+      '--skus',
+      '100',
+      '--lines',
+      '3000',
+    );
+    expect(demo.code).toBe(0);
+    // An administrator and a user of each role, each with a generated password, printed this once.
+    const made = [
+      ...demo.stdout.matchAll(/^(admin|analyst|region|store|supplier|viewer)\s+(\w{16})\s+(\w+)/gm),
+    ];
+    expect(made.map((m) => [m[1], m[3]])).toEqual([
+      ['admin', 'admin'],
+      ['analyst', 'analyst'],
+      ['region', 'region_manager'],
+      ['store', 'store_manager'],
+      ['supplier', 'supplier'],
+      ['viewer', 'viewer'],
+    ]);
+    const listed = await zhongtai('users', 'list', '--db', file);
+    expect(listed.stdout).toMatch(/^store\s+store\s+store_manager\s+active 启用\s+store=S0001/m);
+    expect(listed.stdout).not.toMatch(/\w{16}\s+admin/);
+
+    const added = await zhongtai(
+      'users',
+      'add',
+      'wang',
+      '--db',
+      file,
+      '--role',
+      'region_manager',
+      '--region',
+      '华东',
+    );
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/password 密码: \w{16}/);
+    const granted = await zhongtai(
+      'users',
+      'grant',
+      'wang',
+      '--db',
+      file,
+      '--store',
+      'S0002',
+      '--format',
+      'fresh',
+    );
+    expect(granted.stdout).toMatch(/grants 数据权限: .*format=fresh.*region=华东.*store=S0002/);
+    const revoked = await zhongtai('users', 'revoke', 'wang', '--db', file, '--region', '华东');
+    expect(revoked.stdout).not.toContain('region=华东');
+    expect((await zhongtai('users', 'disable', 'wang', '--db', file)).stdout).toContain('disabled 已停用');
+    const bad = await zhongtai('users', 'add', "x' OR 1=1", '--db', file, '--role', 'viewer');
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/username/);
+
+    const token = await zhongtai(
+      'tokens',
+      'create',
+      '--db',
+      file,
+      '--user',
+      'admin',
+      '--name',
+      'pos',
+      '--permission',
+      'ingest.push',
+      '--source',
+      'pos',
+    );
+    const id = /Token ([0-9a-f]{12})/.exec(token.stdout)?.[1] as string;
+    expect(token.stdout).toMatch(/zt_[0-9a-f]{12}_[\w-]{43}/);
+    const tokens = await zhongtai('tokens', 'list', '--db', file);
+    expect(tokens.stdout).toContain(id);
+    expect(tokens.stdout).not.toMatch(/zt_[0-9a-f]{12}_/);
+    expect((await zhongtai('tokens', 'revoke', id, '--db', file)).stdout).toContain('revoked');
+    const beyond = await zhongtai(
+      'tokens',
+      'create',
+      '--db',
+      file,
+      '--user',
+      'viewer',
+      '--name',
+      'x',
+      '--permission',
+      'users.manage',
+    );
+    expect(beyond.code).not.toBe(0);
+
+    const audit = await zhongtai('audit', '--db', file, '--json');
+    const actions = audit.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).action);
+    expect(actions.slice(0, 6)).toEqual([
+      'token.revoke',
+      'token.create',
+      'user.disable',
+      'user.revoke',
+      'user.grant',
+      'user.add',
+    ]);
+    expect(audit.stdout).not.toMatch(/zt_[0-9a-f]{12}_/);
+  }, 120_000);
+
   it('versions a store that changes region from the --as-of day', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhongtai-cli-'));
     const db = join(dir, 'w.duckdb');

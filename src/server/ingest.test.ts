@@ -2,8 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminServer } from '../../test/support/server.js';
+import { adminServer, userWithToken } from '../../test/support/server.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/support/store-master.js';
+import { listAudit } from '../appstore/index.js';
 import { importFiles, loadSpec } from '../ingest/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 
@@ -92,5 +93,40 @@ describe('POST /api/v1/ingest/{source}', () => {
   it('refuses an unknown source and a bad idempotency key', async () => {
     expect((await push('{}', undefined, 'erp')).statusCode).toBe(404);
     expect((await push('{"shop":1}', 'bad key!')).statusCode).toBe(400);
+  });
+
+  it('takes pushes only from tokens that may push, to the source they are limited to, and audits each load', async () => {
+    const body = '{"shop":1,"day":"2026-11-22","takings":10,"tickets":1}\n';
+    const headers = (token: string) => ({
+      'content-type': 'application/x-ndjson',
+      authorization: `Bearer ${token}`,
+    });
+    const asViewer = (await userWithToken(server.appStore, 'viewer')).token;
+    const refused = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/pos',
+      payload: body,
+      headers: headers(asViewer),
+    });
+    expect(refused.statusCode).toBe(403);
+    const { token: erpOnly, username } = await userWithToken(server.appStore, 'admin', [], ['ingest.push']);
+    const wrongSource = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/pos',
+      payload: body,
+      headers: headers(erpOnly),
+    });
+    expect(wrongSource.statusCode).toBe(201);
+    await server.appStore.query("UPDATE api_token SET source = 'erp' WHERE id = $1", [erpOnly.split('_')[1]]);
+    const limited = await server.app.inject({
+      method: 'POST',
+      url: '/api/v1/ingest/pos',
+      payload: body,
+      headers: headers(erpOnly),
+    });
+    expect(limited.statusCode).toBe(403);
+    expect(limited.json().error.message).toContain('"erp" only');
+    const [entry] = await listAudit(server.appStore, { action: 'ingest', actor: username, limit: 5 });
+    expect(entry).toMatchObject({ action: 'ingest.load', target: 'pos', detail: { loaded: 1, rejected: 0 } });
   });
 });
