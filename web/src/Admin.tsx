@@ -1,5 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, type AuditEntry, auth, type Role, type User } from './api';
+import { ApiError, type ApiToken, type AuditEntry, auth, type Role, type User } from './api';
 import type { Lang } from './format';
 import { t } from './i18n';
 
@@ -16,6 +16,7 @@ export function AdminPage({ lang }: { lang: Lang }) {
   const [users, setUsers] = useState<User[]>([]);
   const [roles, setRoles] = useState<Role[]>([]);
   const [audit, setAudit] = useState<AuditEntry[]>([]);
+  const [tokens, setTokens] = useState<ApiToken[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const [made, setMade] = useState<{ username: string; password: string } | null>(null);
   const fail = useCallback(
@@ -23,11 +24,12 @@ export function AdminPage({ lang }: { lang: Lang }) {
     [],
   );
   const reload = useCallback(() => {
-    Promise.all([auth.users(), auth.roles(), auth.audit(100)])
-      .then(([u, r, a]) => {
+    Promise.all([auth.users(), auth.roles(), auth.audit(100), auth.tokens()])
+      .then(([u, r, a, k]) => {
         setUsers(u.users);
         setRoles(r.roles);
         setAudit(a.entries);
+        setTokens(k.tokens);
       })
       .catch(fail);
   }, [fail]);
@@ -111,6 +113,47 @@ export function AdminPage({ lang }: { lang: Lang }) {
                   >
                     {u.disabled ? t('enable', lang) : t('disable', lang)}
                   </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+      <section className="tile wide">
+        <h2>{t('apiTokens', lang)}</h2>
+        <p className="muted">{t('apiTokensHint', lang)}</p>
+        <table className="table" data-testid="tokens">
+          <thead>
+            <tr>
+              <th>ID</th>
+              <th>{t('username', lang)}</th>
+              <th>{t('tokenName', lang)}</th>
+              <th>{t('permissions', lang)}</th>
+              <th>{t('expires', lang)}</th>
+              <th>{t('lastUsed', lang)}</th>
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((k) => (
+              <tr key={k.id} className={k.revokedAt ? 'muted' : ''}>
+                <td>
+                  <code>{k.id}</code>
+                </td>
+                <td>{k.username}</td>
+                <td>
+                  {k.name}
+                  {k.source && <span className="muted"> · {k.source}</span>}
+                </td>
+                <td>{k.permissions.join(' ')}</td>
+                <td>{k.revokedAt ? t('revoked', lang) : k.expiresAt.slice(0, 10)}</td>
+                <td className="muted">{k.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '—'}</td>
+                <td>
+                  {!k.revokedAt && (
+                    <button type="button" onClick={() => act(auth.revokeToken(k.id))}>
+                      {t('revoke', lang)}
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
