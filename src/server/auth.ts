@@ -55,6 +55,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /** Read permissions an embed link carries: what a dashboard needs to draw itself, nothing more. */
 const EMBED_PERMISSIONS: ReadonlySet<Permission> = new Set(['data.read']);
+/** The only routes an embed link opens: its page's catalogue, data range and tile queries. */
+const EMBED_ROUTES = new Set(['GET /api/v1/catalog', 'GET /api/v1/health', 'POST /api/v1/query']);
 
 async function authenticate(store: AppStore, request: FastifyRequest): Promise<void> {
   const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
@@ -125,6 +127,11 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
     await authenticate(store, request);
     const principal = request.principal;
     if (!principal) throw unauthorized();
+    if (request.via === 'embed' && !EMBED_ROUTES.has(`${request.method} ${request.routeOptions.url}`))
+      throw new ZhongtaiError('FORBIDDEN', {
+        en: 'An embed link only shows its dashboard',
+        zh: '嵌入链接只能显示其看板',
+      });
     if (config.permission && !principal.permissions.has(config.permission))
       throw new ZhongtaiError('FORBIDDEN', {
         en: `Your role (${principal.role}) may not do this (needs ${config.permission})`,

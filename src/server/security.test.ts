@@ -274,6 +274,57 @@ describe('hostile requests', () => {
   });
 });
 
+describe('embed links', () => {
+  it("read with their maker's grants and fixed filters, and open nothing but their dashboard's questions", async () => {
+    const maker = await userWithToken(store, 'region_manager', [{ kind: 'region', value: '华中' }]);
+    const board = await app.inject({
+      method: 'POST',
+      url: '/api/v1/dashboards',
+      headers: bearer(admin),
+      payload: { name: '嵌入', tiles: [] },
+    });
+    const link = await app.inject({
+      method: 'POST',
+      url: '/api/v1/embed',
+      headers: bearer(maker.token),
+      payload: { dashboardId: board.json().id, filters: [{ dimension: 'format', value: 'fresh' }] },
+    });
+    expect(link.statusCode).toBe(201);
+    const embed = { 'x-embed-token': link.json().token };
+    const q = {
+      metrics: ['net_sales'],
+      dimensions: ['store'],
+      timeRange: { from: '2026-10-01', to: '2026-10-31' },
+    };
+    const rows = (
+      await app.inject({ method: 'POST', url: '/api/v1/query', headers: embed, payload: q })
+    ).json().rows;
+    // 华中's fresh store only (store 10), whatever the page asks.
+    const names = await engine.query('SELECT name FROM store WHERE store_id = 10');
+    expect(rows.map((r: { store: string }) => r.store)).toEqual([names[0]?.name]);
+    for (const [method, url] of [
+      ['GET', '/api/v1/tokens'],
+      ['GET', '/api/v1/auth/me'],
+      ['GET', '/api/v1/dashboards'],
+      ['POST', '/api/v1/drill'],
+      ['POST', '/api/v1/export'],
+      ['POST', '/api/v1/replenish'],
+    ] as const)
+      expect((await call(method, url, embed)).statusCode, url).toBe(403);
+    // The maker loses the region: the link shows nothing more.
+    await app.inject({
+      method: 'DELETE',
+      url: `/api/v1/users/${maker.username}/grants`,
+      headers: bearer(admin),
+      payload: { grants: [{ kind: 'region', value: '华中' }] },
+    });
+    const after = (
+      await app.inject({ method: 'POST', url: '/api/v1/query', headers: embed, payload: q })
+    ).json();
+    expect(after.rows).toEqual([]);
+  });
+});
+
 describe('grants through the API', () => {
   it('never serves one user a cached answer made for a user with other grants', async () => {
     const store3 = (await userWithToken(store, 'store_manager', [{ kind: 'store', value: 'S0003' }])).token;
