@@ -36,6 +36,13 @@ export const accessPaths = {
   '/api/v1/auth/logout': {
     post: { summary: 'Sign out 退出登录', responses: { '204': { description: 'Done' } } },
   },
+  '/api/v1/auth/password': {
+    post: {
+      summary: 'Change your own password (signed in; the current one checked; other sessions end) 修改密码',
+      requestBody: json(z.object({ current: z.string(), next: z.string() })),
+      responses: { '204': { description: 'Changed' }, '403': { description: 'Wrong current password' } },
+    },
+  },
   '/api/v1/auth/me': {
     get: {
       summary: 'Who is signed in, with role, permissions, grants and CSRF token 当前用户',

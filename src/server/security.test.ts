@@ -140,6 +140,20 @@ describe('sign-in', () => {
       payload: body,
     });
     expect(withCsrf.statusCode).toBe(201);
+    // Her own password: the current one checked first; this session stays.
+    const change = (current: string, next: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/v1/auth/password',
+        headers: { cookie: session, 'x-csrf-token': csrf },
+        payload: { current, next },
+      });
+    expect((await change('not it', 'a brand new passphrase')).statusCode).toBe(403);
+    expect((await change('correct horse battery', 'short')).statusCode).toBe(400);
+    expect((await change('correct horse battery', 'a brand new passphrase')).statusCode).toBe(204);
+    expect((await signIn('zhang', 'correct horse battery')).statusCode).toBe(401);
+    expect((await signIn('zhang', 'a brand new passphrase')).statusCode).toBe(200);
+    expect((await change('a brand new passphrase', 'correct horse battery')).statusCode).toBe(204);
     const out = await app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',

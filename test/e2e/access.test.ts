@@ -61,6 +61,18 @@ describe('access control in the web app', () => {
     await expect.poll(() => page.locator('[data-testid="nav-admin"]').count()).toBe(0);
     await settled(page);
     await shot(page, 'access-store-manager');
+    // She replaces the password she was given, and signs in again with hers.
+    await page.getByTestId('user').click();
+    await page.getByTestId('password-current').fill(store.password);
+    await page.getByTestId('password-next').fill('她自己的新密码 2026');
+    await page.getByTestId('password-again').fill('她自己的新密码 2026');
+    await page.getByTestId('password-save').click();
+    await expect.poll(() => page.getByTestId('password-message').innerText()).toContain('密码已修改');
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('signin-username').fill(store.username);
+    await page.getByTestId('signin-password').fill('她自己的新密码 2026');
+    await page.getByTestId('signin-submit').click();
+    await kpi(page, 'net_sales');
     await page.getByTestId('sign-out').click();
     await page.getByTestId('signin-username').waitFor();
     // The failed try is a 401 the browser logs; nothing else.

@@ -18,6 +18,7 @@ import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { type TextKey, t } from './i18n';
 import { Overview } from './Overview';
+import { PasswordForm } from './PasswordForm';
 import { PortalPage } from './Portal';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
@@ -85,6 +86,7 @@ export function App() {
   const [error, setError] = useState<ApiError | null>(null);
   const [theme, setTheme] = useState<Theme | null>(null);
   const [editingTheme, setEditingTheme] = useState(false);
+  const [changingPassword, setChangingPassword] = useState(false);
   // The page and what it shows (a dashboard's id, an exploration) live in the URL: links and reloads keep them.
   const [path, setPath] = useState(location.pathname);
   // An embedded dashboard reads with its link's token; every other page needs someone signed in.
@@ -233,9 +235,15 @@ export function App() {
           >
             {t('switchLang', lang)}
           </button>
-          <span className="user" data-testid="user" title={me.role}>
+          <button
+            type="button"
+            className="user"
+            data-testid="user"
+            title={`${me.role} · ${t('changePassword', lang)}`}
+            onClick={() => setChangingPassword(!changingPassword)}
+          >
             {me.displayName}
-          </span>
+          </button>
           <button
             type="button"
             data-testid="sign-out"
@@ -250,6 +258,7 @@ export function App() {
           </button>
         </div>
       </header>
+      {changingPassword && <PasswordForm lang={lang} onDone={() => setChangingPassword(false)} />}
       {theme && editingTheme && (
         <ThemeEditor
           theme={theme}

@@ -160,6 +160,8 @@ export const auth = {
     session.me = null;
     session.csrf = null;
   },
+  changePassword: (current: string, next: string) =>
+    call<null>('/api/v1/auth/password', send('POST', { current, next })),
   users: () => call<{ users: User[] }>('/api/v1/users'),
   roles: () => call<{ roles: Role[] }>('/api/v1/roles'),
   addUser: (body: { username: string; role: string; displayName?: string }) =>

@@ -194,6 +194,15 @@ const TEXT = {
     zh: '新用户的初始密码（仅显示这一次）',
     en: 'The new user’s password (shown only now)',
   },
+  changePassword: { zh: '修改密码', en: 'Change password' },
+  currentPassword: { zh: '当前密码', en: 'Current password' },
+  newPassword2: { zh: '新密码（至少10个字符）', en: 'New password (10 characters or more)' },
+  repeatPassword: { zh: '再次输入新密码', en: 'New password again' },
+  passwordsDiffer: { zh: '两次输入的新密码不一致', en: 'The two new passwords differ' },
+  passwordChanged: {
+    zh: '密码已修改，其他设备上的登录已退出',
+    en: 'Password changed; your other sessions are signed out',
+  },
   apiTokens: { zh: 'API 令牌', en: 'API tokens' },
   apiTokensHint: {
     zh: '系统对接用的令牌（如门店 POS 推送）。创建：zhongtai tokens create，或 POST /api/v1/tokens；密钥只在创建时显示一次。',

@@ -21,6 +21,7 @@ export {
   saveRole,
 } from './roles.js';
 export {
+  changeOwnPassword,
   LOCKOUT_MINUTES,
   MAX_FAILED_SIGN_INS,
   SESSION_HOURS,

@@ -3,7 +3,7 @@ import { ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { recordAudit } from './audit.js';
 import { cachedPrincipal } from './cache.js';
-import { hashPassword, verifyPassword } from './passwords.js';
+import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.js';
 import type { Principal } from './users.js';
 
 export const MAX_FAILED_SIGN_INS = 5;
@@ -115,6 +115,38 @@ export async function sessionOf(
   if (!row) return undefined;
   const principal = await cachedPrincipal(store, row.user_id);
   return principal ? { principal, csrf: row.csrf } : undefined;
+}
+
+/**
+ * A person changes their own password: the current one is checked first (a session left open is not enough),
+ * every other session of theirs ends, and this one stays.
+ */
+export async function changeOwnPassword(
+  store: AppStore,
+  userId: number,
+  current: string,
+  next: string,
+  keepSession: string | null,
+): Promise<void> {
+  const [user] = await store.query<{ username: string; password_hash: string }>(
+    'SELECT username, password_hash FROM app_user WHERE id = $1',
+    [userId],
+  );
+  if (!user || !(await verifyPassword(current, user.password_hash)))
+    throw new ZhongtaiError(
+      'FORBIDDEN',
+      { en: 'The current password is wrong', zh: '当前密码不正确' },
+      { field: 'current' },
+    );
+  checkPasswordStrength(next, user.username);
+  await store.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [
+    userId,
+    await hashPassword(next),
+  ]);
+  await store.query('DELETE FROM app_session WHERE user_id = $1 AND id_hash <> $2', [
+    userId,
+    keepSession ? digest(keepSession) : '',
+  ]);
 }
 
 export async function signOut(store: AppStore, id: string): Promise<void> {

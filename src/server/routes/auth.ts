@@ -1,11 +1,23 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { type AppStore, recordAudit, SESSION_HOURS, signIn, signOut } from '../../appstore/index.js';
+import {
+  type AppStore,
+  changeOwnPassword,
+  recordAudit,
+  SESSION_HOURS,
+  signIn,
+  signOut,
+} from '../../appstore/index.js';
+import { ZhongtaiError } from '../../model/index.js';
 import { callerOf, clientIp, SESSION_COOKIE } from '../auth.js';
 import { parseBody } from '../body.js';
 
 const signInSchema = z
   .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
+  .strict();
+
+const passwordSchema = z
+  .object({ current: z.string().min(1).max(256), next: z.string().min(1).max(256) })
   .strict();
 
 const publicUser = (p: ReturnType<typeof callerOf>) => ({
@@ -40,6 +52,24 @@ export function authRoutes(app: FastifyInstance, store: AppStore, secureCookies:
     if (cookie) await signOut(store, cookie);
     await recordAudit(store, { actor: callerOf(request).username, action: 'logout', ip: clientIp(request) });
     reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.code(204).send();
+  });
+  // 修改密码: anyone signed in through the web app, for their own account.
+  app.post('/api/v1/auth/password', { config: { permission: 'data.read' } }, async (request, reply) => {
+    const caller = callerOf(request);
+    if (request.via !== 'session')
+      throw new ZhongtaiError('FORBIDDEN', {
+        en: 'A password is changed by its person, signed in',
+        zh: '密码只能由本人登录后修改',
+      });
+    const { current, next } = parseBody(passwordSchema, request.body);
+    await changeOwnPassword(store, caller.userId, current, next, request.cookies[SESSION_COOKIE] ?? null);
+    await recordAudit(store, {
+      actor: caller.username,
+      action: 'user.password',
+      target: caller.username,
+      ip: clientIp(request),
+    });
     return reply.code(204).send();
   });
   app.get('/api/v1/auth/me', { config: { permission: 'data.read' } }, async (request) => {
