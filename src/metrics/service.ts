@@ -1,5 +1,5 @@
 import { ALL_DATA, type DataScope } from '../model/index.js';
-import type { Cell, Engine, Row } from '../warehouse/index.js';
+import { type Cell, col, type Engine, num, type Row } from '../warehouse/index.js';
 import {
   type DimensionDef,
   FACTS,
@@ -51,21 +51,51 @@ interface DataFacts {
 }
 const dataFacts = new WeakMap<Engine, DataFacts>();
 
+/** Whether a table has a row, asked in the engine's own dialect. */
+async function hasRows(engine: Engine, table: string): Promise<boolean> {
+  const { sql, params } = engine.render({
+    columns: [{ expr: num(1), alias: 'x' }],
+    from: { kind: 'table', name: table, alias: 't' },
+    limit: 1,
+  });
+  return (await engine.query(sql, params)).length > 0;
+}
+
+/** The first and last day of a fact with rows. */
+async function daysOf(engine: Engine, table: string): Promise<[string, string] | null> {
+  const date = col('date', 't');
+  const { sql, params } = engine.render({
+    columns: [
+      { expr: { kind: 'agg', fn: 'min', arg: date }, alias: 'first' },
+      { expr: { kind: 'agg', fn: 'max', arg: date }, alias: 'last' },
+    ],
+    from: { kind: 'table', name: table, alias: 't' },
+  });
+  const [row] = await engine.query(sql, params);
+  return row?.first && row.last ? [String(row.first), String(row.last)] : null;
+}
+
 /** Which facts hold data, and the days with sales; read again after a few seconds so new loads show. */
 async function factsOf(engine: Engine): Promise<DataFacts> {
   const cached = dataFacts.get(engine);
   if (cached && Date.now() - cached.at < 5_000) return cached;
   const tables = [...new Set(FACTS.map((f) => f.table))];
-  const present = await engine.query(
-    tables.map((t) => `SELECT '${t}' AS t WHERE EXISTS (SELECT 1 FROM "${t}")`).join(' UNION ALL '),
+  const present = await Promise.all(tables.map((t) => hasRows(engine, t)));
+  const withData = new Set(tables.filter((_, i) => present[i]));
+  const spans = await Promise.all(
+    ['sales_line', 'store_day_sales'].filter((t) => withData.has(t)).map((t) => daysOf(engine, t)),
   );
-  const withData = new Set(present.map((r) => String(r.t)));
-  const [row] = await engine.query(
-    `SELECT CAST(min(d0) AS VARCHAR) AS "from", CAST(max(d1) AS VARCHAR) AS "to" FROM (
-       SELECT min(date) AS d0, max(date) AS d1 FROM sales_line UNION ALL SELECT min(date), max(date) FROM store_day_sales)`,
-  );
+  const known = spans.filter((s): s is [string, string] => s !== null);
   const facts: DataFacts = {
-    range: row?.from && row.to ? { from: String(row.from), to: String(row.to) } : null,
+    range: known.length
+      ? {
+          from: known.map((s) => s[0]).sort()[0] as string,
+          to: known
+            .map((s) => s[1])
+            .sort()
+            .at(-1) as string,
+        }
+      : null,
     available: new Set(FACTS.filter((f) => withData.has(f.table)).map((f) => f.id)),
     at: Date.now(),
   };

@@ -1,3 +1,9 @@
+export {
+  ClickHouseEngine,
+  type ClickHouseOptions,
+  copyToClickHouse,
+  renderClickHouse,
+} from './clickhouse/index.js';
 export { DuckDbEngine, type DuckDbOptions } from './duckdb/connection.js';
 export { duckDbString, renderDuckDb } from './duckdb/dialect.js';
 export { DUCKDB_TYPES, LATEST_SCHEMA_VERSION, MIGRATIONS, seedStoreHistory } from './duckdb/migrations.js';

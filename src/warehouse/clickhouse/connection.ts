@@ -1,0 +1,124 @@
+import { ZhongtaiError } from '../../model/index.js';
+import type { Cell, Engine, Row } from '../engine.js';
+import type { Select } from '../query-tree.js';
+import { renderClickHouse } from './dialect.js';
+import { quoteName, quoteString } from './literals.js';
+import { SCHEMA_VERSION, schemaStatements } from './migrations.js';
+
+export interface ClickHouseOptions {
+  /** The HTTP interface, e.g. http://127.0.0.1:8123 */
+  url: string;
+  database?: string;
+  user?: string;
+  password?: string;
+}
+
+const NUMERIC = /^(U?Int\d+|Float\d+|Decimal)/;
+
+/** Values as the layers above expect them: numbers as numbers (64-bit and decimals come quoted), dates as text. */
+function toCell(value: unknown, type: string): Cell {
+  if (value === null || value === undefined) return null;
+  const bare = type.replace(/^Nullable\((.*)\)$/, '$1');
+  if (NUMERIC.test(bare)) return Number(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return String(value);
+}
+
+/**
+ * ClickHouse through its HTTP interface (plain fetch: the server Debian ships, 18.16, predates what client
+ * libraries now expect). One statement a request; `join_use_nulls` so an unmatched left join gives NULLs as
+ * in every other engine. There are no transactions: loads into ClickHouse are whole-table copies, replaced.
+ */
+export class ClickHouseEngine implements Engine {
+  readonly name = 'clickhouse' as const;
+  private writeCount = 0;
+
+  private constructor(
+    private readonly options: Required<Pick<ClickHouseOptions, 'url' | 'database'>> & ClickHouseOptions,
+  ) {}
+
+  static async open(options: ClickHouseOptions): Promise<ClickHouseEngine> {
+    const database = options.database ?? 'zhongtai';
+    if (!/^\w+$/.test(database)) throw new Error(`unsafe database name ${database}`);
+    const engine = new ClickHouseEngine({ ...options, database });
+    try {
+      await engine.send(`CREATE DATABASE IF NOT EXISTS ${quoteName(database)}`, false);
+    } catch (error) {
+      throw new ZhongtaiError('BAD_REQUEST', {
+        en: `Cannot reach ClickHouse at ${options.url}: ${(error as Error).message}`,
+        zh: `无法连接 ClickHouse ${options.url}：${(error as Error).message}`,
+      });
+    }
+    for (const sql of schemaStatements()) await engine.run(sql);
+    await engine.run(
+      `INSERT INTO zhongtai_meta VALUES ('schema_version', ${quoteString(String(SCHEMA_VERSION))})`,
+    );
+    return engine;
+  }
+
+  get writes(): number {
+    return this.writeCount;
+  }
+
+  render(select: Select) {
+    return renderClickHouse(select);
+  }
+
+  private async send(sql: string, inDatabase = true, body?: string): Promise<string> {
+    const url = new URL(this.options.url);
+    if (inDatabase) url.searchParams.set('database', this.options.database);
+    url.searchParams.set('join_use_nulls', '1');
+    if (body !== undefined) url.searchParams.set('query', sql);
+    const headers: Record<string, string> = {};
+    if (this.options.user) headers['X-ClickHouse-User'] = this.options.user;
+    if (this.options.password) headers['X-ClickHouse-Key'] = this.options.password;
+    const response = await fetch(url, { method: 'POST', headers, body: body ?? sql });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`ClickHouse: ${text.trim().slice(0, 500)}`);
+    return text;
+  }
+
+  async query(sql: string, params: Cell[] = []): Promise<Row[]> {
+    if (params.length) throw new Error('ClickHouse statements carry their values as checked literals');
+    const answer = JSON.parse(await this.send(`${sql} FORMAT JSON`)) as {
+      meta: { name: string; type: string }[];
+      data: Record<string, unknown>[];
+    };
+    return answer.data.map((raw) => {
+      const row: Row = {};
+      for (const { name, type } of answer.meta) row[name] = toCell(raw[name], type);
+      return row;
+    });
+  }
+
+  async run(sql: string, params: Cell[] = []): Promise<void> {
+    if (params.length) throw new Error('ClickHouse statements carry their values as checked literals');
+    await this.send(sql);
+    this.writeCount += 1;
+  }
+
+  /** Rows as JSON lines in one INSERT (decimals as numbers: 18.x refuses them quoted). */
+  async insert(table: string, rows: Row[]): Promise<void> {
+    if (!rows.length) return;
+    await this.send(
+      `INSERT INTO ${quoteName(table)} FORMAT JSONEachRow`,
+      true,
+      `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
+    );
+    this.writeCount += 1;
+  }
+
+  /** No transactions in ClickHouse: the work runs as it is (callers replace whole tables). */
+  transaction<T>(work: () => Promise<T>): Promise<T> {
+    return work();
+  }
+
+  async schemaVersion(): Promise<number> {
+    const [row] = await this.query(
+      "SELECT max(toInt32(value)) AS v FROM zhongtai_meta WHERE key = 'schema_version'",
+    );
+    return Number(row?.v ?? 0);
+  }
+
+  async close(): Promise<void> {}
+}

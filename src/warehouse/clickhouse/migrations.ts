@@ -1,0 +1,47 @@
+import { type Column, TABLES, type Table } from '../../model/index.js';
+import { quoteName as q } from './literals.js';
+
+/** The ClickHouse type of each column type of the model (booleans as UInt8: 18.x has no Bool). */
+const TYPES: Record<Column['type'], string> = {
+  string: 'String',
+  int: 'Int32',
+  bigint: 'Int64',
+  money: 'Decimal(18,2)',
+  quantity: 'Decimal(12,3)',
+  double: 'Float64',
+  date: 'Date',
+  timestamp: 'DateTime',
+  bool: 'UInt8',
+};
+
+export const SCHEMA_VERSION = 1;
+
+/**
+ * A MergeTree table per model table, sorted by day and store where it has them (a range of days and a
+ * store's grant read only their parts), else by its key. Nullable columns cannot sort a MergeTree.
+ */
+export function createTableSql(table: Table): string {
+  const columns = table.columns.map(
+    (c) => `${q(c.name)} ${c.nullable ? `Nullable(${TYPES[c.type]})` : TYPES[c.type]}`,
+  );
+  const sortable = (name: string) => table.columns.some((c) => c.name === name && !c.nullable);
+  const order =
+    table.kind === 'fact' ? ['date', 'store_id', 'sku'].filter(sortable) : table.key.filter(sortable);
+  return `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.map(q).join(', ') || 'tuple()'})`;
+}
+
+/**
+ * The model's tables, and the catalogue's forecast facts as empty tables: forecasts are trained and kept in
+ * the embedded warehouse for now (the views that pick each day's newest run need window functions, which
+ * 18.x lacks), so on ClickHouse the forecast metrics answer nothing rather than fail.
+ */
+export function schemaStatements(): string[] {
+  return [
+    'CREATE TABLE IF NOT EXISTS zhongtai_meta (key String, value String) ENGINE = ReplacingMergeTree() ORDER BY key',
+    ...TABLES.map(createTableSql),
+    `CREATE TABLE IF NOT EXISTS forecast_day (store_id Int32, date Date, run_id Int64, p10 Float64, p50 Float64,
+       p90 Float64, actual Nullable(Float64), abs_error Nullable(Float64)) ENGINE = MergeTree() ORDER BY (date, store_id)`,
+    `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,
+       p50 Float64, p90 Float64) ENGINE = MergeTree() ORDER BY (date, store_id, sku)`,
+  ];
+}
