@@ -34,14 +34,18 @@ export async function auditCli(store: AppStore, action: string, target: string, 
 
 /** The demo chain's sample people: a user of every role, scoped to a real region, store and supplier. */
 async function sampleUsers(engine: Engine): Promise<{ username: string; role: string; grants: Grant[] }[]> {
+  // Plain SQL both engines read (DuckDB, ClickHouse 18).
   const [store] = await engine.query(
     'SELECT code, region FROM store WHERE close_date IS NULL ORDER BY store_id LIMIT 1',
   );
   // The supplier selling the most SKUs: its portal has something to show.
-  const [supplier] = await engine.query(
-    `SELECT s.code FROM supplier s JOIN product p USING (supplier_id)
-     GROUP BY s.code ORDER BY count(*) DESC, s.code LIMIT 1`,
+  const [most] = await engine.query(
+    'SELECT supplier_id, count(*) AS n FROM product GROUP BY supplier_id ORDER BY n DESC, supplier_id LIMIT 1',
   );
+  const id = Number(most?.supplier_id);
+  const [supplier] = Number.isSafeInteger(id)
+    ? await engine.query(`SELECT code FROM supplier WHERE supplier_id = ${id}`)
+    : [];
   if (!store || !supplier) return [];
   const region = String(store.region);
   return [

@@ -3,6 +3,7 @@ import { isZhongtaiError } from '../model/index.js';
 import { packageVersion } from '../server/index.js';
 import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
+import { clickhouseCommand } from './commands/clickhouse.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   forecastCommands(program);
   replenishCommand(program);
   rollupsCommand(program);
+  clickhouseCommand(program);
   usersCommand(program);
   tokensCommand(program);
   auditCommand(program);

@@ -28,12 +28,15 @@ export interface ClickHouseServer {
  * a temporary folder), stopped by the test. Missing binary: a loud failure, never a skip.
  * `remoteServers` adds a `<remote_servers>` section (a cluster of shards for Distributed tables).
  */
-export async function startClickHouse(remoteServers = ''): Promise<ClickHouseServer> {
+export async function startClickHouse(
+  remoteServers = '',
+  ports?: { http: number; tcp: number },
+): Promise<ClickHouseServer> {
   if (!existsSync(CLICKHOUSE_BINARY))
     throw new Error(`${CLICKHOUSE_BINARY} is missing: apt-get install clickhouse-server (.ci/run does)`);
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-clickhouse-'));
   for (const sub of ['data', 'tmp', 'user_files']) mkdirSync(join(dir, sub));
-  const [httpPort, tcpPort] = [await freePort(), await freePort()];
+  const [httpPort, tcpPort] = ports ? [ports.http, ports.tcp] : [await freePort(), await freePort()];
   writeFileSync(
     join(dir, 'users.xml'),
     `<yandex>
@@ -93,4 +96,15 @@ export async function startClickHouse(remoteServers = ''): Promise<ClickHouseSer
       clearTimeout(timeout);
     },
   };
+}
+
+/** Two (or more) servers that know each other as the shards of cluster `zhongtai`. */
+export async function startShards(count: number): Promise<ClickHouseServer[]> {
+  const ports: { http: number; tcp: number }[] = [];
+  for (let i = 0; i < count; i++) ports.push({ http: await freePort(), tcp: await freePort() });
+  const shards = ports
+    .map((p) => `<shard><replica><host>127.0.0.1</host><port>${p.tcp}</port></replica></shard>`)
+    .join('');
+  const remote = `<remote_servers><zhongtai>${shards}</zhongtai></remote_servers>`;
+  return Promise.all(ports.map((p) => startClickHouse(remote, p)));
 }

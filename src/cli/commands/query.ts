@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { type Filter, findDimension, runQuery } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
+import { engineOptions, openReadEngine } from '../engine.js';
 import { formatCsv, formatTable } from '../format.js';
-import { openDb } from '../open.js';
 import { collect, DEFAULT_DB, integer, list, zhFirst } from '../options.js';
 
 const OPERATORS: [string, Filter['op']][] = [
@@ -45,8 +45,7 @@ export function parseFilter(text: string): Filter {
 }
 
 export function queryCommand(program: Command): void {
-  program
-    .command('query')
+  engineOptions(program.command('query'))
     .description('answer metrics by dimensions 指标查询')
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .requiredOption('--metrics <ids>', 'comma-separated metric ids (see `zhongtai catalog`)', list)
@@ -100,7 +99,7 @@ Examples:
         })),
         ...(opts.limit ? { limit: opts.limit } : {}),
       };
-      const engine = await openDb(opts.db, false, true);
+      const engine = await openReadEngine(opts);
       try {
         const result = await runQuery(engine, input);
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));

@@ -5,15 +5,16 @@ import { loadSpec } from '../../ingest/index.js';
 import { dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { buildServer } from '../../server/index.js';
+import { DuckDbEngine } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
+import { engineOptions, openClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
 import { collect, DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { startSubscriptions } from '../subscriptions.js';
 
 export function serveCommand(program: Command): void {
-  program
-    .command('serve')
+  engineOptions(program.command('serve'))
     .description('serve the API and the web app 启动 API 与网页端')
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .option('--port <n>', 'port', integer('port'), Number(process.env.PORT ?? 3000))
@@ -38,8 +39,9 @@ export function serveCommand(program: Command): void {
       [],
     )
     .action(async (opts) => {
-      const engine = await openDb(opts.db, opts.demoIfEmpty);
-      if (opts.demoIfEmpty && (await isEmpty(engine))) {
+      const clickhouse = opts.engine === 'clickhouse';
+      const engine = clickhouse ? await openClickHouse(opts) : await openDb(opts.db, opts.demoIfEmpty);
+      if (engine instanceof DuckDbEngine && opts.demoIfEmpty && (await isEmpty(engine))) {
         console.log(`No data yet in ${opts.db}: generating the demo chain 首次启动，正在生成演示数据…`);
         const progress = progressReporter();
         const summary = await generateDemo(engine, {}, progress.update);
@@ -81,12 +83,14 @@ export function serveCommand(program: Command): void {
       }
       // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file; only once
       // it listens, so a failed start leaves no subscriber behind.
-      const subscriptions = await startSubscriptions(engine, specs);
+      // Loads land in the embedded warehouse (`clickhouse-sync` copies them): nothing to subscribe or refresh.
+      const subscriptions = engine instanceof DuckDbEngine ? await startSubscriptions(engine, specs) : [];
       // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
-      const stopRefresher = startRollupRefresher(engine);
+      const stopRefresher =
+        engine instanceof DuckDbEngine ? startRollupRefresher(engine) : async () => undefined;
       const shown = ['0.0.0.0', '::', '127.0.0.1'].includes(opts.host) ? 'localhost' : opts.host;
       console.log(
-        `zhongtai 中台 is serving ${opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
+        `zhongtai 中台 is serving ${clickhouse ? `${opts.clickhouseUrl} (${opts.clickhouseDatabase})` : opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
       );
       const stop = async () => {
         for (const subscription of subscriptions) await subscription.stop();

@@ -1,9 +1,11 @@
-import { ZhongtaiError } from '../../model/index.js';
+import { TABLES, ZhongtaiError } from '../../model/index.js';
 import type { Cell, Engine, Row } from '../engine.js';
 import type { Select } from '../query-tree.js';
 import { renderClickHouse } from './dialect.js';
 import { quoteName, quoteString } from './literals.js';
-import { SCHEMA_VERSION, schemaStatements } from './migrations.js';
+import { localName, SCHEMA_VERSION, schemaStatements } from './migrations.js';
+
+const isFact = (table: string) => TABLES.some((t) => t.name === table && t.kind === 'fact');
 
 export interface ClickHouseOptions {
   /** The HTTP interface, e.g. http://127.0.0.1:8123 */
@@ -11,6 +13,11 @@ export interface ClickHouseOptions {
   database?: string;
   user?: string;
   password?: string;
+  /**
+   * A cluster of shards (named in every node's `remote_servers`): facts become Distributed tables over local
+   * ones, dimensions are kept whole on every node. `nodes` are the HTTP interfaces of all of them, `url` first.
+   */
+  cluster?: { name: string; nodes: string[] };
 }
 
 const NUMERIC = /^(U?Int\d+|Float\d+|Decimal)/;
@@ -41,19 +48,31 @@ export class ClickHouseEngine implements Engine {
     const database = options.database ?? 'zhongtai';
     if (!/^\w+$/.test(database)) throw new Error(`unsafe database name ${database}`);
     const engine = new ClickHouseEngine({ ...options, database });
-    try {
-      await engine.send(`CREATE DATABASE IF NOT EXISTS ${quoteName(database)}`, false);
-    } catch (error) {
-      throw new ZhongtaiError('BAD_REQUEST', {
-        en: `Cannot reach ClickHouse at ${options.url}: ${(error as Error).message}`,
-        zh: `无法连接 ClickHouse ${options.url}：${(error as Error).message}`,
-      });
+    const cluster = options.cluster ? { name: options.cluster.name, database } : undefined;
+    for (const node of engine.nodes) {
+      try {
+        await engine.send(`CREATE DATABASE IF NOT EXISTS ${quoteName(database)}`, false, undefined, node);
+      } catch (error) {
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: `Cannot reach ClickHouse at ${node}: ${(error as Error).message}`,
+          zh: `无法连接 ClickHouse ${node}：${(error as Error).message}`,
+        });
+      }
+      for (const sql of schemaStatements(cluster)) await engine.send(sql, true, undefined, node);
     }
-    for (const sql of schemaStatements()) await engine.run(sql);
-    await engine.run(
-      `INSERT INTO zhongtai_meta VALUES ('schema_version', ${quoteString(String(SCHEMA_VERSION))})`,
-    );
+    for (const node of engine.nodes)
+      await engine.send(
+        `INSERT INTO zhongtai_meta VALUES ('schema_version', ${quoteString(String(SCHEMA_VERSION))})`,
+        true,
+        undefined,
+        node,
+      );
     return engine;
+  }
+
+  /** Every node's HTTP interface: one, or each of a cluster's. */
+  get nodes(): string[] {
+    return this.options.cluster?.nodes ?? [this.options.url];
   }
 
   get writes(): number {
@@ -64,10 +83,17 @@ export class ClickHouseEngine implements Engine {
     return renderClickHouse(select);
   }
 
-  private async send(sql: string, inDatabase = true, body?: string): Promise<string> {
-    const url = new URL(this.options.url);
+  private async send(
+    sql: string,
+    inDatabase = true,
+    body?: string,
+    node = this.options.url,
+  ): Promise<string> {
+    const url = new URL(node);
     if (inDatabase) url.searchParams.set('database', this.options.database);
     url.searchParams.set('join_use_nulls', '1');
+    // A load into a Distributed table has reached its shards when it returns.
+    url.searchParams.set('insert_distributed_sync', '1');
     if (body !== undefined) url.searchParams.set('query', sql);
     const headers: Record<string, string> = {};
     if (this.options.user) headers['X-ClickHouse-User'] = this.options.user;
@@ -97,14 +123,29 @@ export class ClickHouseEngine implements Engine {
     this.writeCount += 1;
   }
 
-  /** Rows as JSON lines in one INSERT (decimals as numbers: 18.x refuses them quoted). */
+  /**
+   * Rows as JSON lines in one INSERT (decimals as numbers: 18.x refuses them quoted). On a cluster a fact goes
+   * through its Distributed table to the shards; a dimension to every node.
+   */
   async insert(table: string, rows: Row[]): Promise<void> {
     if (!rows.length) return;
-    await this.send(
-      `INSERT INTO ${quoteName(table)} FORMAT JSONEachRow`,
-      true,
-      `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`,
-    );
+    const body = `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+    const targets = this.options.cluster && !isFact(table) ? this.nodes : [this.options.url];
+    for (const node of targets)
+      await this.send(`INSERT INTO ${quoteName(table)} FORMAT JSONEachRow`, true, body, node);
+    this.writeCount += 1;
+  }
+
+  /** Empties a table (on a cluster: a fact's local tables on every shard, a dimension on every node). */
+  async truncate(table: string): Promise<void> {
+    const sharded = this.options.cluster !== undefined && isFact(table);
+    for (const node of this.nodes)
+      await this.send(
+        `TRUNCATE TABLE IF EXISTS ${quoteName(sharded ? localName(table) : table)}`,
+        true,
+        undefined,
+        node,
+      );
     this.writeCount += 1;
   }
 

@@ -2,23 +2,23 @@ import { TABLES } from '../../model/index.js';
 import type { DuckDbEngine } from '../duckdb/connection.js';
 import type { Row } from '../engine.js';
 import type { ClickHouseEngine } from './connection.js';
-import { quoteName } from './literals.js';
 
 const BATCH = 100_000;
 
 /**
  * Copies every model table of a warehouse (the embedded DuckDB file a chain loads and cleans its data in) to
  * ClickHouse, table by table in batches; each table is emptied first, so a copy run twice gives one copy.
- * `progress` hears the rows copied so far.
+ * `progress` hears the rows of each table copied so far.
  */
 export async function copyToClickHouse(
   from: DuckDbEngine,
   to: ClickHouseEngine,
-  progress: (table: string, rows: number) => void = () => undefined,
+  progress: (table: string, rows: number, total: number) => void = () => undefined,
 ): Promise<{ table: string; rows: number }[]> {
   const copied: { table: string; rows: number }[] = [];
   for (const table of [...TABLES.map((t) => t.name), 'zhongtai_meta']) {
-    await to.run(`TRUNCATE TABLE IF EXISTS ${quoteName(table)}`);
+    // The meta table keeps ClickHouse's own schema version; the rest (the demo's mark) is copied over it.
+    if (table !== 'zhongtai_meta') await to.truncate(table);
     const columns =
       table === 'zhongtai_meta'
         ? ['key', 'value']
@@ -34,14 +34,17 @@ export async function copyToClickHouse(
             : `"${c}"`,
       )
       .join(', ');
+    const only = table === 'zhongtai_meta' ? ` WHERE key <> 'schema_version'` : '';
+    const [counted] = await from.query(`SELECT count(*) AS n FROM "${table}"${only}`);
+    const total = Number(counted?.n ?? 0);
     let rows = 0;
     for (let offset = 0; ; offset += BATCH) {
       const batch: Row[] = await from.query(
-        `SELECT ${list} FROM "${table}" ORDER BY ALL LIMIT ${BATCH} OFFSET ${offset}`,
+        `SELECT ${list} FROM "${table}"${only} ORDER BY ALL LIMIT ${BATCH} OFFSET ${offset}`,
       );
       await to.insert(table, batch);
       rows += batch.length;
-      progress(table, rows);
+      progress(table, rows, total);
       if (batch.length < BATCH) break;
     }
     copied.push({ table, rows });

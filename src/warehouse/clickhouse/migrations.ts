@@ -20,14 +20,38 @@ export const SCHEMA_VERSION = 1;
  * A MergeTree table per model table, sorted by day and store where it has them (a range of days and a
  * store's grant read only their parts), else by its key. Nullable columns cannot sort a MergeTree.
  */
-export function createTableSql(table: Table): string {
+export function createTableSql(table: Table, name = table.name): string {
   const columns = table.columns.map(
     (c) => `${q(c.name)} ${c.nullable ? `Nullable(${TYPES[c.type]})` : TYPES[c.type]}`,
   );
   const sortable = (name: string) => table.columns.some((c) => c.name === name && !c.nullable);
   const order =
     table.kind === 'fact' ? ['date', 'store_id', 'sku'].filter(sortable) : table.key.filter(sortable);
-  return `CREATE TABLE IF NOT EXISTS ${q(table.name)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.map(q).join(', ') || 'tuple()'})`;
+  return `CREATE TABLE IF NOT EXISTS ${q(name)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.map(q).join(', ') || 'tuple()'})`;
+}
+
+/** The local table of a sharded fact: what each shard holds of it. */
+export const localName = (table: string) => `${table}_local`;
+
+/**
+ * On a cluster: each fact is a local MergeTree on every shard and, under the model's name, a Distributed
+ * table over them, split by store (a store's rows on one shard); dimensions are whole on every node, so the
+ * joins above the facts run where the query arrives.
+ */
+export function clusterStatements(cluster: string, database: string): string[] {
+  const out: string[] = [];
+  for (const table of TABLES) {
+    if (table.kind !== 'fact') {
+      out.push(createTableSql(table));
+      continue;
+    }
+    const byStore = table.columns.some((c) => c.name === 'store_id' && !c.nullable);
+    out.push(
+      createTableSql(table, localName(table.name)),
+      `CREATE TABLE IF NOT EXISTS ${q(table.name)} AS ${q(localName(table.name))} ENGINE = Distributed(${q(cluster)}, ${q(database)}, ${q(localName(table.name))}, ${byStore ? 'intHash32(store_id)' : 'rand()'})`,
+    );
+  }
+  return out;
 }
 
 /**
@@ -35,10 +59,10 @@ export function createTableSql(table: Table): string {
  * the embedded warehouse for now (the views that pick each day's newest run need window functions, which
  * 18.x lacks), so on ClickHouse the forecast metrics answer nothing rather than fail.
  */
-export function schemaStatements(): string[] {
+export function schemaStatements(cluster?: { name: string; database: string }): string[] {
   return [
     'CREATE TABLE IF NOT EXISTS zhongtai_meta (key String, value String) ENGINE = ReplacingMergeTree() ORDER BY key',
-    ...TABLES.map(createTableSql),
+    ...(cluster ? clusterStatements(cluster.name, cluster.database) : TABLES.map((t) => createTableSql(t))),
     `CREATE TABLE IF NOT EXISTS forecast_day (store_id Int32, date Date, run_id Int64, p10 Float64, p50 Float64,
        p90 Float64, actual Nullable(Float64), abs_error Nullable(Float64)) ENGINE = MergeTree() ORDER BY (date, store_id)`,
     `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { ZhongtaiError } from '../model/index.js';
+import { ClickHouseEngine, type Engine } from '../warehouse/index.js';
+import { openDb } from './open.js';
+
+/** --engine, --clickhouse-url and --clickhouse-database, for the commands that read through the catalogue. */
+export function engineOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--engine <engine>', 'duckdb (the --db file) or clickhouse')
+        .choices(['duckdb', 'clickhouse'])
+        .default(process.env.ZHONGTAI_ENGINE ?? 'duckdb'),
+    )
+    .option(
+      '--clickhouse-url <url>',
+      'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123',
+      process.env.ZHONGTAI_CLICKHOUSE_URL,
+    )
+    .option(
+      '--clickhouse-database <name>',
+      'ClickHouse database',
+      process.env.ZHONGTAI_CLICKHOUSE_DATABASE ?? 'zhongtai',
+    );
+}
+
+export interface EngineChoice {
+  engine?: string;
+  clickhouseUrl?: string;
+  clickhouseDatabase?: string;
+}
+
+export async function openClickHouse(opts: EngineChoice): Promise<ClickHouseEngine> {
+  if (!opts.clickhouseUrl)
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: 'Give --clickhouse-url (or ZHONGTAI_CLICKHOUSE_URL), e.g. http://127.0.0.1:8123',
+      zh: '请提供 --clickhouse-url（或环境变量 ZHONGTAI_CLICKHOUSE_URL），例如 http://127.0.0.1:8123',
+    });
+  return ClickHouseEngine.open({ url: opts.clickhouseUrl, database: opts.clickhouseDatabase ?? 'zhongtai' });
+}
+
+/** The engine a reading command asks: the DuckDB file, or ClickHouse when --engine clickhouse. */
+export function openReadEngine(opts: EngineChoice & { db: string }): Promise<Engine> {
+  return opts.engine === 'clickhouse' ? openClickHouse(opts) : openDb(opts.db, false, true);
+}

@@ -1,0 +1,170 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runQuery } from '../src/metrics/index.js';
+import { ClickHouseEngine, copyToClickHouse, DuckDbEngine } from '../src/warehouse/index.js';
+import { type ClickHouseServer, startClickHouse, startShards } from './support/clickhouse.js';
+import { ROOT, SMALL_DEMO } from './support/paths.js';
+import { adminServer } from './support/server.js';
+
+const run = promisify(execFile);
+let single: ClickHouseServer;
+let shards: ClickHouseServer[] = [];
+let duck: DuckDbEngine;
+beforeAll(async () => {
+  [single, shards] = await Promise.all([startClickHouse(), startShards(2)]);
+  duck = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+}, 120_000);
+afterAll(async () => {
+  await duck?.close();
+  await Promise.all([single, ...shards].filter(Boolean).map((s) => s.stop()));
+});
+
+const month = { from: '2026-10-01', to: '2026-10-31' };
+const METRICS = [
+  'net_sales',
+  'orders',
+  'atv',
+  'gross_margin',
+  'psd',
+  'conversion_rate',
+  'repurchase_rate',
+  'sku_movement_rate',
+  'days_of_inventory',
+];
+
+describe('ClickHouse from the command line and the API', () => {
+  it('syncs the warehouse with a command, then answers `query --engine clickhouse` and the HTTP API as DuckDB does', async () => {
+    const cli = (...args: string[]) =>
+      run('node', [join(ROOT, 'bin', 'zhongtai.js'), ...args], {
+        cwd: ROOT,
+        env: { ...process.env, LANG: 'en_US.UTF-8' },
+      });
+    const synced = await cli(
+      'clickhouse-sync',
+      '--db',
+      SMALL_DEMO,
+      '--clickhouse-url',
+      single.url,
+      '--clickhouse-database',
+      'cli',
+    );
+    expect(synced.stdout).toMatch(/Copied 已同步 \d+ tables, [\d,]+ rows/);
+    const ask = [
+      'query',
+      '--metrics',
+      'net_sales,orders,atv',
+      '--by',
+      'region',
+      '--from',
+      month.from,
+      '--to',
+      month.to,
+      '--format',
+      'json',
+    ];
+    const fromHouse = JSON.parse(
+      (
+        await cli(
+          ...ask,
+          '--engine',
+          'clickhouse',
+          '--clickhouse-url',
+          single.url,
+          '--clickhouse-database',
+          'cli',
+        )
+      ).stdout,
+    );
+    const fromDuck = JSON.parse((await cli(...ask, '--db', SMALL_DEMO)).stdout);
+    expect(fromHouse.meta.engine).toBe('clickhouse');
+    expect(fromHouse.rows).toHaveLength(fromDuck.rows.length);
+    fromDuck.rows.forEach((row: Record<string, number>, i: number) => {
+      expect(fromHouse.rows[i].region).toBe(row.region);
+      expect(fromHouse.rows[i].net_sales).toBeCloseTo(row.net_sales as number, 2);
+    });
+
+    const house = await ClickHouseEngine.open({ url: single.url, database: 'cli' });
+    const server = await adminServer({ engine: house });
+    try {
+      const api = await server.inject({
+        method: 'POST',
+        url: '/api/v1/query',
+        payload: { metrics: METRICS, timeRange: month },
+      });
+      expect(api.statusCode).toBe(200);
+      const expected = await runQuery(
+        duck,
+        { metrics: METRICS, timeRange: month },
+        { rollups: false, cache: false },
+      );
+      for (const m of METRICS)
+        expect(api.json().rows[0][m], m).toBeCloseTo(expected.rows[0]?.[m] as number, 6);
+      expect((await server.inject('/api/v1/health')).json()).toMatchObject({
+        engine: 'clickhouse',
+        dataRange: { to: '2026-11-15' },
+      });
+    } finally {
+      await server.close();
+    }
+  }, 180_000);
+});
+
+describe('two shards', () => {
+  it('splits the facts by store over two servers and answers every metric as one DuckDB file does', async () => {
+    const house = await ClickHouseEngine.open({
+      url: shards[0]?.url as string,
+      database: 'sharded',
+      cluster: { name: 'zhongtai', nodes: shards.map((s) => s.url) },
+    });
+    await copyToClickHouse(duck, house);
+    // Each shard holds part of the lines, the two together all of them, each store on one shard only.
+    const local = await Promise.all(
+      shards.map(async (s) => {
+        const node = await ClickHouseEngine.open({
+          url: s.url,
+          database: 'sharded',
+          cluster: { name: 'zhongtai', nodes: shards.map((x) => x.url) },
+        });
+        return node.query('SELECT count() AS n, groupUniqArray(store_id) AS stores FROM sales_line_local');
+      }),
+    );
+    const [total] = await duck.query('SELECT count(*) AS n FROM sales_line');
+    const counts = local.map((rows) => Number(rows[0]?.n));
+    expect(counts.every((n) => n > 0)).toBe(true);
+    expect((counts[0] as number) + (counts[1] as number)).toBe(Number(total?.n));
+    const questions = [
+      { metrics: METRICS, timeRange: month },
+      {
+        metrics: ['net_sales', 'orders', 'atv', 'gross_margin'],
+        dimensions: ['store', 'month'],
+        timeRange: { from: '2026-06-01', to: '2026-10-31' },
+      },
+      {
+        metrics: ['net_sales', 'units', 'gross_margin'],
+        dimensions: ['category_l1', 'channel'],
+        timeRange: month,
+      },
+      {
+        metrics: ['repurchase_rate', 'active_members', 'new_members'],
+        dimensions: ['region'],
+        timeRange: month,
+        compare: 'yoy',
+      },
+      { metrics: ['sku_movement_rate'], dimensions: ['format', 'week'], timeRange: month },
+    ];
+    for (const q of questions) {
+      const a = await runQuery(duck, q, { rollups: false, cache: false });
+      const b = await runQuery(house, q, { cache: false });
+      expect(b.rows.length, JSON.stringify(q)).toBe(a.rows.length);
+      a.rows.forEach((row, i) => {
+        for (const [key, value] of Object.entries(row)) {
+          if (typeof value === 'number')
+            expect(Number(b.rows[i]?.[key]), `${key} row ${i}`).toBeCloseTo(value, 2);
+          else expect(b.rows[i]?.[key] ?? null, `${key} row ${i}`).toEqual(value);
+        }
+      });
+    }
+  }, 180_000);
+});
