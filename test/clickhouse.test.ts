@@ -134,6 +134,9 @@ describe('two shards', () => {
     const counts = local.map((rows) => Number(rows[0]?.n));
     expect(counts.every((n) => n > 0)).toBe(true);
     expect((counts[0] as number) + (counts[1] as number)).toBe(Number(total?.n));
+    const storesOf = (i: number) => new Set(String(local[i]?.[0]?.stores).split(','));
+    expect([...storesOf(0)].filter((store) => storesOf(1).has(store))).toEqual([]);
+    expect(storesOf(0).size + storesOf(1).size).toBe(12);
     const questions = [
       { metrics: METRICS, timeRange: month },
       {
