@@ -128,8 +128,16 @@ export class ClickHouseEngine implements Engine {
    * through its Distributed table to the shards; a dimension to every node.
    */
   async insert(table: string, rows: Row[]): Promise<void> {
-    if (!rows.length) return;
-    const body = `${rows.map((r) => JSON.stringify(r)).join('\n')}\n`;
+    await this.insertLines(
+      table,
+      rows.map((r) => JSON.stringify(r)),
+    );
+  }
+
+  /** Rows already written as JSON lines (a copy streams them from a file). */
+  async insertLines(table: string, lines: string[]): Promise<void> {
+    if (!lines.length) return;
+    const body = `${lines.join('\n')}\n`;
     const targets = this.options.cluster && !isFact(table) ? this.nodes : [this.options.url];
     for (const node of targets)
       await this.send(`INSERT INTO ${quoteName(table)} FORMAT JSONEachRow`, true, body, node);

@@ -1,53 +1,72 @@
+import { createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { TABLES } from '../../model/index.js';
 import type { DuckDbEngine } from '../duckdb/connection.js';
-import type { Row } from '../engine.js';
+import { duckDbString } from '../duckdb/dialect.js';
 import type { ClickHouseEngine } from './connection.js';
 
-const BATCH = 100_000;
+const BATCH_LINES = 200_000;
+
+/** What DuckDB writes for each column so ClickHouse 18 reads it from JSON: booleans 0/1, times without a zone. */
+function selectList(table: string): string {
+  if (table === 'zhongtai_meta') return '"key", "value"';
+  const columns = TABLES.find((t) => t.name === table)?.columns ?? [];
+  return columns
+    .map((c) =>
+      c.type === 'bool'
+        ? `CAST("${c.name}" AS INTEGER) AS "${c.name}"`
+        : c.type === 'timestamp'
+          ? `strftime("${c.name}", '%Y-%m-%d %H:%M:%S') AS "${c.name}"`
+          : `"${c.name}"`,
+    )
+    .join(', ');
+}
 
 /**
  * Copies every model table of a warehouse (the embedded DuckDB file a chain loads and cleans its data in) to
- * ClickHouse, table by table in batches; each table is emptied first, so a copy run twice gives one copy.
- * `progress` hears the rows of each table copied so far.
+ * ClickHouse: DuckDB writes each table as JSON lines to a temporary file, which is sent on in batches of
+ * 200,000 lines. Each table is emptied first, so a copy run twice gives one copy. `progress` hears the rows
+ * of each table copied so far.
  */
 export async function copyToClickHouse(
   from: DuckDbEngine,
   to: ClickHouseEngine,
   progress: (table: string, rows: number, total: number) => void = () => undefined,
 ): Promise<{ table: string; rows: number }[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'zhongtai-copy-'));
   const copied: { table: string; rows: number }[] = [];
-  for (const table of [...TABLES.map((t) => t.name), 'zhongtai_meta']) {
-    // The meta table keeps ClickHouse's own schema version; the rest (the demo's mark) is copied over it.
-    if (table !== 'zhongtai_meta') await to.truncate(table);
-    const columns =
-      table === 'zhongtai_meta'
-        ? ['key', 'value']
-        : (TABLES.find((t) => t.name === table)?.columns ?? []).map((c) => c.name);
-    const types = new Map((TABLES.find((t) => t.name === table)?.columns ?? []).map((c) => [c.name, c.type]));
-    // Booleans as 0/1, timestamps without a zone: what ClickHouse 18 reads from JSON.
-    const list = columns
-      .map((c) =>
-        types.get(c) === 'bool'
-          ? `CAST("${c}" AS INTEGER) AS "${c}"`
-          : types.get(c) === 'timestamp'
-            ? `strftime("${c}", '%Y-%m-%d %H:%M:%S') AS "${c}"`
-            : `"${c}"`,
-      )
-      .join(', ');
-    const only = table === 'zhongtai_meta' ? ` WHERE key <> 'schema_version'` : '';
-    const [counted] = await from.query(`SELECT count(*) AS n FROM "${table}"${only}`);
-    const total = Number(counted?.n ?? 0);
-    let rows = 0;
-    for (let offset = 0; ; offset += BATCH) {
-      const batch: Row[] = await from.query(
-        `SELECT ${list} FROM "${table}"${only} ORDER BY ALL LIMIT ${BATCH} OFFSET ${offset}`,
+  try {
+    for (const table of [...TABLES.map((t) => t.name), 'zhongtai_meta']) {
+      // The meta table keeps ClickHouse's own schema version; the rest (the demo's mark) is copied over it.
+      const only = table === 'zhongtai_meta' ? ` WHERE key <> 'schema_version'` : '';
+      if (table !== 'zhongtai_meta') await to.truncate(table);
+      const [counted] = await from.query(`SELECT count(*) AS n FROM "${table}"${only}`);
+      const total = Number(counted?.n ?? 0);
+      const file = join(dir, `${table}.jsonl`);
+      await from.query(
+        `COPY (SELECT ${selectList(table)} FROM "${table}"${only}) TO ${duckDbString(file)} (FORMAT JSON)`,
       );
-      await to.insert(table, batch);
-      rows += batch.length;
-      progress(table, rows, total);
-      if (batch.length < BATCH) break;
+      let rows = 0;
+      let batch: string[] = [];
+      const send = async () => {
+        await to.insertLines(table, batch);
+        rows += batch.length;
+        batch = [];
+        progress(table, rows, total);
+      };
+      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+        if (!line) continue;
+        batch.push(line);
+        if (batch.length >= BATCH_LINES) await send();
+      }
+      if (batch.length) await send();
+      rmSync(file, { force: true });
+      copied.push({ table, rows });
     }
-    copied.push({ table, rows });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
   return copied;
 }
