@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { benchClickHouse } from './clickhouse.js';
 import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchLoad } from './load.js';
@@ -41,6 +42,15 @@ program
   )
   .option('--runs <n>', 'page loads per dashboard (median)', Number, 5)
   .action((opts) => benchWeb(opts));
+program
+  .command('clickhouse')
+  .description(
+    'the query set on DuckDB, one ClickHouse server and two ClickHouse shards, same data, same run',
+  )
+  .option('--lines <n>', 'sales lines in the demo chain', (v) => Number(v.replace(/_/g, '')), 10_000_000)
+  .option('--stores <n>', 'stores in the demo chain', Number, 200)
+  .option('--runs <n>', 'runs per query (median)', Number, 5)
+  .action((opts) => benchClickHouse(opts));
 program
   .command('load')
   .description(

@@ -20,7 +20,7 @@ const minus = (to: string, days: number) =>
   new Date(Date.parse(`${to}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 const yearBefore = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
 
-function cases(to: string): Case[] {
+export function cases(to: string): Case[] {
   const from30 = minus(to, 29);
   const fromQuarter = minus(to, 90);
   return [
@@ -132,7 +132,12 @@ function cases(to: string): Case[] {
   ];
 }
 
-export async function benchQueries(options: { lines: number; runs: number; stores: number }): Promise<void> {
+/** The benchmark's demo chain of `lines` sales lines over `stores` stores (made once, kept in .bench-cache). */
+export async function benchChain(options: { lines: number; stores: number }): Promise<{
+  engine: DuckDbEngine;
+  lines: number;
+  to: string;
+}> {
   const dir = '.bench-cache';
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `demo-${options.stores}s-${options.lines}.duckdb`);
@@ -156,6 +161,11 @@ export async function benchQueries(options: { lines: number; runs: number; store
   const [{ n, to } = { n: 0, to: '' }] = (await engine.query(
     'SELECT count(*) AS n, CAST(max(date) AS VARCHAR) AS "to" FROM sales_line',
   )) as { n: number; to: string }[];
+  return { engine, lines: Number(n), to };
+}
+
+export async function benchQueries(options: { lines: number; runs: number; stores: number }): Promise<void> {
+  const { engine, lines: n, to } = await benchChain(options);
   const refreshed = await refreshRollups(engine);
   for (const r of refreshed)
     console.log(
