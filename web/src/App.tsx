@@ -87,13 +87,15 @@ export function App() {
   const [theme, setTheme] = useState<Theme | null>(null);
   const [editingTheme, setEditingTheme] = useState(false);
   const [changingPassword, setChangingPassword] = useState(false);
+  const [engine, setEngine] = useState('duckdb');
   // The page and what it shows (a dashboard's id, an exploration) live in the URL: links and reloads keep them.
   const [path, setPath] = useState(location.pathname);
   // An embedded dashboard reads with its link's token; every other page needs someone signed in.
   const embedToken = /^\/embed\/([^/]+)$/.exec(path)?.[1];
   if (embedToken) setEmbedToken(decodeURIComponent(embedToken));
   const [me, setMe] = useState<Me | null | undefined>(embedToken ? null : undefined);
-  const allowed = me ? pagesFor(me) : [];
+  // Forecasts are trained and kept in the embedded warehouse: a server on ClickHouse has no such page.
+  const allowed = me ? pagesFor(me).filter((p) => p !== 'forecast' || engine === 'duckdb') : [];
   const asked = pageOf(path);
   const page = allowed.includes(asked) ? asked : (allowed[0] ?? 'overview');
 
@@ -123,6 +125,7 @@ export function App() {
       .then(([c, h]) => {
         setCatalog(c);
         setDataEnd(h.dataRange?.to ?? null);
+        setEngine(h.engine);
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e))));
     // A server without an application store has no theme: the default one stays.

@@ -253,7 +253,7 @@ export const api = {
     call<Dashboard>('/api/v1/dashboards', send('POST', body)),
   saveDashboard: (id: number, body: { name: string; tiles: SavedTile[] }) =>
     call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
-  health: () => call<{ dataRange: { from: string; to: string } | null }>('/api/v1/health'),
+  health: () => call<{ engine: string; dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
   query: (body: QueryBody) => call<QueryResult>('/api/v1/query', send('POST', body)),
   /** The same answer, taken out of the platform: within the caller's grants and written to the audit log. */
