@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -109,6 +111,56 @@ describe('ClickHouse from the command line and the API', () => {
       await server.close();
     }
   }, 180_000);
+});
+
+describe('loads with --engine clickhouse', () => {
+  it('generates a demo chain into the file and copies it on, refusing the option without a URL first', async () => {
+    const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+      try {
+        const { stdout, stderr } = await run('node', [join(ROOT, 'bin', 'zhongtai.js'), ...args], {
+          cwd: ROOT,
+          env: { ...process.env, LANG: 'en_US.UTF-8' },
+        });
+        return { code: 0, stdout, stderr };
+      } catch (error) {
+        return error as { code: number; stdout: string; stderr: string };
+      }
+    };
+    const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-ch-demo-')), 'demo.duckdb');
+    const tiny = ['--db', file, '--stores', '3', '--days', '10', '--skus', '100', '--lines', '2000'];
+    const refused = await cli('demo', ...tiny, '--engine', 'clickhouse');
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('--clickhouse-url');
+    expect(existsSync(file)).toBe(false);
+    const made = await cli(
+      'demo',
+      ...tiny,
+      '--engine',
+      'clickhouse',
+      '--clickhouse-url',
+      single.url,
+      '--clickhouse-database',
+      'tiny',
+    );
+    expect(made.stdout).toMatch(/Copied 已同步 \d+ tables/);
+    const ask = ['query', '--metrics', 'net_sales,orders', '--format', 'json'];
+    const fromHouse = JSON.parse(
+      (
+        await cli(
+          ...ask,
+          '--engine',
+          'clickhouse',
+          '--clickhouse-url',
+          single.url,
+          '--clickhouse-database',
+          'tiny',
+        )
+      ).stdout,
+    );
+    const fromFile = JSON.parse((await cli(...ask, '--db', file)).stdout);
+    expect(fromHouse.rows[0].orders).toBe(fromFile.rows[0].orders);
+    expect(fromHouse.rows[0].net_sales).toBeCloseTo(fromFile.rows[0].net_sales, 2);
+  }, 120_000);
 });
 
 describe('two shards', () => {

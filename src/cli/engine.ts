@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ZhongtaiError } from '../model/index.js';
-import { ClickHouseEngine, type Engine } from '../warehouse/index.js';
+import { ClickHouseEngine, copyToClickHouse, type DuckDbEngine, type Engine } from '../warehouse/index.js';
 import { openDb } from './open.js';
+import { progressReporter } from './progress.js';
 
 /** --engine, --clickhouse-url and --clickhouse-database, for the commands that read through the catalogue. */
 export function engineOptions(command: Command): Command {
@@ -30,16 +31,46 @@ export interface EngineChoice {
   clickhouseDatabase?: string;
 }
 
+/** Refuses --engine clickhouse without a URL before any work starts. */
+export function checkEngineChoice(opts: EngineChoice): void {
+  if (opts.engine === 'clickhouse' && !opts.clickhouseUrl) missingUrl();
+}
+
+function missingUrl(): never {
+  throw new ZhongtaiError('BAD_REQUEST', {
+    en: 'Give --clickhouse-url (or ZHONGTAI_CLICKHOUSE_URL), e.g. http://127.0.0.1:8123',
+    zh: '请提供 --clickhouse-url（或环境变量 ZHONGTAI_CLICKHOUSE_URL），例如 http://127.0.0.1:8123',
+  });
+}
+
 export async function openClickHouse(opts: EngineChoice): Promise<ClickHouseEngine> {
-  if (!opts.clickhouseUrl)
-    throw new ZhongtaiError('BAD_REQUEST', {
-      en: 'Give --clickhouse-url (or ZHONGTAI_CLICKHOUSE_URL), e.g. http://127.0.0.1:8123',
-      zh: '请提供 --clickhouse-url（或环境变量 ZHONGTAI_CLICKHOUSE_URL），例如 http://127.0.0.1:8123',
-    });
+  if (!opts.clickhouseUrl) missingUrl();
   return ClickHouseEngine.open({ url: opts.clickhouseUrl, database: opts.clickhouseDatabase ?? 'zhongtai' });
 }
 
 /** The engine a reading command asks: the DuckDB file, or ClickHouse when --engine clickhouse. */
 export function openReadEngine(opts: EngineChoice & { db: string }): Promise<Engine> {
   return opts.engine === 'clickhouse' ? openClickHouse(opts) : openDb(opts.db, false, true);
+}
+
+/**
+ * With --engine clickhouse, what a command loaded into the warehouse file (checked, deduplicated, undoable
+ * there) is then copied to ClickHouse, whole tables replaced.
+ */
+export async function syncIfClickHouse(opts: EngineChoice, warehouse: DuckDbEngine): Promise<void> {
+  if (opts.engine !== 'clickhouse') return;
+  const house = await openClickHouse(opts);
+  const progress = progressReporter();
+  try {
+    const copied = await copyToClickHouse(warehouse, house, (table, rows, total) =>
+      progress.update(`copy ${table}`, rows, total),
+    );
+    progress.stop();
+    const rows = copied.reduce((sum, c) => sum + c.rows, 0);
+    console.log(
+      `Copied 已同步 ${copied.length} tables, ${rows.toLocaleString('en')} rows to ${opts.clickhouseUrl} (${opts.clickhouseDatabase})`,
+    );
+  } finally {
+    progress.stop();
+  }
 }

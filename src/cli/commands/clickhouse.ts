@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { copyToClickHouse } from '../../warehouse/index.js';
-import { openClickHouse } from '../engine.js';
+import { syncIfClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB } from '../options.js';
-import { progressReporter } from '../progress.js';
 
 export function clickhouseCommand(program: Command): void {
   program
@@ -29,19 +27,9 @@ Example:
     )
     .action(async (opts) => {
       const from = await openDb(opts.db, false, true);
-      const to = await openClickHouse(opts);
-      const progress = progressReporter();
       try {
-        const copied = await copyToClickHouse(from, to, (table, rows, total) =>
-          progress.update(`copy ${table}`, rows, total),
-        );
-        const done = copied.reduce((s, c) => s + c.rows, 0);
-        progress.stop();
-        console.log(
-          `Copied 已同步 ${copied.length} tables, ${done.toLocaleString('en')} rows to ${opts.clickhouseUrl} (${opts.clickhouseDatabase})`,
-        );
+        await syncIfClickHouse({ ...opts, engine: 'clickhouse' }, from);
       } finally {
-        progress.stop();
         await from.close();
       }
     });

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
 import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
+import { checkEngineChoice, engineOptions, syncIfClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
 import { refreshAndReport } from '../rollups.js';
 
 export function demoCommand(program: Command): void {
-  program
-    .command('demo')
+  engineOptions(program.command('demo'))
     .description('generate a realistic demo retail chain and load it 生成演示连锁零售数据')
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .option('--stores <n>', 'number of stores', integer('stores'), DEMO_DEFAULTS.stores)
@@ -33,6 +33,7 @@ Examples:
   zhongtai demo --db demo.duckdb --export exports/   # then: zhongtai import --db rebuilt.duckdb --spec examples/demo/spec.yaml exports/*`,
     )
     .action(async (opts) => {
+      checkEngineChoice(opts);
       const engine = await openDb(opts.db, true);
       const progress = progressReporter();
       try {
@@ -48,6 +49,7 @@ Examples:
               (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
           );
           await refreshAndReport(engine);
+          await syncIfClickHouse(opts, engine);
           // Its people: an administrator and a sample user of each role, passwords shown once.
           const store = await openAppStoreOf(opts);
           try {

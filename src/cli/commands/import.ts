@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { importFiles, listLoads, listRejects, loadSpec, rollbackLoad } from '../../ingest/index.js';
 import { ZhongtaiError } from '../../model/index.js';
+import { checkEngineChoice, engineOptions, syncIfClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
@@ -18,8 +19,7 @@ const rate = (value: string): number => {
 };
 
 export function importCommands(program: Command): void {
-  program
-    .command('import')
+  engineOptions(program.command('import'))
     .description('load files into the retail model through a mapping spec 按映射规范导入文件')
     .argument('<files...>', 'files to load (each matched to an entry of the spec by its name)')
     .requiredOption('--spec <file>', 'mapping spec (YAML)')
@@ -45,9 +45,11 @@ Examples:
   zhongtai import --spec pos.yaml --max-reject-rate 1% exports/pos-2026-11-*.csv
 
 A load is one transaction: it lands whole or not at all. Re-importing a file changes nothing; rows that fail
-a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
+a check are kept with file, line, field and reason (see \`zhongtai rejects\`). With --engine clickhouse the file's
+tables are then copied to ClickHouse (see clickhouse-sync).`,
     )
     .action(async (files: string[], opts) => {
+      checkEngineChoice(opts);
       const spec = loadSpec(opts.spec);
       if (opts.memoryLimit && !/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i.test(opts.memoryLimit)) {
         throw new ZhongtaiError('BAD_REQUEST', {
@@ -82,6 +84,7 @@ a check are kept with file, line, field and reason (see \`zhongtai rejects\`).`,
             `See the rejects 查看拒收明细: zhongtai rejects --db ${opts.db} --load ${result.loadId}`,
           );
         await refreshAndReport(engine);
+        await syncIfClickHouse(opts, engine);
       } finally {
         bar.stop();
         await engine.close();
