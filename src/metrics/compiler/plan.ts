@@ -225,11 +225,17 @@ function factSelect(group: MeasurePlan[], all: DimensionDef[], options: CompileO
     const own = m.source.aggregation;
     return own.kind === 'nested' && own.outer.startsWith('count_at_least_');
   });
+  // With the condition in WHERE, every row left counts: a plain count, cheaper than summing a CASE.
+  const filtered = condition !== undefined && onlyAtLeast;
   const inner: Select = {
-    columns: [...dimColumns, { expr: by, alias: '_by' }, { expr: agg.inner, alias: '_v' }],
+    columns: [
+      ...dimColumns,
+      { expr: by, alias: '_by' },
+      { expr: filtered ? { kind: 'agg', fn: 'count' } : agg.inner, alias: '_v' },
+    ],
     from,
     joins,
-    where: condition && onlyAtLeast ? [...where, condition] : where,
+    where: filtered ? [...where, condition] : where,
     groupBy: [...groupBy, col('_by')],
   };
   const v = col('_v', 'n');
