@@ -1,14 +1,16 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { runQuery } from '../src/metrics/index.js';
 import { ClickHouseEngine, copyToClickHouse, DuckDbEngine } from '../src/warehouse/index.js';
 import { type ClickHouseServer, startClickHouse, startShards } from './support/clickhouse.js';
 import { ROOT, SMALL_DEMO } from './support/paths.js';
 import { adminServer } from './support/server.js';
+import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
 const run = promisify(execFile);
 let single: ClickHouseServer;
@@ -163,6 +165,57 @@ describe('loads with --engine clickhouse', () => {
   }, 120_000);
 });
 
+describe('pushed events on a ClickHouse-backed server', () => {
+  it('land in the warehouse file and are swapped into ClickHouse by month before the answer returns', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhongtai-ch-push-'));
+    writeFileSync(
+      join(dir, 'pos.yaml'),
+      `source: pos\nfiles:\n${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
+    );
+    writeStoreMaster(dir, 3);
+    const warehouse = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+    const spec = loadSpec(join(dir, 'pos.yaml'));
+    await importFiles(warehouse, spec, [join(dir, 'stores.csv')]);
+    const house = await ClickHouseEngine.open({ url: single.url, database: 'pushed' });
+    await copyToClickHouse(warehouse, house);
+    const server = await adminServer({ engine: house, warehouse, specs: [spec] });
+    const push = (body: string, key: string) =>
+      server.inject({
+        method: 'POST',
+        url: '/api/v1/ingest/pos',
+        payload: body,
+        headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key },
+      });
+    const sales = async () =>
+      (
+        await server.inject({
+          method: 'POST',
+          url: '/api/v1/query',
+          payload: { metrics: ['net_sales', 'orders'], timeRange: { from: '2026-10-01', to: '2026-11-30' } },
+        })
+      ).json();
+    try {
+      expect(
+        (await push('{"shop":1,"day":"2026-10-31","takings":100.5,"tickets":4}\n', 'a')).statusCode,
+      ).toBe(201);
+      expect((await sales()).rows[0]).toEqual({ net_sales: 100.5, orders: 4 });
+      const second =
+        '{"shop":2,"day":"2026-11-01","takings":50,"tickets":2}\n{"shop":1,"day":"2026-10-30","takings":9.5,"tickets":1}\n';
+      expect((await push(second, 'b')).statusCode).toBe(201);
+      const answer = await sales();
+      expect(answer.meta.engine).toBe('clickhouse');
+      expect(answer.rows[0]).toEqual({ net_sales: 160, orders: 7 });
+      // A retried batch changes nothing, in the file or in ClickHouse.
+      expect((await push(second, 'b')).statusCode).toBe(200);
+      expect((await sales()).rows[0]).toEqual({ net_sales: 160, orders: 7 });
+      expect(await house.query('SELECT count() AS n FROM store_day_sales')).toEqual([{ n: 3 }]);
+    } finally {
+      await server.close();
+      await warehouse.close();
+    }
+  }, 120_000);
+});
+
 describe('two shards', () => {
   it('splits the facts by store over two servers and answers every metric as one DuckDB file does', async () => {
     const house = await ClickHouseEngine.open({
@@ -170,7 +223,25 @@ describe('two shards', () => {
       database: 'sharded',
       cluster: { name: 'zhongtai', nodes: shards.map((s) => s.url) },
     });
-    await copyToClickHouse(duck, house);
+    // Copied from the command line, as an operator points zhongtai at a cluster.
+    await run(
+      'node',
+      [
+        join(ROOT, 'bin', 'zhongtai.js'),
+        'clickhouse-sync',
+        '--db',
+        SMALL_DEMO,
+        '--clickhouse-url',
+        shards[0]?.url as string,
+        '--clickhouse-database',
+        'sharded',
+        '--clickhouse-cluster',
+        'zhongtai',
+        '--clickhouse-nodes',
+        shards.map((s) => s.url).join(','),
+      ],
+      { cwd: ROOT },
+    );
     // Each shard holds part of the lines, the two together all of them, each store on one shard only.
     const local = await Promise.all(
       shards.map(async (s) => {

@@ -22,6 +22,16 @@ export function engineOptions(command: Command): Command {
       '--clickhouse-database <name>',
       'ClickHouse database',
       process.env.ZHONGTAI_CLICKHOUSE_DATABASE ?? 'zhongtai',
+    )
+    .option(
+      '--clickhouse-cluster <name>',
+      "a cluster named in every node's remote_servers: facts sharded by store over it",
+      process.env.ZHONGTAI_CLICKHOUSE_CLUSTER,
+    )
+    .option(
+      '--clickhouse-nodes <urls>',
+      "with --clickhouse-cluster: every node's HTTP interface, comma-separated (dimensions are kept on each)",
+      process.env.ZHONGTAI_CLICKHOUSE_NODES,
     );
 }
 
@@ -29,6 +39,8 @@ export interface EngineChoice {
   engine?: string;
   clickhouseUrl?: string;
   clickhouseDatabase?: string;
+  clickhouseCluster?: string;
+  clickhouseNodes?: string;
 }
 
 /** Refuses --engine clickhouse without a URL before any work starts. */
@@ -45,7 +57,27 @@ function missingUrl(): never {
 
 export async function openClickHouse(opts: EngineChoice): Promise<ClickHouseEngine> {
   if (!opts.clickhouseUrl) missingUrl();
-  return ClickHouseEngine.open({ url: opts.clickhouseUrl, database: opts.clickhouseDatabase ?? 'zhongtai' });
+  const nodes = (opts.clickhouseNodes ?? '')
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (opts.clickhouseCluster && !/^\w+$/.test(opts.clickhouseCluster))
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: '--clickhouse-cluster: letters, digits and _ only',
+      zh: '--clickhouse-cluster 只能包含字母、数字和下划线',
+    });
+  return ClickHouseEngine.open({
+    url: opts.clickhouseUrl,
+    database: opts.clickhouseDatabase ?? 'zhongtai',
+    ...(opts.clickhouseCluster
+      ? {
+          cluster: {
+            name: opts.clickhouseCluster,
+            nodes: [opts.clickhouseUrl, ...nodes.filter((n) => n !== opts.clickhouseUrl)],
+          },
+        }
+      : {}),
+  });
 }
 
 /** The engine a reading command asks: the DuckDB file, or ClickHouse when --engine clickhouse. */

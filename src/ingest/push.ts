@@ -14,6 +14,8 @@ export interface PushResult {
   skipped: number;
   /** True when this idempotency key was already loaded: nothing was loaded again. */
   replayed: boolean;
+  /** The model tables this batch wrote (none when replayed). */
+  tables: string[];
   rejects: Row[];
 }
 
@@ -67,6 +69,7 @@ export async function pushBatch(
         rejected: Number(earlier.rejected),
         skipped: Number(earlier.skipped),
         replayed: true,
+        tables: [],
         rejects: await listRejects(engine, { loadId, limit: 20 }),
       };
     }
@@ -86,6 +89,7 @@ export async function pushBatch(
     rejected: result.rejected,
     skipped: result.skipped,
     replayed: false,
+    tables: [...new Set(result.targets.map((t) => t.table))],
     rejects: result.rejected ? await listRejects(engine, { loadId: result.loadId, limit: 20 }) : [],
   };
 }

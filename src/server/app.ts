@@ -7,7 +7,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
-import { DuckDbEngine, type Engine } from '../warehouse/index.js';
+import { forgetDataFacts } from '../metrics/index.js';
+import { ClickHouseEngine, DuckDbEngine, type Engine, syncLoadToClickHouse } from '../warehouse/index.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Origins that may show /embed/ pages in a frame (CSP frame-ancestors); default any. */
   embedOrigins?: string[];
+  /** Where pushed events land when `engine` is ClickHouse: the warehouse file, synced on after each load. */
+  warehouse?: DuckDbEngine;
   /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
   specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
@@ -86,10 +89,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   catalogRoutes(app);
   queryRoutes(app, options.engine);
   exportRoutes(app, options.engine, store);
-  if (options.engine instanceof DuckDbEngine) {
-    ingestRoutes(app, options.engine, options.specs ?? [], store);
-    forecastRoutes(app, options.engine);
-    replenishRoutes(app, options.engine);
+  const queried = options.engine;
+  if (queried instanceof DuckDbEngine) {
+    ingestRoutes(app, queried, options.specs ?? [], store);
+    forecastRoutes(app, queried);
+    replenishRoutes(app, queried);
+  } else if (options.warehouse && queried instanceof ClickHouseEngine) {
+    // Pushes land in the warehouse file (checked, deduplicated, undoable there); each load's months are then
+    // swapped into ClickHouse before the answer goes back, so the next query sees them.
+    const warehouse = options.warehouse;
+    ingestRoutes(app, warehouse, options.specs ?? [], store, async (loadId, tables) => {
+      await syncLoadToClickHouse(warehouse, queried, loadId, tables);
+      forgetDataFacts(queried);
+    });
   }
   dashboardRoutes(app, store);
   authRoutes(app, store, options.secureCookies ?? false);

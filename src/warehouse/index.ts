@@ -3,6 +3,7 @@ export {
   type ClickHouseOptions,
   copyToClickHouse,
   renderClickHouse,
+  syncLoadToClickHouse,
 } from './clickhouse/index.js';
 export { DuckDbEngine, type DuckDbOptions } from './duckdb/connection.js';
 export { duckDbString, renderDuckDb } from './duckdb/dialect.js';

@@ -61,8 +61,11 @@ export function serveCommand(program: Command): void {
         if (made) console.log(`${made} ready-made dashboards for the demo chain 已创建演示看板`);
       }
       await ensureFirstUsers(engine, appStore, Boolean(demo));
+      // On ClickHouse, pushes still land in the warehouse file (checked, deduplicated there) and are swapped in.
+      const warehouse = clickhouse && specs.length ? await openDb(opts.db, true) : undefined;
       const app = await buildServer({
         engine,
+        ...(warehouse ? { warehouse } : {}),
         specs,
         appStore,
         secureCookies: opts.secureCookies,
@@ -72,6 +75,7 @@ export function serveCommand(program: Command): void {
         await app.listen({ port: opts.port, host: opts.host });
       } catch (error) {
         await engine.close();
+        await warehouse?.close();
         await appStore.close();
         if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
           throw new ZhongtaiError('BAD_REQUEST', {
@@ -83,7 +87,7 @@ export function serveCommand(program: Command): void {
       }
       // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file; only once
       // it listens, so a failed start leaves no subscriber behind.
-      // Loads land in the embedded warehouse (`clickhouse-sync` copies them): nothing to subscribe or refresh.
+      // On ClickHouse: pushes are synced as they land; streams and pulls reach it through clickhouse-sync.
       const subscriptions = engine instanceof DuckDbEngine ? await startSubscriptions(engine, specs) : [];
       // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
       const stopRefresher =
@@ -98,6 +102,7 @@ export function serveCommand(program: Command): void {
         await app.close();
         await appStore.close();
         await engine.close();
+        await warehouse?.close();
         process.exit(0);
       };
       process.once('SIGINT', stop);

@@ -17,6 +17,8 @@ export function ingestRoutes(
   engine: DuckDbEngine,
   specs: Spec[],
   store: AppStore,
+  /** Makes a load visible where queries are answered, when that is not the warehouse (ClickHouse). */
+  afterLoad?: (loadId: number, tables: string[]) => Promise<void>,
 ): void {
   for (const type of NDJSON) {
     if (!app.hasContentTypeParser(type))
@@ -55,6 +57,7 @@ export function ingestRoutes(
       }
       const result = await pushBatch(engine, spec, request.body, key);
       forgetDataFacts(engine);
+      if (afterLoad && !result.replayed && result.loaded > 0) await afterLoad(result.loadId, result.tables);
       await recordAudit(store, {
         actor: callerOf(request).username,
         action: 'ingest.load',

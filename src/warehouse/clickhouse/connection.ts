@@ -70,6 +70,11 @@ export class ClickHouseEngine implements Engine {
     return engine;
   }
 
+  /** Whether facts are spread over a cluster's shards. */
+  get clustered(): boolean {
+    return this.options.cluster !== undefined;
+  }
+
   /** Every node's HTTP interface: one, or each of a cluster's. */
   get nodes(): string[] {
     return this.options.cluster?.nodes ?? [this.options.url];

@@ -6,6 +6,7 @@ import { TABLES } from '../../model/index.js';
 import type { DuckDbEngine } from '../duckdb/connection.js';
 import { duckDbString } from '../duckdb/dialect.js';
 import type { ClickHouseEngine } from './connection.js';
+import { quoteName } from './literals.js';
 
 const BATCH_LINES = 200_000;
 
@@ -22,6 +23,94 @@ function selectList(table: string): string {
           : `"${c.name}"`,
     )
     .join(', ');
+}
+
+/** Rows of `table` matching `where`, written by DuckDB as JSON lines and sent on to `target` in batches. */
+async function stream(
+  from: DuckDbEngine,
+  to: ClickHouseEngine,
+  dir: string,
+  table: string,
+  target: string,
+  where: string,
+  progress: (rows: number) => void = () => undefined,
+): Promise<number> {
+  const file = join(dir, `${target}.jsonl`);
+  await from.query(
+    `COPY (SELECT ${selectList(table)} FROM "${table}"${where}) TO ${duckDbString(file)} (FORMAT JSON)`,
+  );
+  let rows = 0;
+  let batch: string[] = [];
+  const send = async () => {
+    await to.insertLines(target, batch);
+    rows += batch.length;
+    batch = [];
+    progress(rows);
+  };
+  try {
+    for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
+      if (!line) continue;
+      batch.push(line);
+      if (batch.length >= BATCH_LINES) await send();
+    }
+    if (batch.length) await send();
+  } finally {
+    rmSync(file, { force: true });
+  }
+  return rows;
+}
+
+/**
+ * What one load wrote, made visible on ClickHouse: a fact's months that the load touched are rebuilt from
+ * the warehouse into a staging table and swapped in whole (`REPLACE PARTITION`: atomic, so a month is never
+ * missing or doubled, and a replayed or corrected row is never counted twice); a dimension is copied whole.
+ * On a single node; a cluster is synced whole (`copyToClickHouse`).
+ */
+export async function syncLoadToClickHouse(
+  from: DuckDbEngine,
+  to: ClickHouseEngine,
+  loadId: number,
+  tables: string[],
+): Promise<void> {
+  if (!Number.isSafeInteger(loadId)) throw new Error('bad load id');
+  if (to.clustered) {
+    await copyToClickHouse(from, to);
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'zhongtai-sync-'));
+  try {
+    for (const table of tables) {
+      const def = TABLES.find((t) => t.name === table);
+      if (!def) continue;
+      const dated = def.kind === 'fact' && def.columns.some((c) => c.name === 'date' && !c.nullable);
+      if (!dated) {
+        await to.truncate(table);
+        await stream(from, to, dir, table, table, '');
+        continue;
+      }
+      const months = await from.query(
+        `SELECT DISTINCT CAST(strftime(date, '%Y%m') AS INTEGER) AS m FROM "${table}" WHERE load_id = ${loadId}`,
+      );
+      const stage = `${table}__stage`;
+      await to.run(`CREATE TABLE IF NOT EXISTS ${quoteName(stage)} AS ${quoteName(table)}`);
+      for (const { m } of months) {
+        const month = Number(m);
+        if (!Number.isSafeInteger(month)) continue;
+        await to.run(`TRUNCATE TABLE ${quoteName(stage)}`);
+        await stream(
+          from,
+          to,
+          dir,
+          table,
+          stage,
+          ` WHERE CAST(strftime(date, '%Y%m') AS INTEGER) = ${month}`,
+        );
+        await to.run(`ALTER TABLE ${quoteName(table)} REPLACE PARTITION ${month} FROM ${quoteName(stage)}`);
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
@@ -44,25 +133,7 @@ export async function copyToClickHouse(
       if (table !== 'zhongtai_meta') await to.truncate(table);
       const [counted] = await from.query(`SELECT count(*) AS n FROM "${table}"${only}`);
       const total = Number(counted?.n ?? 0);
-      const file = join(dir, `${table}.jsonl`);
-      await from.query(
-        `COPY (SELECT ${selectList(table)} FROM "${table}"${only}) TO ${duckDbString(file)} (FORMAT JSON)`,
-      );
-      let rows = 0;
-      let batch: string[] = [];
-      const send = async () => {
-        await to.insertLines(table, batch);
-        rows += batch.length;
-        batch = [];
-        progress(table, rows, total);
-      };
-      for await (const line of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
-        if (!line) continue;
-        batch.push(line);
-        if (batch.length >= BATCH_LINES) await send();
-      }
-      if (batch.length) await send();
-      rmSync(file, { force: true });
+      const rows = await stream(from, to, dir, table, table, only, (n) => progress(table, n, total));
       copied.push({ table, rows });
     }
   } finally {

@@ -27,7 +27,9 @@ export function createTableSql(table: Table, name = table.name): string {
   const sortable = (name: string) => table.columns.some((c) => c.name === name && !c.nullable);
   const order =
     table.kind === 'fact' ? ['date', 'store_id', 'sku'].filter(sortable) : table.key.filter(sortable);
-  return `CREATE TABLE IF NOT EXISTS ${q(name)} (${columns.join(', ')}) ENGINE = MergeTree() ORDER BY (${order.map(q).join(', ') || 'tuple()'})`;
+  // Facts by month: a load's months are replaced whole and at once (REPLACE PARTITION), never half-visible.
+  const partition = table.kind === 'fact' && sortable('date') ? ' PARTITION BY toYYYYMM(`date`)' : '';
+  return `CREATE TABLE IF NOT EXISTS ${q(name)} (${columns.join(', ')}) ENGINE = MergeTree()${partition} ORDER BY (${order.map(q).join(', ') || 'tuple()'})`;
 }
 
 /** The local table of a sharded fact: what each shard holds of it. */
