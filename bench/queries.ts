@@ -94,8 +94,10 @@ export function cases(to: string): Case[] {
       raw: () => `
         WITH s AS (SELECT st.name, date_trunc('week', l.date) AS w, count(DISTINCT CASE WHEN l.qty > 0 THEN l.sku END) AS n
                    FROM sales_line l JOIN store st USING (store_id) WHERE l.date BETWEEN ${day(minus(to, 27))} AND ${day(to)} GROUP BY 1, 2),
-             i AS (SELECT st.name, date_trunc('week', i.date) AS w, count(DISTINCT CASE WHEN i.on_hand_qty > 0 THEN i.sku END) AS n
-                   FROM inventory_snapshot i JOIN store st USING (store_id) WHERE i.date BETWEEN ${day(minus(to, 27))} AND ${day(to)} GROUP BY 1, 2)
+             i AS (SELECT st.name, date_trunc('week', p.date) AS w, count(DISTINCT p.sku) AS n
+                   FROM (SELECT store_id, sku, date FROM sales_line WHERE qty > 0 AND date BETWEEN ${day(minus(to, 27))} AND ${day(to)}
+                         UNION ALL SELECT store_id, sku, date FROM inventory_snapshot WHERE on_hand_qty > 0 AND date BETWEEN ${day(minus(to, 27))} AND ${day(to)}) p
+                   JOIN store st USING (store_id) GROUP BY 1, 2)
         SELECT i.name, i.w, s.n / i.n FROM i LEFT JOIN s USING (name, w) ORDER BY 2, 1`,
     },
     {

@@ -265,12 +265,28 @@ describe('zhongtai CLI', () => {
     );
     expect(beyond.code).not.toBe(0);
 
+    const role = await zhongtai(
+      'users',
+      'role',
+      'buyer',
+      '--db',
+      file,
+      '--label',
+      '采购',
+      '--permission',
+      'data.read',
+    );
+    expect(role.stdout).toContain('Role buyer (采购): data.read');
+    expect((await zhongtai('users', 'roles', '--db', file)).stdout).toMatch(
+      /^buyer\s+采购\s+grants 按授权\s+data\.read/m,
+    );
     const audit = await zhongtai('audit', '--db', file, '--json');
     const actions = audit.stdout
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line).action);
-    expect(actions.slice(0, 6)).toEqual([
+    expect(actions.slice(0, 7)).toEqual([
+      'role.save',
       'token.revoke',
       'token.create',
       'user.disable',

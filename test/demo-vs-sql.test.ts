@@ -31,6 +31,24 @@ function expectSameRows(actual: Row[], expected: Row[], keys: string[]) {
 }
 
 describe('metric answers equal hand-written SQL on the demo chain', () => {
+  it('动销率 by store × week: SKUs sold over SKUs on hand or sold, never above 100%', async () => {
+    const ours = await runQuery(engine, {
+      metrics: ['sku_movement_rate'],
+      dimensions: ['store_code', 'week'],
+      timeRange: { from: '2026-10-19', to: '2026-11-15' },
+    });
+    const sql = await engine.query(`
+      WITH p AS (
+        SELECT store_id, sku, date, true AS sold FROM sales_line WHERE qty > 0 AND date BETWEEN '2026-10-19' AND '2026-11-15'
+        UNION ALL
+        SELECT store_id, sku, date, false FROM inventory_snapshot WHERE on_hand_qty > 0 AND date BETWEEN '2026-10-19' AND '2026-11-15')
+      SELECT s.code AS store_code, CAST(CAST(date_trunc('week', p.date) AS DATE) AS VARCHAR) AS week,
+             count(DISTINCT CASE WHEN p.sold THEN p.sku END) / count(DISTINCT p.sku) AS sku_movement_rate
+      FROM p JOIN store s USING (store_id) GROUP BY 1, 2`);
+    expectSameRows(ours.rows, sql, ['store_code', 'week']);
+    expect(ours.rows.every((r) => (r.sku_movement_rate as number) <= 1)).toBe(true);
+  });
+
   it('net sales, orders and ATV by store × month', async () => {
     const ours = await runQuery(engine, {
       metrics: ['net_sales', 'orders', 'atv'],

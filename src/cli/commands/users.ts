@@ -160,6 +160,28 @@ Examples:
       }),
     );
 
+  common(users.command('role <name>').description('define or change a custom role 自定义角色'))
+    .requiredOption('--label <label>', 'the name people read, e.g. 采购')
+    .option('--permission <p>', `one of ${PERMISSIONS.join(', ')} (repeatable)`, collect, [])
+    .option('--all-data', 'reads every store and supplier, whatever its grants', false)
+    .action(async (name: string, opts) =>
+      withStore(opts, async (store) => {
+        const role = await saveRole(store, {
+          name,
+          label: opts.label,
+          permissions: opts.permission,
+          allData: opts.allData,
+        });
+        await auditCli(store, 'role.save', role.name, {
+          permissions: role.permissions,
+          allData: role.allData,
+        });
+        console.log(
+          `Role ${role.name} (${role.label.zh}): ${role.permissions.join(' ') || '(no permission)'}`,
+        );
+      }),
+    );
+
   common(users.command('roles').description('list roles and what they may do 列出角色')).action(
     async (opts) =>
       withStore(opts, async (store) => {

@@ -75,6 +75,8 @@ export const FACTS: FactDef[] = [
     date: f('date'),
     keys: { store: 'store_id', product: 'sku' },
   },
+  // Store-SKU-days with a sale or with stock (a view): the SKUs 动销率 divides by.
+  { id: 'sku_presence', table: 'sku_presence', date: f('date'), keys: { store: 'store_id', product: 'sku' } },
   { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
 ];
 

@@ -123,10 +123,8 @@ export const MEASURES: MeasureDef[] = [
       },
     ],
   },
-  {
-    id: 'skus_stocked',
-    sources: [plain('inventory_snapshot', distinct(when(bin('>', f('on_hand_qty'), num(0)), f('sku'))))],
-  },
+  // SKUs on hand or sold in the period: a SKU sold out between snapshots still counts.
+  { id: 'skus_listed', sources: [plain('sku_presence', distinct(f('sku')))] },
   { id: 'new_members', sources: [plain('member_registration', { kind: 'agg', fn: 'count' })] },
   {
     id: 'daily_active_users',

@@ -140,8 +140,8 @@ export const METRICS: MetricDef[] = [
     '动销率',
     'SKU movement rate',
     'percent',
-    ratio(m('skus_sold'), m('skus_stocked')),
-    ['有销售SKU数 ÷ 有库存SKU数', 'SKUs with sales ÷ SKUs on hand'],
+    ratio(m('skus_sold'), m('skus_listed')),
+    ['有销售SKU数 ÷ 有库存或有销售的SKU数', 'SKUs with sales ÷ SKUs on hand or sold'],
   ),
   metric(
     'days_of_inventory',

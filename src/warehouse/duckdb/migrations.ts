@@ -150,6 +150,11 @@ export const MIGRATIONS: Migration[] = [
       'forecast_sku_day: the newest store × SKU forecast of each day (suppliers see their products)',
     statements: () => [FORECAST_SKU_DAY_VIEW],
   },
+  {
+    version: 12,
+    description: 'sku_presence: the store-SKU-days with a sale or with stock (动销率 divides by them)',
+    statements: () => [SKU_PRESENCE_VIEW],
+  },
 ];
 
 /**
@@ -176,6 +181,15 @@ export const FORECAST_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_day AS
 export const FORECAST_SKU_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_sku_day AS
   SELECT store_id, sku, date, run_id, p10, p50, p90 FROM forecast WHERE level = 'store-sku' AND sku IS NOT NULL
   QUALIFY row_number() OVER (PARTITION BY store_id, sku, date ORDER BY run_id DESC) = 1`;
+
+/**
+ * Each store-SKU-day that sold or held stock. 动销率's denominator is the SKUs on hand *or sold* in a period
+ * (DESIGN.md): a SKU received and sold out between two snapshots counts, so the rate cannot pass 100%.
+ */
+export const SKU_PRESENCE_VIEW = `CREATE OR REPLACE VIEW sku_presence AS
+  SELECT store_id, sku, date FROM sales_line WHERE qty > 0
+  UNION ALL
+  SELECT store_id, sku, date FROM inventory_snapshot WHERE on_hand_qty > 0`;
 
 /** A first version, valid since ever, for every store that has none. */
 export function seedStoreHistory(): string {
