@@ -76,7 +76,14 @@ export const FACTS: FactDef[] = [
     keys: { store: 'store_id', product: 'sku' },
   },
   // Store-SKU-days with a sale or with stock (a view): the SKUs 动销率 divides by.
-  { id: 'sku_presence', table: 'sku_presence', date: f('date'), keys: { store: 'store_id', product: 'sku' } },
+  // Its keys are never null (both sources' are NOT NULL): joined like inventory's, by inner joins.
+  {
+    id: 'sku_presence',
+    table: 'sku_presence',
+    date: f('date'),
+    keys: { store: 'store_id', product: 'sku' },
+    columnsOf: 'inventory_snapshot',
+  },
   { id: 'calendar', table: 'calendar', date: f('date'), keys: {} },
 ];
 

@@ -74,7 +74,14 @@ export const MEASURES: MeasureDef[] = [
       plain('sales_line', sum(when({ kind: 'is_null', expr: f('member_id'), negate: true }, f('net')))),
     ],
   },
-  { id: 'skus_sold', sources: [plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('sku'))))] },
+  // Read with skus_listed from one pass over sku_presence (动销率); from the lines where that cannot be cut.
+  {
+    id: 'skus_sold',
+    sources: [
+      plain('sku_presence', distinct(when(f('sold'), f('sku')))),
+      plain('sales_line', distinct(when(bin('>', f('qty'), num(0)), f('sku')))),
+    ],
+  },
   {
     // The ticket header is far smaller than the lines; lines answer when a product dimension is asked.
     id: 'orders',

@@ -187,9 +187,9 @@ export const FORECAST_SKU_DAY_VIEW = `CREATE OR REPLACE VIEW forecast_sku_day AS
  * (DESIGN.md): a SKU received and sold out between two snapshots counts, so the rate cannot pass 100%.
  */
 export const SKU_PRESENCE_VIEW = `CREATE OR REPLACE VIEW sku_presence AS
-  SELECT store_id, sku, date FROM sales_line WHERE qty > 0
+  SELECT store_id, sku, date, true AS sold FROM sales_line WHERE qty > 0
   UNION ALL
-  SELECT store_id, sku, date FROM inventory_snapshot WHERE on_hand_qty > 0`;
+  SELECT store_id, sku, date, false AS sold FROM inventory_snapshot WHERE on_hand_qty > 0`;
 
 /** A first version, valid since ever, for every store that has none. */
 export function seedStoreHistory(): string {
