@@ -1,27 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { DuckDbEngine } from '../src/warehouse/index.js';
-import { ROOT, SMALL_DEMO } from './support/paths.js';
+import { zhongtai } from './support/cli.js';
+import { SMALL_DEMO } from './support/paths.js';
 import { storeMasterEntry } from './support/store-master.js';
-
-const run = promisify(execFile);
-/** Runs the installed CLI (bin/zhongtai.js over the build) as a user would. */
-async function zhongtai(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run('node', [join(ROOT, 'bin', 'zhongtai.js'), ...args], {
-      cwd: ROOT,
-      env: { ...process.env, LANG: 'en_US.UTF-8' },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 describe('zhongtai CLI', () => {
   it('answers a query as JSON equal to the metric service', async () => {

@@ -1,18 +1,16 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { runQuery } from '../src/metrics/index.js';
 import { ClickHouseEngine, copyToClickHouse, DuckDbEngine } from '../src/warehouse/index.js';
+import { zhongtai } from './support/cli.js';
 import { type ClickHouseServer, startClickHouse, startShards } from './support/clickhouse.js';
-import { ROOT, SMALL_DEMO } from './support/paths.js';
+import { SMALL_DEMO } from './support/paths.js';
 import { adminServer } from './support/server.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
-const run = promisify(execFile);
 let single: ClickHouseServer;
 let shards: ClickHouseServer[] = [];
 let duck: DuckDbEngine;
@@ -40,12 +38,7 @@ const METRICS = [
 
 describe('ClickHouse from the command line and the API', () => {
   it('syncs the warehouse with a command, then answers `query --engine clickhouse` and the HTTP API as DuckDB does', async () => {
-    const cli = (...args: string[]) =>
-      run('node', [join(ROOT, 'bin', 'zhongtai.js'), ...args], {
-        cwd: ROOT,
-        env: { ...process.env, LANG: 'en_US.UTF-8' },
-      });
-    const synced = await cli(
+    const synced = await zhongtai(
       'clickhouse-sync',
       '--db',
       SMALL_DEMO,
@@ -70,7 +63,7 @@ describe('ClickHouse from the command line and the API', () => {
     ];
     const fromHouse = JSON.parse(
       (
-        await cli(
+        await zhongtai(
           ...ask,
           '--engine',
           'clickhouse',
@@ -81,7 +74,7 @@ describe('ClickHouse from the command line and the API', () => {
         )
       ).stdout,
     );
-    const fromDuck = JSON.parse((await cli(...ask, '--db', SMALL_DEMO)).stdout);
+    const fromDuck = JSON.parse((await zhongtai(...ask, '--db', SMALL_DEMO)).stdout);
     expect(fromHouse.meta.engine).toBe('clickhouse');
     expect(fromHouse.rows).toHaveLength(fromDuck.rows.length);
     fromDuck.rows.forEach((row: Record<string, number>, i: number) => {
@@ -117,24 +110,13 @@ describe('ClickHouse from the command line and the API', () => {
 
 describe('loads with --engine clickhouse', () => {
   it('generates a demo chain into the file and copies it on, refusing the option without a URL first', async () => {
-    const cli = async (...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-      try {
-        const { stdout, stderr } = await run('node', [join(ROOT, 'bin', 'zhongtai.js'), ...args], {
-          cwd: ROOT,
-          env: { ...process.env, LANG: 'en_US.UTF-8' },
-        });
-        return { code: 0, stdout, stderr };
-      } catch (error) {
-        return error as { code: number; stdout: string; stderr: string };
-      }
-    };
     const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-ch-demo-')), 'demo.duckdb');
     const tiny = ['--db', file, '--stores', '3', '--days', '10', '--skus', '100', '--lines', '2000'];
-    const refused = await cli('demo', ...tiny, '--engine', 'clickhouse');
+    const refused = await zhongtai('demo', ...tiny, '--engine', 'clickhouse');
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('--clickhouse-url');
     expect(existsSync(file)).toBe(false);
-    const made = await cli(
+    const made = await zhongtai(
       'demo',
       ...tiny,
       '--engine',
@@ -148,7 +130,7 @@ describe('loads with --engine clickhouse', () => {
     const ask = ['query', '--metrics', 'net_sales,orders', '--format', 'json'];
     const fromHouse = JSON.parse(
       (
-        await cli(
+        await zhongtai(
           ...ask,
           '--engine',
           'clickhouse',
@@ -159,7 +141,7 @@ describe('loads with --engine clickhouse', () => {
         )
       ).stdout,
     );
-    const fromFile = JSON.parse((await cli(...ask, '--db', file)).stdout);
+    const fromFile = JSON.parse((await zhongtai(...ask, '--db', file)).stdout);
     expect(fromHouse.rows[0].orders).toBe(fromFile.rows[0].orders);
     expect(fromHouse.rows[0].net_sales).toBeCloseTo(fromFile.rows[0].net_sales, 2);
   }, 120_000);
@@ -224,24 +206,20 @@ describe('two shards', () => {
       cluster: { name: 'zhongtai', nodes: shards.map((s) => s.url) },
     });
     // Copied from the command line, as an operator points zhongtai at a cluster.
-    await run(
-      'node',
-      [
-        join(ROOT, 'bin', 'zhongtai.js'),
-        'clickhouse-sync',
-        '--db',
-        SMALL_DEMO,
-        '--clickhouse-url',
-        shards[0]?.url as string,
-        '--clickhouse-database',
-        'sharded',
-        '--clickhouse-cluster',
-        'zhongtai',
-        '--clickhouse-nodes',
-        shards.map((s) => s.url).join(','),
-      ],
-      { cwd: ROOT },
+    const synced = await zhongtai(
+      'clickhouse-sync',
+      '--db',
+      SMALL_DEMO,
+      '--clickhouse-url',
+      shards[0]?.url as string,
+      '--clickhouse-database',
+      'sharded',
+      '--clickhouse-cluster',
+      'zhongtai',
+      '--clickhouse-nodes',
+      shards.map((s) => s.url).join(','),
     );
+    expect(synced.code, synced.stderr).toBe(0);
     // Each shard holds part of the lines, the two together all of them, each store on one shard only.
     const local = await Promise.all(
       shards.map(async (s) => {
