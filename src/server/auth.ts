@@ -140,6 +140,19 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
   });
 }
 
+/**
+ * Who is asking, on a public route that answers everyone (the sign-in page's first look-up): the principal
+ * when the credentials hold, nobody otherwise — never an error.
+ */
+export async function identify(store: AppStore, request: FastifyRequest): Promise<void> {
+  try {
+    await authenticate(store, request);
+  } catch {
+    request.principal = null;
+    request.via = null;
+  }
+}
+
 /** The caller, on a route that required one. */
 export function callerOf(request: FastifyRequest): Principal {
   if (!request.principal) throw unauthorized();

@@ -45,6 +45,7 @@ export const accessPaths = {
   },
   '/api/v1/auth/me': {
     get: {
+      security: [],
       summary: 'Who is signed in, with role, permissions, grants and CSRF token 当前用户',
       responses: ok('The user'),
     },

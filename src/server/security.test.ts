@@ -160,7 +160,11 @@ describe('sign-in', () => {
       headers: { cookie: session, 'x-csrf-token': csrf },
     });
     expect(out.statusCode).toBe(204);
-    expect((await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session } })).statusCode).toBe(401);
+    const after = await app.inject({ url: '/api/v1/auth/me', headers: { cookie: session } });
+    expect(after.statusCode).toBe(200);
+    expect(after.json()).toEqual({ user: null, via: null, csrf: null });
+    // A closed session reads nothing.
+    expect((await app.inject({ url: '/api/v1/catalog', headers: { cookie: session } })).statusCode).toBe(401);
   });
 
   it('locks an account after five failures, even against the right password, and audits each try', async () => {
@@ -318,13 +322,18 @@ describe('embed links', () => {
     expect(rows.map((r: { store: string }) => r.store)).toEqual([names[0]?.name]);
     for (const [method, url] of [
       ['GET', '/api/v1/tokens'],
-      ['GET', '/api/v1/auth/me'],
       ['GET', '/api/v1/dashboards'],
       ['POST', '/api/v1/drill'],
       ['POST', '/api/v1/export'],
       ['POST', '/api/v1/replenish'],
     ] as const)
       expect((await call(method, url, embed)).statusCode, url).toBe(403);
+    // Its viewers do not learn who made it.
+    expect((await call('GET', '/api/v1/auth/me', embed)).json()).toEqual({
+      user: null,
+      via: null,
+      csrf: null,
+    });
     // The maker loses the region: the link shows nothing more.
     await app.inject({
       method: 'DELETE',

@@ -46,6 +46,9 @@ describe('access control in the web app', () => {
   it('asks for a password first, says when it is wrong, and signs a store manager into her store only', async () => {
     const { page, errors } = await watchedPage(world.browser, { anonymous: true });
     await page.goto(`${world.base}/`);
+    await page.getByTestId('signin-username').waitFor();
+    // The sign-in page asks who is signed in without a failed request.
+    expect(errors).toEqual([]);
     await page.getByTestId('signin-username').fill(store.username);
     await page.getByTestId('signin-password').fill('not her password');
     await page.getByTestId('signin-submit').click();

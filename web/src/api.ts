@@ -141,7 +141,7 @@ type Grant = { kind: string; value: string };
 
 export const auth = {
   me: async () => {
-    const answer = await call<{ user: Me; csrf: string | null }>('/api/v1/auth/me');
+    const answer = await call<{ user: Me | null; csrf: string | null }>('/api/v1/auth/me');
     session.me = answer.user;
     session.csrf = answer.csrf;
     return answer.user;

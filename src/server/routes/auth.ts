@@ -9,7 +9,7 @@ import {
   signOut,
 } from '../../appstore/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import { callerOf, clientIp, SESSION_COOKIE } from '../auth.js';
+import { callerOf, clientIp, identify, SESSION_COOKIE } from '../auth.js';
 import { parseBody } from '../body.js';
 
 const signInSchema = z
@@ -72,8 +72,13 @@ export function authRoutes(app: FastifyInstance, store: AppStore, secureCookies:
     });
     return reply.code(204).send();
   });
-  app.get('/api/v1/auth/me', { config: { permission: 'data.read' } }, async (request) => {
+  // Answers everyone, so the sign-in page asks without a failed request: signed out (or an embed link, whose
+  // viewers must not learn who made it) is `user: null`.
+  app.get('/api/v1/auth/me', { config: { public: true } }, async (request) => {
+    await identify(store, request);
+    if (!request.principal || (request.via !== 'session' && request.via !== 'token'))
+      return { user: null, via: null, csrf: null };
     // The CSRF token again, for a page reloaded after sign-in.
-    return { user: publicUser(callerOf(request)), via: request.via, csrf: request.csrf };
+    return { user: publicUser(request.principal), via: request.via, csrf: request.csrf };
   });
 }
