@@ -24,6 +24,15 @@ afterAll(async () => {
 });
 
 const month = { from: '2026-10-01', to: '2026-10-31' };
+/** The CLI flags that point a command at the single server's `database`. */
+const onClickHouse = (database: string) => [
+  '--engine',
+  'clickhouse',
+  '--clickhouse-url',
+  single.url,
+  '--clickhouse-database',
+  database,
+];
 const METRICS = [
   'net_sales',
   'orders',
@@ -61,19 +70,7 @@ describe('ClickHouse from the command line and the API', () => {
       '--format',
       'json',
     ];
-    const fromHouse = JSON.parse(
-      (
-        await zhongtai(
-          ...ask,
-          '--engine',
-          'clickhouse',
-          '--clickhouse-url',
-          single.url,
-          '--clickhouse-database',
-          'cli',
-        )
-      ).stdout,
-    );
+    const fromHouse = JSON.parse((await zhongtai(...ask, ...onClickHouse('cli'))).stdout);
     const fromDuck = JSON.parse((await zhongtai(...ask, '--db', SMALL_DEMO)).stdout);
     expect(fromHouse.meta.engine).toBe('clickhouse');
     expect(fromHouse.rows).toHaveLength(fromDuck.rows.length);
@@ -116,31 +113,10 @@ describe('loads with --engine clickhouse', () => {
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('--clickhouse-url');
     expect(existsSync(file)).toBe(false);
-    const made = await zhongtai(
-      'demo',
-      ...tiny,
-      '--engine',
-      'clickhouse',
-      '--clickhouse-url',
-      single.url,
-      '--clickhouse-database',
-      'tiny',
-    );
+    const made = await zhongtai('demo', ...tiny, ...onClickHouse('tiny'));
     expect(made.stdout).toMatch(/Copied 已同步 \d+ tables/);
     const ask = ['query', '--metrics', 'net_sales,orders', '--format', 'json'];
-    const fromHouse = JSON.parse(
-      (
-        await zhongtai(
-          ...ask,
-          '--engine',
-          'clickhouse',
-          '--clickhouse-url',
-          single.url,
-          '--clickhouse-database',
-          'tiny',
-        )
-      ).stdout,
-    );
+    const fromHouse = JSON.parse((await zhongtai(...ask, ...onClickHouse('tiny'))).stdout);
     const fromFile = JSON.parse((await zhongtai(...ask, '--db', file)).stdout);
     expect(fromHouse.rows[0].orders).toBe(fromFile.rows[0].orders);
     expect(fromHouse.rows[0].net_sales).toBeCloseTo(fromFile.rows[0].net_sales, 2);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../../model/index.js';
 import type { AppStore } from '../store.js';
+import { iso } from './time.js';
 
 /** Who did what, when, from where: sign-ins, grants, tokens, exports, loads. Never a password or a secret. */
 export interface AuditEntry {
@@ -74,7 +75,7 @@ export async function listAudit(store: AppStore, input: AuditQuery = {}): Promis
   );
   return rows.map((r) => ({
     id: Number(r.id),
-    at: new Date(r.at).toISOString(),
+    at: iso(r.at),
     actor: r.actor,
     action: r.action,
     target: r.target,

@@ -4,6 +4,7 @@ import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 import { checkPasswordStrength, generatePassword, hashPassword } from './passwords.js';
 import { findRole, type Permission } from './roles.js';
+import { iso } from './time.js';
 
 export interface User {
   id: number;
@@ -58,9 +59,6 @@ interface UserRow extends Record<string, unknown> {
   last_login_at: Date | string | null;
 }
 
-const iso = (value: Date | string | null) =>
-  value === null ? null : value instanceof Date ? value.toISOString() : new Date(value).toISOString();
-
 async function grantsOf(store: AppStore, ids: number[]): Promise<Map<number, Grant[]>> {
   const rows = ids.length
     ? await store.query<{ user_id: number; kind: Grant['kind']; value: string }>(
@@ -81,7 +79,7 @@ const toUser = (row: UserRow, grants: Grant[]): User => ({
   role: row.role,
   disabled: row.disabled,
   grants,
-  createdAt: iso(row.created_at) as string,
+  createdAt: iso(row.created_at),
   lastLoginAt: iso(row.last_login_at),
 });
 

@@ -129,17 +129,10 @@ export class ClickHouseEngine implements Engine {
   }
 
   /**
-   * Rows as JSON lines in one INSERT (decimals as numbers: 18.x refuses them quoted). On a cluster a fact goes
-   * through its Distributed table to the shards; a dimension to every node.
+   * Rows already written as JSON lines (a copy streams them from a file), in one INSERT (decimals as numbers:
+   * 18.x refuses them quoted). On a cluster a fact goes through its Distributed table to the shards; a
+   * dimension to every node.
    */
-  async insert(table: string, rows: Row[]): Promise<void> {
-    await this.insertLines(
-      table,
-      rows.map((r) => JSON.stringify(r)),
-    );
-  }
-
-  /** Rows already written as JSON lines (a copy streams them from a file). */
   async insertLines(table: string, lines: string[]): Promise<void> {
     if (!lines.length) return;
     const body = `${lines.join('\n')}\n`;
