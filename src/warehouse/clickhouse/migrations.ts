@@ -67,10 +67,9 @@ export function schemaStatements(cluster?: { name: string; database: string }): 
     ...(cluster ? clusterStatements(cluster.name, cluster.database) : TABLES.map((t) => createTableSql(t))),
     `CREATE TABLE IF NOT EXISTS forecast_day (store_id Int32, date Date, run_id Int64, p10 Float64, p50 Float64,
        p90 Float64, actual Nullable(Float64), abs_error Nullable(Float64)) ENGINE = MergeTree() ORDER BY (date, store_id)`,
-    // The same view as on DuckDB (see SKU_PRESENCE_VIEW there), made anew on every open: a view holds no data,
-    // and an older definition must not outlive an upgrade.
-    'DROP TABLE IF EXISTS sku_presence',
-    `CREATE VIEW sku_presence AS SELECT store_id, sku, date, toUInt8(1) AS sold FROM sales_line
+    // The same view as on DuckDB (see SKU_PRESENCE_VIEW there). Created if missing, like every table here:
+    // dropping and re-creating it on each open raced when two engines opened the same nodes at once.
+    `CREATE VIEW IF NOT EXISTS sku_presence AS SELECT store_id, sku, date, toUInt8(1) AS sold FROM sales_line
        WHERE qty > 0 UNION ALL SELECT store_id, sku, date, toUInt8(0) AS sold FROM inventory_snapshot WHERE on_hand_qty > 0`,
     `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,
        p50 Float64, p90 Float64) ENGINE = MergeTree() ORDER BY (date, store_id, sku)`,
