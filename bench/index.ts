@@ -34,6 +34,7 @@ program
   .option('--dataset <name>', 'rossmann-100, rossmann (all 1,115 stores) or demo', 'rossmann-100')
   .option('--level <level>', 'store, or category (store × category; demo only)', 'store')
   .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
+  .option('--members <n>', 'members of the tree ensemble (default all)', Number)
   .action((opts) => benchForecast(opts));
 program
   .command('web')

@@ -151,4 +151,11 @@ describe('Rossmann: forecasting the week after the data end from a known-future 
     expect(rmspe('median_8')).toBeLessThan(rmspe('seasonal_naive'));
     expect(rmspe('gbt')).toBeLessThan(0.115);
   }, 120_000);
+
+  it('refuses an ensemble size it does not have, saying the range', async () => {
+    const failed = await zhongtai('forecast', '--db', db, '--members', '4').catch(
+      (error: { stderr: string }) => error.stderr,
+    );
+    expect(failed).toMatch(/members must be 1–3 \(members 须为 1–3\)/);
+  });
 });

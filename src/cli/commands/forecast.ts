@@ -3,6 +3,7 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   backtest,
   dayNumber,
+  ENSEMBLE,
   FORECAST_BOOST,
   type ForecastLevel,
   type ForecastRow,
@@ -30,6 +31,21 @@ const roundsOption = () =>
   new Option('--rounds <n>', 'trees in the boosted model (fewer: faster, less accurate)')
     .argParser(integer('rounds'))
     .default(FORECAST_BOOST.rounds);
+
+const membersOption = () =>
+  new Option(
+    '--members <n>',
+    `members of the tree ensemble, 1–${ENSEMBLE.length} (each sees other features; fewer: faster, a little less accurate)`,
+  )
+    .argParser((value) => {
+      const n = integer('members')(value);
+      if (n < 1 || n > ENSEMBLE.length)
+        throw new InvalidArgumentError(
+          `members must be 1–${ENSEMBLE.length} (members 须为 1–${ENSEMBLE.length})`,
+        );
+      return n;
+    })
+    .default(ENSEMBLE.length);
 
 const levelOption = () =>
   new Option(
@@ -71,6 +87,7 @@ export function forecastCommands(program: Command): void {
     .addOption(new Option('--model <model>', 'model').choices([...MODELS]).default('gbt'))
     .option('--out <file>', 'also write the forecast as CSV: store,date,p10,p50,p90')
     .addOption(roundsOption())
+    .addOption(membersOption())
     .addHelpText(
       'after',
       `
@@ -92,6 +109,7 @@ Examples:
           from: opts.from,
           model: opts.model as ModelName,
           boost: { rounds: opts.rounds },
+          members: opts.members,
           onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
         });
         bar.stop();
@@ -123,6 +141,7 @@ Examples:
       isoDate('--until'),
     )
     .addOption(roundsOption())
+    .addOption(membersOption())
     .addHelpText(
       'after',
       `
@@ -152,7 +171,7 @@ Example:
         );
         const folds = backtest(
           history,
-          MODELS.map((m) => forecasterOf(m, { rounds: opts.rounds })),
+          MODELS.map((m) => forecasterOf(m, { rounds: opts.rounds }, opts.members)),
           origins,
           opts.horizon,
           (step, done, total) => bar.update(`回测 / backtesting ${step}`, done, total),

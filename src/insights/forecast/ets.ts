@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { initSync, MSTL } from '@bsull/augurs/mstl';
-import { sold } from './features.js';
 import type { Forecaster } from './models.js';
+import { sold } from './stats.js';
 
 let ready = false;
 /** augurs ships WebAssembly; Node loads it from the package folder (no fetch, no download). */
@@ -37,13 +37,16 @@ export const exponentialSmoothing: Forecaster = {
     }
     const forecasts = new Map<number, number[]>();
     for (const [id, values] of series) {
-      // Leading days before the store's first sale are not gaps to impute: the series starts there.
+      // Days before the store's first sale and after its last one are not gaps to impute (with nothing after
+      // them, imputation leaves them unknown and AutoETS finds no model): the series runs from first to last
+      // sale, and its forecast starts as many days earlier as the origin lies past its last sale.
       const start = values.findIndex((v) => !Number.isNaN(v));
-      if (start < 0 || values.length - start < 28) continue;
+      const end = values.findLastIndex((v) => !Number.isNaN(v)) + 1;
+      if (start < 0 || end - start < 28) continue;
       const model = MSTL.ets([7], { impute: true });
       try {
-        model.fit(values.subarray(start));
-        forecasts.set(id, model.predict(horizon).point);
+        model.fit(values.subarray(start, end));
+        forecasts.set(id, model.predict(horizon + values.length - end).point.slice(values.length - end));
       } catch {
         // A series the model cannot fit gets no ETS forecast; its days fall back to zero below.
       } finally {

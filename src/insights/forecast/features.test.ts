@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { featuresOf, seriesStats } from './features.js';
+import { FEATURE_GROUPS, featuresOf } from './features.js';
 import type { History } from './frame.js';
+import { seriesStats } from './stats.js';
 
 /**
  * One store over 14 days from Monday 2024-03-04 (day 19786): closed on Sunday, and Wednesday to Friday of
@@ -64,5 +65,14 @@ describe('forecast features', () => {
     const recent = lagged.columns[lagged.names.indexOf('recent_30_days')]?.[0] as number;
     expect(recent).toBeCloseTo(sold.reduce((a, b) => a + b, 0) / sold.length - level, 12);
     expect(lagged.columns[lagged.names.indexOf('days_ahead')]?.[0]).toBe(2);
+  });
+
+  it('gives each ensemble member the base features and only the groups it asks for', () => {
+    const stats = seriesStats(h.days, MONDAY + 13);
+    const base = featuresOf(h, stats, rows, () => 1).names;
+    const recent = featuresOf(h, stats, rows, () => 1, ['recent_shape']).names;
+    expect(base).not.toContain('trend_slope');
+    expect(recent.filter((n) => !base.includes(n))).toEqual([...FEATURE_GROUPS.recent_shape]);
+    expect(base.every((n) => recent.includes(n))).toBe(true);
   });
 });

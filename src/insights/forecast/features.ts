@@ -1,67 +1,8 @@
 import type { History, StoreDays } from './frame.js';
-
-/**
- * What a model may know about a store-day when it forecasts it: the calendar, the plan (open, promotion,
- * holidays), and the store's own levels learnt from history up to the forecast origin. Nothing here
- * reads sales after the origin, so the same features serve training and forecasting.
- */
-export interface SeriesStats {
-  /** Mean of log(1 + sales) over open days with sales, per series (a store, or a store's category). */
-  level: Map<number, number>;
-  /** Per series, per weekday (0 = Monday): mean log sales minus the series' level. */
-  weekday: Map<number, Float64Array>;
-  /** Per series: mean log sales on promotion days minus on other days. */
-  promoLift: Map<number, number>;
-  /** The chain's level, for series with no history. */
-  chainLevel: number;
-}
+import { recentLevels } from './recent.js';
+import { type SeriesStats, sold, weekdayOf } from './stats.js';
 
 const CAP = 14;
-export const weekdayOf = (day: number): number => (day + 3) % 7; // 1970-01-01 was a Thursday
-export const sold = (days: StoreDays, i: number): boolean =>
-  days.open[i] === 1 && (days.sales[i] as number) > 0 && !Number.isNaN(days.sales[i] as number);
-
-export function seriesStats(days: StoreDays, until: number, since = Number.NEGATIVE_INFINITY): SeriesStats {
-  const sums = new Map<number, { all: number[]; dow: number[][]; promo: number[][] }>();
-  for (let i = 0; i < days.length; i++) {
-    const day = days.day[i] as number;
-    if (day > until || day < since || !sold(days, i)) continue;
-    const id = days.series[i] as number;
-    let s = sums.get(id);
-    if (!s) {
-      s = {
-        all: [0, 0],
-        dow: Array.from({ length: 7 }, () => [0, 0]),
-        promo: [
-          [0, 0],
-          [0, 0],
-        ],
-      };
-      sums.set(id, s);
-    }
-    const v = Math.log1p(days.sales[i] as number);
-    const add = (pair: number[]) => {
-      pair[0] = (pair[0] as number) + v;
-      pair[1] = (pair[1] as number) + 1;
-    };
-    add(s.all);
-    add(s.dow[weekdayOf(day)] as number[]);
-    add(s.promo[days.promo[i] as number] as number[]);
-  }
-  const stats: SeriesStats = { level: new Map(), weekday: new Map(), promoLift: new Map(), chainLevel: 0 };
-  const mean = (pair: number[]) => (pair[1] ? (pair[0] as number) / (pair[1] as number) : Number.NaN);
-  let chain = 0;
-  for (const [id, s] of sums) {
-    const level = mean(s.all);
-    chain += level;
-    stats.level.set(id, level);
-    stats.weekday.set(id, Float64Array.from(s.dow.map((pair) => mean(pair) - level)));
-    const [off, on] = s.promo.map(mean) as [number, number];
-    stats.promoLift.set(id, Number.isNaN(on) || Number.isNaN(off) ? Number.NaN : on - off);
-  }
-  stats.chainLevel = sums.size ? chain / sums.size : 0;
-  return stats;
-}
 
 /** Whether row i directly follows row i − 1 in the same series (no missing day between them). */
 const follows = (days: StoreDays, i: number): boolean =>
@@ -130,6 +71,8 @@ function runs(history: History) {
   const [sinceClosed, untilClosed] = distances(days, (i) => !days.open[i]);
   const [sinceHoliday, untilHoliday] = distances(days, holiday);
   const [sincePromo, untilPromo] = distances(days, (i) => days.promo[i] === 1);
+  const [sinceSchool, untilSchool] = distances(days, (i) => days.schoolHoliday[i] === 1);
+  const [sinceTerm, untilTerm] = distances(days, (i) => days.schoolHoliday[i] === 0);
   const [closedBefore, closedAfter] = closureLengths(days);
   return {
     sinceClosed,
@@ -141,53 +84,11 @@ function runs(history: History) {
     untilPromo,
     closedBefore,
     closedAfter,
+    sinceSchool,
+    untilSchool,
+    sinceTerm,
+    untilTerm,
   };
-}
-
-/**
- * Per row: the series' mean log sales over the 30 and 91 days ending `lagOf(row)` days before the row, and
- * on the same weekday a year before (364 days), each relative to the series' level. A forecast row's lag
- * reaches back to the origin, so these are known when forecasting.
- */
-function lagged(days: StoreDays, stats: SeriesStats, lagOf: (i: number) => number): Float64Array[] {
-  const n = days.length;
-  const out = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
-  let start = 0;
-  while (start < n) {
-    let end = start;
-    while (end < n && days.series[end] === days.series[start]) end++;
-    const first = days.day[start] as number;
-    const span = (days.day[end - 1] as number) - first + 1;
-    // Prefix sums over the series' calendar (gaps count as no sale).
-    const sum = new Float64Array(span + 1);
-    const count = new Float64Array(span + 1);
-    const value = new Float64Array(span).fill(Number.NaN);
-    for (let i = start; i < end; i++) {
-      if (sold(days, i)) value[(days.day[i] as number) - first] = Math.log1p(days.sales[i] as number);
-    }
-    for (let d = 0; d < span; d++) {
-      const v = value[d] as number;
-      sum[d + 1] = (sum[d] as number) + (Number.isNaN(v) ? 0 : v);
-      count[d + 1] = (count[d] as number) + (Number.isNaN(v) ? 0 : 1);
-    }
-    const level = stats.level.get(days.series[start] as number) ?? stats.chainLevel;
-    const mean = (from: number, to: number) => {
-      const a = Math.max(0, from);
-      const b = Math.max(0, Math.min(span, to));
-      const c = (count[b] as number) - (count[a] as number);
-      return c > 0 ? ((sum[b] as number) - (sum[a] as number)) / c - level : Number.NaN;
-    };
-    for (let i = start; i < end; i++) {
-      const d = (days.day[i] as number) - first;
-      const windowEnd = d - lagOf(i) + 1;
-      (out[0] as Float64Array)[i] = mean(windowEnd - 30, windowEnd);
-      (out[1] as Float64Array)[i] = mean(windowEnd - 91, windowEnd);
-      const lastYear = d - 364;
-      (out[2] as Float64Array)[i] = lastYear >= 0 ? (value[lastYear] as number) - level : Number.NaN;
-    }
-    start = end;
-  }
-  return out;
 }
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sept', 'Oct', 'Nov', 'Dec'];
@@ -277,6 +178,24 @@ export const BASE_FEATURES = [
   'same_day_last_year',
 ];
 
+/**
+ * Features beyond the base ones, in groups: the tree ensemble's members each see the base features and
+ * some groups, so they err differently and their mean errs less (see models.ts).
+ */
+export const FEATURE_GROUPS = {
+  /** Where a day sits in the school holidays, and the series' weekday × promotion effect. */
+  school_and_promo: [
+    'series_weekday_promo_effect',
+    'days_since_school_holiday',
+    'days_until_school_holiday',
+    'days_since_school_term',
+    'days_until_school_term',
+  ],
+  /** The shape of recent sales: trend, the last days like this one, last year's seasonal move. */
+  recent_shape: ['season_change_last_year', 'trend_slope', 'trend_at_day', 'recent_like_days'],
+} as const;
+export type FeatureGroup = keyof typeof FEATURE_GROUPS;
+
 export interface FeatureMatrix {
   names: string[];
   /** Column-major: columns[feature][k] for the k-th selected row. */
@@ -293,19 +212,21 @@ export function featuresOf(
   stats: SeriesStats,
   rows: Int32Array,
   lagOf: (i: number) => number,
+  groups: readonly FeatureGroup[] = [],
 ): FeatureMatrix {
   const { days, calendar } = history;
   const attributes = attributeFeatures(history);
   // A store × category series also knows its category, so categories share what they teach.
   const byCategory = history.level === 'category';
-  const names = [...BASE_FEATURES, ...(byCategory ? ['category'] : []), ...attributes.names];
+  const names = [
+    ...BASE_FEATURES,
+    ...Object.values(FEATURE_GROUPS).flat(),
+    ...(byCategory ? ['category'] : []),
+    ...attributes.names,
+  ];
   const columns = names.map(() => new Float64Array(rows.length));
   const run = runs(history);
-  const [recent30, recent91, lastYear] = lagged(days, stats, lagOf) as [
-    Float64Array,
-    Float64Array,
-    Float64Array,
-  ];
+  const recent = recentLevels(days, stats, lagOf);
   const formats = [...new Set([...history.stores.values()].map((s) => s.format))].sort();
   rows.forEach((i, k) => {
     const day = days.day[i] as number;
@@ -346,9 +267,18 @@ export function featuresOf(
       info ? formats.indexOf(info.format) : Number.NaN,
       info ? day - info.openDay : Number.NaN,
       lagOf(i),
-      recent30[i] as number,
-      recent91[i] as number,
-      lastYear[i] as number,
+      recent.recent30[i] as number,
+      recent.recent91[i] as number,
+      recent.sameDayLastYear[i] as number,
+      stats.weekdayPromo.get(series)?.[weekday * 2 + (days.promo[i] as number)] ?? Number.NaN,
+      run.sinceSchool[i] as number,
+      run.untilSchool[i] as number,
+      run.sinceTerm[i] as number,
+      run.untilTerm[i] as number,
+      recent.seasonChange[i] as number,
+      recent.trendSlope[i] as number,
+      recent.trendAtDay[i] as number,
+      recent.likeDays[i] as number,
       ...(byCategory ? [history.categories.indexOf(category ?? '')] : []),
       ...attributes.value(store, day),
     ];
@@ -356,5 +286,11 @@ export function featuresOf(
       (columns[f] as Float64Array)[k] = v;
     });
   });
-  return { names, columns };
+  const left = new Set<string>(
+    Object.entries(FEATURE_GROUPS).flatMap(([group, members]) =>
+      groups.includes(group as FeatureGroup) ? [] : [...members],
+    ),
+  );
+  const keep = names.map((name) => !left.has(name));
+  return { names: names.filter((_, f) => keep[f]), columns: columns.filter((_, f) => keep[f]) };
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODELS } from './models.js';
+import { ENSEMBLE, MODELS } from './models.js';
 import { LEVELS } from './run.js';
 
 /** The body of POST /api/v1/forecast; the CLI's options mean the same. */
@@ -17,6 +17,13 @@ export const forecastRequestSchema = z
       .describe('first day to forecast; default: the day after the last sales'),
     model: z.enum(MODELS).default('gbt'),
     rounds: z.number().int().min(1).max(5000).optional().describe('trees in the boosted model'),
+    members: z
+      .number()
+      .int()
+      .min(1)
+      .max(ENSEMBLE.length)
+      .optional()
+      .describe('members of the tree ensemble (default all; 1 is faster, a little less accurate)'),
   })
   .strict();
 

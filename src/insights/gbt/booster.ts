@@ -18,6 +18,8 @@ export interface BoostOptions {
   /** Share of features each tree may split on. */
   colsample: number;
   seed: number;
+  /** Residuals beyond this count as this much (Huber loss): outliers pull the trees less. */
+  huberDelta: number;
   /** Called after each round (for progress bars). */
   onRound?: (round: number, rounds: number) => void;
 }
@@ -32,6 +34,7 @@ export const DEFAULT_BOOST: BoostOptions = {
   subsample: 0.8,
   colsample: 0.8,
   seed: 1,
+  huberDelta: Number.POSITIVE_INFINITY,
 };
 
 export interface Booster {
@@ -82,7 +85,9 @@ export function fitBooster(
   const allFeatures = Array.from({ length: width }, (_, f) => f);
   for (let round = 0; round < o.rounds; round++) {
     for (let i = 0; i < n; i++)
-      grad[i] = (hess[i] as number) * ((prediction[i] as number) - (y[i] as number));
+      grad[i] =
+        (hess[i] as number) *
+        Math.max(-o.huberDelta, Math.min(o.huberDelta, (prediction[i] as number) - (y[i] as number)));
     let count = 0;
     for (let i = 0; i < n; i++) if (o.subsample >= 1 || next() < o.subsample) index[count++] = i;
     const features = o.colsample >= 1 ? allFeatures : allFeatures.filter(() => next() < o.colsample);

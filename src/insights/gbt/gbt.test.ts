@@ -43,6 +43,18 @@ describe('gradient-boosted trees', () => {
     );
   });
 
+  it('with Huber loss, moves to where the clipped residuals balance; squared loss stays at the mean', () => {
+    // Four rows at 0 and one outlier at 10; one feature with one value, so every tree is a single leaf.
+    const x = col([1, 1, 1, 1, 1]);
+    const y = col([0, 0, 0, 0, 10]);
+    const options = { rounds: 200, learningRate: 1, minRowsInLeaf: 1, lambda: 0, subsample: 1, colsample: 1 };
+    const squared = predictBooster(fitBooster(['x'], [x], y, options), [x]);
+    expect(squared[0]).toBeCloseTo(2, 10);
+    // Huber δ = 0.5: Σ clip(c − y, ±0.5) = 4c − 0.5 = 0 at c = 0.125 (the outlier counts as 0.5).
+    const huber = predictBooster(fitBooster(['x'], [x], y, { ...options, huberDelta: 0.5 }), [x]);
+    expect(huber[0]).toBeCloseTo(0.125, 6);
+  });
+
   it('shrinks leaf values by λ: −G/(n+λ)', () => {
     const x = col([0, 0, 1, 1]);
     const y = col([0, 0, 4, 4]);
