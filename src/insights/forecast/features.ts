@@ -1,6 +1,6 @@
 import type { History, StoreDays } from './frame.js';
 import { recentLevels } from './recent.js';
-import { type SeriesStats, sold, weekdayOf } from './stats.js';
+import { type SeriesStats, weekdayOf } from './stats.js';
 
 const CAP = 14;
 
