@@ -2,6 +2,11 @@ import type { History, StoreDays } from './frame.js';
 import { recentLevels } from './recent.js';
 import { type SeriesStats, weekdayOf } from './stats.js';
 
+/*
+ * What a model may know about a store-day when it forecasts it: the calendar, the plan (open, promotion,
+ * holidays), the store's attributes, and its own levels and recent sales up to the forecast origin.
+ */
+
 const CAP = 14;
 
 /** Whether row i directly follows row i − 1 in the same series (no missing day between them). */

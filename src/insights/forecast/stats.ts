@@ -1,9 +1,8 @@
 import type { StoreDays } from './frame.js';
 
 /**
- * What a model may know about a store-day when it forecasts it: the calendar, the plan (open, promotion,
- * holidays), and the store's own levels learnt from history up to the forecast origin. Nothing here
- * reads sales after the origin, so the same features serve training and forecasting.
+ * A series' own levels learnt from its history up to the forecast origin (the features' view of the past;
+ * nothing after the origin is read, so the same levels serve training and forecasting).
  */
 export interface SeriesStats {
   /** Mean of log(1 + sales) over open days with sales, per series (a store, or a store's category). */
