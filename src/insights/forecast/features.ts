@@ -58,6 +58,24 @@ function closureLengths(days: StoreDays): [Float64Array, Float64Array] {
   return [before, after];
 }
 
+/**
+ * Per row: closed days in the week after it and in the week before it (a holiday closure moves shopping to
+ * the days around it: the Wednesday before Ascension sells like a Saturday). Missing days count as open.
+ */
+function closedAround(days: StoreDays): [Float64Array, Float64Array] {
+  const n = days.length;
+  const next = new Float64Array(n);
+  const last = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const day = days.day[i] as number;
+    for (let j = i + 1; j < n && days.series[j] === days.series[i] && (days.day[j] as number) - day <= 7; j++)
+      if (!days.open[j]) next[i] = (next[i] as number) + 1;
+    for (let j = i - 1; j >= 0 && days.series[j] === days.series[i] && day - (days.day[j] as number) <= 7; j--)
+      if (!days.open[j]) last[i] = (last[i] as number) + 1;
+  }
+  return [next, last];
+}
+
 /** Per row: when the store last closed and next closes, holidays and promotions around it, the day of a promotion run. */
 function runs(history: History) {
   const { days, calendar } = history;
@@ -79,7 +97,10 @@ function runs(history: History) {
   const [sinceSchool, untilSchool] = distances(days, (i) => days.schoolHoliday[i] === 1);
   const [sinceTerm, untilTerm] = distances(days, (i) => days.schoolHoliday[i] === 0);
   const [closedBefore, closedAfter] = closureLengths(days);
+  const [closedNextWeek, closedLastWeek] = closedAround(days);
   return {
+    closedNextWeek,
+    closedLastWeek,
     sinceClosed,
     untilClosed,
     promoDay,
@@ -164,6 +185,8 @@ export const BASE_FEATURES = [
   'days_until_closed',
   'closure_before_days',
   'closure_after_days',
+  'closed_days_next_week',
+  'closed_days_last_week',
   'days_since_holiday',
   'days_until_holiday',
   'days_since_promo',
@@ -258,6 +281,8 @@ export function featuresOf(
       run.untilClosed[i] as number,
       run.closedBefore[i] as number,
       run.closedAfter[i] as number,
+      run.closedNextWeek[i] as number,
+      run.closedLastWeek[i] as number,
       run.sinceHoliday[i] as number,
       run.untilHoliday[i] as number,
       run.sincePromo[i] as number,
