@@ -51,6 +51,11 @@ describe('forecast features', () => {
     expect(column('promo_day')).toEqual([1, 2, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
   });
 
+  it('counts closed days in the week after and the week before each day', () => {
+    expect(column('closed_days_next_week')).toEqual([1, 1, 2, 3, 4, 4, 3, 3, 3, 2, 1, 0, 0, 0]);
+    expect(column('closed_days_last_week')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 3, 4, 4]);
+  });
+
   it('tells a Sunday from a refit: the length of the closure before and after each open day', () => {
     // Open Monday–Saturday, closed Sunday (1 day), open Monday–Tuesday, closed three days, open again.
     expect(column('closure_before_days')).toEqual([0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 3, 3]);
