@@ -66,12 +66,15 @@ function closedAround(days: StoreDays): [Float64Array, Float64Array] {
   const n = days.length;
   const next = new Float64Array(n);
   const last = new Float64Array(n);
+  // Rows run by series, then day: the week around row i is a run of neighbouring rows.
+  const near = (i: number, j: number) =>
+    j >= 0 &&
+    j < n &&
+    days.series[j] === days.series[i] &&
+    Math.abs((days.day[j] as number) - (days.day[i] as number)) <= 7;
   for (let i = 0; i < n; i++) {
-    const day = days.day[i] as number;
-    for (let j = i + 1; j < n && days.series[j] === days.series[i] && (days.day[j] as number) - day <= 7; j++)
-      if (!days.open[j]) next[i] = (next[i] as number) + 1;
-    for (let j = i - 1; j >= 0 && days.series[j] === days.series[i] && day - (days.day[j] as number) <= 7; j--)
-      if (!days.open[j]) last[i] = (last[i] as number) + 1;
+    for (let j = i + 1; near(i, j); j++) if (!days.open[j]) next[i] = (next[i] as number) + 1;
+    for (let j = i - 1; near(i, j); j--) if (!days.open[j]) last[i] = (last[i] as number) + 1;
   }
   return [next, last];
 }
