@@ -21,6 +21,36 @@ afterAll(async () => {
 });
 
 describe('POST /api/v1/forecast', () => {
+  it('trains off the main thread: the server answers, and tells how far the run has got, while it trains', async () => {
+    expect((await server.inject({ method: 'GET', url: '/api/v1/forecast/progress' })).json()).toEqual({
+      running: false,
+    });
+    const posted = server.inject({
+      method: 'POST',
+      url: '/api/v1/forecast',
+      payload: { horizon: 7, rounds: 400 },
+    });
+    const seen: number[] = [];
+    let done = false;
+    void posted.then(() => {
+      done = true;
+    });
+    while (!done) {
+      const progress = (await server.inject({ method: 'GET', url: '/api/v1/forecast/progress' })).json();
+      if (progress.running) seen.push(progress.share);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect((await posted).statusCode).toBe(200);
+    // Several answers while training, rising, some in each half (the check window, then the run).
+    expect(seen.length).toBeGreaterThan(5);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen.some((share) => share > 0 && share < 0.5)).toBe(true);
+    expect(seen.some((share) => share > 0.5 && share < 1)).toBe(true);
+    expect((await server.inject({ method: 'GET', url: '/api/v1/forecast/progress' })).json()).toEqual({
+      running: false,
+    });
+  }, 120_000);
+
   it('forecasts every open store of the demo chain for the days after its last sales, and saves the run', async () => {
     const response = await server.inject({
       method: 'POST',

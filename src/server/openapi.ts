@@ -138,6 +138,18 @@ export function openApiDocument(version: string) {
           },
         },
       },
+      '/api/v1/forecast/progress': {
+        get: {
+          summary: 'How far the newest forecast run under way has got 预测进度',
+          responses: {
+            '200': {
+              description:
+                'running: false, or running: true with step (验证 / validating, 训练 / training), share (0…1) and seconds',
+              content: { 'application/json': { schema: { type: 'object' } } },
+            },
+          },
+        },
+      },
       '/api/v1/forecast/runs': {
         get: {
           summary: 'The forecast runs kept in the warehouse, newest first 预测记录',

@@ -54,6 +54,12 @@ describe('forecast and replenishment page', () => {
 
     // A run trains the three-member ensemble twice (the check window, then the run): ~45 s alone here, more beside other suites.
     await page.getByTestId('run-backtest').click();
+    // The page shows how far the run has got while it trains (the server answers meanwhile).
+    await expect
+      .poll(async () => Number(await page.getByTestId('forecast-progress').getAttribute('data-share')), {
+        timeout: 120_000,
+      })
+      .toBeGreaterThan(0);
     await page.waitForSelector('[data-testid="chain-accuracy"]:not([data-raw=""])', { timeout: 300_000 });
     await settled(page);
     const shown = Number(await page.getByTestId('chain-accuracy').getAttribute('data-raw'));

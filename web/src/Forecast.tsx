@@ -10,6 +10,34 @@ import { type QueryState, useQuery } from './useQuery';
 const SCORED_DAYS = 28;
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
 
+/** While a run trains, how far it has got (the server trains off its main thread, so it answers meanwhile). */
+function useRunProgress(active: boolean) {
+  const [progress, setProgress] = useState<{ running: boolean; share?: number; seconds?: number } | null>(
+    null,
+  );
+  useEffect(() => {
+    if (!active) {
+      setProgress(null);
+      return;
+    }
+    let stopped = false;
+    const poll = () =>
+      api
+        .forecastProgress()
+        .then((p) => {
+          if (!stopped) setProgress(p);
+        })
+        .catch(() => undefined);
+    const timer = setInterval(poll, 1000);
+    poll();
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }, [active]);
+  return progress;
+}
+
 /**
  * Forecast against actual (by day, region and store) and the replenishment list. Everything is read
  * through the catalogue (forecast_sales, forecast_accuracy) and the public forecast and replenish APIs.
@@ -19,6 +47,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
   const [refresh, setRefresh] = useState(0);
   const [busy, setBusy] = useState<'future' | 'backtest' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
+  const progress = useRunProgress(busy !== null);
 
   const loadRuns = useCallback(() => {
     api
@@ -98,7 +127,22 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
               {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
             </p>
           )}
-          {busy && <p className="tile-message">{t('training', lang)}</p>}
+          {busy && (
+            <p className="tile-message run-progress">
+              {t('training', lang)}
+              <progress
+                data-testid="forecast-progress"
+                data-share={progress?.share ?? 0}
+                value={progress?.share ?? 0}
+                max={1}
+              />
+              {progress?.running && (
+                <span>
+                  {Math.round((progress.share ?? 0) * 100)}% · {Math.round(progress.seconds ?? 0)} s
+                </span>
+              )}
+            </p>
+          )}
           {error && (
             <p className="tile-message error" role="alert">
               {lang === 'zh' ? error.messageZh : error.message}

@@ -3,7 +3,8 @@ import { type DuckDbEngine, insertRows } from '../../warehouse/index.js';
 import type { BoostOptions } from '../gbt/index.js';
 import { windowRows } from './backtest.js';
 import { dayNumber, type History, isoDay, readHistory } from './frame.js';
-import { forecasterOf, type ModelName } from './models.js';
+import type { ModelName } from './models.js';
+import { forecastOffThread } from './off-thread.js';
 import { bandOf, bandsOf, skuActuals, skuShares, splitBySku } from './sku-split.js';
 import { sold } from './stats.js';
 
@@ -87,15 +88,12 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
     options.level === 'store' ? 'store' : 'category',
   );
   const progress = (step: string) => (share: number) => options.onProgress?.(step, share);
-  const forecaster = forecasterOf(options.model, options.boost, options.members);
+  const job = { history, model: options.model, boost: options.boost, members: options.members, horizon };
 
   // How wrong the model is out of sample: forecast the last window before the origin as if unseen.
   const checkRows = windowRows(history, origin - horizon, horizon);
-  const check = forecaster.forecast(
-    history,
-    origin - horizon,
-    horizon,
-    checkRows,
+  const check = await forecastOffThread(
+    { ...job, origin: origin - horizon, targets: checkRows },
     progress('验证 / validating'),
   );
   const logErrors: number[] = [];
@@ -118,11 +116,8 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
     const day = days.day[i] as number;
     if (day > origin && day <= origin + horizon && active.has(days.series[i] as number)) targets.push(i);
   }
-  const p50 = forecaster.forecast(
-    history,
-    origin,
-    horizon,
-    Int32Array.from(targets),
+  const p50 = await forecastOffThread(
+    { ...job, origin, targets: Int32Array.from(targets) },
     progress('训练 / training'),
   );
   const category = (i: number) => history.series.get(days.series[i] as number)?.category ?? '';

@@ -6,7 +6,15 @@ import { callerOf } from '../auth.js';
 import { parseBody } from '../body.js';
 
 /** POST /api/v1/forecast: trains on the warehouse's history and answers P10/P50/P90 per series (store, store × category, store × SKU) and day. */
+interface RunProgress {
+  step: string;
+  /** 0…1 of the whole run. */
+  share: number;
+  started: number;
+}
+
 export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
+  const running = new Set<RunProgress>();
   app.post('/api/v1/forecast', { config: { permission: 'forecast.run' } }, async (request) => {
     // A global model learns from every store and answers for every store: only a caller who may read all.
     if (!callerOf(request).scope.all)
@@ -15,7 +23,33 @@ export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void
         zh: '训练预测需要读取全部门店数据，请联系数据分析师；您可在指标中查看权限范围内的预测',
       });
     const { rounds, ...options } = parseBody(forecastRequestSchema, request.body);
-    return forecastSales(engine, { ...options, ...(rounds ? { boost: { rounds } } : {}) });
+    const run: RunProgress = { step: 'reading', share: 0, started: Date.now() };
+    running.add(run);
+    try {
+      return await forecastSales(engine, {
+        ...options,
+        ...(rounds ? { boost: { rounds } } : {}),
+        onProgress: (step, share) => {
+          run.step = step;
+          // The check window's training is the first half of the work, the run's the second.
+          run.share = step.startsWith('验证') ? share / 2 : step.startsWith('训练') ? 0.5 + share / 2 : share;
+        },
+      });
+    } finally {
+      running.delete(run);
+    }
+  });
+  // How far the newest run under way has got (training happens off the main thread, so this answers).
+  app.get('/api/v1/forecast/progress', { config: { permission: 'forecast.run' } }, async () => {
+    const run = [...running].at(-1);
+    return run
+      ? {
+          running: true,
+          step: run.step,
+          share: Math.round(run.share * 1000) / 1000,
+          seconds: (Date.now() - run.started) / 1000,
+        }
+      : { running: false };
   });
   // Which runs exist (level, origin, model): no store's figures.
   app.get('/api/v1/forecast/runs', { config: { permission: 'data.read' } }, async () => ({
