@@ -16,11 +16,6 @@ export interface TrainingJob {
   targets: Int32Array;
 }
 
-/**
- * Trains and forecasts in a worker thread: a tree ensemble keeps a core busy for a minute, and on the main
- * thread the server would answer nobody (not even the progress of that very run) until it finished.
- * From the TypeScript sources (tests, `tsx`), the worker loads through tsx; from the build, as plain JS.
- */
 /** A worker script that registers tsx's loader, then imports the TypeScript worker (Node 20 workers do not inherit it). */
 function throughTsx(worker: URL): string {
   // The package's ESM entry (its CommonJS one registers hooks by a path that does not exist in a worker).
@@ -36,6 +31,11 @@ function throughTsx(worker: URL): string {
   return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker.href)}); });`;
 }
 
+/**
+ * Trains and forecasts in a worker thread: a tree ensemble keeps a core busy for a minute, and on the main
+ * thread the server would answer nobody (not even the progress of that very run) until it finished.
+ * From the TypeScript sources (tests, `tsx`), the worker loads through tsx; from the build, as plain JS.
+ */
 export function forecastOffThread(
   job: TrainingJob,
   onProgress?: (share: number) => void,
