@@ -132,6 +132,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
               {t('training', lang)}
               <progress
                 data-testid="forecast-progress"
+                aria-label={t('training', lang)}
                 data-share={progress?.share ?? 0}
                 value={progress?.share ?? 0}
                 max={1}
