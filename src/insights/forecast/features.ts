@@ -226,6 +226,7 @@ export const FEATURE_GROUPS = {
   recent_shape: ['season_change_last_year', 'trend_slope', 'trend_at_day', 'recent_like_days'],
 } as const;
 export type FeatureGroup = keyof typeof FEATURE_GROUPS;
+export const ALL_GROUPS = Object.keys(FEATURE_GROUPS) as FeatureGroup[];
 
 export interface FeatureMatrix {
   names: string[];
@@ -319,11 +320,19 @@ export function featuresOf(
       (columns[f] as Float64Array)[k] = v;
     });
   });
+  return withGroups({ names, columns }, groups);
+}
+
+/** The base features and those of `groups`, in the matrix's order (a member's view of one computed matrix). */
+export function withGroups(matrix: FeatureMatrix, groups: readonly FeatureGroup[]): FeatureMatrix {
   const left = new Set<string>(
     Object.entries(FEATURE_GROUPS).flatMap(([group, members]) =>
       groups.includes(group as FeatureGroup) ? [] : [...members],
     ),
   );
-  const keep = names.map((name) => !left.has(name));
-  return { names: names.filter((_, f) => keep[f]), columns: columns.filter((_, f) => keep[f]) };
+  const keep = matrix.names.map((name) => !left.has(name));
+  return {
+    names: matrix.names.filter((_, f) => keep[f]),
+    columns: matrix.columns.filter((_, f) => keep[f]),
+  };
 }

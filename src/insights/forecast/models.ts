@@ -1,6 +1,6 @@
 import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
 import { exponentialSmoothing } from './ets.js';
-import { type FeatureGroup, featuresOf } from './features.js';
+import { ALL_GROUPS, type FeatureGroup, featuresOf, withGroups } from './features.js';
 import type { History } from './frame.js';
 import { seriesStats, sold, weekdayOf } from './stats.js';
 
@@ -124,6 +124,9 @@ export function boostedTrees(options: Partial<BoostOptions> = {}, members = ENSE
         1 + ((Math.imul(i + m * 7919, 2654435761) >>> 0) % horizon);
       const ahead = (i: number) => Math.max(1, (days.day[i] as number) - origin);
       const used = ENSEMBLE.slice(0, Math.max(1, Math.min(ENSEMBLE.length, members)));
+      // The forecast rows' features do not depend on the member (their lag is their distance from the
+      // origin): computed once, each member reads its columns.
+      const forecastFeatures = featuresOf(history, stats, targets, ahead, ALL_GROUPS);
       const meanLog = new Float64Array(targets.length);
       used.forEach((groups, m) => {
         const x = featuresOf(history, stats, trainRows, trainLag(m), groups);
@@ -133,7 +136,7 @@ export function boostedTrees(options: Partial<BoostOptions> = {}, members = ENSE
           ...options,
           onRound: (round, rounds) => onProgress?.((m + round / rounds) / used.length),
         });
-        const predicted = predictBooster(model, featuresOf(history, stats, targets, ahead, groups).columns);
+        const predicted = predictBooster(model, withGroups(forecastFeatures, groups).columns);
         predicted.forEach((value, k) => {
           meanLog[k] = (meanLog[k] as number) + value / used.length;
         });

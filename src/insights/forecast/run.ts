@@ -24,7 +24,8 @@ export interface ForecastOptions {
   boost?: Partial<BoostOptions>;
   /** Members of the tree ensemble to train (default all; 1 is about three times faster). */
   members?: number;
-  onProgress?: (step: string, share: number) => void;
+  /** `share` of the step named, `overall` of the whole run (the check window's training, then the run's). */
+  onProgress?: (step: string, share: number, overall: number) => void;
 }
 
 export interface ForecastRow {
@@ -87,14 +88,15 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
     { from: isoDay(firstDay), to: isoDay(origin + horizon) },
     options.level === 'store' ? 'store' : 'category',
   );
-  const progress = (step: string) => (share: number) => options.onProgress?.(step, share);
+  const progress = (step: string, from: number) => (share: number) =>
+    options.onProgress?.(step, share, from + share / 2);
   const job = { history, model: options.model, boost: options.boost, members: options.members, horizon };
 
   // How wrong the model is out of sample: forecast the last window before the origin as if unseen.
   const checkRows = windowRows(history, origin - horizon, horizon);
   const check = await forecastOffThread(
     { ...job, origin: origin - horizon, targets: checkRows },
-    progress('验证 / validating'),
+    progress('验证 / validating', 0),
   );
   const logErrors: number[] = [];
   checkRows.forEach((i, k) => {
@@ -118,7 +120,7 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
   }
   const p50 = await forecastOffThread(
     { ...job, origin, targets: Int32Array.from(targets) },
-    progress('训练 / training'),
+    progress('训练 / training', 0.5),
   );
   const category = (i: number) => history.series.get(days.series[i] as number)?.category ?? '';
   const validation = { rows: checkRows, p50: check };

@@ -29,10 +29,9 @@ export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void
       return await forecastSales(engine, {
         ...options,
         ...(rounds ? { boost: { rounds } } : {}),
-        onProgress: (step, share) => {
+        onProgress: (step, _share, overall) => {
           run.step = step;
-          // The check window's training is the first half of the work, the run's the second.
-          run.share = step.startsWith('验证') ? share / 2 : step.startsWith('训练') ? 0.5 + share / 2 : share;
+          run.share = overall;
         },
       });
     } finally {
