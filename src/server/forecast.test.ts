@@ -51,6 +51,40 @@ describe('POST /api/v1/forecast', () => {
     });
   }, 120_000);
 
+  it('runs two forecasts asked at once one after the other, saying how many wait', async () => {
+    const post = (horizon: number) =>
+      server.inject({ method: 'POST', url: '/api/v1/forecast', payload: { horizon, rounds: 100 } });
+    const asked = Date.now();
+    const both = Promise.all([post(7), post(3)]);
+    let done = false;
+    void both.then(() => {
+      done = true;
+    });
+    const seen: { queued: number; share: number }[] = [];
+    while (!done) {
+      const progress = (await server.inject({ method: 'GET', url: '/api/v1/forecast/progress' })).json();
+      if (progress.running) seen.push({ queued: progress.queued, share: progress.share });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const wall = (Date.now() - asked) / 1000;
+    const [first, second] = (await both).map((response) => {
+      expect(response.statusCode).toBe(200);
+      return response.json() as { runId: number; seconds: number; rows: { date: string }[] };
+    });
+    expect(first?.rows).toHaveLength(10 * 7);
+    expect(second?.rows).toHaveLength(10 * 3);
+    expect(second?.runId).toBe((first?.runId as number) + 1);
+    // One after the other: their times add up within the wait (side by side they would overlap).
+    expect(wall).toBeGreaterThanOrEqual((first?.seconds as number) + (second?.seconds as number));
+    // One waiting while the first trained, then none for the rest.
+    const whileFirst = seen.findIndex((p) => p.queued === 1 && p.share > 0);
+    expect(whileFirst).toBeGreaterThanOrEqual(0);
+    const after = seen.slice(whileFirst);
+    const alone = after.findIndex((p) => p.queued === 0);
+    expect(alone).toBeGreaterThan(0);
+    expect(after.slice(alone).every((p) => p.queued === 0)).toBe(true);
+  }, 120_000);
+
   it('forecasts every open store of the demo chain for the days after its last sales, and saves the run', async () => {
     const response = await server.inject({
       method: 'POST',

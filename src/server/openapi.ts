@@ -140,11 +140,11 @@ export function openApiDocument(version: string) {
       },
       '/api/v1/forecast/progress': {
         get: {
-          summary: 'How far the newest forecast run under way has got 预测进度',
+          summary: 'How far the forecast run under way has got, and how many wait behind it 预测进度',
           responses: {
             '200': {
               description:
-                'running: false, or running: true with step (验证 / validating, 训练 / training), share (0…1) and seconds',
+                'running: false, or running: true with step (queued, reading, 验证 / validating, 训练 / training), share (0…1), seconds and queued (runs waiting their turn: one runs at a time)',
               content: { 'application/json': { schema: { type: 'object' } } },
             },
           },

@@ -12,9 +12,12 @@ const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String
 
 /** While a run trains, how far it has got (the server trains off its main thread, so it answers meanwhile). */
 function useRunProgress(active: boolean) {
-  const [progress, setProgress] = useState<{ running: boolean; share?: number; seconds?: number } | null>(
-    null,
-  );
+  const [progress, setProgress] = useState<{
+    running: boolean;
+    share?: number;
+    seconds?: number;
+    queued?: number;
+  } | null>(null);
   useEffect(() => {
     if (!active) {
       setProgress(null);
@@ -140,6 +143,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
               {progress?.running && (
                 <span>
                   {Math.round((progress.share ?? 0) * 100)}% · {Math.round(progress.seconds ?? 0)} s
+                  {(progress.queued ?? 0) > 0 && ` · ${progress.queued} ${t('queuedRuns', lang)}`}
                 </span>
               )}
             </p>

@@ -266,7 +266,9 @@ export const api = {
     ),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
   forecastProgress: () =>
-    call<{ running: boolean; step?: string; share?: number; seconds?: number }>('/api/v1/forecast/progress'),
+    call<{ running: boolean; step?: string; share?: number; seconds?: number; queued?: number }>(
+      '/api/v1/forecast/progress',
+    ),
   forecast: (body: { level: string; horizon: number; from?: string }) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),
   replenish: (body: { limit: number; date?: string }) =>

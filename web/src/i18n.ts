@@ -127,6 +127,7 @@ const TEXT = {
   runFuture: { zh: '预测未来28天', en: 'Forecast next 28 days' },
   runBacktest: { zh: '回测近28天', en: 'Backtest last 28 days' },
   training: { zh: '模型训练中…', en: 'Training the model…' },
+  queuedRuns: { zh: '个预测排队等候', en: 'more queued' },
   runOrigin: { zh: '预测起点', en: 'Origin' },
   runDays: { zh: '天', en: 'days' },
   actual: { zh: '实际销售额', en: 'Actual sales' },

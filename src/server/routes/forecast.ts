@@ -14,7 +14,10 @@ interface RunProgress {
 }
 
 export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
-  const running = new Set<RunProgress>();
+  // Runs in the order asked, the first under way: one run already keeps both cores busy, and two at once
+  // would each take twice as long, hold two copies of the history, and race to number their runs.
+  const runs = new Set<RunProgress>();
+  let queue: Promise<unknown> = Promise.resolve();
   app.post('/api/v1/forecast', { config: { permission: 'forecast.run' } }, async (request) => {
     // A global model learns from every store and answers for every store: only a caller who may read all.
     if (!callerOf(request).scope.all)
@@ -23,10 +26,12 @@ export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void
         zh: '训练预测需要读取全部门店数据，请联系数据分析师；您可在指标中查看权限范围内的预测',
       });
     const { rounds, ...options } = parseBody(forecastRequestSchema, request.body);
-    const run: RunProgress = { step: 'reading', share: 0, started: Date.now() };
-    running.add(run);
-    try {
-      return await forecastSales(engine, {
+    const run: RunProgress = { step: 'queued', share: 0, started: Date.now() };
+    runs.add(run);
+    const turn = queue.then(() => {
+      run.step = 'reading';
+      run.started = Date.now();
+      return forecastSales(engine, {
         ...options,
         ...(rounds ? { boost: { rounds } } : {}),
         onProgress: (step, _share, overall) => {
@@ -34,19 +39,25 @@ export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void
           run.share = overall;
         },
       });
+    });
+    queue = turn.catch(() => undefined);
+    try {
+      return await turn;
     } finally {
-      running.delete(run);
+      runs.delete(run);
     }
   });
-  // How far the newest run under way has got (training happens off the main thread, so this answers).
+  // How far the run under way has got, and how many wait behind it (training happens off the main thread,
+  // so this answers).
   app.get('/api/v1/forecast/progress', { config: { permission: 'forecast.run' } }, async () => {
-    const run = [...running].at(-1);
+    const [run] = runs;
     return run
       ? {
           running: true,
           step: run.step,
           share: Math.round(run.share * 1000) / 1000,
           seconds: (Date.now() - run.started) / 1000,
+          queued: runs.size - 1,
         }
       : { running: false };
   });
