@@ -7,14 +7,17 @@ export function progressReporter(): {
 } {
   let bar: cliProgress.SingleBar | null = null;
   let current = '';
+  let finished = '';
   const started = Date.now();
   return {
     update(phase, done, total) {
       if (!process.stderr.isTTY) {
-        if (phase !== current || done === total)
+        // A line when a phase starts and one when it ends (work reported in shares may reach the end twice).
+        if (phase !== current || (done === total && finished !== phase))
           process.stderr.write(
             `${phase} ${done}/${total} (${((Date.now() - started) / 1000).toFixed(1)}s)\n`,
           );
+        if (done === total) finished = phase;
         current = phase;
         return;
       }

@@ -7,7 +7,6 @@ import {
   FORECAST_BOOST,
   type ForecastLevel,
   type ForecastRow,
-  forecasterOf,
   forecastSales,
   isoDay,
   LEVELS,
@@ -169,12 +168,12 @@ Example:
           undefined,
           opts.level,
         );
-        const folds = backtest(
+        const folds = await backtest(
           history,
-          MODELS.map((m) => forecasterOf(m, { rounds: opts.rounds }, opts.members)),
+          MODELS.map((model) => ({ model, boost: { rounds: opts.rounds }, members: opts.members })),
           origins,
           opts.horizon,
-          (step, done, total) => bar.update(`回测 / backtesting ${step}`, done, total),
+          (share) => bar.update('回测 / backtesting', Math.round(share * 100), 100),
         );
         bar.stop();
         const lines = [['window', 'model', 'days', 'WAPE', '准确率 accuracy', 'RMSPE', 'bias']];

@@ -1,6 +1,9 @@
+import { availableParallelism } from 'node:os';
+import type { BoostOptions } from '../gbt/index.js';
 import { type Accuracy, accuracyOf } from './accuracy.js';
 import type { History } from './frame.js';
-import type { Forecaster } from './models.js';
+import type { ModelName } from './models.js';
+import { forecastOffThread } from './off-thread.js';
 
 export interface BacktestFold {
   /** The last day the models may learn from; they forecast the `horizon` days after it. */
@@ -20,28 +23,46 @@ export function windowRows(history: History, origin: number, horizon: number): I
   return Int32Array.from(rows);
 }
 
+/** A model as the backtest trains it (in a worker thread, so by name and settings). */
+export interface BacktestModel {
+  model: ModelName;
+  boost?: Partial<BoostOptions>;
+  members?: number;
+}
+
 /**
  * Rolling-origin backtest: each model forecasts each window from what was known at its origin, and is
- * scored against what was then sold.
+ * scored against what was then sold. Windows and models train in worker threads, `parallel` at a time
+ * (default: one per core); `onProgress` gets the share of the whole backtest done.
  */
-export function backtest(
+export async function backtest(
   history: History,
-  forecasters: Forecaster[],
+  models: BacktestModel[],
   origins: number[],
   horizon: number,
-  onStep?: (step: string, done: number, total: number) => void,
-): BacktestFold[] {
+  onProgress?: (share: number) => void,
+  parallel = availableParallelism(),
+): Promise<BacktestFold[]> {
+  const jobs = origins.flatMap((origin) => models.map((model) => ({ origin, ...model })));
+  const shares = new Float64Array(jobs.length);
+  const report = () => onProgress?.(shares.reduce((a, b) => a + b, 0) / jobs.length);
   const folds: BacktestFold[] = [];
-  const total = origins.length * forecasters.length;
-  for (const origin of origins) {
-    const rows = windowRows(history, origin, horizon);
-    const actual = Float64Array.from(rows, (i) => history.days.sales[i] as number);
-    for (const forecaster of forecasters) {
-      onStep?.(forecaster.name, folds.length, total);
-      const forecast = forecaster.forecast(history, origin, horizon, rows);
-      folds.push({ origin, model: forecaster.name, accuracy: accuracyOf(actual, forecast) });
+  let next = 0;
+  const worker = async () => {
+    while (next < jobs.length) {
+      const k = next++;
+      const job = jobs[k] as (typeof jobs)[number];
+      const rows = windowRows(history, job.origin, horizon);
+      const forecast = await forecastOffThread({ ...job, history, horizon, targets: rows }, (share) => {
+        shares[k] = share;
+        report();
+      });
+      shares[k] = 1;
+      report();
+      const actual = Float64Array.from(rows, (i) => history.days.sales[i] as number);
+      folds[k] = { origin: job.origin, model: job.model, accuracy: accuracyOf(actual, forecast) };
     }
-  }
-  onStep?.('done', total, total);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, worker));
   return folds;
 }
