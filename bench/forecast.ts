@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
@@ -19,17 +19,25 @@ import { table } from './stats.js';
  */
 const DATASETS = resolve('..', 'shared', 'datasets');
 
-async function rossmannFile(dataset: string): Promise<string> {
+/** With `weather`: each store's state and the weather per state, which only the whole chain's folder holds. */
+async function rossmannFile(dataset: string, weather: boolean): Promise<string> {
   const dir = resolve('.bench-cache', 'forecast');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${dataset}.duckdb`);
+  const path = join(dir, `${dataset}${weather ? '-weather' : ''}.duckdb`);
   if (!existsSync(path)) {
     const engine = await DuckDbEngine.open({ path });
     try {
       const spec = loadSpec(resolve('examples', 'rossmann', 'spec.yaml'));
+      const weatherDir = join(DATASETS, 'rossmann', 'weather');
       await importFiles(engine, spec, [
         join(DATASETS, dataset, 'store.csv'),
         join(DATASETS, dataset, 'train.csv'),
+        ...(weather
+          ? [
+              join(DATASETS, 'rossmann', 'store_states.csv'),
+              ...readdirSync(weatherDir).map((f) => join(weatherDir, f)),
+            ]
+          : []),
       ]);
     } catch (error) {
       await engine.close();
@@ -57,6 +65,7 @@ interface ForecastBenchOptions {
   level: 'store' | 'category';
   models: string;
   members?: number;
+  weather?: boolean;
 }
 
 async function run(
@@ -121,11 +130,11 @@ export async function benchForecast(options: ForecastBenchOptions): Promise<void
     return;
   }
   if (options.level !== 'store') throw new Error('Rossmann holds store-day totals only: --level store');
-  const path = await rossmannFile(options.dataset);
+  const path = await rossmannFile(options.dataset, options.weather === true);
   // The last 42 days before the kept-aside window, the same window a year earlier, and the kept-aside
   // window's own dates a year earlier (2014-06-20…07-31: summer school holidays, and the football World Cup).
   console.log(
-    `\n${options.dataset}: 42-day windows — the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31:\n`,
+    `\n${options.dataset}${options.weather ? ' with weather' : ''}: 42-day windows — the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31:\n`,
   );
   await run(path, ['2014-05-09', '2014-06-19', '2015-05-08'], 42, options);
 }

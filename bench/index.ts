@@ -35,6 +35,7 @@ program
   .option('--level <level>', 'store, or category (store × category; demo only)', 'store')
   .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
   .option('--members <n>', 'members of the tree ensemble (default all)', Number)
+  .option('--weather', "Rossmann: also import each store's state and the daily weather per state")
   .action((opts) => benchForecast(opts));
 program
   .command('web')

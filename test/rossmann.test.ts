@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,5 +119,45 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
     const out = await importBoth();
     expect(out).toMatch(/0 loaded/);
     expect(await query()).toEqual(before);
+  }, 120_000);
+
+  it("takes each store's state and the daily weather per state from the whole chain's folder, NA as empty", async () => {
+    const whole = join(DATASETS, 'rossmann');
+    const weatherDir = join(whole, 'weather');
+    const files = readdirSync(weatherDir).map((f) => join(weatherDir, f));
+    await zhongtai('import', '--db', db, '--spec', spec, join(whole, 'store_states.csv'), ...files);
+    // Read from the raw files here: rows, NA cloud covers and the hottest day per state.
+    const expected = files.map((file) => {
+      const [header, ...rows] = readFileSync(file, 'utf8').trim().split('\n');
+      const at = (name: string) => (header as string).split(';').indexOf(`"${name}"`);
+      const cells = rows.map((r) => r.split(';'));
+      const hottest = Math.max(...cells.map((c) => Number(c[at('Max_TemperatureC')])));
+      const na = cells.filter((c) => c[at('CloudCover')] === 'NA').length;
+      return { area: (file.split('/').pop() as string).replace('.csv', ''), rows: rows.length, na, hottest };
+    });
+    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const got = await engine.query(
+      `SELECT area, count(*) AS rows, count(*) - count(cloud_cover) AS na, max(temp_max_c) AS hottest
+       FROM weather_day GROUP BY area ORDER BY area`,
+    );
+    expect(got).toEqual(expected.sort((a, b) => a.area.localeCompare(b.area)));
+    expect(expected.reduce((n, e) => n + e.na, 0)).toBeGreaterThan(1000);
+    const [states] = await engine.query(
+      "SELECT count(*) AS n, count(*) FILTER (WHERE value = 'HE') AS hesse FROM store_attribute WHERE name = 'weather_area'",
+    );
+    const stateLines = readFileSync(join(whole, 'store_states.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(states).toEqual({
+      n: stateLines.length,
+      hesse: stateLines.filter((l) => l.trim().endsWith(',HE')).length,
+    });
+    await engine.close();
+
+    // A file named like a state's but not in a weather folder is no weather file: refused, patterns named.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'zhongtai-rossmann-'));
+    mkdirSync(join(elsewhere, 'other'));
+    copyFileSync(files[0] as string, join(elsewhere, 'other', 'NW.csv'));
+    await expect(
+      zhongtai('import', '--db', db, '--spec', spec, join(elsewhere, 'other', 'NW.csv')),
+    ).rejects.toThrow(/no entry .* matches this file name \(patterns: store_states\*\.csv, weather\/\*\.csv/);
   }, 120_000);
 });

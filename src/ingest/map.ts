@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { type Column, tableByName, ZhongtaiError } from '../model/index.js';
 import { type Cell, DUCKDB_TYPES, duckDbString } from '../warehouse/index.js';
 import type { ColumnSpec, TargetSpec } from './spec.js';
@@ -66,13 +67,20 @@ function sourceRef(source: Source, file: string, field: string, name: string): s
   return `nullif(trim(c${index}), '')`;
 }
 
+/** In a template, the file's own name (e.g. a weather export per area: weather/NW.csv → NW). */
+const FILE_PLACEHOLDER = '{$file}';
+
 /** The text a column spec reads, before typing. */
 function textOf(spec: ColumnSpec, source: Source, file: string, field: string, p: Params): string {
   if (spec.from !== undefined) return sourceRef(source, file, field, spec.from);
   if (spec.value !== undefined) return `CAST(${p.add(spec.value)} AS VARCHAR)`;
   const template = spec.template ?? '';
   const parts = template.split(/(\{[^}]+\})/).filter(Boolean);
-  return `concat(${parts.map((part) => (part.startsWith('{') ? sourceRef(source, file, field, part.slice(1, -1)) : p.add(part))).join(', ')})`;
+  const piece = (part: string) => {
+    if (part === FILE_PLACEHOLDER) return p.add(basename(file).replace(/\.[^.]*$/, ''));
+    return part.startsWith('{') ? sourceRef(source, file, field, part.slice(1, -1)) : p.add(part);
+  };
+  return `concat(${parts.map(piece).join(', ')})`;
 }
 
 function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params, chainZone: string): string {
@@ -174,7 +182,10 @@ function compileColumn(
   chainZone: string,
 ): CompiledColumn {
   const field = column.name;
-  const raw = textOf(spec, source, file, field, p);
+  const read = textOf(spec, source, file, field, p);
+  const raw = spec.nullValues?.length
+    ? `(CASE WHEN ${read} IN (${spec.nullValues.map((v) => p.add(v)).join(', ')}) THEN NULL ELSE ${read} END)`
+    : read;
   let text = raw;
   const mapEntries = spec.map ? Object.entries(spec.map) : [];
   if (mapEntries.length) {
@@ -205,6 +216,7 @@ function compileColumn(
     spec.from !== undefined &&
     !mapEntries.length &&
     spec.default === undefined &&
+    !spec.nullValues?.length &&
     spec.mapFile === undefined &&
     spec.scale === undefined &&
     (!spec.formats || (spec.formats.length === 1 && spec.formats[0] === ISO_FORMAT[kind])) &&

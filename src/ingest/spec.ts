@@ -24,7 +24,10 @@ export const columnSpecSchema = z
   .object({
     from: z.string().min(1).optional().describe('source column (header name)'),
     value: scalar.optional().describe('a constant'),
-    template: z.string().optional().describe('text with {Column} placeholders, e.g. "Rossmann {Store}"'),
+    template: z
+      .string()
+      .optional()
+      .describe('text with {Column} placeholders, e.g. "Rossmann {Store}"; {$file}: the file name without folder and extension'),
     type: z.enum(['string', 'int', 'number', 'date', 'timestamp', 'bool']).optional(),
     formats: z
       .array(z.string())
@@ -44,6 +47,10 @@ export const columnSpecSchema = z
       .string()
       .optional()
       .describe('code table in a CSV beside the spec: first column source code, second model value'),
+    nullValues: z
+      .array(z.string())
+      .optional()
+      .describe('source values that mean empty, e.g. NA, -, 无 (read as if the cell were blank)'),
     default: scalar.optional().describe('used when the source is empty'),
     scale: z.number().optional().describe('multiply numbers, e.g. 0.01 for cents'),
     required: z.boolean().optional(),
@@ -72,7 +79,10 @@ export const targetSpecSchema = z
 
 export const fileSpecSchema = z
   .object({
-    match: z.string().min(1).describe('file name pattern, * and ? allowed'),
+    match: z
+      .string()
+      .min(1)
+      .describe('file name pattern, * and ? allowed; with a /, the end of the path (e.g. weather/*.csv)'),
     format: z.enum(['csv', 'xlsx', 'jsonl', 'parquet']).optional().describe('default: from the file name'),
     sheet: z
       .union([z.string(), z.number().int().min(1)])
@@ -295,18 +305,22 @@ export function loadSpec(path: string): Spec {
   return { ...spec, path, hash: createHash('sha256').update(text).digest('hex').slice(0, 16) };
 }
 
-/** The spec entry a file belongs to, by its name. */
+/**
+ * The spec entry a file belongs to, by its name; the first entry that matches. A pattern with a / matches
+ * the end of the path (weather/*.csv: the CSV files in a folder named weather).
+ */
 export function fileSpecFor(spec: Spec, fileName: string): FileSpec | undefined {
-  const base = fileName.split(/[\\/]/).pop() ?? fileName;
-  return spec.files.find((f) =>
-    new RegExp(
+  const parts = fileName.split(/[\\/]/);
+  return spec.files.find((f) => {
+    const depth = f.match.split('/').length;
+    return new RegExp(
       `^${f.match
         .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-        .replace(/\*/g, '.*')
-        .replace(/\?/g, '.')}$`,
+        .replace(/\*/g, '[^/]*')
+        .replace(/\?/g, '[^/]')}$`,
       'i',
-    ).test(base),
-  );
+    ).test(parts.slice(-depth).join('/'));
+  });
 }
 
 /** The spec's pull or subscribe section, or a clear error when it has none. */

@@ -342,6 +342,26 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // Daily weather per area — a city, or the area a store's `weather_area` attribute names (Rossmann: its
+    // German state): observed days and, ahead, a weather service's forecast. Optional: forecasts use it
+    // where it is loaded.
+    name: 'weather_day',
+    kind: 'fact',
+    key: ['area', 'date'],
+    columns: [
+      c('area', 'string'),
+      c('date', 'date'),
+      c('temp_max_c', 'double', true),
+      c('temp_mean_c', 'double', true),
+      c('temp_min_c', 'double', true),
+      c('precip_mm', 'double', true),
+      // Eighths of the sky (oktas, 0…8).
+      c('cloud_cover', 'double', true),
+      // What the day brought, as the source names it (e.g. Rain, Snow, Fog-Rain, Rain-Thunderstorm; 雨, 雪).
+      c('events', 'string', true),
+    ],
+  },
+  {
     // Forecasts written by `zhongtai forecast`: one row per run, store and day (category set for store ×
     // category runs, sku and its category for store × SKU runs),
     // so dashboards can show actual against forecast.

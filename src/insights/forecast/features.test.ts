@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { FEATURE_GROUPS, featuresOf } from './features.js';
-import type { History } from './frame.js';
+import { FEATURE_GROUPS, featuresOf, WEATHER_FEATURES } from './features.js';
+import { type History, weatherEvents } from './frame.js';
 import { seriesStats } from './stats.js';
 
 /**
@@ -79,5 +79,39 @@ describe('forecast features', () => {
     expect(base).not.toContain('trend_slope');
     expect(recent.filter((n) => !base.includes(n))).toEqual([...FEATURE_GROUPS.recent_shape]);
     expect(base.every((n) => recent.includes(n))).toBe(true);
+  });
+
+  it('adds the weather where it is loaded: as measured, warmth against the week before, events as flags', () => {
+    expect(x.names.some((n) => n.startsWith('weather_'))).toBe(false);
+    const withWeather = history();
+    // 10 °C the first week, 20 °C the second; rain on day 8; day 12 has no weather at all.
+    const tempMean = Float64Array.from({ length: 14 }, (_, d) => (d === 12 ? Number.NaN : d < 7 ? 10 : 20));
+    withWeather.days.weather = {
+      tempMax: tempMean.map((t) => t + 5),
+      tempMean,
+      precip: Float64Array.from({ length: 14 }, (_, d) => (d === 12 ? Number.NaN : d === 8 ? 12.5 : 0)),
+      cloud: new Float64Array(14).fill(4),
+      events: Uint8Array.from({ length: 14 }, (_, d) => weatherEvents(d === 8 ? 'Rain-Thunderstorm' : '')),
+    };
+    const w = featuresOf(withWeather, seriesStats(withWeather.days, MONDAY + 13), rows, () => 1);
+    const col = (name: string) => Array.from(w.columns[w.names.indexOf(name)] as Float64Array);
+    expect(w.names.filter((n) => n.startsWith('weather_'))).toEqual(WEATHER_FEATURES);
+    // Day 7: 20 °C after seven days at 10; day 8: after six at 10 and one at 20; day 13: days 6–11 (12 has none).
+    expect(col('weather_temp_vs_last_week').slice(6, 10)).toEqual([
+      0,
+      10,
+      20 - (6 * 10 + 20) / 7,
+      20 - (5 * 10 + 40) / 7,
+    ]);
+    expect(col('weather_temp_vs_last_week')[13]).toBeCloseTo(20 - (10 + 5 * 20) / 6, 12);
+    expect(Number.isNaN(col('weather_temp_vs_last_week')[0] as number)).toBe(true);
+    expect(col('weather_rain')[8]).toBe(1);
+    expect(col('weather_thunderstorm')[8]).toBe(1);
+    expect(col('weather_snow')[8]).toBe(0);
+    expect(col('weather_rain')[7]).toBe(0);
+    expect(Number.isNaN(col('weather_rain')[12] as number)).toBe(true);
+    expect(col('weather_temp_max')[7]).toBe(25);
+    expect(weatherEvents('雷阵雨')).toBe(1 | 4);
+    expect(weatherEvents('Fog-Snow')).toBe(2 | 8);
   });
 });

@@ -173,6 +173,60 @@ function attributeFeatures(history: History): {
 
 const dayOfYearStart = (year: number) => Math.round(Date.UTC(year, 0, 1) / 86_400_000);
 
+/** Weather features, when weather is loaded (weather_day): empty names otherwise. */
+export const WEATHER_FEATURES = [
+  'weather_temp_max',
+  'weather_temp_mean',
+  'weather_temp_vs_last_week',
+  'weather_precip_mm',
+  'weather_cloud_cover',
+  'weather_rain',
+  'weather_snow',
+  'weather_thunderstorm',
+];
+
+/**
+ * The day's weather as features: as measured, and how much warmer the day is than the week before it (a
+ * warm spell after a cold week sells otherwise than the same warmth in a warm month).
+ */
+function weatherFeatures(days: StoreDays): { names: string[]; value: (i: number) => number[] } {
+  const weather = days.weather;
+  if (!weather) return { names: [], value: () => [] };
+  const vsLastWeek = new Float64Array(days.length).fill(Number.NaN);
+  for (let i = 0; i < days.length; i++) {
+    let sum = 0;
+    let count = 0;
+    for (let j = i - 1; j >= 0 && days.series[j] === days.series[i]; j--) {
+      if ((days.day[i] as number) - (days.day[j] as number) > 7) break;
+      const t = weather.tempMean[j] as number;
+      if (!Number.isNaN(t)) {
+        sum += t;
+        count++;
+      }
+    }
+    if (count > 0) vsLastWeek[i] = (weather.tempMean[i] as number) - sum / count;
+  }
+  return {
+    names: WEATHER_FEATURES,
+    value: (i) => {
+      const events = weather.events[i] as number;
+      // A day without weather has no events either (not "no rain").
+      const known = !Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number);
+      const flag = (bit: number) => (known ? (events & bit ? 1 : 0) : Number.NaN);
+      return [
+        weather.tempMax[i] as number,
+        weather.tempMean[i] as number,
+        vsLastWeek[i] as number,
+        weather.precip[i] as number,
+        weather.cloud[i] as number,
+        flag(1),
+        flag(2),
+        flag(4),
+      ];
+    },
+  };
+}
+
 export const BASE_FEATURES = [
   'weekday',
   'day_of_month',
@@ -248,6 +302,7 @@ export function featuresOf(
 ): FeatureMatrix {
   const { days, calendar } = history;
   const attributes = attributeFeatures(history);
+  const weather = weatherFeatures(days);
   // A store × category series also knows its category, so categories share what they teach.
   const byCategory = history.level === 'category';
   const names = [
@@ -255,6 +310,7 @@ export function featuresOf(
     ...Object.values(FEATURE_GROUPS).flat(),
     ...(byCategory ? ['category'] : []),
     ...attributes.names,
+    ...weather.names,
   ];
   const columns = names.map(() => new Float64Array(rows.length));
   const run = runs(history);
@@ -315,6 +371,7 @@ export function featuresOf(
       recent.likeDays[i] as number,
       ...(byCategory ? [history.categories.indexOf(category ?? '')] : []),
       ...attributes.value(store, day),
+      ...weather.value(i),
     ];
     values.forEach((v, f) => {
       (columns[f] as Float64Array)[k] = v;

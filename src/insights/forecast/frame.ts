@@ -20,6 +20,28 @@ export interface StoreDays {
   /** The store's own holiday mark (store_day.holiday, e.g. Rossmann's state holidays): 0 none, else a code. */
   holiday: Int32Array;
   schoolHoliday: Uint8Array;
+  /** The day's weather where the store's area has some loaded (weather_day); NaN where it has none. */
+  weather?: DayWeather;
+}
+
+/** Daily weather beside each store-day: observed for the past, a weather service's forecast ahead. */
+export interface DayWeather {
+  tempMax: Float64Array;
+  tempMean: Float64Array;
+  precip: Float64Array;
+  cloud: Float64Array;
+  /** Bits of what the day brought: rain 1, snow 2, thunderstorm 4, fog 8. */
+  events: Uint8Array;
+}
+
+/** The events named in a weather source (English as in Rossmann's, or Chinese), as DayWeather.events bits. */
+export function weatherEvents(text: string): number {
+  return (
+    (/rain|雨/i.test(text) ? 1 : 0) |
+    (/snow|雪/i.test(text) ? 2 : 0) |
+    (/thunder|雷/i.test(text) ? 4 : 0) |
+    (/fog|雾/i.test(text) ? 8 : 0)
+  );
 }
 
 export interface Calendar {
@@ -118,16 +140,24 @@ export async function readHistory(
        WHERE d.date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
        UNION SELECT store_id, category, date FROM sales WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE)
        ${futureKeys}
+     ),
+     -- Where a store's weather comes from: the area its weather_area attribute names, else its city.
+     store_area AS (
+       SELECT s.store_id, coalesce(a.value, s.city) AS area FROM store s
+       LEFT JOIN store_attribute a ON a.store_id = s.store_id AND a.name = 'weather_area'
      )
      SELECT k.store_id AS store, k.category, date_diff('day', DATE '1970-01-01', k.date) AS day, s.sales,
             coalesce(d.is_open, CASE WHEN s.sales IS NOT NULL THEN s.sales > 0 END) AS open,
             coalesce(d.promo, FALSE) OR EXISTS (
               SELECT 1 FROM chain_promo cp WHERE cp.date = k.date
                 AND (cp.category IS NULL OR k.category = '' OR cp.category = k.category)) AS promo,
-            d.holiday, coalesce(d.school_holiday, FALSE) AS school_holiday
+            d.holiday, coalesce(d.school_holiday, FALSE) AS school_holiday,
+            w.temp_max_c, w.temp_mean_c, w.precip_mm, w.cloud_cover, w.events
      FROM keys k
      LEFT JOIN sales s ON s.store_id = k.store_id AND s.category = k.category AND s.date = k.date
      LEFT JOIN store_day d ON d.store_id = k.store_id AND d.date = k.date
+     LEFT JOIN store_area sa ON sa.store_id = k.store_id
+     LEFT JOIN weather_day w ON w.area = sa.area AND w.date = k.date
      ORDER BY 1, 2, 3`,
     future ? [from, to, future.from, future.to] : [from, to],
   );
@@ -143,6 +173,15 @@ export async function readHistory(
     holiday: new Int32Array(n),
     schoolHoliday: new Uint8Array(n),
   };
+  const weather: DayWeather = {
+    tempMax: new Float64Array(n),
+    tempMean: new Float64Array(n),
+    precip: new Float64Array(n),
+    cloud: new Float64Array(n),
+    events: new Uint8Array(n),
+  };
+  const measure = (value: unknown) => (value === null || value === undefined ? Number.NaN : Number(value));
+  let weatherDays = 0;
   const holidayCodes: string[] = [''];
   const series = new Map<number, { store: number; category?: string }>();
   const categories: string[] = [];
@@ -168,7 +207,15 @@ export async function readHistory(
     if (code < 0) code = holidayCodes.push(holiday) - 1;
     days.holiday[i] = code;
     days.schoolHoliday[i] = r.school_holiday ? 1 : 0;
+    weather.tempMax[i] = measure(r.temp_max_c);
+    weather.tempMean[i] = measure(r.temp_mean_c);
+    weather.precip[i] = measure(r.precip_mm);
+    weather.cloud[i] = measure(r.cloud_cover);
+    weather.events[i] = r.events === null || r.events === undefined ? 0 : weatherEvents(String(r.events));
+    if (!Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number)) weatherDays++;
   });
+  // Weather is optional: without any, the forecast's features leave it out.
+  if (weatherDays > 0) days.weather = weather;
   settleOpenDays(days);
   const calendar: Calendar = {
     isHoliday: new Map(),

@@ -155,6 +155,11 @@ export const MIGRATIONS: Migration[] = [
     description: 'sku_presence: the store-SKU-days with a sale or with stock (动销率 divides by them)',
     statements: () => [SKU_PRESENCE_VIEW],
   },
+  {
+    version: 13,
+    description: 'weather_day: daily weather per city or area, observed and forecast (a forecast input)',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**
