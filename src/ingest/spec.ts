@@ -27,7 +27,9 @@ export const columnSpecSchema = z
     template: z
       .string()
       .optional()
-      .describe('text with {Column} placeholders, e.g. "Rossmann {Store}"; {$file}: the file name without folder and extension'),
+      .describe(
+        'text with {Column} placeholders, e.g. "Rossmann {Store}"; {$file}: the file name without folder and extension',
+      ),
     type: z.enum(['string', 'int', 'number', 'date', 'timestamp', 'bool']).optional(),
     formats: z
       .array(z.string())

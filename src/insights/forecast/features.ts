@@ -211,7 +211,8 @@ function weatherFeatures(days: StoreDays): { names: string[]; value: (i: number)
     value: (i) => {
       const events = weather.events[i] as number;
       // A day without weather has no events either (not "no rain").
-      const known = !Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number);
+      const known =
+        !Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number);
       const flag = (bit: number) => (known ? (events & bit ? 1 : 0) : Number.NaN);
       return [
         weather.tempMax[i] as number,

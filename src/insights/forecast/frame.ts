@@ -212,7 +212,8 @@ export async function readHistory(
     weather.precip[i] = measure(r.precip_mm);
     weather.cloud[i] = measure(r.cloud_cover);
     weather.events[i] = r.events === null || r.events === undefined ? 0 : weatherEvents(String(r.events));
-    if (!Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number)) weatherDays++;
+    if (!Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number))
+      weatherDays++;
   });
   // Weather is optional: without any, the forecast's features leave it out.
   if (weatherDays > 0) days.weather = weather;
