@@ -21,6 +21,7 @@ function history(): History {
       promo: new Uint8Array(N),
       holiday: new Int32Array(N),
       schoolHoliday: new Uint8Array(N),
+      discount: new Float64Array(N),
     },
     series: new Map([[1, { store: 1 }]]),
     categories: [],

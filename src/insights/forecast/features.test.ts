@@ -24,6 +24,7 @@ function history(): History {
     // Day 4 (Friday) carries the store's own holiday mark "a"; "0" elsewhere, as Rossmann exports say none.
     holiday: Int32Array.from({ length: n }, (_, d) => (d === 4 ? 2 : 1)),
     schoolHoliday: new Uint8Array(n),
+    discount: new Float64Array(n),
   };
   return {
     level: 'store',
@@ -113,5 +114,15 @@ describe('forecast features', () => {
     expect(col('weather_temp_max')[7]).toBe(25);
     expect(weatherEvents('雷阵雨')).toBe(1 | 4);
     expect(weatherEvents('Fog-Snow')).toBe(2 | 8);
+  });
+
+  it('takes the depth of a planned price cut where promotions carry one, and leaves it out where none do', () => {
+    expect(x.names).not.toContain('promo_discount_pct');
+    const priced = history();
+    priced.days.discount = Float64Array.from({ length: 14 }, (_, d) => (PROMO.has(d) ? 0.15 : 0));
+    const p = featuresOf(priced, seriesStats(priced.days, MONDAY + 13), rows, () => 1);
+    expect(Array.from(p.columns[p.names.indexOf('promo_discount_pct')] as Float64Array).slice(0, 5)).toEqual([
+      0.15, 0.15, 0.15, 0, 0,
+    ]);
   });
 });

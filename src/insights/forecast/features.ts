@@ -304,6 +304,8 @@ export function featuresOf(
   const { days, calendar } = history;
   const attributes = attributeFeatures(history);
   const weather = weatherFeatures(days);
+  // Planned price cuts, where the chain's promotions say how deep they go (Rossmann's plan says only whether).
+  const priced = days.discount.some((d) => d > 0);
   // A store × category series also knows its category, so categories share what they teach.
   const byCategory = history.level === 'category';
   const names = [
@@ -312,6 +314,7 @@ export function featuresOf(
     ...(byCategory ? ['category'] : []),
     ...attributes.names,
     ...weather.names,
+    ...(priced ? ['promo_discount_pct'] : []),
   ];
   const columns = names.map(() => new Float64Array(rows.length));
   const run = runs(history);
@@ -373,6 +376,7 @@ export function featuresOf(
       ...(byCategory ? [history.categories.indexOf(category ?? '')] : []),
       ...attributes.value(store, day),
       ...weather.value(i),
+      ...(priced ? [days.discount[i] as number] : []),
     ];
     values.forEach((v, f) => {
       (columns[f] as Float64Array)[k] = v;

@@ -17,6 +17,11 @@ export interface StoreDays {
   open: Uint8Array;
   /** 1 when the store ran a promotion that day (store_day.promo), or a chain-wide promotion was on. */
   promo: Uint8Array;
+  /**
+   * The deepest planned price cut of the chain's promotions on the day (promotion.discount_pct, 0.15 = 15% off)
+   * for the series' category, or for any category at store level; 0 without one. A price change known ahead.
+   */
+  discount: Float64Array;
   /** The store's own holiday mark (store_day.holiday, e.g. Rossmann's state holidays): 0 none, else a code. */
   holiday: Int32Array;
   schoolHoliday: Uint8Array;
@@ -132,8 +137,9 @@ export async function readHistory(
   const rows = await engine.query(
     `WITH sales AS (${sales}),
      chain_promo AS (
-       SELECT DISTINCT CAST(d AS DATE) AS date, p.category_l1 AS category FROM promotion p,
+       SELECT CAST(d AS DATE) AS date, p.category_l1 AS category, max(p.discount_pct) AS discount FROM promotion p,
          LATERAL generate_series(CAST(p.start_date AS TIMESTAMP), CAST(p.end_date AS TIMESTAMP), INTERVAL 1 DAY) g(d)
+       GROUP BY ALL
      ),
      keys AS (
        SELECT d.store_id, pr.category, d.date FROM store_day d JOIN (${pairs}) pr ON pr.store_id = d.store_id
@@ -151,6 +157,8 @@ export async function readHistory(
             coalesce(d.promo, FALSE) OR EXISTS (
               SELECT 1 FROM chain_promo cp WHERE cp.date = k.date
                 AND (cp.category IS NULL OR k.category = '' OR cp.category = k.category)) AS promo,
+            coalesce((SELECT max(cp.discount) FROM chain_promo cp WHERE cp.date = k.date
+                AND (cp.category IS NULL OR k.category = '' OR cp.category = k.category)), 0) AS discount,
             d.holiday, coalesce(d.school_holiday, FALSE) AS school_holiday,
             w.temp_max_c, w.temp_mean_c, w.precip_mm, w.cloud_cover, w.events
      FROM keys k
@@ -170,6 +178,7 @@ export async function readHistory(
     sales: new Float64Array(n),
     open: new Uint8Array(n),
     promo: new Uint8Array(n),
+    discount: new Float64Array(n),
     holiday: new Int32Array(n),
     schoolHoliday: new Uint8Array(n),
   };
@@ -202,6 +211,7 @@ export async function readHistory(
     days.sales[i] = r.sales === null ? Number.NaN : Number(r.sales);
     days.open[i] = r.open === null ? UNKNOWN : r.open ? 1 : 0;
     days.promo[i] = r.promo ? 1 : 0;
+    days.discount[i] = Number(r.discount ?? 0);
     const holiday = r.holiday === null ? '' : String(r.holiday);
     let code = holidayCodes.indexOf(holiday);
     if (code < 0) code = holidayCodes.push(holiday) - 1;

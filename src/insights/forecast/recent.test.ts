@@ -19,6 +19,7 @@ function rising(): StoreDays {
     promo: new Uint8Array(N),
     holiday: new Int32Array(N),
     schoolHoliday: new Uint8Array(N),
+    discount: new Float64Array(N),
   };
 }
 
