@@ -66,6 +66,9 @@ interface ForecastBenchOptions {
   models: string;
   members?: number;
   weather?: boolean;
+  /** The days before the windows, instead of the standard ones. */
+  origins?: string;
+  parallel?: number;
 }
 
 async function run(
@@ -89,30 +92,36 @@ async function run(
     const rows: (string | number)[][] = [
       ['window', 'model', 'days', 'WAPE %', 'accuracy %', 'RMSPE', 'bias %', 'seconds'],
     ];
-    for (const origin of days) {
-      for (const name of models) {
-        const started = performance.now();
-        // One at a time, so each fold's seconds are its own.
-        const [fold] = (await backtest(
-          history,
-          [{ model: name, members: options.members }],
-          [origin],
-          horizon,
-          undefined,
-          1,
-        )) as [BacktestFold];
-        const seconds = (performance.now() - started) / 1000;
-        const a = fold.accuracy;
-        rows.push([
-          `${isoDay(origin + 1)}…${isoDay(origin + horizon)}`,
-          name,
-          a.days,
-          (a.wape * 100).toFixed(2),
-          (a.accuracy * 100).toFixed(2),
-          a.rmspe.toFixed(4),
-          (a.bias * 100).toFixed(2),
-          seconds.toFixed(1),
-        ]);
+    const row = (fold: BacktestFold, seconds: string) => {
+      const a = fold.accuracy;
+      rows.push([
+        `${isoDay(fold.origin + 1)}…${isoDay(fold.origin + horizon)}`,
+        fold.model,
+        a.days,
+        (a.wape * 100).toFixed(2),
+        (a.accuracy * 100).toFixed(2),
+        a.rmspe.toFixed(4),
+        (a.bias * 100).toFixed(2),
+        seconds,
+      ]);
+    };
+    const jobs = models.map((model) => ({ model, members: options.members }));
+    const parallel = options.parallel ?? 1;
+    if (parallel > 1) {
+      // Folds side by side: faster on a big chain, but no fold's own time.
+      const started = performance.now();
+      for (const fold of await backtest(history, jobs, days, horizon, undefined, parallel)) row(fold, '—');
+      console.log(
+        `${parallel} folds at a time: ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
+      );
+    } else {
+      for (const origin of days) {
+        for (const job of jobs) {
+          const started = performance.now();
+          // One at a time, so each fold's seconds are its own.
+          const [fold] = (await backtest(history, [job], [origin], horizon, undefined, 1)) as [BacktestFold];
+          row(fold, ((performance.now() - started) / 1000).toFixed(1));
+        }
       }
     }
     console.log(table(rows));
@@ -133,8 +142,12 @@ export async function benchForecast(options: ForecastBenchOptions): Promise<void
   const path = await rossmannFile(options.dataset, options.weather === true);
   // The last 42 days before the kept-aside window, the same window a year earlier, and the kept-aside
   // window's own dates a year earlier (2014-06-20…07-31: summer school holidays, and the football World Cup).
+  const windows = options.origins
+    ? `the windows after ${options.origins.split(',').join(', ')}`
+    : 'the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31';
   console.log(
-    `\n${options.dataset}${options.weather ? ' with weather' : ''}: 42-day windows — the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31:\n`,
+    `\n${options.dataset}${options.weather ? ' with weather' : ''}: 42-day windows — ${windows}:\n`,
   );
-  await run(path, ['2014-05-09', '2014-06-19', '2015-05-08'], 42, options);
+  const origins = options.origins?.split(',') ?? ['2014-05-09', '2014-06-19', '2015-05-08'];
+  await run(path, origins, 42, options);
 }

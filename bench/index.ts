@@ -36,6 +36,11 @@ program
   .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
   .option('--members <n>', 'members of the tree ensemble (default all)', Number)
   .option('--weather', "Rossmann: also import each store's state and the daily weather per state")
+  .option(
+    '--origins <dates>',
+    'Rossmann: the days before the windows, comma-separated (default: the three standard)',
+  )
+  .option('--parallel <n>', 'folds trained at once (default 1, so each fold has its own seconds)', Number)
   .action((opts) => benchForecast(opts));
 program
   .command('web')
