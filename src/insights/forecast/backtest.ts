@@ -3,7 +3,7 @@ import type { BoostOptions } from '../gbt/index.js';
 import { type Accuracy, accuracyOf } from './accuracy.js';
 import type { History } from './frame.js';
 import type { ModelName } from './models.js';
-import { forecastOffThread } from './off-thread.js';
+import { forecastAllOffThread } from './off-thread.js';
 
 export interface BacktestFold {
   /** The last day the models may learn from; they forecast the `horizon` days after it. */
@@ -43,26 +43,24 @@ export async function backtest(
   onProgress?: (share: number) => void,
   parallel = availableParallelism(),
 ): Promise<BacktestFold[]> {
+  const rowsOf = new Map(origins.map((origin) => [origin, windowRows(history, origin, horizon)]));
   const jobs = origins.flatMap((origin) => models.map((model) => ({ origin, ...model })));
   const shares = new Float64Array(jobs.length);
-  const report = () => onProgress?.(shares.reduce((a, b) => a + b, 0) / jobs.length);
-  const folds: BacktestFold[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      const job = jobs[k] as (typeof jobs)[number];
-      const rows = windowRows(history, job.origin, horizon);
-      const forecast = await forecastOffThread({ ...job, history, horizon, targets: rows }, (share) => {
-        shares[k] = share;
-        report();
-      });
-      shares[k] = 1;
-      report();
-      const actual = Float64Array.from(rows, (i) => history.days.sales[i] as number);
-      folds[k] = { origin: job.origin, model: job.model, accuracy: accuracyOf(actual, forecast) };
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, worker));
-  return folds;
+  const forecasts = await forecastAllOffThread(
+    jobs.map((job) => ({ ...job, history, horizon, targets: rowsOf.get(job.origin) as Int32Array })),
+    parallel,
+    (k, share) => {
+      shares[k] = share;
+      onProgress?.(shares.reduce((a, b) => a + b, 0) / jobs.length);
+    },
+  );
+  return jobs.map((job, k) => {
+    const rows = rowsOf.get(job.origin) as Int32Array;
+    const actual = Float64Array.from(rows, (i) => history.days.sales[i] as number);
+    return {
+      origin: job.origin,
+      model: job.model,
+      accuracy: accuracyOf(actual, forecasts[k] as Float64Array),
+    };
+  });
 }

@@ -1,4 +1,4 @@
-import type { History, StoreDays } from './frame.js';
+import { type History, type StoreDays, weatherKnown } from './frame.js';
 import { recentLevels } from './recent.js';
 import { type SeriesStats, weekdayOf } from './stats.js';
 
@@ -211,9 +211,7 @@ function weatherFeatures(days: StoreDays): { names: string[]; value: (i: number)
     value: (i) => {
       const events = weather.events[i] as number;
       // A day without weather has no events either (not "no rain").
-      const known =
-        !Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number);
-      const flag = (bit: number) => (known ? (events & bit ? 1 : 0) : Number.NaN);
+      const flag = (bit: number) => (weatherKnown(weather, i) ? (events & bit ? 1 : 0) : Number.NaN);
       return [
         weather.tempMax[i] as number,
         weather.tempMean[i] as number,

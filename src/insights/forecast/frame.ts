@@ -39,6 +39,10 @@ export interface DayWeather {
   events: Uint8Array;
 }
 
+/** Whether the day has any weather loaded (a day without stays NaN throughout). */
+export const weatherKnown = (weather: DayWeather, i: number): boolean =>
+  !Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number);
+
 /** The events named in a weather source (English as in Rossmann's, or Chinese), as DayWeather.events bits. */
 export function weatherEvents(text: string): number {
   return (
@@ -222,8 +226,7 @@ export async function readHistory(
     weather.precip[i] = measure(r.precip_mm);
     weather.cloud[i] = measure(r.cloud_cover);
     weather.events[i] = r.events === null || r.events === undefined ? 0 : weatherEvents(String(r.events));
-    if (!Number.isNaN(weather.tempMean[i] as number) || !Number.isNaN(weather.precip[i] as number))
-      weatherDays++;
+    if (weatherKnown(weather, i)) weatherDays++;
   });
   // Weather is optional: without any, the forecast's features leave it out.
   if (weatherDays > 0) days.weather = weather;

@@ -56,3 +56,25 @@ export function forecastOffThread(
     });
   });
 }
+
+/**
+ * Trains `jobs` in worker threads, `parallel` at a time, started in order; the forecasts in the jobs' order.
+ * `onProgress(k, share)` tells how far job k has got (1 when it is done).
+ */
+export async function forecastAllOffThread(
+  jobs: TrainingJob[],
+  parallel: number,
+  onProgress?: (job: number, share: number) => void,
+): Promise<Float64Array[]> {
+  const forecasts: Float64Array[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < jobs.length) {
+      const k = next++;
+      forecasts[k] = await forecastOffThread(jobs[k] as TrainingJob, (share) => onProgress?.(k, share));
+      onProgress?.(k, 1);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, lane));
+  return forecasts;
+}

@@ -5,7 +5,7 @@ import type { BoostOptions } from '../gbt/index.js';
 import { windowRows } from './backtest.js';
 import { dayNumber, type History, isoDay, readHistory } from './frame.js';
 import type { ModelName } from './models.js';
-import { forecastOffThread } from './off-thread.js';
+import { forecastAllOffThread } from './off-thread.js';
 import { bandOf, bandsOf, skuActuals, skuShares, splitBySku } from './sku-split.js';
 import { sold } from './stats.js';
 
@@ -108,27 +108,16 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
   }
   const checkJob = { ...job, origin: origin - horizon, targets: checkRows };
   const runJob = { ...job, origin, targets: Int32Array.from(targets) };
-  let check: Float64Array;
-  let p50: Float64Array;
-  if (availableParallelism() > 1) {
-    // The check window's training and the run's are independent: on two cores they train side by side,
-    // and the bar shows the pair as one step.
-    const shares = [0, 0];
-    const progress = (k: number) => (share: number) => {
-      shares[k] = share;
-      const overall = ((shares[0] as number) + (shares[1] as number)) / 2;
-      options.onProgress?.('训练 / training', overall, overall);
-    };
-    [check, p50] = await Promise.all([
-      forecastOffThread(checkJob, progress(0)),
-      forecastOffThread(runJob, progress(1)),
-    ]);
-  } else {
-    const progress = (step: string, from: number) => (share: number) =>
-      options.onProgress?.(step, share, from + share / 2);
-    check = await forecastOffThread(checkJob, progress('验证 / validating', 0));
-    p50 = await forecastOffThread(runJob, progress('训练 / training', 0.5));
-  }
+  // The check window's training and the run's are independent: on two cores they train side by side, and
+  // the bar shows the pair as one step; on one, one after the other, each its own step.
+  const parallel = availableParallelism() > 1 ? 2 : 1;
+  const shares = [0, 0];
+  const [check, p50] = (await forecastAllOffThread([checkJob, runJob], parallel, (k, share) => {
+    shares[k] = share;
+    const overall = ((shares[0] as number) + (shares[1] as number)) / 2;
+    if (parallel > 1) options.onProgress?.('训练 / training', overall, overall);
+    else options.onProgress?.(k === 0 ? '验证 / validating' : '训练 / training', share, overall);
+  })) as [Float64Array, Float64Array];
   const logErrors: number[] = [];
   checkRows.forEach((i, k) => {
     if (sold(history.days, i) && (check[k] as number) > 0)
