@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
-import { dashboards, openAppStore, seedDemoDashboards } from '../src/appstore/index.js';
+import { dashboards, openAppStore, SYSTEM_ACTOR, seedDemoDashboards } from '../src/appstore/index.js';
 import { dataRange } from '../src/metrics/index.js';
 import { buildServer } from '../src/server/index.js';
 import { DuckDbEngine } from '../src/warehouse/index.js';
@@ -114,12 +114,16 @@ export async function benchWeb(options: { runs: number }): Promise<void> {
   const store = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-bench-web-')), 'app') });
   const end = (await dataRange(engine))?.to as string;
   await seedDemoDashboards(store, end);
-  const overview = (await dashboards.list(store)).find((d) => d.name === '经营总览');
-  const all = (await dashboards.list(store)).flatMap((d) => d.tiles);
-  const big = await dashboards.create(store, {
-    name: '24 张卡片',
-    tiles: all.slice(0, 24).map((tile, k) => ({ ...tile, id: `b${k}` })),
-  });
+  const overview = (await dashboards.list(store, SYSTEM_ACTOR)).find((d) => d.name === '经营总览');
+  const all = (await dashboards.list(store, SYSTEM_ACTOR)).flatMap((d) => d.tiles);
+  const big = await dashboards.create(
+    store,
+    {
+      name: '24 张卡片',
+      tiles: all.slice(0, 24).map((tile, k) => ({ ...tile, id: `b${k}` })),
+    },
+    SYSTEM_ACTOR,
+  );
   const admin = await userWithToken(store, 'admin');
   const app = await buildServer({ engine, appStore: store });
   await app.listen({ port: 0, host: '127.0.0.1' });

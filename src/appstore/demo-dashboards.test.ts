@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { runQuery } from '../metrics/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
-import { type AppStore, dashboards, openAppStore, seedDemoDashboards } from './index.js';
+import { type AppStore, dashboards, openAppStore, SYSTEM_ACTOR, seedDemoDashboards } from './index.js';
 
 let store: AppStore;
 let engine: DuckDbEngine;
@@ -22,7 +22,7 @@ describe('the demo chain’s ready-made dashboards', () => {
   it('are made once, and every tile’s question is answered by the metric layer with data', async () => {
     expect(await seedDemoDashboards(store, '2026-11-15')).toBe(6);
     expect(await seedDemoDashboards(store, '2026-11-15')).toBe(0);
-    const boards = await dashboards.list(store);
+    const boards = await dashboards.list(store, SYSTEM_ACTOR);
     expect(boards.map((b) => b.name).sort()).toEqual(
       ['人效', '会员分析', '品类分析', '库存与动销', '经营总览', '门店对比'].sort(),
     );

@@ -1,4 +1,4 @@
-import { dashboards, type Tile } from './dashboards.js';
+import { dashboards, SYSTEM_ACTOR, type Tile } from './dashboards.js';
 import type { AppStore } from './store.js';
 
 type Question = Omit<Tile['exploration'], 'range' | 'filters' | 'reference' | 'chart' | 'compare'> &
@@ -132,27 +132,31 @@ const minus = (day: string, days: number) =>
  * day with data (tiles follow it: their ranges are the last N days). Returns how many it made.
  */
 export async function seedDemoDashboards(store: AppStore, dataEnd: string): Promise<number> {
-  if ((await dashboards.list(store)).length > 0) return 0;
+  if ((await dashboards.list(store, SYSTEM_ACTOR)).length > 0) return 0;
   for (const board of DEMO) {
-    await dashboards.create(store, {
-      name: board.name,
-      tiles: board.tiles.map((tile, k) => {
-        const { rangeDays = 30, compare = '', reference = '', chart = 'auto', ...rest } = tile.question;
-        return {
-          id: `t${k + 1}`,
-          title: tile.title,
-          exploration: {
-            ...rest,
-            filters: [],
-            range: { from: minus(dataEnd, rangeDays - 1), to: dataEnd },
-            rangeDays,
-            compare,
-            reference,
-            chart,
-          },
-        };
-      }),
-    });
+    await dashboards.create(
+      store,
+      {
+        name: board.name,
+        tiles: board.tiles.map((tile, k) => {
+          const { rangeDays = 30, compare = '', reference = '', chart = 'auto', ...rest } = tile.question;
+          return {
+            id: `t${k + 1}`,
+            title: tile.title,
+            exploration: {
+              ...rest,
+              filters: [],
+              range: { from: minus(dataEnd, rangeDays - 1), to: dataEnd },
+              rangeDays,
+              compare,
+              reference,
+              chart,
+            },
+          };
+        }),
+      },
+      SYSTEM_ACTOR,
+    );
   }
   return DEMO.length;
 }

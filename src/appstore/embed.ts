@@ -1,7 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { ZhongtaiError } from '../model/index.js';
-import { dashboards } from './dashboards.js';
+import { type DashboardActor, dashboards, SYSTEM_ACTOR } from './dashboards.js';
 import type { AppStore } from './store.js';
 
 /**
@@ -57,10 +57,12 @@ const sign = (secret: Buffer, payload: string) =>
 export async function createEmbedLink(
   store: AppStore,
   request: EmbedRequest,
-  creatorId: number,
+  creator: DashboardActor & { userId: number },
   now = Date.now(),
 ) {
-  await dashboards.get(store, request.dashboardId); // a link to nothing is refused now, not when opened
+  // A link to nothing, or to a dashboard its maker cannot see, is refused now, not when opened.
+  await dashboards.get(store, request.dashboardId, creator);
+  const creatorId = creator.userId;
   const claims: Claims = {
     d: request.dashboardId,
     f: request.filters,
@@ -102,7 +104,8 @@ export async function verifyEmbedLink(store: AppStore, token: string, now = Date
 export async function openEmbedLink(store: AppStore, token: string, now = Date.now()) {
   const claims = await verifyEmbedLink(store, token, now);
   return {
-    dashboard: await dashboards.get(store, claims.d),
+    // The signed link is the proof: whoever opens it sees the dashboard its maker chose.
+    dashboard: await dashboards.get(store, claims.d, SYSTEM_ACTOR),
     filters: claims.f,
     days: claims.days ?? null,
     expiresAt: new Date(claims.exp * 1000).toISOString(),

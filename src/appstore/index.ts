@@ -1,10 +1,16 @@
 export * from './access/index.js';
 export {
   type Dashboard,
+  type DashboardActor,
   type DashboardInput,
+  type DashboardVersion,
   dashboardInputSchema,
   dashboards,
+  EVERYONE_VIEWS,
   explorationSchema,
+  type Share,
+  SYSTEM_ACTOR,
+  shareSchema,
   type Tile,
   tileSchema,
 } from './dashboards.js';

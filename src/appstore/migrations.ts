@@ -52,6 +52,38 @@ const STEPS: { version: number; sql: string | string[] }[] = [
       `CREATE INDEX IF NOT EXISTS audit_log_at ON audit_log (at)`,
     ],
   },
+  {
+    version: 5,
+    // Sign-in throttling keyed by what was tried (a user name from an address, a password change), so that
+    // parallel guesses count one by one and a stranger cannot lock an account out of its owner's address;
+    // the addresses each account signed in from, which an account-wide throttle spares.
+    sql: [
+      `CREATE TABLE IF NOT EXISTS auth_throttle (
+            key TEXT PRIMARY KEY, failures INTEGER NOT NULL DEFAULT 0, locked_until TIMESTAMPTZ,
+            updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS auth_known_address (
+            username TEXT NOT NULL, ip TEXT NOT NULL, last_ok TIMESTAMPTZ NOT NULL DEFAULT now(),
+            PRIMARY KEY (username, ip))`,
+    ],
+  },
+  {
+    version: 6,
+    // Dashboards have an owner and shares; every change keeps the version it replaced, so it can be restored.
+    sql: [
+      `ALTER TABLE dashboard ADD COLUMN IF NOT EXISTS owner_id INTEGER REFERENCES app_user(id) ON DELETE SET NULL`,
+      `ALTER TABLE dashboard ADD COLUMN IF NOT EXISTS shares JSONB NOT NULL DEFAULT '[]'`,
+      `ALTER TABLE dashboard ADD COLUMN IF NOT EXISTS version INTEGER NOT NULL DEFAULT 1`,
+      `ALTER TABLE dashboard ADD COLUMN IF NOT EXISTS deleted_at TIMESTAMPTZ`,
+      `CREATE TABLE IF NOT EXISTS dashboard_version (
+            dashboard_id INTEGER NOT NULL, version INTEGER NOT NULL, name TEXT NOT NULL, tiles JSONB NOT NULL,
+            shares JSONB NOT NULL, owner_id INTEGER, change TEXT NOT NULL, changed_by TEXT,
+            changed_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (dashboard_id, version))`,
+      // Dashboards made before owners: everyone saw them, so everyone still does; their first version is kept.
+      `UPDATE dashboard SET shares = '[{"kind":"everyone","name":"","access":"view"}]' WHERE shares = '[]'`,
+      `INSERT INTO dashboard_version (dashboard_id, version, name, tiles, shares, owner_id, change)
+         SELECT id, version, name, tiles, shares, owner_id, 'create' FROM dashboard ON CONFLICT DO NOTHING`,
+    ],
+  },
 ];
 
 export async function migrateAppStore(store: AppStore): Promise<void> {

@@ -1,4 +1,5 @@
 import { findDimension, type QueryResult } from '../metrics/index.js';
+import { csvLines } from '../model/index.js';
 import type { Cell } from '../warehouse/index.js';
 
 /** Renders a query result for a terminal: labels in the chosen language, numbers grouped and rounded. */
@@ -37,16 +38,8 @@ export function textTable(header: string[], body: string[][], numeric: boolean[]
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
-const csvCell = (value: Cell): string => {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 export function formatCsv(result: QueryResult): string {
   const ids = result.columns.map((c) => c.id);
-  return [
-    ids.join(','),
-    ...result.rows.map((row) => ids.map((id) => csvCell(row[id] ?? null)).join(',')),
-  ].join('\n');
+  // Without the last line end: the command prints it with console.log.
+  return csvLines([ids, ...result.rows.map((row) => ids.map((id) => row[id] ?? null))]).trimEnd();
 }

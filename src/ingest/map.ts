@@ -88,7 +88,8 @@ function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params, chainZone:
     case 'string':
       return text;
     case 'int':
-      return `TRY_CAST(${text} AS BIGINT)`;
+      // A whole number only: DuckDB would round 1.5 to 2 (the reader too, so it reads ints as doubles).
+      return `(CASE WHEN TRY_CAST(${text} AS DOUBLE) = trunc(TRY_CAST(${text} AS DOUBLE)) THEN TRY_CAST(${text} AS BIGINT) END)`;
     case 'number':
       return spec.scale !== undefined
         ? `(TRY_CAST(${text} AS DOUBLE) * ${p.add(spec.scale)})`
@@ -167,7 +168,7 @@ const ISO_FORMAT: Partial<Record<Kind, string>> = { date: '%Y-%m-%d', timestamp:
 
 /** Types DuckDB's CSV reader converts as fast as it reads (ISO dates; no list of formats to try). */
 const READER_TYPE: Partial<Record<Kind, string>> = {
-  int: 'BIGINT',
+  int: 'DOUBLE',
   number: 'DOUBLE',
   date: 'DATE',
   timestamp: 'TIMESTAMP',
@@ -246,8 +247,9 @@ function compileColumn(
           r,
         ),
       );
-    // A value the reader typed was converted (or rejected) by the reader itself; text needs no conversion.
-    if (!compiled.readerTyped && kind !== 'string') {
+    // A value the reader typed was converted (or rejected) by the reader itself, but for whole numbers,
+    // which it reads as doubles; text needs no conversion.
+    if ((!compiled.readerTyped || kind === 'int') && kind !== 'string') {
       out.push(
         reason(
           p,
@@ -259,6 +261,28 @@ function compileColumn(
         ),
       );
     }
+    if (kind === 'string')
+      out.push(
+        reason(
+          p,
+          `${x} IS NOT NULL AND contains(CAST(${x} AS VARCHAR), chr(0))`,
+          field,
+          'contains a NUL character',
+          '含有 NUL 字符',
+        ),
+      );
+    // 1e308 in a money column: out of the column's range is a reject, never a failed load.
+    else
+      out.push(
+        reason(
+          p,
+          `${t} IS NOT NULL AND TRY_CAST(${t} AS ${compiled.sqlType}) IS NULL`,
+          field,
+          `out of range for ${compiled.sqlType}`,
+          `超出取值范围（${compiled.sqlType}）`,
+          t,
+        ),
+      );
     if (spec.required || !column.nullable)
       out.push(reason(p, `${x} IS NULL`, field, 'required value missing', '必填值缺失'));
     if (spec.min !== undefined)
@@ -340,7 +364,7 @@ function chooseReaderTypes(
       use.readerTyped = true;
       use.raw = `c${index}`;
       use.text = `c${index}`;
-      use.typed = (x) => x;
+      if (kind !== 'int') use.typed = (x) => x;
     }
   }
   return { types, readerTyped };
@@ -372,7 +396,8 @@ function assemble(
   const level2 = compiled.map((c, i) => `${c.typed(`x${i}`)} AS t${i}`).join(', ');
   const checks = compiled.flatMap((c, i) => c.checks(`r${i}`, `x${i}`, `t${i}`));
   const rawText = source.header.map((_, i) => `coalesce(CAST(c${i} AS VARCHAR), '')`).join(', ');
-  const values = compiled.map((c, i) => `CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
+  // TRY_CAST: a value out of the column's range is a reject (checked above), not an error for the whole load.
+  const values = compiled.map((c, i) => `TRY_CAST(t${i} AS ${c.sqlType}) AS "${c.name}"`).join(', ');
   // Each check is evaluated once into its own column (a reference check is a join: written twice, it
   // would be joined twice), then read by both the verdict and the message.
   const level3 = checks.length ? checks.map((c, j) => `${c.fails} AS k${j}`).join(', ') : 'FALSE AS k0';

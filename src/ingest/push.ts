@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,31 +56,70 @@ export async function pushBatch(
       );
     }
   });
-  const label = idempotencyKey ? `push:${idempotencyKey}` : undefined;
-  if (label) {
+  const text = `${lines.join('\n')}\n`;
+  if (!idempotencyKey) return loadBatch(engine, spec, text);
+  // Uses of one key take turns, so two at once cannot both load; each then finds the other's load.
+  return oneAtATime(`${spec.source}\u0000${idempotencyKey}`, async () => {
+    const label = `push:${idempotencyKey}`;
     const [earlier] = await engine.write(
-      `SELECT load_id, loaded, rejected, skipped FROM ingest_load WHERE source = $1 AND status = 'ok' AND files = $2 ORDER BY load_id LIMIT 1`,
+      `SELECT load_id, loaded, rejected, skipped, file_hashes FROM ingest_load WHERE source = $1 AND status = 'ok' AND files = $2 ORDER BY load_id LIMIT 1`,
       [spec.source, JSON.stringify([label])],
     );
-    if (earlier) {
-      const loadId = Number(earlier.load_id);
-      return {
-        loadId,
-        loaded: Number(earlier.loaded),
-        rejected: Number(earlier.rejected),
-        skipped: Number(earlier.skipped),
-        replayed: true,
-        tables: [],
-        rejects: await listRejects(engine, { loadId, limit: 20 }),
-      };
-    }
+    if (!earlier) return loadBatch(engine, spec, text, label);
+    const [first] = JSON.parse(String(earlier.file_hashes ?? '[]')) as { sha256: string }[];
+    if (first?.sha256 !== createHash('sha256').update(text).digest('hex'))
+      throw new ZhongtaiError(
+        'CONFLICT',
+        {
+          en: `Idempotency-Key "${idempotencyKey}" was used for another batch (load ${earlier.load_id}); a new batch needs a new key`,
+          zh: `Idempotency-Key「${idempotencyKey}」已用于另一批数据（第 ${earlier.load_id} 次导入），新批次请使用新的键`,
+        },
+        { field: 'Idempotency-Key' },
+      );
+    const loadId = Number(earlier.load_id);
+    return {
+      loadId,
+      loaded: Number(earlier.loaded),
+      rejected: Number(earlier.rejected),
+      skipped: Number(earlier.skipped),
+      replayed: true,
+      tables: [],
+      rejects: await listRejects(engine, { loadId, limit: 20 }),
+    };
+  });
+}
+
+const turns = new Map<string, Promise<unknown>>();
+
+/** Runs `work` after every earlier call with the same key has finished (in this process: the file's one writer). */
+async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+  const before = turns.get(key) ?? Promise.resolve();
+  const mine = before.then(work, work);
+  const settled = mine.catch(() => undefined);
+  turns.set(key, settled);
+  try {
+    return await mine;
+  } finally {
+    if (turns.get(key) === settled) turns.delete(key);
   }
+}
+
+async function loadBatch(
+  engine: DuckDbEngine,
+  spec: Spec,
+  text: string,
+  label?: string,
+): Promise<PushResult> {
+  const name = pushFileName(spec.source);
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-push-'));
   const file = join(dir, name);
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  writeFileSync(file, text);
   let result: ImportResult;
   try {
-    result = await importFiles(engine, spec, [file], { recordAs: label });
+    result = await importFiles(engine, spec, [file], { recordAs: label ?? 'push' });
+  } catch (error) {
+    // Messages name the batch, never the temporary file it was staged in.
+    throw error instanceof ZhongtaiError ? error.withText(file, 'batch') : error;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

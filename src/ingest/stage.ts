@@ -61,6 +61,7 @@ export function fileHash(path: string): Promise<string> {
 /** DuckDB reads UTF-8 (and Latin-1/UTF-16); Chinese exports in GBK/GB18030 are converted on the way in. */
 async function utf8Copy(path: string, encoding: FileSpec['encoding']): Promise<string> {
   if (encoding === 'utf-8') return path;
+  checkDeclaredEncoding(path, encoding);
   const out = join(mkdtempSync(join(tmpdir(), 'zhongtai-ingest-')), `${basename(path)}.utf8`);
   await pipeline(
     createReadStream(path),
@@ -69,6 +70,46 @@ async function utf8Copy(path: string, encoding: FileSpec['encoding']): Promise<s
     createWriteStream(out),
   );
   return out;
+}
+
+/**
+ * A file declared GBK that is really UTF-8 would load as plausible-looking garbage (every UTF-8 Chinese
+ * character becomes one and a half GBK ones), and bytes that are not GBK at all become U+FFFD: both are
+ * refused, naming the line, before anything is read. The first 256 KiB decide.
+ */
+function checkDeclaredEncoding(path: string, encoding: 'gbk' | 'gb18030'): void {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.alloc(262_144);
+  const length = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  // Whole lines only, so a character cut at the end of the sample proves nothing.
+  const end = length === buffer.length ? buffer.lastIndexOf(0x0a, length - 1) + 1 : length;
+  const sample = buffer.subarray(0, end > 0 ? end : length);
+  if (sample.some((b) => b >= 0x80)) {
+    try {
+      new TextDecoder('utf-8', { fatal: true }).decode(sample);
+      throw refuse(
+        path,
+        `the spec says encoding: ${encoding}, but the file is UTF-8 text; set encoding: utf-8 for it`,
+        `映射规范声明编码为 ${encoding}，但该文件是 UTF-8 文本，请将 encoding 改为 utf-8`,
+      );
+    } catch (error) {
+      if (error instanceof ZhongtaiError) throw error;
+    }
+  }
+  const text = iconv.decode(sample, encoding);
+  const bad = text.indexOf('\uFFFD');
+  if (bad >= 0) {
+    const line = text.slice(0, bad).split('\n').length;
+    throw new ZhongtaiError(
+      'BAD_REQUEST',
+      {
+        en: `${path}: line ${line} holds bytes that are not ${encoding}; check the file's encoding`,
+        zh: `${path}：第 ${line} 行含有不属于 ${encoding} 编码的字节，请检查文件编码`,
+      },
+      { file: path, row: line },
+    );
+  }
 }
 
 /** The first record of the file, split on the delimiter outside quotes (the header may hold quoted commas). */

@@ -4,6 +4,14 @@ export { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 export { addDays, addMonths, comparisonFor, truncate } from './compiler/time.js';
 export { type DrillResult, drillRequestSchema, drillRows } from './drill.js';
 export {
+  DEFAULT_LIMITS,
+  estimatedGroups,
+  isHeavy,
+  type QueryBudget,
+  type QueryLimits,
+  queryBudget,
+} from './limits.js';
+export {
   COMPARE_MODES,
   type CompareMode,
   type Filter,

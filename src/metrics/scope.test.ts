@@ -96,12 +96,16 @@ describe('row-level security in the metric compiler', () => {
       ).rejects.toMatchObject({
         code: 'FORBIDDEN',
       });
-    // Open store-days do not vary by product: a supplier's sales per store-day is its own.
-    const psd = await runQuery(engine, { metrics: ['psd'], timeRange: month }, { scope: SUPPLIER_1 });
-    const storeDays = await sql(
-      `SELECT count(*) FROM store_day WHERE is_open AND date BETWEEN '2026-10-01' AND '2026-10-31'`,
-    );
-    expect(psd.rows[0]?.psd).toBeCloseTo(net / storeDays, 4);
+    // Nor do the stores' own operating facts: dividing its sales by them would reveal each store's open days
+    // and selling area (psd by store, sales per m² by store), so metrics over them are refused.
+    for (const metric of ['psd', 'sales_per_m2', 'sales_per_m2_year'])
+      await expect(
+        runQuery(
+          engine,
+          { metrics: [metric], dimensions: ['store'], timeRange: month },
+          { scope: SUPPLIER_1 },
+        ),
+      ).rejects.toMatchObject({ code: 'FORBIDDEN', place: { field: metric } });
   });
 
   it('shows nothing to a scoped user without grants', async () => {

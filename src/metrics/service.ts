@@ -10,6 +10,7 @@ import {
 } from './catalog/index.js';
 import { type CompileOptions, compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 import { type Comparison, checkRange, comparisonFor, forwardKey } from './compiler/time.js';
+import { isHeavy, type QueryBudget, tooManyCells } from './limits.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
 import { ResultCache } from './result-cache.js';
 import { usableRollups } from './rollups.js';
@@ -128,11 +129,11 @@ async function execute(
   engine: Engine,
   resolved: ResolvedQuery,
   query: Query,
-  options: CompileOptions,
+  options: CompileOptions & { timeoutMs?: number },
 ): Promise<Row[]> {
   const rollups = options.rollups ?? (await usableRollups(engine, options.range));
   const { sql, params } = engine.render(compile(resolved, query, { ...options, rollups }));
-  return engine.query(sql, params);
+  return engine.query(sql, params, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
 }
 
 const pctChange = (current: Cell, previous: Cell): number | null =>
@@ -147,6 +148,8 @@ export interface RunOptions {
   cache?: boolean;
   /** The caller's grants; every row read is filtered to them. The CLI, on the data file itself, reads all. */
   scope?: DataScope;
+  /** The server's limits: time and cells per query, heavy queries at once. None: unlimited (the CLI). */
+  budget?: QueryBudget;
 }
 
 const results = new ResultCache();
@@ -166,7 +169,12 @@ export async function runQuery(engine: Engine, input: unknown, run: RunOptions =
     };
   // Taken before reading: a load that lands meanwhile leaves this answer unkept rather than kept as new.
   const writes = engine.writes;
-  const answer = await answerQuery(engine, query, run, scope, started);
+  const budget = run.budget;
+  const range = query.timeRange ?? (await dataRange(engine)) ?? { from: '2000-01-01', to: '2000-01-01' };
+  const answer =
+    budget && isHeavy(resolveQuery(query).dimensions, range)
+      ? await budget.gate.run(budget.timeoutMs, () => answerQuery(engine, query, run, scope, started))
+      : await answerQuery(engine, query, run, scope, started);
   results.set(engine, key, writes, answer);
   return answer;
 }
@@ -184,8 +192,14 @@ async function answerQuery(
   checkRange(range);
   const special = resolved.metrics.filter((m) => m.special);
   const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
-  const sqlQuery = sortsBySpecial ? { ...query, limit: 100_000 } : query;
   const comparison = query.compare ? comparisonFor(query.compare, range) : undefined;
+  // Rows beyond what the cell limit allows are not read: one more than allowed says the answer is too large.
+  const width = resolved.dimensions.length + resolved.metrics.length * (comparison ? 4 : 1);
+  const budget = run.budget;
+  const maxRows = budget ? Math.floor(budget.maxCells / width) : Number.POSITIVE_INFINITY;
+  const wanted = sortsBySpecial ? 100_000 : query.limit;
+  const sqlQuery = { ...query, limit: Math.min(wanted, maxRows + 1) };
+  const timeoutMs = budget?.timeoutMs;
   const rollupsRead = new Set<string>();
   const rollups = run.rollups === false ? new Set<string>() : undefined;
   // The period and its comparison are independent queries: run them side by side.
@@ -194,9 +208,19 @@ async function answerQuery(
       engine,
       resolved,
       limitOverride ? { ...sqlQuery, limit: limitOverride } : sqlQuery,
-      { range: period, available: facts.available, rollupsRead, rollups, scope },
+      { range: period, available: facts.available, rollupsRead, rollups, scope, timeoutMs },
     );
-    const pass = { engine, resolved, query, available: facts.available, rollupsRead, rollups, scope };
+    if (rows.length > maxRows) throw tooManyCells(maxRows, width, budget?.maxCells ?? 0);
+    const pass = {
+      engine,
+      resolved,
+      query,
+      available: facts.available,
+      rollupsRead,
+      rollups,
+      scope,
+      timeoutMs,
+    };
     for (const metric of special) {
       if (metric.special === 'cumulative') await fillCumulative(pass, metric, period, rows);
       if (metric.special === 'lfl') await fillLikeForLike(pass, metric, period, rows);
@@ -205,7 +229,7 @@ async function answerQuery(
   };
   const [rows, previous] = await Promise.all([
     finish(range),
-    comparison ? finish(comparison.range, 100_000) : Promise.resolve([]),
+    comparison ? finish(comparison.range, Math.min(100_000, maxRows + 1)) : Promise.resolve([]),
   ]);
   const dims = resolved.dimensions;
   const columns: ColumnMeta[] = [
@@ -300,11 +324,12 @@ interface Pass {
   /** Fixed when rollups are switched off; else each pass asks which hold its range. */
   rollups: ReadonlySet<string> | undefined;
   scope: ResolvedScope;
+  timeoutMs: number | undefined;
 }
 
 /** Members as of each period end: registrations from the beginning, summed up to each bucket. */
 async function fillCumulative(
-  { engine, resolved, query, available, rollupsRead, rollups, scope }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups, scope, timeoutMs }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -313,7 +338,7 @@ async function fillCumulative(
     engine,
     { ...resolved, metrics: [metric] },
     { ...query, order: [], limit: 100_000 },
-    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead, rollups, scope },
+    { range: { from: '1900-01-01', to: range.to }, available, rollupsRead, rollups, scope, timeoutMs },
   );
   const grainDims = resolved.dimensions.filter((d) => d.grain);
   const otherDims = resolved.dimensions.filter((d) => !d.grain);
@@ -334,7 +359,7 @@ async function fillCumulative(
 
 /** Like-for-like growth: net sales of stores open through both periods, this period over the comparison. */
 async function fillLikeForLike(
-  { engine, resolved, query, available, rollupsRead, rollups, scope }: Pass,
+  { engine, resolved, query, available, rollupsRead, rollups, scope, timeoutMs }: Pass,
   metric: MetricDef,
   range: TimeRange,
   rows: Row[],
@@ -344,7 +369,15 @@ async function fillLikeForLike(
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, { range, comparableStores, available, rollupsRead, rollups, scope }),
+    execute(engine, base, q, {
+      range,
+      comparableStores,
+      available,
+      rollupsRead,
+      rollups,
+      scope,
+      timeoutMs,
+    }),
     execute(engine, base, q, {
       range: comparison.range,
       comparableStores,
@@ -352,6 +385,7 @@ async function fillLikeForLike(
       rollupsRead,
       rollups,
       scope,
+      timeoutMs,
     }),
   ]);
   const dims = resolved.dimensions;

@@ -18,6 +18,10 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'TOO_MANY_REQUESTS'
+  /** A query over the server's time or size limit. */
+  | 'QUERY_LIMIT'
+  /** Every place for heavy work is taken: try again shortly. */
+  | 'BUSY'
   | 'ENGINE';
 
 /**
@@ -35,6 +39,15 @@ export class ZhongtaiError extends Error {
     this.code = code;
     this.messageZh = message.zh;
     this.place = place;
+  }
+
+  /** The same error with `from` (a temporary path, say) written as `to` in its messages and place. */
+  withText(from: string, to: string): ZhongtaiError {
+    const swap = (text: string) => text.split(from).join(to);
+    const place = this.place
+      ? { ...this.place, ...(this.place.file ? { file: swap(this.place.file) } : {}) }
+      : undefined;
+    return new ZhongtaiError(this.code, { en: swap(this.message), zh: swap(this.messageZh) }, place);
   }
 
   toJSON(): { code: ErrorCode; message: string; messageZh: string; place?: ErrorPlace } {

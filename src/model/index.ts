@@ -6,6 +6,7 @@ export {
   isoDate,
   parseIsoDate,
 } from './calendar.js';
+export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
 export { parseInput } from './parse.js';
 export { ALL_DATA, type DataScope, GRANT_KINDS, type Grant, type GrantKind, scopeKey } from './scope.js';

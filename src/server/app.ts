@@ -7,11 +7,12 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
-import { forgetDataFacts } from '../metrics/index.js';
+import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { ClickHouseEngine, DuckDbEngine, type Engine, syncLoadToClickHouse } from '../warehouse/index.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
+import { type LogLevel, loggerOptions } from './log.js';
 import { openApiDocument } from './openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -19,7 +20,7 @@ import { dashboardRoutes } from './routes/dashboards.js';
 import { exportRoutes } from './routes/export.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
-import { ingestRoutes } from './routes/ingest.js';
+import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -41,9 +42,12 @@ export interface ServerOptions {
   specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
   webRoot?: string;
-  logger?: boolean;
-  /** Where the log goes instead of standard output (tests read it for secrets). */
+  /** Log requests and errors as JSON lines (pino): a level, or true for `info`. Off by default in tests. */
+  logger?: boolean | LogLevel;
+  /** Where the log goes instead of standard output (tests read it for secrets; `serve --log-file`). */
   logStream?: NodeJS.WritableStream;
+  /** Time and size limits of one query, and how many heavy ones run at once (DEFAULT_LIMITS otherwise). */
+  queryLimits?: Partial<QueryLimits>;
   /** How long a client may take to send its whole request; default 30 s. */
   requestTimeoutMs?: number;
 }
@@ -55,13 +59,7 @@ export function packageVersion(): string {
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   // Embed tokens travel in the path and run past the router's default 100 characters for a parameter.
   const app = Fastify({
-    logger:
-      options.logger || options.logStream
-        ? {
-            redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-embed-token"]'],
-            ...(options.logStream ? { stream: options.logStream } : {}),
-          }
-        : false,
+    logger: options.logger || options.logStream ? loggerOptions(options.logger, options.logStream) : false,
     bodyLimit: 1_048_576,
     // A client that trickles its request in is cut off (408) rather than holding a connection open; Node
     // checks every `connectionsCheckingInterval`. No idle timeout on the socket: a long forecast run is
@@ -87,17 +85,20 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await installAuth(app, store);
   healthRoutes(app, options.engine);
   catalogRoutes(app);
-  queryRoutes(app, options.engine);
-  exportRoutes(app, options.engine, store);
+  const budget = queryBudget(options.queryLimits);
+  queryRoutes(app, options.engine, store, budget);
+  exportRoutes(app, options.engine, store, budget);
   const queried = options.engine;
   if (queried instanceof DuckDbEngine) {
     ingestRoutes(app, queried, options.specs ?? [], store);
+    if (options.specs?.length) await auditUnrecordedLoads(queried, store);
     forecastRoutes(app, queried);
     replenishRoutes(app, queried);
   } else if (options.warehouse && queried instanceof ClickHouseEngine) {
     // Pushes land in the warehouse file (checked, deduplicated, undoable there); each load's months are then
     // swapped into ClickHouse before the answer goes back, so the next query sees them.
     const warehouse = options.warehouse;
+    if (options.specs?.length) await auditUnrecordedLoads(warehouse, store);
     ingestRoutes(app, warehouse, options.specs ?? [], store, async (loadId, tables) => {
       await syncLoadToClickHouse(warehouse, queried, loadId, tables);
       forgetDataFacts(queried);

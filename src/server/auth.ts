@@ -29,6 +29,8 @@ declare module 'fastify' {
     tokenSource: string | null;
     /** An embedded dashboard's fixed filters, added to every query it makes. */
     embedFilters: { dimension: string; value: string }[] | null;
+    /** The embed link read with: its dashboard and period, which bound every query it makes. */
+    embedLink: { dashboardId: number; days: number | null } | null;
     /** The session's CSRF token (sessions only). */
     csrf: string | null;
   }
@@ -76,6 +78,7 @@ async function authenticate(store: AppStore, request: FastifyRequest): Promise<v
     request.principal = { ...maker, permissions: EMBED_PERMISSIONS };
     request.via = 'embed';
     request.embedFilters = claims.f;
+    request.embedLink = { dashboardId: claims.d, days: claims.days ?? null };
     return;
   }
   const cookie = request.cookies[SESSION_COOKIE];
@@ -104,6 +107,7 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
   app.decorateRequest('via', null);
   app.decorateRequest('tokenSource', null);
   app.decorateRequest('embedFilters', null);
+  app.decorateRequest('embedLink', null);
   app.decorateRequest('csrf', null);
   const routes: ApiRoute[] = [];
   apiRoutes.set(app, routes);

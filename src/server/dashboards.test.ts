@@ -11,6 +11,7 @@ import {
   dashboards,
   openAppStore,
   openEmbedLink,
+  SYSTEM_ACTOR,
 } from '../appstore/index.js';
 import { DuckDbEngine } from '../warehouse/index.js';
 
@@ -158,12 +159,12 @@ describe('dashboards API', () => {
   it('refuses an embed link past its expiry', async () => {
     const store = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-app-')), 'app') });
     opened.push(store);
-    const board = await dashboards.create(store, { name: '嵌入', tiles: [] });
+    const board = await dashboards.create(store, { name: '嵌入', tiles: [] }, SYSTEM_ACTOR);
     const twoHoursAgo = Date.now() - 2 * 3600_000;
     const { token } = await createEmbedLink(
       store,
       { dashboardId: board.id, filters: [], expiresInMinutes: 60 },
-      1,
+      { ...SYSTEM_ACTOR, userId: 1 },
       twoHoursAgo,
     );
     await expect(openEmbedLink(store, token)).rejects.toThrow(/expired/);

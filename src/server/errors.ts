@@ -14,6 +14,8 @@ const STATUS: Record<ErrorCode, number> = {
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
   TOO_MANY_REQUESTS: 429,
+  QUERY_LIMIT: 422,
+  BUSY: 503,
   SCHEMA_TOO_NEW: 500,
   ENGINE: 500,
 };
@@ -24,6 +26,17 @@ export function installErrorHandler(app: FastifyInstance): void {
       return reply.status(STATUS[error.code]).send({ error: error.toJSON() });
     }
     const status = 'statusCode' in error && typeof error.statusCode === 'number' ? error.statusCode : 500;
+    if (status === 429) {
+      // The per-address rate limit (sign-in): said as what it is, with when to try again.
+      const retry = reply.getHeader('retry-after');
+      return reply.status(429).send({
+        error: {
+          code: 'TOO_MANY_REQUESTS',
+          message: `Too many requests from this address; try again${retry ? ` in ${retry} s` : ' later'}`,
+          messageZh: `该地址请求过于频繁，请${retry ? ` ${retry} 秒后` : '稍后'}再试`,
+        },
+      });
+    }
     if (status < 500) {
       // Fastify's own request errors (bad JSON, body too large): their message names the problem.
       return reply.status(status).send({

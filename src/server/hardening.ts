@@ -38,11 +38,11 @@ export function installJsonDepthLimit(app: FastifyInstance): void {
       return;
     }
     if (text.trim() === '') return done(null, undefined);
+    let parsed: unknown;
     try {
       // Keys that would reach an object's prototype are dropped, as Fastify's own parser does.
-      done(
-        null,
-        JSON.parse(text, (key, value) => (key === '__proto__' || key === 'constructor' ? undefined : value)),
+      parsed = JSON.parse(text, (key, value) =>
+        key === '__proto__' || key === 'constructor' ? undefined : value,
       );
     } catch (error) {
       done(
@@ -52,9 +52,40 @@ export function installJsonDepthLimit(app: FastifyInstance): void {
         }),
         undefined,
       );
+      return;
     }
+    const nul = nulPath(parsed, '');
+    if (nul !== undefined) return done(nulRefused(nul || 'body'), undefined);
+    done(null, parsed);
+  });
+  // Query strings and path parameters too (`?actor=%00`): PostgreSQL text cannot hold a NUL.
+  app.addHook('preValidation', async (request) => {
+    const nul = nulPath(request.query, 'query') ?? nulPath(request.params, 'path');
+    if (nul !== undefined) throw nulRefused(nul);
   });
 }
+
+/** Where in a value a string holds a NUL character (as `a.b[2]`), if anywhere. */
+export function nulPath(value: unknown, at: string): string | undefined {
+  if (typeof value === 'string') return value.includes('\0') ? at : undefined;
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, inner] of Object.entries(value)) {
+    if (key.includes('\0')) return at;
+    const found = nulPath(inner, Array.isArray(value) ? `${at}[${key}]` : at ? `${at}.${key}` : key);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
+const nulRefused = (field: string) =>
+  new ZhongtaiError(
+    'BAD_REQUEST',
+    {
+      en: `${field}: text may not contain NUL characters (\\u0000)`,
+      zh: `${field}：文本中不能含有 NUL 字符（\\u0000）`,
+    },
+    { field },
+  );
 
 /**
  * Helmet's headers with a content security policy the web app lives within (its own scripts, inline styles

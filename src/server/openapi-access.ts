@@ -39,8 +39,14 @@ export const accessPaths = {
   '/api/v1/auth/password': {
     post: {
       summary: 'Change your own password (signed in; the current one checked; other sessions end) 修改密码',
-      requestBody: json(z.object({ current: z.string(), next: z.string() })),
-      responses: { '204': { description: 'Changed' }, '403': { description: 'Wrong current password' } },
+      requestBody: json(
+        z.object({ current: z.string(), next: z.string(), revokeTokens: z.boolean().optional() }),
+      ),
+      responses: {
+        ...ok('Changed: { revokedTokens } (with revokeTokens: true, every API token of the user is revoked)'),
+        '403': { description: 'Wrong current password' },
+        '429': { description: 'Five wrong current passwords: locked for 15 minutes' },
+      },
     },
   },
   '/api/v1/auth/me': {
@@ -133,7 +139,11 @@ export const accessPaths = {
           title: z.string().optional(),
         }),
       ),
-      responses: ok('The answer'),
+      responses: {
+        ...ok('The answer'),
+        '422': { description: 'QUERY_LIMIT: over the time limit or the cell limit; narrow the cut' },
+        '503': { description: 'BUSY: every place for heavy queries stayed taken; try again shortly' },
+      },
     },
   },
 };

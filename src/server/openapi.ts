@@ -28,6 +28,15 @@ export function openApiDocument(version: string) {
   const errors = {
     '400': { description: 'Bad request', content: { 'application/json': { schema: errorSchema } } },
   };
+  const error = (description: string) => ({
+    description,
+    content: { 'application/json': { schema: errorSchema } },
+  });
+  /** What a query may meet on a server with limits (serve --query-timeout, --max-cells, --heavy-queries). */
+  const limits = {
+    '422': error('QUERY_LIMIT: over the time limit or the cell limit; narrow the cut'),
+    '503': error('BUSY: every place for heavy queries stayed taken; try again shortly'),
+  };
   return {
     openapi: '3.1.0',
     info: {
@@ -72,6 +81,7 @@ export function openApiDocument(version: string) {
               },
             },
             ...errors,
+            ...limits,
           },
         },
       },
@@ -184,7 +194,12 @@ export function openApiDocument(version: string) {
       '/api/v1/dashboards': {
         get: {
           summary: 'Dashboards, newest first 看板列表',
-          responses: { '200': { description: 'dashboards: id, name, tiles, createdAt, updatedAt' } },
+          responses: {
+            '200': {
+              description:
+                'The dashboards shared with the caller: id, name, tiles, owner, shares, version, canEdit, canDelete',
+            },
+          },
         },
         post: {
           summary: 'Create a dashboard of saved questions 新建看板',
@@ -204,7 +219,8 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'The dashboard' }, ...errors },
         },
         put: {
-          summary: 'Replace a dashboard’s name and tiles 保存看板',
+          summary:
+            'Replace a dashboard’s name and tiles (its owner, an administrator or an edit share); with `version`, refused (409) if changed meanwhile 保存看板',
           requestBody: {
             required: true,
             content: {
@@ -214,8 +230,36 @@ export function openApiDocument(version: string) {
           responses: { '200': { description: 'The dashboard as saved' }, ...errors },
         },
         delete: {
-          summary: 'Delete a dashboard 删除看板',
+          summary: 'Delete a dashboard (its owner or an administrator; restorable) 删除看板',
           responses: { '204': { description: 'Deleted' }, ...errors },
+        },
+      },
+      '/api/v1/dashboards/{id}/versions': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        get: {
+          summary: 'Every kept version of a dashboard, newest first 看板历史版本',
+          responses: {
+            '200': { description: 'versions: version, name, tiles, change, changedBy, changedAt' },
+          },
+        },
+      },
+      '/api/v1/dashboards/{id}/restore': {
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+        post: {
+          summary: 'Bring back a kept version (and a deleted dashboard) 恢复看板版本',
+          requestBody: {
+            required: true,
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: { version: { type: 'integer' } },
+                  required: ['version'],
+                },
+              },
+            },
+          },
+          responses: { '200': { description: 'The dashboard as restored' }, ...errors },
         },
       },
       '/api/v1/embed': {

@@ -3,7 +3,12 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { readSheet } from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppStore, createEmbedLink, seedDemoDashboards } from '../../src/appstore/index.js';
+import {
+  type AppStore,
+  createEmbedLink,
+  SYSTEM_ACTOR,
+  seedDemoDashboards,
+} from '../../src/appstore/index.js';
 import { DuckDbEngine } from '../../src/warehouse/index.js';
 import {
   adminHeaders,
@@ -155,7 +160,7 @@ describe('dashboards', () => {
     const old = await createEmbedLink(
       world.appStore as AppStore,
       { dashboardId: board.id, filters: [], expiresInMinutes: 5 },
-      world.admin.userId,
+      { ...SYSTEM_ACTOR, userId: world.admin.userId },
       Date.now() - 3_600_000,
     );
     await embedded.page.goto(`${base}${old.path}`);

@@ -1,5 +1,14 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, type Catalog, can, type Dashboard, type SavedTile } from './api';
+import {
+  ApiError,
+  api,
+  type Catalog,
+  can,
+  type Dashboard,
+  type DashboardVersion,
+  type SavedTile,
+  type Share,
+} from './api';
 import { downloadBlob } from './csv';
 import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
@@ -8,6 +17,18 @@ import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
 import { t } from './i18n';
 import { useQuery } from './useQuery';
+
+/** Who sees a dashboard, as its owner picks it; shares set through the API otherwise show as custom. */
+const SHARINGS = {
+  everyoneViews: [{ kind: 'everyone', name: '', access: 'view' }],
+  everyoneEdits: [{ kind: 'everyone', name: '', access: 'edit' }],
+  private: [],
+} satisfies Record<string, Share[]>;
+type Sharing = keyof typeof SHARINGS;
+
+const sharingOf = (shares: Share[]): Sharing | 'custom' =>
+  (Object.keys(SHARINGS) as Sharing[]).find((k) => JSON.stringify(SHARINGS[k]) === JSON.stringify(shares)) ??
+  'custom';
 
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
 
@@ -61,7 +82,9 @@ function DashboardList({ lang, go }: { lang: Lang; go: (path: string) => void })
             </a>
           </h2>
           <p className="muted">
-            {b.tiles.length} {t('tiles', lang)} · {b.updatedAt.slice(0, 16).replace('T', ' ')}
+            {b.tiles.length} {t('tiles', lang)} · {b.updatedAt.slice(0, 16).replace('T', ' ')} ·{' '}
+            <span data-testid="dashboard-owner">{b.owner ?? t('readyMade', lang)}</span>
+            {!b.canEdit && ` · ${t('viewOnly', lang)}`}
           </p>
         </section>
       ))}
@@ -88,7 +111,7 @@ function DashboardView({
   const [refresh, setRefresh] = useState(0);
   const [embed, setEmbed] = useState<{ url: string; expiresAt: string } | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);
-  const editable = can('dashboards.edit');
+  const [versions, setVersions] = useState<DashboardVersion[] | null>(null);
   const regions = useQuery(useMemo(() => ({ metrics: ['net_sales'], dimensions: ['region'] }), []));
   useEffect(() => {
     api
@@ -104,18 +127,46 @@ function DashboardView({
     return () => clearInterval(timer);
   }, [controls]);
   useEffect(() => () => document.body.classList.remove('screen'), []);
-  const saveTiles = useCallback(
-    (tiles: SavedTile[]) => {
+  // Saved from the version shown: a dashboard someone changed meanwhile is refused (409), not overwritten.
+  const save = useCallback(
+    (change: { tiles?: SavedTile[]; shares?: Share[] }) => {
       if (!board) return;
       api
-        .saveDashboard(board.id, { name: board.name, tiles })
+        .saveDashboard(board.id, {
+          name: board.name,
+          tiles: change.tiles ?? board.tiles,
+          ...(change.shares ? { shares: change.shares } : {}),
+          version: board.version,
+        })
         .then(setBoard)
         .catch((e: unknown) => setError(asError(e)));
     },
     [board],
   );
+  const saveTiles = useCallback((tiles: SavedTile[]) => save({ tiles }), [save]);
   if (error) return <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>;
   if (!board) return <p className="tile-message">{t('loading', lang)}</p>;
+  const editable = board.canEdit;
+  const showVersions = () =>
+    api
+      .dashboardVersions(board.id)
+      .then((r) => setVersions(r.versions))
+      .catch((e: unknown) => setError(asError(e)));
+  const restore = (version: number) =>
+    api
+      .restoreDashboard(board.id, version)
+      .then((b) => {
+        setBoard(b);
+        setVersions(null);
+      })
+      .catch((e: unknown) => setError(asError(e)));
+  const remove = () => {
+    if (!window.confirm(`${t('deleteDashboardConfirm', lang)} ${board.name}`)) return;
+    api
+      .deleteDashboard(board.id)
+      .then(() => go('/dashboards'))
+      .catch((e: unknown) => setError(asError(e)));
+  };
   const set = (change: Partial<Controls>) => setControls({ ...controls, ...change });
   const filters = filtersOf(controls);
   const pick = (dimension: string, value: string) =>
@@ -134,6 +185,29 @@ function DashboardView({
           </button>
         )}
         <h2 data-testid="dashboard-name">{board.name}</h2>
+        <span className="muted" data-testid="dashboard-owner">
+          {t('owner', lang)} {board.owner ?? t('readyMade', lang)}
+          {!editable && ` · ${t('viewOnly', lang)}`}
+        </span>
+        {!controls.screen && board.canDelete && (
+          <label>
+            {t('sharing', lang)}
+            <select
+              data-testid="board-sharing"
+              value={sharingOf(board.shares)}
+              onChange={(ev) => save({ shares: SHARINGS[ev.target.value as Sharing] })}
+            >
+              {(Object.keys(SHARINGS) as Sharing[]).map((k) => (
+                <option key={k} value={k}>
+                  {t(`sharing_${k}`, lang)}
+                </option>
+              ))}
+              {sharingOf(board.shares) === 'custom' && (
+                <option value="custom">{t('sharing_custom', lang)}</option>
+              )}
+            </select>
+          </label>
+        )}
         <label>
           {t('period', lang)}
           <select
@@ -213,6 +287,16 @@ function DashboardView({
             {t('printPdf', lang)}
           </button>
         )}
+        {!controls.screen && (
+          <button type="button" data-testid="board-versions" onClick={showVersions}>
+            {t('versions', lang)}
+          </button>
+        )}
+        {!controls.screen && board.canDelete && (
+          <button type="button" data-testid="board-delete" onClick={remove}>
+            {t('deleteDashboard', lang)}
+          </button>
+        )}
         <button
           type="button"
           data-testid="big-screen"
@@ -242,6 +326,42 @@ function DashboardView({
             </button>
           ))}
         </p>
+      )}
+      {versions && (
+        <section className="card wide" data-testid="board-history">
+          <h3>{t('versions', lang)}</h3>
+          <table className="data">
+            <tbody>
+              {versions.map((v) => (
+                <tr key={v.version}>
+                  <td>v{v.version}</td>
+                  <td>{v.changedAt.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{v.changedBy ?? '—'}</td>
+                  <td>
+                    {t(
+                      `change_${v.change.split(' ')[0] as 'create' | 'update' | 'delete' | 'restore'}`,
+                      lang,
+                    )}
+                  </td>
+                  <td>
+                    {v.name} · {v.tiles} {t('tiles', lang)}
+                  </td>
+                  <td>
+                    {editable && v.version !== board.version && (
+                      <button
+                        type="button"
+                        data-testid={`restore-${v.version}`}
+                        onClick={() => restore(v.version)}
+                      >
+                        {t('restore', lang)}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
       )}
       {embed && (
         <p className="banner wide embed-link">

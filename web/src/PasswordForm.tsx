@@ -8,6 +8,7 @@ export function PasswordForm({ lang, onDone }: { lang: Lang; onDone: () => void 
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [again, setAgain] = useState('');
+  const [revokeTokens, setRevokeTokens] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -16,8 +17,9 @@ export function PasswordForm({ lang, onDone }: { lang: Lang; onDone: () => void 
       return;
     }
     try {
-      await auth.changePassword(current, next);
-      setMessage({ error: false, text: t('passwordChanged', lang) });
+      const done = await auth.changePassword(current, next, revokeTokens);
+      const revoked = done.revokedTokens ? ` · ${done.revokedTokens} ${t('tokensRevoked', lang)}` : '';
+      setMessage({ error: false, text: `${t('passwordChanged', lang)}${revoked}` });
       setCurrent('');
       setNext('');
       setAgain('');
@@ -46,6 +48,15 @@ export function PasswordForm({ lang, onDone }: { lang: Lang; onDone: () => void 
       {field(t('currentPassword', lang), current, setCurrent, 'password-current', 'current-password')}
       {field(t('newPassword2', lang), next, setNext, 'password-next', 'new-password')}
       {field(t('repeatPassword', lang), again, setAgain, 'password-again', 'new-password')}
+      <label className="check">
+        <input
+          type="checkbox"
+          data-testid="password-revoke-tokens"
+          checked={revokeTokens}
+          onChange={(e) => setRevokeTokens(e.target.checked)}
+        />
+        {t('revokeMyTokens', lang)}
+      </label>
       <button type="submit" className="primary" data-testid="password-save">
         {t('changePassword', lang)}
       </button>

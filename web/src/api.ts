@@ -160,8 +160,8 @@ export const auth = {
     session.me = null;
     session.csrf = null;
   },
-  changePassword: (current: string, next: string) =>
-    call<null>('/api/v1/auth/password', send('POST', { current, next })),
+  changePassword: (current: string, next: string, revokeTokens: boolean) =>
+    call<{ revokedTokens: number }>('/api/v1/auth/password', send('POST', { current, next, revokeTokens })),
   users: () => call<{ users: User[] }>('/api/v1/users'),
   roles: () => call<{ roles: Role[] }>('/api/v1/roles'),
   addUser: (body: { username: string; role: string; displayName?: string }) =>
@@ -211,12 +211,33 @@ export interface SavedTile {
   exploration: import('./explore/state').Exploration;
 }
 
+export interface Share {
+  kind: 'everyone' | 'role' | 'user';
+  name: string;
+  access: 'view' | 'edit';
+}
+
 export interface Dashboard {
   id: number;
   name: string;
   tiles: SavedTile[];
+  /** Its maker; null for the ready-made ones. */
+  owner: string | null;
+  shares: Share[];
+  version: number;
   createdAt: string;
   updatedAt: string;
+  canEdit: boolean;
+  canDelete: boolean;
+}
+
+export interface DashboardVersion {
+  version: number;
+  name: string;
+  tiles: number;
+  change: string;
+  changedBy: string | null;
+  changedAt: string;
 }
 
 const send = (method: string, body: unknown): RequestInit => ({
@@ -251,8 +272,16 @@ export const api = {
   dashboard: (id: number) => call<Dashboard>(`/api/v1/dashboards/${id}`),
   createDashboard: (body: { name: string; tiles: SavedTile[] }) =>
     call<Dashboard>('/api/v1/dashboards', send('POST', body)),
-  saveDashboard: (id: number, body: { name: string; tiles: SavedTile[] }) =>
-    call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
+  /** `version`: the one the change started from; a dashboard changed meanwhile answers 409. */
+  saveDashboard: (
+    id: number,
+    body: { name: string; tiles: SavedTile[]; shares?: Share[]; version?: number },
+  ) => call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
+  deleteDashboard: (id: number) => call<null>(`/api/v1/dashboards/${id}`, { method: 'DELETE' }),
+  dashboardVersions: (id: number) =>
+    call<{ versions: DashboardVersion[] }>(`/api/v1/dashboards/${id}/versions`),
+  restoreDashboard: (id: number, version: number) =>
+    call<Dashboard>(`/api/v1/dashboards/${id}/restore`, send('POST', { version })),
   health: () => call<{ engine: string; dataRange: { from: string; to: string } | null }>('/api/v1/health'),
   catalog: () => call<Catalog>('/api/v1/catalog'),
   query: (body: QueryBody) => call<QueryResult>('/api/v1/query', send('POST', body)),

@@ -1,21 +1,20 @@
+import { csvLines } from '../../src/model/csv';
 import type { Catalog, QueryResult } from './api';
 import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
 
-const cell = (v: unknown) => {
-  const text = v === null || v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
-
-/** An answer as CSV with the column labels people read (UTF-8 with a BOM, so Excel opens Chinese right). */
+/**
+ * An answer as CSV with the column labels people read (UTF-8 with a BOM, so Excel opens Chinese right),
+ * written by the same cell rule as the server's exports: a name like =HYPERLINK(…) stays text.
+ */
 export function csvOf(result: QueryResult, catalog: Catalog, lang: Lang): string {
-  const header = result.columns.map((c) => cell(c.label[lang])).join(',');
+  const header = result.columns.map((c) => c.label[lang]);
   const lines = result.rows.map((row) =>
-    result.columns
-      .map((c) => cell(c.kind === 'dimension' ? valueLabel(catalog, c.id, row[c.id], lang) : row[c.id]))
-      .join(','),
+    result.columns.map((c) =>
+      c.kind === 'dimension' ? valueLabel(catalog, c.id, row[c.id], lang) : row[c.id],
+    ),
   );
-  return `\uFEFF${[header, ...lines].join('\r\n')}\r\n`;
+  return `\uFEFF${csvLines([header, ...lines])}`;
 }
 
 export function download(name: string, text: string, type = 'text/csv;charset=utf-8'): void {

@@ -22,8 +22,10 @@ export {
 } from './roles.js';
 export {
   changeOwnPassword,
+  clearSignInLocks,
   LOCKOUT_MINUTES,
   MAX_FAILED_SIGN_INS,
+  revokeTokensOf,
   SESSION_HOURS,
   type Session,
   sessionOf,

@@ -3,7 +3,9 @@ import { ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { recordAudit } from './audit.js';
 import { cachedPrincipal } from './cache.js';
+import { accessChanged } from './changes.js';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.js';
+import { claimAttempt, releaseAttempts, type ThrottleRule } from './throttle.js';
 import type { Principal } from './users.js';
 
 export const MAX_FAILED_SIGN_INS = 5;
@@ -29,9 +31,43 @@ const refused = () =>
 // Checked against when the user does not exist, so a wrong name costs as long as a wrong password.
 let decoyHash: Promise<string> | undefined;
 
+/** Guesses at one account from one address: five, then a 15-minute lock for that address only. */
+const PER_ADDRESS: ThrottleRule = {
+  max: MAX_FAILED_SIGN_INS,
+  lockMinutes: LOCKOUT_MINUTES,
+  windowMinutes: 15,
+};
 /**
- * Signs a user in with a password. Five failures in a row lock the account for 15 minutes (the answer then
- * says so, and a right password does not help until then); every attempt is audited.
+ * Guesses at one account from addresses it never signed in from (many addresses guessing together): twenty an
+ * hour, then such addresses wait; the owner's own addresses are spared, so strangers cannot lock them out.
+ */
+const FROM_NEW_ADDRESSES: ThrottleRule = { max: 20, lockMinutes: LOCKOUT_MINUTES, windowMinutes: 60 };
+/** Wrong current passwords at a password change, per account. */
+const PASSWORD_CHANGE: ThrottleRule = {
+  max: MAX_FAILED_SIGN_INS,
+  lockMinutes: LOCKOUT_MINUTES,
+  windowMinutes: 15,
+};
+
+const tooMany = () =>
+  new ZhongtaiError('TOO_MANY_REQUESTS', {
+    en: `Too many failed sign-ins: wait up to ${LOCKOUT_MINUTES} minutes before trying again`,
+    zh: `登录失败次数过多，已锁定，请最长等待 ${LOCKOUT_MINUTES} 分钟后再试`,
+  });
+
+async function knownAddress(store: AppStore, name: string, ip: string | null): Promise<boolean> {
+  if (!ip) return false;
+  const [row] = await store.query(
+    "SELECT 1 FROM auth_known_address WHERE username = $1 AND ip = $2 AND last_ok > now() - interval '90 days'",
+    [name, ip],
+  );
+  return Boolean(row);
+}
+
+/**
+ * Signs a user in with a password. Attempts are counted per user name and address before the password is
+ * checked (so parallel guesses count too): five failures lock that name from that address for 15 minutes,
+ * whether or not the user exists, so the answers never tell which names exist; every attempt is audited.
  */
 export async function signIn(
   store: AppStore,
@@ -39,56 +75,48 @@ export async function signIn(
   password: string,
   ip: string | null = null,
 ): Promise<Session> {
-  const [user] = await store.query<{
-    id: number;
-    password_hash: string;
-    disabled: boolean;
-    failed_logins: number;
-    locked: boolean;
-  }>(
-    `SELECT id, password_hash, disabled, failed_logins, coalesce(locked_until > now(), false) AS locked
-     FROM app_user WHERE username = $1`,
+  const name = username.toLowerCase();
+  const addressKey = `signin:${name}@${ip ?? '-'}`;
+  const accountKey = `signin:${name}`;
+  const known = await knownAddress(store, name, ip);
+  const claim = await claimAttempt(store, addressKey, PER_ADDRESS);
+  const wide = known ? { allowed: true } : await claimAttempt(store, accountKey, FROM_NEW_ADDRESSES);
+  if (!claim.allowed || !wide.allowed) {
+    await recordAudit(store, {
+      actor: username,
+      action: 'login.locked',
+      detail: { attempt: claim.attempt },
+      ip,
+    });
+    throw tooMany();
+  }
+  const [user] = await store.query<{ id: number; password_hash: string; disabled: boolean }>(
+    'SELECT id, password_hash, disabled FROM app_user WHERE username = $1',
     [username],
   );
-  if (!user) {
-    decoyHash ??= hashPassword('not-a-user-password');
-    await verifyPassword(password, await decoyHash);
+  decoyHash ??= hashPassword('not-a-user-password');
+  const ok = await verifyPassword(password, user?.password_hash ?? (await decoyHash));
+  if (!user || !ok || user.disabled) {
     await recordAudit(store, {
       actor: username,
       action: 'login.failed',
-      detail: { reason: 'unknown user' },
+      detail: {
+        reason: !user ? 'unknown user' : user.disabled ? 'disabled' : 'wrong password',
+        failures: claim.attempt,
+      },
       ip,
     });
     throw refused();
   }
-  if (user.locked) {
-    await recordAudit(store, { actor: username, action: 'login.locked', ip });
-    throw new ZhongtaiError('TOO_MANY_REQUESTS', {
-      en: `Too many failed sign-ins: the account is locked for up to ${LOCKOUT_MINUTES} minutes`,
-      zh: `登录失败次数过多，账号已锁定（最长 ${LOCKOUT_MINUTES} 分钟）`,
-    });
-  }
-  const ok = await verifyPassword(password, user.password_hash);
-  if (!ok || user.disabled) {
-    const failures = user.failed_logins + 1;
+  await releaseAttempts(store, addressKey);
+  if (!known) await releaseAttempts(store, accountKey);
+  if (ip)
     await store.query(
-      `UPDATE app_user SET failed_logins = $2::int,
-         locked_until = CASE WHEN $2::int >= $3::int THEN now() + make_interval(mins => $4::int) ELSE locked_until END
-       WHERE id = $1`,
-      [user.id, ok ? user.failed_logins : failures, MAX_FAILED_SIGN_INS, LOCKOUT_MINUTES],
+      `INSERT INTO auth_known_address (username, ip) VALUES ($1, $2)
+       ON CONFLICT (username, ip) DO UPDATE SET last_ok = now()`,
+      [name, ip],
     );
-    await recordAudit(store, {
-      actor: username,
-      action: 'login.failed',
-      detail: { reason: user.disabled ? 'disabled' : 'wrong password', failures },
-      ip,
-    });
-    throw refused();
-  }
-  await store.query(
-    'UPDATE app_user SET failed_logins = 0, locked_until = NULL, last_login_at = now() WHERE id = $1',
-    [user.id],
-  );
+  await store.query('UPDATE app_user SET last_login_at = now() WHERE id = $1', [user.id]);
   const principal = await cachedPrincipal(store, user.id);
   if (!principal) throw refused();
   const id = randomBytes(32).toString('base64url');
@@ -100,6 +128,15 @@ export async function signIn(
   );
   await recordAudit(store, { actor: username, action: 'login.ok', ip });
   return { id, csrf, expiresAt: new Date(row?.expires_at ?? Date.now()).toISOString(), principal };
+}
+
+/** Lifts every sign-in lock of a user name (an administrator's reset). */
+export async function clearSignInLocks(store: AppStore, username: string): Promise<void> {
+  const name = username.toLowerCase();
+  await store.query("DELETE FROM auth_throttle WHERE key = $1 OR key LIKE $2 ESCAPE '!'", [
+    `signin:${name}`,
+    `signin:${name.replace(/[!%_]/g, '!$&')}@%`,
+  ]);
 }
 
 /** The principal and CSRF token of a live session, or nothing. */
@@ -127,7 +164,15 @@ export async function changeOwnPassword(
   current: string,
   next: string,
   keepSession: string | null,
-): Promise<void> {
+  options: { revokeTokens?: boolean } = {},
+): Promise<{ revokedTokens: number }> {
+  const key = `password:${userId}`;
+  const claim = await claimAttempt(store, key, PASSWORD_CHANGE);
+  if (!claim.allowed)
+    throw new ZhongtaiError('TOO_MANY_REQUESTS', {
+      en: `Too many wrong current passwords: wait up to ${LOCKOUT_MINUTES} minutes`,
+      zh: `当前密码输错次数过多，请最长等待 ${LOCKOUT_MINUTES} 分钟后再试`,
+    });
   const [user] = await store.query<{ username: string; password_hash: string }>(
     'SELECT username, password_hash FROM app_user WHERE id = $1',
     [userId],
@@ -138,6 +183,7 @@ export async function changeOwnPassword(
       { en: 'The current password is wrong', zh: '当前密码不正确' },
       { field: 'current' },
     );
+  await releaseAttempts(store, key);
   checkPasswordStrength(next, user.username);
   await store.query('UPDATE app_user SET password_hash = $2 WHERE id = $1', [
     userId,
@@ -147,6 +193,19 @@ export async function changeOwnPassword(
     userId,
     keepSession ? digest(keepSession) : '',
   ]);
+  const revokedTokens = options.revokeTokens ? await revokeTokensOf(store, userId) : 0;
+  accessChanged();
+  return { revokedTokens };
+}
+
+/** Revokes every live API token of a user (with a password change or reset); how many. */
+export async function revokeTokensOf(store: AppStore, userId: number): Promise<number> {
+  const rows = await store.query(
+    'UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id',
+    [userId],
+  );
+  accessChanged();
+  return rows.length;
 }
 
 export async function signOut(store: AppStore, id: string): Promise<void> {

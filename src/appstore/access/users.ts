@@ -4,6 +4,7 @@ import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 import { checkPasswordStrength, generatePassword, hashPassword } from './passwords.js';
 import { findRole, type Permission } from './roles.js';
+import { clearSignInLocks, revokeTokensOf } from './sessions.js';
 import { iso } from './time.js';
 
 export interface User {
@@ -142,16 +143,27 @@ export async function addUser(store: AppStore, input: UserInput): Promise<{ user
   return { user: await getUser(store, parsed.username), ...(generated ? { password: generated } : {}) };
 }
 
-export async function setPassword(store: AppStore, username: string, password: string): Promise<void> {
+/**
+ * An administrator's reset: every session opened with the old password ends, the sign-in locks lift, and by
+ * default the user's API tokens are revoked too (a leaked password may have made them).
+ */
+export async function setPassword(
+  store: AppStore,
+  username: string,
+  password: string,
+  options: { revokeTokens?: boolean } = {},
+): Promise<{ revokedTokens: number }> {
   const user = await getUser(store, username);
   checkPasswordStrength(password, user.username);
   await store.query(
     'UPDATE app_user SET password_hash = $2, failed_logins = 0, locked_until = NULL WHERE id = $1',
     [user.id, await hashPassword(password)],
   );
-  // A changed password ends every session opened with the old one.
   await store.query('DELETE FROM app_session WHERE user_id = $1', [user.id]);
+  await clearSignInLocks(store, user.username);
+  const revokedTokens = (options.revokeTokens ?? true) ? await revokeTokensOf(store, user.id) : 0;
   accessChanged();
+  return { revokedTokens };
 }
 
 export async function setRole(store: AppStore, username: string, role: string): Promise<User> {

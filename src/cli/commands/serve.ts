@@ -1,10 +1,10 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
-import { dataRange, startRollupRefresher } from '../../metrics/index.js';
+import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import { buildServer } from '../../server/index.js';
+import { buildServer, LOG_LEVELS, type LogLevel, reopenableLogFile } from '../../server/index.js';
 import { DuckDbEngine } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { engineOptions, openClickHouse } from '../engine.js';
@@ -38,6 +38,34 @@ export function serveCommand(program: Command): void {
       collect,
       [],
     )
+    .addOption(
+      new Option('--log-level <level>', 'request and error log level (JSON lines) 日志级别')
+        .choices([...LOG_LEVELS, 'silent'])
+        .default(process.env.ZHONGTAI_LOG_LEVEL ?? 'info'),
+    )
+    .option(
+      '--log-file <file>',
+      'append the log to this file (reopened on SIGHUP, for logrotate) instead of standard output 日志文件',
+      process.env.ZHONGTAI_LOG_FILE,
+    )
+    .option(
+      '--query-timeout <seconds>',
+      'stop a query after this many seconds 单个查询超时（秒）',
+      integer('query timeout'),
+      DEFAULT_LIMITS.timeoutMs / 1000,
+    )
+    .option(
+      '--max-cells <n>',
+      'refuse answers larger than this many cells (rows × columns) 单个结果的单元格上限',
+      integer('max cells'),
+      DEFAULT_LIMITS.maxCells,
+    )
+    .option(
+      '--heavy-queries <n>',
+      'heavy queries (fine cuts over many groups) run at once; more wait 同时运行的大型查询数',
+      integer('heavy queries'),
+      DEFAULT_LIMITS.heavySlots,
+    )
     .action(async (opts) => {
       const clickhouse = opts.engine === 'clickhouse';
       const engine = clickhouse ? await openClickHouse(opts) : await openDb(opts.db, opts.demoIfEmpty);
@@ -69,6 +97,13 @@ export function serveCommand(program: Command): void {
         specs,
         appStore,
         secureCookies: opts.secureCookies,
+        queryLimits: {
+          timeoutMs: opts.queryTimeout * 1000,
+          maxCells: opts.maxCells,
+          heavySlots: opts.heavyQueries,
+        },
+        ...(opts.logLevel === 'silent' ? {} : { logger: opts.logLevel as LogLevel }),
+        ...(opts.logFile && opts.logLevel !== 'silent' ? { logStream: reopenableLogFile(opts.logFile) } : {}),
         ...(opts.embedOrigin.length ? { embedOrigins: opts.embedOrigin } : {}),
       });
       try {

@@ -147,11 +147,18 @@ Examples:
 
   common(users.command('passwd <username>').description('set a new password 重置密码'))
     .option('--password-stdin', 'read the password from standard input (else one is generated)', false)
+    .option(
+      '--keep-tokens',
+      "keep the user's API tokens (by default a reset revokes them) 保留 API 令牌",
+      false,
+    )
     .action(async (username: string, opts) =>
       withStore(opts, async (store) => {
         const password = opts.passwordStdin ? passwordFromStdin() : generatePassword();
-        await setPassword(store, username, password);
-        await auditCli(store, 'user.password', username);
+        const done = await setPassword(store, username, password, { revokeTokens: !opts.keepTokens });
+        await auditCli(store, 'user.password', username, done);
+        if (done.revokedTokens)
+          console.log(`${done.revokedTokens} API token(s) revoked 已吊销 ${done.revokedTokens} 个 API 令牌`);
         console.log(
           opts.passwordStdin
             ? `Password of ${username} changed; its sessions are closed. 密码已修改，原会话已失效。`

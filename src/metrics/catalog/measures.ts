@@ -26,6 +26,11 @@ export interface MeasureDef {
   sources: MeasureSource[];
   /** Groups this measure is constant across (store-days do not vary by channel or category). */
   broadcastOver?: DimensionGroup[];
+  /**
+   * A store's own operating fact (its open days, its selling area): a supplier sees its products' sales,
+   * not how each store runs, so a caller scoped to suppliers is refused metrics that divide by it.
+   */
+  storeOperations?: boolean;
 }
 
 const f = (name: string) => col(name, 'f');
@@ -101,6 +106,7 @@ export const MEASURES: MeasureDef[] = [
     id: 'open_store_days',
     sources: [plain('store_day', countWhen(f('is_open')))],
     broadcastOver: ['channel', 'product'],
+    storeOperations: true,
   },
   {
     id: 'open_area_days',
@@ -111,6 +117,7 @@ export const MEASURES: MeasureDef[] = [
       ),
     ],
     broadcastOver: ['channel', 'product'],
+    storeOperations: true,
   },
   {
     id: 'ending_stock_cost',

@@ -97,6 +97,15 @@ function planMeasure(
   q: ResolvedQuery,
   { available, rollups, rollupsRead, scope }: CompileOptions,
 ): MeasurePlan {
+  if (measure.storeOperations && scope?.supplierIds)
+    throw new ZhongtaiError(
+      'FORBIDDEN',
+      {
+        en: `Metric ${metric.id} (${metric.label.en}) divides by stores' open days or selling area, which suppliers do not see`,
+        zh: `指标「${metric.label.zh}」以门店营业天数或经营面积为分母，供应商无权查看`,
+      },
+      { field: metric.id },
+    );
   const broadcast = new Set<DimensionGroup>(measure.broadcastOver ?? []);
   const dims = q.dimensions.filter((d) => !broadcast.has(d.group));
   const filters = q.filters.filter((f) => !broadcast.has(f.def.group));

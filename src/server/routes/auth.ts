@@ -17,7 +17,12 @@ const signInSchema = z
   .strict();
 
 const passwordSchema = z
-  .object({ current: z.string().min(1).max(256), next: z.string().min(1).max(256) })
+  .object({
+    current: z.string().min(1).max(256),
+    next: z.string().min(1).max(256),
+    /** Also revoke every API token of this user (a password thought leaked may have made them). */
+    revokeTokens: z.boolean().default(false),
+  })
   .strict();
 
 const publicUser = (p: ReturnType<typeof callerOf>) => ({
@@ -62,15 +67,23 @@ export function authRoutes(app: FastifyInstance, store: AppStore, secureCookies:
         en: 'A password is changed by its person, signed in',
         zh: '密码只能由本人登录后修改',
       });
-    const { current, next } = parseBody(passwordSchema, request.body);
-    await changeOwnPassword(store, caller.userId, current, next, request.cookies[SESSION_COOKIE] ?? null);
+    const { current, next, revokeTokens } = parseBody(passwordSchema, request.body);
+    const done = await changeOwnPassword(
+      store,
+      caller.userId,
+      current,
+      next,
+      request.cookies[SESSION_COOKIE] ?? null,
+      { revokeTokens },
+    );
     await recordAudit(store, {
       actor: caller.username,
       action: 'user.password',
       target: caller.username,
+      detail: { revokedTokens: done.revokedTokens },
       ip: clientIp(request),
     });
-    return reply.code(204).send();
+    return reply.code(200).send(done);
   });
   // Answers everyone, so the sign-in page asks without a failed request: signed out (or an embed link, whose
   // viewers must not learn who made it) is `user: null`.

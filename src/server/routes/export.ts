@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type AppStore, recordAudit } from '../../appstore/index.js';
-import { querySchema, runQuery } from '../../metrics/index.js';
-import type { Cell, Engine } from '../../warehouse/index.js';
+import { type QueryBudget, querySchema, runQuery } from '../../metrics/index.js';
+import { csvLines } from '../../model/index.js';
+import type { Engine } from '../../warehouse/index.js';
 import { callerOf, clientIp, scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
 import { withEmbedFilters } from './query.js';
@@ -16,21 +17,22 @@ const exportSchema = z
   })
   .strict();
 
-const csvCell = (v: Cell | undefined) => {
-  const text = v === null || v === undefined ? '' : String(v);
-  // A leading = + - @ would run as a formula in a spreadsheet: quoted with ' first (CSV injection).
-  const safe = /^[=+\-@\t\r]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;
-  return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-};
-
 /**
  * POST /api/v1/export: an answer taken out of the platform (CSV, or JSON the web app turns into CSV and
  * Excel). Within the caller's grants like every query, and written to the audit log: who took what.
  */
-export function exportRoutes(app: FastifyInstance, engine: Engine, store: AppStore): void {
+export function exportRoutes(
+  app: FastifyInstance,
+  engine: Engine,
+  store: AppStore,
+  budget: QueryBudget,
+): void {
   app.post('/api/v1/export', { config: { permission: 'data.export' } }, async (request, reply) => {
     const body = parseBody(exportSchema, request.body);
-    const result = await runQuery(engine, withEmbedFilters(request, body.query), { scope: scopeOf(request) });
+    const result = await runQuery(engine, withEmbedFilters(request, body.query), {
+      scope: scopeOf(request),
+      budget,
+    });
     await recordAudit(store, {
       actor: callerOf(request).username,
       action: 'export',
@@ -45,11 +47,11 @@ export function exportRoutes(app: FastifyInstance, engine: Engine, store: AppSto
       ip: clientIp(request),
     });
     if (body.format === 'json') return result;
-    const header = result.columns.map((c) => csvCell(c.label.zh)).join(',');
-    const lines = result.rows.map((row) => result.columns.map((c) => csvCell(row[c.id])).join(','));
+    const header = result.columns.map((c) => c.label.zh);
+    const lines = result.rows.map((row) => result.columns.map((c) => row[c.id]));
     return reply
       .type('text/csv; charset=utf-8')
       .header('content-disposition', 'attachment; filename="zhongtai-export.csv"')
-      .send(`\uFEFF${[header, ...lines].join('\r\n')}\r\n`);
+      .send(`\uFEFF${csvLines([header, ...lines])}`);
   });
 }

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { drillRows, runQuery } from '../../metrics/index.js';
+import { type AppStore, dashboards, SYSTEM_ACTOR } from '../../appstore/index.js';
+import { dataRange, drillRows, parseQuery, type QueryBudget, runQuery } from '../../metrics/index.js';
+import { ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 
@@ -17,13 +19,73 @@ export function withEmbedFilters(request: FastifyRequest, body: unknown): unknow
   };
 }
 
-export function queryRoutes(app: FastifyInstance, engine: Engine): void {
+const outsideLink = (en: string, zh: string) =>
+  new ZhongtaiError('FORBIDDEN', {
+    en: `An embed link answers only its dashboard's questions: ${en}`,
+    zh: `嵌入链接只能回答其看板上的问题：${zh}`,
+  });
+
+const minusDays = (day: string, days: number) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * What an embed link may ask: a tile of its dashboard (that tile's metrics, by its dimensions, with its
+ * comparison or none), within the link's period (its last N days), or the tile's own when the link sets none.
+ */
+async function checkEmbedQuery(
+  request: FastifyRequest,
+  engine: Engine,
+  store: AppStore,
+  body: unknown,
+): Promise<void> {
+  const link = request.embedLink;
+  if (!link) return;
+  const query = parseQuery(body);
+  const { tiles } = await dashboards.get(store, link.dashboardId, SYSTEM_ACTOR);
+  const end = (await dataRange(engine))?.to;
+  const fits = tiles.filter((tile) => {
+    const e = tile.exploration;
+    const compare = typeof query.compare === 'string' ? query.compare : query.compare ? 'custom' : '';
+    return (
+      query.metrics.every((m) => e.metrics.includes(m)) &&
+      query.dimensions.every((d) => e.dimensions.includes(d)) &&
+      (compare === '' || compare === e.compare)
+    );
+  });
+  if (fits.length === 0)
+    throw outsideLink(
+      `no tile shows ${query.metrics.join(', ')} by ${query.dimensions.join(', ') || '(total)'}`,
+      `没有卡片展示 ${query.metrics.join('、')}（按 ${query.dimensions.join('、') || '合计'}）`,
+    );
+  if (!end) return;
+  const from = query.timeRange?.from;
+  const earliest = (tile: (typeof fits)[number]) => {
+    const e = tile.exploration;
+    if (link.days) return minusDays(end, link.days - 1);
+    if (e.toDate) return e.toDate === 'year' ? `${end.slice(0, 4)}-01-01` : `${end.slice(0, 7)}-01`;
+    return e.rangeDays ? minusDays(end, e.rangeDays - 1) : e.range.from;
+  };
+  const start = fits.map(earliest).sort()[0] as string;
+  if (!from || from < start)
+    throw outsideLink(
+      `its period starts on ${start}, not ${from ?? '(all time)'}`,
+      `其期间从 ${start} 开始，不能查询 ${from ?? '全部期间'}`,
+    );
+}
+
+export function queryRoutes(
+  app: FastifyInstance,
+  engine: Engine,
+  store: AppStore,
+  budget: QueryBudget,
+): void {
   const read = { config: { permission: 'data.read' as const } };
   // The body is checked by the metric service's own schema, so the CLI and the API refuse the same things;
   // the caller's grants filter every row read.
-  app.post('/api/v1/query', read, async (request) =>
-    runQuery(engine, withEmbedFilters(request, request.body), { scope: scopeOf(request) }),
-  );
+  app.post('/api/v1/query', read, async (request) => {
+    await checkEmbedQuery(request, engine, store, request.body);
+    return runQuery(engine, withEmbedFilters(request, request.body), { scope: scopeOf(request), budget });
+  });
   // Drill-through: the sales lines behind a number, filtered the same way.
   app.post('/api/v1/drill', read, async (request) =>
     drillRows(engine, withEmbedFilters(request, request.body), scopeOf(request)),

@@ -27,6 +27,8 @@ const changeBody = z
     role: z.string().min(1).max(32).optional(),
     disabled: z.boolean().optional(),
     password: z.string().min(1).max(256).optional(),
+    /** With a new password: revoke the user's API tokens too (default true, as a reset follows a leak). */
+    revokeTokens: z.boolean().optional(),
   })
   .strict();
 
@@ -48,8 +50,10 @@ export function userRoutes(app: FastifyInstance, store: AppStore): void {
     const { username } = parseBody(who, request.params);
     const change = parseBody(changeBody, request.body);
     if (change.password !== undefined) {
-      await setPassword(store, username, change.password);
-      await audit(request, 'user.password', username);
+      const done = await setPassword(store, username, change.password, {
+        revokeTokens: change.revokeTokens ?? true,
+      });
+      await audit(request, 'user.password', username, done);
     }
     if (change.role !== undefined) {
       await setRole(store, username, change.role);

@@ -1,5 +1,5 @@
 import { TABLES, ZhongtaiError } from '../../model/index.js';
-import type { Cell, Engine, Row } from '../engine.js';
+import { type Cell, type Engine, type QueryOptions, type Row, tookTooLong } from '../engine.js';
 import type { Select } from '../query-tree.js';
 import { renderClickHouse } from './dialect.js';
 import { quoteName, quoteString } from './literals.js';
@@ -93,25 +93,42 @@ export class ClickHouseEngine implements Engine {
     inDatabase = true,
     body?: string,
     node = this.options.url,
+    timeoutMs?: number,
   ): Promise<string> {
     const url = new URL(node);
     if (inDatabase) url.searchParams.set('database', this.options.database);
     url.searchParams.set('join_use_nulls', '1');
+    // The server stops a query itself (max_execution_time, whole seconds); the client gives up a little later.
+    if (timeoutMs)
+      url.searchParams.set('max_execution_time', String(Math.max(1, Math.ceil(timeoutMs / 1000))));
     // A load into a Distributed table has reached its shards when it returns.
     url.searchParams.set('insert_distributed_sync', '1');
     if (body !== undefined) url.searchParams.set('query', sql);
     const headers: Record<string, string> = {};
     if (this.options.user) headers['X-ClickHouse-User'] = this.options.user;
     if (this.options.password) headers['X-ClickHouse-Key'] = this.options.password;
-    const response = await fetch(url, { method: 'POST', headers, body: body ?? sql });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers,
+      body: body ?? sql,
+      ...(timeoutMs ? { signal: AbortSignal.timeout(timeoutMs + 2_000) } : {}),
+    });
     const text = await response.text();
     if (!response.ok) throw new Error(`ClickHouse: ${text.trim().slice(0, 500)}`);
     return text;
   }
 
-  async query(sql: string, params: Cell[] = []): Promise<Row[]> {
+  async query(sql: string, params: Cell[] = [], options: QueryOptions = {}): Promise<Row[]> {
     if (params.length) throw new Error('ClickHouse statements carry their values as checked literals');
-    const answer = JSON.parse(await this.send(`${sql} FORMAT JSON`)) as {
+    let text: string;
+    try {
+      text = await this.send(`${sql} FORMAT JSON`, true, undefined, this.options.url, options.timeoutMs);
+    } catch (error) {
+      if (options.timeoutMs && /TIMEOUT_EXCEEDED|Timeout exceeded|aborted/i.test(String(error)))
+        throw tookTooLong(options.timeoutMs);
+      throw error;
+    }
+    const answer = JSON.parse(text) as {
       meta: { name: string; type: string }[];
       data: Record<string, unknown>[];
     };

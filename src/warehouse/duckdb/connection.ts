@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { buildCalendar, ZhongtaiError } from '../../model/index.js';
-import type { Cell, Engine, Row } from '../engine.js';
+import { type Cell, type Engine, type QueryOptions, type Row, tookTooLong } from '../engine.js';
 import { insertRows } from '../insert.js';
 import type { Select } from '../query-tree.js';
 import { renderDuckDb } from './dialect.js';
@@ -120,11 +120,21 @@ export class DuckDbEngine implements Engine {
     return renderDuckDb(select);
   }
 
-  async query(sql: string, params: Cell[] = []): Promise<Row[]> {
+  async query(sql: string, params: Cell[] = [], options: QueryOptions = {}): Promise<Row[]> {
     const connection = await this.instance.connect();
+    let stopped = false;
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          stopped = true;
+          connection.interrupt();
+        }, options.timeoutMs)
+      : undefined;
     try {
       return await readRows(connection, sql, params);
+    } catch (error) {
+      throw stopped && options.timeoutMs ? tookTooLong(options.timeoutMs) : error;
     } finally {
+      clearTimeout(timer);
       connection.closeSync();
     }
   }

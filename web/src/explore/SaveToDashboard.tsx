@@ -28,8 +28,10 @@ export function SaveToDashboard({
     api
       .dashboards()
       .then((r) => {
-        setBoards(r.dashboards);
-        if (r.dashboards[0]) setTarget(String(r.dashboards[0].id));
+        // Only dashboards this person may change take a new tile.
+        const mine = r.dashboards.filter((d) => d.canEdit);
+        setBoards(mine);
+        if (mine[0]) setTarget(String(mine[0].id));
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e))));
   }, [open, title]);
@@ -43,7 +45,11 @@ export function SaveToDashboard({
           ? await api.createDashboard({ name: name.trim() || t('myDashboard', lang), tiles: [tile] })
           : await (async () => {
               const current = await api.dashboard(Number(target));
-              return api.saveDashboard(current.id, { name: current.name, tiles: [...current.tiles, tile] });
+              return api.saveDashboard(current.id, {
+                name: current.name,
+                tiles: [...current.tiles, tile],
+                version: current.version,
+              });
             })();
       setSaid(`${t('savedTo', lang)} ${board.name}`);
       setOpen(false);
