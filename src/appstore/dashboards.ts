@@ -63,7 +63,7 @@ export const dashboardInputSchema = z
     tiles: z.array(tileSchema).max(60).default([]),
     shares: z.array(shareSchema).max(100).optional(),
     /** The version this edit started from: a dashboard changed meanwhile answers 409 instead of being overwritten. */
-    version: z.number().int().positive().optional(),
+    version: z.number().int().positive().max(2_147_483_647).optional(),
   })
   .strict();
 
@@ -176,17 +176,19 @@ async function write(
   actor: DashboardActor,
   expected?: number,
 ): Promise<Row | undefined> {
-  const [written] = await store.query<{ id: number }>(
+  // The answer is the state this statement wrote (read back separately, a later edit could show instead).
+  const [written] = await store.query<Row>(
     `WITH old AS (SELECT id, version FROM dashboard WHERE id = $1 FOR UPDATE),
      upd AS (
        UPDATE dashboard d SET name = $2, tiles = $3, shares = $4, version = old.version + 1, updated_at = now(),
          deleted_at = CASE WHEN $5::boolean THEN coalesce(d.deleted_at, now()) END
        FROM old WHERE d.id = old.id AND ($6::int IS NULL OR old.version = $6::int)
-       RETURNING d.id, d.version, d.owner_id),
+       RETURNING d.*),
      kept AS (
        INSERT INTO dashboard_version (dashboard_id, version, name, tiles, shares, owner_id, change, changed_by)
        SELECT upd.id, upd.version, $2, $3, $4, upd.owner_id, $7, $8 FROM upd RETURNING 1)
-     SELECT upd.id FROM upd, kept`,
+     SELECT upd.*, u.username AS owner FROM upd CROSS JOIN (SELECT count(*) FROM kept) k
+       LEFT JOIN app_user u ON u.id = upd.owner_id`,
     [
       id,
       state.name,
@@ -198,9 +200,7 @@ async function write(
       actor.username,
     ],
   );
-  if (!written) return undefined;
-  const [fresh] = await store.query<Row>(`${SELECT} WHERE d.id = $1`, [id]);
-  return fresh;
+  return written;
 }
 
 const changedMeanwhile = (id: number, expected: number) =>

@@ -12,7 +12,7 @@ import type { AppStore } from './store.js';
  */
 export const embedRequestSchema = z
   .object({
-    dashboardId: z.number().int().positive(),
+    dashboardId: z.number().int().positive().max(2_147_483_647),
     /** Filters every tile shows with, which the embedded page cannot change. */
     filters: z
       .array(z.object({ dimension: z.string().max(64), value: z.string().max(200) }).strict())

@@ -84,10 +84,13 @@ export async function pushBatch(
       skipped: Number(earlier.skipped),
       replayed: true,
       tables: [],
-      rejects: await listRejects(engine, { loadId, limit: 20 }),
+      rejects: asBatch(await listRejects(engine, { loadId, limit: 20 })),
     };
   });
 }
+
+/** Rejects name the batch, not the temporary file it was staged in. */
+const asBatch = (rejects: Row[]): Row[] => rejects.map((r) => ({ ...r, file: 'batch' }));
 
 const turns = new Map<string, Promise<unknown>>();
 
@@ -130,6 +133,6 @@ async function loadBatch(
     skipped: result.skipped,
     replayed: false,
     tables: [...new Set(result.targets.map((t) => t.table))],
-    rejects: result.rejected ? await listRejects(engine, { loadId: result.loadId, limit: 20 }) : [],
+    rejects: result.rejected ? asBatch(await listRejects(engine, { loadId: result.loadId, limit: 20 })) : [],
   };
 }

@@ -8,9 +8,10 @@ import { DuckDbEngine, insertRows, seedStoreHistory } from '../../src/warehouse/
  * 2024-03-05 Tue), a handful of tickets. The expected figures in the tests are written out as
  * arithmetic on these rows.
  */
-export async function tinyChain(): Promise<DuckDbEngine> {
-  const dir = mkdtempSync(join(tmpdir(), 'zhongtai-tiny-'));
-  const engine = await DuckDbEngine.open({ path: join(dir, 'tiny.duckdb') });
+export async function tinyChain(
+  path = join(mkdtempSync(join(tmpdir(), 'zhongtai-tiny-')), 'tiny.duckdb'),
+): Promise<DuckDbEngine> {
+  const engine = await DuckDbEngine.open({ path });
   await insertRows(engine, 'store', [
     {
       store_id: 1,

@@ -18,7 +18,7 @@ import { parseBody } from '../body.js';
 
 const idSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }).strict();
 const tokenSchema = z.object({ token: z.string().min(1).max(4096) }).strict();
-const restoreSchema = z.object({ version: z.number().int().positive() }).strict();
+const restoreSchema = z.object({ version: z.number().int().positive().max(2_147_483_647) }).strict();
 
 /** The caller as the dashboard rules see it. */
 export function dashboardActor(request: FastifyRequest): DashboardActor & { userId: number } {
