@@ -41,5 +41,5 @@ export function textTable(header: string[], body: string[][], numeric: boolean[]
 export function formatCsv(result: QueryResult): string {
   const ids = result.columns.map((c) => c.id);
   // Without the last line end: the command prints it with console.log.
-  return csvLines([ids, ...result.rows.map((row) => ids.map((id) => row[id] ?? null))]).trimEnd();
+  return csvLines([ids, ...result.rows.map((row) => ids.map((id) => row[id] ?? null))], '\n').trimEnd();
 }

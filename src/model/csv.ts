@@ -10,6 +10,6 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** Lines of cells as CSV text (CRLF line ends, as RFC 4180 and Excel expect). */
-export const csvLines = (lines: readonly (readonly unknown[])[]): string =>
-  `${lines.map((cells) => cells.map(csvCell).join(',')).join('\r\n')}\r\n`;
+/** Lines of cells as CSV text: CRLF line ends for files (RFC 4180, Excel), `\n` for a terminal's pipes. */
+export const csvLines = (lines: readonly (readonly unknown[])[], end: '\r\n' | '\n' = '\r\n'): string =>
+  `${lines.map((cells) => cells.map(csvCell).join(',')).join(end)}${end}`;

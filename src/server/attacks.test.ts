@@ -514,3 +514,80 @@ describe('NUL characters', () => {
     expect(logs.join('')).not.toContain('def-secret');
   });
 });
+
+describe('unbounded queries', () => {
+  // The probe's read: 8 metrics by hour × store × product with a comparison (22 s, 74 MB, 1.67 GB before).
+  const probe = {
+    metrics: [
+      'net_sales',
+      'orders',
+      'atv',
+      'upt',
+      'gross_profit',
+      'gross_margin',
+      'units',
+      'member_sales_share',
+    ],
+    dimensions: ['hour', 'store', 'sku'],
+    timeRange: { from: '2026-08-17', to: '2026-11-15' },
+    compare: 'yoy',
+    limit: 100_000,
+  };
+
+  it('stops a query over the time limit and refuses an answer over the cell limit, saying how to narrow it', async () => {
+    const limited = await buildServer({
+      engine: demo,
+      appStore: store,
+      queryLimits: { timeoutMs: 50, maxCells: 1_000 },
+    });
+    try {
+      const ask = (payload: object) =>
+        limited.inject({ method: 'POST', url: '/api/v1/query', headers: bearer(admin), payload });
+      const slow = await ask(probe);
+      expect(slow.statusCode).toBe(422);
+      expect(slow.json().error).toMatchObject({ code: 'QUERY_LIMIT' });
+      expect(slow.json().error.messageZh).toMatch(/超过 0.05 秒|单元格/);
+      // 400 days by day with a comparison: 400 rows × 5 columns, over 1,000 cells.
+      const wide = await ask({
+        metrics: ['net_sales'],
+        dimensions: ['day'],
+        timeRange: { from: '2025-10-12', to: '2026-11-15' },
+        compare: 'yoy',
+      });
+      expect(wide.statusCode).toBe(422);
+      expect(wide.json().error.message).toMatch(/more than 1,000 cells.*narrow the cut/);
+      // The same question within the limit is answered.
+      const narrow = await ask({
+        metrics: ['net_sales'],
+        dimensions: ['day'],
+        timeRange: { from: '2026-11-01', to: '2026-11-15' },
+        compare: 'yoy',
+      });
+      expect(narrow.statusCode).toBe(200);
+      expect(narrow.json().rows).toHaveLength(15);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('answers a dashboard tile while a heavy query holds the only heavy place', async () => {
+    const gated = await buildServer({
+      engine: demo,
+      appStore: store,
+      queryLimits: { heavySlots: 1, timeoutMs: 20_000 },
+    });
+    try {
+      const ask = (payload: object) =>
+        gated.inject({ method: 'POST', url: '/api/v1/query', headers: bearer(admin), payload });
+      const heavy = Promise.all([ask(probe), ask({ ...probe, compare: 'mom' })]);
+      const light = await ask({ metrics: ['net_sales'], dimensions: ['region'], timeRange: probe.timeRange });
+      expect(light.statusCode).toBe(200);
+      expect(light.json().rows.length).toBeGreaterThan(0);
+      const answers = await heavy;
+      // Each heavy one answered in turn (or was refused for its size), none failed.
+      for (const a of answers) expect([200, 422]).toContain(a.statusCode);
+    } finally {
+      await gated.close();
+    }
+  });
+});
