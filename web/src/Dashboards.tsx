@@ -328,9 +328,9 @@ function DashboardView({
         </p>
       )}
       {versions && (
-        <section className="card wide" data-testid="board-history">
+        <section className="tile wide" data-testid="board-history">
           <h3>{t('versions', lang)}</h3>
-          <table className="data">
+          <table className="table">
             <tbody>
               {versions.map((v) => (
                 <tr key={v.version}>
