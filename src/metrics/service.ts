@@ -1,15 +1,18 @@
 import { ALL_DATA, type DataScope } from '../model/index.js';
-import { type Cell, col, type Engine, num, type Row } from '../warehouse/index.js';
+import { col, type Engine, num, type Row } from '../warehouse/index.js';
+import { FACTS, type Label, type MetricDef, type Unit, validateCatalog } from './catalog/index.js';
 import {
-  type DimensionDef,
-  FACTS,
-  type Label,
-  type MetricDef,
-  type Unit,
-  validateCatalog,
-} from './catalog/index.js';
+  comparisonColumns,
+  defaultOrder,
+  keyOf,
+  mergeComparison,
+  pctChange,
+  roundMoney,
+  sortRows,
+} from './compare.js';
 import { type CompileOptions, compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
-import { type Comparison, checkRange, comparisonFor, forwardKey } from './compiler/time.js';
+import { checkRange, comparisonFor } from './compiler/time.js';
+import { type Coverage, coverageOf, factsRead } from './coverage.js';
 import { isHeavy, type QueryBudget, tooManyCells } from './limits.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
 import { ResultCache } from './result-cache.js';
@@ -32,6 +35,8 @@ export interface QueryResult {
   meta: {
     timeRange: TimeRange;
     compareRange?: TimeRange;
+    /** Days with data of the facts asked, in the period and in its comparison. */
+    coverage: { period: Coverage; comparison?: Coverage };
     engine: string;
     /** The rollups the answer was read from (none: straight from the rows). */
     rollups: string[];
@@ -114,16 +119,6 @@ export async function dataRange(engine: Engine): Promise<TimeRange | null> {
   return (await factsOf(engine)).range;
 }
 
-const keyOf = (row: Row, dims: DimensionDef[], comparison?: Comparison): string =>
-  JSON.stringify(
-    dims.map((d) => {
-      const value = row[d.id] ?? null;
-      return comparison && d.grain && typeof value === 'string'
-        ? forwardKey(d.grain, value, comparison)
-        : value;
-    }),
-  );
-
 /** Compiles and runs one pass, reading the rollups that hold every day of its range. */
 async function execute(
   engine: Engine,
@@ -135,11 +130,6 @@ async function execute(
   const { sql, params } = engine.render(compile(resolved, query, { ...options, rollups }));
   return engine.query(sql, params, options.timeoutMs ? { timeoutMs: options.timeoutMs } : {});
 }
-
-const pctChange = (current: Cell, previous: Cell): number | null =>
-  typeof current === 'number' && typeof previous === 'number' && previous !== 0
-    ? (current - previous) / Math.abs(previous)
-    : null;
 
 export interface RunOptions {
   /** false: read the rows even where a rollup could answer (benchmarks compare the two). */
@@ -236,74 +226,40 @@ async function answerQuery(
     ...dims.map((d) => ({ id: d.id, kind: 'dimension' as const, label: d.label })),
     ...resolved.metrics.map((m) => ({ id: m.id, kind: 'metric' as const, label: m.label, unit: m.unit })),
   ];
-
-  if (comparison) {
-    const byKey = new Map(previous.map((row) => [keyOf(row, dims, comparison), row]));
-    for (const row of rows) {
-      const before = byKey.get(keyOf(row, dims));
-      for (const metric of resolved.metrics) {
-        const prev = before?.[metric.id] ?? null;
-        const cur = row[metric.id] ?? null;
-        row[`${metric.id}_prev`] = prev;
-        row[`${metric.id}_delta`] = typeof cur === 'number' && typeof prev === 'number' ? cur - prev : null;
-        row[`${metric.id}_pct`] = pctChange(cur, prev);
-      }
-    }
-    for (const metric of resolved.metrics) {
-      const label = (zh: string, en: string) => ({
-        zh: `${metric.label.zh}${zh}`,
-        en: `${metric.label.en} ${en}`,
-      });
-      columns.push(
-        {
-          id: `${metric.id}_prev`,
-          kind: 'compare',
-          label: label('(对比期)', '(comparison)'),
-          unit: metric.unit,
-          metric: metric.id,
-          compare: 'previous',
-        },
-        {
-          id: `${metric.id}_delta`,
-          kind: 'compare',
-          label: label('变化', 'change'),
-          unit: metric.unit,
-          metric: metric.id,
-          compare: 'delta',
-        },
-        {
-          id: `${metric.id}_pct`,
-          kind: 'compare',
-          label: label('变化率', '% change'),
-          unit: 'percent',
-          metric: metric.id,
-          compare: 'pct',
-        },
-      );
-    }
-  }
-
-  let out = rows;
-  if (sortsBySpecial) {
-    out = [...rows].sort((a, b) => {
-      for (const o of query.order) {
-        const x = a[o.by] ?? null;
-        const y = b[o.by] ?? null;
-        if (x === y) continue;
-        if (x === null) return 1;
-        if (y === null) return -1;
-        return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
-      }
-      return 0;
-    });
+  // Rows of the comparison alone are added only when the current answer was not cut by the limit.
+  const complete = rows.length < (sortsBySpecial ? 100_000 : query.limit);
+  roundMoney(rows, resolved.metrics);
+  let out = comparison
+    ? mergeComparison(
+        rows,
+        roundMoney(previous, resolved.metrics),
+        dims,
+        resolved.metrics,
+        comparison,
+        complete,
+      )
+    : rows;
+  if (comparison) columns.push(...comparisonColumns(resolved.metrics));
+  if (sortsBySpecial || out.length > rows.length) {
+    out = sortRows(out, query.order.length ? query.order : defaultOrder(dims, resolved.metrics));
     out = out.slice(0, query.limit);
   }
+  // Which days of each period hold data for the facts asked: a comparison over a half-empty period says so.
+  const read = factsRead(resolved.metrics, facts.available);
+  const [periodCoverage, comparisonCoverage] = await Promise.all([
+    coverageOf(engine, read, range),
+    comparison ? coverageOf(engine, read, comparison.range) : Promise.resolve(undefined),
+  ]);
   return {
     columns,
     rows: out,
     meta: {
       timeRange: range,
       ...(comparison ? { compareRange: comparison.range } : {}),
+      coverage: {
+        period: periodCoverage,
+        ...(comparisonCoverage ? { comparison: comparisonCoverage } : {}),
+      },
       engine: engine.name,
       rollups: [...rollupsRead].sort(),
       cached: false,

@@ -129,6 +129,8 @@ export function Overview({
               label={m?.label[lang] ?? id}
               value={kpiRow?.[id] ?? null}
               pct={kpiRow?.[`${id}_pct`] ?? null}
+              delta={kpiRow?.[`${id}_delta`] ?? null}
+              coverage={kpis.result?.meta.coverage?.comparison}
               unit={m?.unit}
               higherIsBetter={m?.higherIsBetter ?? true}
               lang={lang}

@@ -39,12 +39,22 @@ export interface QueryBody {
   limit?: number;
 }
 
+export interface Coverage {
+  from: string;
+  to: string;
+  days: number;
+  daysWithData: number;
+  partial: boolean;
+}
+
 export interface QueryResult {
   columns: { id: string; kind: string; label: Label; unit?: string }[];
   rows: Row[];
   meta: {
     timeRange: { from: string; to: string };
     compareRange?: { from: string; to: string };
+    /** Days with data of the facts asked, in the period and its comparison. */
+    coverage?: { period: Coverage; comparison?: Coverage };
     durationMs: number;
   };
 }

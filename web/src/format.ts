@@ -6,6 +6,10 @@ export type Lang = 'zh' | 'en';
 export function formatNumber(value: Cell, unit: string | undefined, lang: Lang): string {
   if (typeof value !== 'number' || !Number.isFinite(value)) return '—';
   if (unit === 'percent') return `${(value * 100).toFixed(1)}%`;
+  if (unit === 'pp')
+    return `${value > 0 ? '+' : ''}${value.toFixed(1)}${lang === 'zh' ? ' 个百分点' : ' pp'}`;
+  // Chinese finance writes the sign before the currency: -¥37.5万, not ¥-37.5万.
+  if (unit === 'CNY' && value < 0) return `-${formatNumber(-value, unit, lang)}`;
   const abs = Math.abs(value);
   let text: string;
   if (lang === 'zh') {
@@ -28,6 +32,36 @@ const CHANGE_NAMES: Record<string, Record<Lang, string>> = {
   wow: { zh: '周环比', en: 'WoW' },
   previous: { zh: '环比', en: 'vs previous' },
   custom: { zh: '对比', en: 'vs' },
+};
+
+/** A ratio's change in percentage points, named by what it compares with: 同比 -6.4 个百分点. */
+export function formatPointChange(points: Cell, lang: Lang, compare = 'yoy'): string {
+  const name = (CHANGE_NAMES[compare] ?? CHANGE_NAMES.custom)?.[lang] ?? '';
+  if (typeof points !== 'number' || !Number.isFinite(points)) return `${name} —`;
+  return `${name} ${formatNumber(points, 'pp', lang)}`;
+}
+
+/** The comparison period's coverage, when some of its days hold no data: 去年同期仅 12/31 天有数据. */
+export function coverageNote(
+  coverage: { days: number; daysWithData: number; partial: boolean } | undefined,
+  lang: Lang,
+  compare = 'yoy',
+): string | null {
+  if (!coverage?.partial) return null;
+  const period = (COVERAGE_NAMES[compare] ?? COVERAGE_NAMES.custom)?.[lang] ?? '';
+  return lang === 'zh'
+    ? `${period}仅 ${coverage.daysWithData}/${coverage.days} 天有数据`
+    : `${period} has data on only ${coverage.daysWithData} of ${coverage.days} days`;
+}
+
+const COVERAGE_NAMES: Record<string, Record<Lang, string>> = {
+  current: { zh: '所选期间', en: 'The period' },
+  yoy: { zh: '去年同期', en: 'Last year' },
+  yoy_weekday: { zh: '去年同期', en: 'Last year' },
+  mom: { zh: '上月同期', en: 'Last month' },
+  wow: { zh: '上周同期', en: 'Last week' },
+  previous: { zh: '上一期', en: 'The previous period' },
+  custom: { zh: '对比期', en: 'The comparison period' },
 };
 
 /** A % change named by what it compares with (同比, 环比, 周环比 …). */

@@ -9,7 +9,8 @@ export type Formula =
   | { ratio: [Formula, Formula]; scale?: number }
   | { sum: Formula[] };
 
-export type Unit = 'CNY' | 'count' | 'percent' | 'ratio' | 'CNY_per_m2' | 'days' | 'CNY_per_hour';
+/** `pp`: percentage points (the change of a ratio), written in points: 6.4 means 6.4 个百分点. */
+export type Unit = 'CNY' | 'count' | 'percent' | 'ratio' | 'CNY_per_m2' | 'days' | 'CNY_per_hour' | 'pp';
 
 export interface MetricDef {
   id: string;

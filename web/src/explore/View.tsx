@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { Catalog } from '../api';
 import { Chart } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
-import type { Lang } from '../format';
+import { coverageNote, type Lang } from '../format';
 import { type QueryState, useQuery } from '../useQuery';
 import { chartKind, chartOption } from './chart';
 import { GroupedPivot } from './GroupedPivot';
@@ -54,8 +54,18 @@ export function ExplorationView({
     [state.result, charted, e, catalog, lang, kind],
   );
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
+  const coverage = state.result?.meta.coverage;
+  const notes = [
+    coverageNote(coverage?.period, lang, 'current'),
+    coverageNote(coverage?.comparison, lang, e.compare || 'custom'),
+  ].filter((n): n is string => n !== null);
   return (
     <>
+      {kind !== 'kpi' && notes.length > 0 && (
+        <p className="coverage-note" data-testid="coverage-note" role="note">
+          {notes.join(lang === 'zh' ? '；' : '; ')}
+        </p>
+      )}
       {kind === 'kpi' && (
         <div className="kpis">
           {e.metrics.map((id) => (
@@ -65,6 +75,8 @@ export function ExplorationView({
               label={metricOf(id)?.label[lang] ?? id}
               value={state.result?.rows[0]?.[id] ?? null}
               pct={state.result?.rows[0]?.[`${id}_pct`] ?? null}
+              delta={state.result?.rows[0]?.[`${id}_delta`] ?? null}
+              coverage={state.result?.meta.coverage?.comparison}
               unit={metricOf(id)?.unit}
               higherIsBetter={metricOf(id)?.higherIsBetter ?? true}
               lang={lang}
