@@ -13,14 +13,16 @@ function dimensionValue(row: Row, d: DimensionDef, comparison?: Comparison): Cel
   return comparison && d.grain && typeof value === 'string' ? forwardKey(d.grain, value, comparison) : value;
 }
 
-const MONEY_UNITS = new Set(['CNY', 'CNY_per_m2', 'CNY_per_hour']);
-
 /**
- * Money to the fen: sums of decimals come back from the engines as binary floats (31733375.840000004); an
- * answer says 31733375.84, and a change is the difference of the amounts shown.
+ * Amounts of money summed from exact decimals (销售额, 毛利额): the engines hand sums back as binary floats
+ * (31733375.840000004), so they are rounded back to the fen they are. Averages and ratios in yuan (客单价, PSD)
+ * are quotients, not amounts, and keep their precision.
  */
+const isAmount = (m: MetricDef) => m.unit === 'CNY' && 'measure' in m.formula && !m.special;
+
+/** Amounts to the fen; a change is the difference of the amounts shown. */
 export function roundMoney(rows: Row[], metrics: readonly MetricDef[]): Row[] {
-  const money = metrics.filter((m) => MONEY_UNITS.has(m.unit)).map((m) => m.id);
+  const money = metrics.filter(isAmount).map((m) => m.id);
   if (money.length)
     for (const row of rows)
       for (const id of money) {
@@ -86,11 +88,7 @@ function fill(row: Row, before: Row | undefined, metrics: readonly MetricDef[]):
       // In points, rounded where float noise would show (0.283 − 0.219 = 0.06400000000000003).
       row[`${metric.id}_delta`] = numbers ? Math.round((cur - prev) * 1e8) / 1e6 : null;
     } else {
-      row[`${metric.id}_delta`] = numbers
-        ? MONEY_UNITS.has(metric.unit)
-          ? fen(cur - prev)
-          : cur - prev
-        : null;
+      row[`${metric.id}_delta`] = numbers ? (isAmount(metric) ? fen(cur - prev) : cur - prev) : null;
       row[`${metric.id}_pct`] = pctChange(cur, prev);
     }
   }

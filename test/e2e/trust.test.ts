@@ -1,0 +1,64 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
+import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+
+/**
+ * Numbers an analyst can trust, in Chromium: a ratio's change in percentage points, and a comparison over a
+ * partly empty period said so. The small demo chain starts 2025-10-12: a year before its last 92 days
+ * (2025-08-16 … 2025-11-15) holds data on 35 of them.
+ */
+let world: World;
+beforeAll(async () => {
+  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }));
+});
+afterAll(() => world?.close());
+
+const question = (dimensions: string[], chart: string) => ({
+  metrics: ['net_sales', 'gross_margin'],
+  dimensions,
+  filters: [],
+  range: { from: '2026-08-16', to: '2026-11-15' },
+  compare: 'yoy',
+  reference: '',
+  chart,
+});
+
+describe('trustworthy comparisons', () => {
+  for (const width of [1440, 390])
+    it(`shows a margin's change in 个百分点 and says the comparison period is partly empty (${width} px)`, async () => {
+      const { page, errors } = await watchedPage(world.browser);
+      await page.setViewportSize({ width, height: 900 });
+      const q = question([], 'auto');
+      await page.goto(`${world.base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+      const answer = await queryApi(world.base, {
+        metrics: q.metrics,
+        timeRange: q.range,
+        compare: 'yoy',
+      });
+      const points = answer.rows[0].gross_margin_delta as number;
+      const { daysWithData, days } = answer.meta.coverage.comparison;
+      expect(days).toBe(92);
+      expect(daysWithData).toBeLessThan(days);
+      const margin = page.getByTestId('kpi-gross_margin-change');
+      await expect.poll(() => margin.innerText()).toContain('个百分点');
+      expect(await margin.innerText()).toContain(`${points > 0 ? '+' : ''}${points.toFixed(1)} 个百分点`);
+      await expect
+        .poll(() => page.getByTestId('kpi-net_sales-coverage').innerText())
+        .toBe(`去年同期仅 ${daysWithData}/${days} 天有数据`);
+      expect(await page.getByTestId('kpi-net_sales-change').getAttribute('class')).toContain('partial');
+      await settled(page);
+      await page.screenshot({
+        path: join(ARTIFACTS, 'screenshots', `kpi-coverage-${width}.png`),
+        fullPage: true,
+      });
+      // A chart of the same question carries the note above it.
+      await page.goto(
+        `${world.base}/explore?q=${encodeURIComponent(JSON.stringify(question(['region'], 'bar')))}`,
+      );
+      await expect.poll(() => page.getByTestId('coverage-note').innerText()).toContain('去年同期仅');
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+});
