@@ -9,6 +9,8 @@ export interface CatalogDocument {
     description: Label;
     unit: Unit;
     higherIsBetter: boolean;
+    /** A sum or a count: rows add up to the total. A ratio or an average does not: its total is computed from summed parts. */
+    additive: boolean;
     dimensions: string[];
   }[];
   dimensions: {
@@ -31,6 +33,7 @@ export function catalogDocument(): CatalogDocument {
       description: m.description,
       unit: m.unit,
       higherIsBetter: m.higherIsBetter,
+      additive: 'measure' in m.formula && !m.special,
       dimensions: dimensionsOf(m).map((d) => d.id),
     })),
     dimensions: DIMENSIONS.map((d) => ({

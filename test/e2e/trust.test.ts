@@ -61,4 +61,26 @@ describe('trustworthy comparisons', () => {
       expect(errors).toEqual([]);
       await page.close();
     });
+
+  it("draws a ratio's 平均值 as the whole's ratio from summed parts, labelled weighted, not the mean of the rows", async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    const q = {
+      ...question(['region'], 'bar'),
+      metrics: ['gross_margin'],
+      compare: '',
+      reference: 'average',
+    };
+    await page.goto(`${world.base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    const chain = (await queryApi(world.base, { metrics: ['gross_margin'], timeRange: q.range })).rows[0]
+      .gross_margin as number;
+    const byRegion = (
+      await queryApi(world.base, { metrics: ['gross_margin'], dimensions: ['region'], timeRange: q.range })
+    ).rows.map((r: { gross_margin: number }) => r.gross_margin);
+    const meanOfRatios = byRegion.reduce((a: number, b: number) => a + b, 0) / byRegion.length;
+    expect(Math.abs(meanOfRatios - chain)).toBeGreaterThan(1e-6);
+    const chart = page.getByTestId('explore-chart');
+    await expect.poll(async () => Number(await chart.getAttribute('data-reference'))).toBeCloseTo(chain, 9);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

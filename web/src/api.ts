@@ -12,6 +12,8 @@ export interface CatalogMetric {
   description: Label;
   unit: string;
   higherIsBetter: boolean;
+  /** A sum or a count; a ratio or an average is not, and its total comes from summed parts. */
+  additive: boolean;
   /** The dimensions it can be cut by. */
   dimensions: string[];
 }

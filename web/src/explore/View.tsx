@@ -11,7 +11,7 @@ import { OTHERS, othersQuery, topValues, withOthers } from './others';
 import { Pivot } from './Pivot';
 import { ResultTable } from './ResultTable';
 import { heatmapOption, pieOption } from './shapes';
-import type { Exploration } from './state';
+import { type Exploration, queryOf } from './state';
 
 /** An answer drawn as its question wants: KPI cards, a chart with its table, or a table alone. */
 export function ExplorationView({
@@ -38,6 +38,21 @@ export function ExplorationView({
   // Many bars: the top ones, and the rest as one bar asked of the API.
   const top = topValues(e, kind, state.result);
   const others = useQuery(top ? othersQuery(e, top) : null);
+  // A ratio's average line is the ratio of the whole (summed parts over every row shown), asked of the API.
+  const first = catalog.metrics.find((m) => m.id === e.metrics[0]);
+  const weighted = e.reference === 'average' && first?.additive === false && e.dimensions.length === 1;
+  const wholeQuery = useMemo(() => {
+    if (!weighted) return null;
+    const { compare: _, ...asked } = queryOf({
+      ...e,
+      metrics: [e.metrics[0] as string],
+      dimensions: [],
+      compare: '',
+    });
+    return asked;
+  }, [weighted, e]);
+  const whole = useQuery(wholeQuery);
+  const wholeValue = whole.result?.rows[0]?.[e.metrics[0] as string];
   const charted =
     top && state.result && others.result ? withOthers(state.result, e, others.result, top) : state.result;
   const drawn = useMemo(
@@ -45,13 +60,13 @@ export function ExplorationView({
       !state.result || !charted
         ? null
         : kind === 'line' || kind === 'bar'
-          ? chartOption(charted, e, catalog, lang)
+          ? chartOption(charted, e, catalog, lang, typeof wholeValue === 'number' ? wholeValue : null)
           : kind === 'pie'
             ? { option: pieOption(state.result, e, catalog, lang), reference: null }
             : kind === 'heatmap'
               ? { option: heatmapOption(state.result, e, catalog, lang), reference: null }
               : null,
-    [state.result, charted, e, catalog, lang, kind],
+    [state.result, charted, e, catalog, lang, kind, wholeValue],
   );
   const metricOf = (id: string) => catalog.metrics.find((m) => m.id === id);
   const coverage = state.result?.meta.coverage;

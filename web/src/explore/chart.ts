@@ -50,7 +50,17 @@ export function referenceValue(e: Exploration, values: number[]): number | null 
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-export function chartOption(result: QueryResult, e: Exploration, catalog: Catalog, lang: Lang) {
+/**
+ * `whole`: the first metric over every row shown, computed by the server from summed parts (the same question
+ * without the axis). A ratio's or an average's 平均值 is that, weighted — never the mean of the rows' ratios.
+ */
+export function chartOption(
+  result: QueryResult,
+  e: Exploration,
+  catalog: Catalog,
+  lang: Lang,
+  whole: number | null = null,
+) {
   const [axis, split] = e.dimensions as [string, string | undefined];
   const kind = chartKind(e);
   const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
@@ -107,7 +117,9 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
   }
   const firstSeries = valuesOf(result.rows, e.metrics[0] as string);
   const firstValues = firstSeries.filter((v): v is number => v !== null);
-  const reference = split ? null : referenceValue(e, firstValues);
+  const firstMetric = metric(e.metrics[0] as string);
+  const weighted = e.reference === 'average' && firstMetric?.additive === false;
+  const reference = split ? null : weighted ? whole : referenceValue(e, firstValues);
   // A least-squares line through the first metric's values along the axis, from the first bucket to the last.
   const trend = !split && e.reference === 'trend' ? trendOf(firstSeries) : null;
   if (trend && series[0])
@@ -128,7 +140,9 @@ export function chartOption(result: QueryResult, e: Exploration, catalog: Catalo
     Object.assign(series[0], {
       markLine: {
         symbol: 'none',
-        label: { formatter: formatNumber(reference, units[0], lang) },
+        label: {
+          formatter: `${weighted ? (lang === 'zh' ? '加权平均 ' : 'weighted avg ') : ''}${formatNumber(reference, units[0], lang)}`,
+        },
         data: [{ yAxis: reference }],
       },
     });
