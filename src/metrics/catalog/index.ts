@@ -10,6 +10,7 @@ export * from './facts.js';
 export * from './measures.js';
 export * from './metrics.js';
 export * from './rollups.js';
+export { suggestions } from './suggest.js';
 
 const labelSchema = z.object({ zh: z.string().min(1), en: z.string().min(1) });
 const idSchema = z.string().regex(/^[a-z][a-z0-9_]*$/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isZhongtaiError } from '../../model/index.js';
+import { isZhongtaiError, type ZhongtaiError } from '../../model/index.js';
 import { renderDuckDb } from '../../warehouse/index.js';
 import { catalogDocument } from '../catalog-document.js';
 import { parseQuery } from '../query.js';
@@ -153,5 +153,24 @@ describe('periods and comparisons', () => {
     expect(forwardKey('month', '2025-01-01', yoy)).toBe('2026-01-01');
     expect(forwardKey('week', '2025-01-06', yoy)).toBe('2026-01-05');
     expect(forwardKey('hour', '2025-01-06 09:00:00', yoy)).toBe('2026-01-06 09:00:00');
+  });
+});
+
+describe('a mistyped name', () => {
+  it('is answered with what it most likely meant and where the list is', () => {
+    const ask = (q: object) => {
+      try {
+        resolveQuery(parseQuery(q));
+      } catch (error) {
+        return error as ZhongtaiError;
+      }
+      throw new Error('accepted');
+    };
+    expect(ask({ metrics: ['gross_marign'] }).message).toMatch(
+      /Did you mean gross_margin\?.*zhongtai catalog/,
+    );
+    expect(ask({ metrics: ['毛利率'] }).messageZh).toMatch(/您是否想要：gross_margin？/);
+    expect(ask({ metrics: ['net_sales'], dimensions: ['regoin'] }).message).toMatch(/Did you mean region\?/);
+    expect(ask({ metrics: ['revenue'] }).message).not.toMatch(/Did you mean/);
   });
 });

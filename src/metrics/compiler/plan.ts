@@ -1,6 +1,7 @@
 import { ZhongtaiError } from '../../model/index.js';
 import { and, bin, col, type Expr, num, param, type Select, type Source } from '../../warehouse/index.js';
 import {
+  DIMENSIONS,
   type DimensionDef,
   type DimensionGroup,
   type FactDef,
@@ -10,6 +11,7 @@ import {
   findDimension,
   findMetric,
   type JoinTarget,
+  METRICS,
   type MeasureDef,
   type MeasureSource,
   type MetricDef,
@@ -18,6 +20,7 @@ import {
   ROLLUPS,
   rolledUp,
   rollupFact,
+  suggestions,
 } from '../catalog/index.js';
 import type { Filter, Query, TimeRange } from '../query.js';
 import { type ResolvedScope, storeCondition, supplierCondition } from '../scope.js';
@@ -51,12 +54,17 @@ function scopeGroups(scope: ResolvedScope | undefined): DimensionGroup[] {
 }
 
 const unknown = (code: 'UNKNOWN_METRIC' | 'UNKNOWN_DIMENSION', id: string, field: string): never => {
-  const what = code === 'UNKNOWN_METRIC' ? ['metric', '指标'] : ['dimension', '维度'];
+  const metric = code === 'UNKNOWN_METRIC';
+  const what = metric ? ['metric', '指标'] : ['dimension', '维度'];
+  const near = suggestions(id, metric ? METRICS : DIMENSIONS);
+  const hint = near.length
+    ? { en: ` Did you mean ${near.join(', ')}?`, zh: `您是否想要：${near.join('、')}？` }
+    : null;
   throw new ZhongtaiError(
     code,
     {
-      en: `Unknown ${what[0]} "${id}"; see GET /api/v1/catalog for the list`,
-      zh: `未知${what[1]}「${id}」，可用列表见 GET /api/v1/catalog`,
+      en: `Unknown ${what[0]} "${id}".${hint?.en ?? ''} The list: zhongtai catalog, or GET /api/v1/catalog`,
+      zh: `未知${what[1]}「${id}」。${hint?.zh ?? ''}可用列表：zhongtai catalog 或 GET /api/v1/catalog`,
     },
     { field },
   );
