@@ -229,8 +229,10 @@ export interface DashboardVersion {
  */
 export const dashboards = {
   async list(store: AppStore, actor: DashboardActor): Promise<Dashboard[]> {
+    // The ready-made ones first, in the order they were made (经营总览 leads), then the rest, newest first.
     const rows = await store.query<Row>(
-      `${SELECT} WHERE d.deleted_at IS NULL ORDER BY d.updated_at DESC, d.id DESC`,
+      `${SELECT} WHERE d.deleted_at IS NULL
+       ORDER BY (d.owner_id IS NULL) DESC, CASE WHEN d.owner_id IS NULL THEN d.id END, d.updated_at DESC, d.id DESC`,
     );
     return rows.filter((r) => canView(r, actor)).map((r) => toDashboard(r, actor));
   },

@@ -12,6 +12,8 @@ import {
   drill,
   type Exploration,
   fromUrl,
+  lastMonth,
+  lastWeek,
   queryOf,
   TIME_DIMS,
   toUrl,
@@ -124,6 +126,26 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
                 {t(n === 365 ? 'last365' : n === 90 ? 'last90' : n === 30 ? 'last30' : 'last7', lang)}
               </button>
             ))}
+            {(
+              [
+                ['lastWeek', lastWeek(dataEnd)],
+                ['lastMonth', lastMonth(dataEnd)],
+              ] as const
+            ).map(([name, range]) => {
+              const on = !e.rangeDays && !e.toDate && e.range.from === range.from && e.range.to === range.to;
+              return (
+                <button
+                  key={name}
+                  type="button"
+                  data-testid={`period-${name}`}
+                  aria-pressed={on}
+                  className={on ? 'active' : ''}
+                  onClick={() => setRange(range)}
+                >
+                  {t(name, lang)}
+                </button>
+              );
+            })}
             {(['month', 'year'] as const).map((period) => (
               <button
                 key={period}

@@ -31,3 +31,23 @@ describe('numbers as Chinese and English readers expect them', () => {
     expect(addDays('2024-03-01', -1)).toBe('2024-02-29');
   });
 });
+
+describe('上周 and 上月', () => {
+  it('are the last whole week and month before the newest data', async () => {
+    const { lastMonth, lastWeek } = await import('./explore/state');
+    // 2026-11-15 is a Sunday: its week began on Monday the 9th, so 上周 is 2–8 November.
+    expect(lastWeek('2026-11-15')).toEqual({ from: '2026-11-02', to: '2026-11-08' });
+    expect(lastWeek('2026-11-16')).toEqual({ from: '2026-11-09', to: '2026-11-15' });
+    expect(lastMonth('2026-11-15')).toEqual({ from: '2026-10-01', to: '2026-10-31' });
+    expect(lastMonth('2026-03-01')).toEqual({ from: '2026-02-01', to: '2026-02-28' });
+  });
+});
+
+describe('changes and signs as Chinese finance writes them', () => {
+  it('puts the sign before the currency, and writes a ratio change in 个百分点 / pp', () => {
+    expect(formatNumber(-375_000, 'CNY', 'zh')).toBe('-¥37.5万');
+    expect(formatNumber(-37.5, 'CNY', 'en')).toBe('-¥37.5');
+    expect(formatNumber(-6.4, 'pp', 'zh')).toBe('-6.4 个百分点');
+    expect(formatNumber(1.25, 'pp', 'en')).toBe('+1.3 pp');
+  });
+});

@@ -209,6 +209,8 @@ const TEXT = {
     en: 'Also revoke all my API tokens (advised if the password may have leaked)',
   },
   tokensRevoked: { zh: '个 API 令牌已吊销', en: 'API token(s) revoked' },
+  lastWeek: { zh: '上周', en: 'Last week' },
+  lastMonth: { zh: '上月', en: 'Last month' },
   owner: { zh: '所有者', en: 'Owner' },
   readyMade: { zh: '系统预置', en: 'ready-made' },
   viewOnly: { zh: '只读', en: 'view only' },

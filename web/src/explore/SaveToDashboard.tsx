@@ -4,6 +4,8 @@ import type { Lang } from '../format';
 import { t } from '../i18n';
 import type { Exploration } from './state';
 
+const LAST_TARGET = 'zhongtai.saveTarget';
+
 /** Saves the question as a tile: onto a dashboard chosen from the list, or a new one named here. */
 export function SaveToDashboard({
   exploration,
@@ -29,9 +31,11 @@ export function SaveToDashboard({
       .dashboards()
       .then((r) => {
         // Only dashboards this person may change take a new tile.
+        // The dashboard saved into last, else a new one — never whichever happens to come first.
         const mine = r.dashboards.filter((d) => d.canEdit);
         setBoards(mine);
-        if (mine[0]) setTarget(String(mine[0].id));
+        const last = localStorage.getItem(LAST_TARGET);
+        setTarget(mine.some((d) => String(d.id) === last) ? (last as string) : 'new');
       })
       .catch((e: unknown) => setError(e instanceof ApiError ? e : new ApiError(String(e), String(e))));
   }, [open, title]);
@@ -51,6 +55,7 @@ export function SaveToDashboard({
                 version: current.version,
               });
             })();
+      localStorage.setItem(LAST_TARGET, String(board.id));
       setSaid(`${t('savedTo', lang)} ${board.name}`);
       setOpen(false);
     } catch (e) {
