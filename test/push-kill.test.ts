@@ -22,9 +22,13 @@ const spec = join(dir, 'pos.yaml');
 const port = 39_000 + Math.floor(Math.random() * 2_000);
 
 function serve() {
-  const child = spawn('node', [bin, 'serve', '--db', db, '--spec', spec, '--port', String(port), '--log-level', 'warn'], {
-    cwd: ROOT,
-  });
+  const child = spawn(
+    'node',
+    [bin, 'serve', '--db', db, '--spec', spec, '--port', String(port), '--log-level', 'warn'],
+    {
+      cwd: ROOT,
+    },
+  );
   let out = '';
   const ready = new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d) => {

@@ -43,6 +43,9 @@ describe('forecast and replenishment page', () => {
     expect(new URL(page.url()).pathname).toBe('/forecast');
     // Nothing forecast yet: the page says what to do, and the replenishment list is there already.
     await expect.poll(() => page.getByTestId('forecast-runs').innerText()).toContain('还没有门店预测');
+    // …and the charts of forecast against actual say there is none yet, not "no data in this period".
+    await expect.poll(() => page.getByTestId('no-forecast-yet').innerText()).toContain('尚无预测');
+    expect(await page.getByTestId('tile-forecast-daily').count()).toBe(0);
     await page.waitForSelector('[data-testid="tile-replenish"] tbody tr', { timeout: 60_000 });
     const costs = (
       await page
@@ -66,6 +69,8 @@ describe('forecast and replenishment page', () => {
     expect(shown).toBeCloseTo(await accuracyFromTables(), 9);
     expect(shown).toBeGreaterThan(0.6);
     expect(await page.getByTestId('latest-run').innerText()).toContain('2026-10-18');
+    // The model in words, not the CLI's name for it.
+    expect(await page.getByTestId('latest-run').innerText()).toContain('梯度提升树');
     // Ten stores were open in the window (two of twelve closed before it), worst first.
     const cells = page.locator('[data-testid="tile-store-accuracy"] td[data-raw]');
     const accuracies = (await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))).map(

@@ -126,8 +126,8 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
           {runs && !latest && <p className="tile-message">{t('noRun', lang)}</p>}
           {latest && (
             <p data-testid="latest-run">
-              #{latest.runId} · {latest.model} · {t('runOrigin', lang)} {latest.origin} · {latest.horizon}{' '}
-              {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
+              #{latest.runId} · {modelName(latest.model, lang)} · {t('runOrigin', lang)} {latest.origin} ·{' '}
+              {latest.horizon} {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
             </p>
           )}
           {busy && (
@@ -179,17 +179,35 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
           </button>
         </div>
       </section>
-      <Tile title={t('dailyForecast', lang)} state={daily} lang={lang} testId="tile-forecast-daily" wide>
-        <Chart option={dailyOption} testId="chart-forecast-daily" />
-      </Tile>
-      <Tile title={t('regionForecast', lang)} state={region} lang={lang} testId="tile-forecast-region">
-        <Chart option={regionOption} />
-      </Tile>
-      <StoreAccuracy state={stores} lang={lang} />
+      {runs && !latest ? (
+        // Before the first run there is nothing to compare: say so, not "no data in this period".
+        <p className="banner wide" data-testid="no-forecast-yet">
+          {t(can('forecast.run') ? 'noForecastYet' : 'noForecastYetAsk', lang)}
+        </p>
+      ) : (
+        <>
+          <Tile title={t('dailyForecast', lang)} state={daily} lang={lang} testId="tile-forecast-daily" wide>
+            <Chart option={dailyOption} testId="chart-forecast-daily" />
+          </Tile>
+          <Tile title={t('regionForecast', lang)} state={region} lang={lang} testId="tile-forecast-region">
+            <Chart option={regionOption} />
+          </Tile>
+          <StoreAccuracy state={stores} lang={lang} />
+        </>
+      )}
       <Replenishment lang={lang} />
     </main>
   );
 }
+
+/** The model a run trained, in words (the CLI's names are gbt, median_8 …). */
+const MODEL_NAMES: Record<string, Record<Lang, string>> = {
+  gbt: { zh: '梯度提升树', en: 'gradient-boosted trees' },
+  median_8: { zh: '近8周同日中位数', en: 'median of the last 8 like days' },
+  seasonal_naive: { zh: '季节朴素法', en: 'seasonal naive' },
+  ets: { zh: '指数平滑 (ETS)', en: 'exponential smoothing (ETS)' },
+};
+const modelName = (model: string, lang: Lang) => MODEL_NAMES[model]?.[lang] ?? model;
 
 /** Actual beside forecast sales along one axis: lines by day, bars by region. */
 function useActualVsForecast(state: QueryState, lang: Lang, axis: 'day' | 'region') {

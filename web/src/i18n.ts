@@ -209,6 +209,14 @@ const TEXT = {
     en: 'Also revoke all my API tokens (advised if the password may have leaked)',
   },
   tokensRevoked: { zh: '个 API 令牌已吊销', en: 'API token(s) revoked' },
+  noForecastYet: {
+    zh: '尚无预测：点击「预测未来28天」生成第一次预测，或「回测近28天」查看准确率。',
+    en: 'No forecast yet: press “Forecast next 28 days” for the first one, or “Backtest last 28 days” to see its accuracy.',
+  },
+  noForecastYetAsk: {
+    zh: '尚无预测：请有预测权限的同事（分析师或管理员）生成第一次预测。',
+    en: 'No forecast yet: ask a colleague who may run forecasts (an analyst or an administrator) to make the first one.',
+  },
   lastWeek: { zh: '上周', en: 'Last week' },
   lastMonth: { zh: '上月', en: 'Last month' },
   owner: { zh: '所有者', en: 'Owner' },

@@ -1,9 +1,39 @@
 import type { FastifyInstance } from 'fastify';
-import { DEFAULT_POLICY, lastSalesDay, replenishRequestSchema, suggestOrders } from '../../insights/index.js';
+import {
+  DEFAULT_POLICY,
+  lastSalesDay,
+  replenishRequestSchema,
+  type Suggestion,
+  suggestOrders,
+} from '../../insights/index.js';
 import { resolveScope } from '../../metrics/index.js';
 import type { DuckDbEngine } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
+
+type Policy = typeof DEFAULT_POLICY;
+const kept = new WeakMap<DuckDbEngine, Map<string, { writes: number; suggestions: Promise<Suggestion[]> }>>();
+
+/**
+ * Every store's suggestions for a day and policy, computed once and kept until the warehouse changes: each
+ * visit of the forecast page, by anyone, is then a filter of the same list (10–21 s each visit before).
+ * Calls that arrive while it is computed share the one computation.
+ */
+function everyStore(engine: DuckDbEngine, day: string, policy: Policy): Promise<Suggestion[]> {
+  let byKey = kept.get(engine);
+  if (!byKey) {
+    byKey = new Map();
+    kept.set(engine, byKey);
+  }
+  const key = JSON.stringify([day, policy]);
+  const hit = byKey.get(key);
+  if (hit && hit.writes === engine.writes) return hit.suggestions;
+  const suggestions = suggestOrders(engine, day, policy);
+  if (byKey.size > 20) byKey.clear();
+  byKey.set(key, { writes: engine.writes, suggestions });
+  suggestions.catch(() => byKey.delete(key));
+  return suggestions;
+}
 
 /** POST /api/v1/replenish: order suggestions per store × SKU (以销定采), the costliest orders first, within the caller's grants. */
 export function replenishRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
@@ -14,10 +44,13 @@ export function replenishRoutes(app: FastifyInstance, engine: DuckDbEngine): voi
     const asked = granted ? (stores ?? [...granted]).filter((s) => granted.has(s)) : stores;
     const day = date ?? (await lastSalesDay(engine));
     // No granted store asked: nothing (an empty list would read as "every store" further down).
+    const wanted = asked ? new Set(asked) : null;
     let suggestions =
-      asked && asked.length === 0
+      wanted?.size === 0
         ? []
-        : await suggestOrders(engine, day, { ...DEFAULT_POLICY, ...policy }, asked);
+        : (await everyStore(engine, day, { ...DEFAULT_POLICY, ...policy })).filter(
+            (s) => !wanted || wanted.has(s.store),
+          );
     if (scope.supplierIds) {
       const rows = await engine.query(
         `SELECT sku FROM product WHERE supplier_id IN (${scope.supplierIds.map(() => '?').join(',') || 'NULL'})`,
