@@ -47,6 +47,12 @@ export type Filter = z.output<typeof filterSchema>;
 export type TimeRange = z.output<typeof timeRangeSchema>;
 export type CompareMode = (typeof COMPARE_MODES)[number];
 
+/** The reasons the schema above gives, for zh-CN readers. */
+const REASONS_ZH: Record<string, string> = {
+  'not a real date': '日历上没有这一天',
+  'expected a date YYYY-MM-DD': '日期格式须为 YYYY-MM-DD',
+};
+
 /** Parses a query from outside (API body, CLI) into its checked form, or a BAD_REQUEST naming the field. */
 export function parseQuery(input: unknown): Query {
   const result = querySchema.safeParse(input);
@@ -54,6 +60,7 @@ export function parseQuery(input: unknown): Query {
   const issue = result.error.issues[0];
   const field = issue?.path.join('.') || '(body)';
   const why = issue?.message ?? 'invalid';
+  const whyZh = REASONS_ZH[why] ?? why;
   const code =
     field.startsWith('timeRange') || field.startsWith('compare')
       ? 'BAD_TIME_RANGE'
@@ -62,7 +69,7 @@ export function parseQuery(input: unknown): Query {
         : 'BAD_REQUEST';
   throw new ZhongtaiError(
     code,
-    { en: `Invalid query at ${field}: ${why}`, zh: `查询参数 ${field} 无效：${why}` },
+    { en: `Invalid query at ${field}: ${why}`, zh: `查询参数 ${field} 无效：${whyZh}` },
     { field },
   );
 }

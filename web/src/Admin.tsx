@@ -1,4 +1,5 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { actionName } from './admin-actions';
 import { ApiError, type ApiToken, type AuditEntry, auth, type Role, type User } from './api';
 import type { Lang } from './format';
 import { t } from './i18n';
@@ -177,7 +178,7 @@ export function AdminPage({ lang }: { lang: Lang }) {
               <tr key={e.id}>
                 <td>{new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}</td>
                 <td>{e.actor}</td>
-                <td>{e.action}</td>
+                <td title={e.action}>{actionName(e.action, lang)}</td>
                 <td>{e.target}</td>
                 <td className="muted">{e.ip}</td>
               </tr>

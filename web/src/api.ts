@@ -65,6 +65,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly messageZh: string,
+    /** The server's error code (FORBIDDEN, QUERY_LIMIT …), when it gave one. */
+    readonly code: string | null = null,
   ) {
     super(message);
   }
@@ -108,6 +110,7 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
     throw new ApiError(
       error?.message ?? `HTTP ${response.status}`,
       error?.messageZh ?? `请求失败（HTTP ${response.status}）`,
+      typeof error?.code === 'string' ? error.code : null,
     );
   }
   return body as T;

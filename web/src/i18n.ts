@@ -217,6 +217,10 @@ const TEXT = {
     zh: '尚无预测：请有预测权限的同事（分析师或管理员）生成第一次预测。',
     en: 'No forecast yet: ask a colleague who may run forecasts (an analyst or an administrator) to make the first one.',
   },
+  notGranted: {
+    zh: '此卡片的指标不在您的数据权限范围内',
+    en: 'This tile’s metric is outside the data your role may see',
+  },
   lastWeek: { zh: '上周', en: 'Last week' },
   lastMonth: { zh: '上月', en: 'Last month' },
   owner: { zh: '所有者', en: 'Owner' },

@@ -27,7 +27,14 @@ export function Tile({
   wide?: boolean;
 }) {
   let body: ReactNode = children;
-  if (state.error)
+  // A metric outside the role's data (footfall or labour for a supplier) is not a failure: said calmly.
+  if (state.error?.code === 'FORBIDDEN')
+    body = (
+      <p className="tile-message" data-testid="tile-not-granted">
+        {t('notGranted', lang)}
+      </p>
+    );
+  else if (state.error)
     body = (
       <p className="tile-message error" role="alert">
         {lang === 'zh' ? state.error.messageZh : state.error.message}
