@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
+import type { PGlite } from '@electric-sql/pglite';
+import type pg from 'pg';
 import { ZhongtaiError } from '../model/index.js';
 import { migrateAppStore } from './migrations.js';
 
@@ -86,7 +86,9 @@ class ServerStore implements AppStore {
 export async function openAppStore(options: AppStoreOptions): Promise<AppStore> {
   let store: AppStore;
   if (options.url) {
-    const pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    // The drivers load when a store is opened, not when the CLI starts.
+    const { default: pgDriver } = await import('pg');
+    const pool = new pgDriver.Pool({ connectionString: options.url, max: 4 });
     try {
       await pool.query('SELECT 1');
     } catch (error) {
@@ -102,6 +104,7 @@ export async function openAppStore(options: AppStoreOptions): Promise<AppStore> 
     mkdirSync(options.path, { recursive: true });
     const lock = takeLock(options.path);
     try {
+      const { PGlite } = await import('@electric-sql/pglite');
       store = new EmbeddedStore(await PGlite.create(options.path), lock);
     } catch (error) {
       rmSync(lock, { force: true });

@@ -6,32 +6,48 @@ import { openDb } from './open.js';
 import { progressReporter } from './progress.js';
 
 /** --engine, --clickhouse-url and --clickhouse-database, for the commands that read through the catalogue. */
+/** The scale-out engine's options, listed under their own heading after the command's own (--db first). */
+export const CLICKHOUSE_HELP = 'ClickHouse 扩展引擎 (scale-out engine):';
+
 export function engineOptions(command: Command): Command {
+  const option = (flags: string, description: string, fallback?: string) => {
+    const made = new Option(flags, description).helpGroup(CLICKHOUSE_HELP);
+    return fallback === undefined ? made : made.default(fallback);
+  };
   return command
     .addOption(
       new Option('--engine <engine>', 'duckdb (the --db file) or clickhouse')
         .choices(['duckdb', 'clickhouse'])
-        .default(process.env.ZHONGTAI_ENGINE ?? 'duckdb'),
+        .default(process.env.ZHONGTAI_ENGINE ?? 'duckdb')
+        .helpGroup(CLICKHOUSE_HELP),
     )
-    .option(
-      '--clickhouse-url <url>',
-      'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123',
-      process.env.ZHONGTAI_CLICKHOUSE_URL,
+    .addOption(
+      option(
+        '--clickhouse-url <url>',
+        'ClickHouse HTTP interface, e.g. http://127.0.0.1:8123',
+        process.env.ZHONGTAI_CLICKHOUSE_URL,
+      ),
     )
-    .option(
-      '--clickhouse-database <name>',
-      'ClickHouse database',
-      process.env.ZHONGTAI_CLICKHOUSE_DATABASE ?? 'zhongtai',
+    .addOption(
+      option(
+        '--clickhouse-database <name>',
+        'ClickHouse database',
+        process.env.ZHONGTAI_CLICKHOUSE_DATABASE ?? 'zhongtai',
+      ),
     )
-    .option(
-      '--clickhouse-cluster <name>',
-      "a cluster named in every node's remote_servers: facts sharded by store over it",
-      process.env.ZHONGTAI_CLICKHOUSE_CLUSTER,
+    .addOption(
+      option(
+        '--clickhouse-cluster <name>',
+        "a cluster named in every node's remote_servers: facts sharded by store over it",
+        process.env.ZHONGTAI_CLICKHOUSE_CLUSTER,
+      ),
     )
-    .option(
-      '--clickhouse-nodes <urls>',
-      "with --clickhouse-cluster: every node's HTTP interface, comma-separated (dimensions are kept on each)",
-      process.env.ZHONGTAI_CLICKHOUSE_NODES,
+    .addOption(
+      option(
+        '--clickhouse-nodes <urls>',
+        "with --clickhouse-cluster: every node's HTTP interface, comma-separated (dimensions are kept on each)",
+        process.env.ZHONGTAI_CLICKHOUSE_NODES,
+      ),
     );
 }
 

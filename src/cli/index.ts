@@ -1,6 +1,5 @@
-import { Command, CommanderError } from 'commander';
-import { isZhongtaiError } from '../model/index.js';
-import { packageVersion } from '../server/index.js';
+import { Command, CommanderError, type Option } from 'commander';
+import { isZhongtaiError, packageVersion } from '../model/index.js';
 import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
 import { clickhouseCommand } from './commands/clickhouse.js';
@@ -14,6 +13,7 @@ import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
 import { tokensCommand } from './commands/tokens.js';
 import { usersCommand } from './commands/users.js';
+import { CLICKHOUSE_HELP } from './engine.js';
 import { zhFirst } from './options.js';
 
 export function buildProgram(): Command {
@@ -37,6 +37,12 @@ export function buildProgram(): Command {
   usersCommand(program);
   tokensCommand(program);
   auditCommand(program);
+  // Each command's own options first (--db, --metrics …), the scale-out engine's after them.
+  for (const command of program.commands)
+    (command.options as Option[]).sort(
+      (a, b) =>
+        Number(a.helpGroupHeading === CLICKHOUSE_HELP) - Number(b.helpGroupHeading === CLICKHOUSE_HELP),
+    );
   return program;
 }
 

@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mysql from 'mysql2/promise';
-import pg from 'pg';
 import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles } from './load.js';
@@ -60,7 +58,9 @@ async function openReader(pull: PullSpec): Promise<Reader> {
       .split('.')
       .map((part) => `${q}${part}${q}`)
       .join('.');
+  // Each driver loads when its source is pulled, not with every command.
   if (pull.from === 'postgres') {
+    const { default: pg } = await import('pg');
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     const sql =
@@ -71,6 +71,7 @@ async function openReader(pull: PullSpec): Promise<Reader> {
       close: () => client.end(),
     };
   }
+  const { default: mysql } = await import('mysql2/promise');
   const connection = await mysql.createConnection({
     uri: url,
     dateStrings: false,

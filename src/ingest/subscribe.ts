@@ -1,8 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import mqtt from 'mqtt';
-import { AckPolicy, connect as natsConnect } from 'nats';
 import { ZhongtaiError } from '../model/index.js';
 import type { DuckDbEngine } from '../warehouse/index.js';
 import { importFiles } from './load.js';
@@ -98,6 +96,8 @@ async function subscribeMqtt(
   batcher: Batcher,
   onError: (e: unknown) => void,
 ): Promise<() => Promise<void>> {
+  // Each client loads when its source is subscribed, not with every command.
+  const { default: mqtt } = await import('mqtt');
   const client = mqtt.connect(config.url, {
     clientId: `zhongtai-${source}`,
     clean: false,
@@ -134,6 +134,7 @@ async function subscribeNats(
       en: 'subscribe.stream is needed for nats',
       zh: 'nats 订阅需要 subscribe.stream',
     });
+  const { AckPolicy, connect: natsConnect } = await import('nats');
   const nc = await natsConnect({ servers: config.url.replace(/^nats:\/\//, '') });
   const durable = config.durable ?? `zhongtai-${source}`;
   const jsm = await nc.jetstreamManager();

@@ -19,3 +19,4 @@ export {
   type Table,
   tableByName,
 } from './tables.js';
+export { PACKAGE_ROOT, packageVersion } from './version.js';

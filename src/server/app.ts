@@ -1,13 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
+import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { ClickHouseEngine, DuckDbEngine, type Engine, syncLoadToClickHouse } from '../warehouse/index.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -26,7 +26,7 @@ import { replenishRoutes } from './routes/replenish.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
-const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const projectRoot = PACKAGE_ROOT;
 
 export interface ServerOptions {
   engine: Engine;
@@ -50,10 +50,6 @@ export interface ServerOptions {
   queryLimits?: Partial<QueryLimits>;
   /** How long a client may take to send its whole request; default 30 s. */
   requestTimeoutMs?: number;
-}
-
-export function packageVersion(): string {
-  return (JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {

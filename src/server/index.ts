@@ -1,4 +1,5 @@
-export { buildServer, packageVersion, type ServerOptions } from './app.js';
+export { packageVersion } from '../model/index.js';
+export { buildServer, type ServerOptions } from './app.js';
 export { type ApiRoute, apiRoutesOf } from './auth.js';
 export { LOG_LEVELS, type LogLevel, reopenableLogFile } from './log.js';
 export { openApiDocument } from './openapi.js';

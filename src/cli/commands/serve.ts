@@ -4,7 +4,7 @@ import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
 import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import { buildServer, LOG_LEVELS, type LogLevel, reopenableLogFile } from '../../server/index.js';
+import type { LogLevel } from '../../server/index.js';
 import { DuckDbEngine } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { engineOptions, openClickHouse } from '../engine.js';
@@ -40,7 +40,7 @@ export function serveCommand(program: Command): void {
     )
     .addOption(
       new Option('--log-level <level>', 'request and error log level (JSON lines) 日志级别')
-        .choices([...LOG_LEVELS, 'silent'])
+        .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
         .default(process.env.ZHONGTAI_LOG_LEVEL ?? 'info'),
     )
     .option(
@@ -91,6 +91,8 @@ export function serveCommand(program: Command): void {
       await ensureFirstUsers(engine, appStore, Boolean(demo));
       // On ClickHouse, pushes still land in the warehouse file (checked, deduplicated there) and are swapped in.
       const warehouse = clickhouse && specs.length ? await openDb(opts.db, true) : undefined;
+      // The web server loads when it is asked for, not with every command's help.
+      const { buildServer, reopenableLogFile } = await import('../../server/index.js');
       const app = await buildServer({
         engine,
         ...(warehouse ? { warehouse } : {}),

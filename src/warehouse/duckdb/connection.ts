@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { buildCalendar, ZhongtaiError } from '../../model/index.js';
 import { type Cell, type Engine, type QueryOptions, type Row, tookTooLong } from '../engine.js';
 import { insertRows } from '../insert.js';
@@ -112,6 +112,8 @@ export class DuckDbEngine implements Engine {
     path: string,
     config: Record<string, string>,
   ): Promise<[DuckDBInstance, DuckDBConnection]> {
+    // Loaded on first open: the native engine costs ~0.4 s, which `zhongtai --help` need not pay.
+    const { DuckDBInstance } = await import('@duckdb/node-api');
     const instance = await DuckDBInstance.create(path, config);
     return [instance, await instance.connect()];
   }
