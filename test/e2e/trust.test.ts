@@ -83,4 +83,24 @@ describe('trustworthy comparisons', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('sorts a table by a header, largest first, then the other way round', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    const q = { ...question(['region'], 'table'), compare: '' };
+    await page.goto(`${world.base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await page.waitForSelector('[data-testid="explore-table"] tbody tr');
+    const margins = () =>
+      page
+        .locator('[data-testid="explore-table"] td[data-metric="gross_margin"]')
+        .evaluateAll((tds) => tds.map((td) => Number(td.getAttribute('data-raw'))));
+    await page.getByTestId('sort-gross_margin').click();
+    const down = await margins();
+    expect(down.length).toBeGreaterThan(2);
+    expect(down).toEqual([...down].sort((a, b) => b - a));
+    await page.getByTestId('sort-gross_margin').click();
+    expect(await margins()).toEqual([...down].reverse());
+    expect(await page.locator('th[aria-sort="ascending"]').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

@@ -1,3 +1,4 @@
+import { useMemo, useState } from 'react';
 import type { Catalog, QueryResult } from '../api';
 import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
@@ -23,21 +24,50 @@ export function ResultTable({
 }) {
   const unitOf = (id: string) => result.columns.find((c) => c.id === id)?.unit;
   const first = result.columns[0];
+  // A click on a header sorts by it (numbers largest first, names A→Z), again to turn it round; empty cells last.
+  const [sort, setSort] = useState<{ by: string; desc: boolean } | null>(null);
+  const rows = useMemo(() => {
+    if (!sort) return result.rows;
+    return [...result.rows].sort((a, b) => {
+      const x = a[sort.by] ?? null;
+      const y = b[sort.by] ?? null;
+      if (x === y) return 0;
+      if (x === null) return 1;
+      if (y === null) return -1;
+      const order =
+        typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'zh');
+      return sort.desc ? -order : order;
+    });
+  }, [result.rows, sort]);
+  const sortBy = (id: string, numeric: boolean) =>
+    setSort(sort?.by === id ? { by: id, desc: !sort.desc } : { by: id, desc: numeric });
   return (
     <div className="scroll">
       <table className="table" data-testid="explore-table">
         <thead>
           <tr>
             {result.columns.map((c) => (
-              <th key={c.id} className={c.kind === 'dimension' ? '' : 'num'}>
-                {c.label[lang]}
+              <th
+                key={c.id}
+                className={c.kind === 'dimension' ? '' : 'num'}
+                aria-sort={sort?.by === c.id ? (sort.desc ? 'descending' : 'ascending') : 'none'}
+              >
+                <button
+                  type="button"
+                  className="sort"
+                  data-testid={`sort-${c.id}`}
+                  onClick={() => sortBy(c.id, c.kind !== 'dimension')}
+                >
+                  {c.label[lang]}
+                  {sort?.by === c.id ? (sort.desc ? ' ▼' : ' ▲') : ''}
+                </button>
               </th>
             ))}
             {onLines && <th aria-label={t('lines', lang)} />}
           </tr>
         </thead>
         <tbody>
-          {result.rows.map((row, i) => (
+          {rows.map((row, i) => (
             // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own; their order is the answer's
             <tr key={i}>
               {result.columns.map((c) => {
@@ -68,7 +98,9 @@ export function ResultTable({
                     data-metric={c.id}
                     data-raw={value === null ? '' : String(value)}
                   >
-                    {/_(pct|delta)$/.test(c.id) && typeof value === 'number' && value > 0 ? '+' : ''}
+                    {/_(pct|delta)$/.test(c.id) && c.unit !== 'pp' && typeof value === 'number' && value > 0
+                      ? '+'
+                      : ''}
                     {formatNumber(value, unitOf(c.id), lang)}
                   </td>
                 );
