@@ -103,4 +103,20 @@ describe('trustworthy comparisons', () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+
+  it('says plainly what a pivot leaves out: metrics after the first, and the comparison', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    const q = { ...question(['region', 'format'], 'pivot') };
+    await page.goto(`${world.base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    await expect
+      .poll(() => page.getByTestId('pivot-shows').innerText())
+      .toBe('透视表只显示第一个指标「销售额」；毛利率和对比期与变化请切换到「表格」查看。');
+    await page.goto(
+      `${world.base}/explore?q=${encodeURIComponent(JSON.stringify({ ...q, metrics: ['net_sales'], compare: '' }))}`,
+    );
+    await page.waitForSelector('[data-testid="pivot"] tbody tr');
+    expect(await page.getByTestId('pivot-shows').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
 });

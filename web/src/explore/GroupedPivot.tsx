@@ -3,7 +3,7 @@ import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { useQuery } from '../useQuery';
 import { valueLabel } from './chart';
-import { TotalsRow, ValueCell } from './pivot-cells';
+import { PivotShows, TotalsRow, ValueCell } from './pivot-cells';
 import { type Exploration, queryOf } from './state';
 
 const key = (...parts: unknown[]) => parts.map((p) => String(p ?? '')).join('\u0000');
@@ -57,6 +57,7 @@ export function GroupedPivot({
 
   return (
     <div className="pivot pivot-scroll" data-testid="pivot" style={{ maxHeight: 720 }}>
+      <PivotShows exploration={e} catalog={catalog} lang={lang} />
       <table className="table pivot-table">
         <thead>
           <tr>

@@ -4,7 +4,7 @@ import { formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { useQuery } from '../useQuery';
 import { valueLabel } from './chart';
-import { TotalsRow, ValueCell } from './pivot-cells';
+import { PivotShows, TotalsRow, ValueCell } from './pivot-cells';
 import { type Exploration, queryOf } from './state';
 
 const ROW_HEIGHT = 34;
@@ -92,6 +92,7 @@ export function Pivot({
 
   return (
     <div className="pivot" data-testid="pivot">
+      <PivotShows exploration={exploration} catalog={catalog} lang={lang} />
       <div className="pivot-bar">
         <button type="button" data-testid="pivot-swap" onClick={() => setSwapped(!swapped)}>
           {t('swapRowsColumns', lang)}
