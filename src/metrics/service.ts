@@ -324,25 +324,10 @@ async function fillLikeForLike(
   const comparableStores = { openBy: comparison.range.from, openUntil: range.to };
   const base = { ...resolved, metrics: [metric] };
   const q = { ...query, order: [], limit: 100_000 };
+  const shared = { comparableStores, available, rollupsRead, rollups, scope, timeoutMs };
   const [current, previous] = await Promise.all([
-    execute(engine, base, q, {
-      range,
-      comparableStores,
-      available,
-      rollupsRead,
-      rollups,
-      scope,
-      timeoutMs,
-    }),
-    execute(engine, base, q, {
-      range: comparison.range,
-      comparableStores,
-      available,
-      rollupsRead,
-      rollups,
-      scope,
-      timeoutMs,
-    }),
+    execute(engine, base, q, { range, ...shared }),
+    execute(engine, base, q, { range: comparison.range, ...shared }),
   ]);
   const dims = resolved.dimensions;
   const now = new Map(current.map((row) => [keyOf(row, dims), row[metric.id] ?? null]));
