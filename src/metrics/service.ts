@@ -217,6 +217,14 @@ async function answerQuery(
     }
     return rows;
   };
+  // Which days of each period hold data for the facts asked (a comparison over a half-empty period says so),
+  // asked beside the answer's own reads rather than after them.
+  const read = factsRead(resolved.metrics, facts.available);
+  const coverage = Promise.all([
+    coverageOf(engine, read, range),
+    comparison ? coverageOf(engine, read, comparison.range) : Promise.resolve(undefined),
+  ]);
+  coverage.catch(() => undefined);
   const [rows, previous] = await Promise.all([
     finish(range),
     comparison ? finish(comparison.range, Math.min(100_000, maxRows + 1)) : Promise.resolve([]),
@@ -244,12 +252,7 @@ async function answerQuery(
     out = sortRows(out, query.order.length ? query.order : defaultOrder(dims, resolved.metrics));
     out = out.slice(0, query.limit);
   }
-  // Which days of each period hold data for the facts asked: a comparison over a half-empty period says so.
-  const read = factsRead(resolved.metrics, facts.available);
-  const [periodCoverage, comparisonCoverage] = await Promise.all([
-    coverageOf(engine, read, range),
-    comparison ? coverageOf(engine, read, comparison.range) : Promise.resolve(undefined),
-  ]);
+  const [periodCoverage, comparisonCoverage] = await coverage;
   return {
     columns,
     rows: out,
