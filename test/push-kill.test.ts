@@ -88,7 +88,10 @@ describe('pushes across a kill -9', () => {
         answers[i] = await push(token, i);
       }
     });
-    await new Promise((r) => setTimeout(r, 400));
+    // Killed once a few batches are acknowledged: the rest are in flight or not yet sent.
+    const started = Date.now();
+    while (answers.filter((code) => code === 201).length < 5 && Date.now() - started < 60_000)
+      await new Promise((r) => setTimeout(r, 5));
     first.child.kill('SIGKILL');
     await first.exit;
     await Promise.all(tills);
