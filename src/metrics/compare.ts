@@ -20,6 +20,8 @@ function dimensionValue(row: Row, d: DimensionDef, comparison?: Comparison): Cel
  */
 const isAmount = (m: MetricDef) => m.unit === 'CNY' && 'measure' in m.formula && !m.special;
 
+const fen = (v: number) => Math.round(v * 100) / 100;
+
 /** Amounts to the fen; a change is the difference of the amounts shown. */
 export function roundMoney(rows: Row[], metrics: readonly MetricDef[]): Row[] {
   const money = metrics.filter(isAmount).map((m) => m.id);
@@ -27,12 +29,10 @@ export function roundMoney(rows: Row[], metrics: readonly MetricDef[]): Row[] {
     for (const row of rows)
       for (const id of money) {
         const v = row[id];
-        if (typeof v === 'number') row[id] = Math.round(v * 100) / 100;
+        if (typeof v === 'number') row[id] = fen(v);
       }
   return rows;
 }
-
-const fen = (v: number) => Math.round(v * 100) / 100;
 
 /** What a metric is where its period has no row: a sum or a count is 0, a ratio is unknown. */
 const emptyValue = (metric: MetricDef): Cell => ('measure' in metric.formula && !metric.special ? 0 : null);

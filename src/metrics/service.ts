@@ -159,32 +159,41 @@ export async function runQuery(engine: Engine, input: unknown, run: RunOptions =
     };
   // Taken before reading: a load that lands meanwhile leaves this answer unkept rather than kept as new.
   const writes = engine.writes;
+  const resolved = resolveQuery(query);
+  const facts = await factsOf(engine);
+  const range = query.timeRange ?? facts.range ?? { from: '2000-01-01', to: '2000-01-01' };
+  const ask = () => answerQuery(engine, { query, resolved, facts, range }, run, scope, started);
   const budget = run.budget;
-  const range = query.timeRange ?? (await dataRange(engine)) ?? { from: '2000-01-01', to: '2000-01-01' };
   const answer =
-    budget && isHeavy(resolveQuery(query).dimensions, range)
-      ? await budget.gate.run(budget.timeoutMs, () => answerQuery(engine, query, run, scope, started))
-      : await answerQuery(engine, query, run, scope, started);
+    budget && isHeavy(resolved.dimensions, range)
+      ? await budget.gate.run(budget.timeoutMs, ask)
+      : await ask();
   results.set(engine, key, writes, answer);
   return answer;
 }
 
+/** A query as answered: checked, resolved against the catalogue, over its range (the data's when it names none). */
+interface Asked {
+  query: Query;
+  resolved: ResolvedQuery;
+  facts: DataFacts;
+  range: TimeRange;
+}
+
 async function answerQuery(
   engine: Engine,
-  query: Query,
+  { query, resolved, facts, range }: Asked,
   run: RunOptions,
   scope: ResolvedScope,
   started: number,
 ): Promise<QueryResult> {
-  const resolved = resolveQuery(query);
-  const facts = await factsOf(engine);
-  const range = query.timeRange ?? facts.range ?? { from: '2000-01-01', to: '2000-01-01' };
   checkRange(range);
   const special = resolved.metrics.filter((m) => m.special);
   const sortsBySpecial = query.order.some((o) => special.some((m) => m.id === o.by));
   const comparison = query.compare ? comparisonFor(query.compare, range) : undefined;
+  const compareColumns = comparison ? comparisonColumns(resolved.metrics) : [];
   // Rows beyond what the cell limit allows are not read: one more than allowed says the answer is too large.
-  const width = resolved.dimensions.length + resolved.metrics.length * (comparison ? 4 : 1);
+  const width = resolved.dimensions.length + resolved.metrics.length + compareColumns.length;
   const budget = run.budget;
   const maxRows = budget ? Math.floor(budget.maxCells / width) : Number.POSITIVE_INFINITY;
   const wanted = sortsBySpecial ? 100_000 : query.limit;
@@ -247,7 +256,7 @@ async function answerQuery(
         complete,
       )
     : rows;
-  if (comparison) columns.push(...comparisonColumns(resolved.metrics));
+  columns.push(...compareColumns);
   if (sortsBySpecial || out.length > rows.length) {
     out = sortRows(out, query.order.length ? query.order : defaultOrder(dims, resolved.metrics));
     out = out.slice(0, query.limit);
