@@ -43,12 +43,13 @@ FROM store s JOIN _demo_format f USING (format)`;
 export const storeDays = (p: FactParams): string => `
 CREATE OR REPLACE TEMP TABLE _demo_store_day AS
 WITH base AS (
-  SELECT s.*, c.date, c.date - ${d(p.start)} AS day_idx, c.month, c.weekday, c.is_holiday, c.is_makeup_workday,
+  SELECT s.*, sa.assort, c.date, c.date - ${d(p.start)} AS day_idx, c.month, c.weekday, c.is_holiday, c.is_makeup_workday,
          c.spring_festival_offset AS sf,
          (c.date >= s.open_date AND (s.close_date IS NULL OR c.date < s.close_date)
            AND NOT (c.spring_festival_offset BETWEEN 0 AND 1 AND s.format IN ('fresh', 'convenience') AND rnd(s.store_id, c.date, 'sfclose') < 0.5)
            AND rnd(s.store_id, c.date, 'closed') >= 0.002) AS is_open
   FROM _demo_store s JOIN calendar c ON c.date BETWEEN greatest(${d(p.start)}, s.open_date) AND ${d(p.end)}
+  JOIN _demo_store_assort sa ON sa.store_id = s.store_id AND c.date BETWEEN sa.valid_from AND sa.valid_to
   WHERE s.close_date IS NULL OR c.date < s.close_date
 ), factors AS (
   SELECT *,
@@ -65,7 +66,7 @@ WITH base AS (
          WHEN month = 11 AND day(date) = 11 THEN 3.0 WHEN month = 11 AND day(date) <= 10 THEN 1.7 ELSE 1 END AS online_boost
   FROM base
 )
-SELECT factors.store_id, format, date, day_idx, is_open, selling_area_m2, lines_per_ticket, conversion,
+SELECT factors.store_id, format, assort, date, day_idx, is_open, selling_area_m2, lines_per_ticket, conversion,
        ch_pos, ch_self, ch_scan, ch_mini, ch_delivery,
        CASE WHEN is_open THEN round(base_tickets * factor * (ch_pos + ch_self + ch_scan) * ${scaleOf(p)})::INTEGER ELSE 0 END AS n_instore,
        CASE WHEN is_open THEN round(base_tickets * factor * (ch_mini + ch_delivery) * online_boost * ${scaleOf(p)})::INTEGER ELSE 0 END AS n_online,
@@ -99,7 +100,7 @@ WITH t AS (
     rnd(order_id, 0, 'u') AS u
   FROM c
 )
-SELECT ch.order_id, ch.store_id, ch.format, ch.date, ch.channel, ch.in_store,
+SELECT ch.order_id, ch.store_id, ch.format, ch.assort, ch.date, ch.channel, ch.in_store,
   ch.date::TIMESTAMP + to_seconds(h.hour * 3600 + floor(rnd(ch.order_id, 1, 'sec') * 3600)) AS ts,
   CASE WHEN reg_count > 0 AND rnd(ch.order_id, 2, 'member') < CASE ch.channel WHEN 'mini_program' THEN 1 WHEN 'scan_and_go' THEN 1
        WHEN 'delivery' THEN 0.55 WHEN 'self_checkout' THEN 0.3 ELSE 0.42 END
@@ -110,15 +111,17 @@ SELECT ch.order_id, ch.store_id, ch.format, ch.date, ch.channel, ch.in_store,
   rnd(ch.order_id, 5, 'coupon') < 0.07 AS wants_coupon
 FROM ch JOIN _demo_hour h ON h.format = ch.format AND h.bin = floor(rnd(ch.order_id, 6, 'hour') * 100)::INTEGER`;
 
-/** Lines of the chunk's tickets: SKU by popularity within the format's assortment, promotions, coupons. */
+/** Lines of the chunk's tickets: SKU by popularity within the store's range that day, promotions, coupons. */
 export const linesChunk = (): string => `
 ${insertInto('sales_line')}
 WITH u AS (
   SELECT o.*, unnest(range(o.items)) AS line_idx FROM _demo_orders o WHERE o.status <> 'cancelled'
 ), l AS (
-  -- the rank is a column before the join, so the join stays a hash join on (format, rank)
-  SELECT u.*, floor(pow(rnd(u.order_id, u.line_idx, 'sku'), 2.5) * z.n)::INTEGER AS sku_rank
-  FROM u JOIN _demo_assort_size z ON z.format = u.format
+  -- the rank is a column before the join, so the join stays a hash join on (assort, rank)
+  SELECT u.*, CASE WHEN rnd(u.order_id, u.line_idx, 'tail') < z.tail_lines
+                   THEN z.n_core + floor(rnd(u.order_id, u.line_idx, 'tailsku') * (z.n - z.n_core))
+                   ELSE floor(pow(rnd(u.order_id, u.line_idx, 'sku'), 2.5) * z.n_core) END::INTEGER AS sku_rank
+  FROM u JOIN _demo_assort_size z ON z.assort = u.assort
 ), priced AS (
   SELECT l.order_id, l.line_idx + 1 AS line_no, l.ts, l.date, l.store_id, l.channel, a.sku, l.member_id, l.status,
     l.wants_coupon AND l.member_id IS NOT NULL AND l.line_idx = 0 AND l.status = 'completed' AS coupon_line,
@@ -128,7 +131,7 @@ WITH u AS (
                      ELSE 3 + floor(rnd(l.order_id, l.line_idx, 'qty2') * 4) END) END)::DECIMAL(12,3) AS qty,
     p.list_price, p.unit_cost, pd.promotion_id, coalesce(pd.discount_pct, 0) AS discount_pct
   FROM l
-  JOIN _demo_assort a ON a.format = l.format AND a.rank = l.sku_rank
+  JOIN _demo_assort a ON a.assort = l.assort AND a.rank = l.sku_rank
   JOIN product p ON p.sku = a.sku
   LEFT JOIN _demo_promo_day pd ON pd.date = l.date AND pd.category_l1 = p.category_l1
 ), amounts AS (

@@ -12,7 +12,19 @@ export interface FormatProfile {
   ticketsPerDay: [number, number];
   linesPerTicket: number;
   conversion: number;
+  /** Employees at full volume (scaled with ticket volume, so 人效 and 人工成本率 keep their level). */
   staff: number;
+  /**
+   * Price sensitivity: a SKU's popularity falls with price^this, which sets the average ticket
+   * (convenience ¥25–30, fresh ¥45–55, supermarket ¥80–100, department store ¥400–600).
+   */
+  priceSensitivity: number;
+  /**
+   * The slow tail of the assortment: this share of the listed SKUs gets this share of the lines,
+   * so a store's weekly 动销率 sits near 70–90%, lower where the range is deep. Tuned at the default
+   * volume (a tail SKU sells about once in three weeks); fuller volumes sell more of the tail.
+   */
+  slowTail: { skus: number; lines: number };
   /** Category level-1 names this format sells, with how deep into their SKU list it goes (0..1). */
   assortment: Record<string, number>;
   /** Hour of day → relative ticket weight. */
@@ -35,10 +47,12 @@ export const FORMATS: FormatProfile[] = [
     brand: '中台便利',
     share: 0.42,
     areaM2: [60, 160],
-    ticketsPerDay: [550, 900],
+    ticketsPerDay: [450, 800],
     linesPerTicket: 2.1,
     conversion: 0.72,
-    staff: 5,
+    priceSensitivity: 2,
+    slowTail: { skus: 0.15, lines: 0.01 },
+    staff: 8,
     assortment: { 食品: 0.5, 饮料酒水: 0.7, 日化: 0.25, 生鲜: 0.1 },
     hours: dayHours(7, 23, { 7: 2.2, 8: 2.6, 12: 2.0, 13: 1.6, 18: 2.0, 19: 1.8, 22: 0.6, 23: 0.4 }),
     channels: { pos: 0.76, self_checkout: 0.08, scan_and_go: 0.04, mini_program: 0.05, delivery: 0.07 },
@@ -50,10 +64,12 @@ export const FORMATS: FormatProfile[] = [
     brand: '中台鲜果',
     share: 0.26,
     areaM2: [80, 300],
-    ticketsPerDay: [350, 650],
+    ticketsPerDay: [300, 600],
     linesPerTicket: 3.2,
     conversion: 0.5,
-    staff: 7,
+    priceSensitivity: 0.9,
+    slowTail: { skus: 0.2, lines: 0.018 },
+    staff: 10,
     assortment: { 生鲜: 0.9, 食品: 0.1 },
     hours: dayHours(8, 22, { 9: 1.5, 10: 1.6, 17: 2.2, 18: 2.6, 19: 2.2, 20: 1.5 }),
     channels: { pos: 0.56, scan_and_go: 0.04, mini_program: 0.15, delivery: 0.25 },
@@ -65,11 +81,13 @@ export const FORMATS: FormatProfile[] = [
     brand: '中台超市',
     share: 0.24,
     areaM2: [1500, 6000],
-    ticketsPerDay: [700, 1300],
-    linesPerTicket: 4.8,
+    ticketsPerDay: [1000, 2000],
+    linesPerTicket: 4.5,
     conversion: 0.38,
-    staff: 24,
-    assortment: { 生鲜: 0.8, 食品: 1, 饮料酒水: 1, 日化: 1, 百货: 0.3 },
+    priceSensitivity: 1.2,
+    slowTail: { skus: 0.35, lines: 0.013 },
+    staff: 60,
+    assortment: { 生鲜: 0.8, 食品: 1, 饮料酒水: 1, 日化: 1, 百货: 0.5 },
     hours: dayHours(8, 22, { 9: 1.3, 10: 1.6, 11: 1.4, 16: 1.4, 17: 1.9, 18: 2.1, 19: 1.8 }),
     channels: { pos: 0.62, self_checkout: 0.14, scan_and_go: 0.05, mini_program: 0.06, delivery: 0.13 },
     weekendFactor: 1.3,
@@ -80,10 +98,12 @@ export const FORMATS: FormatProfile[] = [
     brand: '中台百货',
     share: 0.08,
     areaM2: [12000, 30000],
-    ticketsPerDay: [900, 1600],
+    ticketsPerDay: [1500, 2800],
     linesPerTicket: 1.9,
     conversion: 0.14,
-    staff: 48,
+    priceSensitivity: 0.2,
+    slowTail: { skus: 0.45, lines: 0.012 },
+    staff: 240,
     assortment: { 百货: 1, 日化: 0.4, 食品: 0.15 },
     hours: dayHours(10, 22, { 14: 1.4, 15: 1.5, 16: 1.4, 19: 1.6, 20: 1.4 }),
     channels: { pos: 0.9, mini_program: 0.1 },

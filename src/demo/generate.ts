@@ -9,6 +9,8 @@ import {
   makePromotions,
   makeStores,
   makeSuppliers,
+  type RangeChange,
+  rangeChange,
 } from './master-data.js';
 import * as once from './once-sql.js';
 
@@ -25,7 +27,16 @@ export interface DemoOptions {
   replace?: boolean;
 }
 
-export const DEMO_DEFAULTS: DemoOptions = { stores: 30, days: 400, end: '2026-11-15', seed: 42, skus: 2000 };
+export const DEMO_DEFAULTS: DemoOptions = {
+  stores: 30,
+  // Two full years and a month, so every preset's year-over-year comparison reads full data.
+  days: 760,
+  end: '2026-11-15',
+  seed: 42,
+  skus: 2000,
+  // Ticket volumes scaled (not history) so a first start takes under a minute on two cores.
+  lines: 16_000_000,
+};
 
 export type DemoProgress = (phase: string, done: number, total: number) => void;
 
@@ -75,21 +86,22 @@ async function loadMasterData(
   engine: DuckDbEngine,
   options: DemoOptions,
   window: { start: string; end: string },
-): Promise<void> {
+): Promise<RangeChange | null> {
   // The warehouse has the calendar from its creation; the demo reads it for promotions and campaigns.
   const calendar = buildCalendar();
   await insertRows(engine, 'channel', CHANNELS);
-  await insertRows(engine, 'store', makeStores(options.stores, options.seed, window));
+  const stores = makeStores(options.stores, options.seed, window);
+  await insertRows(engine, 'store', stores);
   await engine.run(seedStoreHistory());
-  const supplierCount = Math.max(10, Math.round(options.skus / 25));
-  await insertRows(engine, 'supplier', makeSuppliers(supplierCount, options.seed));
-  const products = makeProducts(options.skus, supplierCount, options.seed);
+  const suppliers = makeSuppliers(Math.max(10, Math.round(options.skus / 25)), options.seed);
+  await insertRows(engine, 'supplier', suppliers.rows);
+  const products = makeProducts(options.skus, suppliers, options.seed);
   await insertRows(engine, 'product', products);
   await insertRows(engine, 'promotion', makePromotions(calendar, window, options.seed));
   await insertRows(engine, 'campaign', makeCampaigns(calendar, window, options.seed));
 
   await engine.run(`CREATE OR REPLACE TEMP TABLE _demo_format (format VARCHAR, tickets_lo DOUBLE, tickets_hi DOUBLE,
-    lines_per_ticket DOUBLE, conversion DOUBLE, staff INTEGER, weekend_factor DOUBLE, holiday_factor DOUBLE,
+    lines_per_ticket DOUBLE, conversion DOUBLE, staff INTEGER, tail_skus DOUBLE, tail_lines DOUBLE, weekend_factor DOUBLE, holiday_factor DOUBLE,
     ch_pos DOUBLE, ch_self DOUBLE, ch_scan DOUBLE, ch_mini DOUBLE, ch_delivery DOUBLE)`);
   await insertRows(
     engine,
@@ -101,6 +113,8 @@ async function loadMasterData(
       lines_per_ticket: f.linesPerTicket,
       conversion: f.conversion,
       staff: f.staff,
+      tail_skus: f.slowTail.skus,
+      tail_lines: f.slowTail.lines,
       weekend_factor: f.weekendFactor,
       holiday_factor: f.holidayFactor,
       ch_pos: f.channels.pos ?? 0,
@@ -127,8 +141,31 @@ async function loadMasterData(
     }));
   });
   await insertRows(engine, '_demo_hour', bins);
-  await engine.run('CREATE OR REPLACE TEMP TABLE _demo_assort (format VARCHAR, rank INTEGER, sku INTEGER)');
+  // An assortment ("assort") is a format's range; a store follows its format's, or a changed one from a date.
+  await engine.run('CREATE OR REPLACE TEMP TABLE _demo_assort (assort VARCHAR, rank INTEGER, sku INTEGER)');
   await insertRows(engine, '_demo_assort', makeAssortment(products, options.seed), 1000);
+  await engine.run(`CREATE OR REPLACE TEMP TABLE _demo_store_assort AS
+    SELECT store_id, format AS assort, DATE '1900-01-01' AS valid_from, DATE '2999-12-31' AS valid_to FROM store`);
+  const change = rangeChange(stores, window);
+  if (change) {
+    const changed = `${change.format}:${change.category_l1}`;
+    await engine.run(
+      `INSERT INTO _demo_assort SELECT $1, (row_number() OVER (ORDER BY a.rank) - 1)::INTEGER, a.sku
+       FROM _demo_assort a JOIN product p USING (sku) WHERE a.assort = $2 AND p.category_l1 <> $3`,
+      [changed, change.format, change.category_l1],
+    );
+    await engine.run(
+      `UPDATE _demo_store_assort SET valid_to = $1::DATE - 1
+       WHERE store_id IN (SELECT store_id FROM store WHERE region = $2 AND format = $3)`,
+      [change.from, change.region, change.format],
+    );
+    await engine.run(
+      `INSERT INTO _demo_store_assort SELECT store_id, $1, $2::DATE, DATE '2999-12-31'
+       FROM store WHERE region = $3 AND format = $4`,
+      [changed, change.from, change.region, change.format],
+    );
+  }
+  return change;
 }
 
 /** Generates a whole demo chain into the warehouse, in one transaction. */
@@ -137,7 +174,9 @@ export async function generateDemo(
   input: Partial<DemoOptions>,
   progress: DemoProgress = () => {},
 ): Promise<DemoSummary> {
-  const options: DemoOptions = { ...DEMO_DEFAULTS, ...input };
+  // An option left undefined (a CLI flag not given) keeps its default.
+  const given = Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+  const options: DemoOptions = { ...DEMO_DEFAULTS, ...given };
   validate(options);
   const began = Date.now();
   const end = options.end;
@@ -158,7 +197,7 @@ export async function generateDemo(
     for (const table of TABLES)
       if (table.name !== 'calendar') await engine.run(`DELETE FROM "${table.name}"`);
     progress('master data', 0, 1);
-    await loadMasterData(engine, options, { start, end });
+    const change = await loadMasterData(engine, options, { start, end });
     for (const sql of facts.macros({ seed: options.seed, start, end, scale })) await engine.run(sql);
     for (const sql of once.lookups()) await engine.run(sql);
     await engine.run(facts.storeParams({ seed: options.seed, start, end, scale }));
@@ -208,7 +247,7 @@ export async function generateDemo(
     progress('members, stock, staff', steps.length, steps.length);
     // Every fact was written anew: their rollups rebuild whole.
     for (const table of TABLES) if (table.kind === 'fact') await noteChangedFact(engine, table.name);
-    const meta = JSON.stringify({ ...options, replace: undefined, start, scale });
+    const meta = JSON.stringify({ ...options, replace: undefined, start, scale, rangeChange: change });
     await engine.run(
       "INSERT INTO zhongtai_meta VALUES ('demo', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       [meta],

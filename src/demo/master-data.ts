@@ -1,13 +1,16 @@
 import type { CalendarDay } from '../model/index.js';
 import { isoDate, parseIsoDate } from '../model/index.js';
 import type { Cell } from '../warehouse/index.js';
-import { BRAND_PARTS, CATEGORIES } from './categories.js';
-import { FORMATS, type FormatProfile, REGIONS, STREETS } from './formats.js';
+import { BRAND_PARTS, CATEGORIES, SUPPLIER_TRADE } from './categories.js';
+import { FORMATS, type FormatProfile, REGIONS, STREETS, type StoreFormat } from './formats.js';
 import { between, pick, pickWeighted, seededRandom } from './random.js';
 
 type Rows = Record<string, Cell>[];
 const DAY_MS = 86_400_000;
 const round2 = (value: number) => Math.round(value * 100) / 100;
+/** 1..53: the week of the year a Monday falls in, counted from the year's first day. */
+const weekOfYear = (date: string) =>
+  1 + Math.floor((parseIsoDate(date) - parseIsoDate(`${date.slice(0, 4)}-01-01`)) / (7 * DAY_MS));
 
 export interface DemoWindow {
   start: string;
@@ -44,7 +47,9 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
       roll < 0.12 && span > 200 * DAY_MS
         ? startMs + Math.floor((between(random, 0.15, 0.6) * span) / DAY_MS) * DAY_MS
         : startMs - Math.floor(between(random, 120, 3000)) * DAY_MS;
-    const closes = roll > 0.97 && span > 200 * DAY_MS;
+    // Small shops churn; a supermarket or department store closing is rare enough to leave out.
+    const small = profile.format === 'convenience' || profile.format === 'fresh';
+    const closes = roll > 0.95 && small && span > 200 * DAY_MS;
     rows.push({
       store_id: i,
       code: `S${String(i).padStart(4, '0')}`,
@@ -60,26 +65,39 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
   return rows;
 }
 
-export function makeSuppliers(count: number, seed: number): Rows {
-  const random = seededRandom(seed * 31 + 2);
-  const kinds = [
-    '食品有限公司',
-    '农业合作社',
-    '贸易有限公司',
-    '日用品有限公司',
-    '供应链管理有限公司',
-    '果业有限公司',
-  ];
-  return Array.from({ length: count }, (_, i) => ({
-    supplier_id: i + 1,
-    code: `V${String(i + 1).padStart(4, '0')}`,
-    name: `${pick(random, BRAND_PARTS[0])}${pick(random, BRAND_PARTS[1])}${pick(random, kinds)}`,
-  }));
+const PROVINCES = ['浙江', '江苏', '山东', '广东', '福建', '四川', '河南', '湖北', '上海', '北京', '云南', '黑龙江'];
+
+export interface SupplierBase {
+  rows: Rows;
+  /** Supplier ids of each category level 2: a supplier is in one trade, as real ones are. */
+  byCategory: Map<string, number[]>;
 }
 
-export function makeProducts(count: number, supplierCount: number, seed: number): Rows {
+/** Suppliers, each specialised in one category level 2 (a 果业 company supplies fruit, not baijiu). */
+export function makeSuppliers(count: number, seed: number): SupplierBase {
+  const random = seededRandom(seed * 31 + 2);
+  const l2s = [...new Set(CATEGORIES.map((c) => c.l2))];
+  const byCategory = new Map<string, number[]>();
+  const names = new Set<string>();
+  const rows: Rows = [];
+  for (let i = 0; i < Math.max(count, l2s.length); i++) {
+    const l2 = l2s[i % l2s.length] as string;
+    let name = '';
+    do {
+      name = `${pick(random, PROVINCES)}${pick(random, BRAND_PARTS[0])}${pick(random, BRAND_PARTS[1])}${SUPPLIER_TRADE[l2] ?? '贸易有限公司'}`;
+    } while (names.has(name) && names.size < 5000);
+    names.add(name);
+    rows.push({ supplier_id: i + 1, code: `V${String(i + 1).padStart(4, '0')}`, name });
+    byCategory.set(l2, [...(byCategory.get(l2) ?? []), i + 1]);
+  }
+  return { rows, byCategory };
+}
+
+/** Products named as shelves label them — brand, kind, specification — with their category's case size. */
+export function makeProducts(count: number, suppliers: SupplierBase, seed: number): Rows {
   const random = seededRandom(seed * 31 + 3);
   const brandsByL2 = new Map<string, string[]>();
+  const names = new Set<string>();
   const rows: Rows = [];
   for (let sku = 1; sku <= count; sku++) {
     const leaf = CATEGORIES[(sku - 1) % CATEGORIES.length] ?? CATEGORIES[0];
@@ -92,30 +110,40 @@ export function makeProducts(count: number, supplierCount: number, seed: number)
       );
       brandsByL2.set(leaf.l2, brands);
     }
-    const brand = pick(random, brands);
+    let brand = '';
+    let name = '';
+    for (let attempt = 0; attempt < 20 && (!name || names.has(name)); attempt++) {
+      brand = pick(random, brands);
+      const [kind = '', own] = pick(random, leaf.kinds).split(':');
+      name = `${brand} ${kind} ${pick(random, own ? own.split(',') : leaf.specs)}`;
+    }
+    for (let n = 2; names.has(name); n++) name = name.replace(/( 款\d+)?$/, ` 款${n}`);
+    names.add(name);
     const price = round2(between(random, ...leaf.price));
     const margin = between(random, ...leaf.margin);
-    const size = leaf.unit === 'kg' ? '' : ` ${pick(random, ['小份', '标准装', '家庭装', '量贩装'])}`;
     rows.push({
       sku,
       code: `P${String(sku).padStart(6, '0')}`,
-      name: `${brand}${leaf.l3}${size} #${sku}`,
+      name,
       category_l1: leaf.l1,
       category_l2: leaf.l2,
       category_l3: leaf.l3,
       brand,
-      supplier_id: 1 + Math.floor(random() * supplierCount),
+      supplier_id: pick(random, suppliers.byCategory.get(leaf.l2) ?? [1]),
       unit: leaf.unit,
       shelf_life_days: leaf.shelfLifeDays ? Math.round(between(random, ...leaf.shelfLifeDays)) : null,
       list_price: price,
       unit_cost: round2(price * (1 - margin)),
-      pack_size: leaf.unit === 'kg' ? 1 : pick(random, [1, 6, 12, 24]),
+      pack_size: leaf.pack,
     });
   }
   return rows;
 }
 
-/** Which SKUs each format lists, ranked by popularity (rank 0 sells most); cheap items sell more often. */
+/**
+ * Which SKUs each format lists, ranked by popularity (rank 0 sells most); cheap items sell more often.
+ * The last ranks are the format's slow tail (`slowTail`).
+ */
 export function makeAssortment(products: Rows, seed: number): Rows {
   const random = seededRandom(seed * 31 + 4);
   const rows: Rows = [];
@@ -125,22 +153,26 @@ export function makeAssortment(products: Rows, seed: number): Rows {
         const depth = profile.assortment[String(p.category_l1)] ?? 0;
         return random() < depth;
       })
-      .map((p) => ({ sku: p.sku, popularity: random() / Number(p.list_price) ** 0.8 }))
+      .map((p) => ({ sku: p.sku, popularity: random() / Number(p.list_price) ** profile.priceSensitivity }))
       .sort((a, b) => b.popularity - a.popularity);
-    for (const [rank, p] of listed.entries()) rows.push({ format: profile.format, rank, sku: p.sku ?? null });
+    for (const [rank, p] of listed.entries()) rows.push({ assort: profile.format, rank, sku: p.sku ?? null });
   }
   return rows;
 }
 
-/** Weekly category promotions plus the chain-wide festivals every Chinese retailer runs. */
+/**
+ * Weekly category promotions plus the chain-wide festivals every Chinese retailer runs. The weekly
+ * plan repeats by week of the year, as a chain's promotion calendar does, so a year-over-year
+ * comparison sets like against like.
+ */
 export function makePromotions(calendar: CalendarDay[], window: DemoWindow, seed: number): Rows {
-  const random = seededRandom(seed * 31 + 5);
   const l1s = [...new Set(CATEGORIES.map((c) => c.l1))];
   const rows: Rows = [];
   let id = 1;
   const inWindow = calendar.filter((d) => d.date >= window.start && d.date <= window.end);
   for (const day of inWindow) {
     if (day.weekday === 1) {
+      const random = seededRandom(seed * 31 + 5 + 1000 * weekOfYear(day.date));
       for (const l1 of [pick(random, l1s), pick(random, l1s)]) {
         rows.push({
           promotion_id: id++,
@@ -208,4 +240,49 @@ export function makeCampaigns(calendar: CalendarDay[], window: DemoWindow, seed:
       end_date: end,
       budget: Math.round(between(random, 20, 300)) * 1000,
     }));
+}
+
+/**
+ * The chain's one deliberate change of range, for analysts to find: from the first of a month about
+ * four months before the end, the supermarkets of one region drop general merchandise (百货) to make
+ * room for fresh food (a common 调改 of Chinese supermarkets). The region's margin falls by mix alone.
+ * The region chosen has supermarkets and no department store, so 百货 vanishes from it entirely, and
+ * no supermarket opening or closing, so the range is what changes.
+ */
+export interface RangeChange {
+  region: string;
+  format: StoreFormat;
+  category_l1: string;
+  from: string;
+}
+
+export function rangeChange(stores: Rows, window: DemoWindow): RangeChange | null {
+  const fromMs = parseIsoDate(window.end) - 120 * DAY_MS;
+  const from = `${isoDate(fromMs).slice(0, 7)}-01`;
+  // A year of the old range before it, or there is nothing to compare.
+  if (parseIsoDate(from) - parseIsoDate(window.start) < 400 * DAY_MS) return null;
+  const byRegion = new Map<string, { supermarkets: number; others: number; disqualified: boolean }>();
+  for (const store of stores) {
+    const region = String(store.region);
+    const tally = byRegion.get(region) ?? { supermarkets: 0, others: 0, disqualified: false };
+    if (store.format === 'supermarket') tally.supermarkets++;
+    else tally.others++;
+    // A department store keeps 百货 in the region; a supermarket opening or closing within the
+    // compared year would change the mix by itself.
+    const yearBefore = isoDate(parseIsoDate(from) - 400 * DAY_MS);
+    const moves = store.close_date || String(store.open_date) > yearBefore;
+    if (store.format === 'department_store' || (store.format === 'supermarket' && moves))
+      tally.disqualified = true;
+    byRegion.set(region, tally);
+  }
+  // Where supermarkets weigh most in the region, the change shows most.
+  const candidates = [...byRegion.entries()]
+    .filter(([, t]) => t.supermarkets > 0 && !t.disqualified)
+    .sort(
+      (a, b) =>
+        b[1].supermarkets / (b[1].supermarkets + b[1].others) -
+          a[1].supermarkets / (a[1].supermarkets + a[1].others) || a[0].localeCompare(b[0]),
+    );
+  const region = candidates[0]?.[0];
+  return region ? { region, format: 'supermarket', category_l1: '百货', from } : null;
 }

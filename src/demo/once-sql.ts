@@ -11,7 +11,12 @@ const d = (date: string) => {
 };
 
 export const lookups = (): string[] => [
-  `CREATE OR REPLACE TEMP TABLE _demo_assort_size AS SELECT format, count(*)::INTEGER AS n FROM _demo_assort GROUP BY format`,
+  // Ranks below n_core are the format's regular sellers; the rest is its slow tail, tail_lines of the lines.
+  `CREATE OR REPLACE TEMP TABLE _demo_assort_size AS
+   SELECT assort, n, n_core, CASE WHEN n_core < n THEN tail_lines ELSE 0 END AS tail_lines
+   FROM (SELECT a.assort, count(*)::INTEGER AS n, any_value(f.tail_lines) AS tail_lines,
+                greatest(1, least(count(*), round(count(*) * (1 - any_value(f.tail_skus)))))::INTEGER AS n_core
+         FROM _demo_assort a JOIN _demo_format f ON f.format = split_part(a.assort, ':', 1) GROUP BY a.assort)`,
   // Best promotion of each day for each category; chain-wide festivals (no category) apply to all.
   `CREATE OR REPLACE TEMP TABLE _demo_promo_day AS
    SELECT c.date, l1.category_l1, arg_max(p.promotion_id, p.discount_pct) AS promotion_id, max(p.discount_pct) AS discount_pct
@@ -55,14 +60,19 @@ export const members = (p: FactParams): string[] => [
 ];
 
 /**
- * Expected daily units of each listed SKU in each store, from the popularity curve the line generator
- * samples (rank = n·u^2.5, so P(rank < x) = (x/n)^0.4).
+ * Expected daily units of each listed SKU in each store while its range holds, from the curve the line
+ * generator samples: regular sellers by rank = n_core·u^2.5, so P(rank < x) = (x/n_core)^0.4; the slow
+ * tail evenly.
  */
 const expectedUnits = (p: FactParams) => `
-  SELECT s.store_id, s.format, a.sku, pr.unit_cost, pr.pack_size, coalesce(pr.shelf_life_days, 999) AS shelf_life,
+  SELECT s.store_id, s.format, sa.valid_from, sa.valid_to, a.sku, pr.unit_cost, pr.pack_size,
+         coalesce(pr.shelf_life_days, 999) AS shelf_life,
          s.base_tickets * ${scaleOf(p)} * s.lines_per_ticket * 1.3
-           * (pow((a.rank + 1.0) / z.n, 0.4) - pow(a.rank * 1.0 / z.n, 0.4)) AS daily_units
-  FROM _demo_store s JOIN _demo_assort a USING (format) JOIN _demo_assort_size z USING (format) JOIN product pr ON pr.sku = a.sku
+           * CASE WHEN a.rank < z.n_core
+                  THEN (1 - z.tail_lines) * (pow((a.rank + 1.0) / z.n_core, 0.4) - pow(a.rank * 1.0 / z.n_core, 0.4))
+                  ELSE z.tail_lines / (z.n - z.n_core) END AS daily_units
+  FROM _demo_store s JOIN _demo_store_assort sa USING (store_id) JOIN _demo_assort a ON a.assort = sa.assort
+  JOIN _demo_assort_size z ON z.assort = sa.assort JOIN product pr ON pr.sku = a.sku
   WHERE rnd(s.store_id, a.sku, 'listed') < 0.92`;
 
 /** Stock on hand: daily for the last 90 days (what replenishment reads), weekly (Sundays) before that. */
@@ -76,7 +86,7 @@ days AS (
     CASE WHEN rnd(e.store_id * 100000 + e.sku, days.date, 'oos') < 0.04 THEN 0
          ELSE ceil(e.daily_units * (CASE WHEN e.shelf_life < 15 THEN 1 + rnd(e.store_id * 100000 + e.sku, days.date, 'cover') * 3
                                            ELSE 3 + rnd(e.store_id * 100000 + e.sku, days.date, 'cover') * 25 END)) END AS qty
-  FROM e JOIN days ON true JOIN _demo_store s ON s.store_id = e.store_id
+  FROM e JOIN days ON days.date BETWEEN e.valid_from AND e.valid_to JOIN _demo_store s ON s.store_id = e.store_id
   WHERE days.date >= s.open_date AND (s.close_date IS NULL OR days.date < s.close_date)
 )
 SELECT date, store_id, sku, qty::DECIMAL(12,3), round(qty * unit_cost, 2)::DECIMAL(18,2) FROM q`;
@@ -88,7 +98,7 @@ SELECT (c.date - DATE '2000-01-01')::BIGINT * 100000 + e.store_id, c.date, e.sto
        (ceil(e.daily_units * 7 / e.pack_size) * e.pack_size)::DECIMAL(12,3),
        round(ceil(e.daily_units * 7 / e.pack_size) * e.pack_size * e.unit_cost, 2)::DECIMAL(18,2)
 FROM e JOIN product pr ON pr.sku = e.sku
-JOIN calendar c ON c.weekday = 1 AND c.date BETWEEN ${d(p.end)} - 55 AND ${d(p.end)}
+JOIN calendar c ON c.weekday = 1 AND c.date BETWEEN ${d(p.end)} - 55 AND ${d(p.end)} AND c.date BETWEEN e.valid_from AND e.valid_to
 JOIN _demo_store s ON s.store_id = e.store_id AND c.date >= s.open_date AND (s.close_date IS NULL OR c.date < s.close_date)
 WHERE e.daily_units * 7 >= 0.5`;
 
@@ -97,7 +107,8 @@ export const staff = (p: FactParams): string[] => [
    SELECT s.store_id * 1000 + k, '员工' || lpad((s.store_id * 1000 + k)::VARCHAR, 7, '0'), s.store_id,
      CASE WHEN k = 0 THEN 'store_manager' WHEN k = 1 THEN 'supervisor' WHEN s.format = 'fresh' AND k % 2 = 0 THEN 'fresh_clerk'
           WHEN k % 3 = 0 THEN 'cashier' ELSE 'clerk' END,
-     CASE WHEN k = 0 THEN 48 WHEN k = 1 THEN 36 ELSE 22 + floor(rnd(s.store_id, k, 'wage') * 10) END,
+     -- hourly cost to the employer, social insurance included (CNY)
+     CASE WHEN k = 0 THEN 60 WHEN k = 1 THEN 45 ELSE 28 + floor(rnd(s.store_id, k, 'wage') * 12) END,
      s.open_date - floor(rnd(s.store_id, k, 'hired') * 300)::INTEGER
    FROM (SELECT *, unnest(range(greatest(2, round(staff * ${scaleOf(p)} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT)) AS k FROM _demo_store) s`,
   // Five days a week each, early and late shifts that cover the trading day.

@@ -16,7 +16,12 @@ export function demoCommand(program: Command): void {
     .option('--end <date>', 'last day of history (YYYY-MM-DD)', DEMO_DEFAULTS.end)
     .option('--seed <n>', 'random seed: same seed, same data', integer('seed'), DEMO_DEFAULTS.seed)
     .option('--skus <n>', 'number of SKUs', integer('skus'), DEMO_DEFAULTS.skus)
-    .option('--lines <n>', 'approximate number of sales lines (scales ticket volumes)', integer('lines'))
+    .option(
+      '--lines <n>',
+      'approximate number of sales lines: ticket volumes (and staff) scale to it 销售行数（按比例缩放客流）',
+      integer('lines'),
+      DEMO_DEFAULTS.lines,
+    )
     .option('--replace', 'replace data already in the file', false)
     .option('--app-db <url>', 'PostgreSQL URL of the application store (users)', process.env.ZHONGTAI_APP_DB)
     .option(
@@ -27,7 +32,7 @@ export function demoCommand(program: Command): void {
       'after',
       `
 Examples:
-  zhongtai demo                                  # 30 stores, 400 days, realistic volumes (~20M lines)
+  zhongtai demo                                  # 30 stores, 760 days, ~16M lines (ticket volumes scaled to fit)
   zhongtai demo --db big.duckdb --stores 500 --days 730 --lines 100000000
   zhongtai demo --replace --seed 7               # a different chain in the same file
   zhongtai demo --db demo.duckdb --export exports/   # then: zhongtai import --db rebuilt.duckdb --spec examples/demo/spec.yaml exports/*`,
