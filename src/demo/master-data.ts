@@ -20,6 +20,7 @@ export interface DemoWindow {
 /** Stores across regions and cities; most open before the window, a few open or close inside it. */
 export function makeStores(count: number, seed: number, window: DemoWindow): Rows {
   const random = seededRandom(seed * 31 + 1);
+  const closings = seededRandom(seed * 31 + 7);
   const startMs = parseIsoDate(window.start);
   const endMs = parseIsoDate(window.end);
   const span = endMs - startMs;
@@ -47,9 +48,12 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
       roll < 0.12 && span > 200 * DAY_MS
         ? startMs + Math.floor((between(random, 0.15, 0.6) * span) / DAY_MS) * DAY_MS
         : startMs - Math.floor(between(random, 120, 3000)) * DAY_MS;
-    // Small shops churn; a supermarket or department store closing is rare enough to leave out.
+    // Small shops churn; a supermarket or department store closing is rare enough to leave out. The draw of
+    // earlier versions is kept where they drew, so a seed still makes the same stores as before.
     const small = profile.format === 'convenience' || profile.format === 'fresh';
     const closes = roll > 0.95 && small && span > 200 * DAY_MS;
+    const earlierDraw = roll > 0.97 && span > 200 * DAY_MS ? between(random, 20, 150) : null;
+    const closeDays = earlierDraw ?? between(closings, 20, 150);
     rows.push({
       store_id: i,
       code: `S${String(i).padStart(4, '0')}`,
@@ -58,7 +62,7 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
       region,
       city,
       open_date: isoDate(openMs),
-      close_date: closes ? isoDate(endMs - Math.floor(between(random, 20, 150)) * DAY_MS) : null,
+      close_date: closes ? isoDate(endMs - Math.floor(closeDays) * DAY_MS) : null,
       selling_area_m2: Math.round(between(random, ...profile.areaM2)),
     });
   }

@@ -111,4 +111,30 @@ describe('comparisons', () => {
     expect(full.meta.coverage.period.partial).toBe(false);
     expect(full.meta.coverage.comparison?.partial).toBe(false);
   });
+
+  it('names, cut by store, the stores with markedly fewer days of data than the chain', async () => {
+    // Monday and Tuesday against the weekend before: the chain has data on both days, store B on Monday only
+    // (1 < 0.9 × 2); the weekend before holds nothing, so every store is short there.
+    const byStore = await runQuery(
+      engine,
+      {
+        metrics: ['net_sales'],
+        dimensions: ['store'],
+        timeRange: { from: '2024-03-04', to: '2024-03-05' },
+        compare: { from: '2024-03-02', to: '2024-03-03' },
+      },
+      { cache: false },
+    );
+    expect(byStore.meta.coverage.period.daysWithData).toBe(2);
+    expect(byStore.meta.coverage.stores).toEqual({
+      华东店: { period: 1, comparison: 0, short: { period: true, comparison: false } },
+    });
+    // Not cut by store: no list.
+    const chain = await runQuery(
+      engine,
+      { metrics: ['net_sales'], dimensions: ['region'], timeRange: { from: '2024-03-04', to: '2024-03-05' } },
+      { cache: false },
+    );
+    expect(chain.meta.coverage.stores).toBeUndefined();
+  });
 });

@@ -1,4 +1,4 @@
-import { type Engine, param } from '../warehouse/index.js';
+import { bin, col, type Engine, type Expr, param } from '../warehouse/index.js';
 import { FACTS, factById, type MetricDef, measureById, measuresOf } from './catalog/index.js';
 import { daysBetween } from './compiler/time.js';
 import type { TimeRange } from './query.js';
@@ -38,33 +38,41 @@ export function factsRead(metrics: readonly MetricDef[], available: ReadonlySet<
   return [...facts];
 }
 
-const kept = new WeakMap<Engine, Map<string, { writes: number; days: number }>>();
+const kept = new WeakMap<Engine, Map<string, { writes: number; value: unknown }>>();
 
-/** Days of a range on which a fact has rows, asked in the engine's dialect; kept until the next write. */
-async function daysWithRows(engine: Engine, factId: string, range: TimeRange): Promise<number> {
-  const fact = factById(factId);
-  const key = JSON.stringify([factId, range]);
+/** A coverage count, kept per engine until its next write (coverage is asked again with every answer). */
+async function remembered<T>(engine: Engine, key: string, compute: () => Promise<T>): Promise<T> {
   let byKey = kept.get(engine);
   if (!byKey) {
     byKey = new Map();
     kept.set(engine, byKey);
   }
   const hit = byKey.get(key);
-  if (hit && hit.writes === engine.writes) return hit.days;
+  if (hit && hit.writes === engine.writes) return hit.value as T;
   const writes = engine.writes;
-  const { sql, params } = engine.render({
-    columns: [{ expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' }],
-    from: { kind: 'table', name: fact.table, alias: 'f' },
-    where: [
-      { kind: 'binary', op: '>=', left: fact.date, right: param(range.from, 'date') },
-      { kind: 'binary', op: '<=', left: fact.date, right: param(range.to, 'date') },
-    ],
-  });
-  const days = Number((await engine.query(sql, params))[0]?.days ?? 0);
+  const value = await compute();
   if (byKey.size > 1_000) byKey.clear();
-  byKey.set(key, { writes, days });
-  return days;
+  byKey.set(key, { writes, value });
+  return value;
 }
+
+/** Days of a range on which a fact has rows, asked in the engine's dialect. */
+function daysWithRows(engine: Engine, factId: string, range: TimeRange): Promise<number> {
+  return remembered(engine, JSON.stringify(['days', factId, range]), async () => {
+    const fact = factById(factId);
+    const { sql, params } = engine.render({
+      columns: [{ expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' }],
+      from: { kind: 'table', name: fact.table, alias: 'f' },
+      where: inRange(fact.date, range),
+    });
+    return Number((await engine.query(sql, params))[0]?.days ?? 0);
+  });
+}
+
+const inRange = (date: Expr, range: TimeRange): Expr[] => [
+  bin('>=', date, param(range.from, 'date')),
+  bin('<=', date, param(range.to, 'date')),
+];
 
 /** The coverage of a range by the daily facts given (all days when none is read daily). */
 export async function coverageOf(
@@ -76,6 +84,78 @@ export async function coverageOf(
   const counts = await Promise.all(facts.map((f) => daysWithRows(engine, f, range)));
   const daysWithData = counts.length ? Math.min(...counts) : days;
   return { from: range.from, to: range.to, days, daysWithData, partial: daysWithData < days };
+}
+
+/** A store's days with data in each period, where it has markedly fewer than the chain. */
+export interface StoreCoverage {
+  period: number;
+  comparison?: number;
+  /** Which of the two periods it covers markedly less of than the chain. */
+  short: { period: boolean; comparison: boolean };
+}
+
+/** Days of a range on which each store has rows of a fact, by store name (the store dimension's value). */
+function daysByStore(engine: Engine, factId: string, range: TimeRange): Promise<Map<string, number>> {
+  return remembered(engine, JSON.stringify(['stores', factId, range]), async () => {
+    const fact = factById(factId);
+    const key = fact.keys.store;
+    if (!key) return new Map<string, number>();
+    const { sql, params } = engine.render({
+      columns: [
+        { expr: col('name', 's'), alias: 'store' },
+        { expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' },
+      ],
+      from: { kind: 'table', name: fact.table, alias: 'f' },
+      joins: [
+        {
+          type: 'inner',
+          source: { kind: 'table', name: 'store', alias: 's' },
+          on: bin('=', col('store_id', 's'), col(key, 'f')),
+        },
+      ],
+      where: inRange(fact.date, range),
+      groupBy: [col('name', 's')],
+    });
+    const rows = await engine.query(sql, params);
+    return new Map(rows.map((r) => [String(r.store), Number(r.days)]));
+  });
+}
+
+/**
+ * Stores whose data covers markedly less of a period than the chain's does (opened, closed or missing part of
+ * it): fewer than 90% of the chain's days with data. A day or two shut for a holiday is not flagged. Stores
+ * named in `stores` with no rows at all have 0 days.
+ */
+export async function storesCovering(
+  engine: Engine,
+  facts: readonly string[],
+  period: { range: TimeRange; chain: Coverage },
+  comparison: { range: TimeRange; chain: Coverage } | undefined,
+  stores: readonly string[],
+): Promise<Record<string, StoreCoverage>> {
+  const storeFacts = facts.filter((f) => factById(f).keys.store);
+  if (!storeFacts.length) return {};
+  const least = async (range: TimeRange) => {
+    const maps = await Promise.all(storeFacts.map((f) => daysByStore(engine, f, range)));
+    return (store: string) => Math.min(...maps.map((m) => m.get(store) ?? 0));
+  };
+  const [now, before] = await Promise.all([
+    least(period.range),
+    comparison ? least(comparison.range) : Promise.resolve(undefined),
+  ]);
+  const out: Record<string, StoreCoverage> = {};
+  for (const store of stores) {
+    const days = now(store);
+    const earlier = before?.(store);
+    const short = (n: number, chain: Coverage) => n < 0.9 * chain.daysWithData;
+    const flags = {
+      period: short(days, period.chain),
+      comparison: earlier !== undefined && comparison !== undefined && short(earlier, comparison.chain),
+    };
+    if (flags.period || flags.comparison)
+      out[store] = { period: days, ...(earlier !== undefined ? { comparison: earlier } : {}), short: flags };
+  }
+  return out;
 }
 
 // Kept apart so the catalogue's fact list is checked here: every daily fact names a real one.

@@ -31,3 +31,4 @@ export {
 } from './rollups.js';
 export { type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';
+export { PERIODS, type PeriodName, periodRange } from './periods.js';

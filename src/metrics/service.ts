@@ -12,7 +12,7 @@ import {
 } from './compare.js';
 import { type CompileOptions, compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 import { checkRange, comparisonFor } from './compiler/time.js';
-import { type Coverage, coverageOf, factsRead } from './coverage.js';
+import { type Coverage, coverageOf, factsRead, type StoreCoverage, storesCovering } from './coverage.js';
 import { isHeavy, type QueryBudget, tooManyCells } from './limits.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
 import { ResultCache } from './result-cache.js';
@@ -36,7 +36,11 @@ export interface QueryResult {
     timeRange: TimeRange;
     compareRange?: TimeRange;
     /** Days with data of the facts asked, in the period and in its comparison. */
-    coverage: { period: Coverage; comparison?: Coverage };
+    /**
+     * Days with data in each period; cut by store, `stores` names those covering markedly less than the
+     * chain (opened, closed or missing days), with their own days.
+     */
+    coverage: { period: Coverage; comparison?: Coverage; stores?: Record<string, StoreCoverage> };
     engine: string;
     /** The rollups the answer was read from (none: straight from the rows). */
     rollups: string[];
@@ -262,6 +266,15 @@ async function answerQuery(
     out = out.slice(0, query.limit);
   }
   const [periodCoverage, comparisonCoverage] = await coverage;
+  const byStore = dims.some((d) => d.id === 'store')
+    ? await storesCovering(
+        engine,
+        read,
+        { range, chain: periodCoverage },
+        comparison && comparisonCoverage ? { range: comparison.range, chain: comparisonCoverage } : undefined,
+        [...new Set(out.map((r) => String(r.store ?? '')).filter(Boolean))],
+      )
+    : undefined;
   return {
     columns,
     rows: out,
@@ -271,6 +284,7 @@ async function answerQuery(
       coverage: {
         period: periodCoverage,
         ...(comparisonCoverage ? { comparison: comparisonCoverage } : {}),
+        ...(byStore && Object.keys(byStore).length ? { stores: byStore } : {}),
       },
       engine: engine.name,
       rollups: [...rollupsRead].sort(),

@@ -94,9 +94,9 @@ describe('POST /api/v1/forecast', () => {
     expect(response.statusCode).toBe(200);
     const body = response.json();
     expect(body.origin).toBe('2026-11-15');
-    // 12 stores, of which two closed in August and September (close_date set): 10 × 7 days.
+    // 12 stores, of which two small shops closed in the summer (close_date set): 10 × 7 days.
     expect(new Set(body.rows.map((r: { store: number }) => r.store))).toEqual(
-      new Set([1, 2, 3, 4, 5, 6, 8, 9, 10, 11]),
+      new Set([1, 3, 4, 5, 6, 8, 9, 10, 11, 12]),
     );
     expect(body.rows).toHaveLength(10 * 7);
     expect(new Set(body.rows.map((r: { date: string }) => r.date))).toEqual(

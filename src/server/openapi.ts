@@ -67,7 +67,7 @@ export function openApiDocument(version: string) {
           responses: {
             '200': {
               description:
-                'Rows, columns with labels and units, and metadata. With compare: rows of either period (full outer match); <metric>_prev, <metric>_delta (percentage points, unit pp, for ratios) and <metric>_pct (not for ratios). meta.coverage: {period, comparison} each {from, to, days, daysWithData, partial}. Amounts of money (unit CNY, sums) are rounded to the fen (0.01).',
+                'Rows, columns with labels and units, and metadata. With compare: rows of either period (full outer match); <metric>_prev, <metric>_delta (percentage points, unit pp, for ratios) and <metric>_pct (not for ratios). meta.coverage: {period, comparison} each {from, to, days, daysWithData, partial}; cut by store, also stores: {<store>: {period, comparison, short: {period, comparison}}} for stores with under 90% of the days with data of the chain (opened, closed or missing days). Amounts of money (unit CNY, sums) are rounded to the fen (0.01).',
               content: {
                 'application/json': {
                   schema: {

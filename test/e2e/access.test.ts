@@ -143,6 +143,7 @@ describe('access control in the web app', () => {
     await shot(page, 'access-supplier-portal');
 
     const download = page.waitForEvent('download');
+    await page.locator('[data-testid="tile-skus"] [data-testid="tile-menu"]').click();
     await page.locator('[data-testid="tile-skus"] [data-testid="export-csv"]').click();
     const file = readFileSync((await (await download).path()) as string, 'utf8');
     const lines = file.trim().split(/\r?\n/).slice(1);

@@ -88,6 +88,7 @@ describe('dashboard owners', () => {
       )
       .toBe(404);
     await settled(page);
+    await page.getByTestId('tile-t2').getByTestId('tile-menu').click();
     await page.getByTestId('tile-t2').getByTestId('remove-tile').click();
     await expect.poll(() => page.locator('[data-testid^="slot-"]').count()).toBe(1);
     await page.getByTestId('board-versions').click();

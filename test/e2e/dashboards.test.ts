@@ -71,6 +71,9 @@ describe('dashboards', () => {
     // A tile's answer as CSV, with the labels people read.
     await settled(page);
     const tile = page.locator('section.tile', { hasText: '大区销售额' });
+    // Exports sit behind the tile's "⋯", beside 在自助分析中打开: one visible link, not six.
+    expect(await tile.locator('.tile-actions > button:visible, .tile-actions > a:visible').count()).toBe(1);
+    await tile.getByTestId('tile-menu').click();
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       tile.getByTestId('export-csv').click(),
@@ -256,6 +259,7 @@ describe('dashboards', () => {
     await page.getByTestId('slot-t1').dispatchEvent('drop', { dataTransfer: transfer });
     await page.getByTestId('slot-t4').dispatchEvent('dragend', { dataTransfer: transfer });
     await expect.poll(order).toEqual(['slot-t4', 'slot-t1', 'slot-t2', 'slot-t3']);
+    await page.getByTestId('slot-t2').getByTestId('tile-menu').click();
     await page.getByTestId('slot-t2').getByTestId('toggle-wide').click();
     await expect.poll(() => page.getByTestId('slot-t2').getAttribute('class')).toContain('wide');
     await page.reload();

@@ -226,6 +226,7 @@ describe('自助分析 explore', () => {
     await expect
       .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())
       .toEqual(titles);
+    await page.locator('[data-testid="dashboard"] section.tile').first().getByTestId('tile-menu').click();
     await page.locator('[data-testid="dashboard"] section.tile').first().getByTestId('remove-tile').click();
     await expect
       .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())

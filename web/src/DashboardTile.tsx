@@ -4,7 +4,7 @@ import { csvOf, download, downloadBlob, xlsxOf } from './csv';
 import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from './explore/state';
 import { ExplorationView } from './explore/View';
 import type { Lang } from './format';
-import { t } from './i18n';
+import { builtIn, t } from './i18n';
 import { useQuery } from './useQuery';
 
 /**
@@ -77,7 +77,7 @@ export function DashboardTile({
     .map((f) => catalog.dimensions.find((d) => d.id === f.dimension)?.label[lang])
     .join('、');
   return (
-    <Tile title={tile.title} state={state} lang={lang} testId={`tile-${tile.id}`}>
+    <Tile title={builtIn(tile.title, lang)} state={state} lang={lang} testId={`tile-${tile.id}`}>
       <div className="tile-actions">
         {actions && (
           <Action
@@ -85,34 +85,44 @@ export function DashboardTile({
             onClick={() => actions.go(`/explore${toUrl(tile.exploration)}`)}
           />
         )}
-        {actions?.onMoveUp && !actions.readOnly && (
-          <Action label={t('moveUp', lang)} onClick={actions.onMoveUp} />
-        )}
-        {mayExport && (
-          <Action
-            label={t('exportCsv', lang)}
-            testId="export-csv"
-            onClick={exportCsv}
-            disabled={!state.result}
-          />
-        )}
-        {mayExport && (
-          <Action
-            label={t('exportXlsx', lang)}
-            testId="export-xlsx"
-            onClick={exportXlsx}
-            disabled={!state.result}
-          />
-        )}
-        {actions?.onToggleWide && !actions.readOnly && (
-          <Action
-            label={t(tile.wide ? 'narrower' : 'wider', lang)}
-            testId="toggle-wide"
-            onClick={actions.onToggleWide}
-          />
-        )}
-        {actions && !actions.readOnly && (
-          <Action label={t('removeTile', lang)} testId="remove-tile" onClick={actions.onRemove} />
+        {(mayExport || (actions && !actions.readOnly)) && (
+          // The rarer actions behind one "⋯", so a tile shows its figures, not a row of links.
+          <details className="tile-menu">
+            <summary data-testid="tile-menu" aria-label={t('moreActions', lang)}>
+              ⋯
+            </summary>
+            <div className="tile-menu-items">
+              {actions?.onMoveUp && !actions.readOnly && (
+                <Action label={t('moveUp', lang)} onClick={actions.onMoveUp} />
+              )}
+              {mayExport && (
+                <Action
+                  label={t('exportCsv', lang)}
+                  testId="export-csv"
+                  onClick={exportCsv}
+                  disabled={!state.result}
+                />
+              )}
+              {mayExport && (
+                <Action
+                  label={t('exportXlsx', lang)}
+                  testId="export-xlsx"
+                  onClick={exportXlsx}
+                  disabled={!state.result}
+                />
+              )}
+              {actions?.onToggleWide && !actions.readOnly && (
+                <Action
+                  label={t(tile.wide ? 'narrower' : 'wider', lang)}
+                  testId="toggle-wide"
+                  onClick={actions.onToggleWide}
+                />
+              )}
+              {actions && !actions.readOnly && (
+                <Action label={t('removeTile', lang)} testId="remove-tile" onClick={actions.onRemove} />
+              )}
+            </div>
+          </details>
         )}
       </div>
       {unfit.length > 0 && (

@@ -15,7 +15,7 @@ import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dash
 import { dashboardPng } from './dashboard-png';
 import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
-import { t } from './i18n';
+import { builtIn, t } from './i18n';
 import { useQuery } from './useQuery';
 
 /** Who sees a dashboard, as its owner picks it; shares set through the API otherwise show as custom. */
@@ -78,7 +78,7 @@ function DashboardList({ lang, go }: { lang: Lang; go: (path: string) => void })
                 go(`/dashboards/${b.id}`);
               }}
             >
-              {b.name}
+              {builtIn(b.name, lang)}
             </a>
           </h2>
           <p className="muted">
@@ -184,7 +184,7 @@ function DashboardView({
             ‹ {t('backToList', lang)}
           </button>
         )}
-        <h2 data-testid="dashboard-name">{board.name}</h2>
+        <h2 data-testid="dashboard-name">{builtIn(board.name, lang)}</h2>
         <span className="muted" data-testid="dashboard-owner">
           {t('owner', lang)} {board.owner ?? t('readyMade', lang)}
           {!editable && ` · ${t('viewOnly', lang)}`}
@@ -344,7 +344,7 @@ function DashboardView({
                     )}
                   </td>
                   <td>
-                    {v.name} · {v.tiles} {t('tiles', lang)}
+                    {builtIn(v.name, lang)} · {v.tiles} {t('tiles', lang)}
                   </td>
                   <td>
                     {editable && v.version !== board.version && (

@@ -3,7 +3,7 @@ import { ApiError, api, type Catalog, type Dashboard } from './api';
 import { DashboardTile } from './DashboardTile';
 import { valueLabel } from './explore/chart';
 import type { Lang } from './format';
-import { t } from './i18n';
+import { builtIn, t } from './i18n';
 
 type Opened = { dashboard: Dashboard; filters: { dimension: string; value: string }[]; days: number | null };
 
@@ -47,7 +47,7 @@ export function EmbedPage({
   return (
     <main className="grid" data-testid="embed">
       <div className="tile wide dashboard-head">
-        <h2 data-testid="dashboard-name">{opened.dashboard.name}</h2>
+        <h2 data-testid="dashboard-name">{builtIn(opened.dashboard.name, lang)}</h2>
         <span className="muted">
           {t('embedded', lang)}
           {fixed && ` · ${fixed}`}

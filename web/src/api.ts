@@ -56,7 +56,15 @@ export interface QueryResult {
     timeRange: { from: string; to: string };
     compareRange?: { from: string; to: string };
     /** Days with data of the facts asked, in the period and its comparison. */
-    coverage?: { period: Coverage; comparison?: Coverage };
+    coverage?: {
+      period: Coverage;
+      comparison?: Coverage;
+      /** Cut by store: stores with markedly fewer days of data than the chain, and their days. */
+      stores?: Record<
+        string,
+        { period: number; comparison?: number; short: { period: boolean; comparison: boolean } }
+      >;
+    };
     durationMs: number;
   };
 }

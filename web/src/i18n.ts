@@ -258,7 +258,47 @@ const TEXT = {
   action: { zh: '操作', en: 'Action' },
   target: { zh: '对象', en: 'Target' },
   source: { zh: '来源', en: 'From' },
+  moreActions: { zh: '更多操作', en: 'More actions' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof TEXT;
 export const t = (key: TextKey, lang: Lang): string => TEXT[key][lang];
+
+/**
+ * English names of the ready-made dashboards and their tiles (the product's words, so English mode
+ * translates them); names people give their own dashboards are shown as written.
+ */
+const READY_MADE: Record<string, string> = {
+  经营总览: 'Business overview',
+  '核心指标（同比）': 'Key figures (year over year)',
+  '每日销售额（对比去年同星期）': 'Daily net sales (vs. same weekday last year)',
+  大区销售额: 'Net sales by region',
+  业态销售额: 'Net sales by format',
+  门店对比: 'Store comparison',
+  '门店 PSD（含平均线）': 'Store PSD (with average)',
+  门店坪效: 'Sales per m² by store',
+  门店转化率: 'Conversion rate by store',
+  '同店增长（按大区）': 'Like-for-like growth by region',
+  品类分析: 'Category analysis',
+  一级品类销售额: 'Net sales by category',
+  一级品类毛利率: 'Gross margin by category',
+  品类月度走势: 'Category trend by month',
+  品牌销售额: 'Net sales by brand',
+  会员分析: 'Members',
+  会员指标: 'Member figures',
+  每月注册数: 'Registrations by month',
+  会员等级销售额: 'Net sales by member tier',
+  注册渠道销售额: 'Net sales by sign-up channel',
+  库存与动销: 'Stock and SKU movement',
+  门店动销率: 'SKU movement rate by store',
+  品类库存天数: 'Days of inventory by category',
+  品类售罄率: 'Sell-through by category',
+  每周动销率: 'SKU movement rate by week',
+  人效: 'Labour productivity',
+  门店人效: 'Sales per labour hour by store',
+  门店人工成本率: 'Labour cost rate by store',
+  业态人效与人工成本率: 'Labour productivity and cost rate by format',
+  每周人效: 'Sales per labour hour by week',
+};
+export const builtIn = (text: string, lang: Lang): string =>
+  lang === 'en' ? (READY_MADE[text] ?? text) : text;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { type Filter, findDimension, runQuery } from '../../metrics/index.js';
+import { dataRange, type Filter, findDimension, PERIODS, periodRange, runQuery } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { engineOptions, openReadEngine } from '../engine.js';
 import { formatCsv, formatTable } from '../format.js';
@@ -50,7 +50,12 @@ export function queryCommand(program: Command): void {
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .requiredOption('--metrics <ids>', 'comma-separated metric ids (see `zhongtai catalog`)', list)
     .option('--by <dims>', 'comma-separated dimensions, e.g. store,month', list, [])
-    .option('--from <date>', 'first day (YYYY-MM-DD)')
+    .option(
+      '--period <name>',
+      `period counted back from the newest data when --from/--to are not given 周期: ${Object.keys(PERIODS).join(', ')}`,
+      'last30',
+    )
+    .option('--from <date>', 'first day (YYYY-MM-DD), with --to instead of --period')
     .option('--to <date>', 'last day (YYYY-MM-DD)')
     .option('--grain <grain>', 'time grain: hour, day, week, month, quarter, year')
     .option('--filter <expr>', 'filter, repeatable: region=华南, format=便利店,超市, weekday>=6', collect, [])
@@ -63,7 +68,9 @@ export function queryCommand(program: Command): void {
       'after',
       `
 Examples:
-  zhongtai query --metrics net_sales,orders,atv --by store,month
+  zhongtai query --metrics net_sales,orders,atv --by store               # the last 30 days of data
+  zhongtai query --metrics gross_margin --by region --period last_month --compare yoy
+  zhongtai query --metrics net_sales --by month --period all
   zhongtai query --metrics net_sales,gross_margin --by region,format --from 2026-10-01 --to 2026-10-31 --compare yoy
   zhongtai query --metrics psd --by store --filter region=华南 --order psd:desc --limit 10 --format csv`,
     )
@@ -101,6 +108,10 @@ Examples:
       };
       const engine = await openReadEngine(opts);
       try {
+        if (!opts.from) {
+          const data = await dataRange(engine);
+          if (data) Object.assign(input, { timeRange: periodRange(opts.period, data) });
+        }
         const result = await runQuery(engine, input);
         if (opts.format === 'json') console.log(JSON.stringify(result, null, 2));
         else if (opts.format === 'csv') console.log(formatCsv(result));

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Catalog, QueryResult } from '../api';
-import { formatNumber, type Lang } from '../format';
+import { coverageNote, formatNumber, type Lang } from '../format';
 import { t } from '../i18n';
 import { valueLabel } from './chart';
 
@@ -14,8 +14,11 @@ export function ResultTable({
   lang,
   onDrill,
   onLines,
+  compare = '',
 }: {
   result: QueryResult;
+  /** The comparison asked (yoy, mom …), to name it in a store's coverage note. */
+  compare?: string;
   catalog: Catalog;
   lang: Lang;
   onDrill?: (value: string) => void;
@@ -39,6 +42,32 @@ export function ResultTable({
       return sort.desc ? -order : order;
     });
   }, [result.rows, sort]);
+  // A store that traded on markedly fewer days than the chain (opened, closed, missing data) says so on its
+  // row, and its comparison cells are greyed: its change is not like for like.
+  const coverage = result.meta.coverage;
+  const storeNotes = (store: unknown) => {
+    const own = typeof store === 'string' ? coverage?.stores?.[store] : undefined;
+    if (!own || !coverage) return { notes: [] as string[], comparisonShort: false };
+    const now = own.short.period;
+    const before = own.short.comparison;
+    const notes = [
+      now
+        ? coverageNote(
+            { days: coverage.period.days, daysWithData: own.period, partial: true },
+            lang,
+            'current',
+          )
+        : null,
+      before && coverage.comparison
+        ? coverageNote(
+            { days: coverage.comparison.days, daysWithData: own.comparison ?? 0, partial: true },
+            lang,
+            compare || 'custom',
+          )
+        : null,
+    ].filter((n): n is string => Boolean(n));
+    return { notes, comparisonShort: now || before };
+  };
   const sortBy = (id: string, numeric: boolean) =>
     setSort(sort?.by === id ? { by: id, desc: !sort.desc } : { by: id, desc: numeric });
   return (
@@ -67,58 +96,68 @@ export function ResultTable({
           </tr>
         </thead>
         <tbody>
-          {rows.map((row, i) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own; their order is the answer's
-            <tr key={i}>
-              {result.columns.map((c) => {
-                const value = row[c.id] ?? null;
-                if (c.kind === 'dimension') {
-                  const text = valueLabel(catalog, c.id, value, lang);
+          {rows.map((row, i) => {
+            const { notes, comparisonShort } = storeNotes(row.store);
+            return (
+              // biome-ignore lint/suspicious/noArrayIndexKey: rows have no id of their own; their order is the answer's
+              <tr key={i}>
+                {result.columns.map((c) => {
+                  const value = row[c.id] ?? null;
+                  if (c.kind === 'dimension') {
+                    const text = valueLabel(catalog, c.id, value, lang);
+                    return (
+                      <td key={c.id}>
+                        {onDrill && c === first && value !== null ? (
+                          <button
+                            type="button"
+                            className="link"
+                            data-testid="drill"
+                            onClick={() => onDrill(String(value))}
+                          >
+                            {text}
+                          </button>
+                        ) : (
+                          text
+                        )}
+                        {c.id === 'store' && notes.length > 0 && (
+                          <span className="row-coverage" data-testid="row-coverage">
+                            {notes.join('；')}
+                          </span>
+                        )}
+                      </td>
+                    );
+                  }
+                  const comparisonCell = /_(prev|delta|pct)$/.test(c.id);
                   return (
-                    <td key={c.id}>
-                      {onDrill && c === first && value !== null ? (
-                        <button
-                          type="button"
-                          className="link"
-                          data-testid="drill"
-                          onClick={() => onDrill(String(value))}
-                        >
-                          {text}
-                        </button>
-                      ) : (
-                        text
-                      )}
+                    <td
+                      key={c.id}
+                      className={comparisonShort && comparisonCell ? 'num partial' : 'num'}
+                      title={comparisonShort && comparisonCell ? notes.join('；') : undefined}
+                      data-metric={c.id}
+                      data-raw={value === null ? '' : String(value)}
+                    >
+                      {/_(pct|delta)$/.test(c.id) && c.unit !== 'pp' && typeof value === 'number' && value > 0
+                        ? '+'
+                        : ''}
+                      {formatNumber(value, unitOf(c.id), lang)}
                     </td>
                   );
-                }
-                return (
-                  <td
-                    key={c.id}
-                    className="num"
-                    data-metric={c.id}
-                    data-raw={value === null ? '' : String(value)}
-                  >
-                    {/_(pct|delta)$/.test(c.id) && c.unit !== 'pp' && typeof value === 'number' && value > 0
-                      ? '+'
-                      : ''}
-                    {formatNumber(value, unitOf(c.id), lang)}
+                })}
+                {onLines && (
+                  <td>
+                    <button
+                      type="button"
+                      className="link"
+                      data-testid="lines"
+                      onClick={() => onLines(String(row[first?.id ?? ''] ?? ''))}
+                    >
+                      {t('lines', lang)}
+                    </button>
                   </td>
-                );
-              })}
-              {onLines && (
-                <td>
-                  <button
-                    type="button"
-                    className="link"
-                    data-testid="lines"
-                    onClick={() => onLines(String(row[first?.id ?? ''] ?? ''))}
-                  >
-                    {t('lines', lang)}
-                  </button>
-                </td>
-              )}
-            </tr>
-          ))}
+                )}
+              </tr>
+            );
+          })}
         </tbody>
       </table>
     </div>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Dashboard } from '../api';
 import type { Lang } from '../format';
-import { t } from '../i18n';
+import { builtIn, t } from '../i18n';
 import type { Exploration } from './state';
 
 const LAST_TARGET = 'zhongtai.saveTarget';
@@ -89,7 +89,7 @@ export function SaveToDashboard({
             <select data-testid="save-target" value={target} onChange={(ev) => setTarget(ev.target.value)}>
               {boards.map((b) => (
                 <option key={b.id} value={String(b.id)}>
-                  {b.name}
+                  {builtIn(b.name, lang)}
                 </option>
               ))}
               <option value="new">{t('newDashboard', lang)}</option>

@@ -139,6 +139,7 @@ export function ExplorationView({
             lang={lang}
             onDrill={onDrill}
             onLines={onLines}
+            compare={e.compare}
           />
         )}
     </>

@@ -1,0 +1,61 @@
+import { ZhongtaiError } from '../model/index.js';
+import { addDays } from './compiler/time.js';
+import type { TimeRange } from './query.js';
+
+/**
+ * Named periods, counted back from the newest day with data (not from today: a chain loaded last week
+ * still has a "last 30 days"). The same presets the web app offers.
+ */
+export const PERIODS = {
+  last7: { zh: '近7天', en: 'last 7 days' },
+  last30: { zh: '近30天', en: 'last 30 days' },
+  last90: { zh: '近90天', en: 'last 90 days' },
+  last365: { zh: '近一年', en: 'last 365 days' },
+  last_week: { zh: '上周（周一至周日）', en: 'last whole week, Monday to Sunday' },
+  last_month: { zh: '上月', en: 'last whole calendar month' },
+  mtd: { zh: '本月至今', en: 'month to date' },
+  ytd: { zh: '今年至今', en: 'year to date' },
+  all: { zh: '全部数据', en: 'all data' },
+} as const;
+export type PeriodName = keyof typeof PERIODS;
+
+export function periodRange(name: string, data: TimeRange): TimeRange {
+  const end = data.to;
+  const lastDays = (n: number) => ({ from: maxDate(addDays(end, 1 - n), data.from), to: end });
+  switch (name) {
+    case 'last7':
+      return lastDays(7);
+    case 'last30':
+      return lastDays(30);
+    case 'last90':
+      return lastDays(90);
+    case 'last365':
+      return lastDays(365);
+    case 'last_week': {
+      const weekday = (new Date(`${end}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
+      const monday = addDays(end, -weekday - 7);
+      return { from: monday, to: addDays(monday, 6) };
+    }
+    case 'last_month': {
+      const to = addDays(`${end.slice(0, 7)}-01`, -1);
+      return { from: `${to.slice(0, 7)}-01`, to };
+    }
+    case 'mtd':
+      return { from: `${end.slice(0, 7)}-01`, to: end };
+    case 'ytd':
+      return { from: `${end.slice(0, 4)}-01-01`, to: end };
+    case 'all':
+      return data;
+    default:
+      throw new ZhongtaiError(
+        'BAD_TIME_RANGE',
+        {
+          en: `Unknown period "${name}"; use one of ${Object.keys(PERIODS).join(', ')}`,
+          zh: `未知周期「${name}」；可用：${Object.keys(PERIODS).join('、')}`,
+        },
+        { field: 'period' },
+      );
+  }
+}
+
+const maxDate = (a: string, b: string) => (a > b ? a : b);
