@@ -69,7 +69,20 @@ export function makeStores(count: number, seed: number, window: DemoWindow): Row
   return rows;
 }
 
-const PROVINCES = ['浙江', '江苏', '山东', '广东', '福建', '四川', '河南', '湖北', '上海', '北京', '云南', '黑龙江'];
+const PROVINCES = [
+  '浙江',
+  '江苏',
+  '山东',
+  '广东',
+  '福建',
+  '四川',
+  '河南',
+  '湖北',
+  '上海',
+  '北京',
+  '云南',
+  '黑龙江',
+];
 
 export interface SupplierBase {
   rows: Rows;

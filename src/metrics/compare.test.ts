@@ -112,6 +112,28 @@ describe('comparisons', () => {
     expect(full.meta.coverage.comparison?.partial).toBe(false);
   });
 
+  it('names the buckets of a time axis that hold data on only part of their days', async () => {
+    const months = await runQuery(
+      engine,
+      { metrics: ['net_sales'], dimensions: ['month'], timeRange: { from: '2024-03-01', to: '2024-03-31' } },
+      { cache: false },
+    );
+    expect(months.meta.coverage.buckets).toEqual({ '2024-03-01': { days: 31, daysWithData: 2 } });
+    const weeks = await runQuery(
+      engine,
+      { metrics: ['net_sales'], dimensions: ['week'], timeRange: { from: '2024-03-04', to: '2024-03-10' } },
+      { cache: false },
+    );
+    expect(weeks.meta.coverage.buckets).toEqual({ '2024-03-04': { days: 7, daysWithData: 2 } });
+    // Days are whole buckets of themselves: nothing to mark.
+    const days = await runQuery(
+      engine,
+      { metrics: ['net_sales'], dimensions: ['day'], timeRange: { from: '2024-03-04', to: '2024-03-10' } },
+      { cache: false },
+    );
+    expect(days.meta.coverage.buckets).toBeUndefined();
+  });
+
   it('names, cut by store, the stores with markedly fewer days of data than the chain', async () => {
     // Monday and Tuesday against the weekend before: the chain has data on both days, store B on Monday only
     // (1 < 0.9 × 2); the weekend before holds nothing, so every store is short there.

@@ -1,6 +1,6 @@
-import { bin, col, type Engine, type Expr, param } from '../warehouse/index.js';
+import { bin, col, type Engine, type Expr, param, type TimeGrain } from '../warehouse/index.js';
 import { FACTS, factById, type MetricDef, measureById, measuresOf } from './catalog/index.js';
-import { daysBetween } from './compiler/time.js';
+import { addMonths, daysBetween } from './compiler/time.js';
 import type { TimeRange } from './query.js';
 
 /** How much of a period holds data: days with rows of every fact the metrics read, of the period's days. */
@@ -157,6 +157,64 @@ export async function storesCovering(
   }
   return out;
 }
+
+/** A time bucket (week or coarser) with data on fewer of its days than it has. */
+export interface BucketCoverage {
+  days: number;
+  daysWithData: number;
+}
+
+const BUCKET_DAYS: Partial<Record<TimeGrain, (start: string) => number>> = {
+  week: () => 7,
+  month: (start) => daysBetween(start, addMonths(start, 1)),
+  quarter: (start) => daysBetween(start, addMonths(start, 3)),
+  year: (start) => daysBetween(start, addMonths(start, 12)),
+};
+
+/**
+ * The buckets of a time axis that hold data on only part of their days — the month the data starts or
+ * ends in, or a month cut by the range — so a chart marks them instead of drawing a cliff. Keyed by the
+ * bucket's first day; the least covered fact decides.
+ */
+export async function partialBuckets(
+  engine: Engine,
+  facts: readonly string[],
+  grain: TimeGrain,
+  range: TimeRange,
+): Promise<Record<string, BucketCoverage>> {
+  const length = BUCKET_DAYS[grain];
+  if (!length || !facts.length) return {};
+  const counts = await Promise.all(
+    facts.map((factId) =>
+      remembered(engine, JSON.stringify(['buckets', factId, grain, range]), async () => {
+        const fact = factById(factId);
+        const bucket: Expr = { kind: 'time_bucket', grain, expr: fact.date };
+        const { sql, params } = engine.render({
+          columns: [
+            { expr: bucket, alias: 'bucket' },
+            { expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' },
+          ],
+          from: { kind: 'table', name: fact.table, alias: 'f' },
+          where: inRange(fact.date, range),
+          groupBy: [bucket],
+        });
+        const rows = await engine.query(sql, params);
+        return new Map(rows.map((r) => [isoDay(r.bucket), Number(r.days)]));
+      }),
+    ),
+  );
+  const out: Record<string, BucketCoverage> = {};
+  for (const start of new Set(counts.flatMap((m) => [...m.keys()]))) {
+    const days = length(start);
+    const daysWithData = Math.min(...counts.map((m) => m.get(start) ?? 0));
+    if (daysWithData < days) out[start] = { days, daysWithData };
+  }
+  return out;
+}
+
+/** A bucket's first day as YYYY-MM-DD, whatever type the engine returned it as. */
+const isoDay = (value: unknown): string =>
+  value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
 
 // Kept apart so the catalogue's fact list is checked here: every daily fact names a real one.
 for (const id of DAILY_FACTS) if (!FACTS.some((f) => f.id === id)) throw new Error(`no fact ${id}`);

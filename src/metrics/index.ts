@@ -11,6 +11,7 @@ export {
   type QueryLimits,
   queryBudget,
 } from './limits.js';
+export { PERIODS, type PeriodName, periodRange } from './periods.js';
 export {
   COMPARE_MODES,
   type CompareMode,
@@ -31,4 +32,3 @@ export {
 } from './rollups.js';
 export { type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';
-export { PERIODS, type PeriodName, periodRange } from './periods.js';

@@ -12,7 +12,15 @@ import {
 } from './compare.js';
 import { type CompileOptions, compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 import { checkRange, comparisonFor } from './compiler/time.js';
-import { type Coverage, coverageOf, factsRead, type StoreCoverage, storesCovering } from './coverage.js';
+import {
+  type BucketCoverage,
+  type Coverage,
+  coverageOf,
+  factsRead,
+  partialBuckets,
+  type StoreCoverage,
+  storesCovering,
+} from './coverage.js';
 import { isHeavy, type QueryBudget, tooManyCells } from './limits.js';
 import { parseQuery, type Query, type TimeRange } from './query.js';
 import { ResultCache } from './result-cache.js';
@@ -40,7 +48,13 @@ export interface QueryResult {
      * Days with data in each period; cut by store, `stores` names those covering markedly less than the
      * chain (opened, closed or missing days), with their own days.
      */
-    coverage: { period: Coverage; comparison?: Coverage; stores?: Record<string, StoreCoverage> };
+    coverage: {
+      period: Coverage;
+      comparison?: Coverage;
+      stores?: Record<string, StoreCoverage>;
+      /** On a week-or-coarser time axis: the buckets holding data on only part of their days. */
+      buckets?: Record<string, BucketCoverage>;
+    };
     engine: string;
     /** The rollups the answer was read from (none: straight from the rows). */
     rollups: string[];
@@ -238,6 +252,9 @@ async function answerQuery(
     comparison ? coverageOf(engine, read, comparison.range) : Promise.resolve(undefined),
   ]);
   coverage.catch(() => undefined);
+  const axis = resolved.dimensions[0];
+  const buckets = axis?.grain ? partialBuckets(engine, read, axis.grain, range) : Promise.resolve({});
+  buckets.catch(() => undefined);
   const [rows, previous] = await Promise.all([
     finish(range),
     comparison ? finish(comparison.range, Math.min(100_000, maxRows + 1)) : Promise.resolve([]),
@@ -285,6 +302,7 @@ async function answerQuery(
         period: periodCoverage,
         ...(comparisonCoverage ? { comparison: comparisonCoverage } : {}),
         ...(byStore && Object.keys(byStore).length ? { stores: byStore } : {}),
+        ...(Object.keys(await buckets).length ? { buckets: await buckets } : {}),
       },
       engine: engine.name,
       rollups: [...rollupsRead].sort(),

@@ -49,7 +49,9 @@ async function tableRows(page: Page, columns: string[]) {
 describe('the analyst task on the default demo chain', () => {
   it('has two full years, a slow-SKU tail, labour cost per format and specialised suppliers', async () => {
     const one = async (sql: string) => (await world.engine.query(sql))[0] ?? {};
-    expect(await one('SELECT min(date)::VARCHAR AS first, max(date)::VARCHAR AS last FROM sales_line')).toEqual({
+    expect(
+      await one('SELECT min(date)::VARCHAR AS first, max(date)::VARCHAR AS last FROM sales_line'),
+    ).toEqual({
       first: '2024-10-17',
       last: '2026-11-15',
     });
@@ -82,10 +84,14 @@ describe('the analyst task on the default demo chain', () => {
       expect(Number(r.rate), String(r.format)).toBeLessThan(high);
     }
     expect(
-      await one(`SELECT max(n) AS trades FROM (SELECT supplier_id, count(DISTINCT category_l2) AS n FROM product GROUP BY 1)`),
+      await one(
+        `SELECT max(n) AS trades FROM (SELECT supplier_id, count(DISTINCT category_l2) AS n FROM product GROUP BY 1)`,
+      ),
     ).toEqual({ trades: 1 });
     expect(
-      await one(`SELECT count(*) FILTER (WHERE name LIKE '%#%') AS numbered, count(*) - count(DISTINCT name) AS repeated FROM product`),
+      await one(
+        `SELECT count(*) FILTER (WHERE name LIKE '%#%') AS numbered, count(*) - count(DISTINCT name) AS repeated FROM product`,
+      ),
     ).toEqual({ numbered: 0, repeated: 0 });
   });
 
@@ -113,7 +119,10 @@ describe('the analyst task on the default demo chain', () => {
     await page.getByTestId('sort-gross_margin_delta').click();
     await page.getByTestId('sort-gross_margin_delta').click();
     const regions = await tableRows(page, ['gross_margin', 'gross_margin_prev', 'gross_margin_delta']);
-    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'analyst-task-regions.png'), fullPage: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'screenshots', 'analyst-task-regions.png'),
+      fullPage: true,
+    });
     const fell = regions[0];
     expect(fell?.name).toBe(rangeChange.region);
     const deltas = regions.map((r) => r.gross_margin_delta as number);

@@ -64,6 +64,8 @@ export interface QueryResult {
         string,
         { period: number; comparison?: number; short: { period: boolean; comparison: boolean } }
       >;
+      /** Week-or-coarser time axis: buckets with data on only part of their days, by their first day. */
+      buckets?: Record<string, { days: number; daysWithData: number }>;
     };
     durationMs: number;
   };

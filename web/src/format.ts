@@ -15,14 +15,47 @@ export function formatNumber(value: Cell, unit: string | undefined, lang: Lang):
   if (lang === 'zh') {
     if (abs >= 1e8) text = `${(value / 1e8).toFixed(2)}亿`;
     else if (abs >= 1e4) text = `${(value / 1e4).toFixed(abs >= 1e6 ? 0 : 1)}万`;
-    else text = value.toLocaleString('zh-CN', { maximumFractionDigits: abs < 100 ? 2 : 0 });
+    else text = value.toLocaleString('zh-CN', smallDigits(abs, unit));
   } else {
     if (abs >= 1e9) text = `${(value / 1e9).toFixed(2)}B`;
     else if (abs >= 1e6) text = `${(value / 1e6).toFixed(2)}M`;
     else if (abs >= 1e4) text = `${(value / 1e3).toFixed(1)}K`;
-    else text = value.toLocaleString('en-US', { maximumFractionDigits: abs < 100 ? 2 : 0 });
+    else text = value.toLocaleString('en-US', smallDigits(abs, unit));
   }
   return unit === 'CNY' ? `¥${text}` : text;
+}
+
+/** Money under 1万 always with its fen (¥298.00 beside ¥50.72, one column one way); counts as they are. */
+const smallDigits = (abs: number, unit: string | undefined) =>
+  unit === 'CNY'
+    ? { minimumFractionDigits: 2, maximumFractionDigits: 2 }
+    : { maximumFractionDigits: abs < 100 ? 2 : 0 };
+
+/**
+ * Tick labels of one axis in one scale and one number of decimals (万 throughout, not "8,000" beside
+ * "1.0万"), chosen from the largest value the axis shows.
+ */
+export function axisFormatter(largest: number, unit: string | undefined, lang: Lang): (v: number) => string {
+  const top = Math.abs(largest);
+  if (unit === 'percent') {
+    const digits = top < 0.1 ? 1 : 0;
+    return (v) => `${(v * 100).toFixed(digits)}%`;
+  }
+  const scales =
+    lang === 'zh'
+      ? [
+          [1e8, '亿'],
+          [1e4, '万'],
+        ]
+      : [
+          [1e9, 'B'],
+          [1e6, 'M'],
+          [1e3, 'K'],
+        ];
+  const [size, suffix] = (scales.find(([s]) => top >= (s as number)) ?? [1, '']) as [number, string];
+  // Two significant digits at the top of the axis: 0.5万 … 1.5万, 20万 … 120万.
+  const digits = top / size < 10 ? 1 : 0;
+  return (v) => (v === 0 ? '0' : `${(v / size).toFixed(size === 1 && top >= 10 ? 0 : digits)}${suffix}`);
 }
 
 const CHANGE_NAMES: Record<string, Record<Lang, string>> = {

@@ -1,5 +1,12 @@
 import type { Command } from 'commander';
-import { dataRange, type Filter, findDimension, PERIODS, periodRange, runQuery } from '../../metrics/index.js';
+import {
+  dataRange,
+  type Filter,
+  findDimension,
+  PERIODS,
+  periodRange,
+  runQuery,
+} from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { engineOptions, openReadEngine } from '../engine.js';
 import { formatCsv, formatTable } from '../format.js';

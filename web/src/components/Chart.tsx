@@ -2,6 +2,7 @@ import { BarChart, HeatmapChart, LineChart, PieChart } from 'echarts/charts';
 import {
   GridComponent,
   LegendComponent,
+  MarkAreaComponent,
   MarkLineComponent,
   TooltipComponent,
   VisualMapComponent,
@@ -18,10 +19,38 @@ echarts.use([
   TooltipComponent,
   LegendComponent,
   MarkLineComponent,
+  MarkAreaComponent,
   VisualMapComponent,
   HeatmapChart,
   CanvasRenderer,
 ]);
+
+/**
+ * The dark theme and the big screen: light text without halos, faint gridlines, and the palette's
+ * lighter colours first (the deep blue vanishes on navy).
+ */
+const MUTED = '#93a3bd';
+const FAINT = 'rgba(147, 163, 189, 0.14)';
+const axis = {
+  axisLine: { lineStyle: { color: '#3a4a66' } },
+  axisTick: { lineStyle: { color: '#3a4a66' } },
+  axisLabel: { color: MUTED },
+  splitLine: { lineStyle: { color: FAINT } },
+};
+echarts.registerTheme('zhongtai-dark', {
+  backgroundColor: 'transparent',
+  textStyle: { color: '#d5deeb' },
+  legend: { textStyle: { color: '#d5deeb' } },
+  categoryAxis: axis,
+  valueAxis: axis,
+  pie: { label: { color: '#d5deeb', textBorderWidth: 0 }, itemStyle: { borderColor: '#111a2e' } },
+  tooltip: { backgroundColor: '#1b2742', borderColor: '#3a4a66', textStyle: { color: '#e6edf7' } },
+});
+const DARK_COLOURS = ['#E69F00', '#56B4E9', '#D55E00', '#009E73', '#CC79A7', '#F0E442', '#0072B2', '#999999'];
+const darkNow = () => document.body.classList.contains('dark') || document.body.classList.contains('screen');
+/** In the dark theme the option's own colours give way to the lighter ones first. */
+const forTheme = (option: echarts.EChartsCoreOption, dark: boolean): echarts.EChartsCoreOption =>
+  dark && Array.isArray(option.color) ? { ...option, color: DARK_COLOURS } : option;
 
 /** One ECharts instance per mounted chart, resized with its box and disposed with it. */
 export function Chart({
@@ -40,26 +69,45 @@ export function Chart({
   const chart = useRef<echarts.ECharts | null>(null);
   const pick = useRef(onPick);
   pick.current = onPick;
+  const shown = useRef(option);
+  shown.current = option;
   useEffect(() => {
-    if (!box.current) return;
-    chart.current = echarts.init(box.current);
-    chart.current.on('click', (params) => {
-      // A donut's slice carries its coded value (a format's code, not its label).
-      const raw = (params.data as { raw?: unknown } | undefined)?.raw;
-      const category =
-        params.componentType === 'xAxis' ? (params as { value?: unknown }).value : (raw ?? params.name);
-      if (typeof category === 'string' && category) pick.current?.(category);
-    });
+    const element = box.current;
+    if (!element) return;
+    let dark = darkNow();
+    const start = () => {
+      chart.current = echarts.init(element, dark ? 'zhongtai-dark' : undefined);
+      chart.current.on('click', (params) => {
+        // A donut's slice carries its coded value (a format's code, not its label).
+        const raw = (params.data as { raw?: unknown } | undefined)?.raw;
+        const category =
+          params.componentType === 'xAxis' || params.componentType === 'yAxis'
+            ? (params as { value?: unknown }).value
+            : (raw ?? params.name);
+        if (typeof category === 'string' && category) pick.current?.(category);
+      });
+      chart.current.setOption(forTheme(shown.current, dark), true);
+    };
+    start();
     const observer = new ResizeObserver(() => chart.current?.resize());
-    observer.observe(box.current);
+    observer.observe(element);
+    // A theme switched on the page (dark, big screen) redraws the chart in it.
+    const themes = new MutationObserver(() => {
+      if (darkNow() === dark) return;
+      dark = darkNow();
+      chart.current?.dispose();
+      start();
+    });
+    themes.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     return () => {
       observer.disconnect();
+      themes.disconnect();
       chart.current?.dispose();
       chart.current = null;
     };
   }, []);
   useEffect(() => {
-    chart.current?.setOption(option, true);
+    chart.current?.setOption(forTheme(option, darkNow()), true);
   }, [option]);
   return <div ref={box} style={{ height, cursor: onPick ? 'pointer' : undefined }} data-testid={testId} />;
 }

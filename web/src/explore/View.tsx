@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { Catalog } from '../api';
 import { Chart } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
-import { coverageNote, type Lang } from '../format';
+import { coverageNote, formatNumber, type Lang } from '../format';
 import { type QueryState, useQuery } from '../useQuery';
 import { chartKind, chartOption } from './chart';
 import { GroupedPivot } from './GroupedPivot';
@@ -53,8 +53,16 @@ export function ExplorationView({
   }, [weighted, e]);
   const whole = useQuery(wholeQuery);
   const wholeValue = whole.result?.rows[0]?.[e.metrics[0] as string];
+  // The rest of a sum (sales, counts) would dwarf the top 30 as a bar: it is said under the chart instead.
+  // A ratio of the rest (its margin) sits among the others' values, so it stays a bar.
+  const restAsBar = first?.additive === false;
   const charted =
-    top && state.result && others.result ? withOthers(state.result, e, others.result, top) : state.result;
+    top && state.result && others.result
+      ? restAsBar
+        ? withOthers(state.result, e, others.result, top)
+        : withOthers(state.result, e, { ...others.result, rows: [] }, top)
+      : state.result;
+  const restValue = top && !restAsBar ? others.result?.rows[0]?.[e.metrics[0] as string] : undefined;
   const drawn = useMemo(
     () =>
       !state.result || !charted
@@ -111,9 +119,16 @@ export function ExplorationView({
         >
           <Chart
             option={drawn.option}
-            height={height}
+            height={Math.max(height, 'height' in drawn ? (drawn.height ?? 0) : 0)}
             onPick={onDrill ? (value) => value !== OTHERS && onDrill(value) : undefined}
           />
+          {typeof restValue === 'number' && (
+            <p className="muted chart-note" data-testid="others-note">
+              {lang === 'zh'
+                ? `其余合计 ${formatNumber(restValue, first?.unit, lang)}（未画出，以免压扁前 ${top?.length ?? 0} 名）`
+                : `The rest: ${formatNumber(restValue, first?.unit, lang)} in total (not drawn, so the top ${top?.length ?? 0} stay readable)`}
+            </p>
+          )}
         </div>
       )}
       {kind === 'pivot' &&

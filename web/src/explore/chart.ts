@@ -1,5 +1,5 @@
 import type { Catalog, QueryResult, Row } from '../api';
-import { formatNumber, type Lang } from '../format';
+import { axisFormatter, formatNumber, type Lang } from '../format';
 import { PALETTE } from '../palette';
 import { type Exploration, TIME_DIMS } from './state';
 
@@ -60,11 +60,13 @@ export function chartOption(
   catalog: Catalog,
   lang: Lang,
   whole: number | null = null,
+  /** Small multiples: every panel's categories in one order, drawn upright. */
+  shared?: { order: string[] },
 ) {
   const [axis, split] = e.dimensions as [string, string | undefined];
   const kind = chartKind(e);
   const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
-  const categories = [...new Set(result.rows.map((r) => String(r[axis] ?? '')))];
+  const categories = shared?.order ?? [...new Set(result.rows.map((r) => String(r[axis] ?? '')))];
   const label = (v: string) => valueLabel(catalog, axis, v, lang);
   const type = kind === 'line' ? 'line' : 'bar';
   const units = [...new Set(e.metrics.map((m) => metric(m)?.unit ?? ''))];
@@ -146,35 +148,86 @@ export function chartOption(
         data: [{ yAxis: reference }],
       },
     });
-  const yAxis = units.slice(0, 2).map((unit) => ({
+  // Months (weeks, years) holding data on only part of their days are shaded and say so, not drawn as cliffs.
+  const partial = result.meta.coverage?.buckets ?? {};
+  const shaded = TIME_DIMS.includes(axis) ? categories.filter((c) => partial[c.slice(0, 10)]) : [];
+  if (shaded.length && series[0])
+    Object.assign(series[0], {
+      markArea: {
+        silent: true,
+        itemStyle: { color: 'rgba(148, 163, 184, 0.18)' },
+        label: { position: 'insideTop', color: '#64748b', fontSize: 11 },
+        data: shaded.map((c) => {
+          const { days, daysWithData } = partial[c.slice(0, 10)] as { days: number; daysWithData: number };
+          const name =
+            lang === 'zh' ? `不完整 ${daysWithData}/${days}天` : `partial ${daysWithData}/${days} d`;
+          return [{ xAxis: c, name }, { xAxis: c }];
+        }),
+      },
+    });
+  // One scale and one number of decimals per axis, from the largest value it shows.
+  const largest = (unit: string) =>
+    Math.max(
+      0,
+      ...series
+        .filter((s) => (units.indexOf(unit) > 0 ? (s as { yAxisIndex?: number }).yAxisIndex === 1 : true))
+        .flatMap((s) => ((s as { data: (number | null)[] }).data ?? []).map((v) => Math.abs(v ?? 0))),
+      reference === null ? 0 : Math.abs(reference),
+    );
+  // A second axis draws no gridlines of its own: two sets that do not line up read as noise.
+  const valueAxes = units.slice(0, 2).map((unit, k) => ({
     type: 'value',
-    axisLabel: {
-      formatter: (v: number) => formatNumber(v, unit === 'percent' ? 'percent' : undefined, lang),
-    },
+    axisLabel: { formatter: axisFormatter(largest(unit), unit, lang) },
+    ...(k > 0 ? { splitLine: { show: false } } : {}),
   }));
+  // Many long names (stores, products) lie along a vertical axis, one per line, instead of slanting
+  // into each other; the chart grows to fit them.
+  const longest = Math.max(0, ...categories.map((c) => label(c).length));
+  const sideways =
+    !shared &&
+    kind === 'bar' &&
+    e.reference !== 'trend' &&
+    units.length === 1 &&
+    !TIME_DIMS.includes(axis) &&
+    categories.length > 8 &&
+    longest > 4;
+  const categoryAxis = {
+    type: 'category',
+    data: categories,
+    // A click on a label picks its value too, not only a click on the mark.
+    triggerEvent: true,
+    ...(sideways ? { inverse: true } : {}),
+    axisLabel: sideways
+      ? { formatter: label, interval: 0, width: 150, overflow: 'truncate' }
+      : {
+          formatter: label,
+          interval: kind === 'bar' ? 0 : 'auto',
+          hideOverlap: true,
+          rotate: categories.length > 12 || (kind === 'bar' && categories.length > 6) ? 35 : 0,
+        },
+  };
+  if (sideways)
+    for (const s of series) {
+      const mark = (s as { markLine?: { data: object[] } }).markLine;
+      // The reference line runs across the values, now along x.
+      if (mark && reference !== null && !trend) mark.data = [{ xAxis: reference }];
+    }
   return {
     option: {
       color: [...PALETTE],
       tooltip: { trigger: 'axis' },
       legend: { top: 0, type: 'scroll' },
       // Room on the right for a second axis, or for the reference line's label.
-      grid: { left: 70, right: units.length > 1 || reference !== null ? 70 : 20, top: 40, bottom: 60 },
-      xAxis: {
-        type: 'category',
-        data: categories,
-        // A click on a label picks its value too, not only a click on the mark.
-        triggerEvent: true,
-        // Every label shown (at most 31 bars: the top 30 and the others), slanted when they crowd.
-        axisLabel: {
-          formatter: label,
-          interval: kind === 'bar' ? 0 : 'auto',
-          rotate: categories.length > 12 || (kind === 'bar' && categories.length > 6) ? 35 : 0,
-        },
-      },
-      yAxis,
+      grid: sideways
+        ? { left: 160, right: 40, top: 40, bottom: 30 }
+        : { left: 70, right: units.length > 1 || reference !== null ? 70 : 20, top: 40, bottom: 60 },
+      xAxis: sideways ? valueAxes[0] : categoryAxis,
+      yAxis: sideways ? categoryAxis : valueAxes,
       series,
     },
     reference: trend ? trend.slope : reference,
+    /** Sideways bars need a line each: the height that fits them. */
+    height: sideways ? 80 + 24 * categories.length : undefined,
   };
 }
 
