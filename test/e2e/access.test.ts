@@ -60,9 +60,21 @@ describe('access control in the web app', () => {
     const all = await queryApi(world.base, { metrics: ['net_sales'], timeRange: period });
     expect(net).toBeCloseTo(hers.rows[0].net_sales, 2);
     expect(net).toBeLessThan(all.rows[0].net_sales / 4);
-    // Top stores: hers alone; no user management in the navigation.
+    // A home made for one store: no region chart, format donut or top-10 of one row; her trend, hours,
+    // best sellers and slow movers instead; no user management in the navigation.
+    await expect.poll(() => page.getByTestId('store-home').count()).toBe(1);
+    expect(await page.getByTestId('tile-region').count()).toBe(0);
+    expect(await page.getByTestId('tile-stores').count()).toBe(0);
     await expect.poll(() => page.locator('[data-testid="nav-admin"]').count()).toBe(0);
     await settled(page);
+    const top = await tableColumn(page, '[data-testid="home-top"]');
+    const best = await queryApi(
+      world.base,
+      { metrics: ['net_sales'], dimensions: ['sku'], timeRange: period, limit: 10 },
+      store.token,
+    );
+    expect(top).toEqual(best.rows.map((r: { sku: string }) => r.sku));
+    expect((await tableColumn(page, '[data-testid="home-slow"]')).length).toBe(10);
     await shot(page, 'access-store-manager');
     // She replaces the password she was given, and signs in again with hers.
     await page.getByTestId('user').click();

@@ -18,6 +18,7 @@ import { ForecastPage } from './Forecast';
 import { addDays, type Lang } from './format';
 import { type TextKey, t } from './i18n';
 import { Overview } from './Overview';
+import { StoreHome } from './StoreHome';
 import { PasswordForm } from './PasswordForm';
 import { PortalPage } from './Portal';
 import { SignIn } from './SignIn';
@@ -53,6 +54,10 @@ const TITLES: Record<Page, TextKey> = {
 /** A supplier's grants reach products, not stores: store pages (footfall, tickets) are not for it. */
 const isSupplier = (me: Me) =>
   !me.scope.all && me.scope.grants.length > 0 && me.scope.grants.every((g) => g.kind === 'supplier');
+
+/** One store granted (a store manager): the home is that store's, not a chain's overview. */
+const oneStore = (me: Me | null) =>
+  Boolean(me && !me.scope.all && me.scope.grants.length === 1 && me.scope.grants[0]?.kind === 'store');
 
 /** The pages a person may open: suppliers get their portal, administrators user management. */
 function pagesFor(me: Me): Page[] {
@@ -278,7 +283,14 @@ export function App() {
         </p>
       )}
       {dataEnd === null && <p className="banner">{t('noData', lang)}</p>}
-      {page === 'overview' && catalog && range && <Overview catalog={catalog} lang={lang} range={range} />}
+      {page === 'overview' &&
+        catalog &&
+        range &&
+        (oneStore(me) && dataEnd ? (
+          <StoreHome catalog={catalog} lang={lang} range={range} dataEnd={dataEnd} go={navigate} />
+        ) : (
+          <Overview catalog={catalog} lang={lang} range={range} />
+        ))}
       {page === 'forecast' && dataEnd && <ForecastPage lang={lang} dataEnd={dataEnd} />}
       {page === 'dashboards' && catalog && dataEnd && (
         <DashboardsPage

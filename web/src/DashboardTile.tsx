@@ -77,7 +77,17 @@ export function DashboardTile({
     .map((f) => catalog.dimensions.find((d) => d.id === f.dimension)?.label[lang])
     .join('、');
   return (
-    <Tile title={builtIn(tile.title, lang)} state={state} lang={lang} testId={`tile-${tile.id}`}>
+    <Tile
+      title={builtIn(tile.title, lang)}
+      state={state}
+      lang={lang}
+      testId={`tile-${tile.id}`}
+      emptyText={
+        tile.exploration.metrics.every((m) => m.startsWith('forecast_'))
+          ? t('noForecastTile', lang)
+          : undefined
+      }
+    >
       <div className="tile-actions">
         {actions && (
           <Action

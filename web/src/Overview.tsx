@@ -3,12 +3,48 @@ import type { Catalog, QueryBody } from './api';
 import { Chart } from './components/Chart';
 import { KpiCard } from './components/KpiCard';
 import { Tile } from './components/Tile';
-import { formatChange, formatNumber, type Lang } from './format';
+import { axisFormatter, formatChange, formatNumber, type Lang } from './format';
 import { t } from './i18n';
 import { PALETTE } from './palette';
 import { useQuery } from './useQuery';
 
-const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
+export const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
+const largest = (rows: Record<string, unknown>[], ...ids: string[]) =>
+  Math.max(0, ...rows.flatMap((r) => ids.map((id) => (typeof r[id] === 'number' ? (r[id] as number) : 0))));
+
+/** The headline figures of the period against last year, one card each. */
+export function KpiRow({
+  catalog,
+  lang,
+  state,
+}: {
+  catalog: Catalog;
+  lang: Lang;
+  state: ReturnType<typeof useQuery>;
+}) {
+  const row = state.result?.rows[0];
+  return (
+    <div className="kpis" data-testid="kpi-row">
+      {KPIS.map((id) => {
+        const m = catalog.metrics.find((x) => x.id === id);
+        return (
+          <KpiCard
+            key={id}
+            id={id}
+            label={m?.label[lang] ?? id}
+            value={row?.[id] ?? null}
+            pct={row?.[`${id}_pct`] ?? null}
+            delta={row?.[`${id}_delta`] ?? null}
+            coverage={state.result?.meta.coverage?.comparison}
+            unit={m?.unit}
+            higherIsBetter={m?.higherIsBetter ?? true}
+            lang={lang}
+          />
+        );
+      })}
+    </div>
+  );
+}
 
 export function Overview({
   catalog,
@@ -19,8 +55,6 @@ export function Overview({
   lang: Lang;
   range: { from: string; to: string };
 }) {
-  const metric = (id: string) => catalog.metrics.find((m) => m.id === id);
-
   const bodies = useMemo(() => {
     const base = { timeRange: range, compare: 'yoy' };
     return {
@@ -54,7 +88,6 @@ export function Overview({
   const region = useQuery(bodies.region);
   const format = useQuery(bodies.format);
   const stores = useQuery(bodies.stores);
-  const kpiRow = kpis.result?.rows[0];
 
   const trendOption = useMemo(() => {
     const rows = trend.result?.rows ?? [];
@@ -64,7 +97,10 @@ export function Overview({
       legend: { top: 0, data: [t('thisYear', lang), t('lastYear', lang)] },
       grid: { left: 60, right: 20, top: 36, bottom: 30 },
       xAxis: { type: 'category', data: rows.map((r) => r.day) },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
+      yAxis: {
+        type: 'value',
+        axisLabel: { formatter: axisFormatter(largest(rows, 'net_sales', 'net_sales_prev'), 'CNY', lang) },
+      },
       series: [
         {
           name: t('thisYear', lang),
@@ -92,7 +128,10 @@ export function Overview({
       tooltip: { trigger: 'axis', valueFormatter: (v: number) => formatNumber(v, 'CNY', lang) },
       grid: { left: 60, right: 20, top: 20, bottom: 30 },
       xAxis: { type: 'category', data: rows.map((r) => r.region) },
-      yAxis: { type: 'value', axisLabel: { formatter: (v: number) => formatNumber(v, undefined, lang) } },
+      yAxis: {
+        type: 'value',
+        axisLabel: { formatter: axisFormatter(largest(rows, 'net_sales'), 'CNY', lang) },
+      },
       series: [{ type: 'bar', data: rows.map((r) => r.net_sales), barMaxWidth: 40 }],
     };
   }, [region.result, lang]);
@@ -119,25 +158,7 @@ export function Overview({
 
   return (
     <main className="grid">
-      <div className="kpis" data-testid="kpi-row">
-        {KPIS.map((id) => {
-          const m = metric(id);
-          return (
-            <KpiCard
-              key={id}
-              id={id}
-              label={m?.label[lang] ?? id}
-              value={kpiRow?.[id] ?? null}
-              pct={kpiRow?.[`${id}_pct`] ?? null}
-              delta={kpiRow?.[`${id}_delta`] ?? null}
-              coverage={kpis.result?.meta.coverage?.comparison}
-              unit={m?.unit}
-              higherIsBetter={m?.higherIsBetter ?? true}
-              lang={lang}
-            />
-          );
-        })}
-      </div>
+      <KpiRow catalog={catalog} lang={lang} state={kpis} />
       <Tile title={t('trend', lang)} state={trend} lang={lang} testId="tile-trend" wide>
         <Chart option={trendOption} testId="chart-trend" />
       </Tile>

@@ -15,6 +15,10 @@ const TEXT = {
   topStores: { zh: '门店排行 Top 10', en: 'Top 10 stores' },
   loading: { zh: '加载中…', en: 'Loading…' },
   empty: { zh: '所选周期内没有数据', en: 'No data in the chosen period' },
+  noForecastTile: {
+    zh: '尚无预测：总部在「预测与补货」运行预测后显示',
+    en: 'No forecast yet: it shows once a forecast is run on the forecast page',
+  },
   noData: {
     zh: '仓库里还没有销售数据。运行 zhongtai demo 生成演示数据，或导入数据后刷新。',
     en: 'The warehouse holds no sales yet. Run zhongtai demo or import data, then reload.',
@@ -259,6 +263,11 @@ const TEXT = {
   target: { zh: '对象', en: 'Target' },
   source: { zh: '来源', en: 'From' },
   moreActions: { zh: '更多操作', en: 'More actions' },
+  storeHourly: { zh: '本店各时段销售额（同比）', en: 'Sales by hour of day (vs. last year)' },
+  storeTopSkus: { zh: '本店畅销商品 Top 10', en: 'Best-selling products, top 10' },
+  storeSlowSkus: { zh: '本店滞销商品（库存天数最高）', en: 'Slow movers (most days of stock)' },
+  storeForecast: { zh: '本店未来 14 天销售预测', en: 'Sales forecast, next 14 days' },
+  storeTrend: { zh: '本店每日销售额（对比去年同星期）', en: 'Daily sales (vs. same weekday last year)' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type TextKey = keyof typeof TEXT;

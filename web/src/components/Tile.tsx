@@ -18,8 +18,11 @@ export function Tile({
   children,
   testId,
   wide,
+  emptyText,
 }: {
   title: string;
+  /** What an empty answer means here, when more than "no data" (no forecast made yet). */
+  emptyText?: string;
   state: TileState;
   lang: Lang;
   children: ReactNode;
@@ -42,7 +45,7 @@ export function Tile({
     );
   else if (state.loading && !state.result) body = <p className="tile-message">{t('loading', lang)}</p>;
   else if (state.result && state.result.rows.length === 0)
-    body = <p className="tile-message">{t('empty', lang)}</p>;
+    body = <p className="tile-message">{emptyText ?? t('empty', lang)}</p>;
   return (
     <section className={`card tile${wide ? ' wide' : ''}`} data-testid={testId} aria-busy={state.loading}>
       <h2>{title}</h2>

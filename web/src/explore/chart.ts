@@ -54,6 +54,9 @@ export function referenceValue(e: Exploration, values: number[]): number | null 
  * `whole`: the first metric over every row shown, computed by the server from summed parts (the same question
  * without the axis). A ratio's or an average's 平均值 is that, weighted — never the mean of the rows' ratios.
  */
+/** Dimensions read in their own order along the axis (hours, weekdays): never laid sideways. */
+const ORDINAL = ['hour_of_day', 'weekday'];
+
 export function chartOption(
   result: QueryResult,
   e: Exploration,
@@ -189,6 +192,7 @@ export function chartOption(
     e.reference !== 'trend' &&
     units.length === 1 &&
     !TIME_DIMS.includes(axis) &&
+    !ORDINAL.includes(axis) &&
     categories.length > 8 &&
     longest > 4;
   const categoryAxis = {
@@ -208,9 +212,12 @@ export function chartOption(
   };
   if (sideways)
     for (const s of series) {
-      const mark = (s as { markLine?: { data: object[] } }).markLine;
-      // The reference line runs across the values, now along x.
-      if (mark && reference !== null && !trend) mark.data = [{ xAxis: reference }];
+      const mark = (s as { markLine?: { data: object[]; label?: object } }).markLine;
+      // The reference line runs across the values, now along x, its label above the bars, not on the axis.
+      if (mark && reference !== null && !trend) {
+        mark.data = [{ xAxis: reference }];
+        mark.label = { ...mark.label, position: 'end' };
+      }
     }
   return {
     option: {
@@ -219,7 +226,7 @@ export function chartOption(
       legend: { top: 0, type: 'scroll' },
       // Room on the right for a second axis, or for the reference line's label.
       grid: sideways
-        ? { left: 160, right: 40, top: 40, bottom: 30 }
+        ? { left: 160, right: 40, top: 56, bottom: 30 }
         : { left: 70, right: units.length > 1 || reference !== null ? 70 : 20, top: 40, bottom: 60 },
       xAxis: sideways ? valueAxes[0] : categoryAxis,
       yAxis: sideways ? categoryAxis : valueAxes,

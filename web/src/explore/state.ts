@@ -19,6 +19,8 @@ export interface Exploration {
   reference: '' | 'average' | 'median' | 'p90' | 'target' | 'trend';
   target?: number;
   chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples';
+  /** At most this many rows (a top 10); 500 when not set. */
+  limit?: number;
 }
 
 export const TIME_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'hour'];
@@ -78,7 +80,7 @@ export function queryOf(e: Exploration): QueryBody {
       : e.compare
         ? { compare: e.compare }
         : {}),
-    limit: 500,
+    limit: e.limit ?? 500,
   };
 }
 
