@@ -1,7 +1,7 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
 import { actionName } from './admin-actions';
 import { ApiError, type ApiToken, type AuditEntry, auth, type Role, type User } from './api';
-import type { Lang } from './format';
+import { formatDateTime, type Lang } from './format';
 import { t } from './i18n';
 
 const KINDS = ['store', 'region', 'format', 'supplier'] as const;
@@ -105,7 +105,7 @@ export function AdminPage({ lang }: { lang: Lang }) {
                     <Grants lang={lang} user={u} act={act} />
                   )}
                 </td>
-                <td className="muted">{u.lastLoginAt?.slice(0, 16).replace('T', ' ') ?? '—'}</td>
+                <td className="muted">{formatDateTime(u.lastLoginAt)}</td>
                 <td>
                   <button
                     type="button"
@@ -148,7 +148,7 @@ export function AdminPage({ lang }: { lang: Lang }) {
                 </td>
                 <td>{k.permissions.join(' ')}</td>
                 <td>{k.revokedAt ? t('revoked', lang) : k.expiresAt.slice(0, 10)}</td>
-                <td className="muted">{k.lastUsedAt?.slice(0, 16).replace('T', ' ') ?? '—'}</td>
+                <td className="muted">{formatDateTime(k.lastUsedAt)}</td>
                 <td>
                   {!k.revokedAt && (
                     <button type="button" onClick={() => act(auth.revokeToken(k.id))}>
@@ -176,7 +176,7 @@ export function AdminPage({ lang }: { lang: Lang }) {
           <tbody>
             {audit.map((e) => (
               <tr key={e.id}>
-                <td>{new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB')}</td>
+                <td>{formatDateTime(e.at)}</td>
                 <td>{e.actor}</td>
                 <td title={e.action}>{actionName(e.action, lang)}</td>
                 <td>{e.target}</td>

@@ -14,7 +14,7 @@ import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
 import { dashboardPng } from './dashboard-png';
 import { valueLabel } from './explore/chart';
-import type { Lang } from './format';
+import { formatDateTime, type Lang } from './format';
 import { builtIn, t } from './i18n';
 import { useQuery } from './useQuery';
 
@@ -82,7 +82,7 @@ function DashboardList({ lang, go }: { lang: Lang; go: (path: string) => void })
             </a>
           </h2>
           <p className="muted">
-            {b.tiles.length} {t('tiles', lang)} · {b.updatedAt.slice(0, 16).replace('T', ' ')} ·{' '}
+            {b.tiles.length} {t('tiles', lang)} · {formatDateTime(b.updatedAt)} ·{' '}
             <span data-testid="dashboard-owner">{b.owner ?? t('readyMade', lang)}</span>
             {!b.canEdit && ` · ${t('viewOnly', lang)}`}
           </p>
@@ -335,7 +335,7 @@ function DashboardView({
               {versions.map((v) => (
                 <tr key={v.version}>
                   <td>v{v.version}</td>
-                  <td>{v.changedAt.slice(0, 16).replace('T', ' ')}</td>
+                  <td>{formatDateTime(v.changedAt)}</td>
                   <td>{v.changedBy ?? '—'}</td>
                   <td>
                     {t(
@@ -366,7 +366,7 @@ function DashboardView({
       {embed && (
         <p className="banner wide embed-link">
           <input readOnly data-testid="embed-url" value={embed.url} onFocus={(ev) => ev.target.select()} />{' '}
-          {t('embedValid', lang)} {embed.expiresAt.slice(0, 16).replace('T', ' ')} UTC
+          {t('embedValid', lang)} {formatDateTime(embed.expiresAt)}
         </p>
       )}
       {board.tiles.length === 0 && <p className="banner wide">{t('emptyDashboard', lang)}</p>}

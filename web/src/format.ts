@@ -97,6 +97,18 @@ const COVERAGE_NAMES: Record<string, Record<Lang, string>> = {
   custom: { zh: '对比期', en: 'The comparison period' },
 };
 
+/**
+ * A moment as one format everywhere in the app — 2026-11-30 18:05, in the reader's own time — like the
+ * dates (2026-11-30) beside it.
+ */
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** A % change named by what it compares with (同比, 环比, 周环比 …). */
 export function formatChange(pct: Cell, lang: Lang, compare = 'yoy'): string {
   const name = (CHANGE_NAMES[compare] ?? CHANGE_NAMES.custom)?.[lang] ?? '';
