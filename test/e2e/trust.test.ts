@@ -84,6 +84,33 @@ describe('trustworthy comparisons', () => {
     await page.close();
   });
 
+  it('says on a store row when the store traded on markedly fewer days, and greys its comparison', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    const month = { from: '2026-10-01', to: '2026-10-31' };
+    const q = { ...question(['store'], 'table'), metrics: ['net_sales'], range: month };
+    await page.goto(`${world.base}/explore?q=${encodeURIComponent(JSON.stringify(q))}`);
+    const answer = await queryApi(world.base, {
+      metrics: ['net_sales'],
+      dimensions: ['store'],
+      timeRange: month,
+      compare: 'yoy',
+    });
+    // Two small shops of the demo closed in August and September: October holds none of their days.
+    const short = Object.entries(answer.meta.coverage.stores ?? {}) as [string, { period: number }][];
+    expect(short.map(([, c]) => c.period)).toEqual([0, 0]);
+    for (const [store] of short) {
+      const row = page.locator('[data-testid="explore-table"] tbody tr', { hasText: store });
+      await expect.poll(() => row.getByTestId('row-coverage').innerText()).toBe('所选期间仅 0/31 天有数据');
+      expect(await row.locator('td[data-metric="net_sales_pct"]').getAttribute('class')).toContain('partial');
+    }
+    // A store that traded all month has no note.
+    const full = answer.rows.find((r: { store: string }) => !short.some(([s]) => s === r.store));
+    const fullRow = page.locator('[data-testid="explore-table"] tbody tr', { hasText: full.store });
+    expect(await fullRow.getByTestId('row-coverage').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it('sorts a table by a header, largest first, then the other way round', async () => {
     const { page, errors } = await watchedPage(world.browser);
     const q = { ...question(['region'], 'table'), compare: '' };
