@@ -48,6 +48,22 @@ const PAGES: [string, string, { kind: 'store' | 'supplier' | 'region'; value: st
 ];
 
 describe('at phone size', () => {
+  it("shows Explore's answer first, with metrics and dimensions in a drawer", async () => {
+    const { page, errors } = await phoneAs('analyst', []);
+    await page.goto(`${world.base}/explore`);
+    await page.waitForSelector('[data-testid="explore-table"] tbody tr', { timeout: 30_000 });
+    expect(await page.getByTestId('pick-metrics').isVisible()).toBe(false);
+    await page.getByTestId('drawer-toggle').click();
+    await page.locator('[data-testid="pick-metrics"] button[data-id="gross_margin"]').click();
+    await page.getByTestId('drawer-close').click();
+    expect(await page.getByTestId('pick-metrics').isVisible()).toBe(false);
+    await page.waitForSelector('[data-testid="explore-table"] td[data-metric="gross_margin"]');
+    await settled(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'phone-explore-drawer.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   for (const [role, name, grants, paths] of PAGES)
     it(`lays out every page of a ${role} within 390 px`, async () => {
       const { page, errors } = await phoneAs(role, grants);

@@ -33,6 +33,7 @@ const CHARTS = ['auto', 'line', 'bar', 'pie', 'heatmap', 'multiples', 'table', '
  * back; compare with an earlier period, add a reference line. The question lives in the URL.
  */
 export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang: Lang; dataEnd: string }) {
+  const [drawer, setDrawer] = useState(false);
   const [e, setE] = useState<Exploration>(() => {
     const asked = fromUrl(location.search);
     return asked ? current(asked, dataEnd) : defaultExploration(dataEnd);
@@ -92,7 +93,16 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
 
   return (
     <main className="explore">
-      <aside className="explore-side">
+      {/* On a phone the pickers are a drawer over the page, opened from the button above the answer. */}
+      <aside className={`explore-side${drawer ? ' open' : ''}`} data-testid="explore-drawer">
+        <button
+          type="button"
+          className="drawer-close"
+          data-testid="drawer-close"
+          onClick={() => setDrawer(false)}
+        >
+          {t('done', lang)}
+        </button>
         <Picker
           title={t('metrics', lang)}
           items={catalog.metrics}
@@ -113,6 +123,14 @@ export function ExplorePage({ catalog, lang, dataEnd }: { catalog: Catalog; lang
         />
       </aside>
       <section className="explore-main">
+        <button
+          type="button"
+          className="drawer-toggle"
+          data-testid="drawer-toggle"
+          onClick={() => setDrawer(true)}
+        >
+          {t('pickWhat', lang)}（{e.metrics.length} + {e.dimensions.length}）
+        </button>
         <div className="card explore-bar">
           <fieldset className="periods" aria-label={t('period', lang)}>
             {[7, 30, 90, 365].map((n) => (

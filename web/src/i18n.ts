@@ -263,6 +263,8 @@ const TEXT = {
   target: { zh: '对象', en: 'Target' },
   source: { zh: '来源', en: 'From' },
   moreActions: { zh: '更多操作', en: 'More actions' },
+  done: { zh: '完成', en: 'Done' },
+  pickWhat: { zh: '选择指标与维度', en: 'Metrics and dimensions' },
   storeHourly: { zh: '本店各时段销售额（同比）', en: 'Sales by hour of day (vs. last year)' },
   storeTopSkus: { zh: '本店畅销商品 Top 10', en: 'Best-selling products, top 10' },
   storeSlowSkus: { zh: '本店滞销商品（库存天数最高）', en: 'Slow movers (most days of stock)' },
