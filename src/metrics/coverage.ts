@@ -1,6 +1,6 @@
 import { bin, col, type Engine, type Expr, param, type TimeGrain } from '../warehouse/index.js';
 import { FACTS, factById, type MetricDef, measureById, measuresOf } from './catalog/index.js';
-import { addMonths, daysBetween } from './compiler/time.js';
+import { addDays, addMonths, daysBetween } from './compiler/time.js';
 import type { TimeRange } from './query.js';
 
 /** How much of a period holds data: days with rows of every fact the metrics read, of the period's days. */
@@ -56,18 +56,23 @@ async function remembered<T>(engine: Engine, key: string, compute: () => Promise
   return value;
 }
 
-/** Days of a range on which a fact has rows, asked in the engine's dialect. */
-function daysWithRows(engine: Engine, factId: string, range: TimeRange): Promise<number> {
-  return remembered(engine, JSON.stringify(['days', factId, range]), async () => {
+/** The days of a range on which a fact has rows (YYYY-MM-DD), asked in the engine's dialect. */
+function datesWithRows(engine: Engine, factId: string, range: TimeRange): Promise<string[]> {
+  return remembered(engine, JSON.stringify(['dates', factId, range]), async () => {
     const fact = factById(factId);
+    // Plain distinct days: bucketing them here would make the engine truncate every row's date.
     const { sql, params } = engine.render({
-      columns: [{ expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' }],
+      columns: [{ expr: fact.date, alias: 'day' }],
       from: { kind: 'table', name: fact.table, alias: 'f' },
       where: inRange(fact.date, range),
+      groupBy: [fact.date],
     });
-    return Number((await engine.query(sql, params))[0]?.days ?? 0);
+    return (await engine.query(sql, params)).map((r) => isoDay(r.day));
   });
 }
+
+const daysWithRows = async (engine: Engine, factId: string, range: TimeRange) =>
+  (await datesWithRows(engine, factId, range)).length;
 
 const inRange = (date: Expr, range: TimeRange): Expr[] => [
   bin('>=', date, param(range.from, 'date')),
@@ -164,12 +169,24 @@ export interface BucketCoverage {
   daysWithData: number;
 }
 
-const BUCKET_DAYS: Partial<Record<TimeGrain, (start: string) => number>> = {
-  week: () => 7,
-  month: (start) => daysBetween(start, addMonths(start, 1)),
-  quarter: (start) => daysBetween(start, addMonths(start, 3)),
-  year: (start) => daysBetween(start, addMonths(start, 12)),
+/** A day's bucket (its first day) and the bucket's length in days, for grains of a week or more. */
+const BUCKETS: Partial<Record<TimeGrain, (day: string) => { start: string; days: number }>> = {
+  // ISO weeks, Monday first, as the engines bucket them.
+  week: (day) => {
+    const start = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+    return { start, days: 7 };
+  },
+  month: (day) => spanOf(`${day.slice(0, 8)}01`, 1),
+  quarter: (day) => {
+    const month = Math.floor((Number(day.slice(5, 7)) - 1) / 3) * 3 + 1;
+    return spanOf(`${day.slice(0, 4)}-${String(month).padStart(2, '0')}-01`, 3);
+  },
+  year: (day) => spanOf(`${day.slice(0, 4)}-01-01`, 12),
 };
+const spanOf = (start: string, months: number) => ({
+  start,
+  days: daysBetween(start, addMonths(start, months)),
+});
 
 /**
  * The buckets of a time axis that hold data on only part of their days — the month the data starts or
@@ -182,30 +199,19 @@ export async function partialBuckets(
   grain: TimeGrain,
   range: TimeRange,
 ): Promise<Record<string, BucketCoverage>> {
-  const length = BUCKET_DAYS[grain];
-  if (!length || !facts.length) return {};
-  const counts = await Promise.all(
-    facts.map((factId) =>
-      remembered(engine, JSON.stringify(['buckets', factId, grain, range]), async () => {
-        const fact = factById(factId);
-        const bucket: Expr = { kind: 'time_bucket', grain, expr: fact.date };
-        const { sql, params } = engine.render({
-          columns: [
-            { expr: bucket, alias: 'bucket' },
-            { expr: { kind: 'agg', fn: 'count_distinct', arg: fact.date }, alias: 'days' },
-          ],
-          from: { kind: 'table', name: fact.table, alias: 'f' },
-          where: inRange(fact.date, range),
-          groupBy: [bucket],
-        });
-        const rows = await engine.query(sql, params);
-        return new Map(rows.map((r) => [isoDay(r.bucket), Number(r.days)]));
-      }),
-    ),
-  );
+  const bucketOf = BUCKETS[grain];
+  if (!bucketOf || !facts.length) return {};
+  const counts = (await Promise.all(facts.map((f) => datesWithRows(engine, f, range)))).map((dates) => {
+    const perBucket = new Map<string, number>();
+    for (const day of dates) {
+      const { start } = bucketOf(day);
+      perBucket.set(start, (perBucket.get(start) ?? 0) + 1);
+    }
+    return perBucket;
+  });
   const out: Record<string, BucketCoverage> = {};
   for (const start of new Set(counts.flatMap((m) => [...m.keys()]))) {
-    const days = length(start);
+    const { days } = bucketOf(start);
     const daysWithData = Math.min(...counts.map((m) => m.get(start) ?? 0));
     if (daysWithData < days) out[start] = { days, daysWithData };
   }
