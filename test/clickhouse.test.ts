@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,39 @@ describe('pushed events on a ClickHouse-backed server', () => {
       await warehouse.close();
     }
   }, 120_000);
+});
+
+describe('forecasting on a ClickHouse-backed server', () => {
+  it('trains on the warehouse file and answers forecast and replenishment routes', async () => {
+    // Forecasts are trained and kept in the file (ClickHouse answers the queries): a copy, as runs are saved.
+    const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-ch-forecast-')), 'w.duckdb');
+    copyFileSync(SMALL_DEMO, path);
+    const warehouse = await DuckDbEngine.open({ path });
+    const house = await ClickHouseEngine.open({ url: single.url, database: 'forecasting' });
+    const server = await adminServer({ engine: house, warehouse });
+    try {
+      const forecast = await server.inject({
+        method: 'POST',
+        url: '/api/v1/forecast',
+        payload: { horizon: 7, rounds: 20 },
+      });
+      expect(forecast.statusCode).toBe(200);
+      expect(forecast.json().origin).toBe('2026-11-15');
+      expect(forecast.json().rows.length).toBeGreaterThan(0);
+      const saved = await warehouse.query('SELECT count(*) AS n FROM forecast_run');
+      expect(Number(saved[0]?.n)).toBeGreaterThan(0);
+      const replenish = await server.inject({
+        method: 'POST',
+        url: '/api/v1/replenish',
+        payload: { limit: 5, serviceLevel: 0.9 },
+      });
+      expect(replenish.statusCode).toBe(200);
+      expect(replenish.json().rows).toHaveLength(5);
+    } finally {
+      await server.close();
+      await warehouse.close();
+    }
+  }, 180_000);
 });
 
 describe('two shards', () => {

@@ -36,7 +36,10 @@ export interface ServerOptions {
   secureCookies?: boolean;
   /** Origins that may show /embed/ pages in a frame (CSP frame-ancestors); default any. */
   embedOrigins?: string[];
-  /** Where pushed events land when `engine` is ClickHouse: the warehouse file, synced on after each load. */
+  /**
+   * The warehouse file when `engine` is ClickHouse: pushed events land there (synced on after each load), and
+   * forecasts are trained and kept there, so forecasting and replenishment answer from it.
+   */
   warehouse?: DuckDbEngine;
   /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
   specs?: Spec[];
@@ -99,6 +102,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       await syncLoadToClickHouse(warehouse, queried, loadId, tables);
       forgetDataFacts(queried);
     });
+    forecastRoutes(app, warehouse);
+    replenishRoutes(app, warehouse);
   }
   dashboardRoutes(app, store);
   authRoutes(app, store, options.secureCookies ?? false);

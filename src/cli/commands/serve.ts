@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
@@ -89,8 +90,14 @@ export function serveCommand(program: Command): void {
         if (made) console.log(`${made} ready-made dashboards for the demo chain 已创建演示看板`);
       }
       await ensureFirstUsers(engine, appStore, Boolean(demo));
-      // On ClickHouse, pushes still land in the warehouse file (checked, deduplicated there) and are swapped in.
-      const warehouse = clickhouse && specs.length ? await openDb(opts.db, true) : undefined;
+      // On ClickHouse, pushes still land in the warehouse file (checked, deduplicated there) and are swapped in;
+      // forecasts train on it and are kept in it.
+      const warehouse =
+        clickhouse && (specs.length || existsSync(opts.db)) ? await openDb(opts.db, true) : undefined;
+      if (clickhouse && !warehouse)
+        console.log(
+          `No warehouse file at ${opts.db}: forecasting and replenishment are off 未找到数据文件，预测与补货不可用`,
+        );
       // The web server loads when it is asked for, not with every command's help.
       const { buildServer, reopenableLogFile } = await import('../../server/index.js');
       const app = await buildServer({
