@@ -10,7 +10,7 @@ import {
   MODELS,
   readHistory,
 } from '../src/insights/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { table } from './stats.js';
 
 /**
@@ -25,7 +25,7 @@ async function rossmannFile(dataset: string, weather: boolean): Promise<string> 
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${dataset}${weather ? '-weather' : ''}.duckdb`);
   if (!existsSync(path)) {
-    const engine = await DuckDbEngine.open({ path });
+    const engine = await openWarehouse({ path });
     try {
       const spec = loadSpec(resolve('examples', 'rossmann', 'spec.yaml'));
       const weatherDir = join(DATASETS, 'rossmann', 'weather');
@@ -53,7 +53,7 @@ async function demoFile(): Promise<string> {
   const path = resolve('.bench-cache', 'forecast', 'demo.duckdb');
   if (!existsSync(path)) {
     mkdirSync(resolve('.bench-cache', 'forecast'), { recursive: true });
-    const engine = await DuckDbEngine.open({ path });
+    const engine = await openWarehouse({ path });
     await generateDemo(engine, { stores: 30, days: 800, lines: 2_000_000 });
     await engine.close();
   }
@@ -77,7 +77,7 @@ async function run(
   horizon: number,
   options: ForecastBenchOptions,
 ): Promise<void> {
-  const engine = await DuckDbEngine.open({ path, readOnly: true });
+  const engine = await openWarehouse({ path, readOnly: true });
   try {
     const days = origins.map(dayNumber);
     const last = Math.max(...days) + horizon;

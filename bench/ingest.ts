@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { median, table, timed } from './stats.js';
 
 /**
@@ -37,13 +37,13 @@ export async function benchIngest(options: { lines: number; runs: number }): Pro
   const csv = join(dir, `pos-lines-${options.lines}.csv`);
   const master = join(dir, 'master.duckdb');
   if (!existsSync(master)) {
-    const engine = await DuckDbEngine.open({ path: master });
+    const engine = await openWarehouse({ path: master });
     await generateDemo(engine, { stores: 50, days: 7, skus: 2000, lines: 10_000 });
     await engine.close();
   }
   if (!existsSync(csv)) {
     console.log(`Writing ${options.lines.toLocaleString('en')} POS lines to ${csv}…`);
-    const engine = await DuckDbEngine.open({ path: ':memory:' });
+    const engine = await openWarehouse({ path: ':memory:' });
     await engine.run(`COPY (
       SELECT i // 4 AS ticket, i % 4 + 1 AS line, strftime(TIMESTAMP '2026-01-01 08:00:00' + to_seconds(i // 4 * 3), '%Y-%m-%d %H:%M:%S') AS time,
              CAST(CAST(TIMESTAMP '2026-01-01 08:00:00' + to_seconds(i // 4 * 3) AS DATE) AS VARCHAR) AS day, i % 50 + 1 AS shop,
@@ -63,7 +63,7 @@ export async function benchIngest(options: { lines: number; runs: number }): Pro
   };
 
   const withMaster = async (name: string) => {
-    const engine = await DuckDbEngine.open({ path: fresh(name) });
+    const engine = await openWarehouse({ path: fresh(name) });
     await engine.run(`ATTACH '${master}' AS m (READ_ONLY)`);
     await engine.run('INSERT INTO store SELECT * FROM m.store');
     await engine.run('INSERT INTO product SELECT * FROM m.product');

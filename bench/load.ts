@@ -1,7 +1,7 @@
 import autocannon from 'autocannon';
 import { dataRange } from '../src/metrics/index.js';
 import { buildServer } from '../src/server/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { tempAppStore, userWithToken } from '../test/support/server.js';
 import { demoFile } from './demo-file.js';
 import { table } from './stats.js';
@@ -24,7 +24,7 @@ const addDays = (day: string, n: number) =>
  * latency percentiles, throughput and every error or non-2xx answer.
  */
 export async function benchLoad(options: { connections: number; seconds: number }): Promise<void> {
-  const engine = await DuckDbEngine.open({ path: await demoFile(), readOnly: true });
+  const engine = await openWarehouse({ path: await demoFile(), readOnly: true });
   const store = await tempAppStore();
   const admin = await userWithToken(store, 'admin');
   const manager = await userWithToken(store, 'store_manager', [{ kind: 'store', value: 'S0003' }]);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { buildServer } from '../src/server/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { tempAppStore, userWithToken } from '../test/support/server.js';
 import { storeMasterEntry, writeStoreMaster } from '../test/support/store-master.js';
 import { table } from './stats.js';
@@ -38,7 +38,7 @@ export async function benchPush(options: { rate: number; seconds: number; batch:
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-bench-push-'));
   writeFileSync(join(dir, 'pos.yaml'), SPEC);
   writeStoreMaster(dir, 200);
-  const engine = await DuckDbEngine.open({ path: join(dir, 'push.duckdb') });
+  const engine = await openWarehouse({ path: join(dir, 'push.duckdb') });
   const spec = loadSpec(join(dir, 'pos.yaml'));
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);
   const appStore = await tempAppStore();

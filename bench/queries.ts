@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { refreshRollups, runQuery } from '../src/metrics/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { median, table, timed } from './stats.js';
 
 /**
@@ -136,7 +136,7 @@ export function cases(to: string): Case[] {
 
 /** The benchmark's demo chain of `lines` sales lines over `stores` stores (made once, kept in .bench-cache). */
 export async function benchChain(options: { lines: number; stores: number }): Promise<{
-  engine: DuckDbEngine;
+  engine: Warehouse;
   lines: number;
   to: string;
 }> {
@@ -144,7 +144,7 @@ export async function benchChain(options: { lines: number; stores: number }): Pr
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `demo-${options.stores}s-${options.lines}.duckdb`);
   const fresh = !existsSync(path);
-  const engine = await DuckDbEngine.open({ path });
+  const engine = await openWarehouse({ path });
   if (fresh) {
     console.log(
       `Generating ${options.lines.toLocaleString('en')} demo lines into ${path} (cached for later runs)…`,

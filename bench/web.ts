@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { dashboards, openAppStore, SYSTEM_ACTOR, seedDemoDashboards } from '../src/appstore/index.js';
 import { dataRange } from '../src/metrics/index.js';
 import { buildServer } from '../src/server/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { signIn } from '../test/support/browser.js';
 import { userWithToken } from '../test/support/server.js';
 import { demoFile } from './demo-file.js';
@@ -110,7 +110,7 @@ async function measure(page: Page, url: string): Promise<{ first: number; all: n
 }
 
 export async function benchWeb(options: { runs: number }): Promise<void> {
-  const engine = await DuckDbEngine.open({ path: await demoFile(), readOnly: true });
+  const engine = await openWarehouse({ path: await demoFile(), readOnly: true });
   const store = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-bench-web-')), 'app') });
   const end = (await dataRange(engine))?.to as string;
   await seedDemoDashboards(store, end);

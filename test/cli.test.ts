@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { zhongtai } from './support/cli.js';
 import { SMALL_DEMO } from './support/paths.js';
 import { storeMasterEntry } from './support/store-master.js';
@@ -26,7 +26,7 @@ describe('zhongtai CLI', () => {
     );
     expect(code).toBe(0);
     const result = JSON.parse(stdout);
-    const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+    const engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
     const [sql] = await engine.query(
       `SELECT sum(net)::DOUBLE AS net FROM sales_line WHERE date BETWEEN DATE '2026-10-01' AND DATE '2026-10-31'`,
     );
@@ -103,7 +103,7 @@ describe('zhongtai CLI', () => {
 
   it('says the file is in use when a server holds it', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'zhongtai-cli-')), 'held.duckdb');
-    const holder = await DuckDbEngine.open({ path: file });
+    const holder = await openWarehouse({ path: file });
     const { code, stderr } = await zhongtai('query', '--db', file, '--metrics', 'net_sales');
     await holder.close();
     expect(code).not.toBe(0);
@@ -308,7 +308,7 @@ describe('zhongtai CLI', () => {
         )
       ).code,
     ).toBe(0);
-    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const engine = await openWarehouse({ path: db, readOnly: true });
     expect(
       await engine.query(
         'SELECT region, CAST(valid_from AS VARCHAR) AS f FROM store_history ORDER BY valid_from',

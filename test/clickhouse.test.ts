@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import { runQuery } from '../src/metrics/index.js';
-import { ClickHouseEngine, copyToClickHouse, DuckDbEngine } from '../src/warehouse/index.js';
+import { ClickHouseEngine, copyToClickHouse, openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { zhongtai } from './support/cli.js';
 import { type ClickHouseServer, startClickHouse, startShards } from './support/clickhouse.js';
 import { SMALL_DEMO } from './support/paths.js';
@@ -13,10 +13,10 @@ import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/stor
 
 let single: ClickHouseServer;
 let shards: ClickHouseServer[] = [];
-let duck: DuckDbEngine;
+let duck: Warehouse;
 beforeAll(async () => {
   [single, shards] = await Promise.all([startClickHouse(), startShards(2)]);
-  duck = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  duck = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
 }, 120_000);
 afterAll(async () => {
   await duck?.close();
@@ -131,7 +131,7 @@ describe('pushed events on a ClickHouse-backed server', () => {
       `source: pos\nfiles:\n${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
     );
     writeStoreMaster(dir, 3);
-    const warehouse = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+    const warehouse = await openWarehouse({ path: join(dir, 'w.duckdb') });
     const spec = loadSpec(join(dir, 'pos.yaml'));
     await importFiles(warehouse, spec, [join(dir, 'stores.csv')]);
     const house = await ClickHouseEngine.open({ url: single.url, database: 'pushed' });
@@ -179,7 +179,7 @@ describe('forecasting on a ClickHouse-backed server', () => {
     // Forecasts are trained and kept in the file (ClickHouse answers the queries): a copy, as runs are saved.
     const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-ch-forecast-')), 'w.duckdb');
     copyFileSync(SMALL_DEMO, path);
-    const warehouse = await DuckDbEngine.open({ path });
+    const warehouse = await openWarehouse({ path });
     const house = await ClickHouseEngine.open({ url: single.url, database: 'forecasting' });
     const server = await adminServer({ engine: house, warehouse });
     try {

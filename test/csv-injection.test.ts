@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { zhongtai } from './support/cli.js';
 import { adminServer } from './support/server.js';
 import { tinyChain } from './support/tiny-chain.js';
@@ -53,7 +53,7 @@ describe('CSV written by the CLI, the API and the web app', () => {
     expect(cli.stdout).toContain(SAFE);
     expect(cli.stdout).not.toMatch(/(^|,)=HYPERLINK/m);
 
-    const engine = await DuckDbEngine.open({ path, readOnly: true });
+    const engine = await openWarehouse({ path, readOnly: true });
     const server = await adminServer({ engine });
     try {
       const api = await server.inject({

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runQuery } from '../src/metrics/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
 
 const run = promisify(execFile);
@@ -65,7 +65,7 @@ describe('the demo chain rebuilt from its raw exports through examples/demo/spec
       timeRange: { from: '2026-06-01', to: '2026-06-30' },
     };
     const answer = async (path: string) => {
-      const engine = await DuckDbEngine.open({ path, readOnly: true });
+      const engine = await openWarehouse({ path, readOnly: true });
       const result = await runQuery(engine, query);
       await engine.close();
       return result.rows;

@@ -1,15 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runQuery } from '../src/metrics/index.js';
-import { DuckDbEngine, type Row } from '../src/warehouse/index.js';
+import { openWarehouse, type Row, type Warehouse } from '../src/warehouse/index.js';
 import { SMALL_DEMO } from './support/paths.js';
 
 /**
  * The metric layer's answers on the demo chain against SQL written by hand for each question,
  * straight on the tables — not through the compiler.
  */
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
 });
 afterAll(() => engine.close());
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
@@ -36,7 +36,7 @@ async function writeBigFile(rows: number) {
 }
 
 const counts = async () => {
-  const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+  const engine = await openWarehouse({ path: db, readOnly: true });
   const [row] = await engine.query(
     "SELECT (SELECT count(*) FROM store_day_sales) AS sales, (SELECT count(*) FROM ingest_load WHERE status = 'ok') AS loads",
   );
@@ -72,7 +72,7 @@ beforeAll(async () => {
 
 /** A takings file of `rows` rows written by DuckDB (fast), keys unique per store and day. */
 async function writeTakings(path: string, rows: number) {
-  const engine = await DuckDbEngine.open({ path: ':memory:' });
+  const engine = await openWarehouse({ path: ':memory:' });
   await engine.run(`COPY (SELECT i % 500 + 1 AS shop, CAST(DATE '1990-01-01' + CAST(i // 500 AS INTEGER) AS VARCHAR) AS day,
       round(100 + i % 997, 2) AS takings, i % 89 AS tickets FROM range(${rows}) t(i)) TO '${path}' (HEADER)`);
   await engine.close();

@@ -5,7 +5,7 @@ import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, listSources, loadSpec, pull } from '../src/ingest/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
 /**
@@ -75,7 +75,7 @@ ${storeMasterEntry('supermarket', '华东', '上海')}${takingsEntry('erp-taking
 for (const open of [postgres, mariadb]) {
   describe(`pulling from ${open.name === 'postgres' ? 'PostgreSQL' : 'MariaDB'}`, () => {
     let db: Db;
-    let engine: DuckDbEngine;
+    let engine: Warehouse;
     let specPath: string;
     const dir = mkdtempSync(join(tmpdir(), 'zhongtai-pull-'));
     const insert = (shop: number, day: string, takings: number, at: string) =>
@@ -98,7 +98,7 @@ for (const open of [postgres, mariadb]) {
       process.env.ZT_ERP_URL = db.url;
       specPath = specFor(db, dir);
       writeStoreMaster(dir, 2);
-      engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+      engine = await openWarehouse({ path: join(dir, 'w.duckdb') });
       await importFiles(engine, loadSpec(specPath), [join(dir, 'stores.csv')]);
     });
     afterAll(async () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { listAudit, openAppStore } from '../src/appstore/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from './support/store-master.js';
 
@@ -108,7 +108,7 @@ describe('pushes across a kill -9', () => {
     for (const i of acknowledged) expect(retried[i], `batch ${i}`).toBe(200);
     expect(retried.every((code) => code === 200 || code === 201)).toBe(true);
 
-    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const engine = await openWarehouse({ path: db, readOnly: true });
     const [stored] = await engine.query(
       `SELECT count(*) AS days, count(DISTINCT date) AS distinct_days, sum(orders) AS orders FROM store_day_sales`,
     );

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT, SMALL_DEMO } from './support/paths.js';
 
 const run = promisify(execFile);
@@ -22,7 +22,7 @@ describe('zhongtai replenish on the demo chain', () => {
     expect(header).toBe(
       'store,sku,name,on_hand,on_order,demand,safety_stock,order_qty,packs,order_cost,shelf_life_days',
     );
-    const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+    const engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
     const products = new Map(
       (await engine.query('SELECT sku, pack_size, unit_cost FROM product')).map((r) => [
         Number(r.sku),

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { DATASETS, ROOT } from './support/paths.js';
 
 const run = promisify(execFile);
@@ -116,7 +116,7 @@ describe('Rossmann: forecasting the week after the data end from a known-future 
       expect(mean / juneMean(store)).toBeGreaterThan(0.7);
       expect(mean / juneMean(store)).toBeLessThan(1.4);
     }
-    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const engine = await openWarehouse({ path: db, readOnly: true });
     try {
       expect(
         await engine.query(

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse } from '../src/warehouse/index.js';
 import { DATASETS, ROOT } from './support/paths.js';
 
 const run = promisify(execFile);
@@ -75,7 +75,7 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
   });
 
   it('keeps each duplicated store-day once and loads every store with its attributes', async () => {
-    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const engine = await openWarehouse({ path: db, readOnly: true });
     const lines = readFileSync(join(folder, 'train.csv'), 'utf8').trim().split('\n').slice(1);
     expect(await engine.query('SELECT count(*) AS n FROM store_day_sales')).toEqual([
       { n: new Set(lines).size },
@@ -99,7 +99,7 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
   it('gives the same stores from the Excel workbook as from the CSV', async () => {
     const fromExcel = join(mkdtempSync(join(tmpdir(), 'zhongtai-rossmann-')), 'excel.duckdb');
     await zhongtai('import', '--db', fromExcel, '--spec', spec, join(folder, 'rossmann-store.xlsx'));
-    const engine = await DuckDbEngine.open({ path: ':memory:' });
+    const engine = await openWarehouse({ path: ':memory:' });
     await engine.run(`ATTACH '${db}' AS csv (READ_ONLY)`);
     await engine.run(`ATTACH '${fromExcel}' AS xlsx (READ_ONLY)`);
     for (const table of ['store', 'store_attribute']) {
@@ -135,7 +135,7 @@ describe('Rossmann: a real chain export, imported through examples/rossmann/spec
       const na = cells.filter((c) => c[at('CloudCover')] === 'NA').length;
       return { area: (file.split('/').pop() as string).replace('.csv', ''), rows: rows.length, na, hottest };
     });
-    const engine = await DuckDbEngine.open({ path: db, readOnly: true });
+    const engine = await openWarehouse({ path: db, readOnly: true });
     const got = await engine.query(
       `SELECT area, count(*) AS rows, count(*) - count(cloud_cover) AS na, max(temp_max_c) AS hottest
        FROM weather_day GROUP BY area ORDER BY area`,

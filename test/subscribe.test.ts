@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { connect as natsConnect, StringCodec } from 'nats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importFiles, listSources, loadSpec, subscribe } from '../src/ingest/index.js';
-import { DuckDbEngine } from '../src/warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { storeMasterEntry, writeStoreMaster } from './support/store-master.js';
 
 /**
@@ -14,7 +14,7 @@ import { storeMasterEntry, writeStoreMaster } from './support/store-master.js';
  */
 const dir = mkdtempSync(join(tmpdir(), 'zhongtai-subscribe-'));
 const run = `${process.pid}`;
-let engine: DuckDbEngine;
+let engine: Warehouse;
 
 const STORES = storeMasterEntry();
 
@@ -37,7 +37,7 @@ const count = async (table: string) =>
   Number((await engine.query(`SELECT count(*) AS n FROM ${table}`))[0]?.n);
 
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  engine = await openWarehouse({ path: join(dir, 'w.duckdb') });
   writeStoreMaster(dir, 2);
   await importFiles(engine, spec('stores', `source: stores\nfiles:\n${STORES}`), [join(dir, 'stores.csv')]);
 });

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { runQuery } from '../metrics/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { type AppStore, dashboards, openAppStore, SYSTEM_ACTOR, seedDemoDashboards } from './index.js';
 
 let store: AppStore;
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   store = await openAppStore({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-seed-')), 'app') });
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
 }, 60_000);
 afterAll(async () => {
   await store?.close();

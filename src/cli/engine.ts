@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ZhongtaiError } from '../model/index.js';
-import { ClickHouseEngine, copyToClickHouse, type DuckDbEngine, type Engine } from '../warehouse/index.js';
+import { ClickHouseEngine, copyToClickHouse, type Engine, type Warehouse } from '../warehouse/index.js';
 import { openDb } from './open.js';
 import { progressReporter } from './progress.js';
 
@@ -105,7 +105,7 @@ export function openReadEngine(opts: EngineChoice & { db: string }): Promise<Eng
  * With --engine clickhouse, what a command loaded into the warehouse file (checked, deduplicated, undoable
  * there) is then copied to ClickHouse, whole tables replaced.
  */
-export async function syncIfClickHouse(opts: EngineChoice, warehouse: DuckDbEngine): Promise<void> {
+export async function syncIfClickHouse(opts: EngineChoice, warehouse: Warehouse): Promise<void> {
   if (opts.engine !== 'clickhouse') return;
   const house = await openClickHouse(opts);
   const progress = progressReporter();

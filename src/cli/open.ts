@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ZhongtaiError } from '../model/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
 /**
  * Opens the warehouse file; `create` says whether a missing file may be created. Commands that only
@@ -12,7 +12,7 @@ export async function openDb(
   create: boolean,
   readOnly = false,
   memoryLimit?: string,
-): Promise<DuckDbEngine> {
+): Promise<Warehouse> {
   if (!existsSync(path)) {
     if (!create) {
       throw new ZhongtaiError('NOT_FOUND', {
@@ -23,7 +23,7 @@ export async function openDb(
     mkdirSync(dirname(path), { recursive: true });
   }
   try {
-    return await DuckDbEngine.open({ path, readOnly, ...(memoryLimit ? { memoryLimit } : {}) });
+    return await openWarehouse({ path, readOnly, ...(memoryLimit ? { memoryLimit } : {}) });
   } catch (error) {
     // DuckDB lets one process write a file (or several only read it): say which, not the engine's text.
     if (error instanceof Error && /lock/i.test(error.message)) {

@@ -1,8 +1,8 @@
 import { refreshRollups } from '../metrics/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 
 /** Takes a load's days into the rollups and says so in one line (nothing when nothing changed). */
-export async function refreshAndReport(engine: DuckDbEngine): Promise<void> {
+export async function refreshAndReport(engine: Warehouse): Promise<void> {
   const done = await refreshRollups(engine);
   if (done.length === 0) return;
   const parts = done.map(

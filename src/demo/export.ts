@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
-import { type DuckDbEngine, duckDbString } from '../warehouse/index.js';
+import { duckDbString, type Warehouse } from '../warehouse/index.js';
 
 /**
  * Writes the demo chain out as its island systems would hand it over: POS lines and tickets (local date
@@ -15,7 +15,7 @@ export interface ExportSummary {
 
 const TILL_CODE = `CASE channel WHEN 'pos' THEN 'POS' WHEN 'self_checkout' THEN 'SCO' WHEN 'scan_and_go' THEN 'SG' WHEN 'mini_program' THEN 'MP' ELSE 'DL' END`;
 
-export async function exportDemo(engine: DuckDbEngine, dir: string): Promise<ExportSummary> {
+export async function exportDemo(engine: Warehouse, dir: string): Promise<ExportSummary> {
   const out = resolve(dir);
   mkdirSync(out, { recursive: true });
   const copy = (name: string, select: string, options = "HEADER, DELIMITER ','") =>

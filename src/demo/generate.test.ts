@@ -3,19 +3,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { generateDemo } from './index.js';
 
 const tiny = { stores: 6, days: 30, skus: 200, lines: 20_000, end: '2026-06-30' };
-const fingerprint = (engine: DuckDbEngine) =>
+const fingerprint = (engine: Warehouse) =>
   engine.query(`SELECT count(*) AS lines, sum(net)::VARCHAR AS net, sum(hash(order_id, line_no, sku, qty, member_id))::VARCHAR AS h,
                 (SELECT count(*) FROM member) AS members, (SELECT sum(visitors_in) FROM traffic) AS visitors FROM sales_line`);
 const newFile = () => join(mkdtempSync(join(tmpdir(), 'zhongtai-demo-')), 'demo.duckdb');
 
 describe('demo chain generator', () => {
   it('gives the same chain for the same seed and another for another seed', async () => {
-    const a = await DuckDbEngine.open({ path: newFile() });
-    const b = await DuckDbEngine.open({ path: newFile() });
+    const a = await openWarehouse({ path: newFile() });
+    const b = await openWarehouse({ path: newFile() });
     await generateDemo(a, { ...tiny, seed: 1 });
     await generateDemo(b, { ...tiny, seed: 1 });
     expect(await fingerprint(a)).toEqual(await fingerprint(b));
@@ -26,7 +26,7 @@ describe('demo chain generator', () => {
   });
 
   it('refuses to generate over existing sales unless asked to replace them', async () => {
-    const engine = await DuckDbEngine.open({ path: newFile() });
+    const engine = await openWarehouse({ path: newFile() });
     await generateDemo(engine, tiny);
     const before = await fingerprint(engine);
     await expect(generateDemo(engine, tiny)).rejects.toMatchObject({
@@ -38,7 +38,7 @@ describe('demo chain generator', () => {
   });
 
   it('scales ticket volumes to a lines target (a factor near 0.3 once overflowed DECIMAL arithmetic)', async () => {
-    const engine = await DuckDbEngine.open({ path: newFile() });
+    const engine = await openWarehouse({ path: newFile() });
     const summary = await generateDemo(engine, {
       stores: 4,
       days: 14,
@@ -59,7 +59,7 @@ describe('demo chain generator', () => {
   });
 
   it('refuses impossible options with the field named', async () => {
-    const engine = await DuckDbEngine.open({ path: newFile() });
+    const engine = await openWarehouse({ path: newFile() });
     await expect(generateDemo(engine, { stores: 0 })).rejects.toMatchObject({ place: { field: 'stores' } });
     await expect(generateDemo(engine, { end: '2030-01-01' })).rejects.toMatchObject({
       place: { field: 'end' },
@@ -69,9 +69,9 @@ describe('demo chain generator', () => {
 });
 
 describe('the shared demo chain is consistent and plausible', () => {
-  let engine: DuckDbEngine;
+  let engine: Warehouse;
   beforeAll(async () => {
-    engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+    engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   });
   afterAll(() => engine.close());
   const one = async (sql: string) => (await engine.query(sql))[0] ?? {};

@@ -1,5 +1,5 @@
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
-import { type DuckDbEngine, insertRows, noteChangedFact, seedStoreHistory } from '../warehouse/index.js';
+import { insertRows, noteChangedFact, seedStoreHistory, type Warehouse } from '../warehouse/index.js';
 import * as facts from './facts-sql.js';
 import { CHANNELS, FORMATS } from './formats.js';
 import {
@@ -77,13 +77,13 @@ function validate(options: DemoOptions): void {
     bad('lines must be at least 1000', '销售行数至少为 1000', 'lines');
 }
 
-async function count(engine: DuckDbEngine, table: string): Promise<number> {
+async function count(engine: Warehouse, table: string): Promise<number> {
   const rows = await engine.write(`SELECT count(*) AS n FROM "${table}"`);
   return Number(rows[0]?.n ?? 0);
 }
 
 async function loadMasterData(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   options: DemoOptions,
   window: { start: string; end: string },
 ): Promise<RangeChange | null> {
@@ -170,7 +170,7 @@ async function loadMasterData(
 
 /** Generates a whole demo chain into the warehouse, in one transaction. */
 export async function generateDemo(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   input: Partial<DemoOptions>,
   progress: DemoProgress = () => {},
 ): Promise<DemoSummary> {
@@ -269,6 +269,6 @@ export async function generateDemo(
 }
 
 /** True when the warehouse holds no sales yet (so `npm start` knows to build the demo). */
-export async function isEmpty(engine: DuckDbEngine): Promise<boolean> {
+export async function isEmpty(engine: Warehouse): Promise<boolean> {
   return (await count(engine, 'sales_line')) === 0;
 }

@@ -1,6 +1,6 @@
-import type { DuckDbEngine, Row } from '../warehouse/index.js';
+import type { Row, Warehouse } from '../warehouse/index.js';
 
-export async function listLoads(engine: DuckDbEngine, limit = 50): Promise<Row[]> {
+export async function listLoads(engine: Warehouse, limit = 50): Promise<Row[]> {
   return engine.query(
     `SELECT load_id, source, status, loaded, rejected, skipped, CAST(started_at AS VARCHAR) AS started_at,
             round(date_diff('millisecond', started_at, finished_at) / 1000.0, 2) AS seconds, files, file_hashes, message
@@ -10,7 +10,7 @@ export async function listLoads(engine: DuckDbEngine, limit = 50): Promise<Row[]
 }
 
 export async function listRejects(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   options: { loadId?: number; limit?: number },
 ): Promise<Row[]> {
   const limit = options.limit ?? 100;

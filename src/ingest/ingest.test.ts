@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runQuery } from '../metrics/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { importFiles, listRejects, loadSpec, rollbackLoad } from './index.js';
 
 /**
@@ -78,7 +78,7 @@ const STORES =
   'id,code,name,format,region,city,opened\n1,GZ01,广州一店,convenience,华南,广州,2020-01-01\n2,SH02,上海二店,supermarket,华东,上海,2019/05/01\n';
 
 let dir: string;
-let engine: DuckDbEngine;
+let engine: Warehouse;
 const file = (name: string, text: string | Buffer) => {
   const path = join(dir, name);
   writeFileSync(path, text);
@@ -90,7 +90,7 @@ const count = async (table: string) =>
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'zhongtai-ingest-'));
-  engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  engine = await openWarehouse({ path: join(dir, 'w.duckdb') });
   await importFiles(engine, spec(), [file('stores.csv', STORES)]);
 });
 afterEach(() => engine.close());

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { tableByName, ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 import { type FileSpec, fileSpecFor, type Spec } from './spec.js';
 import { closeSource, openSource } from './stage.js';
 import { dropStaged, type StagedTarget, stageTarget, type TargetResult, writeTarget } from './target.js';
@@ -67,14 +67,14 @@ const LOAD_ORDER: Record<string, number> = {
 // Wall-clock times from the process: inside a transaction DuckDB's now() is the transaction's start.
 const stamp = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
 
-async function one(engine: DuckDbEngine, sql: string, params: (string | number)[] = []): Promise<number> {
+async function one(engine: Warehouse, sql: string, params: (string | number)[] = []): Promise<number> {
   const [row] = await engine.write(sql, params);
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
 /** Loads files through a spec in one transaction: all of it lands, or none of it. */
 export async function importFiles(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   spec: Spec,
   files: string[],
   options: ImportOptions = {},

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 import { importFiles } from './load.js';
 import { recordSourceState } from './source-state.js';
 import { type PullSpec, type Spec, sectionOf } from './spec.js';
@@ -91,7 +91,7 @@ async function openReader(pull: PullSpec): Promise<Reader> {
  * Pulls what changed since the last good run, in batches, each loaded through the spec in one transaction
  * together with its new high-water mark: a run that fails leaves the mark where the last good batch put it.
  */
-export async function pull(engine: DuckDbEngine, spec: Spec): Promise<PullResult> {
+export async function pull(engine: Warehouse, spec: Spec): Promise<PullResult> {
   const config = sectionOf(spec, 'pull');
   const [state] = await engine.write('SELECT watermark FROM ingest_source_state WHERE source = $1', [
     spec.source,

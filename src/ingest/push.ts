@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine, Row } from '../warehouse/index.js';
+import type { Row, Warehouse } from '../warehouse/index.js';
 import { listRejects } from './history.js';
 import { type ImportResult, importFiles } from './load.js';
 import { fileSpecFor, type Spec } from './spec.js';
@@ -28,7 +28,7 @@ export const pushFileName = (source: string) => `push-${source}.jsonl`;
  * in one transaction. A retried batch with the same idempotency key is answered from its first load.
  */
 export async function pushBatch(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   spec: Spec,
   body: string,
   idempotencyKey?: string,
@@ -107,12 +107,7 @@ async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function loadBatch(
-  engine: DuckDbEngine,
-  spec: Spec,
-  text: string,
-  label?: string,
-): Promise<PushResult> {
+async function loadBatch(engine: Warehouse, spec: Spec, text: string, label?: string): Promise<PushResult> {
   const name = pushFileName(spec.source);
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-push-'));
   const file = join(dir, name);

@@ -1,8 +1,8 @@
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 
 /** What a live source did last: its mark, rows so far, last run and success, last error (null once it recovers). */
 export async function recordSourceState(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   source: string,
   kind: string,
   fields: { watermark?: string; rows?: number; error?: string | null },
@@ -17,7 +17,7 @@ export async function recordSourceState(
   );
 }
 
-export async function listSources(engine: DuckDbEngine) {
+export async function listSources(engine: Warehouse) {
   return engine.query(
     `SELECT source, kind, watermark, rows_total, CAST(last_run AS VARCHAR) AS last_run, CAST(last_success AS VARCHAR) AS last_success,
             round(date_diff('second', last_success, now()::TIMESTAMP) / 60.0, 1) AS minutes_since_success, last_error

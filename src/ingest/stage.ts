@@ -14,7 +14,7 @@ import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { ZhongtaiError } from '../model/index.js';
-import { type DuckDbEngine, duckDbString } from '../warehouse/index.js';
+import { duckDbString, type Warehouse } from '../warehouse/index.js';
 import type { FileSpec } from './spec.js';
 
 /**
@@ -218,7 +218,7 @@ async function openXlsx(path: string, spec: FileSpec, id: string): Promise<Sourc
 
 /** JSON lines and Parquet through DuckDB's own readers; their columns renamed by position, read as text. */
 async function openColumnar(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   path: string,
   format: 'jsonl' | 'parquet',
   id: string,
@@ -266,7 +266,7 @@ async function openColumnar(
 
 /** Opens a source file of any supported format. */
 export async function openSource(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   path: string,
   spec: FileSpec,
   id: string,
@@ -278,7 +278,7 @@ export async function openSource(
 }
 
 /** Lines of the latest read the reader could not split (truncated, too many fields, bad bytes, bad values). */
-export async function brokenLines(engine: DuckDbEngine, source: Source): Promise<BrokenLine[]> {
+export async function brokenLines(engine: Warehouse, source: Source): Promise<BrokenLine[]> {
   // The reader creates its reject table when it reads; JSON lines and Parquet have none.
   const [exists] = await engine.write('SELECT count(*) AS n FROM duckdb_tables() WHERE table_name = $1', [
     source.rejectsTable,
@@ -298,7 +298,7 @@ export async function brokenLines(engine: DuckDbEngine, source: Source): Promise
 }
 
 /** Moves the lines of rows that follow broken lines down past them. */
-export async function correctLines(engine: DuckDbEngine, table: string, broken: BrokenLine[]): Promise<void> {
+export async function correctLines(engine: Warehouse, table: string, broken: BrokenLine[]): Promise<void> {
   if (broken.length === 0) return;
   // For each broken line: how many good rows precede it; a row is pushed down by the broken lines before it.
   await engine.run(`CREATE OR REPLACE TEMP TABLE _broken_before AS
@@ -311,7 +311,7 @@ export async function correctLines(engine: DuckDbEngine, table: string, broken: 
 }
 
 /** Drops the reader's reject tables; called before each read so they hold that read's lines only. */
-export async function closeSource(engine: DuckDbEngine, source: Source): Promise<void> {
+export async function closeSource(engine: Warehouse, source: Source): Promise<void> {
   await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}`);
   await engine.run(`DROP TABLE IF EXISTS ${source.rejectsTable}_scan`);
 }

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ZhongtaiError } from '../model/index.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 import { importFiles } from './load.js';
 import { recordSourceState } from './source-state.js';
 import { type Spec, type SubscribeSpec, sectionOf } from './spec.js';
@@ -32,7 +32,7 @@ class Batcher {
   count = 0;
 
   constructor(
-    private readonly engine: DuckDbEngine,
+    private readonly engine: Warehouse,
     private readonly spec: Spec,
     private readonly config: SubscribeSpec,
     private readonly onError: (error: unknown) => void,
@@ -179,7 +179,7 @@ async function subscribeNats(
 
 /** Subscribes a source to its stream; loads run until `stop()`. */
 export async function subscribe(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   spec: Spec,
   onError: (error: unknown) => void = () => {},
 ): Promise<Subscription> {

@@ -1,5 +1,5 @@
 import { FIRST_VERSION, STORE_VERSIONED, type Table, tableByName, ZhongtaiError } from '../model/index.js';
-import { type DuckDbEngine, noteChangedDays } from '../warehouse/index.js';
+import { noteChangedDays, type Warehouse } from '../warehouse/index.js';
 import { compileTarget, type MappedSelect, type ReadMode } from './map.js';
 import type { FileSpec, TargetSpec } from './spec.js';
 import { type BrokenLine, brokenLines, closeSource, correctLines, type Source } from './stage.js';
@@ -41,7 +41,7 @@ export interface TargetResult {
 
 const q = (name: string) => `"${name}"`;
 
-async function one(engine: DuckDbEngine, sql: string, params: (string | number)[] = []): Promise<number> {
+async function one(engine: Warehouse, sql: string, params: (string | number)[] = []): Promise<number> {
   const [row] = await engine.write(sql, params);
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
@@ -61,7 +61,7 @@ function readerFailure(typedBy: { fields: string[]; kind: string }, engineMessag
 }
 
 export async function stageTarget(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   prefix: string,
   source: Source,
   fileSpec: FileSpec,
@@ -144,13 +144,13 @@ export async function stageTarget(
   };
 }
 
-export async function dropStaged(engine: DuckDbEngine, staged: StagedTarget): Promise<void> {
+export async function dropStaged(engine: Warehouse, staged: StagedTarget): Promise<void> {
   await engine.run(`DROP VIEW IF EXISTS ${staged.names.final}`);
   await engine.run(`DROP TABLE IF EXISTS ${staged.names.ranked}`);
   await engine.run(`DROP TABLE IF EXISTS ${staged.names.batch}`);
 }
 
-async function quarantine(engine: DuckDbEngine, loadId: number, staged: StagedTarget): Promise<void> {
+async function quarantine(engine: Warehouse, loadId: number, staged: StagedTarget): Promise<void> {
   const { file, names, key } = staged;
   for (const line of staged.firstOfFile ? staged.broken : []) {
     const typedBy = line.column ? staged.readerTyped.get(line.column) : undefined;
@@ -189,7 +189,7 @@ async function quarantine(engine: DuckDbEngine, loadId: number, staged: StagedTa
  * versioned attributes differ from its current version gets that version closed on `asOf` and a new one
  * opened (a second change on the same day replaces that day's version).
  */
-async function versionStores(engine: DuckDbEngine, loadedRows: string, asOf: string): Promise<void> {
+async function versionStores(engine: Warehouse, loadedRows: string, asOf: string): Promise<void> {
   const cols = STORE_VERSIONED.map(q);
   // The stores as this load left them (a spec need not map every versioned attribute).
   const incoming = `(SELECT store_id, ${cols.join(', ')} FROM store WHERE store_id IN (SELECT store_id FROM ${loadedRows}))`;
@@ -219,7 +219,7 @@ async function versionStores(engine: DuckDbEngine, loadedRows: string, asOf: str
 
 /** Writes a staged target inside the load's transaction: the replace scope, the rows, the rejects. */
 export async function writeTarget(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   loadId: number,
   staged: StagedTarget,
   asOf: string,

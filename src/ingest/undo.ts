@@ -1,5 +1,5 @@
 import { TABLES, type Table, tableByName, ZhongtaiError } from '../model/index.js';
-import { DUCKDB_TYPES, type DuckDbEngine, duckDbString, noteChangedFact } from '../warehouse/index.js';
+import { DUCKDB_TYPES, duckDbString, noteChangedFact, type Warehouse } from '../warehouse/index.js';
 
 /**
  * What a rollback needs besides the load ids on fact rows: the rows a load overwrote or deleted (a
@@ -11,7 +11,7 @@ const keyJson = (alias: string, key: string[]) =>
   `CAST(to_json({${key.map((k) => `${duckDbString(k)}: ${alias}.${q(k)}`).join(', ')}}) AS VARCHAR)`;
 
 export async function keepBefore(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   loadId: number,
   table: Table,
   where: string,
@@ -23,7 +23,7 @@ export async function keepBefore(
 }
 
 export async function keepWritten(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   loadId: number,
   table: Table,
   key: string[],
@@ -43,13 +43,13 @@ export interface RollbackResult {
   restored: Record<string, number>;
 }
 
-async function count(engine: DuckDbEngine, sql: string, params: (string | number)[]): Promise<number> {
+async function count(engine: Warehouse, sql: string, params: (string | number)[]): Promise<number> {
   const [row] = await engine.write(sql, params);
   return Number(Object.values(row ?? {})[0] ?? 0);
 }
 
 /** The tables a load changed, and refuses when a later load changed one of them too (undo that first). */
-async function touchedTables(engine: DuckDbEngine, loadId: number): Promise<string[]> {
+async function touchedTables(engine: Warehouse, loadId: number): Promise<string[]> {
   const undone = await engine.write('SELECT DISTINCT table_name FROM ingest_undo WHERE load_id = $1', [
     loadId,
   ]);
@@ -74,7 +74,7 @@ async function touchedTables(engine: DuckDbEngine, loadId: number): Promise<stri
  * Takes a load back out, in one transaction: its fact rows go, master data it wrote goes, and whatever
  * it overwrote or deleted comes back as it was.
  */
-export async function rollbackLoad(engine: DuckDbEngine, loadId: number): Promise<RollbackResult> {
+export async function rollbackLoad(engine: Warehouse, loadId: number): Promise<RollbackResult> {
   const [load] = await engine.write('SELECT status FROM ingest_load WHERE load_id = $1', [loadId]);
   if (!load)
     throw new ZhongtaiError('NOT_FOUND', {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyChain } from '../../test/support/tiny-chain.js';
-import { type DuckDbEngine, insertRows } from '../warehouse/index.js';
+import { insertRows, type Warehouse } from '../warehouse/index.js';
 import { runQuery } from './index.js';
 
 /**
@@ -9,7 +9,7 @@ import { runQuery } from './index.js';
  * sku 1 at cost 30, so A's Tuesday is net 10 − 10 + 40 = 40, cost 6 − 6 + 30 = 30, margin 25% against
  * Monday's (20 + 10 + 10 + 30 − 42) / 70 = 40%.
  */
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   engine = await tinyChain();
   await insertRows(engine, 'sales_line', [

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyChain } from '../../test/support/tiny-chain.js';
-import type { DuckDbEngine } from '../warehouse/index.js';
+import type { Warehouse } from '../warehouse/index.js';
 import { drillRows } from './index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   engine = await tinyChain();
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyChain } from '../../test/support/tiny-chain.js';
-import { type DuckDbEngine, insertRows } from '../warehouse/index.js';
+import { insertRows, type Warehouse } from '../warehouse/index.js';
 import { runQuery } from './index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   engine = await tinyChain();
 });

@@ -3,14 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
-import { DuckDbEngine, insertRows, noteChangedFact } from '../warehouse/index.js';
+import { insertRows, noteChangedFact, openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { refreshRollups, runQuery } from './index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-rollups-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  engine = await DuckDbEngine.open({ path });
+  engine = await openWarehouse({ path });
 });
 afterAll(() => engine?.close());
 

@@ -2,12 +2,12 @@ import { tableByName } from '../model/index.js';
 import {
   bin,
   col,
-  DUCKDB_TYPES,
-  type DuckDbEngine,
   type Engine,
   FACT_CHANGE_TABLE,
+  type MaterialColumn,
   param,
   type Select,
+  type Warehouse,
 } from '../warehouse/index.js';
 import { factById, ROLLUPS, type RollupDef, rolledSource, rollupTable } from './catalog/index.js';
 import type { TimeRange } from './query.js';
@@ -96,20 +96,24 @@ function rollupSelect(rollup: RollupDef, changedOnly: boolean): Select {
 }
 
 /**
- * The rollup's columns: the day, the keys as the fact types them, and each measure as DECIMAL(18,3) —
- * exact for money (2 places), quantities (3) and counts, and summed as 64-bit integers: the engine's own
- * type for a sum of decimals is 128-bit and re-summing it was slower than reading the rows.
+ * The rollup's columns: the day, the keys as the fact types them, and each measure as a `total` — exact for
+ * money (2 places), quantities (3) and counts, and summed as 64-bit integers: the engine's own type for a
+ * sum of decimals is 128-bit and re-summing it was slower than reading the rows.
  */
-function rollupColumns(rollup: RollupDef): string {
+function rollupColumns(rollup: RollupDef): MaterialColumn[] {
   const fact = factById(rollup.fact);
   const model = tableByName(fact.table);
-  const keys = rollup.keys.map((k) => {
+  const keys = rollup.keys.map((k): MaterialColumn => {
     const name = fact.keys[k] as string;
     const column = model.columns.find((c) => c.name === name);
     if (!column) throw new Error(`rollup ${rollup.id}: ${fact.table} has no ${name}`);
-    return `"${name}" ${DUCKDB_TYPES[column.type]}`;
+    return { name, type: column.type };
   });
-  return ['"date" DATE', ...keys, ...rollup.measures.map((m) => `"${m}" DECIMAL(18,3)`)].join(', ');
+  return [
+    { name: 'date', type: 'date' },
+    ...keys,
+    ...rollup.measures.map((m): MaterialColumn => ({ name: m, type: 'total' })),
+  ];
 }
 
 export interface RollupRefresh {
@@ -126,7 +130,7 @@ export interface RollupRefresh {
  * fact, so its change notes are cleared together with the rollups that took them in.
  */
 export async function refreshRollups(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   onStep?: (rollup: string, done: number, total: number) => void,
 ): Promise<RollupRefresh[]> {
   if (engine.readOnly) return [];
@@ -148,30 +152,22 @@ export async function refreshRollups(
         const days = Number(change?.days ?? 0);
         if (!whole && days === 0) continue;
         onStep?.(rollup.id, done.length, ROLLUPS.length);
-        const table = `"${rollupTable(rollup)}"`;
-        const rendered = engine.render(rollupSelect(rollup, !whole));
-        if (whole) {
-          await engine.run(`DROP TABLE IF EXISTS ${table}`);
-          await engine.run(`CREATE TABLE ${table} (${rollupColumns(rollup)})`);
-          await engine.run(`INSERT INTO ${table} ${rendered.sql}`, rendered.params);
-        } else {
-          await engine.run(
-            `DELETE FROM ${table} WHERE date IN (SELECT date FROM ${FACT_CHANGE_TABLE} WHERE table_name = $1)`,
-            [fact.table],
-          );
-          await engine.run(`INSERT INTO ${table} ${rendered.sql}`, rendered.params);
-        }
-        const [count] = await engine.write(`SELECT count(*) AS n FROM ${table}`);
+        const rows = await engine.materialise(
+          rollupTable(rollup),
+          rollupColumns(rollup),
+          rollupSelect(rollup, !whole),
+          whole ? undefined : fact.table,
+        );
         await engine.run(
           `INSERT INTO rollup_state VALUES ($1, $2, $3, now(), $4)
            ON CONFLICT (rollup_id) DO UPDATE SET fact_table = excluded.fact_table, definition = excluded.definition,
              built_at = excluded.built_at, rows = excluded.rows`,
-          [rollup.id, fact.table, definitionOf(rollup), Number(count?.n ?? 0)],
+          [rollup.id, fact.table, definitionOf(rollup), rows],
         );
         done.push({
           rollup: rollup.id,
           days: whole ? 'all' : days,
-          rows: Number(count?.n ?? 0),
+          rows,
           seconds: (performance.now() - started) / 1000,
         });
       }
@@ -190,7 +186,7 @@ export async function refreshRollups(
  * Refreshes rollups in the background while a server runs: loads through the API, pulls and
  * subscriptions note their days, and a few seconds later the rollups take them in.
  */
-export function startRollupRefresher(engine: DuckDbEngine, everyMs = 2_000): () => Promise<void> {
+export function startRollupRefresher(engine: Warehouse, everyMs = 2_000): () => Promise<void> {
   let running: Promise<unknown> = refreshRollups(engine).catch(report);
   const timer = setInterval(() => {
     running = running

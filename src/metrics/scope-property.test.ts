@@ -2,16 +2,16 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { type DataScope, isZhongtaiError } from '../model/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { COMPARE_MODES, DIMENSIONS, METRICS, runQuery } from './index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let storeNames: Map<string, Set<unknown>>;
 let supplierSkus: Set<unknown>;
 let supplierName: unknown;
 let lines: number;
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   const names = async (where: string) =>
     new Set((await engine.query(`SELECT name FROM store_history WHERE ${where}`)).map((r) => r.name));
   storeNames = new Map([

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import type { DataScope } from '../model/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { drillRows, refreshRollups, runQuery } from './index.js';
 
 // A copy of the small demo chain: rollups are built on it half-way.
-let engine: DuckDbEngine;
+let engine: Warehouse;
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-scope-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  engine = await DuckDbEngine.open({ path });
+  engine = await openWarehouse({ path });
 });
 afterAll(() => engine?.close());
 

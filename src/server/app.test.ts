@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { adminServer } from '../../test/support/server.js';
-import { DuckDbEngine, LATEST_SCHEMA_VERSION } from '../warehouse/index.js';
+import { LATEST_SCHEMA_VERSION, openWarehouse, type Warehouse } from '../warehouse/index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let server: Awaited<ReturnType<typeof adminServer>>;
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   server = await adminServer({ engine });
 });
 afterAll(async () => {

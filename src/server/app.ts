@@ -8,7 +8,7 @@ import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
-import { ClickHouseEngine, DuckDbEngine, type Engine, syncLoadToClickHouse } from '../warehouse/index.js';
+import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
 import { installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
@@ -40,7 +40,7 @@ export interface ServerOptions {
    * The warehouse file when `engine` is ClickHouse: pushed events land there (synced on after each load), and
    * forecasts are trained and kept there, so forecasting and replenishment answer from it.
    */
-  warehouse?: DuckDbEngine;
+  warehouse?: Warehouse;
   /** Mapping specs of the sources that may push events (POST /api/v1/ingest/{source}). */
   specs?: Spec[];
   /** Folder of the built web app; defaults to web/dist of this package. */
@@ -87,21 +87,25 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const budget = queryBudget(options.queryLimits);
   queryRoutes(app, options.engine, store, budget);
   exportRoutes(app, options.engine, store, budget);
+  // Loads, forecasts and replenishment belong to the warehouse: the engine itself, or the file beside the
+  // engine that answers queries (ClickHouse), into which each load's months are swapped before the answer
+  // goes back, so the next query sees them.
   const queried = options.engine;
-  if (queried instanceof DuckDbEngine) {
-    ingestRoutes(app, queried, options.specs ?? [], store);
-    if (options.specs?.length) await auditUnrecordedLoads(queried, store);
-    forecastRoutes(app, queried);
-    replenishRoutes(app, queried);
-  } else if (options.warehouse && queried instanceof ClickHouseEngine) {
-    // Pushes land in the warehouse file (checked, deduplicated, undoable there); each load's months are then
-    // swapped into ClickHouse before the answer goes back, so the next query sees them.
-    const warehouse = options.warehouse;
+  const warehouse = isWarehouse(queried) ? queried : options.warehouse;
+  if (warehouse) {
+    const replicate = warehouse === queried ? undefined : replicator(warehouse, queried);
     if (options.specs?.length) await auditUnrecordedLoads(warehouse, store);
-    ingestRoutes(app, warehouse, options.specs ?? [], store, async (loadId, tables) => {
-      await syncLoadToClickHouse(warehouse, queried, loadId, tables);
-      forgetDataFacts(queried);
-    });
+    ingestRoutes(
+      app,
+      warehouse,
+      options.specs ?? [],
+      store,
+      replicate &&
+        (async (loadId, tables) => {
+          await replicate(loadId, tables);
+          forgetDataFacts(queried);
+        }),
+    );
     forecastRoutes(app, warehouse);
     replenishRoutes(app, warehouse);
   }

@@ -8,7 +8,7 @@ import { bearer, tempAppStore, userWithToken } from '../../test/support/server.j
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/support/store-master.js';
 import { type AppStore, addUser, dashboards, listAudit, SYSTEM_ACTOR } from '../appstore/index.js';
 import { importFiles, loadSpec, pushBatch } from '../ingest/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { buildServer } from './index.js';
 
 /**
@@ -17,8 +17,8 @@ import { buildServer } from './index.js';
  * the batch with 500, NUL gave 500).
  */
 const dir = mkdtempSync(join(tmpdir(), 'zhongtai-attacks-'));
-let demo: DuckDbEngine;
-let warehouse: DuckDbEngine;
+let demo: Warehouse;
+let warehouse: Warehouse;
 let store: AppStore;
 let app: FastifyInstance;
 let admin: string;
@@ -46,8 +46,8 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'pos.yaml'), SPEC);
   writeFileSync(join(dir, 'master.yaml'), MASTER_SPEC);
   writeStoreMaster(dir, 3);
-  demo = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  warehouse = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  demo = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
+  warehouse = await openWarehouse({ path: join(dir, 'w.duckdb') });
   await importFiles(warehouse, loadSpec(join(dir, 'pos.yaml')), [join(dir, 'stores.csv')]);
   store = await tempAppStore();
   admin = (await userWithToken(store, 'admin')).token;

@@ -13,7 +13,7 @@ import {
   openEmbedLink,
   SYSTEM_ACTOR,
 } from '../appstore/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse } from '../warehouse/index.js';
 
 const tile = {
   id: 't1',
@@ -32,7 +32,7 @@ const tile = {
 
 /** The dashboard routes against one application store, embedded or on the PostgreSQL server. */
 async function exercise(store: AppStore) {
-  const engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  const engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   const server = await adminServer({ engine, appStore: store });
   const app = { inject: server.inject, close: server.close };
   try {

@@ -4,15 +4,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { adminServer } from '../../test/support/server.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let server: Awaited<ReturnType<typeof adminServer>>;
 beforeAll(async () => {
   // A copy of the small demo chain: a forecast run is written to the warehouse.
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-api-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  engine = await DuckDbEngine.open({ path });
+  engine = await openWarehouse({ path });
   server = await adminServer({ engine });
 });
 afterAll(async () => {

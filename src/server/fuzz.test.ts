@@ -10,7 +10,7 @@ import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/sup
 import type { AppStore } from '../appstore/index.js';
 import { importFiles, loadSpec } from '../ingest/index.js';
 import { catalogDocument } from '../metrics/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { buildServer } from './index.js';
 
 /**
@@ -19,8 +19,8 @@ import { buildServer } from './index.js';
  * path in the answer, and a refused request must store nothing.
  */
 const dir = mkdtempSync(join(tmpdir(), 'zhongtai-fuzz-'));
-let demo: DuckDbEngine;
-let warehouse: DuckDbEngine;
+let demo: Warehouse;
+let warehouse: Warehouse;
 let store: AppStore;
 let reader: FastifyInstance;
 let pusher: FastifyInstance;
@@ -32,8 +32,8 @@ beforeAll(async () => {
     `source: pos\nfiles:\n${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
   );
   writeStoreMaster(dir, 3);
-  demo = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
-  warehouse = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  demo = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
+  warehouse = await openWarehouse({ path: join(dir, 'w.duckdb') });
   const spec = loadSpec(join(dir, 'pos.yaml'));
   await importFiles(warehouse, spec, [join(dir, 'stores.csv')]);
   store = await tempAppStore();

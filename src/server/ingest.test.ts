@@ -6,10 +6,10 @@ import { adminServer, userWithToken } from '../../test/support/server.js';
 import { storeMasterEntry, takingsEntry, writeStoreMaster } from '../../test/support/store-master.js';
 import { listAudit } from '../appstore/index.js';
 import { importFiles, loadSpec } from '../ingest/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'zhongtai-push-'));
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let server: Awaited<ReturnType<typeof adminServer>>;
 
 beforeAll(async () => {
@@ -21,7 +21,7 @@ files:
 ${storeMasterEntry()}${takingsEntry('push-pos.jsonl')}`,
   );
   writeStoreMaster(dir, 2);
-  engine = await DuckDbEngine.open({ path: join(dir, 'w.duckdb') });
+  engine = await openWarehouse({ path: join(dir, 'w.duckdb') });
   const spec = loadSpec(specPath);
   await importFiles(engine, spec, [join(dir, 'stores.csv')]);
   server = await adminServer({ engine, specs: [spec] });

@@ -5,10 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
 import { bearer, tempAppStore, userWithToken } from '../../test/support/server.js';
 import { type AppStore, addUser, listAudit } from '../appstore/index.js';
-import { DuckDbEngine } from '../warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { apiRoutesOf, buildServer, openApiDocument } from './index.js';
 
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let store: AppStore;
 let app: FastifyInstance;
 let admin: string;
@@ -16,7 +16,7 @@ let viewer: string;
 const logs: string[] = [];
 
 beforeAll(async () => {
-  engine = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   store = await tempAppStore();
   admin = (await userWithToken(store, 'admin')).token;
   viewer = (await userWithToken(store, 'viewer', [{ kind: 'region', value: '华中' }])).token;

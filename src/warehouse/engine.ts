@@ -1,4 +1,4 @@
-import { ZhongtaiError } from '../model/index.js';
+import { type ColumnType, ZhongtaiError } from '../model/index.js';
 import type { Select } from './query-tree.js';
 
 /** A value as the API and UI see it: engine objects never leave the warehouse. */
@@ -17,9 +17,16 @@ export interface QueryOptions {
   timeoutMs?: number;
 }
 
+/**
+ * The reader role: renders a query tree in its dialect and reads. Routes, the metric layer and anything
+ * that only answers questions take this; whether the engine is also the warehouse is a capability
+ * (`isWarehouse`), never a class check.
+ */
 export interface Engine {
   readonly name: 'duckdb' | 'clickhouse';
-  /** Writes made through this engine so far (see DuckDbEngine.writes); caches of what was read key on it. */
+  /** What this engine can do beyond reading. */
+  readonly capabilities: { readonly warehouse: boolean };
+  /** Writes made through this engine so far (see Warehouse); caches of what was read key on it. */
   readonly writes: number;
   /** Prints a query tree in this engine's dialect. */
   render(select: Select): Rendered;
@@ -30,6 +37,40 @@ export interface Engine {
   schemaVersion(): Promise<number>;
   close(): Promise<void>;
 }
+
+/**
+ * The writer role: the warehouse file the product loads into and keeps its own state in — loads and their
+ * undo, push idempotency, forecasts, rollups, the demo chain. Statements run one at a time; SQL sent here
+ * may be the embedded engine's own dialect (it owns that SQL).
+ */
+export interface Warehouse extends Engine {
+  readonly name: 'duckdb';
+  readonly capabilities: { readonly warehouse: true };
+  /** Opened without write access (readers beside a running server). */
+  readonly readOnly: boolean;
+  /** Runs `sql` as a write and returns its rows (inside a transaction, sees its own writes). */
+  write(sql: string, params?: Cell[]): Promise<Row[]>;
+  /** Holds the writer for a series of statements and transactions: nothing else writes in between. */
+  hold<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Fills a table from a query tree (a rollup): built whole — dropped and made again with `columns` — or,
+   * given a fact table, only the days noted as changed for that fact replaced. Returns its row count.
+   */
+  materialise(
+    table: string,
+    columns: MaterialColumn[],
+    select: Select,
+    changedDaysOf?: string,
+  ): Promise<number>;
+}
+
+/** A column of a materialised table: a model type, or `total`, a summed measure (exact, 3 places). */
+export interface MaterialColumn {
+  name: string;
+  type: ColumnType | 'total';
+}
+
+export const isWarehouse = (engine: Engine): engine is Warehouse => engine.capabilities.warehouse;
 
 /** A read stopped by its time limit (QueryOptions.timeoutMs). */
 export const tookTooLong = (ms: number) =>

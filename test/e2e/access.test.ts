@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/appstore/index.js';
 import { forecastSales } from '../../src/insights/index.js';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, queryApi, settled, signIn, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 import { userWithToken } from '../support/server.js';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   // A copy of the small demo chain with a store × SKU forecast, so the supplier portal has one to show.
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-e2e-access-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  const engine = await DuckDbEngine.open({ path });
+  const engine = await openWarehouse({ path });
   await forecastSales(engine, { level: 'store-sku', horizon: 28, model: 'gbt', boost: { rounds: 30 } });
   world = await openWorld(engine);
   store = await userWithToken(world.appStore, 'store_manager', [{ kind: 'store', value: 'S0003' }]);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDemo } from '../../src/demo/index.js';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS } from '../support/paths.js';
 
@@ -18,7 +18,7 @@ let world: World;
 let rangeChange: { region: string; category_l1: string; from: string };
 
 beforeAll(async () => {
-  const engine = await DuckDbEngine.open({
+  const engine = await openWarehouse({
     path: join(mkdtempSync(join(tmpdir(), 'zhongtai-analyst-')), 'demo.duckdb'),
   });
   await generateDemo(engine, {});

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grant, seedDemoDashboards } from '../../src/appstore/index.js';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, settled, signIn, tempAppStore, type World } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 import { bearer, userWithToken } from '../support/server.js';
@@ -31,7 +31,7 @@ const tile = (id: string, title: string, dimensions: string[]) => ({
 beforeAll(async () => {
   const appStore = await tempAppStore();
   await seedDemoDashboards(appStore, '2026-11-15');
-  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }), appStore);
+  world = await openWorld(await openWarehouse({ path: SMALL_DEMO, readOnly: true }), appStore);
   analyst = await userWithToken(appStore, 'analyst');
   manager = await userWithToken(appStore, 'region_manager');
   await grant(appStore, manager.username, [{ kind: 'region', value: '华东' }]);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
@@ -11,7 +11,7 @@ let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
-  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }));
+  world = await openWorld(await openWarehouse({ path: SMALL_DEMO, readOnly: true }));
   ({ base, browser } = world);
 });
 

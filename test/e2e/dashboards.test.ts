@@ -9,7 +9,7 @@ import {
   SYSTEM_ACTOR,
   seedDemoDashboards,
 } from '../../src/appstore/index.js';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import {
   adminHeaders,
   openWorld,
@@ -29,7 +29,7 @@ let browser: Browser;
 beforeAll(async () => {
   const appStore = await tempAppStore();
   await seedDemoDashboards(appStore, '2026-11-15');
-  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }), appStore);
+  world = await openWorld(await openWarehouse({ path: SMALL_DEMO, readOnly: true }), appStore);
   ({ base, browser } = world);
 });
 

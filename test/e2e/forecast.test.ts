@@ -3,20 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../../src/warehouse/index.js';
 import { openWorld, queryApi, settled, type World, watchedPage } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 
 /** The forecast page over a copy of the demo chain (forecast runs are written to it), in headless Chromium. */
 let world: World;
-let engine: DuckDbEngine;
+let engine: Warehouse;
 let base: string;
 let browser: Browser;
 
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-forecast-e2e-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
-  world = await openWorld(await DuckDbEngine.open({ path }));
+  world = await openWorld(await openWarehouse({ path }));
   ({ engine, base, browser } = world);
 });
 

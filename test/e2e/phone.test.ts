@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoDashboards } from '../../src/appstore/index.js';
-import { DuckDbEngine } from '../../src/warehouse/index.js';
+import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, settled, signIn, tempAppStore, type World } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 import { userWithToken } from '../support/server.js';
@@ -15,7 +15,7 @@ let world: World;
 beforeAll(async () => {
   const appStore = await tempAppStore();
   await seedDemoDashboards(appStore, '2026-11-15');
-  world = await openWorld(await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true }), appStore);
+  world = await openWorld(await openWarehouse({ path: SMALL_DEMO, readOnly: true }), appStore);
 });
 afterAll(() => world?.close());
 
@@ -59,7 +59,10 @@ describe('at phone size', () => {
     expect(await page.getByTestId('pick-metrics').isVisible()).toBe(false);
     await page.waitForSelector('[data-testid="explore-table"] td[data-metric="gross_margin"]');
     await settled(page);
-    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'phone-explore-drawer.png'), fullPage: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'screenshots', 'phone-explore-drawer.png'),
+      fullPage: true,
+    });
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { AppStore } from '../../src/appstore/index.js';
 import { buildServer } from '../../src/server/index.js';
-import type { DuckDbEngine, Engine } from '../../src/warehouse/index.js';
+import type { Engine, Warehouse } from '../../src/warehouse/index.js';
 import { ARTIFACTS } from './paths.js';
 import { tempAppStore, userWithToken } from './server.js';
 
@@ -83,7 +83,7 @@ export async function serveOnLoopback(
 
 /** What an end-to-end test runs against: the server over a warehouse (and an application store), a browser. */
 export interface World {
-  engine: DuckDbEngine;
+  engine: Warehouse;
   appStore: AppStore;
   /** The administrator the pages sign in as, with an API token for fetches. */
   admin: { userId: number; username: string; password: string; token: string };
@@ -93,7 +93,7 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function openWorld(engine: DuckDbEngine, given?: AppStore): Promise<World> {
+export async function openWorld(engine: Warehouse, given?: AppStore): Promise<World> {
   const appStore = given ?? (await tempAppStore());
   const admin = await userWithToken(appStore, 'admin');
   const { app, base } = await serveOnLoopback(engine, appStore);

@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuckDbEngine, insertRows, seedStoreHistory } from '../../src/warehouse/index.js';
+import { insertRows, openWarehouse, seedStoreHistory, type Warehouse } from '../../src/warehouse/index.js';
 
 /**
  * A chain small enough to compute every KPI by hand: two stores, two days (2024-03-04 Mon and
@@ -10,8 +10,8 @@ import { DuckDbEngine, insertRows, seedStoreHistory } from '../../src/warehouse/
  */
 export async function tinyChain(
   path = join(mkdtempSync(join(tmpdir(), 'zhongtai-tiny-')), 'tiny.duckdb'),
-): Promise<DuckDbEngine> {
-  const engine = await DuckDbEngine.open({ path });
+): Promise<Warehouse> {
+  const engine = await openWarehouse({ path });
   await insertRows(engine, 'store', [
     {
       store_id: 1,

@@ -6,7 +6,7 @@ import { loadSpec } from '../../ingest/index.js';
 import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { LogLevel } from '../../server/index.js';
-import { DuckDbEngine } from '../../warehouse/index.js';
+import { isWarehouse } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { engineOptions, openClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
@@ -70,7 +70,7 @@ export function serveCommand(program: Command): void {
     .action(async (opts) => {
       const clickhouse = opts.engine === 'clickhouse';
       const engine = clickhouse ? await openClickHouse(opts) : await openDb(opts.db, opts.demoIfEmpty);
-      if (engine instanceof DuckDbEngine && opts.demoIfEmpty && (await isEmpty(engine))) {
+      if (isWarehouse(engine) && opts.demoIfEmpty && (await isEmpty(engine))) {
         console.log(`No data yet in ${opts.db}: generating the demo chain 首次启动，正在生成演示数据…`);
         const progress = progressReporter();
         const summary = await generateDemo(engine, {}, progress.update);
@@ -132,10 +132,9 @@ export function serveCommand(program: Command): void {
       // Sources that stream (MQTT, NATS) are subscribed by the server, which holds the data file; only once
       // it listens, so a failed start leaves no subscriber behind.
       // On ClickHouse: pushes are synced as they land; streams and pulls reach it through clickhouse-sync.
-      const subscriptions = engine instanceof DuckDbEngine ? await startSubscriptions(engine, specs) : [];
+      const subscriptions = isWarehouse(engine) ? await startSubscriptions(engine, specs) : [];
       // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
-      const stopRefresher =
-        engine instanceof DuckDbEngine ? startRollupRefresher(engine) : async () => undefined;
+      const stopRefresher = isWarehouse(engine) ? startRollupRefresher(engine) : async () => undefined;
       const shown = ['0.0.0.0', '::', '127.0.0.1'].includes(opts.host) ? 'localhost' : opts.host;
       console.log(
         `zhongtai 中台 is serving ${clickhouse ? `${opts.clickhouseUrl} (${opts.clickhouseDatabase})` : opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,

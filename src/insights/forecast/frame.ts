@@ -1,5 +1,5 @@
 import { ZhongtaiError } from '../../model/index.js';
-import type { Engine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 
 /**
  * Store-days as typed columns: what was sold, and what was known about the day in advance (open or
@@ -101,7 +101,7 @@ export const dayNumber = (iso: string): number => Math.round(Date.parse(`${iso}T
 export const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Daily sales from the finest source that holds them: sales lines when loaded, else store-day summaries. */
-async function salesSource(engine: Engine, level: Level): Promise<string> {
+async function salesSource(engine: Warehouse, level: Level): Promise<string> {
   const [lines] = await engine.query('SELECT EXISTS (SELECT 1 FROM sales_line) AS has');
   if (level === 'category') {
     if (!lines?.has)
@@ -124,7 +124,7 @@ async function salesSource(engine: Engine, level: Level): Promise<string> {
  * as open when the store opened on that weekday in most of the eight weeks before.
  */
 export async function readHistory(
-  engine: Engine,
+  engine: Warehouse,
   from: string,
   to: string,
   future?: { from: string; to: string },

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { ZhongtaiError } from '../../model/index.js';
-import { type DuckDbEngine, insertRows } from '../../warehouse/index.js';
+import { insertRows, type Warehouse } from '../../warehouse/index.js';
 import type { BoostOptions } from '../gbt/index.js';
 import { windowRows } from './backtest.js';
 import { dayNumber, type History, isoDay, readHistory } from './frame.js';
@@ -56,7 +56,7 @@ export interface ForecastResult {
 const quantile = (sorted: number[], q: number) =>
   sorted.length ? (sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number) : 0;
 
-export async function lastSalesDay(engine: DuckDbEngine): Promise<string> {
+export async function lastSalesDay(engine: Warehouse): Promise<string> {
   const [row] = await engine.query(
     `SELECT CAST(greatest(
        coalesce((SELECT max(date) FROM sales_line), DATE '1900-01-01'),
@@ -77,7 +77,7 @@ export async function lastSalesDay(engine: DuckDbEngine): Promise<string> {
  * before those (so the spread is an honest out-of-sample one). Store × SKU forecasts split the store ×
  * category ones (see sku-split.ts).
  */
-export async function forecastSales(engine: DuckDbEngine, options: ForecastOptions): Promise<ForecastResult> {
+export async function forecastSales(engine: Warehouse, options: ForecastOptions): Promise<ForecastResult> {
   const started = Date.now();
   const horizon = options.horizon;
   const firstDay = options.from ? dayNumber(options.from) : dayNumber(await lastSalesDay(engine)) + 1;
@@ -161,7 +161,7 @@ export async function forecastSales(engine: DuckDbEngine, options: ForecastOptio
  * the spread of the validation window's split (made from the shares known then) against what each SKU sold.
  */
 async function skuForecasts(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   history: History,
   origin: number,
   horizon: number,
@@ -196,7 +196,7 @@ async function skuForecasts(
 }
 
 async function saveForecast(
-  engine: DuckDbEngine,
+  engine: Warehouse,
   options: ForecastOptions,
   origin: number,
   rows: ForecastRow[],

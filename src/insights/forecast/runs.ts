@@ -1,4 +1,4 @@
-import type { Engine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 
 export interface ForecastRun {
   runId: number;
@@ -13,7 +13,7 @@ export interface ForecastRun {
 }
 
 /** The forecast runs kept in the warehouse, newest first. */
-export async function forecastRuns(engine: Engine, limit = 50): Promise<ForecastRun[]> {
+export async function forecastRuns(engine: Warehouse, limit = 50): Promise<ForecastRun[]> {
   const rows = await engine.query(
     `SELECT run_id, CAST(created_at AS VARCHAR) AS created_at, level, model, CAST(origin AS VARCHAR) AS origin,
             horizon, series, seconds

@@ -1,4 +1,4 @@
-import type { Engine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { isoDay } from './frame.js';
 
 /**
@@ -32,7 +32,7 @@ const key = (store: number, category: string) => `${store}|${category}`;
  * Per store × category: each SKU that sold there in the `SHARE_DAYS` days up to `origin` and its share of
  * those sales. A SKU unsold for four weeks gets no forecast (delisted, or out of stock for good).
  */
-export async function skuShares(engine: Engine, origin: number): Promise<Map<string, SkuShare[]>> {
+export async function skuShares(engine: Warehouse, origin: number): Promise<Map<string, SkuShare[]>> {
   const rows = await engine.query(
     `SELECT l.store_id, p.category_l1 AS category, l.sku, sum(l.net) AS sales
      FROM sales_line l JOIN product p ON p.sku = l.sku
@@ -64,7 +64,7 @@ export function splitBySku(days: CategoryDay[], shares: Map<string, SkuShare[]>)
 }
 
 /** Net sales per store, SKU and day between two days, keyed `store|sku|day`. */
-export async function skuActuals(engine: Engine, from: number, to: number): Promise<Map<string, number>> {
+export async function skuActuals(engine: Warehouse, from: number, to: number): Promise<Map<string, number>> {
   const rows = await engine.query(
     `SELECT store_id, sku, date_diff('day', DATE '1970-01-01', date) AS day, sum(net) AS sales
      FROM sales_line WHERE date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) GROUP BY ALL`,

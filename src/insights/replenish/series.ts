@@ -1,4 +1,4 @@
-import type { Engine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { dayNumber, isoDay } from '../forecast/index.js';
 
 /**
@@ -31,7 +31,7 @@ export interface SeriesOptions {
   stores?: number[];
 }
 
-export async function readSeries(engine: Engine, options: SeriesOptions): Promise<SeriesSet> {
+export async function readSeries(engine: Warehouse, options: SeriesOptions): Promise<SeriesSet> {
   const first = dayNumber(options.from);
   const days = dayNumber(options.to) - first + 1;
   const storeFilter = options.stores?.length

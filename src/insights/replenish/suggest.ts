@@ -1,5 +1,5 @@
 import { ZhongtaiError } from '../../model/index.js';
-import type { Engine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { dayNumber, isoDay } from '../forecast/index.js';
 import { forecastDemand, orderByForecast, type PolicyOptions } from './policy.js';
 import { readSeries } from './series.js';
@@ -28,7 +28,7 @@ export interface Suggestion {
  * deliveries already booked after it as on order.
  */
 export async function suggestOrders(
-  engine: Engine,
+  engine: Warehouse,
   date: string,
   options: PolicyOptions,
   stores?: number[],

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { forecastRequestSchema, forecastRuns, forecastSales } from '../../insights/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import type { DuckDbEngine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf } from '../auth.js';
 import { parseBody } from '../body.js';
 
@@ -13,7 +13,7 @@ interface RunProgress {
   started: number;
 }
 
-export function forecastRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
+export function forecastRoutes(app: FastifyInstance, engine: Warehouse): void {
   // Runs in the order asked, the first under way: one run already keeps both cores busy, and two at once
   // would each take twice as long, hold two copies of the history, and race to number their runs.
   const runs = new Set<RunProgress>();

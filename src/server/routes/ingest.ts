@@ -3,7 +3,7 @@ import { type AppStore, recordAudit } from '../../appstore/index.js';
 import { pushBatch, type Spec } from '../../ingest/index.js';
 import { forgetDataFacts } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import type { DuckDbEngine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf, clientIp } from '../auth.js';
 
 const NDJSON = ['application/x-ndjson', 'application/jsonl', 'application/json-lines', 'text/plain'];
@@ -12,7 +12,7 @@ const NDJSON = ['application/x-ndjson', 'application/jsonl', 'application/json-l
  * Pushes the warehouse committed but the audit log never heard of (the server was killed between the two):
  * written now, as the system, marked recovered — so the log misses no load that landed.
  */
-export async function auditUnrecordedLoads(engine: DuckDbEngine, store: AppStore): Promise<number> {
+export async function auditUnrecordedLoads(engine: Warehouse, store: AppStore): Promise<number> {
   const loads = await engine.query(
     `SELECT load_id, source, loaded, rejected, skipped FROM ingest_load
      WHERE status = 'ok' AND started_at > now() - INTERVAL 30 DAY
@@ -54,7 +54,7 @@ export async function auditUnrecordedLoads(engine: DuckDbEngine, store: AppStore
  */
 export function ingestRoutes(
   app: FastifyInstance,
-  engine: DuckDbEngine,
+  engine: Warehouse,
   specs: Spec[],
   store: AppStore,
   /** Makes a load visible where queries are answered, when that is not the warehouse (ClickHouse). */

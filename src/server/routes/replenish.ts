@@ -7,19 +7,19 @@ import {
   suggestOrders,
 } from '../../insights/index.js';
 import { resolveScope } from '../../metrics/index.js';
-import type { DuckDbEngine } from '../../warehouse/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
 
 type Policy = typeof DEFAULT_POLICY;
-const kept = new WeakMap<DuckDbEngine, Map<string, { writes: number; suggestions: Promise<Suggestion[]> }>>();
+const kept = new WeakMap<Warehouse, Map<string, { writes: number; suggestions: Promise<Suggestion[]> }>>();
 
 /**
  * Every store's suggestions for a day and policy, computed once and kept until the warehouse changes: each
  * visit of the forecast page, by anyone, is then a filter of the same list (10–21 s each visit before).
  * Calls that arrive while it is computed share the one computation.
  */
-function everyStore(engine: DuckDbEngine, day: string, policy: Policy): Promise<Suggestion[]> {
+function everyStore(engine: Warehouse, day: string, policy: Policy): Promise<Suggestion[]> {
   let byKey = kept.get(engine);
   if (!byKey) {
     byKey = new Map();
@@ -36,7 +36,7 @@ function everyStore(engine: DuckDbEngine, day: string, policy: Policy): Promise<
 }
 
 /** POST /api/v1/replenish: order suggestions per store × SKU (以销定采), the costliest orders first, within the caller's grants. */
-export function replenishRoutes(app: FastifyInstance, engine: DuckDbEngine): void {
+export function replenishRoutes(app: FastifyInstance, engine: Warehouse): void {
   app.post('/api/v1/replenish', { config: { permission: 'data.read' } }, async (request) => {
     const { date, stores, limit, ...policy } = parseBody(replenishRequestSchema, request.body);
     const scope = await resolveScope(engine, scopeOf(request));

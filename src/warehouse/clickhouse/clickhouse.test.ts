@@ -2,16 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseServer, startClickHouse } from '../../../test/support/clickhouse.js';
 import { SMALL_DEMO } from '../../../test/support/paths.js';
 import { runQuery } from '../../metrics/index.js';
-import { DuckDbEngine } from '../duckdb/connection.js';
+import { openWarehouse } from '../duckdb/open.js';
+import type { Warehouse } from '../engine.js';
 import { ClickHouseEngine } from './connection.js';
 import { copyToClickHouse } from './copy.js';
 
 let server: ClickHouseServer;
-let duck: DuckDbEngine;
+let duck: Warehouse;
 let house: ClickHouseEngine;
 beforeAll(async () => {
   server = await startClickHouse();
-  duck = await DuckDbEngine.open({ path: SMALL_DEMO, readOnly: true });
+  duck = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   house = await ClickHouseEngine.open({ url: server.url, database: 'demo' });
   await copyToClickHouse(duck, house);
 }, 120_000);

@@ -38,6 +38,8 @@ function toCell(value: unknown, type: string): Cell {
  */
 export class ClickHouseEngine implements Engine {
   readonly name = 'clickhouse' as const;
+  /** It answers queries; the warehouse file stays the place loads and forecasts are kept. */
+  readonly capabilities = { warehouse: false } as const;
   private writeCount = 0;
 
   private constructor(

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { TABLES } from '../../model/index.js';
-import type { DuckDbEngine } from '../duckdb/connection.js';
 import { duckDbString } from '../duckdb/dialect.js';
-import type { ClickHouseEngine } from './connection.js';
+import type { Engine, Warehouse } from '../engine.js';
+import { ClickHouseEngine } from './connection.js';
 import { quoteName } from './literals.js';
 
 const BATCH_LINES = 200_000;
@@ -27,7 +27,7 @@ function selectList(table: string): string {
 
 /** Rows of `table` matching `where`, written by DuckDB as JSON lines and sent on to `target` in batches. */
 async function stream(
-  from: DuckDbEngine,
+  from: Warehouse,
   to: ClickHouseEngine,
   dir: string,
   table: string,
@@ -67,7 +67,7 @@ async function stream(
  * On a single node; a cluster is synced whole (`copyToClickHouse`).
  */
 export async function syncLoadToClickHouse(
-  from: DuckDbEngine,
+  from: Warehouse,
   to: ClickHouseEngine,
   loadId: number,
   tables: string[],
@@ -120,7 +120,7 @@ export async function syncLoadToClickHouse(
  * of each table copied so far.
  */
 export async function copyToClickHouse(
-  from: DuckDbEngine,
+  from: Warehouse,
   to: ClickHouseEngine,
   progress: (table: string, rows: number, total: number) => void = () => undefined,
 ): Promise<{ table: string; rows: number }[]> {
@@ -140,4 +140,17 @@ export async function copyToClickHouse(
     rmSync(dir, { recursive: true, force: true });
   }
   return copied;
+}
+
+/**
+ * What keeps the engine that answers queries in step with the warehouse after a load: on ClickHouse, the
+ * load's months swapped in; nothing when the warehouse answers queries itself.
+ */
+export function replicator(
+  warehouse: Warehouse,
+  engine: Engine,
+): ((loadId: number, tables: string[]) => Promise<void>) | undefined {
+  return engine instanceof ClickHouseEngine
+    ? (loadId, tables) => syncLoadToClickHouse(warehouse, engine, loadId, tables)
+    : undefined;
 }

@@ -1,3 +1,3 @@
 export { ClickHouseEngine, type ClickHouseOptions } from './connection.js';
-export { copyToClickHouse, syncLoadToClickHouse } from './copy.js';
+export { copyToClickHouse, replicator, syncLoadToClickHouse } from './copy.js';
 export { renderClickHouse } from './dialect.js';

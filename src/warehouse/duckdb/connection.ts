@@ -1,11 +1,19 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { buildCalendar, ZhongtaiError } from '../../model/index.js';
-import { type Cell, type Engine, type QueryOptions, type Row, tookTooLong } from '../engine.js';
+import {
+  type Cell,
+  type MaterialColumn,
+  type QueryOptions,
+  type Row,
+  tookTooLong,
+  type Warehouse,
+} from '../engine.js';
+import { FACT_CHANGE_TABLE } from '../fact-changes.js';
 import { insertRows } from '../insert.js';
 import type { Select } from '../query-tree.js';
-import { renderDuckDb } from './dialect.js';
-import { LATEST_SCHEMA_VERSION, MIGRATIONS, type Schema } from './migrations.js';
+import { quoteIdentifier, renderDuckDb } from './dialect.js';
+import { DUCKDB_TYPES, LATEST_SCHEMA_VERSION, MIGRATIONS, type Schema } from './migrations.js';
 
 function toCell(value: unknown): Cell {
   if (value === null || value === undefined) return null;
@@ -64,8 +72,9 @@ export interface DuckDbOptions {
  * The embedded engine. Reads get their own connection so dashboard tiles run side by side; writes go
  * through one connection in turn, which is what DuckDB's single-writer model wants anyway.
  */
-export class DuckDbEngine implements Engine {
+export class DuckDbEngine implements Warehouse {
   readonly name = 'duckdb' as const;
+  readonly capabilities = { warehouse: true } as const;
   /** Opened without write access (see DuckDbOptions.readOnly). */
   readOnly = false;
   /**
@@ -188,6 +197,32 @@ export class DuckDbEngine implements Engine {
         held.inTransaction = false;
       }
     });
+  }
+
+  async materialise(
+    table: string,
+    columns: MaterialColumn[],
+    select: Select,
+    changedDaysOf?: string,
+  ): Promise<number> {
+    // Names come from the catalogue (rollup and column ids), never from users; quoted all the same.
+    const name = quoteIdentifier(table);
+    const rendered = this.render(select);
+    if (changedDaysOf === undefined) {
+      const ddl = columns.map(
+        (c) => `${quoteIdentifier(c.name)} ${c.type === 'total' ? 'DECIMAL(18,3)' : DUCKDB_TYPES[c.type]}`,
+      );
+      await this.run(`DROP TABLE IF EXISTS ${name}`);
+      await this.run(`CREATE TABLE ${name} (${ddl.join(', ')})`);
+    } else {
+      await this.run(
+        `DELETE FROM ${name} WHERE date IN (SELECT date FROM ${FACT_CHANGE_TABLE} WHERE table_name = $1)`,
+        [changedDaysOf],
+      );
+    }
+    await this.run(`INSERT INTO ${name} ${rendered.sql}`, rendered.params);
+    const [count] = await this.write(`SELECT count(*) AS n FROM ${name}`);
+    return Number(count?.n ?? 0);
   }
 
   async schemaVersion(): Promise<number> {

@@ -8,7 +8,7 @@ export function renderDuckDb(select: Select): Rendered {
   return { sql, params };
 }
 
-const quote = (name: string): string => {
+export const quoteIdentifier = (name: string): string => {
   if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`unsafe identifier ${JSON.stringify(name)}`);
   return `"${name}"`;
 };
@@ -25,7 +25,7 @@ function printExpr(e: Expr, params: Cell[]): string {
   const p = (x: Expr) => printExpr(x, params);
   switch (e.kind) {
     case 'column':
-      return e.table ? `${quote(e.table)}.${quote(e.name)}` : quote(e.name);
+      return e.table ? `${quoteIdentifier(e.table)}.${quoteIdentifier(e.name)}` : quoteIdentifier(e.name);
     case 'param': {
       params.push(e.value);
       const ref = `$${params.length}`;
@@ -82,11 +82,11 @@ function printSource(s: Source, params: Cell[]): string {
   switch (s.kind) {
     case 'table':
     case 'cte':
-      return `${quote(s.name)} AS ${quote(s.alias)}`;
+      return `${quoteIdentifier(s.name)} AS ${quoteIdentifier(s.alias)}`;
     case 'subquery':
-      return `(${printSelect(s.select, params)}) AS ${quote(s.alias)}`;
+      return `(${printSelect(s.select, params)}) AS ${quoteIdentifier(s.alias)}`;
     case 'union':
-      return `(${s.selects.map((sel) => printSelect(sel, params)).join(' UNION ')}) AS ${quote(s.alias)}`;
+      return `(${s.selects.map((sel) => printSelect(sel, params)).join(' UNION ')}) AS ${quoteIdentifier(s.alias)}`;
   }
 }
 
@@ -94,11 +94,11 @@ function printSelect(s: Select, params: Cell[]): string {
   const parts: string[] = [];
   if (s.ctes?.length) {
     parts.push(
-      `WITH ${s.ctes.map((c) => `${quote(c.name)} AS (${printSelect(c.select, params)})`).join(', ')}`,
+      `WITH ${s.ctes.map((c) => `${quoteIdentifier(c.name)} AS (${printSelect(c.select, params)})`).join(', ')}`,
     );
   }
   parts.push(
-    `SELECT ${s.columns.map((c) => `${printExpr(c.expr, params)} AS ${quote(c.alias)}`).join(', ')}`,
+    `SELECT ${s.columns.map((c) => `${printExpr(c.expr, params)} AS ${quoteIdentifier(c.alias)}`).join(', ')}`,
   );
   parts.push(`FROM ${printSource(s.from, params)}`);
   for (const j of s.joins ?? []) {
