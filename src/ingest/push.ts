@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ZhongtaiError } from '../model/index.js';
+import { takingTurns, ZhongtaiError } from '../model/index.js';
 import type { Row, Warehouse } from '../warehouse/index.js';
 import { listRejects } from './history.js';
 import { type ImportResult, importFiles } from './load.js';
@@ -92,20 +92,7 @@ export async function pushBatch(
 /** Rejects name the batch, not the temporary file it was staged in. */
 const asBatch = (rejects: Row[]): Row[] => rejects.map((r) => ({ ...r, file: 'batch' }));
 
-const turns = new Map<string, Promise<unknown>>();
-
-/** Runs `work` after every earlier call with the same key has finished (in this process: the file's one writer). */
-async function oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
-  const before = turns.get(key) ?? Promise.resolve();
-  const mine = before.then(work, work);
-  const settled = mine.catch(() => undefined);
-  turns.set(key, settled);
-  try {
-    return await mine;
-  } finally {
-    if (turns.get(key) === settled) turns.delete(key);
-  }
-}
+const oneAtATime = takingTurns();
 
 async function loadBatch(engine: Warehouse, spec: Spec, text: string, label?: string): Promise<PushResult> {
   const name = pushFileName(spec.source);

@@ -19,4 +19,5 @@ export {
   type Table,
   tableByName,
 } from './tables.js';
+export { takingTurns } from './turns.js';
 export { PACKAGE_ROOT, packageVersion } from './version.js';

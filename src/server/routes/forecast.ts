@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { forecastRequestSchema, forecastRuns, forecastSales } from '../../insights/index.js';
-import { ZhongtaiError } from '../../model/index.js';
+import { takingTurns, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf } from '../auth.js';
 import { parseBody } from '../body.js';
@@ -17,7 +17,7 @@ export function forecastRoutes(app: FastifyInstance, engine: Warehouse): void {
   // Runs in the order asked, the first under way: one run already keeps both cores busy, and two at once
   // would each take twice as long, hold two copies of the history, and race to number their runs.
   const runs = new Set<RunProgress>();
-  let queue: Promise<unknown> = Promise.resolve();
+  const inTurn = takingTurns();
   app.post('/api/v1/forecast', { config: { permission: 'forecast.run' } }, async (request) => {
     // A global model learns from every store and answers for every store: only a caller who may read all.
     if (!callerOf(request).scope.all)
@@ -28,7 +28,7 @@ export function forecastRoutes(app: FastifyInstance, engine: Warehouse): void {
     const { rounds, ...options } = parseBody(forecastRequestSchema, request.body);
     const run: RunProgress = { step: 'queued', share: 0, started: Date.now() };
     runs.add(run);
-    const turn = queue.then(() => {
+    const turn = inTurn('forecast', () => {
       run.step = 'reading';
       run.started = Date.now();
       return forecastSales(engine, {
@@ -40,7 +40,6 @@ export function forecastRoutes(app: FastifyInstance, engine: Warehouse): void {
         },
       });
     });
-    queue = turn.catch(() => undefined);
     try {
       return await turn;
     } finally {
