@@ -30,5 +30,5 @@ export {
   startRollupRefresher,
   usableRollups,
 } from './rollups.js';
-export { type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
+export { grantedSkus, type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
 export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';

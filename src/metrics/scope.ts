@@ -114,3 +114,18 @@ export function supplierCondition(scope: ResolvedScope): Expr | undefined {
     negate: false,
   };
 }
+
+/**
+ * The SKUs a scope's supplier side allows (every SKU of its granted suppliers), or null when it does not
+ * narrow by supplier: for answers computed outside the compiler (replenishment), filtered by the same rule.
+ */
+export async function grantedSkus(engine: Engine, scope: ResolvedScope): Promise<Set<number> | null> {
+  const condition = supplierCondition(scope);
+  if (!condition) return null;
+  const { sql, params } = engine.render({
+    columns: [{ expr: col('sku', 'product'), alias: 'sku' }],
+    from: { kind: 'table', name: 'product', alias: 'product' },
+    where: [condition],
+  });
+  return new Set((await engine.query(sql, params)).map((r) => Number(r.sku)));
+}

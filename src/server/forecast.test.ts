@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
-import { adminServer } from '../../test/support/server.js';
+import { adminServer, bearer, userWithToken } from '../../test/support/server.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 
 let engine: Warehouse;
@@ -223,6 +223,27 @@ describe('POST /api/v1/replenish', () => {
       expect(Number.isInteger(row.packs) && row.packs > 0).toBe(true);
       expect(row.name).not.toBe(String(row.sku));
       expect(row.storeName.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("gives a supplier only its own products' orders, by the metric layer's grant rule", async () => {
+    const supplier = await userWithToken(server.appStore, 'supplier', [{ kind: 'supplier', value: 'V0001' }]);
+    const asked = (headers: Record<string, string>) =>
+      server.app.inject({ method: 'POST', url: '/api/v1/replenish', payload: { limit: 500 }, headers });
+    const own = new Set(
+      (await engine.query('SELECT sku FROM product WHERE supplier_id = 1')).map((r) => Number(r.sku)),
+    );
+    const mine = (await asked(bearer(supplier.token))).json();
+    const all = (await asked(bearer(server.token))).json();
+    expect(mine.rows.length).toBeGreaterThan(0);
+    expect(mine.rows.every((r: { sku: number }) => own.has(r.sku))).toBe(true);
+    expect(all.rows.some((r: { sku: number }) => !own.has(r.sku))).toBe(true);
+    expect(mine.toOrder).toBeLessThan(all.toOrder);
+    // Its orders are the whole list's orders of its products, the same figures.
+    const whole = new Map(all.rows.map((r: { store: number; sku: number }) => [`${r.store}:${r.sku}`, r]));
+    for (const r of mine.rows.slice(0, 20)) {
+      const same = whole.get(`${r.store}:${r.sku}`);
+      if (same) expect(same).toEqual(r);
     }
   });
 

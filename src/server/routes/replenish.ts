@@ -6,7 +6,7 @@ import {
   type Suggestion,
   suggestOrders,
 } from '../../insights/index.js';
-import { resolveScope } from '../../metrics/index.js';
+import { grantedSkus, resolveScope } from '../../metrics/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
@@ -51,14 +51,9 @@ export function replenishRoutes(app: FastifyInstance, engine: Warehouse): void {
         : (await everyStore(engine, day, { ...DEFAULT_POLICY, ...policy })).filter(
             (s) => !wanted || wanted.has(s.store),
           );
-    if (scope.supplierIds) {
-      const rows = await engine.query(
-        `SELECT sku FROM product WHERE supplier_id IN (${scope.supplierIds.map(() => '?').join(',') || 'NULL'})`,
-        scope.supplierIds,
-      );
-      const skus = new Set(rows.map((r) => Number(r.sku)));
-      suggestions = suggestions.filter((s) => skus.has(s.sku));
-    }
+    // A supplier sees its own products' orders: the grant's rule of the metric layer, not one of its own.
+    const skus = await grantedSkus(engine, scope);
+    if (skus) suggestions = suggestions.filter((s) => skus.has(s.sku));
     const orders = suggestions.filter((s) => s.order > 0).sort((a, b) => b.orderCost - a.orderCost);
     const cost = orders.reduce((sum, s) => sum + s.orderCost, 0);
     return {
