@@ -2,7 +2,7 @@ import type { Cell, Row } from '../warehouse/index.js';
 import type { DimensionDef, MetricDef } from './catalog/index.js';
 import { type Comparison, forwardKey } from './compiler/time.js';
 import type { Query } from './query.js';
-import type { ColumnMeta } from './service.js';
+import type { ColumnMeta } from './result.js';
 
 /** A row's place: its dimension values, those of a comparison row moved forward onto the current period. */
 export const keyOf = (row: Row, dims: readonly DimensionDef[], comparison?: Comparison): string =>

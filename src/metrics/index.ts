@@ -1,3 +1,4 @@
+export { dataRange, forgetDataFacts } from './availability.js';
 export * from './catalog/index.js';
 export { type CatalogDocument, catalogDocument } from './catalog-document.js';
 export { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
@@ -22,6 +23,7 @@ export {
   querySchema,
   type TimeRange,
 } from './query.js';
+export type { ColumnMeta, QueryResult } from './result.js';
 export {
   type RollupRefresh,
   type RollupStatus,
@@ -31,4 +33,4 @@ export {
   usableRollups,
 } from './rollups.js';
 export { grantedSkus, type ResolvedScope, resolveScope, UNRESTRICTED } from './scope.js';
-export { type ColumnMeta, dataRange, forgetDataFacts, type QueryResult, runQuery } from './service.js';
+export { runQuery } from './service.js';

@@ -1,5 +1,5 @@
 import type { Engine } from '../warehouse/index.js';
-import type { QueryResult } from './service.js';
+import type { QueryResult } from './result.js';
 
 /**
  * Answers kept per engine, keyed by the parsed query, and good while the engine has written nothing since
