@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
-import { AdminPage } from './Admin';
+import { AdminPage } from '../admin/Admin';
 import {
   ApiError,
   api,
@@ -10,17 +10,17 @@ import {
   SIGNED_OUT,
   setEmbedToken,
   type Theme,
-} from './api';
-import { DashboardsPage } from './Dashboards';
-import { EmbedPage } from './Embed';
-import { ExplorePage } from './Explore';
-import { ForecastPage } from './Forecast';
-import { addDays, type Lang } from './format';
-import { type TextKey, t } from './i18n';
-import { Overview } from './Overview';
-import { StoreHome } from './StoreHome';
+} from '../api';
+import { DashboardsPage } from '../dashboards/Dashboards';
+import { EmbedPage } from '../dashboards/Embed';
+import { ExplorePage } from '../explore/Explore';
+import { ForecastPage } from '../forecast/Forecast';
+import { addDays, type Lang } from '../format';
+import { type TextKey, t } from '../i18n';
+import { Overview } from '../overview/Overview';
+import { StoreHome } from '../overview/StoreHome';
+import { PortalPage } from '../portal/Portal';
 import { PasswordForm } from './PasswordForm';
-import { PortalPage } from './Portal';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
 

@@ -8,15 +8,15 @@ import {
   type DashboardVersion,
   type SavedTile,
   type Share,
-} from './api';
-import { downloadBlob } from './csv';
+} from '../api';
+import { downloadBlob } from '../csv';
+import { valueLabel } from '../explore/chart';
+import { formatDateTime, type Lang } from '../format';
+import { builtIn, t } from '../i18n';
+import { useQuery } from '../useQuery';
 import { DashboardTile } from './DashboardTile';
 import { type Controls, controlsFromUrl, controlsToUrl, filtersOf } from './dashboard-controls';
 import { dashboardPng } from './dashboard-png';
-import { valueLabel } from './explore/chart';
-import { formatDateTime, type Lang } from './format';
-import { builtIn, t } from './i18n';
-import { useQuery } from './useQuery';
 
 /** Who sees a dashboard, as its owner picks it; shares set through the API otherwise show as custom. */
 const SHARINGS = {

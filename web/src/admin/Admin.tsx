@@ -1,8 +1,8 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
+import { ApiError, type ApiToken, type AuditEntry, auth, type Role, type User } from '../api';
+import { formatDateTime, type Lang } from '../format';
+import { t } from '../i18n';
 import { actionName } from './admin-actions';
-import { ApiError, type ApiToken, type AuditEntry, auth, type Role, type User } from './api';
-import { formatDateTime, type Lang } from './format';
-import { t } from './i18n';
 
 const KINDS = ['store', 'region', 'format', 'supplier'] as const;
 const KIND_LABEL: Record<(typeof KINDS)[number], { zh: string; en: string }> = {

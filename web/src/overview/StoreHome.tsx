@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
-import type { Catalog, SavedTile } from './api';
-import { DashboardTile } from './DashboardTile';
-import type { Exploration } from './explore/state';
-import { addDays, type Lang } from './format';
-import { t } from './i18n';
+import type { Catalog, SavedTile } from '../api';
+import { DashboardTile } from '../dashboards/DashboardTile';
+import type { Exploration } from '../explore/state';
+import { addDays, type Lang } from '../format';
+import { t } from '../i18n';
+import { useQuery } from '../useQuery';
 import { KPIS, KpiRow } from './Overview';
-import { useQuery } from './useQuery';
 
 /**
  * The home of a store manager, whose grant is one store: the overview of a chain (regions, formats, a top 10

@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'react';
-import { ApiError, api, type Catalog, type Dashboard } from './api';
+import { ApiError, api, type Catalog, type Dashboard } from '../api';
+import { valueLabel } from '../explore/chart';
+import type { Lang } from '../format';
+import { builtIn, t } from '../i18n';
 import { DashboardTile } from './DashboardTile';
-import { valueLabel } from './explore/chart';
-import type { Lang } from './format';
-import { builtIn, t } from './i18n';
 
 type Opened = { dashboard: Dashboard; filters: { dimension: string; value: string }[]; days: number | null };
 

@@ -1,12 +1,12 @@
 import { useMemo } from 'react';
-import type { Catalog, QueryBody } from './api';
-import { Chart } from './components/Chart';
-import { KpiCard } from './components/KpiCard';
-import { Tile } from './components/Tile';
-import { axisFormatter, formatChange, formatNumber, type Lang } from './format';
-import { t } from './i18n';
-import { PALETTE } from './palette';
-import { useQuery } from './useQuery';
+import type { Catalog, QueryBody } from '../api';
+import { Chart } from '../components/Chart';
+import { KpiCard } from '../components/KpiCard';
+import { Tile } from '../components/Tile';
+import { axisFormatter, formatChange, formatNumber, type Lang } from '../format';
+import { t } from '../i18n';
+import { PALETTE } from '../palette';
+import { useQuery } from '../useQuery';
 
 export const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
 const largest = (rows: Record<string, unknown>[], ...ids: string[]) =>

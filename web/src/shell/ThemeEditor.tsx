@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { ApiError, api, type Theme } from './api';
-import type { Lang } from './format';
-import { t } from './i18n';
+import { ApiError, api, type Theme } from '../api';
+import type { Lang } from '../format';
+import { t } from '../i18n';
 
 /** The theme on the page: the brand colour as the accent, dark or light, the logo. */
 export function applyTheme(theme: Theme): void {

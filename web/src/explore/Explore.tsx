@@ -1,11 +1,14 @@
 import { useEffect, useMemo, useState } from 'react';
-import { type Catalog, can } from './api';
-import { Tile } from './components/Tile';
-import { valueLabel } from './explore/chart';
-import { type DrillTarget, DrillThrough } from './explore/DrillThrough';
-import { FilterBar } from './explore/FilterBar';
-import { Picker } from './explore/Picker';
-import { SaveToDashboard } from './explore/SaveToDashboard';
+import { type Catalog, can } from '../api';
+import { Tile } from '../components/Tile';
+import type { Lang } from '../format';
+import { t } from '../i18n';
+import { useQuery } from '../useQuery';
+import { valueLabel } from './chart';
+import { type DrillTarget, DrillThrough } from './DrillThrough';
+import { FilterBar } from './FilterBar';
+import { Picker } from './Picker';
+import { SaveToDashboard } from './SaveToDashboard';
 import {
   current,
   defaultExploration,
@@ -17,11 +20,8 @@ import {
   queryOf,
   TIME_DIMS,
   toUrl,
-} from './explore/state';
-import { ExplorationView } from './explore/View';
-import type { Lang } from './format';
-import { t } from './i18n';
-import { useQuery } from './useQuery';
+} from './state';
+import { ExplorationView } from './View';
 
 const COMPARES = ['', 'yoy', 'mom', 'wow', 'yoy_weekday', 'custom'] as const;
 const REFERENCES = ['', 'average', 'median', 'p90', 'target', 'trend'] as const;

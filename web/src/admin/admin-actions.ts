@@ -1,4 +1,4 @@
-import type { Lang } from './format';
+import type { Lang } from '../format';
 
 /** Audit actions in words (the log keeps codes such as login.ok, which tools filter on). */
 const ACTIONS: Record<string, Record<Lang, string>> = {

@@ -1,8 +1,8 @@
-import { type Catalog, currentUser, type SavedTile } from './api';
-import { DashboardTile } from './DashboardTile';
-import type { Exploration } from './explore/state';
-import { addDays, type Lang } from './format';
-import { t } from './i18n';
+import { type Catalog, currentUser, type SavedTile } from '../api';
+import { DashboardTile } from '../dashboards/DashboardTile';
+import type { Exploration } from '../explore/state';
+import { addDays, type Lang } from '../format';
+import { t } from '../i18n';
 
 const question = (
   metrics: string[],

@@ -1,11 +1,11 @@
-import { api, type Catalog, can, type SavedTile } from './api';
-import { Tile } from './components/Tile';
-import { csvOf, download, downloadBlob, xlsxOf } from './csv';
-import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from './explore/state';
-import { ExplorationView } from './explore/View';
-import type { Lang } from './format';
-import { builtIn, t } from './i18n';
-import { useQuery } from './useQuery';
+import { api, type Catalog, can, type SavedTile } from '../api';
+import { Tile } from '../components/Tile';
+import { csvOf, download, downloadBlob, xlsxOf } from '../csv';
+import { current, type Exploration, queryOf, TIME_DIMS, toUrl } from '../explore/state';
+import { ExplorationView } from '../explore/View';
+import type { Lang } from '../format';
+import { builtIn, t } from '../i18n';
+import { useQuery } from '../useQuery';
 
 /**
  * One saved question on a dashboard, asking its own query. The dashboard's period and filters apply where

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, auth } from './api';
-import type { Lang } from './format';
-import { t } from './i18n';
+import { ApiError, auth } from '../api';
+import type { Lang } from '../format';
+import { t } from '../i18n';
 
 /** 修改密码: the current password, then the new one twice; other sessions of this person end. */
 export function PasswordForm({ lang, onDone }: { lang: Lang; onDone: () => void }) {

@@ -1,7 +1,7 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, auth, type Me } from './api';
-import type { Lang } from './format';
-import { t } from './i18n';
+import { ApiError, auth, type Me } from '../api';
+import type { Lang } from '../format';
+import { t } from '../i18n';
 
 /** 登录: user name and password; the server sets an HttpOnly session cookie. */
 export function SignIn({
