@@ -65,6 +65,16 @@ describe('every endpoint is guarded', () => {
         route.public,
       );
     }
+    // And nothing else: every documented operation is a route the server answers.
+    const answered = new Set(routes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`));
+    for (const [path, ops] of Object.entries(doc.paths))
+      for (const method of Object.keys(ops).filter((k) =>
+        ['get', 'post', 'put', 'patch', 'delete'].includes(k),
+      ))
+        expect(
+          answered.has(`${method.toUpperCase()} ${path}`),
+          `${method} ${path} is documented, not served`,
+        ).toBe(true);
   });
 
   it('refuses every non-public route without credentials (401) or with a wrong token', async () => {
