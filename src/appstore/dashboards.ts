@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import type { Dashboard as ContractDashboard, DashboardVersion } from '../contract/index.js';
 import { parseInput, ZhongtaiError } from '../model/index.js';
 import type { AppStore } from './store.js';
+
+export type { DashboardVersion } from '../contract/index.js';
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
@@ -68,22 +71,9 @@ export const dashboardInputSchema = z
   .strict();
 
 export type Tile = z.output<typeof tileSchema>;
+/** A dashboard as its reader gets it (the contract's shape), with the server's tiles. */
+export type Dashboard = ContractDashboard<Tile>;
 export type DashboardInput = z.input<typeof dashboardInputSchema>;
-
-export interface Dashboard {
-  id: number;
-  name: string;
-  tiles: Tile[];
-  /** Its maker's user name; null for the ready-made ones, which only administrators change. */
-  owner: string | null;
-  shares: Share[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  /** What the one asking may do with it. */
-  canEdit: boolean;
-  canDelete: boolean;
-}
 
 /** Who is asking: the dashboard rules need no more of a principal than this. */
 export interface DashboardActor {
@@ -212,15 +202,6 @@ const changedMeanwhile = (id: number, expected: number) =>
     },
     { field: 'version' },
   );
-
-export interface DashboardVersion {
-  version: number;
-  name: string;
-  tiles: number;
-  change: string;
-  changedBy: string | null;
-  changedAt: string;
-}
 
 /**
  * Dashboards in the application store: named, each an ordered list of saved questions (tiles), with an

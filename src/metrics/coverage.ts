@@ -1,18 +1,10 @@
+import type { BucketCoverage, Coverage, StoreCoverage } from '../contract/index.js';
 import { bin, col, type Engine, type Expr, param, type TimeGrain } from '../warehouse/index.js';
 import { FACTS, factById, type MetricDef, measureById, measuresOf } from './catalog/index.js';
 import { addDays, addMonths, daysBetween } from './compiler/time.js';
 import type { TimeRange } from './query.js';
 
-/** How much of a period holds data: days with rows of every fact the metrics read, of the period's days. */
-export interface Coverage {
-  from: string;
-  to: string;
-  days: number;
-  /** Days on which every fact read has rows (the least covered fact decides). */
-  daysWithData: number;
-  /** True when some day of the period holds no data. */
-  partial: boolean;
-}
+export type { BucketCoverage, Coverage, StoreCoverage } from '../contract/index.js';
 
 /**
  * Facts that have rows on every day a chain trades: a day without any is a day the data is missing. Facts that
@@ -91,14 +83,6 @@ export async function coverageOf(
   return { from: range.from, to: range.to, days, daysWithData, partial: daysWithData < days };
 }
 
-/** A store's days with data in each period, where it has markedly fewer than the chain. */
-export interface StoreCoverage {
-  period: number;
-  comparison?: number;
-  /** Which of the two periods it covers markedly less of than the chain. */
-  short: { period: boolean; comparison: boolean };
-}
-
 /** Days of a range on which each store has rows of a fact, by store name (the store dimension's value). */
 function daysByStore(engine: Engine, factId: string, range: TimeRange): Promise<Map<string, number>> {
   return remembered(engine, JSON.stringify(['stores', factId, range]), async () => {
@@ -161,12 +145,6 @@ export async function storesCovering(
       out[store] = { period: days, ...(earlier !== undefined ? { comparison: earlier } : {}), short: flags };
   }
   return out;
-}
-
-/** A time bucket (week or coarser) with data on fewer of its days than it has. */
-export interface BucketCoverage {
-  days: number;
-  daysWithData: number;
 }
 
 /** A day's bucket (its first day) and the bucket's length in days, for grains of a week or more. */

@@ -4,14 +4,11 @@
  * region, format) limits the stores; a supplier grant limits the products. A scoped caller without any
  * grant sees nothing: access is refused by default, never granted by default.
  */
-export type GrantKind = 'store' | 'region' | 'format' | 'supplier';
+import type { Grant, GrantKind } from '../contract/index.js';
+
+export type { Grant, GrantKind } from '../contract/index.js';
 
 export const GRANT_KINDS: readonly GrantKind[] = ['store', 'region', 'format', 'supplier'];
-
-export interface Grant {
-  kind: GrantKind;
-  value: string;
-}
 
 export type DataScope = { all: true } | { all: false; grants: Grant[] };
 

@@ -1,3 +1,17 @@
+import type {
+  AuditEntry,
+  Dashboard as ContractDashboard,
+  Coverage,
+  DashboardVersion,
+  ForecastRun,
+  Share,
+  Suggestion,
+  User,
+} from '../../src/contract/index.js';
+
+// The server's answers, as the contract shared with it writes them (types only: no server code in the bundle).
+export type { AuditEntry, Coverage, DashboardVersion, ForecastRun, Share, Suggestion, User };
+export type Dashboard = ContractDashboard<SavedTile>;
 /** The web app reads only the public API. */
 export interface Label {
   zh: string;
@@ -39,14 +53,6 @@ export interface QueryBody {
   compare?: string | { from: string; to: string };
   order?: { by: string; desc?: boolean }[];
   limit?: number;
-}
-
-export interface Coverage {
-  from: string;
-  to: string;
-  days: number;
-  daysWithData: number;
-  partial: boolean;
 }
 
 export interface QueryResult {
@@ -126,30 +132,12 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  disabled: boolean;
-  grants: { kind: string; value: string }[];
-  lastLoginAt: string | null;
-}
 export interface Role {
   name: string;
   label: Label;
   permissions: string[];
   allData: boolean;
   builtin: boolean;
-}
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown>;
-  ip: string | null;
 }
 export interface ApiToken {
   id: string;
@@ -202,67 +190,11 @@ export const auth = {
   revokeToken: (id: string) => call<ApiToken>(`/api/v1/tokens/${id}`, { method: 'DELETE' }),
 };
 
-export interface ForecastRun {
-  runId: number;
-  createdAt: string;
-  level: string;
-  model: string;
-  origin: string;
-  horizon: number;
-  series: number;
-  seconds: number;
-}
-
-export interface Suggestion {
-  store: number;
-  storeName: string;
-  sku: number;
-  name: string;
-  category: string;
-  onHand: number;
-  onOrder: number;
-  demand: number;
-  safety: number;
-  order: number;
-  packs: number;
-  orderCost: number;
-  shelfLife: number | null;
-}
-
 export interface SavedTile {
   id: string;
   title: string;
   wide?: boolean;
   exploration: import('./explore/state').Exploration;
-}
-
-export interface Share {
-  kind: 'everyone' | 'role' | 'user';
-  name: string;
-  access: 'view' | 'edit';
-}
-
-export interface Dashboard {
-  id: number;
-  name: string;
-  tiles: SavedTile[];
-  /** Its maker; null for the ready-made ones. */
-  owner: string | null;
-  shares: Share[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-  canEdit: boolean;
-  canDelete: boolean;
-}
-
-export interface DashboardVersion {
-  version: number;
-  name: string;
-  tiles: number;
-  change: string;
-  changedBy: string | null;
-  changedAt: string;
 }
 
 const send = (method: string, body: unknown): RequestInit => ({

@@ -1,18 +1,10 @@
 import { z } from 'zod';
+import type { AuditEntry } from '../../contract/index.js';
 import { parseInput } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { iso } from './time.js';
 
-/** Who did what, when, from where: sign-ins, grants, tokens, exports, loads. Never a password or a secret. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string | null;
-  action: string;
-  target: string | null;
-  detail: Record<string, unknown>;
-  ip: string | null;
-}
+export type { AuditEntry } from '../../contract/index.js';
 
 export interface AuditEvent {
   actor?: string | null;

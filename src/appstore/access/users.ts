@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { User } from '../../contract/index.js';
 import { type DataScope, GRANT_KINDS, type Grant, parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
@@ -7,16 +8,7 @@ import { findRole, type Permission } from './roles.js';
 import { clearSignInLocks, revokeTokensOf } from './sessions.js';
 import { iso } from './time.js';
 
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: string;
-  disabled: boolean;
-  grants: Grant[];
-  createdAt: string;
-  lastLoginAt: string | null;
-}
+export type { User } from '../../contract/index.js';
 
 /** Who is asking: a user's role and grants as every layer checks them. */
 export interface Principal {

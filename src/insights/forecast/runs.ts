@@ -1,16 +1,7 @@
+import type { ForecastRun } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 
-export interface ForecastRun {
-  runId: number;
-  createdAt: string;
-  level: string;
-  model: string;
-  /** The last day the model knew; it forecast the `horizon` days after it. */
-  origin: string;
-  horizon: number;
-  series: number;
-  seconds: number;
-}
+export type { ForecastRun } from '../../contract/index.js';
 
 /** The forecast runs kept in the warehouse, newest first. */
 export async function forecastRuns(engine: Warehouse, limit = 50): Promise<ForecastRun[]> {

@@ -1,26 +1,11 @@
+import type { Suggestion } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { dayNumber, isoDay } from '../forecast/index.js';
 import { forecastDemand, orderByForecast, type PolicyOptions } from './policy.js';
 import { readSeries } from './series.js';
 
-export interface Suggestion {
-  store: number;
-  storeName: string;
-  sku: number;
-  name: string;
-  category: string;
-  onHand: number;
-  onOrder: number;
-  /** Forecast units until the next order arrives. */
-  demand: number;
-  safety: number;
-  order: number;
-  packs: number;
-  /** The order at unit cost (CNY): what the buyer commits. */
-  orderCost: number;
-  shelfLife: number | null;
-}
+export type { Suggestion } from '../../contract/index.js';
 
 /**
  * Order suggestions for the evening of `date`: every store × SKU that sold in the forecast window, with

@@ -1,0 +1,127 @@
+/**
+ * The API's contract: the shapes of what the server answers, written once and imported by the server and,
+ * as types only, by the web app (so its bundle holds no server code). Nothing here imports anything: the
+ * web app type-checks this folder with its own settings.
+ */
+
+/** How much of a period holds data: days with rows of every fact the metrics read, of the period's days. */
+export interface Coverage {
+  from: string;
+  to: string;
+  days: number;
+  /** Days on which every fact read has rows (the least covered fact decides). */
+  daysWithData: number;
+  /** True when some day of the period holds no data. */
+  partial: boolean;
+}
+
+/** A store's days with data in each period, where it has markedly fewer than the chain. */
+export interface StoreCoverage {
+  period: number;
+  comparison?: number;
+  /** Which of the two periods it covers markedly less of than the chain. */
+  short: { period: boolean; comparison: boolean };
+}
+
+/** A time bucket (week or coarser) with data on fewer of its days than it has. */
+export interface BucketCoverage {
+  days: number;
+  daysWithData: number;
+}
+
+/** One order suggestion (以销定采) for a store × SKU. */
+export interface Suggestion {
+  store: number;
+  storeName: string;
+  sku: number;
+  name: string;
+  category: string;
+  onHand: number;
+  onOrder: number;
+  /** Forecast units until the next order arrives. */
+  demand: number;
+  safety: number;
+  order: number;
+  packs: number;
+  /** The order at unit cost (CNY): what the buyer commits. */
+  orderCost: number;
+  shelfLife: number | null;
+}
+
+/** A forecast run kept in the warehouse: which level, model and origin, no store's figures. */
+export interface ForecastRun {
+  runId: number;
+  createdAt: string;
+  level: string;
+  model: string;
+  /** The last day the model knew; it forecast the `horizon` days after it. */
+  origin: string;
+  horizon: number;
+  series: number;
+  seconds: number;
+}
+
+/** One version of a dashboard in its history. */
+export interface DashboardVersion {
+  version: number;
+  name: string;
+  tiles: number;
+  change: string;
+  changedBy: string | null;
+  changedAt: string;
+}
+
+/** Who did what, when, from where: sign-ins, grants, tokens, exports, loads. Never a password or a secret. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string | null;
+  action: string;
+  target: string | null;
+  detail: Record<string, unknown>;
+  ip: string | null;
+}
+
+/** What a grant reaches: stores by id or code, a region, a format, or a supplier's products. */
+export type GrantKind = 'store' | 'region' | 'format' | 'supplier';
+
+export interface Grant {
+  kind: GrantKind;
+  value: string;
+}
+
+/** A person who signs in, as the user list shows them. */
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: string;
+  disabled: boolean;
+  grants: Grant[];
+  createdAt: string;
+  lastLoginAt: string | null;
+}
+
+/** Who may see or change a dashboard: everyone, a role or one user, to view or to edit. */
+export interface Share {
+  kind: 'everyone' | 'role' | 'user';
+  /** The role or user name; empty for everyone. */
+  name: string;
+  access: 'view' | 'edit';
+}
+
+/** A dashboard as its reader gets it; `T` is the tile (a saved question), typed by each side. */
+export interface Dashboard<T> {
+  id: number;
+  name: string;
+  tiles: T[];
+  /** Its maker's user name; null for the ready-made ones, which only administrators change. */
+  owner: string | null;
+  shares: Share[];
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+  /** What the one asking may do with it. */
+  canEdit: boolean;
+  canDelete: boolean;
+}
