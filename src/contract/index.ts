@@ -4,6 +4,18 @@
  * web app type-checks this folder with its own settings.
  */
 
+/** A name in both languages the product speaks. */
+export interface Label {
+  zh: string;
+  en: string;
+}
+
+/** `pp`: percentage points (the change of a ratio), written in points: 6.4 means 6.4 个百分点. */
+export type Unit = 'CNY' | 'count' | 'percent' | 'ratio' | 'CNY_per_m2' | 'days' | 'CNY_per_hour' | 'pp';
+
+export type Cell = string | number | boolean | null;
+export type Row = Record<string, Cell>;
+
 /** How much of a period holds data: days with rows of every fact the metrics read, of the period's days. */
 export interface Coverage {
   from: string;
@@ -124,4 +136,43 @@ export interface Dashboard<T> {
   /** What the one asking may do with it. */
   canEdit: boolean;
   canDelete: boolean;
+}
+
+/** What an answer is: its columns, its rows, and what a reader needs to trust them. */
+export interface ColumnMeta {
+  id: string;
+  kind: 'dimension' | 'metric' | 'compare';
+  label: Label;
+  unit?: Unit;
+  /** For compare columns: the metric and what the column holds. */
+  metric?: string;
+  compare?: 'previous' | 'delta' | 'pct';
+}
+
+export interface QueryResult {
+  columns: ColumnMeta[];
+  rows: Row[];
+  meta: {
+    timeRange: { from: string; to: string };
+    compareRange?: { from: string; to: string };
+    /**
+     * Days with data in each period; cut by store, `stores` names those covering markedly less than the
+     * chain (opened, closed or missing days), with their own days.
+     */
+    coverage: {
+      period: Coverage;
+      comparison?: Coverage;
+      stores?: Record<string, StoreCoverage>;
+      /** On a week-or-coarser time axis: the buckets holding data on only part of their days. */
+      buckets?: Record<string, BucketCoverage>;
+    };
+    engine: string;
+    /** The rollups the answer was read from (none: straight from the rows). */
+    rollups: string[];
+    /** Kept from an earlier identical query, with nothing written since. */
+    cached: boolean;
+    durationMs: number;
+    rowCount: number;
+    truncated: boolean;
+  };
 }

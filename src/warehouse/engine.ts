@@ -1,9 +1,9 @@
+/** A value as the API and UI see it: engine objects never leave the warehouse. */
+import type { Cell, Row } from '../contract/index.js';
 import { type ColumnType, ZhongtaiError } from '../model/index.js';
 import type { Select } from './query-tree.js';
 
-/** A value as the API and UI see it: engine objects never leave the warehouse. */
-export type Cell = string | number | boolean | null;
-export type Row = Record<string, Cell>;
+export type { Cell, Row } from '../contract/index.js';
 
 export interface Rendered {
   sql: string;

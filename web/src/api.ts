@@ -1,24 +1,36 @@
+/** The web app reads only the public API; its answers are typed by the contract the server writes them by. */
 import type {
   AuditEntry,
+  Cell,
+  ColumnMeta,
   Dashboard as ContractDashboard,
   Coverage,
   DashboardVersion,
   ForecastRun,
+  Label,
+  QueryResult,
+  Row,
   Share,
   Suggestion,
   User,
 } from '../../src/contract/index.js';
 
 // The server's answers, as the contract shared with it writes them (types only: no server code in the bundle).
-export type { AuditEntry, Coverage, DashboardVersion, ForecastRun, Share, Suggestion, User };
+export type {
+  AuditEntry,
+  Cell,
+  ColumnMeta,
+  Coverage,
+  DashboardVersion,
+  ForecastRun,
+  Label,
+  QueryResult,
+  Row,
+  Share,
+  Suggestion,
+  User,
+};
 export type Dashboard = ContractDashboard<SavedTile>;
-/** The web app reads only the public API. */
-export interface Label {
-  zh: string;
-  en: string;
-}
-export type Cell = string | number | boolean | null;
-export type Row = Record<string, Cell>;
 
 export interface CatalogMetric {
   id: string;
@@ -53,28 +65,6 @@ export interface QueryBody {
   compare?: string | { from: string; to: string };
   order?: { by: string; desc?: boolean }[];
   limit?: number;
-}
-
-export interface QueryResult {
-  columns: { id: string; kind: string; label: Label; unit?: string }[];
-  rows: Row[];
-  meta: {
-    timeRange: { from: string; to: string };
-    compareRange?: { from: string; to: string };
-    /** Days with data of the facts asked, in the period and its comparison. */
-    coverage?: {
-      period: Coverage;
-      comparison?: Coverage;
-      /** Cut by store: stores with markedly fewer days of data than the chain, and their days. */
-      stores?: Record<
-        string,
-        { period: number; comparison?: number; short: { period: boolean; comparison: boolean } }
-      >;
-      /** Week-or-coarser time axis: buckets with data on only part of their days, by their first day. */
-      buckets?: Record<string, { days: number; daysWithData: number }>;
-    };
-    durationMs: number;
-  };
 }
 
 export class ApiError extends Error {

@@ -1,11 +1,9 @@
+import type { Label } from '../../contract/index.js';
 import type { Expr, TimeGrain } from '../../warehouse/index.js';
 import { col } from '../../warehouse/index.js';
 import type { DimensionGroup } from './facts.js';
 
-export interface Label {
-  zh: string;
-  en: string;
-}
+export type { Label } from '../../contract/index.js';
 
 /** The dimension tables a fact can be joined to, with the alias the compiler gives each. */
 export type JoinTarget = 'store' | 'product' | 'supplier' | 'member' | 'calendar';

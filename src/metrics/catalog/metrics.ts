@@ -9,8 +9,9 @@ export type Formula =
   | { ratio: [Formula, Formula]; scale?: number }
   | { sum: Formula[] };
 
-/** `pp`: percentage points (the change of a ratio), written in points: 6.4 means 6.4 个百分点. */
-export type Unit = 'CNY' | 'count' | 'percent' | 'ratio' | 'CNY_per_m2' | 'days' | 'CNY_per_hour' | 'pp';
+import type { Unit } from '../../contract/index.js';
+
+export type { Unit } from '../../contract/index.js';
 
 export interface MetricDef {
   id: string;
