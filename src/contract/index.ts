@@ -1,7 +1,8 @@
 /**
  * The API's contract: the shapes of what the server answers, written once and imported by the server and,
  * as types only, by the web app (so its bundle holds no server code). Nothing here imports anything: the
- * web app type-checks this folder with its own settings.
+ * web app type-checks this folder with its own settings. Requests are zod schemas in `query.ts` (zod is the
+ * one import), which the server parses with.
  */
 
 /** A name in both languages the product speaks. */

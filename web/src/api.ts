@@ -14,6 +14,7 @@ import type {
   Suggestion,
   User,
 } from '../../src/contract/index.js';
+import type { QueryInput } from '../../src/contract/query.js';
 
 // The server's answers, as the contract shared with it writes them (types only: no server code in the bundle).
 export type {
@@ -56,16 +57,8 @@ export interface Catalog {
   dimensions: CatalogDimension[];
 }
 
-export interface QueryBody {
-  metrics: string[];
-  dimensions?: string[];
-  filters?: { dimension: string; op?: string; value?: Cell; values?: Cell[] }[];
-  timeRange?: { from: string; to: string };
-  grain?: string;
-  compare?: string | { from: string; to: string };
-  order?: { by: string; desc?: boolean }[];
-  limit?: number;
-}
+/** A question to the API, as the server's own schema takes it (what may be left out, left out). */
+export type QueryBody = QueryInput;
 
 export class ApiError extends Error {
   constructor(

@@ -56,7 +56,7 @@ export function Overview({
   range: { from: string; to: string };
 }) {
   const bodies = useMemo(() => {
-    const base = { timeRange: range, compare: 'yoy' };
+    const base = { timeRange: range, compare: 'yoy' as const };
     return {
       kpis: { ...base, metrics: KPIS } satisfies QueryBody,
       // Day by day, last year is lined up by weekday: a Saturday against a Saturday.
