@@ -50,13 +50,13 @@ export function referenceValue(e: Exploration, values: number[]): number | null 
     : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
+/** Dimensions read in their own order along the axis (hours, weekdays): never laid sideways. */
+const ORDINAL = ['hour_of_day', 'weekday'];
+
 /**
  * `whole`: the first metric over every row shown, computed by the server from summed parts (the same question
  * without the axis). A ratio's or an average's 平均值 is that, weighted — never the mean of the rows' ratios.
  */
-/** Dimensions read in their own order along the axis (hours, weekdays): never laid sideways. */
-const ORDINAL = ['hour_of_day', 'weekday'];
-
 export function chartOption(
   result: QueryResult,
   e: Exploration,
@@ -173,7 +173,7 @@ export function chartOption(
     Math.max(
       0,
       ...series
-        .filter((s) => (units.indexOf(unit) > 0 ? (s as { yAxisIndex?: number }).yAxisIndex === 1 : true))
+        .filter((s) => ((s as { yAxisIndex?: number }).yAxisIndex ?? 0) === Math.min(units.indexOf(unit), 1))
         .flatMap((s) => ((s as { data: (number | null)[] }).data ?? []).map((v) => Math.abs(v ?? 0))),
       reference === null ? 0 : Math.abs(reference),
     );
