@@ -1,5 +1,5 @@
 import { col, type Engine, num } from '../warehouse/index.js';
-import { FACTS } from './catalog/index.js';
+import { FACTS, factById, measureById } from './catalog/index.js';
 import type { TimeRange } from './query.js';
 
 /**
@@ -44,9 +44,9 @@ export async function factsOf(engine: Engine): Promise<DataFacts> {
   const tables = [...new Set(FACTS.map((f) => f.table))];
   const present = await Promise.all(tables.map((t) => hasRows(engine, t)));
   const withData = new Set(tables.filter((_, i) => present[i]));
-  const spans = await Promise.all(
-    ['sales_line', 'store_day_sales'].filter((t) => withData.has(t)).map((t) => daysOf(engine, t)),
-  );
+  // The days with sales: wherever the catalogue reads net sales from (the lines, or daily takings).
+  const salesTables = [...new Set(measureById('net_sales').sources.map((s) => factById(s.fact).table))];
+  const spans = await Promise.all(salesTables.filter((t) => withData.has(t)).map((t) => daysOf(engine, t)));
   const known = spans.filter((s): s is [string, string] => s !== null);
   const facts: DataFacts = {
     range: known.length
