@@ -1,4 +1,4 @@
-import { ZhongtaiError } from '../model/index.js';
+import { lastMonth, lastWeek, ZhongtaiError } from '../model/index.js';
 import { addDays } from './compiler/time.js';
 import type { TimeRange } from './query.js';
 
@@ -31,15 +31,10 @@ export function periodRange(name: string, data: TimeRange): TimeRange {
       return lastDays(90);
     case 'last365':
       return lastDays(365);
-    case 'last_week': {
-      const weekday = (new Date(`${end}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
-      const monday = addDays(end, -weekday - 7);
-      return { from: monday, to: addDays(monday, 6) };
-    }
-    case 'last_month': {
-      const to = addDays(`${end.slice(0, 7)}-01`, -1);
-      return { from: `${to.slice(0, 7)}-01`, to };
-    }
+    case 'last_week':
+      return lastWeek(end);
+    case 'last_month':
+      return lastMonth(end);
     case 'mtd':
       return { from: `${end.slice(0, 7)}-01`, to: end };
     case 'ytd':

@@ -59,7 +59,9 @@ export function queryCommand(program: Command): void {
     .option('--by <dims>', 'comma-separated dimensions, e.g. store,month', list, [])
     .option(
       '--period <name>',
-      `period counted back from the newest data when --from/--to are not given 周期: ${Object.keys(PERIODS).join(', ')}`,
+      `period counted back from the newest data when --from/--to are not given 周期: ${Object.entries(PERIODS)
+        .map(([name, label]) => `${name} (${label.zh})`)
+        .join(', ')}`,
       'last30',
     )
     .option('--from <date>', 'first day (YYYY-MM-DD), with --to instead of --period')

@@ -118,16 +118,5 @@ export function drill(e: Exploration, catalog: Catalog, value: string): Explorat
   };
 }
 
-/** 上周: the last whole week (Monday to Sunday) before the week of the newest data. */
-export function lastWeek(dataEnd: string): { from: string; to: string } {
-  const weekday = (new Date(`${dataEnd}T00:00:00Z`).getUTCDay() + 6) % 7; // Monday 0
-  const monday = addDays(dataEnd, -weekday - 7);
-  return { from: monday, to: addDays(monday, 6) };
-}
-
-/** 上月: the last whole calendar month before the month of the newest data. */
-export function lastMonth(dataEnd: string): { from: string; to: string } {
-  const first = `${dataEnd.slice(0, 7)}-01`;
-  const to = addDays(first, -1);
-  return { from: `${to.slice(0, 7)}-01`, to };
-}
+// 上周 and 上月: the presets the CLI's --period offers too, from one definition.
+export { lastMonth, lastWeek } from '../../../src/model/periods';
