@@ -1,5 +1,13 @@
 import type { BucketCoverage, Coverage, StoreCoverage } from '../contract/index.js';
-import { bin, col, type Engine, type Expr, param, type TimeGrain } from '../warehouse/index.js';
+import {
+  bin,
+  col,
+  type Engine,
+  type Expr,
+  keptUntilWrite,
+  param,
+  type TimeGrain,
+} from '../warehouse/index.js';
 import { FACTS, factById, type MetricDef, measureById, measuresOf } from './catalog/index.js';
 import { addDays, addMonths, daysBetween } from './compiler/time.js';
 import type { TimeRange } from './query.js';
@@ -30,27 +38,13 @@ export function factsRead(metrics: readonly MetricDef[], available: ReadonlySet<
   return [...facts];
 }
 
-const kept = new WeakMap<Engine, Map<string, { writes: number; value: unknown }>>();
-
-/** A coverage count, kept per engine until its next write (coverage is asked again with every answer). */
-async function remembered<T>(engine: Engine, key: string, compute: () => Promise<T>): Promise<T> {
-  let byKey = kept.get(engine);
-  if (!byKey) {
-    byKey = new Map();
-    kept.set(engine, byKey);
-  }
-  const hit = byKey.get(key);
-  if (hit && hit.writes === engine.writes) return hit.value as T;
-  const writes = engine.writes;
-  const value = await compute();
-  if (byKey.size > 1_000) byKey.clear();
-  byKey.set(key, { writes, value });
-  return value;
-}
+// Coverage is asked again with every answer: its reads are kept until the next write.
+const keptDates = keptUntilWrite<string[]>(1_000);
+const keptStoreDays = keptUntilWrite<Map<string, number>>(1_000);
 
 /** The days of a range on which a fact has rows (YYYY-MM-DD), asked in the engine's dialect. */
 function datesWithRows(engine: Engine, factId: string, range: TimeRange): Promise<string[]> {
-  return remembered(engine, JSON.stringify(['dates', factId, range]), async () => {
+  return keptDates(engine, JSON.stringify([factId, range]), async () => {
     const fact = factById(factId);
     // Plain distinct days: bucketing them here would make the engine truncate every row's date.
     const { sql, params } = engine.render({
@@ -85,7 +79,7 @@ export async function coverageOf(
 
 /** Days of a range on which each store has rows of a fact, by store name (the store dimension's value). */
 function daysByStore(engine: Engine, factId: string, range: TimeRange): Promise<Map<string, number>> {
-  return remembered(engine, JSON.stringify(['stores', factId, range]), async () => {
+  return keptStoreDays(engine, JSON.stringify([factId, range]), async () => {
     const fact = factById(factId);
     const key = fact.keys.store;
     if (!key) return new Map<string, number>();

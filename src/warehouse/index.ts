@@ -23,4 +23,5 @@ export {
 } from './engine.js';
 export { FACT_CHANGE_TABLE, noteChangedDays, noteChangedFact } from './fact-changes.js';
 export { insertRows, type Runner } from './insert.js';
+export { keptUntilWrite } from './kept.js';
 export * from './query-tree.js';

@@ -7,12 +7,12 @@ import {
   suggestOrders,
 } from '../../insights/index.js';
 import { grantedSkus, resolveScope } from '../../metrics/index.js';
-import type { Warehouse } from '../../warehouse/index.js';
+import { keptUntilWrite, type Warehouse } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
 
 type Policy = typeof DEFAULT_POLICY;
-const kept = new WeakMap<Warehouse, Map<string, { writes: number; suggestions: Promise<Suggestion[]> }>>();
+const kept = keptUntilWrite<Suggestion[]>(20);
 
 /**
  * Every store's suggestions for a day and policy, computed once and kept until the warehouse changes: each
@@ -20,19 +20,7 @@ const kept = new WeakMap<Warehouse, Map<string, { writes: number; suggestions: P
  * Calls that arrive while it is computed share the one computation.
  */
 function everyStore(engine: Warehouse, day: string, policy: Policy): Promise<Suggestion[]> {
-  let byKey = kept.get(engine);
-  if (!byKey) {
-    byKey = new Map();
-    kept.set(engine, byKey);
-  }
-  const key = JSON.stringify([day, policy]);
-  const hit = byKey.get(key);
-  if (hit && hit.writes === engine.writes) return hit.suggestions;
-  const suggestions = suggestOrders(engine, day, policy);
-  if (byKey.size > 20) byKey.clear();
-  byKey.set(key, { writes: engine.writes, suggestions });
-  suggestions.catch(() => byKey.delete(key));
-  return suggestions;
+  return kept(engine, JSON.stringify([day, policy]), () => suggestOrders(engine, day, policy));
 }
 
 /** POST /api/v1/replenish: order suggestions per store × SKU (以销定采), the costliest orders first, within the caller's grants. */
