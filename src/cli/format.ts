@@ -1,6 +1,5 @@
 import { findDimension, type QueryResult } from '../metrics/index.js';
 import { csvLines } from '../model/index.js';
-import type { Cell } from '../warehouse/index.js';
 
 /** Renders a query result for a terminal: labels in the chosen language, numbers grouped and rounded. */
 export function formatTable(result: QueryResult, lang: 'zh' | 'en'): string {

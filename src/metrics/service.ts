@@ -163,6 +163,7 @@ async function answerQuery(
         [...new Set(out.map((r) => String(r.store ?? '')).filter(Boolean))],
       )
     : undefined;
+  const partial = await buckets;
   return {
     columns,
     rows: out,
@@ -173,7 +174,7 @@ async function answerQuery(
         period: periodCoverage,
         ...(comparisonCoverage ? { comparison: comparisonCoverage } : {}),
         ...(byStore && Object.keys(byStore).length ? { stores: byStore } : {}),
-        ...(Object.keys(await buckets).length ? { buckets: await buckets } : {}),
+        ...(Object.keys(partial).length ? { buckets: partial } : {}),
       },
       engine: engine.name,
       rollups: [...rollupsRead].sort(),

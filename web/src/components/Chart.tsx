@@ -86,8 +86,8 @@ export function Chart({
             : (raw ?? params.name);
         if (typeof category === 'string' && category) pick.current?.(category);
       });
-      chart.current.setOption(forTheme(shown.current, dark), true);
     };
+    // The first option is set by the effect below, which runs next.
     start();
     const observer = new ResizeObserver(() => chart.current?.resize());
     observer.observe(element);
@@ -97,6 +97,7 @@ export function Chart({
       dark = darkNow();
       chart.current?.dispose();
       start();
+      chart.current?.setOption(forTheme(shown.current, dark), true);
     });
     themes.observe(document.body, { attributes: true, attributeFilter: ['class'] });
     return () => {

@@ -70,9 +70,9 @@ export function ExplorationView({
         : kind === 'line' || kind === 'bar'
           ? chartOption(charted, e, catalog, lang, typeof wholeValue === 'number' ? wholeValue : null)
           : kind === 'pie'
-            ? { option: pieOption(state.result, e, catalog, lang), reference: null }
+            ? { option: pieOption(state.result, e, catalog, lang), reference: null, height: undefined }
             : kind === 'heatmap'
-              ? { option: heatmapOption(state.result, e, catalog, lang), reference: null }
+              ? { option: heatmapOption(state.result, e, catalog, lang), reference: null, height: undefined }
               : null,
     [state.result, charted, e, catalog, lang, kind, wholeValue],
   );
@@ -119,7 +119,7 @@ export function ExplorationView({
         >
           <Chart
             option={drawn.option}
-            height={Math.max(height, 'height' in drawn ? (drawn.height ?? 0) : 0)}
+            height={Math.max(height, drawn.height ?? 0)}
             onPick={onDrill ? (value) => value !== OTHERS && onDrill(value) : undefined}
           />
           {typeof restValue === 'number' && (

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, can, type ForecastRun, type QueryBody, type Suggestion } from '../api';
+import { ApiError, api, can, type ForecastRun, type QueryBody } from '../api';
 import { Chart } from '../components/Chart';
 import { Tile, type TileState } from '../components/Tile';
 import { addDays, formatNumber, type Lang } from '../format';
