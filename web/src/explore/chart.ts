@@ -216,7 +216,8 @@ export function chartOption(
       // The reference line runs across the values, now along x, its label above the bars, not on the axis.
       if (mark && reference !== null && !trend) {
         mark.data = [{ xAxis: reference }];
-        mark.label = { ...mark.label, position: 'end' };
+        // The category axis runs top-down (inverse), so the line starts at the top: its label goes there.
+        mark.label = { ...mark.label, position: 'start' };
       }
     }
   return {
