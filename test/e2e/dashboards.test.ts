@@ -241,6 +241,26 @@ describe('dashboards', () => {
     await page.close();
   }, 120_000);
 
+  it('names the ready-made dashboards and their tiles in English in English mode', async () => {
+    const { page, errors } = await watchedPage(browser);
+    await page.goto(`${base}/dashboards`);
+    await expect.poll(() => page.locator('[data-testid="dashboard-list"] h2').count()).toBe(6);
+    await page.getByTestId('lang-switch').click();
+    await expect
+      .poll(() => page.locator('[data-testid="dashboard-list"] h2').allInnerTexts())
+      .toContain('Business overview');
+    await page.getByTestId('dashboard-list').getByRole('link', { name: 'Store comparison' }).click();
+    await expect.poll(() => page.getByTestId('dashboard-name').innerText()).toBe('Store comparison');
+    await expect
+      .poll(() => page.locator('[data-testid="dashboard"] section.tile h2').allInnerTexts())
+      .toContain('Sales per m² by store');
+    await settled(page);
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'dashboard-en.png'), fullPage: true });
+    await page.getByTestId('lang-switch').click();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('lays tiles out by dragging one onto another and widening one, kept across a reload', async () => {
     const { page, errors } = await watchedPage(browser);
     await page.goto(`${base}/dashboards`);
