@@ -1,79 +1,30 @@
-import { z } from 'zod';
-import type { Dashboard as ContractDashboard, DashboardVersion } from '../contract/index.js';
+import {
+  type Dashboard as ContractDashboard,
+  type DashboardInput,
+  type DashboardVersion,
+  dashboardInputSchema,
+  type Share,
+  type Tile,
+} from '../contract/index.js';
 import { parseInput, ZhongtaiError } from '../model/index.js';
 import type { AppStore } from './store.js';
 
-export type { DashboardVersion } from '../contract/index.js';
-
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-
-/** A saved question as the explore page holds it; checked here, asked again through /api/v1/query. */
-export const explorationSchema = z
-  .object({
-    metrics: z.array(z.string().max(64)).min(1).max(8),
-    dimensions: z.array(z.string().max(64)).max(3),
-    filters: z
-      .array(
-        z
-          .object({
-            dimension: z.string().max(64),
-            value: z.string().max(200),
-            values: z.array(z.string().max(200)).max(200).optional(),
-          })
-          .strict(),
-      )
-      .max(20),
-    range: z.object({ from: isoDay, to: isoDay }).strict(),
-    /** When set, the range is the last this many days up to the newest data, whenever the tile is shown. */
-    rangeDays: z.number().int().min(1).max(3660).optional(),
-    /** Or: this month or this year up to the newest data. */
-    toDate: z.enum(['month', 'year']).optional(),
-    compare: z.enum(['', 'yoy', 'mom', 'wow', 'yoy_weekday', 'custom']),
-    compareRange: z.object({ from: isoDay, to: isoDay }).strict().optional(),
-    reference: z.enum(['', 'average', 'median', 'p90', 'target', 'trend']),
-    target: z.number().optional(),
-    chart: z.enum(['auto', 'line', 'bar', 'table', 'pivot', 'pie', 'heatmap', 'multiples']),
-  })
-  .strict();
-
-export const tileSchema = z
-  .object({
-    id: z.string().min(1).max(40),
-    title: z.string().min(1).max(120),
-    exploration: explorationSchema,
-    /** Spans the dashboard's full width. */
-    wide: z.boolean().optional(),
-  })
-  .strict();
-
-/** Who else sees a dashboard: everyone, a role, or a user; to view it, or to edit it too. */
-export const shareSchema = z
-  .object({
-    kind: z.enum(['everyone', 'role', 'user']),
-    /** The role or user name; empty for everyone. */
-    name: z.string().max(64).default(''),
-    access: z.enum(['view', 'edit']),
-  })
-  .strict();
-export type Share = z.output<typeof shareSchema>;
+export {
+  type DashboardInput,
+  type DashboardVersion,
+  dashboardInputSchema,
+  explorationSchema,
+  type Share,
+  shareSchema,
+  type Tile,
+  tileSchema,
+} from '../contract/index.js';
 
 /** Shared with everyone to view: what every dashboard was before owners, and a new one's default. */
 export const EVERYONE_VIEWS: Share[] = [{ kind: 'everyone', name: '', access: 'view' }];
 
-export const dashboardInputSchema = z
-  .object({
-    name: z.string().trim().min(1).max(80),
-    tiles: z.array(tileSchema).max(60).default([]),
-    shares: z.array(shareSchema).max(100).optional(),
-    /** The version this edit started from: a dashboard changed meanwhile answers 409 instead of being overwritten. */
-    version: z.number().int().positive().max(2_147_483_647).optional(),
-  })
-  .strict();
-
-export type Tile = z.output<typeof tileSchema>;
 /** A dashboard as its reader gets it (the contract's shape), with the server's tiles. */
 export type Dashboard = ContractDashboard<Tile>;
-export type DashboardInput = z.input<typeof dashboardInputSchema>;
 
 /** Who is asking: the dashboard rules need no more of a principal than this. */
 export interface DashboardActor {

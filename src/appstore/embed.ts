@@ -1,8 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import type { EmbedRequest } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { type DashboardActor, dashboards, SYSTEM_ACTOR } from './dashboards.js';
 import type { AppStore } from './store.js';
+
+export { type EmbedRequest, embedRequestSchema } from '../contract/index.js';
 
 /**
  * Embedding (无缝集成): a dashboard shown in another page (the chain's intranet, a mini-program web-view)
@@ -10,26 +12,6 @@ import type { AppStore } from './store.js';
  * HMAC-SHA256 of them with a secret kept in the application store; changing one letter, or waiting past
  * the expiry, makes it refused.
  */
-export const embedRequestSchema = z
-  .object({
-    dashboardId: z.number().int().positive().max(2_147_483_647),
-    /** Filters every tile shows with, which the embedded page cannot change. */
-    filters: z
-      .array(z.object({ dimension: z.string().max(64), value: z.string().max(200) }).strict())
-      .max(10)
-      .default([]),
-    /** A period for every tile: the last this many days. */
-    days: z.number().int().min(1).max(3660).optional(),
-    expiresInMinutes: z
-      .number()
-      .int()
-      .min(1)
-      .max(366 * 24 * 60)
-      .default(7 * 24 * 60),
-  })
-  .strict();
-
-export type EmbedRequest = z.output<typeof embedRequestSchema>;
 
 interface Claims {
   d: number;

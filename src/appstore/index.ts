@@ -22,5 +22,6 @@ export {
   openEmbedLink,
   verifyEmbedLink,
 } from './embed.js';
-export { type AppStore, type AppStoreOptions, openAppStore } from './store.js';
+export { migrate, type SchemaStep } from './migrations.js';
+export { type AppStore, type AppStoreOptions, openAppStore, type Queryable } from './store.js';
 export { readTheme, saveTheme, type Theme, themeSchema } from './theme.js';

@@ -1,7 +1,7 @@
 import type { AppStore } from './store.js';
 
 /** Versioned steps, each applied once and recorded, in order. */
-const STEPS: { version: number; sql: string | string[] }[] = [
+const STEPS: SchemaStep[] = [
   {
     version: 1,
     sql: `CREATE TABLE IF NOT EXISTS dashboard (
@@ -86,18 +86,32 @@ const STEPS: { version: number; sql: string | string[] }[] = [
   },
 ];
 
-export async function migrateAppStore(store: AppStore): Promise<void> {
+/** A versioned schema change: applied once, in order, recorded in its area's own table of versions. */
+export interface SchemaStep {
+  version: number;
+  sql: string | string[];
+}
+
+/**
+ * Brings an area's tables up to date: the application store's own, or a business center's (each keeps its
+ * versions in its own table, so a center's schema grows without touching the others').
+ */
+export async function migrate(store: AppStore, versions: string, steps: readonly SchemaStep[]): Promise<void> {
+  if (!/^[a-z_]+$/.test(versions)) throw new Error(`bad table name ${versions}`);
   await store.query(
-    'CREATE TABLE IF NOT EXISTS zhongtai_app_meta (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())',
+    `CREATE TABLE IF NOT EXISTS ${versions} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
   );
   const done = new Set(
-    (await store.query<{ version: number }>('SELECT version FROM zhongtai_app_meta')).map((r) => r.version),
+    (await store.query<{ version: number }>(`SELECT version FROM ${versions}`)).map((r) => r.version),
   );
-  for (const step of STEPS) {
+  for (const step of steps) {
     if (done.has(step.version)) continue;
-    for (const sql of Array.isArray(step.sql) ? step.sql : [step.sql]) await store.query(sql);
-    await store.query('INSERT INTO zhongtai_app_meta (version) VALUES ($1) ON CONFLICT DO NOTHING', [
-      step.version,
-    ]);
+    // One transaction a step: a step half applied (a crash between two statements) is applied again whole.
+    await store.transaction(async (tx) => {
+      for (const sql of Array.isArray(step.sql) ? step.sql : [step.sql]) await tx.query(sql);
+      await tx.query(`INSERT INTO ${versions} (version) VALUES ($1) ON CONFLICT DO NOTHING`, [step.version]);
+    });
   }
 }
+
+export const migrateAppStore = (store: AppStore): Promise<void> => migrate(store, 'zhongtai_app_meta', STEPS);

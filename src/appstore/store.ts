@@ -10,20 +10,34 @@ import { migrateAppStore } from './migrations.js';
  * PostgreSQL's SQL either way — embedded in the data folder (PGlite: PostgreSQL compiled to WebAssembly,
  * nothing to install) or a PostgreSQL server — and never in the analytics warehouse file.
  */
-export interface AppStore {
-  readonly kind: 'embedded' | 'postgres';
+/** What runs SQL: the store itself, or one transaction of it. */
+export interface Queryable {
   query<T extends Record<string, unknown> = Record<string, unknown>>(
     sql: string,
     params?: unknown[],
   ): Promise<T[]>;
+}
+
+export interface AppStore extends Queryable {
+  readonly kind: 'embedded' | 'postgres';
+  /**
+   * Runs `work` in one transaction (READ COMMITTED; lock rows with FOR UPDATE): committed when it returns,
+   * rolled back when it throws. On the server a deadlock or serialization failure is retried a few times.
+   */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
+
+/** Deadlock and serialization failure: PostgreSQL rolled the transaction back, and trying again is safe. */
+const RETRYABLE = new Set(['40P01', '40001']);
 
 export interface AppStoreOptions {
   /** A folder for the embedded store (created if missing). */
   path?: string;
   /** A PostgreSQL connection URL instead. */
   url?: string;
+  /** Connections to the server at most (default 10): the business centers write from many clients at once. */
+  poolSize?: number;
 }
 
 class EmbeddedStore implements AppStore {
@@ -34,6 +48,15 @@ class EmbeddedStore implements AppStore {
   ) {}
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.db.query<T>(sql, params)).rows;
+  }
+  // PGlite runs one statement or one transaction at a time: a transaction excludes every other query.
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) =>
+      work({
+        query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+          (await tx.query<R>(sql, params)).rows,
+      }),
+    );
   }
   async close(): Promise<void> {
     await this.db.close();
@@ -78,6 +101,26 @@ class ServerStore implements AppStore {
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
     return (await this.pool.query(sql, params)).rows as T[];
   }
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({
+          query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+            (await client.query(sql, params)).rows as R[],
+        });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        const code = (error as { code?: string }).code;
+        if (!(code && RETRYABLE.has(code) && attempt < 5)) throw error;
+      } finally {
+        client.release();
+      }
+    }
+  }
   close(): Promise<void> {
     return this.pool.end();
   }
@@ -88,7 +131,7 @@ export async function openAppStore(options: AppStoreOptions): Promise<AppStore> 
   if (options.url) {
     // The drivers load when a store is opened, not when the CLI starts.
     const { default: pgDriver } = await import('pg');
-    const pool = new pgDriver.Pool({ connectionString: options.url, max: 4 });
+    const pool = new pgDriver.Pool({ connectionString: options.url, max: options.poolSize ?? 10 });
     try {
       await pool.query('SELECT 1');
     } catch (error) {

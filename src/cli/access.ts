@@ -1,5 +1,6 @@
 import { userInfo } from 'node:os';
 import { type AppStore, addUser, grant, openAppStore, recordAudit, userCount } from '../appstore/index.js';
+import type { AuditAction } from '../contract/index.js';
 import type { Grant } from '../model/index.js';
 import type { Engine } from '../warehouse/index.js';
 import { textTable } from './format.js';
@@ -28,7 +29,12 @@ export async function withAppStore<T>(
 /** Who did it, in the audit log, for commands run on the machine itself. */
 export const cliActor = () => `cli:${userInfo().username}`;
 
-export async function auditCli(store: AppStore, action: string, target: string, detail = {}): Promise<void> {
+export async function auditCli(
+  store: AppStore,
+  action: AuditAction,
+  target: string,
+  detail = {},
+): Promise<void> {
   await recordAudit(store, { actor: cliActor(), action, target, detail, ip: 'local' });
 }
 

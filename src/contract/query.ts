@@ -44,7 +44,27 @@ export const querySchema = z
   })
   .strict();
 
+/** Drill-through (明细): the newest sales lines behind a number, filtered as the question was. */
+export const drillRequestSchema = z
+  .object({
+    filters: z.array(filterSchema).max(50).default([]),
+    timeRange: timeRangeSchema,
+    limit: z.number().int().min(1).max(1000).default(200),
+  })
+  .strict();
+
+/** An answer taken out of the platform: CSV, or JSON the web app turns into CSV and Excel. */
+export const exportRequestSchema = z
+  .object({
+    query: querySchema,
+    format: z.enum(['json', 'csv']).default('json'),
+    /** What the person exported (a tile's title), for the audit log. */
+    title: z.string().max(200).optional(),
+  })
+  .strict();
+
 export type QueryInput = z.input<typeof querySchema>;
+export type DrillInput = z.input<typeof drillRequestSchema>;
 export type Query = z.output<typeof querySchema>;
 export type Filter = z.output<typeof filterSchema>;
 export type TimeRange = z.output<typeof timeRangeSchema>;

@@ -1,20 +1,10 @@
-import { z } from 'zod';
 import { ALL_DATA, type DataScope, ZhongtaiError } from '../model/index.js';
 import { bin, col, type Engine, type Expr, param, type Row } from '../warehouse/index.js';
 import { type DimensionDef, factById, factSupports, findDimension, type Label } from './catalog/index.js';
 import { dimensionExpr, filterExpr, joinsFor } from './compiler/dimension-sql.js';
 import { checkRange } from './compiler/time.js';
-import { filterSchema, timeRangeSchema } from './query.js';
+import { drillRequestSchema } from './query.js';
 import { resolveScope, storeCondition, supplierCondition } from './scope.js';
-
-/** Drill-through (明细): the sales lines behind a number, filtered as the question was. */
-export const drillRequestSchema = z
-  .object({
-    filters: z.array(filterSchema).max(50).default([]),
-    timeRange: timeRangeSchema,
-    limit: z.number().int().min(1).max(1000).default(200),
-  })
-  .strict();
 
 const DIMENSION_COLUMNS = ['store', 'channel', 'sku', 'category_l1', 'member_tier'];
 const f = (name: string) => col(name, 'f');

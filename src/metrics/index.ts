@@ -3,7 +3,7 @@ export * from './catalog/index.js';
 export { type CatalogDocument, catalogDocument } from './catalog-document.js';
 export { compile, type ResolvedQuery, resolveQuery } from './compiler/plan.js';
 export { addDays, addMonths, comparisonFor, truncate } from './compiler/time.js';
-export { type DrillResult, drillRequestSchema, drillRows } from './drill.js';
+export { type DrillResult, drillRows } from './drill.js';
 export {
   DEFAULT_LIMITS,
   estimatedGroups,

@@ -1,9 +1,11 @@
-import { type Query, querySchema } from '../contract/query.js';
+import { type Query, querySchema } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 
 export {
   COMPARE_MODES,
   type CompareMode,
+  drillRequestSchema,
+  exportRequestSchema,
   type Filter,
   filterSchema,
   type Query,
@@ -11,7 +13,7 @@ export {
   querySchema,
   type TimeRange,
   timeRangeSchema,
-} from '../contract/query.js';
+} from '../contract/index.js';
 
 /** The reasons the schema above gives, for zh-CN readers. */
 const REASONS_ZH: Record<string, string> = {

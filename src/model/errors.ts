@@ -15,6 +15,8 @@ export type ErrorCode =
   | 'SCHEMA_TOO_NEW'
   | 'NOT_FOUND'
   | 'CONFLICT'
+  /** A wallet, a points balance or a payment holds less than asked of it: nothing changed. */
+  | 'NOT_ENOUGH'
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'TOO_MANY_REQUESTS'

@@ -4,11 +4,9 @@
  * region, format) limits the stores; a supplier grant limits the products. A scoped caller without any
  * grant sees nothing: access is refused by default, never granted by default.
  */
-import type { Grant, GrantKind } from '../contract/index.js';
+import type { Grant } from '../contract/index.js';
 
-export type { Grant, GrantKind } from '../contract/index.js';
-
-export const GRANT_KINDS: readonly GrantKind[] = ['store', 'region', 'format', 'supplier'];
+export { GRANT_KINDS, type Grant, type GrantKind } from '../contract/index.js';
 
 export type DataScope = { all: true } | { all: false; grants: Grant[] };
 

@@ -9,11 +9,11 @@ import type { Spec } from '../ingest/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
-import { installAuth } from './auth.js';
+import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
 import { type LogLevel, loggerOptions } from './log.js';
-import { openApiDocument } from './openapi.js';
+import { openApiRoute } from './openapi.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboards.js';
@@ -113,8 +113,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   authRoutes(app, store, options.secureCookies ?? false);
   userRoutes(app, store);
   tokenRoutes(app, store);
-  const openapi = openApiDocument(packageVersion());
-  app.get('/api/v1/openapi.json', { config: { public: true } }, async () => openapi);
+  openApiRoute(app, () => apiRoutesOf(app), packageVersion());
 
   const webRoot = options.webRoot ?? join(projectRoot, 'web', 'dist');
   if (existsSync(join(webRoot, 'index.html'))) {

@@ -10,6 +10,7 @@ import {
   verifyEmbedLink,
 } from '../appstore/index.js';
 import { type DataScope, ZhongtaiError } from '../model/index.js';
+import type { RouteDoc } from './openapi.js';
 
 export const SESSION_COOKIE = 'zt_session';
 export const CSRF_HEADER = 'x-csrf-token';
@@ -20,6 +21,8 @@ declare module 'fastify' {
     /** What the caller must hold; every /api route names one or is marked public. */
     permission?: Permission;
     public?: boolean;
+    /** What the OpenAPI document says of it; every /api route has one. */
+    doc?: RouteDoc;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -41,6 +44,7 @@ export interface ApiRoute {
   url: string;
   permission: Permission | null;
   public: boolean;
+  doc: RouteDoc;
 }
 const apiRoutes = new WeakMap<FastifyInstance, ApiRoute[]>();
 
@@ -112,10 +116,12 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
   const routes: ApiRoute[] = [];
   apiRoutes.set(app, routes);
   app.addHook('onRoute', (route) => {
-    const config = route.config as { permission?: Permission; public?: boolean } | undefined;
+    const config = route.config as { permission?: Permission; public?: boolean; doc?: RouteDoc } | undefined;
     if (!route.url.startsWith('/api/')) return;
     if (!config?.public && !config?.permission)
       throw new Error(`route ${route.method} ${route.url} names neither a permission nor public`);
+    if (!config.doc)
+      throw new Error(`route ${route.method} ${route.url} has no doc for the OpenAPI document`);
     for (const method of [route.method].flat())
       if (method !== 'HEAD')
         routes.push({
@@ -123,6 +129,7 @@ export async function installAuth(app: FastifyInstance, store: AppStore): Promis
           url: route.url,
           permission: config.permission ?? null,
           public: Boolean(config.public),
+          doc: config.doc,
         });
   });
   app.addHook('onRequest', async (request) => {

@@ -6,7 +6,7 @@ import { SMALL_DEMO } from '../../test/support/paths.js';
 import { bearer, tempAppStore, userWithToken } from '../../test/support/server.js';
 import { type AppStore, addUser, listAudit } from '../appstore/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
-import { apiRoutesOf, buildServer, openApiDocument } from './index.js';
+import { apiRoutesOf, buildServer } from './index.js';
 
 let engine: Warehouse;
 let store: AppStore;
@@ -51,9 +51,9 @@ const call = (method: string, url: string, headers: Record<string, string> = {})
   });
 
 describe('every endpoint is guarded', () => {
-  it('documents every route in the OpenAPI document, public ones as needing no sign-in', () => {
-    const doc = openApiDocument('test') as {
-      paths: Record<string, Record<string, { security?: unknown[] }>>;
+  it('documents every route in the OpenAPI document, public ones as needing no sign-in', async () => {
+    const doc = (await app.inject('/api/v1/openapi.json')).json() as {
+      paths: Record<string, Record<string, { security?: unknown[]; 'x-permission'?: string }>>;
     };
     const routes = apiRoutesOf(app);
     expect(routes.length).toBeGreaterThan(25);
@@ -64,6 +64,7 @@ describe('every endpoint is guarded', () => {
       expect(Array.isArray(op?.security) && op.security.length === 0, `${route.method} ${route.url}`).toBe(
         route.public,
       );
+      if (!route.public) expect(op?.['x-permission']).toBe(route.permission);
     }
     // And nothing else: every documented operation is a route the server answers.
     const answered = new Set(routes.map((r) => `${r.method} ${r.url.replace(/:(\w+)/g, '{$1}')}`));
@@ -75,6 +76,42 @@ describe('every endpoint is guarded', () => {
           answered.has(`${method.toUpperCase()} ${path}`),
           `${method} ${path} is documented, not served`,
         ).toBe(true);
+  });
+
+  it('refuses to register an /api route without a doc, so none is served undocumented', async () => {
+    const bare = await buildServer({ engine, appStore: store });
+    expect(() =>
+      bare.get('/api/v1/undocumented', { config: { permission: 'data.read' } }, async () => ({})),
+    ).toThrow(/no doc for the OpenAPI document/);
+    await bare.close();
+  });
+
+  it('documents request bodies by the schemas the routes parse with', async () => {
+    const doc = (await app.inject('/api/v1/openapi.json')).json();
+    const body = (path: string, method: string) =>
+      doc.paths[path][method].requestBody?.content['application/json'].schema;
+    // A field the schema adds shows in the document, and a strict body admits nothing else.
+    expect(Object.keys(body('/api/v1/query', 'post').properties)).toEqual(
+      expect.arrayContaining(['metrics', 'dimensions', 'filters', 'timeRange', 'compare']),
+    );
+    expect(body('/api/v1/query', 'post').additionalProperties).toBe(false);
+    expect(body('/api/v1/forecast', 'post').properties.level.enum).toEqual([
+      'store',
+      'category',
+      'store-sku',
+    ]);
+    expect(doc.paths['/api/v1/forecast'].post.requestBody.required).toBe(false);
+    expect(doc.paths['/api/v1/dashboards/{id}'].get.parameters[0]).toMatchObject({
+      name: 'id',
+      in: 'path',
+      schema: { type: 'integer' },
+    });
+    expect(doc.paths['/api/v1/audit'].get.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'actor',
+      'action',
+      'since',
+      'limit',
+    ]);
   });
 
   it('refuses every non-public route without credentials (401) or with a wrong token', async () => {

@@ -1,23 +1,42 @@
 /** The web app reads only the public API; its answers are typed by the contract the server writes them by. */
+import type { z } from 'zod';
 import type {
+  ApiToken,
+  AuditAction,
   AuditEntry,
   Cell,
   ColumnMeta,
   Dashboard as ContractDashboard,
   Coverage,
+  DashboardInput,
   DashboardVersion,
+  DrillInput,
+  embedRequestSchema,
   ForecastRun,
+  forecastRequestSchema,
+  Grant,
   Label,
+  Me,
+  Permission,
+  QueryInput,
   QueryResult,
+  Role,
   Row,
+  replenishRequestSchema,
   Share,
   Suggestion,
+  Theme,
+  Tile,
   User,
+  userChangeSchema,
+  userInputSchema,
 } from '../../src/contract/index.js';
-import type { QueryInput } from '../../src/contract/query.js';
 
-// The server's answers, as the contract shared with it writes them (types only: no server code in the bundle).
+// Requests and answers, as the contract shared with the server writes them (types only: no server code in
+// the bundle).
 export type {
+  ApiToken,
+  AuditAction,
   AuditEntry,
   Cell,
   ColumnMeta,
@@ -25,12 +44,17 @@ export type {
   DashboardVersion,
   ForecastRun,
   Label,
+  Me,
   QueryResult,
+  Role,
   Row,
   Share,
   Suggestion,
+  Theme,
   User,
 };
+/** A saved question on a dashboard. */
+export type SavedTile = Tile;
 export type Dashboard = ContractDashboard<SavedTile>;
 
 export interface CatalogMetric {
@@ -71,14 +95,6 @@ export class ApiError extends Error {
   }
 }
 
-export interface Me {
-  username: string;
-  displayName: string;
-  role: string;
-  permissions: string[];
-  scope: { all: true } | { all: false; grants: { kind: string; value: string }[] };
-}
-
 /** Who is signed in, the session's CSRF token, or an embed link's token: sent with every call. */
 const session: { me: Me | null; csrf: string | null; embedToken: string | null } = {
   me: null,
@@ -88,7 +104,7 @@ const session: { me: Me | null; csrf: string | null; embedToken: string | null }
 export const SIGNED_OUT = 'zhongtai:signed-out';
 
 /** Whether the signed-in person's role allows it (the server checks again; this only hides what would fail). */
-export const can = (permission: string): boolean => Boolean(session.me?.permissions.includes(permission));
+export const can = (permission: Permission): boolean => Boolean(session.me?.permissions.includes(permission));
 export const currentUser = (): Me | null => session.me;
 /** An embedded dashboard reads with its link's token instead of a session. */
 export function setEmbedToken(token: string): void {
@@ -115,26 +131,6 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-export interface Role {
-  name: string;
-  label: Label;
-  permissions: string[];
-  allData: boolean;
-  builtin: boolean;
-}
-export interface ApiToken {
-  id: string;
-  username: string;
-  name: string;
-  permissions: string[];
-  source: string | null;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
-
-type Grant = { kind: string; value: string };
-
 export const auth = {
   me: async () => {
     const answer = await call<{ user: Me | null; csrf: string | null }>('/api/v1/auth/me');
@@ -160,9 +156,9 @@ export const auth = {
     call<{ revokedTokens: number }>('/api/v1/auth/password', send('POST', { current, next, revokeTokens })),
   users: () => call<{ users: User[] }>('/api/v1/users'),
   roles: () => call<{ roles: Role[] }>('/api/v1/roles'),
-  addUser: (body: { username: string; role: string; displayName?: string }) =>
+  addUser: (body: z.input<typeof userInputSchema>) =>
     call<{ user: User; password?: string }>('/api/v1/users', send('POST', body)),
-  changeUser: (username: string, body: { role?: string; disabled?: boolean }) =>
+  changeUser: (username: string, body: z.input<typeof userChangeSchema>) =>
     call<User>(`/api/v1/users/${encodeURIComponent(username)}`, send('PUT', body)),
   grant: (username: string, grants: Grant[]) =>
     call<User>(`/api/v1/users/${encodeURIComponent(username)}/grants`, send('POST', { grants })),
@@ -173,35 +169,18 @@ export const auth = {
   revokeToken: (id: string) => call<ApiToken>(`/api/v1/tokens/${id}`, { method: 'DELETE' }),
 };
 
-export interface SavedTile {
-  id: string;
-  title: string;
-  wide?: boolean;
-  exploration: import('./explore/state').Exploration;
-}
-
 const send = (method: string, body: unknown): RequestInit => ({
   method,
   headers: { 'content-type': 'application/json' },
   body: JSON.stringify(body),
 });
 
-export interface Theme {
-  mode: 'light' | 'dark';
-  brandColor: string;
-  logoText: string;
-  logoImage: string | null;
-}
-
 export const api = {
   theme: () => call<Theme>('/api/v1/settings/theme'),
   saveTheme: (theme: Theme) => call<Theme>('/api/v1/settings/theme', send('PUT', theme)),
   dashboards: () => call<{ dashboards: Dashboard[] }>('/api/v1/dashboards'),
-  embedLink: (body: {
-    dashboardId: number;
-    filters: { dimension: string; value: string }[];
-    days?: number;
-  }) => call<{ token: string; path: string; expiresAt: string }>('/api/v1/embed', send('POST', body)),
+  embedLink: (body: z.input<typeof embedRequestSchema>) =>
+    call<{ token: string; path: string; expiresAt: string }>('/api/v1/embed', send('POST', body)),
   embedded: (token: string) =>
     call<{
       dashboard: Dashboard;
@@ -210,13 +189,10 @@ export const api = {
       expiresAt: string;
     }>(`/api/v1/embed/${encodeURIComponent(token)}`),
   dashboard: (id: number) => call<Dashboard>(`/api/v1/dashboards/${id}`),
-  createDashboard: (body: { name: string; tiles: SavedTile[] }) =>
-    call<Dashboard>('/api/v1/dashboards', send('POST', body)),
+  createDashboard: (body: DashboardInput) => call<Dashboard>('/api/v1/dashboards', send('POST', body)),
   /** `version`: the one the change started from; a dashboard changed meanwhile answers 409. */
-  saveDashboard: (
-    id: number,
-    body: { name: string; tiles: SavedTile[]; shares?: Share[]; version?: number },
-  ) => call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
+  saveDashboard: (id: number, body: DashboardInput) =>
+    call<Dashboard>(`/api/v1/dashboards/${id}`, send('PUT', body)),
   deleteDashboard: (id: number) => call<null>(`/api/v1/dashboards/${id}`, { method: 'DELETE' }),
   dashboardVersions: (id: number) =>
     call<{ versions: DashboardVersion[] }>(`/api/v1/dashboards/${id}/versions`),
@@ -228,7 +204,7 @@ export const api = {
   /** The same answer, taken out of the platform: within the caller's grants and written to the audit log. */
   exportAnswer: (query: QueryBody, title: string) =>
     call<QueryResult>('/api/v1/export', send('POST', { query, title, format: 'json' })),
-  drill: (body: { filters: QueryBody['filters']; timeRange: { from: string; to: string }; limit?: number }) =>
+  drill: (body: DrillInput) =>
     call<{ columns: { id: string; label: Label }[]; rows: Row[]; truncated: boolean }>(
       '/api/v1/drill',
       send('POST', body),
@@ -238,9 +214,9 @@ export const api = {
     call<{ running: boolean; step?: string; share?: number; seconds?: number; queued?: number }>(
       '/api/v1/forecast/progress',
     ),
-  forecast: (body: { level: string; horizon: number; from?: string }) =>
+  forecast: (body: z.input<typeof forecastRequestSchema>) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),
-  replenish: (body: { limit: number; date?: string }) =>
+  replenish: (body: z.input<typeof replenishRequestSchema>) =>
     call<{ date: string; series: number; toOrder: number; orderCost: number; rows: Suggestion[] }>(
       '/api/v1/replenish',
       send('POST', body),

@@ -1,14 +1,19 @@
 import { z } from 'zod';
-import type { AuditEntry } from '../../contract/index.js';
+import {
+  type AuditAction,
+  type AuditEntry,
+  type AuditQuery,
+  auditQuerySchema,
+} from '../../contract/index.js';
 import { parseInput } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { iso } from './time.js';
 
-export type { AuditEntry } from '../../contract/index.js';
+export { type AuditEntry, type AuditQuery, auditQuerySchema } from '../../contract/index.js';
 
 export interface AuditEvent {
   actor?: string | null;
-  action: string;
+  action: AuditAction;
   target?: string | null;
   detail?: Record<string, unknown>;
   ip?: string | null;
@@ -23,17 +28,6 @@ export async function recordAudit(store: AppStore, event: AuditEvent): Promise<v
     event.ip ?? null,
   ]);
 }
-
-export const auditQuerySchema = z
-  .object({
-    actor: z.string().max(64).optional(),
-    /** An action or its family: `login` matches login.ok and login.failed. */
-    action: z.string().max(64).optional(),
-    since: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
-    limit: z.coerce.number().int().min(1).max(10_000).default(200),
-  })
-  .strict();
-export type AuditQuery = z.input<typeof auditQuerySchema>;
 
 export async function listAudit(store: AppStore, input: AuditQuery = {}): Promise<AuditEntry[]> {
   const q = parseInput(auditQuerySchema, input);

@@ -1,29 +1,21 @@
-import { z } from 'zod';
+import {
+  PERMISSIONS,
+  type Permission,
+  type Role,
+  type RoleInput,
+  roleInputSchema,
+} from '../../contract/index.js';
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 
-/** What a role may do. Which rows it may read is a separate matter: its grants (see model/scope). */
-export const PERMISSIONS = [
-  'data.read',
-  'data.export',
-  'dashboards.edit',
-  'forecast.run',
-  'ingest.push',
-  'settings.edit',
-  'users.manage',
-  'audit.read',
-] as const;
-export type Permission = (typeof PERMISSIONS)[number];
-
-export interface Role {
-  name: string;
-  label: { zh: string; en: string };
-  permissions: Permission[];
-  /** Reads every store and supplier, whatever its grants; otherwise only what is granted. */
-  allData: boolean;
-  builtin: boolean;
-}
+export {
+  PERMISSIONS,
+  type Permission,
+  type Role,
+  type RoleInput,
+  roleInputSchema,
+} from '../../contract/index.js';
 
 const builtin = (name: string, zh: string, en: string, permissions: Permission[], allData = false): Role => ({
   name,
@@ -47,18 +39,6 @@ export const BUILTIN_ROLES: Role[] = [
   builtin('supplier', '供应商', 'Supplier', ['data.read', 'data.export']),
   builtin('viewer', '只读用户', 'Viewer', ['data.read']),
 ];
-
-export const roleInputSchema = z
-  .object({
-    name: z
-      .string()
-      .regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _, 2..32, starting with a letter'),
-    label: z.string().min(1).max(60),
-    permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length),
-    allData: z.boolean().default(false),
-  })
-  .strict();
-export type RoleInput = z.input<typeof roleInputSchema>;
 
 export async function listRoles(store: AppStore): Promise<Role[]> {
   const custom = await store.query<{

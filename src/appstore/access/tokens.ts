@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import { type ApiToken, type TokenInput, tokenInputSchema } from '../../contract/index.js';
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { cachedPrincipal } from './cache.js';
@@ -8,38 +8,13 @@ import { digest } from './sessions.js';
 import { iso } from './time.js';
 import { getUser, type Principal } from './users.js';
 
+export { type ApiToken, type TokenInput, tokenInputSchema } from '../../contract/index.js';
+
 /**
  * API tokens for machines (a POS pushing sales, a report job): `zt_<id>_<secret>`, shown once, kept as
  * the secret's digest. A token acts as its user, never with more: its permissions are the user's cut down
  * to those it names, and it can be limited to one ingest source. Expiring and revocable.
  */
-export const tokenInputSchema = z
-  .object({
-    username: z.string().min(1).max(64),
-    name: z.string().min(1).max(80),
-    /** Default: read data. */
-    permissions: z.array(z.enum(PERMISSIONS)).min(1).max(PERMISSIONS.length).default(['data.read']),
-    /** Only this ingest source may be pushed to. */
-    source: z
-      .string()
-      .regex(/^[\w.-]{1,64}$/)
-      .optional(),
-    expiresInDays: z.number().int().min(1).max(3660).default(90),
-  })
-  .strict();
-export type TokenInput = z.input<typeof tokenInputSchema>;
-
-export interface ApiToken {
-  id: string;
-  username: string;
-  name: string;
-  permissions: Permission[];
-  source: string | null;
-  createdAt: string;
-  expiresAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
-}
 
 interface TokenRow extends Record<string, unknown> {
   id: string;

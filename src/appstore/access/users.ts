@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { User } from '../../contract/index.js';
-import { type DataScope, GRANT_KINDS, type Grant, parseInput, ZhongtaiError } from '../../model/index.js';
+import { grantSchema, type User, type UserInput, userInputSchema } from '../../contract/index.js';
+import { type DataScope, type Grant, parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { accessChanged } from './changes.js';
 import { checkPasswordStrength, generatePassword, hashPassword } from './passwords.js';
@@ -8,7 +8,13 @@ import { findRole, type Permission } from './roles.js';
 import { clearSignInLocks, revokeTokensOf } from './sessions.js';
 import { iso } from './time.js';
 
-export type { User } from '../../contract/index.js';
+export {
+  grantSchema,
+  type User,
+  type UserInput,
+  userInputSchema,
+  usernameSchema,
+} from '../../contract/index.js';
 
 /** Who is asking: a user's role and grants as every layer checks them. */
 export interface Principal {
@@ -19,28 +25,6 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
   scope: DataScope;
 }
-
-export const usernameSchema = z
-  .string()
-  .regex(/^[\w.@-]{2,64}$/, 'letters, digits and . _ @ -, 2..64 characters');
-
-export const userInputSchema = z
-  .object({
-    username: usernameSchema,
-    displayName: z.string().min(1).max(80).optional(),
-    role: z.string().min(1).max(32),
-    /** Omitted: one is generated and returned once. */
-    password: z.string().max(256).optional(),
-  })
-  .strict();
-export type UserInput = z.input<typeof userInputSchema>;
-
-export const grantSchema = z
-  .object({
-    kind: z.enum(GRANT_KINDS as [Grant['kind'], ...Grant['kind'][]]),
-    value: z.string().min(1).max(100),
-  })
-  .strict();
 
 interface UserRow extends Record<string, unknown> {
   id: number;

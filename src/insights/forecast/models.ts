@@ -1,3 +1,4 @@
+import { ENSEMBLE_MEMBERS, FORECAST_MODELS } from '../../contract/index.js';
 import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
 import { exponentialSmoothing } from './ets.js';
 import { ALL_GROUPS, type FeatureGroup, featuresOf, withGroups } from './features.js';
@@ -97,6 +98,8 @@ export const ENSEMBLE: readonly (readonly FeatureGroup[])[] = [
   ['school_and_promo', 'recent_shape'],
   ['recent_shape'],
 ];
+// The API's bound on `members` is the contract's number: a member added here must be counted there.
+if (ENSEMBLE.length !== ENSEMBLE_MEMBERS) throw new Error('ENSEMBLE_MEMBERS differs from the ensemble');
 
 /**
  * Gradient-boosted trees over all stores (a global model): they learn log sales relative to each store's
@@ -150,7 +153,7 @@ export function boostedTrees(options: Partial<BoostOptions> = {}, members = ENSE
   };
 }
 
-export const MODELS = ['gbt', 'ets', 'median_8', 'seasonal_naive'] as const;
+export const MODELS = FORECAST_MODELS;
 export type ModelName = (typeof MODELS)[number];
 
 export function forecasterOf(

@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { FORECAST_LEVELS } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { insertRows, type Warehouse } from '../../warehouse/index.js';
 import type { BoostOptions } from '../gbt/index.js';
@@ -9,7 +10,7 @@ import { forecastAllOffThread } from './off-thread.js';
 import { bandOf, bandsOf, skuActuals, skuShares, splitBySku } from './sku-split.js';
 import { sold } from './stats.js';
 
-export const LEVELS = ['store', 'category', 'store-sku'] as const;
+export const LEVELS = FORECAST_LEVELS;
 export type ForecastLevel = (typeof LEVELS)[number];
 
 export interface ForecastOptions {

@@ -1,3 +1,4 @@
+export { type ReplenishRequest, replenishRequestSchema } from '../../contract/index.js';
 export {
   DEFAULT_POLICY,
   forecastDemand,
@@ -6,7 +7,6 @@ export {
   orderNaive,
   type PolicyOptions,
 } from './policy.js';
-export { type ReplenishRequest, replenishRequestSchema } from './request.js';
 export { readSeries, type Series, type SeriesSet } from './series.js';
 export { type SimulationResult, simulateReplenishment } from './simulate.js';
 export { type Suggestion, suggestOrders } from './suggest.js';

@@ -1,3 +1,5 @@
+import { REPLENISH_DEFAULTS } from '../../contract/index.js';
+
 /**
  * Order quantities. Ours: buy by forecast sales (以销定采) — demand over lead time and review period,
  * plus safety stock from the forecast's own recent error at the chosen service level, less what is on
@@ -15,7 +17,7 @@ export interface PolicyOptions {
   window: number;
 }
 
-export const DEFAULT_POLICY: PolicyOptions = { leadTime: 1, reviewPeriod: 1, serviceLevel: 0.95, window: 56 };
+export const DEFAULT_POLICY: PolicyOptions = { ...REPLENISH_DEFAULTS, window: 56 };
 
 /** The standard normal quantile (Acklam's rational approximation; |error| < 1.2e-9). */
 export function normalQuantile(p: number): number {

@@ -1,5 +1,5 @@
 import { col, type Expr } from '../../warehouse/index.js';
-import { type FactDef, factById } from './facts.js';
+import { type DimensionGroup, type FactDef, factById, factSupports } from './facts.js';
 import { type MeasureSource, measureById } from './measures.js';
 
 /**
@@ -52,6 +52,25 @@ export const rolledUp = (measure: string): MeasureSource['aggregation'] => ({
   kind: 'plain',
   expr: { kind: 'agg', fn: 'sum', arg: col(measure, 'f') },
 });
+
+/**
+ * The one place a rollup is chosen: of those fresh for the range (`usable`), one of the measure's own fact
+ * that sums the measure and kept every dimension and filter asked (never the hour); none, and the rows answer.
+ */
+export function rollupFor(
+  measure: string,
+  fact: string,
+  groups: readonly DimensionGroup[],
+  usable: ReadonlySet<string>,
+): RollupDef | undefined {
+  return ROLLUPS.find(
+    (r) =>
+      usable.has(r.id) &&
+      r.fact === fact &&
+      r.measures.includes(measure) &&
+      groups.every((g) => factSupports(rollupFact(r), g)),
+  );
+}
 
 /** A rollup may only hold measures that add up exactly. */
 export function checkRollup(rollup: RollupDef): void {

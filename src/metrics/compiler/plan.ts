@@ -17,9 +17,9 @@ import {
   type MetricDef,
   measureById,
   measuresOf,
-  ROLLUPS,
   rolledUp,
   rollupFact,
+  rollupFor,
   suggestions,
 } from '../catalog/index.js';
 import type { Filter, Query, TimeRange } from '../query.js';
@@ -149,14 +149,7 @@ function planMeasure(
       { field: name },
     );
   }
-  // A rollup of the same fact answers when it kept every dimension and filter asked (never the hour).
-  const rollup = ROLLUPS.find(
-    (r) =>
-      rollups?.has(r.id) &&
-      r.fact === source.fact &&
-      r.measures.includes(measure.id) &&
-      [...groups, ...scoped].every((g) => factSupports(rollupFact(r), g)),
-  );
+  const rollup = rollups && rollupFor(measure.id, source.fact, [...groups, ...scoped], rollups);
   if (rollup) {
     rollupsRead?.add(rollup.id);
     const fact = rollupFact(rollup);

@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import { forecastRequestSchema, forecastRuns, forecastSales } from '../../insights/index.js';
+import { forecastRequestSchema } from '../../contract/index.js';
+import { forecastRuns, forecastSales } from '../../insights/index.js';
 import { takingTurns, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf } from '../auth.js';
 import { parseBody } from '../body.js';
+import { needs } from '../openapi.js';
 
 /** POST /api/v1/forecast: trains on the warehouse's history and answers P10/P50/P90 per series (store, store × category, store × SKU) and day. */
 interface RunProgress {
@@ -18,50 +20,104 @@ export function forecastRoutes(app: FastifyInstance, engine: Warehouse): void {
   // would each take twice as long, hold two copies of the history, and race to number their runs.
   const runs = new Set<RunProgress>();
   const inTurn = takingTurns();
-  app.post('/api/v1/forecast', { config: { permission: 'forecast.run' } }, async (request) => {
-    // A global model learns from every store and answers for every store: only a caller who may read all.
-    if (!callerOf(request).scope.all)
-      throw new ZhongtaiError('FORBIDDEN', {
-        en: 'Training a forecast reads every store; ask an analyst. Your forecasts show in the catalogue metrics.',
-        zh: '训练预测需要读取全部门店数据，请联系数据分析师；您可在指标中查看权限范围内的预测',
-      });
-    const { rounds, ...options } = parseBody(forecastRequestSchema, request.body);
-    const run: RunProgress = { step: 'queued', share: 0, started: Date.now() };
-    runs.add(run);
-    const turn = inTurn('forecast', () => {
-      run.step = 'reading';
-      run.started = Date.now();
-      return forecastSales(engine, {
-        ...options,
-        ...(rounds ? { boost: { rounds } } : {}),
-        onProgress: (step, _share, overall) => {
-          run.step = step;
-          run.share = overall;
+  app.post(
+    '/api/v1/forecast',
+    needs('forecast.run', {
+      summary:
+        'Forecast daily sales per store, store × category or store × SKU with P10/P50/P90, saved as a forecast run 销售预测',
+      description:
+        'Runs one at a time, in the order asked; GET /api/v1/forecast/progress tells how far it has got.',
+      body: forecastRequestSchema,
+      bodyOptional: true,
+      answers: { '200': 'The run id, origin, interval and one row per series and day' },
+      answerSchema: {
+        type: 'object',
+        properties: {
+          runId: { type: 'integer' },
+          origin: { type: 'string' },
+          model: { type: 'string' },
+          interval: { type: 'object' },
+          rows: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                store: { type: 'integer' },
+                category: { type: 'string', description: 'levels category and store-sku' },
+                sku: { type: 'integer', description: 'level store-sku' },
+                date: { type: 'string' },
+                p10: { type: 'number' },
+                p50: { type: 'number' },
+                p90: { type: 'number' },
+              },
+            },
+          },
+          seconds: { type: 'number' },
         },
+      },
+    }),
+    async (request) => {
+      // A global model learns from every store and answers for every store: only a caller who may read all.
+      if (!callerOf(request).scope.all)
+        throw new ZhongtaiError('FORBIDDEN', {
+          en: 'Training a forecast reads every store; ask an analyst. Your forecasts show in the catalogue metrics.',
+          zh: '训练预测需要读取全部门店数据，请联系数据分析师；您可在指标中查看权限范围内的预测',
+        });
+      const { rounds, ...options } = parseBody(forecastRequestSchema, request.body);
+      const run: RunProgress = { step: 'queued', share: 0, started: Date.now() };
+      runs.add(run);
+      const turn = inTurn('forecast', () => {
+        run.step = 'reading';
+        run.started = Date.now();
+        return forecastSales(engine, {
+          ...options,
+          ...(rounds ? { boost: { rounds } } : {}),
+          onProgress: (step, _share, overall) => {
+            run.step = step;
+            run.share = overall;
+          },
+        });
       });
-    });
-    try {
-      return await turn;
-    } finally {
-      runs.delete(run);
-    }
-  });
+      try {
+        return await turn;
+      } finally {
+        runs.delete(run);
+      }
+    },
+  );
   // How far the run under way has got, and how many wait behind it (training happens off the main thread,
   // so this answers).
-  app.get('/api/v1/forecast/progress', { config: { permission: 'forecast.run' } }, async () => {
-    const [run] = runs;
-    return run
-      ? {
-          running: true,
-          step: run.step,
-          share: Math.round(run.share * 1000) / 1000,
-          seconds: (Date.now() - run.started) / 1000,
-          queued: runs.size - 1,
-        }
-      : { running: false };
-  });
+  app.get(
+    '/api/v1/forecast/progress',
+    needs('forecast.run', {
+      summary: 'How far the forecast run under way has got, and how many wait behind it 预测进度',
+      answers: {
+        '200':
+          'running: false, or running: true with step (queued, reading, 验证 / validating, 训练 / training), share (0…1), seconds and queued (runs waiting their turn)',
+      },
+    }),
+    async () => {
+      const [run] = runs;
+      return run
+        ? {
+            running: true,
+            step: run.step,
+            share: Math.round(run.share * 1000) / 1000,
+            seconds: (Date.now() - run.started) / 1000,
+            queued: runs.size - 1,
+          }
+        : { running: false };
+    },
+  );
   // Which runs exist (level, origin, model): no store's figures.
-  app.get('/api/v1/forecast/runs', { config: { permission: 'data.read' } }, async () => ({
-    runs: await forecastRuns(engine),
-  }));
+  app.get(
+    '/api/v1/forecast/runs',
+    needs('data.read', {
+      summary: 'The forecast runs kept in the warehouse, newest first 预测记录',
+      answers: { '200': 'runs: runId, createdAt, level, model, origin, horizon, series, seconds' },
+    }),
+    async () => ({
+      runs: await forecastRuns(engine),
+    }),
+  );
 }

@@ -68,7 +68,28 @@ export function ingestRoutes(
   }
   app.post<{ Params: { source: string }; Headers: { 'idempotency-key'?: string } }>(
     '/api/v1/ingest/:source',
-    { bodyLimit: 16 * 1_048_576, config: { permission: 'ingest.push' } },
+    {
+      bodyLimit: 16 * 1_048_576,
+      config: {
+        permission: 'ingest.push',
+        doc: {
+          summary: 'Push a batch of events as JSON lines, loaded through the source spec 实时推送数据',
+          rawBody: 'application/x-ndjson',
+          headers: [
+            {
+              name: 'Idempotency-Key',
+              description: 'the batch’s key: a batch sent again with it is not loaded twice',
+              maxLength: 128,
+            },
+          ],
+          answers: {
+            '201': 'Loaded: loadId, loaded, rejected, skipped, first rejects',
+            '200': 'Replayed: this idempotency key was loaded before; nothing loaded again',
+          },
+          notFound: 'Unknown source',
+        },
+      },
+    },
     async (request, reply) => {
       if (request.tokenSource && request.tokenSource !== request.params.source)
         throw new ZhongtaiError('FORBIDDEN', {

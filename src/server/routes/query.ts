@@ -1,9 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AppStore, dashboards, SYSTEM_ACTOR } from '../../appstore/index.js';
+import { drillRequestSchema, querySchema } from '../../contract/index.js';
 import { dataRange, drillRows, parseQuery, type QueryBudget, runQuery } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
+import type { RouteDoc } from '../openapi.js';
 
 /** An embedded dashboard's fixed filters join whatever filters its page sends; the page cannot drop them. */
 export function withEmbedFilters(request: FastifyRequest, body: unknown): unknown {
@@ -79,15 +81,38 @@ export function queryRoutes(
   store: AppStore,
   budget: QueryBudget,
 ): void {
-  const read = { config: { permission: 'data.read' as const } };
   // The body is checked by the metric service's own schema, so the CLI and the API refuse the same things;
   // the caller's grants filter every row read.
-  app.post('/api/v1/query', read, async (request) => {
+  const queryDoc: RouteDoc = {
+    summary: 'Query metrics by dimensions 指标查询',
+    description:
+      'Rows, columns with labels and units, and metadata. With compare: rows of either period (full outer match); <metric>_prev, <metric>_delta (percentage points, unit pp, for ratios) and <metric>_pct (not for ratios). meta.coverage: {period, comparison} each {from, to, days, daysWithData, partial}; cut by store, also stores: {<store>: {period, comparison, short: {period, comparison}}} for stores with under 90% of the days with data of the chain (opened, closed or missing days); on a week-or-coarser time axis, buckets: the partial ones. Amounts of money (unit CNY, sums) are rounded to the fen (0.01).',
+    body: querySchema,
+    answers: { '200': 'columns, rows, meta' },
+    answerSchema: {
+      type: 'object',
+      properties: {
+        columns: { type: 'array' },
+        rows: { type: 'array', items: { type: 'object' } },
+        meta: { type: 'object' },
+      },
+    },
+    limited: true,
+  };
+  app.post('/api/v1/query', { config: { permission: 'data.read', doc: queryDoc } }, async (request) => {
     await checkEmbedQuery(request, engine, store, request.body);
     return runQuery(engine, withEmbedFilters(request, request.body), { scope: scopeOf(request), budget });
   });
   // Drill-through: the sales lines behind a number, filtered the same way.
-  app.post('/api/v1/drill', read, async (request) =>
+  const drillDoc: RouteDoc = {
+    summary: 'Drill-through: the newest sales lines matching filters in a range 明细下钻',
+    body: drillRequestSchema,
+    answers: {
+      '200':
+        'columns (zh/en labels), rows (time, store, channel, SKU, category, tier, qty, net, gross profit), truncated',
+    },
+  };
+  app.post('/api/v1/drill', { config: { permission: 'data.read', doc: drillDoc } }, async (request) =>
     drillRows(engine, withEmbedFilters(request, request.body), scopeOf(request)),
   );
 }

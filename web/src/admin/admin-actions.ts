@@ -1,7 +1,11 @@
+import type { AuditAction } from '../api';
 import type { Lang } from '../format';
 
-/** Audit actions in words (the log keeps codes such as login.ok, which tools filter on). */
-const ACTIONS: Record<string, Record<Lang, string>> = {
+/**
+ * Audit actions in words (the log keeps codes such as login.ok, which tools filter on). Keyed by the
+ * contract's list, so an action the server starts recording does not type-check until it is named here.
+ */
+const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'login.ok': { zh: '登录成功', en: 'Signed in' },
   'login.failed': { zh: '登录失败', en: 'Sign-in failed' },
   'login.locked': { zh: '登录被锁定', en: 'Sign-in locked' },
@@ -26,4 +30,5 @@ const ACTIONS: Record<string, Record<Lang, string>> = {
   'settings.theme': { zh: '修改主题', en: 'Theme changed' },
 };
 
-export const actionName = (action: string, lang: Lang): string => ACTIONS[action]?.[lang] ?? action;
+export const actionName = (action: string, lang: Lang): string =>
+  ACTIONS[action as AuditAction]?.[lang] ?? action;

@@ -107,7 +107,7 @@ function DashboardView({
 }) {
   const [board, setBoard] = useState<Dashboard | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
-  const [controls, setControls] = useState<Controls>(controlsFromUrl);
+  const [controls, setControls] = useState<Controls>(() => controlsFromUrl());
   const [refresh, setRefresh] = useState(0);
   const [embed, setEmbed] = useState<{ url: string; expiresAt: string } | null>(null);
   const [dragging, setDragging] = useState<string | null>(null);

@@ -14,8 +14,8 @@ export interface Controls {
   screen: boolean;
 }
 
-export function controlsFromUrl(): Controls {
-  const p = new URLSearchParams(location.search);
+export function controlsFromUrl(search: string = location.search): Controls {
+  const p = new URLSearchParams(search);
   const screen = p.get('screen') === '1';
   return {
     days: Number(p.get('days') ?? 0) || 0,

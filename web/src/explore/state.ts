@@ -1,27 +1,9 @@
+import type { Exploration } from '../../../src/contract/index.js';
 import type { Catalog, QueryBody } from '../api';
 import { addDays } from '../format';
 
 /** One exploration: what a user asked, kept in the URL so a reload or a shared link shows the same. */
-export interface Exploration {
-  metrics: string[];
-  /** At most two: the axis, and a split into series. */
-  dimensions: string[];
-  /** Where drilling went, and filters chosen by hand: one value, or several (`values`, any of them). */
-  filters: { dimension: string; value: string; values?: string[] }[];
-  range: { from: string; to: string };
-  /** When set, the range is the last this many days up to the newest data whenever the question is asked. */
-  rangeDays?: number;
-  /** Or: this month or this year to the newest day (compare YoY: the same days a year before). */
-  toDate?: 'month' | 'year';
-  compare: '' | 'yoy' | 'mom' | 'wow' | 'yoy_weekday' | 'custom';
-  /** With compare 'custom': the period compared against. */
-  compareRange?: { from: string; to: string };
-  reference: '' | 'average' | 'median' | 'p90' | 'target' | 'trend';
-  target?: number;
-  chart: 'auto' | 'line' | 'bar' | 'table' | 'pivot' | 'pie' | 'heatmap' | 'multiples';
-  /** At most this many rows (a top 10); 500 when not set. */
-  limit?: number;
-}
+export type { Exploration };
 
 export const TIME_DIMS = ['year', 'quarter', 'month', 'week', 'day', 'hour'];
 

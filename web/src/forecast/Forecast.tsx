@@ -67,12 +67,8 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
       setBusy(kind);
       setError(null);
       // A backtest forecasts the last 28 days from the day before them, so they can be scored.
-      const body =
-        kind === 'future'
-          ? { level: 'store', horizon: 28 }
-          : { level: 'store', horizon: 28, from: scored.from };
       api
-        .forecast(body)
+        .forecast({ level: 'store', horizon: 28, ...(kind === 'backtest' ? { from: scored.from } : {}) })
         .then(() => {
           setRefresh((n) => n + 1);
           loadRuns();

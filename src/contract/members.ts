@@ -1,0 +1,122 @@
+import { z } from 'zod';
+
+/**
+ * The member center (会员中台) as tills, mini-programs and apps call it. Amounts of money are yuan with at
+ * most two decimals, sent as a string ("12.30") or a number, and answered as strings: exact to the fen.
+ */
+export const amountSchema = z
+  .union([z.string().max(20), z.number()])
+  .describe('yuan, at most two decimals: "12.30" or 12.3');
+
+const storeId = z.number().int().positive().max(2_147_483_647).describe('the store where it happens');
+const reference = z.string().min(1).max(64).describe('the till’s own order or payment number');
+const externalId = z
+  .object({
+    kind: z.string().regex(/^[a-z][a-z0-9_]{1,31}$/, 'lower-case letters, digits and _'),
+    value: z.string().min(1).max(128),
+  })
+  .strict()
+  .describe('an id the member has elsewhere: wechat_openid, wechat_unionid, meituan, eleme …');
+
+export const registerMemberSchema = z
+  .object({
+    phone: z.string().min(1).max(32).describe('a mainland-China mobile number'),
+    name: z.string().trim().min(1).max(60).optional(),
+    store: storeId.optional().describe('the store the member joined at'),
+    externalIds: z.array(externalId).max(10).default([]),
+  })
+  .strict();
+
+export const linkIdSchema = externalId;
+
+export const memberLookupSchema = z
+  .object({
+    phone: z.string().max(32).optional(),
+    kind: z.string().max(32).optional(),
+    value: z.string().max(128).optional(),
+  })
+  .strict();
+
+export const walletMoveSchema = z
+  .object({ amount: amountSchema, store: storeId, reference: reference.optional() })
+  .strict();
+
+export const walletRefundSchema = z
+  .object({
+    entry: z.number().int().positive().describe('the payment (pay entry) refunded'),
+    amount: amountSchema,
+    store: storeId,
+    reference: reference.optional(),
+  })
+  .strict();
+
+export const entryRefSchema = z
+  .object({
+    entry: z.number().int().positive().describe('the entry undone'),
+    reference: reference.optional(),
+  })
+  .strict();
+
+export const pointsEarnSchema = z
+  .object({
+    amount: amountSchema.describe('what the member paid, in yuan: points are earned on it'),
+    store: storeId,
+    reference: reference.optional(),
+  })
+  .strict();
+
+export const pointsRedeemSchema = z
+  .object({
+    points: z.number().int().positive().max(100_000_000),
+    store: storeId,
+    reference: reference.optional(),
+  })
+  .strict();
+
+export const MEMBER_GENERATIONS = ['registered', 'wallet', 'paid'] as const;
+export type MemberGeneration = (typeof MEMBER_GENERATIONS)[number];
+
+/** A member as the API shows them: the phone masked unless the caller may see personal data. */
+export interface Member {
+  code: string;
+  phone: string;
+  name: string | null;
+  generation: MemberGeneration;
+  homeStore: number | null;
+  registeredAt: string;
+  externalIds: { kind: string; value: string }[];
+}
+
+export interface WalletBalance {
+  /** Principal plus bonus, yuan. */
+  balance: string;
+  principal: string;
+  bonus: string;
+}
+
+/** One movement of a wallet: what changed, and the balance after it. */
+export interface WalletEntry {
+  entry: number;
+  kind: 'top_up' | 'pay' | 'refund' | 'reverse' | 'change';
+  amount: string;
+  principal: string;
+  bonus: string;
+  store: number | null;
+  reference: string | null;
+  reverses: number | null;
+  at: string;
+  after: WalletBalance;
+}
+
+export interface PointsEntry {
+  entry: number;
+  kind: 'earn' | 'redeem' | 'reverse' | 'expire';
+  points: number;
+  store: number | null;
+  reference: string | null;
+  at: string;
+  /** Points left to spend after it. */
+  balance: number;
+  /** A reversal that found fewer points than it took back: those already spent. */
+  shortfall?: number;
+}

@@ -1,0 +1,221 @@
+import { type AppStore, migrate } from '../appstore/index.js';
+import type { Member, PointsEntry, WalletBalance, WalletEntry } from '../contract/index.js';
+import { ZhongtaiError } from '../model/index.js';
+import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
+import { toFen } from './money.js';
+import { checkKey, once, type Written } from './once.js';
+import { type PiiKey, piiKey } from './phone.js';
+import { earn, expirePoints, pointsOf, redeem, reverseEarn } from './points.js';
+import { type MemberRules, readRules } from './rules.js';
+import { MEMBER_SCHEMA } from './schema.js';
+import { changeToWallet, pay, refund, reverseTopUp, topUp, trialBalance, walletOf } from './wallet.js';
+
+/** Who calls: whose keys these are, where they may act, and whether they see phone numbers in full. */
+export interface MemberActor {
+  /** Idempotency keys are the caller's own: two tills may both send key 1. */
+  id: string;
+  /** The stores the caller may act for (a till's token: its store); null: any. */
+  stores: ReadonlySet<number> | null;
+  pii: boolean;
+}
+
+export interface MemberCenterOptions {
+  /** Today in the chain's time zone (Asia/Shanghai); tests set it. */
+  today?: () => string;
+}
+
+const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/**
+ * The member center (会员中台): one member across channels, the stored-value wallet and points, in the
+ * application store. Every write takes an idempotency key and runs in one transaction with its outbox row.
+ */
+export class MemberCenter {
+  private constructor(
+    private readonly store: AppStore,
+    private readonly key: PiiKey,
+    private readonly rules: () => Promise<MemberRules>,
+    private readonly today: () => string,
+  ) {}
+
+  static async open(store: AppStore, options: MemberCenterOptions = {}): Promise<MemberCenter> {
+    await migrate(store, 'member_schema_meta', MEMBER_SCHEMA);
+    return new MemberCenter(
+      store,
+      await piiKey(store),
+      () => readRules(store),
+      options.today ?? shanghaiToday,
+    );
+  }
+
+  private write<T>(
+    actor: MemberActor,
+    key: string | undefined,
+    request: unknown,
+    work: Parameters<typeof once<T>>[4],
+  ) {
+    return once<T>(this.store, actor.id, checkKey(key), request, work);
+  }
+
+  private checkStore(actor: MemberActor, store: number): void {
+    if (actor.stores && !actor.stores.has(store))
+      throw new ZhongtaiError(
+        'FORBIDDEN',
+        { en: `You may not act for store ${store}`, zh: `您无权代表门店 ${store} 操作` },
+        { field: 'store' },
+      );
+  }
+
+  async register(
+    actor: MemberActor,
+    key: string | undefined,
+    input: { phone: string; name?: string; store?: number; externalIds: { kind: string; value: string }[] },
+  ): Promise<Written<Member>> {
+    if (input.store !== undefined) this.checkStore(actor, input.store);
+    return this.write(actor, key, ['register', input], async (tx) => {
+      const row = await registerMember(tx, this.key, input);
+      return { status: 201, answer: await memberView(tx, this.key, row, actor.pii) };
+    });
+  }
+
+  async find(actor: MemberActor, by: { phone?: string; kind?: string; value?: string }): Promise<Member> {
+    const row = await findMember(this.store, this.key, by);
+    return memberView(this.store, this.key, row, actor.pii);
+  }
+
+  async get(actor: MemberActor, code: string): Promise<Member & { wallet: WalletBalance; points: number }> {
+    const row = await memberByCode(this.store, code);
+    const [view, wallet, points] = [
+      await memberView(this.store, this.key, row, actor.pii),
+      await walletOf(this.store, row, 0),
+      await pointsOf(this.store, row, 0, this.today()),
+    ];
+    return { ...view, wallet: wallet.balance, points: points.balance };
+  }
+
+  async link(actor: MemberActor, key: string | undefined, code: string, id: { kind: string; value: string }) {
+    return this.write<Member>(actor, key, ['link', code, id], async (tx) => {
+      const row = await memberByCode(tx, code);
+      await linkId(tx, row, id);
+      return { status: 200, answer: await memberView(tx, this.key, row, actor.pii) };
+    });
+  }
+
+  /** Top-up (充值), change into the wallet (找零存入) and pay (储值支付): an amount at a store. */
+  async moveWallet(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    kind: 'top_up' | 'change' | 'pay',
+    input: { amount: unknown; store: number; reference?: string },
+  ): Promise<Written<WalletEntry>> {
+    const fen = toFen(input.amount, 'amount');
+    this.checkStore(actor, input.store);
+    const where = { store: input.store, reference: input.reference ?? null };
+    // Read before the transaction: on the embedded store a read beside an open transaction waits for it.
+    const rules = await this.rules();
+    return this.write(actor, key, [kind, code, fen, where], async (tx) => {
+      const row = await memberByCode(tx, code);
+      const entry =
+        kind === 'top_up'
+          ? await topUp(tx, rules, row, fen, where)
+          : kind === 'change'
+            ? await changeToWallet(tx, row, fen, where)
+            : await pay(tx, rules, row, fen, where);
+      return { status: 201, answer: entry };
+    });
+  }
+
+  async refund(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { entry: number; amount: unknown; store: number; reference?: string },
+  ): Promise<Written<WalletEntry>> {
+    const fen = toFen(input.amount, 'amount');
+    this.checkStore(actor, input.store);
+    const where = { store: input.store, reference: input.reference ?? null };
+    return this.write(actor, key, ['refund', code, input.entry, fen, where], async (tx) => ({
+      status: 201,
+      answer: await refund(tx, await memberByCode(tx, code), input.entry, fen, where),
+    }));
+  }
+
+  async reverseTopUp(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { entry: number; reference?: string },
+  ) {
+    return this.write<WalletEntry>(actor, key, ['reverse', code, input], async (tx) => ({
+      status: 201,
+      answer: await reverseTopUp(tx, await memberByCode(tx, code), input.entry, input.reference ?? null),
+    }));
+  }
+
+  async wallet(_actor: MemberActor, code: string, limit = 50) {
+    return walletOf(this.store, await memberByCode(this.store, code), limit);
+  }
+
+  async earn(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { amount: unknown; store: number; reference?: string },
+  ): Promise<Written<PointsEntry>> {
+    const fen = toFen(input.amount, 'amount');
+    this.checkStore(actor, input.store);
+    const where = { store: input.store, reference: input.reference ?? null };
+    const rules = await this.rules();
+    return this.write(actor, key, ['earn', code, fen, where], async (tx) => ({
+      status: 201,
+      answer: await earn(tx, rules, await memberByCode(tx, code), fen, where, this.today()),
+    }));
+  }
+
+  async redeem(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { points: number; store: number; reference?: string },
+  ): Promise<Written<PointsEntry>> {
+    this.checkStore(actor, input.store);
+    const where = { store: input.store, reference: input.reference ?? null };
+    return this.write(actor, key, ['redeem', code, input.points, where], async (tx) => ({
+      status: 201,
+      answer: await redeem(tx, await memberByCode(tx, code), input.points, where, this.today()),
+    }));
+  }
+
+  async reverseEarn(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { entry: number; reference?: string },
+  ) {
+    return this.write<PointsEntry>(actor, key, ['reverse-earn', code, input], async (tx) => ({
+      status: 201,
+      answer: await reverseEarn(
+        tx,
+        await memberByCode(tx, code),
+        input.entry,
+        input.reference ?? null,
+        this.today(),
+      ),
+    }));
+  }
+
+  async points(_actor: MemberActor, code: string, limit = 50) {
+    return pointsOf(this.store, await memberByCode(this.store, code), limit, this.today());
+  }
+
+  /** Lots past their day lose what they hold (`zhongtai members expire-points`, daily). */
+  expirePoints() {
+    return this.store.transaction((tx) => expirePoints(tx, this.today()));
+  }
+
+  /** Each account's balance in fen over the whole ledger; they sum to zero. */
+  trialBalance() {
+    return trialBalance(this.store);
+  }
+}

@@ -1,0 +1,158 @@
+import type { Queryable } from '../appstore/index.js';
+import type { Member, MemberGeneration } from '../contract/index.js';
+import { ZhongtaiError } from '../model/index.js';
+import { emit } from './once.js';
+import { maskPhone, normalisePhone, type PiiKey } from './phone.js';
+
+export interface MemberRow extends Record<string, unknown> {
+  id: string;
+  code: string;
+  phone_sealed: string;
+  phone_masked: string;
+  name: string | null;
+  generation: MemberGeneration;
+  home_store: number | null;
+  registered_at: Date | string;
+}
+
+const COLUMNS = 'id, code, phone_sealed, phone_masked, name, generation, home_store, registered_at';
+
+export const unknownMember = (what: string) =>
+  new ZhongtaiError('NOT_FOUND', { en: `No member ${what}`, zh: `会员 ${what} 不存在` }, { field: 'member' });
+
+/** The member a code names (merged members answer as the one they merged into), locked when `lock`. */
+export async function memberByCode(tx: Queryable, code: string, lock = false): Promise<MemberRow> {
+  const [row] = await tx.query<MemberRow>(
+    `SELECT ${COLUMNS} FROM member WHERE code = $1 AND merged_into IS NULL${lock ? ' FOR UPDATE' : ''}`,
+    [code],
+  );
+  if (!row) throw unknownMember(code);
+  return row;
+}
+
+export async function findMember(
+  tx: Queryable,
+  key: PiiKey,
+  by: { phone?: string; kind?: string; value?: string },
+): Promise<MemberRow> {
+  if (by.phone) {
+    const phone = normalisePhone(by.phone);
+    const [row] = await tx.query<MemberRow>(
+      `SELECT ${COLUMNS} FROM member WHERE phone_digest = $1 AND merged_into IS NULL`,
+      [key.digest(phone)],
+    );
+    if (!row) throw unknownMember(maskPhone(phone));
+    return row;
+  }
+  if (by.kind && by.value) {
+    const [row] = await tx.query<MemberRow>(
+      `SELECT ${COLUMNS.replace(/(\w+)/g, 'm.$1')} FROM member_external_id x JOIN member m ON m.id = x.member_id
+       WHERE x.kind = $1 AND x.value = $2 AND m.merged_into IS NULL`,
+      [by.kind, by.value],
+    );
+    if (!row) throw unknownMember(`${by.kind}:${by.value}`);
+    return row;
+  }
+  throw new ZhongtaiError(
+    'BAD_REQUEST',
+    {
+      en: 'Look a member up by phone, or by kind and value of an external id',
+      zh: '请按手机号，或按外部 ID 的类型与值查询会员',
+    },
+    { field: 'phone' },
+  );
+}
+
+/** A member as the API shows them; the phone in full only for callers holding `members.pii`. */
+export async function memberView(tx: Queryable, key: PiiKey, row: MemberRow, pii: boolean): Promise<Member> {
+  const ids = await tx.query<{ kind: string; value: string }>(
+    'SELECT kind, value FROM member_external_id WHERE member_id = $1 ORDER BY kind, value',
+    [row.id],
+  );
+  return {
+    code: row.code,
+    phone: pii ? key.decrypt(row.phone_sealed) : row.phone_masked,
+    name: row.name,
+    generation: row.generation,
+    homeStore: row.home_store,
+    registeredAt: new Date(row.registered_at).toISOString(),
+    externalIds: ids,
+  };
+}
+
+export async function registerMember(
+  tx: Queryable,
+  key: PiiKey,
+  input: { phone: string; name?: string; store?: number; externalIds: { kind: string; value: string }[] },
+): Promise<MemberRow> {
+  const phone = normalisePhone(input.phone);
+  const digest = key.digest(phone);
+  const [taken] = await tx.query<{ code: string }>(
+    'SELECT code FROM member WHERE phone_digest = $1 AND merged_into IS NULL',
+    [digest],
+  );
+  if (taken)
+    throw new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `${maskPhone(phone)} is already member ${taken.code}`,
+        zh: `${maskPhone(phone)} 已是会员 ${taken.code}`,
+      },
+      { field: 'phone' },
+    );
+  const [made] = await tx.query<{ id: string }>(
+    `INSERT INTO member (phone_digest, phone_sealed, phone_masked, name, home_store)
+     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+    [digest, key.encrypt(phone), maskPhone(phone), input.name ?? null, input.store ?? null],
+  );
+  const id = (made as { id: string }).id;
+  await tx.query("UPDATE member SET code = 'M' || lpad(id::text, 8, '0') WHERE id = $1", [id]);
+  const row = await memberById(tx, id);
+  for (const external of input.externalIds) await linkId(tx, row, external);
+  await emit(tx, 'member.registered', {
+    member: row.code,
+    store: row.home_store,
+    generation: row.generation,
+    at: new Date(row.registered_at).toISOString(),
+  });
+  return row;
+}
+
+async function memberById(tx: Queryable, id: string): Promise<MemberRow> {
+  const [row] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE id = $1`, [id]);
+  if (!row) throw unknownMember(id);
+  return row;
+}
+
+/** Links an id the member has elsewhere; an id already another member's is refused. */
+export async function linkId(
+  tx: Queryable,
+  member: MemberRow,
+  id: { kind: string; value: string },
+): Promise<void> {
+  const [owner] = await tx.query<{ code: string }>(
+    `INSERT INTO member_external_id (kind, value, member_id) VALUES ($1, $2, $3)
+     ON CONFLICT (kind, value) DO UPDATE SET kind = excluded.kind
+     RETURNING (SELECT code FROM member WHERE id = member_external_id.member_id) AS code`,
+    [id.kind, id.value, member.id],
+  );
+  if (owner?.code !== member.code)
+    throw new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `${id.kind} ${id.value} belongs to member ${owner?.code}`,
+        zh: `${id.kind} ${id.value} 已属于会员 ${owner?.code}`,
+      },
+      { field: 'externalIds' },
+    );
+  await emit(tx, 'member.linked', { member: member.code, kind: id.kind });
+}
+
+/** A wallet top-up makes a registered member a wallet member; a paid member stays paid. */
+export async function raiseGeneration(tx: Queryable, member: MemberRow, to: MemberGeneration): Promise<void> {
+  const order: MemberGeneration[] = ['registered', 'wallet', 'paid'];
+  if (order.indexOf(to) <= order.indexOf(member.generation)) return;
+  await tx.query('UPDATE member SET generation = $2 WHERE id = $1', [member.id, to]);
+  await emit(tx, 'member.generation', { member: member.code, from: member.generation, to });
+  member.generation = to;
+}

@@ -1,0 +1,5 @@
+export { type MemberActor, MemberCenter, type MemberCenterOptions } from './center.js';
+export { toFen, yuan } from './money.js';
+export type { Written } from './once.js';
+export { maskPhone, normalisePhone } from './phone.js';
+export { DEFAULT_RULES, type MemberRules } from './rules.js';

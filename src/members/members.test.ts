@@ -1,0 +1,213 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { freshPostgresStore } from '../../test/support/postgres.js';
+import { tempAppStore } from '../../test/support/server.js';
+import type { AppStore } from '../appstore/index.js';
+import { type MemberActor, MemberCenter, toFen, yuan } from './index.js';
+
+const opened: AppStore[] = [];
+afterAll(async () => {
+  for (const store of opened) await store.close();
+});
+
+const STORES: [string, () => Promise<AppStore>][] = [
+  ['embedded PGlite', tempAppStore],
+  ['PostgreSQL server', () => freshPostgresStore('zhongtai_members_test')],
+];
+
+const till: MemberActor = { id: 'till-3', stores: new Set([3]), pii: false };
+const hq: MemberActor = { id: 'hq', stores: null, pii: true };
+
+let keys = 0;
+const key = () => `k-${++keys}`;
+
+describe('money as exact fen', () => {
+  it('reads yuan as text, never through float arithmetic, and refuses what is not an amount', () => {
+    expect(toFen('12.30', 'amount')).toBe(1230);
+    expect(toFen(0.1, 'amount')).toBe(10);
+    expect(toFen(19.99, 'amount')).toBe(1999);
+    expect(toFen('1000000', 'amount')).toBe(100_000_000);
+    for (const bad of ['-1', '0', '0.001', '1e3', '12.345', '', 'abc', '1000000.01', null, Number.NaN])
+      expect(() => toFen(bad, 'amount'), String(bad)).toThrow(/amount/);
+    expect(yuan(1230)).toBe('12.30');
+    expect(yuan(-5)).toBe('-0.05');
+  });
+});
+
+describe.each(STORES)('member center on %s', (_name, open) => {
+  let center: MemberCenter;
+  let today = '2026-06-15';
+  const ready = (async () => {
+    const store = await open();
+    opened.push(store);
+    center = await MemberCenter.open(store, { today: () => today });
+    return store;
+  })();
+
+  it('registers by mobile number, shows it masked, finds the member by phone or an external id', async () => {
+    await ready;
+    const made = await center.register(till, key(), {
+      phone: '+86 138-0013-1234',
+      name: '王芳',
+      store: 3,
+      externalIds: [{ kind: 'wechat_openid', value: 'o-abc' }],
+    });
+    expect(made.status).toBe(201);
+    expect(made.answer).toMatchObject({
+      phone: '138****1234',
+      name: '王芳',
+      generation: 'registered',
+      homeStore: 3,
+    });
+    expect(made.answer.code).toMatch(/^M\d{8}$/);
+    expect((await center.find(hq, { phone: '13800131234' })).phone).toBe('13800131234');
+    expect((await center.find(till, { kind: 'wechat_openid', value: 'o-abc' })).code).toBe(made.answer.code);
+    await expect(center.register(till, key(), { phone: '13800131234', externalIds: [] })).rejects.toThrow(
+      /already member M\d{8}/,
+    );
+    for (const phone of ['1380013123', '12800131234', '138001312345', 'abc'])
+      await expect(center.register(till, key(), { phone, externalIds: [] }), phone).rejects.toThrow(/mobile/);
+    await expect(
+      center.register(till, key(), { phone: '13900000001', store: 4, externalIds: [] }),
+    ).rejects.toThrow(/store 4/);
+    await expect(center.find(till, { phone: '13999999999' })).rejects.toThrow(/No member 139\*\*\*\*9999/);
+  });
+
+  it('keeps phone numbers encrypted at rest: the table holds no number', async () => {
+    const store = await ready;
+    await center.register(hq, key(), { phone: '13712345678', externalIds: [] });
+    const rows = await store.query('SELECT * FROM member');
+    expect(JSON.stringify(rows)).not.toContain('13712345678');
+    expect(JSON.stringify(rows)).toContain('137****5678');
+  });
+
+  it('answers a retried key with the first answer, and refuses the key with another request', async () => {
+    await ready;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000001', externalIds: [] });
+    const k = key();
+    const first = await center.moveWallet(till, k, m.code, 'top_up', { amount: '50', store: 3 });
+    const again = await center.moveWallet(till, k, m.code, 'top_up', { amount: 50, store: 3 });
+    expect(again).toEqual({ ...first, replayed: true });
+    expect((await center.wallet(hq, m.code)).entries).toHaveLength(1);
+    await expect(center.moveWallet(till, k, m.code, 'top_up', { amount: '60', store: 3 })).rejects.toThrow(
+      /used before for another request/,
+    );
+    await expect(
+      center.moveWallet(till, undefined, m.code, 'top_up', { amount: '60', store: 3 }),
+    ).rejects.toThrow(/Idempotency-Key/);
+    // Another caller's key 1 is its own.
+    const other = await center.moveWallet({ ...till, id: 'till-9' }, k, m.code, 'top_up', {
+      amount: '60',
+      store: 3,
+    });
+    expect(other.replayed).toBe(false);
+  });
+
+  it('tops up with the bonus tier (充200送20), pays in proportion, refunds in the same shares, balances to zero', async () => {
+    const store = await ready;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000002', externalIds: [] });
+    const top = await center.moveWallet(till, key(), m.code, 'top_up', { amount: '200', store: 3 });
+    expect(top.answer).toMatchObject({ kind: 'top_up', principal: '200.00', bonus: '20.00' });
+    expect(top.answer.after).toEqual({ balance: '220.00', principal: '200.00', bonus: '20.00' });
+    expect((await center.get(hq, m.code)).generation).toBe('wallet');
+    // ¥110 of ¥220, ten parts principal to one of bonus.
+    const paid = await center.moveWallet(till, key(), m.code, 'pay', { amount: '110.00', store: 3 });
+    expect(paid.answer).toMatchObject({ amount: '-110.00', principal: '-100.00', bonus: '-10.00' });
+    await expect(
+      center.moveWallet(till, key(), m.code, 'pay', { amount: '110.01', store: 3 }),
+    ).rejects.toThrow(/holds 110.00, not 110.01/);
+    const back = await center.refund(till, key(), m.code, {
+      entry: paid.answer.entry,
+      amount: '55',
+      store: 3,
+    });
+    expect(back.answer).toMatchObject({ principal: '50.00', bonus: '5.00', reverses: paid.answer.entry });
+    await expect(
+      center.refund(till, key(), m.code, { entry: paid.answer.entry, amount: '55.01', store: 3 }),
+    ).rejects.toThrow(/55.00 left to refund/);
+    await center.refund(till, key(), m.code, { entry: paid.answer.entry, amount: '55', store: 3 });
+    expect((await center.wallet(hq, m.code)).balance).toEqual({
+      balance: '220.00',
+      principal: '200.00',
+      bonus: '20.00',
+    });
+    // The whole top-up taken back while unspent; a second reversal is refused.
+    await center.reverseTopUp(hq, key(), m.code, { entry: top.answer.entry });
+    await expect(center.reverseTopUp(hq, key(), m.code, { entry: top.answer.entry })).rejects.toThrow(
+      /reversed already/,
+    );
+    expect((await center.wallet(hq, m.code)).balance.balance).toBe('0.00');
+    const accounts = await center.trialBalance();
+    expect(Object.values(accounts).reduce((a, b) => a + b, 0)).toBe(0);
+    const [unbalanced] = await store.query(
+      'SELECT entry_id FROM journal_line GROUP BY entry_id HAVING sum(amount) <> 0 LIMIT 1',
+    );
+    expect(unbalanced).toBeUndefined();
+  });
+
+  it('refuses to reverse a top-up the member has spent from, changing nothing', async () => {
+    await ready;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000003', externalIds: [] });
+    const top = await center.moveWallet(till, key(), m.code, 'top_up', { amount: '100', store: 3 });
+    await center.moveWallet(till, key(), m.code, 'pay', { amount: '0.01', store: 3 });
+    await expect(center.reverseTopUp(hq, key(), m.code, { entry: top.answer.entry })).rejects.toThrow(
+      /part of it is spent/,
+    );
+    expect((await center.wallet(hq, m.code)).balance.balance).toBe('99.99');
+    await center.moveWallet(till, key(), m.code, 'change', { amount: '0.50', store: 3 });
+    expect((await center.wallet(hq, m.code)).balance).toEqual({
+      balance: '100.49',
+      principal: '100.49',
+      bonus: '0.00',
+    });
+  });
+
+  it('earns points by yuan (double for paid members), redeems the soonest-expiring first, expires lots, reverses', async () => {
+    await ready;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000004', externalIds: [] });
+    today = '2025-03-01';
+    const early = await center.earn(till, key(), m.code, { amount: '99.90', store: 3 });
+    expect(early.answer).toMatchObject({ kind: 'earn', points: 99, balance: 99 });
+    today = '2026-06-15';
+    const later = await center.earn(till, key(), m.code, { amount: '50', store: 3 });
+    expect(later.answer.balance).toBe(149);
+    const used = await center.redeem(till, key(), m.code, { points: 100, store: 3 });
+    expect(used.answer).toMatchObject({ points: -100, balance: 49 });
+    await expect(center.redeem(till, key(), m.code, { points: 50, store: 3 })).rejects.toThrow(/only|has 49/);
+    // The 2025 lot (expiring 2026-12-31) was used first: 49 of the 2026 lot remain, lasting to 2027-12-31.
+    today = '2027-01-01';
+    expect((await center.expirePoints()).points).toBe(0);
+    expect((await center.points(hq, m.code)).balance).toBe(49);
+    // A return takes back the later earning's 50: 49 are there, 1 was spent.
+    const reversed = await center.reverseEarn(till, key(), m.code, { entry: later.answer.entry });
+    expect(reversed.answer).toMatchObject({ kind: 'reverse', points: -49, balance: 0, shortfall: 1 });
+    await expect(center.reverseEarn(till, key(), m.code, { entry: later.answer.entry })).rejects.toThrow(
+      /already/,
+    );
+    today = '2027-02-01';
+    const again = await center.earn(till, key(), m.code, { amount: '10', store: 3 });
+    expect(again.answer.balance).toBe(10);
+    today = '2029-01-01';
+    expect(await center.expirePoints()).toEqual({ members: 1, points: 10 });
+    expect((await center.points(hq, m.code)).entries[0]).toMatchObject({
+      kind: 'expire',
+      points: -10,
+      balance: 0,
+    });
+    today = '2026-06-15';
+  });
+
+  it('writes an outbox row with every change, in the same transaction', async () => {
+    const store = await ready;
+    const before = Number(
+      (await store.query<{ n: string }>('SELECT count(*) AS n FROM member_outbox'))[0]?.n,
+    );
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000005', externalIds: [] });
+    await center.moveWallet(till, key(), m.code, 'top_up', { amount: '10', store: 3 });
+    await expect(center.moveWallet(till, key(), m.code, 'pay', { amount: '11', store: 3 })).rejects.toThrow();
+    const topics = await store.query<{ topic: string }>(
+      'SELECT topic FROM member_outbox ORDER BY id OFFSET $1',
+      [before],
+    );
+    expect(topics.map((t) => t.topic)).toEqual(['member.registered', 'wallet.entry', 'member.generation']);
+  });
+});

@@ -1,0 +1,40 @@
+import type { Queryable } from '../appstore/index.js';
+
+/** How the chain runs its wallet and points, kept as data (app_setting 'members.rules'). */
+export interface MemberRules {
+  /** 充200送20: the largest tier a top-up reaches gives its bonus, in fen. */
+  topUpBonus: { from: number; bonus: number }[];
+  /**
+   * How a payment uses bonus value: in proportion to the balance (the common prepaid-card rule, so a refund
+   * of a top-up's principal cannot leave unearned bonus behind), or principal first.
+   */
+  bonusSpend: 'proportional' | 'principal_first';
+  /** Points per whole yuan paid. */
+  pointsPerYuan: number;
+  /** Multiplier of points for each generation (paid members earn double). */
+  pointsMultiplier: { registered: number; wallet: number; paid: number };
+}
+
+export const DEFAULT_RULES: MemberRules = {
+  topUpBonus: [
+    { from: 200_00, bonus: 20_00 },
+    { from: 500_00, bonus: 60_00 },
+    { from: 1000_00, bonus: 150_00 },
+  ],
+  bonusSpend: 'proportional',
+  pointsPerYuan: 1,
+  pointsMultiplier: { registered: 1, wallet: 1, paid: 2 },
+};
+
+export async function readRules(store: Queryable): Promise<MemberRules> {
+  const [row] = await store.query<{ value: Partial<MemberRules> }>(
+    "SELECT value FROM app_setting WHERE name = 'members.rules'",
+  );
+  return { ...DEFAULT_RULES, ...(row?.value ?? {}) };
+}
+
+export const bonusFor = (rules: MemberRules, fen: number): number =>
+  rules.topUpBonus.filter((tier) => fen >= tier.from).reduce((best, tier) => Math.max(best, tier.bonus), 0);
+
+/** A points lot earned on `day` lasts to the end of the next calendar year. */
+export const pointsExpiry = (day: string): string => `${Number(day.slice(0, 4)) + 1}-12-31`;

@@ -1,0 +1,82 @@
+import type { SchemaStep } from '../appstore/index.js';
+
+/**
+ * The member center's tables in the application store. Money is BIGINT fen. The wallet is a double-entry
+ * ledger: each journal entry's lines sum to zero (debits positive), and the `wallet` row holds the running
+ * balance of the member's two liability accounts — principal and bonus, kept apart as prepaid-card rules
+ * require — guarded by CHECKs so no path can take it below zero. Points live in lots that expire.
+ */
+export const MEMBER_SCHEMA: SchemaStep[] = [
+  {
+    version: 1,
+    sql: [
+      `CREATE TABLE member (
+         id BIGSERIAL PRIMARY KEY,
+         code TEXT UNIQUE,
+         phone_digest TEXT NOT NULL,
+         phone_sealed TEXT NOT NULL,
+         phone_masked TEXT NOT NULL,
+         name TEXT,
+         generation TEXT NOT NULL DEFAULT 'registered' CHECK (generation IN ('registered', 'wallet', 'paid')),
+         home_store INTEGER,
+         registered_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         merged_into BIGINT REFERENCES member(id))`,
+      'CREATE UNIQUE INDEX member_phone ON member (phone_digest) WHERE merged_into IS NULL',
+      `CREATE TABLE member_external_id (
+         kind TEXT NOT NULL, value TEXT NOT NULL, member_id BIGINT NOT NULL REFERENCES member(id),
+         linked_at TIMESTAMPTZ NOT NULL DEFAULT now(), PRIMARY KEY (kind, value))`,
+      `CREATE TABLE wallet (
+         member_id BIGINT PRIMARY KEY REFERENCES member(id),
+         principal BIGINT NOT NULL DEFAULT 0 CHECK (principal >= 0),
+         bonus BIGINT NOT NULL DEFAULT 0 CHECK (bonus >= 0))`,
+      `CREATE TABLE journal_entry (
+         id BIGSERIAL PRIMARY KEY,
+         member_id BIGINT NOT NULL REFERENCES member(id),
+         kind TEXT NOT NULL CHECK (kind IN ('top_up', 'pay', 'refund', 'reverse', 'change')),
+         principal BIGINT NOT NULL,
+         bonus BIGINT NOT NULL,
+         store_id INTEGER,
+         reference TEXT,
+         reverses BIGINT REFERENCES journal_entry(id),
+         principal_after BIGINT NOT NULL,
+         bonus_after BIGINT NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      'CREATE INDEX journal_entry_member ON journal_entry (member_id, id)',
+      'CREATE INDEX journal_entry_reverses ON journal_entry (reverses) WHERE reverses IS NOT NULL',
+      `CREATE TABLE journal_line (
+         entry_id BIGINT NOT NULL REFERENCES journal_entry(id),
+         account TEXT NOT NULL,
+         amount BIGINT NOT NULL,
+         PRIMARY KEY (entry_id, account))`,
+      `CREATE TABLE points_lot (
+         id BIGSERIAL PRIMARY KEY,
+         member_id BIGINT NOT NULL REFERENCES member(id),
+         entry_id BIGINT NOT NULL,
+         points INTEGER NOT NULL CHECK (points > 0),
+         remaining INTEGER NOT NULL CHECK (remaining >= 0 AND remaining <= points),
+         expires_on DATE NOT NULL)`,
+      'CREATE INDEX points_lot_member ON points_lot (member_id, expires_on, id) WHERE remaining > 0',
+      `CREATE TABLE points_entry (
+         id BIGSERIAL PRIMARY KEY,
+         member_id BIGINT NOT NULL REFERENCES member(id),
+         kind TEXT NOT NULL CHECK (kind IN ('earn', 'redeem', 'reverse', 'expire')),
+         points INTEGER NOT NULL,
+         store_id INTEGER,
+         reference TEXT,
+         reverses BIGINT REFERENCES points_entry(id),
+         balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
+         at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      'CREATE INDEX points_entry_member ON points_entry (member_id, id)',
+      // Idempotency: a write's key, the digest of its request and its answer, kept with the write itself.
+      `CREATE TABLE member_request (
+         scope TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL,
+         status INTEGER, answer JSONB, at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (scope, key))`,
+      // Every change, written in the same transaction, for the relay into the warehouse.
+      `CREATE TABLE member_outbox (
+         id BIGSERIAL PRIMARY KEY, topic TEXT NOT NULL, payload JSONB NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now(), relayed_at TIMESTAMPTZ)`,
+      'CREATE INDEX member_outbox_waiting ON member_outbox (id) WHERE relayed_at IS NULL',
+    ],
+  },
+];

@@ -1,0 +1,331 @@
+import type { Queryable } from '../appstore/index.js';
+import type { WalletBalance, WalletEntry } from '../contract/index.js';
+import { ZhongtaiError } from '../model/index.js';
+import { type MemberRow, raiseGeneration } from './identity.js';
+import { yuan } from './money.js';
+import { emit } from './once.js';
+import { bonusFor, type MemberRules } from './rules.js';
+
+/**
+ * The stored-value wallet (储值) as a double-entry ledger. Accounts, debits positive:
+ * - wallet_principal, wallet_bonus: what the chain owes the member (liabilities, so credit balances);
+ * - cash_clearing: money taken at the till or by payment for top-ups and change;
+ * - sales_clearing: sales paid from the wallet;
+ * - bonus_expense: the bonus given (a marketing cost), and taken back when unused bonus is reversed.
+ * Each entry's lines sum to zero; the member's wallet row is the running balance of the two liabilities.
+ */
+type Kind = WalletEntry['kind'];
+
+interface Held {
+  principal: number;
+  bonus: number;
+}
+
+async function holdWallet(tx: Queryable, member: MemberRow): Promise<Held> {
+  await tx.query('INSERT INTO wallet (member_id) VALUES ($1) ON CONFLICT DO NOTHING', [member.id]);
+  const [row] = await tx.query<{ principal: string; bonus: string }>(
+    'SELECT principal, bonus FROM wallet WHERE member_id = $1 FOR UPDATE',
+    [member.id],
+  );
+  return { principal: Number(row?.principal ?? 0), bonus: Number(row?.bonus ?? 0) };
+}
+
+export const balanceOf = (held: Held): WalletBalance => ({
+  balance: yuan(held.principal + held.bonus),
+  principal: yuan(held.principal),
+  bonus: yuan(held.bonus),
+});
+
+interface Move {
+  kind: Kind;
+  /** The change to the member's principal and bonus (negative: taken out). */
+  principal: number;
+  bonus: number;
+  /** The other side: which account pays for the principal's and the bonus's change. */
+  counter: { principal: string; bonus: string };
+  store: number | null;
+  reference: string | null;
+  reverses: number | null;
+}
+
+async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): Promise<WalletEntry> {
+  const after = { principal: held.principal + move.principal, bonus: held.bonus + move.bonus };
+  await tx.query('UPDATE wallet SET principal = $2, bonus = $3 WHERE member_id = $1', [
+    member.id,
+    after.principal,
+    after.bonus,
+  ]);
+  const [entry] = await tx.query<{ id: string; at: Date | string }>(
+    `INSERT INTO journal_entry (member_id, kind, principal, bonus, store_id, reference, reverses, principal_after, bonus_after)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, at`,
+    [
+      member.id,
+      move.kind,
+      move.principal,
+      move.bonus,
+      move.store,
+      move.reference,
+      move.reverses,
+      after.principal,
+      after.bonus,
+    ],
+  );
+  const id = Number(entry?.id);
+  // A liability grows by a credit (negative); its counter-account takes the debit. Lines of one account
+  // are summed, so a move whose principal and bonus share a counter-account writes one line for it.
+  const lines = new Map<string, number>();
+  const add = (account: string, amount: number) => lines.set(account, (lines.get(account) ?? 0) + amount);
+  add('wallet_principal', -move.principal);
+  add('wallet_bonus', -move.bonus);
+  add(move.counter.principal, move.principal);
+  add(move.counter.bonus, move.bonus);
+  for (const [account, amount] of lines)
+    if (amount !== 0)
+      await tx.query('INSERT INTO journal_line (entry_id, account, amount) VALUES ($1, $2, $3)', [
+        id,
+        account,
+        amount,
+      ]);
+  const view: WalletEntry = {
+    entry: id,
+    kind: move.kind,
+    amount: yuan(move.principal + move.bonus),
+    principal: yuan(move.principal),
+    bonus: yuan(move.bonus),
+    store: move.store,
+    reference: move.reference,
+    reverses: move.reverses,
+    at: new Date(entry?.at ?? Date.now()).toISOString(),
+    after: balanceOf(after),
+  };
+  await emit(tx, 'wallet.entry', { member: member.code, ...view });
+  return view;
+}
+
+const short = (what: string, held: Held, fen: number) =>
+  new ZhongtaiError(
+    'NOT_ENOUGH',
+    {
+      en: `${what}: the wallet holds ${yuan(held.principal + held.bonus)}, not ${yuan(fen)}`,
+      zh: `${what}：储值余额为 ${yuan(held.principal + held.bonus)} 元，不足 ${yuan(fen)} 元`,
+    },
+    { field: 'amount' },
+  );
+
+export async function topUp(
+  tx: Queryable,
+  rules: MemberRules,
+  member: MemberRow,
+  fen: number,
+  where: { store: number; reference: string | null },
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  const entry = await post(tx, member, held, {
+    kind: 'top_up',
+    principal: fen,
+    bonus: bonusFor(rules, fen),
+    counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
+    reverses: null,
+    ...where,
+  });
+  await raiseGeneration(tx, member, 'wallet');
+  return entry;
+}
+
+/** Change from a cash payment put into the wallet (找零存入储值): principal, no bonus. */
+export async function changeToWallet(
+  tx: Queryable,
+  member: MemberRow,
+  fen: number,
+  where: { store: number; reference: string | null },
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  const entry = await post(tx, member, held, {
+    kind: 'change',
+    principal: fen,
+    bonus: 0,
+    counter: { principal: 'cash_clearing', bonus: 'cash_clearing' },
+    reverses: null,
+    ...where,
+  });
+  await raiseGeneration(tx, member, 'wallet');
+  return entry;
+}
+
+/** How much of a payment comes from bonus value, by the chain's rule. */
+export function bonusShare(rules: MemberRules, held: Held, fen: number): number {
+  const fromBonus =
+    rules.bonusSpend === 'principal_first'
+      ? Math.max(0, fen - held.principal)
+      : Math.floor((fen * held.bonus) / (held.principal + held.bonus));
+  // Never more than either side holds.
+  return Math.min(held.bonus, Math.max(fromBonus, fen - held.principal));
+}
+
+export async function pay(
+  tx: Queryable,
+  rules: MemberRules,
+  member: MemberRow,
+  fen: number,
+  where: { store: number; reference: string | null },
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  if (fen > held.principal + held.bonus) throw short('Pay', held, fen);
+  const bonus = bonusShare(rules, held, fen);
+  return post(tx, member, held, {
+    kind: 'pay',
+    principal: -(fen - bonus),
+    bonus: -bonus,
+    counter: { principal: 'sales_clearing', bonus: 'sales_clearing' },
+    reverses: null,
+    ...where,
+  });
+}
+
+interface EntryRow extends Record<string, unknown> {
+  id: string;
+  member_id: string;
+  kind: Kind;
+  principal: string;
+  bonus: string;
+}
+
+async function entryOf(tx: Queryable, member: MemberRow, id: number, kinds: Kind[]): Promise<EntryRow> {
+  const [row] = await tx.query<EntryRow>(
+    'SELECT id, member_id, kind, principal, bonus FROM journal_entry WHERE id = $1 AND member_id = $2',
+    [id, member.id],
+  );
+  if (!row || !kinds.includes(row.kind))
+    throw new ZhongtaiError(
+      'NOT_FOUND',
+      {
+        en: `Member ${member.code} has no ${kinds.join(' or ')} entry ${id}`,
+        zh: `会员 ${member.code} 没有编号为 ${id} 的${kinds.includes('pay') ? '储值消费' : '充值'}记录`,
+      },
+      { field: 'entry' },
+    );
+  return row;
+}
+
+/** Returns part or all of a wallet payment, to principal and bonus in the shares it was paid from. */
+export async function refund(
+  tx: Queryable,
+  member: MemberRow,
+  payId: number,
+  fen: number,
+  where: { store: number; reference: string | null },
+): Promise<WalletEntry> {
+  // The wallet first, then the payment: every wallet write locks in that order.
+  const held = await holdWallet(tx, member);
+  const paid = await entryOf(tx, member, payId, ['pay']);
+  const [back] = await tx.query<{ principal: string; bonus: string }>(
+    "SELECT coalesce(sum(principal), 0) AS principal, coalesce(sum(bonus), 0) AS bonus FROM journal_entry WHERE reverses = $1 AND kind = 'refund'",
+    [payId],
+  );
+  const left = {
+    principal: -Number(paid.principal) - Number(back?.principal ?? 0),
+    bonus: -Number(paid.bonus) - Number(back?.bonus ?? 0),
+  };
+  if (fen > left.principal + left.bonus)
+    throw new ZhongtaiError(
+      'NOT_ENOUGH',
+      {
+        en: `Refund of ${yuan(fen)}: payment ${payId} has ${yuan(left.principal + left.bonus)} left to refund`,
+        zh: `退款 ${yuan(fen)} 元超过消费记录 ${payId} 可退金额 ${yuan(left.principal + left.bonus)} 元`,
+      },
+      { field: 'amount' },
+    );
+  const total = -Number(paid.principal) - Number(paid.bonus);
+  const bonus = Math.min(
+    left.bonus,
+    Math.max(fen - left.principal, Math.floor((fen * -Number(paid.bonus)) / total)),
+  );
+  return post(tx, member, held, {
+    kind: 'refund',
+    principal: fen - bonus,
+    bonus,
+    counter: { principal: 'sales_clearing', bonus: 'sales_clearing' },
+    reverses: payId,
+    ...where,
+  });
+}
+
+/** Takes back a whole top-up (money returned to the payer), while the wallet still holds it. */
+export async function reverseTopUp(
+  tx: Queryable,
+  member: MemberRow,
+  topUpId: number,
+  reference: string | null,
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  const made = await entryOf(tx, member, topUpId, ['top_up', 'change']);
+  const [done] = await tx.query('SELECT id FROM journal_entry WHERE reverses = $1 AND kind = $2', [
+    topUpId,
+    'reverse',
+  ]);
+  if (done)
+    throw new ZhongtaiError(
+      'CONFLICT',
+      { en: `Top-up ${topUpId} is reversed already`, zh: `充值记录 ${topUpId} 已撤销` },
+      { field: 'entry' },
+    );
+  const principal = Number(made.principal);
+  const bonus = Number(made.bonus);
+  if (held.principal < principal || held.bonus < bonus)
+    throw short(`Reverse of top-up ${topUpId} (part of it is spent)`, held, principal + bonus);
+  return post(tx, member, held, {
+    kind: 'reverse',
+    principal: -principal,
+    bonus: -bonus,
+    counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
+    store: null,
+    reference,
+    reverses: topUpId,
+  });
+}
+
+export async function walletOf(
+  tx: Queryable,
+  member: MemberRow,
+  limit: number,
+): Promise<{ balance: WalletBalance; entries: WalletEntry[] }> {
+  const [held] = await tx.query<{ principal: string; bonus: string }>(
+    'SELECT principal, bonus FROM wallet WHERE member_id = $1',
+    [member.id],
+  );
+  const rows = await tx.query<{
+    id: string;
+    kind: Kind;
+    principal: string;
+    bonus: string;
+    store_id: number | null;
+    reference: string | null;
+    reverses: string | null;
+    principal_after: string;
+    bonus_after: string;
+    at: Date | string;
+  }>('SELECT * FROM journal_entry WHERE member_id = $1 ORDER BY id DESC LIMIT $2', [member.id, limit]);
+  return {
+    balance: balanceOf({ principal: Number(held?.principal ?? 0), bonus: Number(held?.bonus ?? 0) }),
+    entries: rows.map((r) => ({
+      entry: Number(r.id),
+      kind: r.kind,
+      amount: yuan(Number(r.principal) + Number(r.bonus)),
+      principal: yuan(r.principal),
+      bonus: yuan(r.bonus),
+      store: r.store_id,
+      reference: r.reference,
+      reverses: r.reverses === null ? null : Number(r.reverses),
+      at: new Date(r.at).toISOString(),
+      after: balanceOf({ principal: Number(r.principal_after), bonus: Number(r.bonus_after) }),
+    })),
+  };
+}
+
+/** Every account's balance over all entries: the ledger balances when they sum to zero. */
+export async function trialBalance(tx: Queryable): Promise<Record<string, number>> {
+  const rows = await tx.query<{ account: string; amount: string }>(
+    'SELECT account, sum(amount) AS amount FROM journal_line GROUP BY account ORDER BY account',
+  );
+  return Object.fromEntries(rows.map((r) => [r.account, Number(r.amount)]));
+}
