@@ -96,7 +96,11 @@ export interface SchemaStep {
  * Brings an area's tables up to date: the application store's own, or a business center's (each keeps its
  * versions in its own table, so a center's schema grows without touching the others').
  */
-export async function migrate(store: AppStore, versions: string, steps: readonly SchemaStep[]): Promise<void> {
+export async function migrate(
+  store: AppStore,
+  versions: string,
+  steps: readonly SchemaStep[],
+): Promise<void> {
   if (!/^[a-z_]+$/.test(versions)) throw new Error(`bad table name ${versions}`);
   await store.query(
     `CREATE TABLE IF NOT EXISTS ${versions} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())`,

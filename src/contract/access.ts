@@ -12,6 +12,12 @@ export const PERMISSIONS = [
   'settings.edit',
   'users.manage',
   'audit.read',
+  /** The member center: look members up, and see their wallet and points. */
+  'members.read',
+  /** Register members and move their wallet and points (tills, mini-programs). */
+  'members.write',
+  /** See members' phone numbers in full (personal data); others see 138****1234. */
+  'members.pii',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

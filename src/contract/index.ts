@@ -8,5 +8,5 @@ export * from './access.js';
 export * from './answers.js';
 export * from './dashboards.js';
 export * from './insights.js';
-export * from './query.js';
 export * from './members.js';
+export * from './query.js';

@@ -6,6 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
+import { MemberCenter } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
@@ -21,6 +22,7 @@ import { exportRoutes } from './routes/export.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
+import { memberRoutes } from './routes/members.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -110,6 +112,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     replenishRoutes(app, warehouse);
   }
   dashboardRoutes(app, store);
+  // The member center keeps its tables in the application store; stores named by grants are read from the
+  // warehouse's store table.
+  memberRoutes(app, await MemberCenter.open(store), options.engine);
   authRoutes(app, store, options.secureCookies ?? false);
   userRoutes(app, store);
   tokenRoutes(app, store);

@@ -31,11 +31,18 @@ export const BUILTIN_ROLES: Role[] = [
     'analyst',
     '数据分析师',
     'Analyst',
-    ['data.read', 'data.export', 'dashboards.edit', 'forecast.run', 'settings.edit'],
+    ['data.read', 'data.export', 'dashboards.edit', 'forecast.run', 'settings.edit', 'members.read'],
     true,
   ),
   builtin('region_manager', '区域经理', 'Region manager', ['data.read', 'data.export', 'dashboards.edit']),
-  builtin('store_manager', '店长', 'Store manager', ['data.read', 'data.export']),
+  builtin('store_manager', '店长', 'Store manager', [
+    'data.read',
+    'data.export',
+    'members.read',
+    'members.write',
+  ]),
+  // A till, a mini-program or an app calling the member center: granted its store(s), nothing else.
+  builtin('pos', '收银终端', 'Till / POS', ['members.read', 'members.write']),
   builtin('supplier', '供应商', 'Supplier', ['data.read', 'data.export']),
   builtin('viewer', '只读用户', 'Viewer', ['data.read']),
 ];
