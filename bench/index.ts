@@ -3,6 +3,7 @@ import { benchClickHouse } from './clickhouse.js';
 import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchLoad } from './load.js';
+import { benchMembers } from './members.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
 import { benchWeb } from './web.js';
@@ -42,6 +43,20 @@ program
   )
   .option('--parallel <n>', 'folds trained at once (default 1, so each fold has its own seconds)', Number)
   .action((opts) => benchForecast(opts));
+program
+  .command('members')
+  .description(
+    'wallet payments from concurrent clients on PostgreSQL: one hot account and many, vs a bare UPDATE',
+  )
+  .option(
+    '--url <url>',
+    'PostgreSQL server (a database zhongtai_members_bench is made fresh)',
+    'postgres://postgres@127.0.0.1:5432',
+  )
+  .option('--members <n>', 'accounts', Number, 10_000)
+  .option('--clients <n>', 'concurrent clients', Number, 50)
+  .option('--seconds <n>', 'seconds per case', Number, 10)
+  .action((opts) => benchMembers(opts));
 program
   .command('web')
   .description(

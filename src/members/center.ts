@@ -24,6 +24,7 @@ export interface MemberCenterOptions {
   today?: () => string;
 }
 
+const RULES_FRESH_MS = 5_000;
 const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
 
 /**

@@ -156,7 +156,7 @@ export async function reverseEarn(
   return record(
     tx,
     member,
-    { kind: 'reverse', points: -taken, store: null, reference, reverses: earnId },
+    { kind: 'reverse', points: 0 - taken, store: null, reference, reverses: earnId },
     before - taken,
     earned.points - taken,
   );

@@ -3,7 +3,6 @@ import type { WalletBalance, WalletEntry } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { type MemberRow, raiseGeneration } from './identity.js';
 import { yuan } from './money.js';
-import { emit } from './once.js';
 import { bonusFor, type MemberRules } from './rules.js';
 
 /**
@@ -21,10 +20,11 @@ interface Held {
   bonus: number;
 }
 
+/** The member's wallet row, made if missing, locked until the transaction ends: one round trip. */
 async function holdWallet(tx: Queryable, member: MemberRow): Promise<Held> {
-  await tx.query('INSERT INTO wallet (member_id) VALUES ($1) ON CONFLICT DO NOTHING', [member.id]);
   const [row] = await tx.query<{ principal: string; bonus: string }>(
-    'SELECT principal, bonus FROM wallet WHERE member_id = $1 FOR UPDATE',
+    `INSERT INTO wallet (member_id) VALUES ($1)
+     ON CONFLICT (member_id) DO UPDATE SET member_id = excluded.member_id RETURNING principal, bonus`,
     [member.id],
   );
   return { principal: Number(row?.principal ?? 0), bonus: Number(row?.bonus ?? 0) };
@@ -50,14 +50,39 @@ interface Move {
 
 async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): Promise<WalletEntry> {
   const after = { principal: held.principal + move.principal, bonus: held.bonus + move.bonus };
-  await tx.query('UPDATE wallet SET principal = $2, bonus = $3 WHERE member_id = $1', [
-    member.id,
-    after.principal,
-    after.bonus,
-  ]);
+  // A liability grows by a credit (negative); its counter-account takes the debit. Lines of one account
+  // are summed, so a move whose principal and bonus share a counter-account writes one line for it.
+  const lines = new Map<string, number>();
+  const add = (account: string, amount: number) => lines.set(account, (lines.get(account) ?? 0) + amount);
+  add('wallet_principal', -move.principal);
+  add('wallet_bonus', -move.bonus);
+  add(move.counter.principal, move.principal);
+  add(move.counter.bonus, move.bonus);
+  const kept = [...lines].filter(([, amount]) => amount !== 0);
+  const view = (id: number, at: Date | string | number): WalletEntry => ({
+    entry: id,
+    kind: move.kind,
+    amount: yuan(move.principal + move.bonus),
+    principal: yuan(move.principal),
+    bonus: yuan(move.bonus),
+    store: move.store,
+    reference: move.reference,
+    reverses: move.reverses,
+    at: new Date(at).toISOString(),
+    after: balanceOf(after),
+  });
+  // The balance, the entry, its lines and the outbox row in one statement: the wallet row stays locked for
+  // as few round trips as can be, which is what a busy account waits on.
+  const shown = view(0, 0);
   const [entry] = await tx.query<{ id: string; at: Date | string }>(
-    `INSERT INTO journal_entry (member_id, kind, principal, bonus, store_id, reference, reverses, principal_after, bonus_after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, at`,
+    `WITH w AS (UPDATE wallet SET principal = $8, bonus = $9 WHERE member_id = $1),
+     e AS (INSERT INTO journal_entry (member_id, kind, principal, bonus, store_id, reference, reverses, principal_after, bonus_after)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, at),
+     l AS (INSERT INTO journal_line (entry_id, account, amount)
+           SELECT e.id, x.account, x.amount FROM e, unnest($10::text[], $11::bigint[]) AS x(account, amount)),
+     o AS (INSERT INTO member_outbox (topic, payload)
+           SELECT 'wallet.entry', $12::jsonb || jsonb_build_object('entry', e.id, 'at', e.at) FROM e)
+     SELECT id, at FROM e`,
     [
       member.id,
       move.kind,
@@ -68,38 +93,12 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
       move.reverses,
       after.principal,
       after.bonus,
+      kept.map(([account]) => account),
+      kept.map(([, amount]) => amount),
+      JSON.stringify({ member: member.code, ...shown, entry: undefined, at: undefined }),
     ],
   );
-  const id = Number(entry?.id);
-  // A liability grows by a credit (negative); its counter-account takes the debit. Lines of one account
-  // are summed, so a move whose principal and bonus share a counter-account writes one line for it.
-  const lines = new Map<string, number>();
-  const add = (account: string, amount: number) => lines.set(account, (lines.get(account) ?? 0) + amount);
-  add('wallet_principal', -move.principal);
-  add('wallet_bonus', -move.bonus);
-  add(move.counter.principal, move.principal);
-  add(move.counter.bonus, move.bonus);
-  for (const [account, amount] of lines)
-    if (amount !== 0)
-      await tx.query('INSERT INTO journal_line (entry_id, account, amount) VALUES ($1, $2, $3)', [
-        id,
-        account,
-        amount,
-      ]);
-  const view: WalletEntry = {
-    entry: id,
-    kind: move.kind,
-    amount: yuan(move.principal + move.bonus),
-    principal: yuan(move.principal),
-    bonus: yuan(move.bonus),
-    store: move.store,
-    reference: move.reference,
-    reverses: move.reverses,
-    at: new Date(entry?.at ?? Date.now()).toISOString(),
-    after: balanceOf(after),
-  };
-  await emit(tx, 'wallet.entry', { member: member.code, ...view });
-  return view;
+  return view(Number(entry?.id), entry?.at ?? Date.now());
 }
 
 const short = (what: string, held: Held, fen: number) =>
@@ -174,8 +173,8 @@ export async function pay(
   const bonus = bonusShare(rules, held, fen);
   return post(tx, member, held, {
     kind: 'pay',
-    principal: -(fen - bonus),
-    bonus: -bonus,
+    principal: 0 - (fen - bonus),
+    bonus: 0 - bonus,
     counter: { principal: 'sales_clearing', bonus: 'sales_clearing' },
     reverses: null,
     ...where,
@@ -276,7 +275,7 @@ export async function reverseTopUp(
   return post(tx, member, held, {
     kind: 'reverse',
     principal: -principal,
-    bonus: -bonus,
+    bonus: 0 - bonus,
     counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
     store: null,
     reference,
