@@ -6,6 +6,7 @@ import { clickhouseCommand } from './commands/clickhouse.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
+import { membersCommand } from './commands/members.js';
 import { queryCommand } from './commands/query.js';
 import { replenishCommand } from './commands/replenish.js';
 import { rollupsCommand } from './commands/rollups.js';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   clickhouseCommand(program);
   usersCommand(program);
   tokensCommand(program);
+  membersCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.
   for (const command of program.commands)

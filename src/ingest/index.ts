@@ -10,6 +10,7 @@ export {
   loadSpec,
   type Spec,
   sectionOf,
+  specOf,
   type TargetSpec,
 } from './spec.js';
 export { type Subscription, subscribe } from './subscribe.js';

@@ -243,6 +243,11 @@ function checkAgainstModel(
 }
 
 /** Reads and checks a spec file; a mistake is reported with its line in the YAML. */
+/** A spec written in code (a built-in source such as the member center's relay), checked like a file's. */
+export function specOf(name: string, value: unknown): Spec {
+  return { ...specSchema.parse(value), path: `(built in: ${name})`, hash: name };
+}
+
 export function loadSpec(path: string): Spec {
   let text: string;
   try {

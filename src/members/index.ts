@@ -2,4 +2,6 @@ export { type MemberActor, MemberCenter, type MemberCenterOptions } from './cent
 export { toFen, yuan } from './money.js';
 export type { Written } from './once.js';
 export { maskPhone, normalisePhone } from './phone.js';
+export { type Difference, type Reconciliation, reconcile } from './reconcile.js';
+export { type RelayResult, relayOutbox, startRelay } from './relay.js';
 export { DEFAULT_RULES, type MemberRules } from './rules.js';

@@ -280,6 +280,40 @@ export const TABLES: Table[] = [
       c('cost', 'money'),
     ],
   },
+  // The member center's ledgers, relayed from its outbox: one row per wallet or points entry, kept by the
+  // entry's id so a batch relayed twice lands once.
+  {
+    name: 'wallet_entry',
+    kind: 'fact',
+    key: ['entry_id'],
+    columns: [
+      c('entry_id', 'bigint'),
+      c('member_code', 'string'),
+      c('date', 'date'),
+      c('ts', 'timestamp'),
+      c('kind', 'string'),
+      c('store_id', 'int', true),
+      c('principal', 'money'),
+      c('bonus', 'money'),
+      c('principal_after', 'money'),
+      c('bonus_after', 'money'),
+    ],
+  },
+  {
+    name: 'points_entry',
+    kind: 'fact',
+    key: ['entry_id'],
+    columns: [
+      c('entry_id', 'bigint'),
+      c('member_code', 'string'),
+      c('date', 'date'),
+      c('ts', 'timestamp'),
+      c('kind', 'string'),
+      c('store_id', 'int', true),
+      c('points', 'int'),
+      c('balance_after', 'int'),
+    ],
+  },
   {
     name: 'member_event',
     kind: 'fact',

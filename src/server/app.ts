@@ -6,7 +6,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { AppStore } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
-import { MemberCenter } from '../members/index.js';
+import { MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
@@ -53,6 +53,8 @@ export interface ServerOptions {
   logStream?: NodeJS.WritableStream;
   /** Time and size limits of one query, and how many heavy ones run at once (DEFAULT_LIMITS otherwise). */
   queryLimits?: Partial<QueryLimits>;
+  /** How often the member center's outbox is relayed into the warehouse; default 2 s. */
+  relayEveryMs?: number;
   /** How long a client may take to send its whole request; default 30 s. */
   requestTimeoutMs?: number;
 }
@@ -113,8 +115,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   }
   dashboardRoutes(app, store);
   // The member center keeps its tables in the application store; stores named by grants are read from the
-  // warehouse's store table.
+  // warehouse's store table. Its outbox is relayed into the warehouse every few seconds.
   memberRoutes(app, await MemberCenter.open(store), options.engine);
+  if (warehouse && !warehouse.readOnly) {
+    const stop = startRelay(store, warehouse, options.relayEveryMs ?? 2_000);
+    app.addHook('onClose', stop);
+  }
   authRoutes(app, store, options.secureCookies ?? false);
   userRoutes(app, store);
   tokenRoutes(app, store);

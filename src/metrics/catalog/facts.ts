@@ -53,6 +53,20 @@ export const FACTS: FactDef[] = [
     keys: { store: 'store_id', product: 'sku' },
   },
   {
+    id: 'wallet_entry',
+    table: 'wallet_entry',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { store: 'store_id' },
+  },
+  {
+    id: 'points_entry',
+    table: 'points_entry',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { store: 'store_id' },
+  },
+  {
     id: 'member_registration',
     table: 'member',
     date: { kind: 'time_bucket', grain: 'day', expr: f('registered_at') },

@@ -62,7 +62,43 @@ const ordersPerMember = (outer: 'count_at_least_1' | 'count_at_least_2'): Measur
   },
 });
 
+/** Of a ledger's entries, those of these kinds. */
+const kindIn = (...kinds: string[]): Expr => ({
+  kind: 'in',
+  expr: f('kind'),
+  values: kinds.map((k) => param(k, 'string')),
+  negate: false,
+});
+
 export const MEASURES: MeasureDef[] = [
+  // The member center's ledgers (relayed from its outbox). A wallet's balance is the running sum of its flows.
+  { id: 'wallet_flow', sources: [plain('wallet_entry', sum(bin('+', f('principal'), f('bonus'))))] },
+  {
+    id: 'wallet_top_ups',
+    sources: [plain('wallet_entry', sum(when(kindIn('top_up', 'change', 'reverse'), f('principal'))))],
+  },
+  {
+    id: 'wallet_bonus_given',
+    sources: [plain('wallet_entry', sum(when(kindIn('top_up', 'reverse'), f('bonus'))))],
+  },
+  {
+    id: 'wallet_spend',
+    sources: [
+      plain(
+        'wallet_entry',
+        sum(when(kindIn('pay', 'refund'), bin('-', num(0), bin('+', f('principal'), f('bonus'))))),
+      ),
+    ],
+  },
+  { id: 'points_flow', sources: [plain('points_entry', sum(f('points')))] },
+  {
+    id: 'points_earned',
+    sources: [plain('points_entry', sum(when(kindIn('earn', 'reverse'), f('points'))))],
+  },
+  {
+    id: 'points_redeemed',
+    sources: [plain('points_entry', sum(when(kindIn('redeem'), bin('-', num(0), f('points')))))],
+  },
   // Sources delivering store-day summaries answer when no line-level sales are loaded (the finest grain held).
   {
     id: 'net_sales',

@@ -113,6 +113,47 @@ export const METRICS: MetricDef[] = [
     '期内有≥1笔订单的会员',
     'members with ≥1 order in period',
   ]),
+  metric(
+    'wallet_balance',
+    '储值余额',
+    'Stored-value balance',
+    'CNY',
+    m('wallet_flow'),
+    [
+      '期末会员储值未消费余额（本金＋赠送），即储值负债',
+      'what members hold in their wallets at period end (principal + bonus): the liability',
+    ],
+    { special: 'cumulative' },
+  ),
+  metric('wallet_top_ups', '储值充值', 'Wallet top-ups', 'CNY', m('wallet_top_ups'), [
+    '期内充值本金（含找零存入，扣除撤销）',
+    'principal topped up in period (change put in included, reversals deducted)',
+  ]),
+  metric('wallet_bonus_given', '储值赠送', 'Wallet bonus given', 'CNY', m('wallet_bonus_given'), [
+    '期内充值赠送金额（扣除撤销）',
+    'bonus value given with top-ups in period (reversals deducted)',
+  ]),
+  metric('wallet_spend', '储值消费', 'Wallet spend', 'CNY', m('wallet_spend'), [
+    '期内用储值支付的金额（扣除退款）',
+    'paid from wallets in period (refunds deducted)',
+  ]),
+  metric(
+    'points_balance',
+    '积分余额',
+    'Points outstanding',
+    'count',
+    m('points_flow'),
+    ['期末会员未使用积分', 'points members hold at period end'],
+    { special: 'cumulative' },
+  ),
+  metric('points_earned', '积分发放', 'Points earned', 'count', m('points_earned'), [
+    '期内累积的积分（扣除冲回）',
+    'points earned in period (reversals deducted)',
+  ]),
+  metric('points_redeemed', '积分兑换', 'Points redeemed', 'count', m('points_redeemed'), [
+    '期内兑换使用的积分',
+    'points redeemed in period',
+  ]),
   metric('new_members', '注册数', 'New members', 'count', m('new_members'), [
     '期内新注册会员数',
     'registrations in period',

@@ -160,6 +160,11 @@ export const MIGRATIONS: Migration[] = [
     description: 'weather_day: daily weather per city or area, observed and forecast (a forecast input)',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 14,
+    description: 'wallet_entry, points_entry: the member center’s ledgers, relayed from its outbox',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**

@@ -1,0 +1,93 @@
+import type { Command } from 'commander';
+import { MemberCenter, reconcile, relayOutbox } from '../../members/index.js';
+import { withAppStore } from '../access.js';
+import { textTable } from '../format.js';
+import { openDb } from '../open.js';
+import { storeOptions } from './tokens.js';
+
+/** The member center's chores on the machine: relay its outbox, reconcile, expire points. */
+export function membersCommand(program: Command): void {
+  const members = program
+    .command('members')
+    .description('member center: relay to the warehouse, reconcile, expire points 会员中心')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  zhongtai members reconcile         # relay what waits, then compare every wallet and points balance
+  zhongtai members expire-points     # run daily: lots past their day lose what they hold`,
+    );
+  storeOptions(
+    members.command('relay').description('load the outbox into the warehouse 同步到数据仓库'),
+  ).action(async (opts) =>
+    withAppStore(opts, async (store) => {
+      await MemberCenter.open(store);
+      const warehouse = await openDb(opts.db, true);
+      try {
+        const done = await relayOutbox(store, warehouse);
+        console.log(
+          `Relayed ${done.relayed} changes: ${done.wallet} wallet entries, ${done.points} points entries. 已同步 ${done.relayed} 条变更。`,
+        );
+      } finally {
+        await warehouse.close();
+      }
+    }),
+  );
+  storeOptions(
+    members
+      .command('reconcile')
+      .description('compare the ledger with the warehouse, member by member 对账')
+      .option('--no-relay', 'compare without relaying what waits first'),
+  ).action(async (opts) =>
+    withAppStore(opts, async (store) => {
+      await MemberCenter.open(store);
+      const warehouse = await openDb(opts.db, true);
+      try {
+        if (opts.relay) await relayOutbox(store, warehouse);
+        const found = await reconcile(store, warehouse);
+        const { totals } = found;
+        console.log(
+          textTable(
+            ['', 'ledger 账本', 'warehouse 仓库'],
+            [
+              ['wallet 储值余额', totals.ledgerWallet, totals.warehouseWallet],
+              ['points 积分', String(totals.ledgerPoints), String(totals.warehousePoints)],
+            ],
+            [false, true, true],
+          ),
+        );
+        const differences = [...found.wallet, ...found.points];
+        if (found.waiting)
+          console.log(`${found.waiting} changes wait to be relayed. ${found.waiting} 条变更待同步。`);
+        if (!differences.length) {
+          console.log(`${found.members} members: no differences. ${found.members} 位会员：账实相符。`);
+          return;
+        }
+        console.log(`${differences.length} differences 处差异:`);
+        console.log(
+          textTable(
+            ['member 会员', 'what', 'ledger 账本', 'warehouse 仓库'],
+            [
+              ...found.wallet.map((d) => [d.member, 'wallet 储值', d.ledger, d.warehouse]),
+              ...found.points.map((d) => [d.member, 'points 积分', d.ledger, d.warehouse]),
+            ],
+            [false, false, true, true],
+          ),
+        );
+        process.exitCode = 1;
+      } finally {
+        await warehouse.close();
+      }
+    }),
+  );
+  storeOptions(members.command('expire-points').description('expire points past their day 积分过期')).action(
+    async (opts) =>
+      withAppStore(opts, async (store) => {
+        const center = await MemberCenter.open(store);
+        const done = await center.expirePoints();
+        console.log(
+          `Expired ${done.points} points of ${done.members} members. 已过期 ${done.members} 位会员的 ${done.points} 积分。`,
+        );
+      }),
+  );
+}

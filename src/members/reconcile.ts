@@ -1,0 +1,84 @@
+import type { AppStore } from '../appstore/index.js';
+import type { Engine } from '../warehouse/index.js';
+import { yuan } from './money.js';
+
+export interface Difference {
+  member: string;
+  ledger: string;
+  warehouse: string;
+}
+
+export interface Reconciliation {
+  members: number;
+  /** Wallet balances (yuan) that differ between the ledger and the warehouse's wallet_entry. */
+  wallet: Difference[];
+  /** Points balances that differ between the ledger and the warehouse's points_entry. */
+  points: Difference[];
+  /** Outbox rows not yet relayed: the warehouse is behind by them. */
+  waiting: number;
+  /** The two sides' totals, yuan and points. */
+  totals: { ledgerWallet: string; warehouseWallet: string; ledgerPoints: number; warehousePoints: number };
+}
+
+/**
+ * The ledger against the warehouse, member by member (`zhongtai members reconcile`): every wallet's balance
+ * and every points balance, as the member center holds them and as the warehouse sums its relayed entries.
+ */
+export async function reconcile(store: AppStore, warehouse: Engine): Promise<Reconciliation> {
+  const ledgerWallet = new Map(
+    (
+      await store.query<{ code: string; fen: string }>(
+        'SELECT m.code, w.principal + w.bonus AS fen FROM wallet w JOIN member m ON m.id = w.member_id',
+      )
+    ).map((r) => [r.code, Number(r.fen)]),
+  );
+  const ledgerPoints = new Map(
+    (
+      await store.query<{ code: string; points: string }>(
+        'SELECT m.code, sum(e.points) AS points FROM points_entry e JOIN member m ON m.id = e.member_id GROUP BY m.code',
+      )
+    ).map((r) => [r.code, Number(r.points)]),
+  );
+  const keptWallet = new Map(
+    (
+      await warehouse.query(
+        'SELECT member_code, CAST(round(sum(principal + bonus) * 100) AS BIGINT) AS fen FROM wallet_entry GROUP BY member_code',
+      )
+    ).map((r) => [String(r.member_code), Number(r.fen)]),
+  );
+  const keptPoints = new Map(
+    (
+      await warehouse.query(
+        'SELECT member_code, sum(points) AS points FROM points_entry GROUP BY member_code',
+      )
+    ).map((r) => [String(r.member_code), Number(r.points)]),
+  );
+  const compare = (ledger: Map<string, number>, kept: Map<string, number>, show: (n: number) => string) =>
+    [...new Set([...ledger.keys(), ...kept.keys()])]
+      .filter((member) => (ledger.get(member) ?? 0) !== (kept.get(member) ?? 0))
+      .sort()
+      .map((member) => ({
+        member,
+        ledger: show(ledger.get(member) ?? 0),
+        warehouse: show(kept.get(member) ?? 0),
+      }));
+  const sum = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  const [waiting] = await store.query<{ n: string }>(
+    'SELECT count(*) AS n FROM member_outbox WHERE relayed_at IS NULL',
+  );
+  const [members] = await store.query<{ n: string }>(
+    'SELECT count(*) AS n FROM member WHERE merged_into IS NULL',
+  );
+  return {
+    members: Number(members?.n ?? 0),
+    wallet: compare(ledgerWallet, keptWallet, yuan),
+    points: compare(ledgerPoints, keptPoints, String),
+    waiting: Number(waiting?.n ?? 0),
+    totals: {
+      ledgerWallet: yuan(sum(ledgerWallet)),
+      warehouseWallet: yuan(sum(keptWallet)),
+      ledgerPoints: sum(ledgerPoints),
+      warehousePoints: sum(keptPoints),
+    },
+  };
+}

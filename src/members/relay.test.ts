@@ -1,0 +1,117 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bearer, tempAppStore, userWithToken } from '../../test/support/server.js';
+import type { AppStore } from '../appstore/index.js';
+import { runQuery } from '../metrics/index.js';
+import { buildServer } from '../server/index.js';
+import { openWarehouse, type Warehouse } from '../warehouse/index.js';
+import { reconcile, relayOutbox } from './index.js';
+
+/**
+ * The member center's changes in the warehouse, exactly once, and the BI's wallet and points KPIs equal to
+ * the ledger: written through the API, relayed by the server's own loop, asked through the metric layer.
+ */
+let store: AppStore;
+let warehouse: Warehouse;
+let app: Awaited<ReturnType<typeof buildServer>>;
+let token: string;
+
+beforeAll(async () => {
+  store = await tempAppStore();
+  warehouse = await openWarehouse({ path: join(mkdtempSync(join(tmpdir(), 'zhongtai-relay-')), 'w.duckdb') });
+  token = (await userWithToken(store, 'admin')).token;
+  // The chain's two stores, which the KPIs are cut by.
+  for (const table of ['store', 'store_history'])
+    await warehouse.write(
+      `INSERT INTO ${table} (store_id, ${table === 'store' ? '' : 'valid_from, '}code, name, format, region, city, open_date)
+       VALUES (1, ${table === 'store' ? '' : "'2020-01-01', "}'S0001', '一号店', 'supermarket', '华东', '上海', '2020-01-01'),
+              (2, ${table === 'store' ? '' : "'2020-01-01', "}'S0002', '二号店', 'convenience', '华东', '杭州', '2020-01-01')`,
+    );
+  app = await buildServer({ engine: warehouse, appStore: store, relayEveryMs: 100 });
+});
+afterAll(async () => {
+  await app.close();
+  await warehouse.close();
+  await store.close();
+});
+
+let keys = 0;
+const post = async (url: string, payload: object) => {
+  const res = await app.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: { ...bearer(token), 'idempotency-key': `relay-${++keys}` },
+  });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json();
+};
+
+describe('member center into the warehouse', () => {
+  it('relays every change once and the catalogue KPIs equal the ledger', async () => {
+    const codes: string[] = [];
+    for (let i = 0; i < 3; i++) codes.push((await post('/api/v1/members', { phone: `1580000000${i}` })).code);
+    const [a, b, c] = codes as [string, string, string];
+    await post(`/api/v1/members/${a}/wallet/top-up`, { amount: '200', store: 1 });
+    const paid = await post(`/api/v1/members/${a}/wallet/pay`, { amount: '33.30', store: 2 });
+    await post(`/api/v1/members/${a}/wallet/refund`, { entry: paid.entry, amount: '3.30', store: 2 });
+    await post(`/api/v1/members/${b}/wallet/top-up`, { amount: '99.99', store: 2 });
+    await post(`/api/v1/members/${b}/wallet/change`, { amount: '0.01', store: 2 });
+    await post(`/api/v1/members/${c}/points/earn`, { amount: '88', store: 1 });
+    await post(`/api/v1/members/${c}/points/redeem`, { points: 8, store: 1 });
+    // The server's loop relays within moments.
+    const waiting = async () =>
+      Number((await store.query('SELECT count(*) AS n FROM member_outbox WHERE relayed_at IS NULL'))[0]?.n);
+    await expect.poll(waiting).toBe(0);
+    const found = await reconcile(store, warehouse);
+    expect(found).toMatchObject({ wallet: [], points: [], waiting: 0 });
+    expect(found.totals).toMatchObject({
+      ledgerWallet: '290.00',
+      warehouseWallet: '290.00',
+      ledgerPoints: 80,
+    });
+
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const answer = await runQuery(warehouse, {
+      metrics: [
+        'wallet_balance',
+        'wallet_top_ups',
+        'wallet_bonus_given',
+        'wallet_spend',
+        'points_balance',
+        'points_redeemed',
+      ],
+      dimensions: ['store'],
+      timeRange: { from: today, to: today },
+    });
+    const byStore = Object.fromEntries(answer.rows.map((r) => [String(r.store), r]));
+    // Store 1: ¥200 + ¥20 bonus topped up; store 2: ¥99.99 + ¥0.01 in, ¥30 spent net of the refund.
+    expect(byStore['一号店']).toMatchObject({
+      wallet_top_ups: 200,
+      wallet_bonus_given: 20,
+      wallet_balance: 220,
+      points_balance: 80,
+    });
+    expect(byStore['二号店']).toMatchObject({ wallet_top_ups: 100, wallet_spend: 30, wallet_balance: 70 });
+    const total = answer.rows.reduce((sum, r) => sum + Number(r.wallet_balance), 0);
+    expect(total.toFixed(2)).toBe(found.totals.ledgerWallet);
+  });
+
+  it('lands a batch sent twice once (a relay that died before marking its rows)', async () => {
+    const before = await warehouse.query('SELECT count(*) AS n FROM wallet_entry');
+    await store.query('UPDATE member_outbox SET relayed_at = NULL');
+    const again = await relayOutbox(store, warehouse);
+    expect(again.relayed).toBeGreaterThan(0);
+    expect(await warehouse.query('SELECT count(*) AS n FROM wallet_entry')).toEqual(before);
+    expect(await reconcile(store, warehouse)).toMatchObject({ wallet: [], points: [] });
+  });
+
+  it('reports a difference when the warehouse lost an entry', async () => {
+    await warehouse.write("DELETE FROM wallet_entry WHERE kind = 'change'");
+    const found = await reconcile(store, warehouse);
+    expect(found.wallet).toHaveLength(1);
+    expect(found.wallet[0]).toMatchObject({ ledger: '100.00', warehouse: '99.99' });
+  });
+});

@@ -1,0 +1,150 @@
+import type { AppStore } from '../appstore/index.js';
+import { pushBatch, specOf } from '../ingest/index.js';
+import type { Warehouse } from '../warehouse/index.js';
+
+/**
+ * The member center's outbox into the warehouse, exactly once: a batch of outbox rows is loaded through the
+ * ingest path (checked, atomic, keyed by the entry's id) and then marked relayed. A crash between the two
+ * sends the batch again, and the warehouse keeps the first copy of every entry: nothing lost, nothing doubled.
+ */
+const LOCAL = 'Asia/Shanghai';
+const money = (from: string) => ({ from, type: 'number' as const });
+const common = {
+  entry_id: { from: 'entry', type: 'int' },
+  member_code: { from: 'member' },
+  date: { from: 'day', type: 'date' },
+  ts: { from: 'time', type: 'timestamp' },
+  kind: { from: 'kind' },
+  store_id: { from: 'store', type: 'int' },
+};
+
+const WALLET = specOf('member_wallet', {
+  source: 'member_wallet',
+  timezone: LOCAL,
+  files: [
+    {
+      match: 'push-member_wallet.jsonl',
+      format: 'jsonl',
+      targets: [
+        {
+          table: 'wallet_entry',
+          columns: {
+            ...common,
+            principal: money('principal'),
+            bonus: money('bonus'),
+            principal_after: money('principalAfter'),
+            bonus_after: money('bonusAfter'),
+          },
+        },
+      ],
+    },
+  ],
+});
+
+const POINTS = specOf('member_points', {
+  source: 'member_points',
+  timezone: LOCAL,
+  files: [
+    {
+      match: 'push-member_points.jsonl',
+      format: 'jsonl',
+      targets: [
+        {
+          table: 'points_entry',
+          columns: {
+            ...common,
+            points: { from: 'points', type: 'int' },
+            balance_after: { from: 'balance', type: 'int' },
+          },
+        },
+      ],
+    },
+  ],
+});
+
+/** The chain's local day and time of an instant: what the warehouse's date and ts hold. */
+function local(at: string): { day: string; time: string } {
+  const shifted = new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString();
+  return { day: shifted.slice(0, 10), time: shifted.slice(0, 19).replace('T', ' ') };
+}
+
+interface OutboxRow extends Record<string, unknown> {
+  id: string;
+  topic: string;
+  payload: Record<string, unknown> & { at: string; after?: { principal: string; bonus: string } };
+}
+
+export interface RelayResult {
+  relayed: number;
+  wallet: number;
+  points: number;
+  /** Changes the warehouse has no table for yet (registrations, links): marked relayed, kept in the outbox. */
+  kept: number;
+}
+
+/** Relays what the outbox holds, a batch at a time, until it is empty. */
+export async function relayOutbox(
+  store: AppStore,
+  warehouse: Warehouse,
+  batch = 5_000,
+): Promise<RelayResult> {
+  const total: RelayResult = { relayed: 0, wallet: 0, points: 0, kept: 0 };
+  for (;;) {
+    const rows = await store.query<OutboxRow>(
+      'SELECT id, topic, payload FROM member_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1',
+      [batch],
+    );
+    if (!rows.length) return total;
+    const wallet = rows.filter((r) => r.topic === 'wallet.entry');
+    const points = rows.filter((r) => r.topic === 'points.entry');
+    const key = `outbox:${rows[0]?.id}-${rows[rows.length - 1]?.id}`;
+    if (wallet.length)
+      await pushBatch(
+        warehouse,
+        WALLET,
+        wallet
+          .map(({ payload: p }) =>
+            JSON.stringify({
+              ...p,
+              ...local(p.at),
+              principalAfter: p.after?.principal,
+              bonusAfter: p.after?.bonus,
+            }),
+          )
+          .join('\n'),
+        key,
+      );
+    if (points.length)
+      await pushBatch(
+        warehouse,
+        POINTS,
+        points.map(({ payload: p }) => JSON.stringify({ ...p, ...local(p.at) })).join('\n'),
+        key,
+      );
+    await store.query('UPDATE member_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])', [
+      rows.map((r) => r.id),
+    ]);
+    total.relayed += rows.length;
+    total.wallet += wallet.length;
+    total.points += points.length;
+    total.kept += rows.length - wallet.length - points.length;
+  }
+}
+
+/** Relays in the background every `everyMs` (the server); the returned stop waits for a relay under way. */
+export function startRelay(store: AppStore, warehouse: Warehouse, everyMs: number): () => Promise<void> {
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const timer = setInterval(() => {
+    running = running
+      .then(() => (stopped ? undefined : relayOutbox(store, warehouse)))
+      // A relay that failed (the warehouse busy, a row refused) leaves its rows waiting for the next turn.
+      .catch((error: unknown) => console.error(`member outbox relay: ${(error as Error).message}`));
+  }, everyMs);
+  timer.unref();
+  return async () => {
+    stopped = true;
+    clearInterval(timer);
+    await running;
+  };
+}
