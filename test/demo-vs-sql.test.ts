@@ -173,15 +173,20 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
 
   it('answers every KPI of the catalogue on the demo chain', async () => {
     const { metrics } = await import('../src/metrics/index.js').then((m) => m.catalogDocument());
-    const result = await runQuery(engine, {
-      metrics: metrics.map((m) => m.id),
-      timeRange: { from: '2026-10-16', to: '2026-11-15' },
-      compare: 'yoy',
-    });
-    const row = result.rows[0] ?? {};
+    // A question holds at most 30 metrics: the catalogue is asked in parts.
+    const row: Record<string, unknown> = {};
+    for (let i = 0; i < metrics.length; i += 30) {
+      const result = await runQuery(engine, {
+        metrics: metrics.slice(i, i + 30).map((m) => m.id),
+        timeRange: { from: '2026-10-16', to: '2026-11-15' },
+        compare: 'yoy',
+      });
+      Object.assign(row, result.rows[0] ?? {});
+    }
     for (const metric of metrics) {
-      // No forecast was run on this chain: forecast figures are missing, not zero.
-      if (metric.id.startsWith('forecast_')) {
+      // No forecast was run on this chain, and its member center holds no wallet or points: those figures are
+      // missing, not zero.
+      if (/^(forecast|wallet|points)_/.test(metric.id)) {
         expect(row[metric.id], metric.id).toBeNull();
         continue;
       }

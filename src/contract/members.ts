@@ -73,6 +73,38 @@ export const pointsRedeemSchema = z
   })
   .strict();
 
+export const membershipJoinSchema = z
+  .object({
+    plan: z.string().min(1).max(32).describe('a plan id: annual (¥199 a year), monthly …'),
+    store: storeId,
+    reference: reference.optional(),
+  })
+  .strict();
+
+export const membershipChangeSchema = z.object({ store: storeId, reference: reference.optional() }).strict();
+
+/** A paid-membership plan (付费会员卡): its price buys `months` of benefits. */
+export interface MembershipPlan {
+  id: string;
+  label: { zh: string; en: string };
+  price: string;
+  months: number;
+}
+
+/** One paid period of a member: bought, renewed, refunded or run out. */
+export interface Membership {
+  id: number;
+  plan: string;
+  startsOn: string;
+  endsOn: string;
+  price: string;
+  /** Paid back on a refund (pro rata by unused days); null while not refunded. */
+  refunded: string | null;
+  /** The last day of benefits when refunded early. */
+  endedOn: string | null;
+  entry: number;
+}
+
 export const MEMBER_GENERATIONS = ['registered', 'wallet', 'paid'] as const;
 export type MemberGeneration = (typeof MEMBER_GENERATIONS)[number];
 
@@ -97,7 +129,15 @@ export interface WalletBalance {
 /** One movement of a wallet: what changed, and the balance after it. */
 export interface WalletEntry {
   entry: number;
-  kind: 'top_up' | 'pay' | 'refund' | 'reverse' | 'change';
+  kind:
+    | 'top_up'
+    | 'pay'
+    | 'refund'
+    | 'reverse'
+    | 'change'
+    | 'membership'
+    | 'membership_refund'
+    | 'membership_earned';
   amount: string;
   principal: string;
   bonus: string;

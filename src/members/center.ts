@@ -1,7 +1,15 @@
 import { type AppStore, migrate } from '../appstore/index.js';
-import type { Member, PointsEntry, WalletBalance, WalletEntry } from '../contract/index.js';
+import type { Member, Membership, PointsEntry, WalletBalance, WalletEntry } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
+import {
+  buyMembership,
+  deferredRevenue,
+  expireMemberships,
+  membershipsOf,
+  plansOf,
+  refundMembership,
+} from './membership.js';
 import { toFen } from './money.js';
 import { checkKey, once, type Written } from './once.js';
 import { type PiiKey, piiKey } from './phone.js';
@@ -210,7 +218,66 @@ export class MemberCenter {
     return pointsOf(this.store, await memberByCode(this.store, code), limit, this.today());
   }
 
-  /** Lots past their day lose what they hold (`zhongtai members expire-points`, daily). */
+  async plans() {
+    return plansOf(await this.rules());
+  }
+
+  /** Buys paid membership (`renew`: a period from the day after the last one ends). */
+  async buyMembership(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { plan?: string; store: number; reference?: string },
+    renew: boolean,
+  ) {
+    this.checkStore(actor, input.store);
+    const rules = await this.rules();
+    const where = { store: input.store, reference: input.reference ?? null };
+    return this.write<Membership>(actor, key, [renew ? 'renew' : 'join', code, input], async (tx) => ({
+      status: 201,
+      answer: await buyMembership(
+        tx,
+        rules,
+        await memberByCode(tx, code),
+        { plan: input.plan, renew },
+        where,
+        this.today(),
+      ),
+    }));
+  }
+
+  async refundMembership(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { store: number; reference?: string },
+  ) {
+    this.checkStore(actor, input.store);
+    const rules = await this.rules();
+    const where = { store: input.store, reference: input.reference ?? null };
+    return this.write<Membership[]>(actor, key, ['refund-membership', code, input], async (tx) => ({
+      status: 201,
+      answer: await refundMembership(tx, rules, await memberByCode(tx, code), where, this.today()),
+    }));
+  }
+
+  async memberships(_actor: MemberActor, code: string) {
+    return membershipsOf(this.store, await memberByCode(this.store, code), this.today());
+  }
+
+  /** Deferred and earned membership revenue as of today (递延收入). */
+  deferredRevenue() {
+    return deferredRevenue(this.store, this.today());
+  }
+
+  /** Points lots and paid periods past their day (`zhongtai members daily`). */
+  async daily() {
+    const points = await this.store.transaction((tx) => expirePoints(tx, this.today()));
+    const memberships = await this.store.transaction((tx) => expireMemberships(tx, this.today()));
+    return { points, memberships };
+  }
+
+  /** Lots past their day lose what they hold. */
   expirePoints() {
     return this.store.transaction((tx) => expirePoints(tx, this.today()));
   }

@@ -87,25 +87,31 @@ export async function registerMember(
 ): Promise<MemberRow> {
   const phone = normalisePhone(input.phone);
   const digest = key.digest(phone);
-  const [taken] = await tx.query<{ code: string }>(
-    'SELECT code FROM member WHERE phone_digest = $1 AND merged_into IS NULL',
-    [digest],
-  );
-  if (taken)
-    throw new ZhongtaiError(
+  const taken = (code: string | undefined) =>
+    new ZhongtaiError(
       'CONFLICT',
       {
-        en: `${maskPhone(phone)} is already member ${taken.code}`,
-        zh: `${maskPhone(phone)} 已是会员 ${taken.code}`,
+        en: `${maskPhone(phone)} is already member ${code ?? ''}`.trim(),
+        zh: `${maskPhone(phone)} 已是会员 ${code ?? ''}`.trim(),
       },
       { field: 'phone' },
     );
-  const [made] = await tx.query<{ id: string }>(
-    `INSERT INTO member (phone_digest, phone_sealed, phone_masked, name, home_store)
-     VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-    [digest, key.encrypt(phone), maskPhone(phone), input.name ?? null, input.store ?? null],
+  const [existing] = await tx.query<{ code: string }>(
+    'SELECT code FROM member WHERE phone_digest = $1 AND merged_into IS NULL',
+    [digest],
   );
-  const id = (made as { id: string }).id;
+  if (existing) throw taken(existing.code);
+  // Two tills registering one number at once: the unique index lets one in, and the other is told so.
+  const made = await tx
+    .query<{ id: string }>(
+      `INSERT INTO member (phone_digest, phone_sealed, phone_masked, name, home_store)
+       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
+      [digest, key.encrypt(phone), maskPhone(phone), input.name ?? null, input.store ?? null],
+    )
+    .catch((error: unknown) => {
+      throw (error as { code?: string }).code === '23505' ? taken(undefined) : error;
+    });
+  const id = (made[0] as { id: string }).id;
   await tx.query("UPDATE member SET code = 'M' || lpad(id::text, 8, '0') WHERE id = $1", [id]);
   const row = await memberById(tx, id);
   for (const external of input.externalIds) await linkId(tx, row, external);

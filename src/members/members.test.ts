@@ -72,6 +72,18 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     await expect(center.find(till, { phone: '13999999999' })).rejects.toThrow(/No member 139\*\*\*\*9999/);
   });
 
+  it('registers a number sent by five tills at once once, telling the others it is taken', async () => {
+    await ready;
+    const tries = await Promise.allSettled(
+      Array.from({ length: 5 }, () =>
+        center.register(till, key(), { phone: '13755550000', externalIds: [] }),
+      ),
+    );
+    expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
+    for (const t of tries)
+      if (t.status === 'rejected') expect((t.reason as { code: string }).code).toBe('CONFLICT');
+  });
+
   it('keeps phone numbers encrypted at rest: the table holds no number', async () => {
     const store = await ready;
     await center.register(hq, key(), { phone: '13712345678', externalIds: [] });
@@ -193,6 +205,53 @@ describe.each(STORES)('member center on %s', (_name, open) => {
       points: -10,
       balance: 0,
     });
+    today = '2026-06-15';
+  });
+
+  it('sells paid membership: double points, renewals back to back, pro-rata refund, expiry back to wallet', async () => {
+    await ready;
+    today = '2026-03-01';
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000006', externalIds: [] });
+    await center.moveWallet(till, key(), m.code, 'top_up', { amount: '100', store: 3 });
+    const joined = await center.buyMembership(till, key(), m.code, { plan: 'annual', store: 3 }, false);
+    expect(joined.answer).toMatchObject({
+      plan: 'annual',
+      startsOn: '2026-03-01',
+      endsOn: '2027-02-28',
+      price: '199.00',
+    });
+    expect((await center.get(hq, m.code)).generation).toBe('paid');
+    await expect(
+      center.buyMembership(till, key(), m.code, { plan: 'annual', store: 3 }, false),
+    ).rejects.toThrow(/renew instead/);
+    await expect(center.buyMembership(till, key(), m.code, { plan: 'gold', store: 3 }, true)).rejects.toThrow(
+      /No plan gold/,
+    );
+    expect((await center.earn(till, key(), m.code, { amount: '10', store: 3 })).answer.points).toBe(20);
+    const renewed = await center.buyMembership(till, key(), m.code, { store: 3 }, true);
+    expect(renewed.answer).toMatchObject({ startsOn: '2027-03-01', endsOn: '2028-02-29' });
+    // Half a year on: 184 of 365 days earned; refunded tomorrow on, and the renewal in full.
+    today = '2026-09-01';
+    expect((await center.deferredRevenue()).earned).toBe('100.31');
+    const refunded = await center.refundMembership(till, key(), m.code, { store: 3 });
+    expect(refunded.answer.map((p) => p.refunded)).toEqual(['98.14', '199.00']);
+    expect((await center.get(hq, m.code)).generation).toBe('wallet');
+    expect((await center.memberships(hq, m.code)).active).toBeNull();
+    // The wallet shows its own movements only.
+    expect((await center.wallet(hq, m.code)).entries.map((e) => e.kind)).toEqual(['top_up']);
+    // A monthly member from a month's last day: to the end of February, then back to registered.
+    today = '2026-01-31';
+    const { answer: n } = await center.register(hq, key(), { phone: '13600000007', externalIds: [] });
+    const monthly = await center.buyMembership(till, key(), n.code, { plan: 'monthly', store: 3 }, false);
+    expect(monthly.answer.endsOn).toBe('2026-02-28');
+    today = '2026-03-01';
+    expect((await center.daily()).memberships).toEqual({ periods: 1, members: 1 });
+    expect((await center.get(hq, n.code)).generation).toBe('registered');
+    const accounts = await center.trialBalance();
+    expect(Object.values(accounts).reduce((a, b) => a + b, 0)).toBe(0);
+    expect(accounts.membership_deferred ?? 0).toBe(0);
+    // Earned: 185 days of the annual period (199.00 − 98.14) and the whole month (25.00).
+    expect(accounts.membership_revenue).toBe(-(19900 - 9814 + 2500));
     today = '2026-06-15';
   });
 

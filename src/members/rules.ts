@@ -13,6 +13,10 @@ export interface MemberRules {
   pointsPerYuan: number;
   /** Multiplier of points for each generation (paid members earn double). */
   pointsMultiplier: { registered: number; wallet: number; paid: number };
+  /** Paid-membership plans; price in fen. */
+  plans: { id: string; label: { zh: string; en: string }; price: number; months: number }[];
+  /** A refunded membership pays back its unused days' share of the price, or nothing. */
+  membershipRefund: 'pro_rata' | 'none';
 }
 
 export const DEFAULT_RULES: MemberRules = {
@@ -24,6 +28,11 @@ export const DEFAULT_RULES: MemberRules = {
   bonusSpend: 'proportional',
   pointsPerYuan: 1,
   pointsMultiplier: { registered: 1, wallet: 1, paid: 2 },
+  plans: [
+    { id: 'annual', label: { zh: '年卡会员', en: 'Annual membership' }, price: 199_00, months: 12 },
+    { id: 'monthly', label: { zh: '月卡会员', en: 'Monthly membership' }, price: 25_00, months: 1 },
+  ],
+  membershipRefund: 'pro_rata',
 };
 
 export async function readRules(store: Queryable): Promise<MemberRules> {

@@ -79,4 +79,27 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'CREATE INDEX member_outbox_waiting ON member_outbox (id) WHERE relayed_at IS NULL',
     ],
   },
+  {
+    version: 2,
+    // Paid membership (付费会员): a plan bought for a period; its price is deferred revenue, recognised by day,
+    // and booked in the same journal (an entry that moves no wallet: principal and bonus 0).
+    sql: [
+      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
+      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
+         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned'))`,
+      `CREATE TABLE membership (
+         id BIGSERIAL PRIMARY KEY,
+         member_id BIGINT NOT NULL REFERENCES member(id),
+         plan TEXT NOT NULL,
+         starts_on DATE NOT NULL,
+         ends_on DATE NOT NULL CHECK (ends_on >= starts_on),
+         price BIGINT NOT NULL CHECK (price >= 0),
+         entry_id BIGINT NOT NULL REFERENCES journal_entry(id),
+         refunded BIGINT,
+         ended_on DATE,
+         store_id INTEGER,
+         at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      'CREATE INDEX membership_member ON membership (member_id, ends_on)',
+    ],
+  },
 ];

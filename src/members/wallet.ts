@@ -46,6 +46,8 @@ interface Move {
   store: number | null;
   reference: string | null;
   reverses: number | null;
+  /** Lines beside the wallet's (a membership's price into deferred revenue), debits positive. */
+  aside?: [string, number][];
 }
 
 async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): Promise<WalletEntry> {
@@ -58,6 +60,7 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
   add('wallet_bonus', -move.bonus);
   add(move.counter.principal, move.principal);
   add(move.counter.bonus, move.bonus);
+  for (const [account, amount] of move.aside ?? []) add(account, amount);
   const kept = [...lines].filter(([, amount]) => amount !== 0);
   const view = (id: number, at: Date | string | number): WalletEntry => ({
     entry: id,
@@ -149,6 +152,29 @@ export async function changeToWallet(
   });
   await raiseGeneration(tx, member, 'wallet');
   return entry;
+}
+
+/**
+ * An entry of the member's journal that moves no wallet money (a paid membership bought or refunded): booked
+ * with the wallet row held, so every entry's balance-after stays in the order entries were made.
+ */
+export async function postAside(
+  tx: Queryable,
+  member: MemberRow,
+  kind: 'membership' | 'membership_refund' | 'membership_earned',
+  lines: [string, number][],
+  where: { store: number | null; reference: string | null },
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  return post(tx, member, held, {
+    kind,
+    principal: 0,
+    bonus: 0,
+    counter: { principal: 'cash_clearing', bonus: 'cash_clearing' },
+    reverses: null,
+    aside: lines,
+    ...where,
+  });
 }
 
 /** How much of a payment comes from bonus value, by the chain's rule. */
@@ -303,7 +329,11 @@ export async function walletOf(
     principal_after: string;
     bonus_after: string;
     at: Date | string;
-  }>('SELECT * FROM journal_entry WHERE member_id = $1 ORDER BY id DESC LIMIT $2', [member.id, limit]);
+  }>(
+    // The wallet's own movements: a membership bought or refunded is in the journal, not in the wallet.
+    "SELECT * FROM journal_entry WHERE member_id = $1 AND kind NOT LIKE 'membership%' ORDER BY id DESC LIMIT $2",
+    [member.id, limit],
+  );
   return {
     balance: balanceOf({ principal: Number(held?.principal ?? 0), bonus: Number(held?.bonus ?? 0) }),
     entries: rows.map((r) => ({

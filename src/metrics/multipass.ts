@@ -50,7 +50,10 @@ export async function fillCumulative(
   for (const row of rows) {
     const time = timeKey(row);
     const entries = groups.get(keyOf(row, otherDims)) ?? [];
-    row[metric.id] = entries.reduce((sum, e) => (e.time <= time ? sum + e.count : sum), 0);
+    // Nothing ever recorded (a chain not using the member center's wallet): missing, not a balance of 0.
+    row[metric.id] = registrations.some((r) => r[metric.id] !== null && r[metric.id] !== undefined)
+      ? entries.reduce((sum, e) => (e.time <= time ? sum + e.count : sum), 0)
+      : null;
   }
 }
 

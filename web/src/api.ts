@@ -17,7 +17,9 @@ import type {
   Grant,
   Label,
   Me,
+  Member,
   Permission,
+  PointsEntry,
   QueryInput,
   QueryResult,
   Role,
@@ -30,6 +32,8 @@ import type {
   User,
   userChangeSchema,
   userInputSchema,
+  WalletBalance,
+  WalletEntry,
 } from '../../src/contract/index.js';
 
 // Requests and answers, as the contract shared with the server writes them (types only: no server code in
@@ -45,6 +49,8 @@ export type {
   ForecastRun,
   Label,
   Me,
+  Member,
+  PointsEntry,
   QueryResult,
   Role,
   Row,
@@ -52,7 +58,10 @@ export type {
   Suggestion,
   Theme,
   User,
+  WalletEntry,
 };
+/** A member with what their wallet and points hold. */
+export type MemberDetail = Member & { wallet: WalletBalance; points: number };
 /** A saved question on a dashboard. */
 export type SavedTile = Tile;
 export type Dashboard = ContractDashboard<SavedTile>;
@@ -209,6 +218,15 @@ export const api = {
       '/api/v1/drill',
       send('POST', body),
     ),
+  findMember: (by: { phone: string } | { kind: string; value: string }) =>
+    call<Member>(`/api/v1/members?${new URLSearchParams(by).toString()}`),
+  member: (code: string) => call<MemberDetail>(`/api/v1/members/${encodeURIComponent(code)}`),
+  memberWallet: (code: string) =>
+    call<{ balance: WalletBalance; entries: WalletEntry[] }>(
+      `/api/v1/members/${encodeURIComponent(code)}/wallet`,
+    ),
+  memberPoints: (code: string) =>
+    call<{ balance: number; entries: PointsEntry[] }>(`/api/v1/members/${encodeURIComponent(code)}/points`),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
   forecastProgress: () =>
     call<{ running: boolean; step?: string; share?: number; seconds?: number; queued?: number }>(

@@ -15,7 +15,7 @@ export function membersCommand(program: Command): void {
       `
 Examples:
   zhongtai members reconcile         # relay what waits, then compare every wallet and points balance
-  zhongtai members expire-points     # run daily: lots past their day lose what they hold`,
+  zhongtai members daily             # run daily: points lots and paid periods past their day`,
     );
   storeOptions(
     members.command('relay').description('load the outbox into the warehouse 同步到数据仓库'),
@@ -80,14 +80,21 @@ Examples:
       }
     }),
   );
-  storeOptions(members.command('expire-points').description('expire points past their day 积分过期')).action(
-    async (opts) =>
-      withAppStore(opts, async (store) => {
-        const center = await MemberCenter.open(store);
-        const done = await center.expirePoints();
-        console.log(
-          `Expired ${done.points} points of ${done.members} members. 已过期 ${done.members} 位会员的 ${done.points} 积分。`,
-        );
-      }),
+  storeOptions(
+    members
+      .command('daily')
+      .description('expire points and paid periods past their day 每日结转（积分与付费会员到期）'),
+  ).action(async (opts) =>
+    withAppStore(opts, async (store) => {
+      const center = await MemberCenter.open(store);
+      const { points, memberships } = await center.daily();
+      const revenue = await center.deferredRevenue();
+      console.log(
+        `Expired ${points.points} points of ${points.members} members; ${memberships.periods} paid periods ran out, ${memberships.members} members no longer paid. Membership revenue deferred ${revenue.deferred}, earned ${revenue.earned}.`,
+      );
+      console.log(
+        `已过期 ${points.members} 位会员的 ${points.points} 积分；${memberships.periods} 个付费会员期到期，${memberships.members} 位会员不再是付费会员。付费会员递延收入 ${revenue.deferred} 元，已确认 ${revenue.earned} 元。`,
+      );
+    }),
   );
 }

@@ -3,6 +3,8 @@ import {
   entryRefSchema,
   linkIdSchema,
   memberLookupSchema,
+  membershipChangeSchema,
+  membershipJoinSchema,
   pointsEarnSchema,
   pointsRedeemSchema,
   registerMemberSchema,
@@ -218,6 +220,77 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
           parseBody(entryRefSchema, request.body),
         ),
       ),
+  );
+  app.get(
+    '/api/v1/members/plans',
+    needs('members.read', {
+      summary: 'Paid-membership plans 付费会员方案',
+      answers: { '200': 'plans: id, label, price (yuan), months' },
+    }),
+    async () => ({ plans: await center.plans() }),
+  );
+  for (const [path, renew, summary] of [
+    ['join', false, 'Buy paid membership (e.g. ¥199 a year) 开通付费会员'],
+    ['renew', true, 'Renew paid membership from the day after the last period ends 续费付费会员'],
+  ] as const)
+    app.post(
+      `/api/v1/members/:code/membership/${path}`,
+      needs(
+        'members.write',
+        write(
+          summary,
+          renew
+            ? membershipChangeSchema.extend({ plan: membershipJoinSchema.shape.plan.optional() })
+            : membershipJoinSchema,
+          'The period bought: plan, startsOn, endsOn, price',
+        ),
+      ),
+      async (request, reply) =>
+        answer(
+          reply,
+          await center.buyMembership(
+            await actorOf(request),
+            keyOf(request),
+            codeOf(request),
+            renew
+              ? parseBody(
+                  membershipChangeSchema.extend({ plan: membershipJoinSchema.shape.plan.optional() }),
+                  request.body,
+                )
+              : parseBody(membershipJoinSchema, request.body),
+            renew,
+          ),
+        ),
+    );
+  app.post(
+    '/api/v1/members/:code/membership/refund',
+    needs(
+      'members.write',
+      write(
+        'End paid membership today, refunding the unused days (pro rata) 退付费会员',
+        membershipChangeSchema,
+        'The periods refunded, each with what was paid back',
+      ),
+    ),
+    async (request, reply) =>
+      answer(
+        reply,
+        await center.refundMembership(
+          await actorOf(request),
+          keyOf(request),
+          codeOf(request),
+          parseBody(membershipChangeSchema, request.body),
+        ),
+      ),
+  );
+  app.get(
+    '/api/v1/members/:code/membership',
+    needs('members.read', {
+      summary: 'Paid membership: the period covering today and every period 付费会员记录',
+      answers: { '200': 'active (or null), memberships (newest first)' },
+      notFound: 'No such member',
+    }),
+    async (request) => center.memberships(await actorOf(request), codeOf(request)),
   );
   app.get(
     '/api/v1/members/:code/points',

@@ -17,6 +17,7 @@ import { ExplorePage } from '../explore/Explore';
 import { ForecastPage } from '../forecast/Forecast';
 import { addDays, type Lang } from '../format';
 import { type TextKey, t } from '../i18n';
+import { MembersPage } from '../members/Members';
 import { Overview } from '../overview/Overview';
 import { StoreHome } from '../overview/StoreHome';
 import { PortalPage } from '../portal/Portal';
@@ -24,14 +25,15 @@ import { PasswordForm } from './PasswordForm';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
 
-type Page = 'overview' | 'portal' | 'explore' | 'dashboards' | 'forecast' | 'admin';
-const PAGES: Page[] = ['overview', 'portal', 'explore', 'dashboards', 'forecast', 'admin'];
+type Page = 'overview' | 'portal' | 'explore' | 'dashboards' | 'forecast' | 'members' | 'admin';
+const PAGES: Page[] = ['overview', 'portal', 'explore', 'dashboards', 'forecast', 'members', 'admin'];
 const PATHS: Record<Page, string> = {
   overview: '/',
   portal: '/portal',
   explore: '/explore',
   dashboards: '/dashboards',
   forecast: '/forecast',
+  members: '/members',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -40,6 +42,7 @@ const NAV: Record<Page, TextKey> = {
   explore: 'navExplore',
   dashboards: 'navDashboards',
   forecast: 'navForecast',
+  members: 'navMembers',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -48,6 +51,7 @@ const TITLES: Record<Page, TextKey> = {
   explore: 'exploreTitle',
   dashboards: 'dashboardsTitle',
   forecast: 'forecastTitle',
+  members: 'membersTitle',
   admin: 'navAdmin',
 };
 
@@ -62,7 +66,10 @@ const oneStore = (me: Me | null) =>
 /** The pages a person may open: suppliers get their portal, administrators user management. */
 function pagesFor(me: Me): Page[] {
   if (isSupplier(me)) return ['portal', 'explore', 'dashboards'];
-  return PAGES.filter((p) => p !== 'portal' && (p !== 'admin' || can('users.manage')));
+  return PAGES.filter(
+    (p) =>
+      p !== 'portal' && (p !== 'admin' || can('users.manage')) && (p !== 'members' || can('members.read')),
+  );
 }
 const pageOf = (path: string): Page =>
   PAGES.find((p) => p !== 'overview' && path.startsWith(PATHS[p])) ?? 'overview';
@@ -305,6 +312,7 @@ export function App() {
         <PortalPage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}
       {page === 'admin' && <AdminPage lang={lang} />}
+      {page === 'members' && <MembersPage lang={lang} />}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}

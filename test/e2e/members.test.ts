@@ -1,0 +1,88 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openWarehouse } from '../../src/warehouse/index.js';
+import { openWorld, signIn, type World, watchedPage } from '../support/browser.js';
+import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+import { userWithToken } from '../support/server.js';
+
+/** 会员中心 in Chromium: a member a till made, found by phone, with the wallet and points ledgers. */
+let world: World;
+let code = '';
+let manager: { username: string; password: string };
+
+beforeAll(async () => {
+  world = await openWorld(await openWarehouse({ path: SMALL_DEMO, readOnly: true }));
+  const till = await userWithToken(world.appStore, 'pos', [{ kind: 'store', value: 'S0003' }]);
+  manager = await userWithToken(world.appStore, 'store_manager', [{ kind: 'store', value: 'S0003' }]);
+  let n = 0;
+  const post = async (path: string, body: object) => {
+    const res = await fetch(`${world.base}${path}`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${till.token}`,
+        'content-type': 'application/json',
+        'idempotency-key': `e2e-${++n}`,
+      },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(201);
+    return res.json();
+  };
+  code = (
+    await post('/api/v1/members', {
+      phone: '13812345678',
+      name: '韩梅梅',
+      store: 3,
+      externalIds: [{ kind: 'wechat_openid', value: 'o-hmm' }],
+    })
+  ).code;
+  await post(`/api/v1/members/${code}/wallet/top-up`, { amount: '500', store: 3, reference: 'POS-0001' });
+  await post(`/api/v1/members/${code}/wallet/pay`, { amount: '128.80', store: 3, reference: 'POS-0002' });
+  await post(`/api/v1/members/${code}/points/earn`, { amount: '128.80', store: 3, reference: 'POS-0002' });
+}, 120_000);
+afterAll(() => world?.close());
+
+const shot = (page: import('playwright-core').Page, name: string) =>
+  page.screenshot({ path: join(ARTIFACTS, 'screenshots', `${name}.png`), fullPage: true });
+
+describe('member center page', () => {
+  it('finds a member by phone and shows profile, balances and both ledgers; the phone in full for an administrator', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    await page.goto(`${world.base}/members`);
+    await page.getByTestId('member-search').fill('138 1234 5678');
+    await page.getByTestId('member-find').click();
+    await expect.poll(() => page.getByTestId('member-phone').innerText()).toBe('13812345678');
+    expect(await page.getByTestId('member-generation').innerText()).toBe('储值会员');
+    // ¥500 + ¥60 bonus − ¥128.80 paid.
+    expect(await page.getByTestId('member-wallet').innerText()).toBe('¥431.20');
+    expect(await page.getByTestId('member-points').innerText()).toBe('128');
+    const kinds = await page
+      .locator('[data-testid="wallet-entries"] tbody tr td:nth-child(2)')
+      .allInnerTexts();
+    expect(kinds).toEqual(['储值支付', '充值']);
+    await shot(page, 'members-admin');
+    // By an external id too.
+    await page.getByTestId('member-search').fill('wechat_openid:o-hmm');
+    await page.getByTestId('member-find').click();
+    await expect.poll(() => page.locator('[data-testid="member-profile"] h2').innerText()).toContain(code);
+    await page.getByTestId('member-search').fill('13900000000');
+    await page.getByTestId('member-find').click();
+    await expect
+      .poll(() => page.getByTestId('member-error').innerText())
+      .toContain('会员 139****0000 不存在');
+    expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
+  });
+
+  it('shows a store manager the phone masked, and fits a phone screen', async () => {
+    const page = await world.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(page, world.base, manager.username, manager.password);
+    await page.goto(`${world.base}/members`);
+    await page.getByTestId('member-search').fill('13812345678');
+    await page.getByTestId('member-find').click();
+    await expect.poll(() => page.getByTestId('member-phone').innerText()).toBe('138****5678');
+    const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(wide).toBeLessThanOrEqual(390);
+    await shot(page, 'phone-members-store-manager');
+    await page.close();
+  });
+});
