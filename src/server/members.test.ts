@@ -87,6 +87,36 @@ describe('member center API', () => {
     expect((await get(`/api/v1/members/${code}/wallet`)).json().entries).toHaveLength(2);
   });
 
+  it('sells paid membership at the till: join once, renew, refund pro rata', async () => {
+    const code = (await post('/api/v1/members', { phone: '13700000009' })).json().code;
+    expect((await get('/api/v1/members/plans')).json().plans.map((p: { id: string }) => p.id)).toEqual([
+      'annual',
+      'monthly',
+    ]);
+    const joined = await post(
+      `/api/v1/members/${code}/membership/join`,
+      { plan: 'annual', store: 3 },
+      till,
+      'J-1',
+    );
+    expect(joined.statusCode).toBe(201);
+    expect(joined.json()).toMatchObject({ plan: 'annual', price: '199.00' });
+    expect(
+      (await post(`/api/v1/members/${code}/membership/join`, { plan: 'annual', store: 3 }, till, 'J-1'))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await post(`/api/v1/members/${code}/membership/join`, { plan: 'annual', store: 3 })).statusCode,
+    ).toBe(409);
+    const renewed = await post(`/api/v1/members/${code}/membership/renew`, { store: 3 });
+    expect(renewed.json().startsOn > joined.json().endsOn).toBe(true);
+    expect((await get(`/api/v1/members/${code}`)).json().generation).toBe('paid');
+    const refunded = await post(`/api/v1/members/${code}/membership/refund`, { store: 3 });
+    // Joined today: only today's benefits used, so nearly all of the first year and all of the second come back.
+    expect(refunded.json().map((p: { refunded: string }) => p.refunded)).toEqual(['198.46', '199.00']);
+    expect((await get(`/api/v1/members/${code}/membership`)).json().active).toBeNull();
+  });
+
   it('refuses bad input clearly in both languages, changing nothing', async () => {
     const bad = await post('/api/v1/members', { phone: '1234' });
     expect(bad.statusCode).toBe(400);

@@ -39,6 +39,7 @@ beforeAll(async () => {
   await post(`/api/v1/members/${code}/wallet/top-up`, { amount: '500', store: 3, reference: 'POS-0001' });
   await post(`/api/v1/members/${code}/wallet/pay`, { amount: '128.80', store: 3, reference: 'POS-0002' });
   await post(`/api/v1/members/${code}/points/earn`, { amount: '128.80', store: 3, reference: 'POS-0002' });
+  await post(`/api/v1/members/${code}/membership/join`, { plan: 'annual', store: 3, reference: 'POS-0003' });
 }, 120_000);
 afterAll(() => world?.close());
 
@@ -52,7 +53,9 @@ describe('member center page', () => {
     await page.getByTestId('member-search').fill('138 1234 5678');
     await page.getByTestId('member-find').click();
     await expect.poll(() => page.getByTestId('member-phone').innerText()).toBe('13812345678');
-    expect(await page.getByTestId('member-generation').innerText()).toBe('储值会员');
+    expect(await page.getByTestId('member-generation').innerText()).toMatch(
+      /^付费会员 · 有效期至 \d{4}-\d{2}-\d{2}$/,
+    );
     // ¥500 + ¥60 bonus − ¥128.80 paid.
     expect(await page.getByTestId('member-wallet').innerText()).toBe('¥431.20');
     expect(await page.getByTestId('member-points').innerText()).toBe('128');

@@ -18,6 +18,7 @@ import type {
   Label,
   Me,
   Member,
+  Membership,
   Permission,
   PointsEntry,
   QueryInput,
@@ -224,6 +225,10 @@ export const api = {
   memberWallet: (code: string) =>
     call<{ balance: WalletBalance; entries: WalletEntry[] }>(
       `/api/v1/members/${encodeURIComponent(code)}/wallet`,
+    ),
+  memberships: (code: string) =>
+    call<{ active: Membership | null; memberships: Membership[] }>(
+      `/api/v1/members/${encodeURIComponent(code)}/membership`,
     ),
   memberPoints: (code: string) =>
     call<{ balance: number; entries: PointsEntry[] }>(`/api/v1/members/${encodeURIComponent(code)}/points`),

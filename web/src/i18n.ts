@@ -45,6 +45,7 @@ const TEXT = {
   gen_registered: { zh: '注册会员', en: 'Registered' },
   gen_wallet: { zh: '储值会员', en: 'Wallet member' },
   gen_paid: { zh: '付费会员', en: 'Paid member' },
+  paidUntil: { zh: '有效期至', en: 'until' },
   walletBalance: { zh: '储值余额', en: 'Wallet balance' },
   walletPrincipal: { zh: '本金', en: 'Principal' },
   walletBonus: { zh: '赠送', en: 'Bonus' },

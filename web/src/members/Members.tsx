@@ -31,6 +31,7 @@ export function MembersPage({ lang }: { lang: Lang }) {
     member: MemberDetail;
     wallet: WalletEntry[];
     points: PointsEntry[];
+    paidUntil: string | null;
   } | null>(null);
 
   const find = (event: FormEvent) => {
@@ -41,12 +42,18 @@ export function MembersPage({ lang }: { lang: Lang }) {
     api
       .findMember(lookupOf(text))
       .then(async (member: Member) => {
-        const [detail, wallet, points] = await Promise.all([
+        const [detail, wallet, points, paid] = await Promise.all([
           api.member(member.code),
           api.memberWallet(member.code),
           api.memberPoints(member.code),
+          api.memberships(member.code),
         ]);
-        setFound({ member: detail, wallet: wallet.entries, points: points.entries });
+        // Paid periods run back to back: benefits last to the end of the last one not refunded.
+        const paidUntil =
+          paid.memberships.filter(
+            (p) => p.refunded === null && p.endsOn >= (paid.active?.startsOn ?? '9999'),
+          )[0]?.endsOn ?? null;
+        setFound({ member: detail, wallet: wallet.entries, points: points.entries, paidUntil });
       })
       .catch((e: unknown) => {
         setFound(null);
@@ -86,7 +93,10 @@ export function MembersPage({ lang }: { lang: Lang }) {
               <dt>{t('memberPhone', lang)}</dt>
               <dd data-testid="member-phone">{m.phone}</dd>
               <dt>{t('memberGeneration', lang)}</dt>
-              <dd data-testid="member-generation">{t(`gen_${m.generation}` as TextKey, lang)}</dd>
+              <dd data-testid="member-generation">
+                {t(`gen_${m.generation}` as TextKey, lang)}
+                {found.paidUntil && ` · ${t('paidUntil', lang)} ${found.paidUntil}`}
+              </dd>
               <dt>{t('memberHomeStore', lang)}</dt>
               <dd>{m.homeStore ?? '—'}</dd>
               <dt>{t('memberSince', lang)}</dt>
