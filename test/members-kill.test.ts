@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -26,8 +27,17 @@ interface Served {
   kill(signal: NodeJS.Signals): void;
 }
 
-function serve(db: string, appDb: string | undefined): Served {
-  const port = 41_000 + Math.floor(Math.random() * 2_000);
+/** A port nothing listens on now (the system's choice), so two servers of the suite do not meet on one. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+async function serve(db: string, appDb: string | undefined): Promise<Served> {
+  const port = await freePort();
   const args = [bin, 'serve', '--db', db, '--port', String(port), '--log-level', 'warn'];
   const child = spawn('node', appDb ? [...args, '--app-db', appDb] : args, { cwd: ROOT });
   let out = '';
@@ -97,7 +107,7 @@ async function scenario(appDb: string | undefined, openStore: (dir: string) => P
   );
   const token = /zt_[0-9a-f]+_[\w-]+/.exec(made.stdout)?.[0] as string;
 
-  const first = serve(db, appDb);
+  const first = await serve(db, appDb);
   await first.ready;
   const codes: string[] = [];
   for (let m = 0; m < MEMBERS; m++) {
@@ -128,7 +138,7 @@ async function scenario(appDb: string | undefined, openStore: (dir: string) => P
   expect(acknowledged.length).toBeGreaterThanOrEqual(40);
   expect(unanswered.length).toBeGreaterThan(0);
 
-  const second = serve(db, appDb);
+  const second = await serve(db, appDb);
   await second.ready;
   const retried = [];
   for (let i = 0; i < WRITES; i++) retried.push(await send(second.port, i));

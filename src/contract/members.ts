@@ -83,6 +83,11 @@ export const membershipJoinSchema = z
 
 export const membershipChangeSchema = z.object({ store: storeId, reference: reference.optional() }).strict();
 
+/** A renewal: the plan of the last period unless another is named. */
+export const membershipRenewSchema = membershipChangeSchema.extend({
+  plan: z.string().min(1).max(32).optional(),
+});
+
 /** A paid-membership plan (付费会员卡): its price buys `months` of benefits. */
 export interface MembershipPlan {
   id: string;

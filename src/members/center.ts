@@ -16,7 +16,7 @@ import { type PiiKey, piiKey } from './phone.js';
 import { earn, expirePoints, pointsOf, redeem, reverseEarn } from './points.js';
 import { type MemberRules, readRules } from './rules.js';
 import { MEMBER_SCHEMA } from './schema.js';
-import { changeToWallet, pay, refund, reverseTopUp, topUp, trialBalance, walletOf } from './wallet.js';
+import { pay, putIn, refund, reverseTopUp, trialBalance, walletOf } from './wallet.js';
 
 /** Who calls: whose keys these are, where they may act, and whether they see phone numbers in full. */
 export interface MemberActor {
@@ -126,11 +126,9 @@ export class MemberCenter {
     return this.write(actor, key, [kind, code, fen, where], async (tx) => {
       const row = await memberByCode(tx, code);
       const entry =
-        kind === 'top_up'
-          ? await topUp(tx, rules, row, fen, where)
-          : kind === 'change'
-            ? await changeToWallet(tx, row, fen, where)
-            : await pay(tx, rules, row, fen, where);
+        kind === 'pay'
+          ? await pay(tx, rules, row, fen, where)
+          : await putIn(tx, rules, row, kind, fen, where);
       return { status: 201, answer: entry };
     });
   }

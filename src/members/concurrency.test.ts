@@ -186,9 +186,9 @@ describe.each(STORES)('member center under concurrency on %s', (_name, open, run
               );
           answers.set(key, ok);
           const entry = (ok[0] as { entry?: number } | undefined)?.entry;
-          if (entry && (o.kind === 'pay' || o.kind === 'top_up' || o.kind === 'change'))
-            (walletDone[o.member] ??= []).push(entry);
-          if (entry && o.kind === 'earn') (earnDone[o.member] ??= []).push(entry);
+          const done =
+            o.kind === 'earn' ? earnDone : ['pay', 'top_up', 'change'].includes(o.kind) ? walletDone : null;
+          if (entry && done) done[o.member] = [...(done[o.member] ?? []), entry];
         };
         // Eight clients take the operations in turn.
         let next = 0;

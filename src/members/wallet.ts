@@ -114,39 +114,24 @@ const short = (what: string, held: Held, fen: number) =>
     { field: 'amount' },
   );
 
-export async function topUp(
+/**
+ * Money into the wallet: a top-up (充值), with the bonus of the tier it reaches, or change from a cash
+ * payment (找零存入储值), principal only. Either makes a registered member a wallet member.
+ */
+export async function putIn(
   tx: Queryable,
   rules: MemberRules,
   member: MemberRow,
+  kind: 'top_up' | 'change',
   fen: number,
   where: { store: number; reference: string | null },
 ): Promise<WalletEntry> {
   const held = await holdWallet(tx, member);
   const entry = await post(tx, member, held, {
-    kind: 'top_up',
+    kind,
     principal: fen,
-    bonus: bonusFor(rules, fen),
+    bonus: kind === 'top_up' ? bonusFor(rules, fen) : 0,
     counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
-    reverses: null,
-    ...where,
-  });
-  await raiseGeneration(tx, member, 'wallet');
-  return entry;
-}
-
-/** Change from a cash payment put into the wallet (找零存入储值): principal, no bonus. */
-export async function changeToWallet(
-  tx: Queryable,
-  member: MemberRow,
-  fen: number,
-  where: { store: number; reference: string | null },
-): Promise<WalletEntry> {
-  const held = await holdWallet(tx, member);
-  const entry = await post(tx, member, held, {
-    kind: 'change',
-    principal: fen,
-    bonus: 0,
-    counter: { principal: 'cash_clearing', bonus: 'cash_clearing' },
     reverses: null,
     ...where,
   });

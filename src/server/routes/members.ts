@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 import {
   entryRefSchema,
   linkIdSchema,
   memberLookupSchema,
   membershipChangeSchema,
   membershipJoinSchema,
+  membershipRenewSchema,
   pointsEarnSchema,
   pointsRedeemSchema,
   registerMemberSchema,
@@ -42,9 +44,7 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
         : new Set(scope.grants.filter((g) => g.kind === 'store').map((g) => Number(g.value)));
     return { id: `user:${caller.userId}`, stores, pii: caller.permissions.has('members.pii') };
   };
-  const answer = <T>(reply: { code(n: number): { send(v: T): unknown } }, written: Written<T>) =>
-    reply.code(written.replayed ? 200 : written.status).send(written.answer);
-  const write = (summary: string, body: RouteDoc['body'], answers: string): RouteDoc => ({
+  const doc = (summary: string, body: z.ZodType, answers: string): RouteDoc => ({
     summary,
     body,
     headers: [KEY_HEADER],
@@ -56,22 +56,49 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     },
     notFound: 'No such member, or no such entry of the member',
   });
+  /**
+   * A write: the body parsed by its schema, the caller's key and the member the path names handed to the
+   * center; a key used before answers 200 with the first answer.
+   */
+  const write = <S extends z.ZodType, T>(
+    path: string,
+    summary: string,
+    schema: S,
+    answers: string,
+    run: (
+      actor: MemberActor,
+      key: string | undefined,
+      code: string,
+      body: z.output<S>,
+    ) => Promise<Written<T>>,
+  ) =>
+    app.post(path, needs('members.write', doc(summary, schema, answers)), async (request, reply) => {
+      const written = await run(
+        await actorOf(request),
+        keyOf(request),
+        codeOf(request),
+        parseBody(schema, request.body),
+      );
+      return reply.code(written.replayed ? 200 : written.status).send(written.answer);
+    });
+  const read = (
+    path: string,
+    summary: string,
+    answers: string,
+    run: (actor: MemberActor, code: string) => Promise<unknown>,
+  ) =>
+    app.get(
+      path,
+      needs('members.read', { summary, answers: { '200': answers }, notFound: 'No such member' }),
+      async (request) => run(await actorOf(request), codeOf(request)),
+    );
 
-  app.post(
+  write(
     '/api/v1/members',
-    needs('members.write', {
-      ...write('Register a member by mobile number 注册会员', registerMemberSchema, 'The member (code M…)'),
-      notFound: undefined,
-    }),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.register(
-          await actorOf(request),
-          keyOf(request),
-          parseBody(registerMemberSchema, request.body),
-        ),
-      ),
+    'Register a member by mobile number 注册会员',
+    registerMemberSchema,
+    'The member (code M…)',
+    (actor, key, _code, body) => center.register(actor, key, body),
   );
   app.get(
     '/api/v1/members',
@@ -84,144 +111,6 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     async (request) => center.find(await actorOf(request), parseBody(memberLookupSchema, request.query)),
   );
   app.get(
-    '/api/v1/members/:code',
-    needs('members.read', {
-      summary: 'A member with wallet balance and points 会员信息',
-      answers: { '200': 'The member, wallet { balance, principal, bonus } and points' },
-      notFound: 'No such member',
-    }),
-    async (request) => center.get(await actorOf(request), codeOf(request)),
-  );
-  app.post(
-    '/api/v1/members/:code/ids',
-    needs('members.write', write('Link an external id 绑定外部 ID', linkIdSchema, 'The member')),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.link(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(linkIdSchema, request.body),
-        ),
-      ),
-  );
-  for (const [path, kind, summary] of [
-    ['top-up', 'top_up', 'Top up the wallet, with the bonus tier reached (充值，充200送20) 储值充值'],
-    ['change', 'change', 'Put change from a cash payment into the wallet 找零存入储值'],
-    ['pay', 'pay', 'Pay from the wallet; bonus value used by the chain’s rule 储值支付'],
-  ] as const)
-    app.post(
-      `/api/v1/members/:code/wallet/${path}`,
-      needs('members.write', write(summary, walletMoveSchema, 'The wallet entry with the balance after it')),
-      async (request, reply) =>
-        answer(
-          reply,
-          await center.moveWallet(
-            await actorOf(request),
-            keyOf(request),
-            codeOf(request),
-            kind,
-            parseBody(walletMoveSchema, request.body),
-          ),
-        ),
-    );
-  app.post(
-    '/api/v1/members/:code/wallet/refund',
-    needs(
-      'members.write',
-      write('Refund part or all of a wallet payment 储值退款', walletRefundSchema, 'The refund entry'),
-    ),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.refund(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(walletRefundSchema, request.body),
-        ),
-      ),
-  );
-  app.post(
-    '/api/v1/members/:code/wallet/reverse',
-    needs(
-      'members.write',
-      write('Reverse a whole top-up the wallet still holds 撤销充值', entryRefSchema, 'The reversing entry'),
-    ),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.reverseTopUp(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(entryRefSchema, request.body),
-        ),
-      ),
-  );
-  app.get(
-    '/api/v1/members/:code/wallet',
-    needs('members.read', {
-      summary: 'Wallet balance and its newest entries 储值余额与流水',
-      answers: { '200': 'balance { balance, principal, bonus }, entries (newest first)' },
-      notFound: 'No such member',
-    }),
-    async (request) => center.wallet(await actorOf(request), codeOf(request)),
-  );
-  app.post(
-    '/api/v1/members/:code/points/earn',
-    needs('members.write', write('Earn points on a payment 积分累积', pointsEarnSchema, 'The points entry')),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.earn(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(pointsEarnSchema, request.body),
-        ),
-      ),
-  );
-  app.post(
-    '/api/v1/members/:code/points/redeem',
-    needs(
-      'members.write',
-      write('Redeem points, soonest-expiring first 积分兑换', pointsRedeemSchema, 'The points entry'),
-    ),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.redeem(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(pointsRedeemSchema, request.body),
-        ),
-      ),
-  );
-  app.post(
-    '/api/v1/members/:code/points/reverse',
-    needs(
-      'members.write',
-      write(
-        'Take back an earning’s points (a return) 积分冲回',
-        entryRefSchema,
-        'The reversing entry, with shortfall',
-      ),
-    ),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.reverseEarn(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(entryRefSchema, request.body),
-        ),
-      ),
-  );
-  app.get(
     '/api/v1/members/plans',
     needs('members.read', {
       summary: 'Paid-membership plans 付费会员方案',
@@ -229,76 +118,103 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     }),
     async () => ({ plans: await center.plans() }),
   );
-  for (const [path, renew, summary] of [
-    ['join', false, 'Buy paid membership (e.g. ¥199 a year) 开通付费会员'],
-    ['renew', true, 'Renew paid membership from the day after the last period ends 续费付费会员'],
+  read(
+    '/api/v1/members/:code',
+    'A member with wallet balance and points 会员信息',
+    'The member, wallet { balance, principal, bonus } and points',
+    (actor, code) => center.get(actor, code),
+  );
+  write(
+    '/api/v1/members/:code/ids',
+    'Link an external id 绑定外部 ID',
+    linkIdSchema,
+    'The member',
+    (actor, key, code, body) => center.link(actor, key, code, body),
+  );
+  for (const [path, kind, summary] of [
+    ['top-up', 'top_up', 'Top up the wallet, with the bonus tier reached (充值，充200送20) 储值充值'],
+    ['change', 'change', 'Put change from a cash payment into the wallet 找零存入储值'],
+    ['pay', 'pay', 'Pay from the wallet; bonus value used by the chain’s rule 储值支付'],
   ] as const)
-    app.post(
-      `/api/v1/members/:code/membership/${path}`,
-      needs(
-        'members.write',
-        write(
-          summary,
-          renew
-            ? membershipChangeSchema.extend({ plan: membershipJoinSchema.shape.plan.optional() })
-            : membershipJoinSchema,
-          'The period bought: plan, startsOn, endsOn, price',
-        ),
-      ),
-      async (request, reply) =>
-        answer(
-          reply,
-          await center.buyMembership(
-            await actorOf(request),
-            keyOf(request),
-            codeOf(request),
-            renew
-              ? parseBody(
-                  membershipChangeSchema.extend({ plan: membershipJoinSchema.shape.plan.optional() }),
-                  request.body,
-                )
-              : parseBody(membershipJoinSchema, request.body),
-            renew,
-          ),
-        ),
+    write(
+      `/api/v1/members/:code/wallet/${path}`,
+      summary,
+      walletMoveSchema,
+      'The wallet entry with the balance after it',
+      (actor, key, code, body) => center.moveWallet(actor, key, code, kind, body),
     );
-  app.post(
-    '/api/v1/members/:code/membership/refund',
-    needs(
-      'members.write',
-      write(
-        'End paid membership today, refunding the unused days (pro rata) 退付费会员',
-        membershipChangeSchema,
-        'The periods refunded, each with what was paid back',
-      ),
-    ),
-    async (request, reply) =>
-      answer(
-        reply,
-        await center.refundMembership(
-          await actorOf(request),
-          keyOf(request),
-          codeOf(request),
-          parseBody(membershipChangeSchema, request.body),
-        ),
-      ),
+  write(
+    '/api/v1/members/:code/wallet/refund',
+    'Refund part or all of a wallet payment 储值退款',
+    walletRefundSchema,
+    'The refund entry',
+    (actor, key, code, body) => center.refund(actor, key, code, body),
   );
-  app.get(
-    '/api/v1/members/:code/membership',
-    needs('members.read', {
-      summary: 'Paid membership: the period covering today and every period 付费会员记录',
-      answers: { '200': 'active (or null), memberships (newest first)' },
-      notFound: 'No such member',
-    }),
-    async (request) => center.memberships(await actorOf(request), codeOf(request)),
+  write(
+    '/api/v1/members/:code/wallet/reverse',
+    'Reverse a whole top-up the wallet still holds 撤销充值',
+    entryRefSchema,
+    'The reversing entry',
+    (actor, key, code, body) => center.reverseTopUp(actor, key, code, body),
   );
-  app.get(
+  read(
+    '/api/v1/members/:code/wallet',
+    'Wallet balance and its newest entries 储值余额与流水',
+    'balance { balance, principal, bonus }, entries (newest first)',
+    (actor, code) => center.wallet(actor, code),
+  );
+  write(
+    '/api/v1/members/:code/points/earn',
+    'Earn points on a payment 积分累积',
+    pointsEarnSchema,
+    'The points entry',
+    (actor, key, code, body) => center.earn(actor, key, code, body),
+  );
+  write(
+    '/api/v1/members/:code/points/redeem',
+    'Redeem points, soonest-expiring first 积分兑换',
+    pointsRedeemSchema,
+    'The points entry',
+    (actor, key, code, body) => center.redeem(actor, key, code, body),
+  );
+  write(
+    '/api/v1/members/:code/points/reverse',
+    'Take back an earning’s points (a return) 积分冲回',
+    entryRefSchema,
+    'The reversing entry, with shortfall',
+    (actor, key, code, body) => center.reverseEarn(actor, key, code, body),
+  );
+  read(
     '/api/v1/members/:code/points',
-    needs('members.read', {
-      summary: 'Points balance and its newest entries 积分余额与流水',
-      answers: { '200': 'balance, entries (newest first)' },
-      notFound: 'No such member',
-    }),
-    async (request) => center.points(await actorOf(request), codeOf(request)),
+    'Points balance and its newest entries 积分余额与流水',
+    'balance, entries (newest first)',
+    (actor, code) => center.points(actor, code),
+  );
+  write(
+    '/api/v1/members/:code/membership/join',
+    'Buy paid membership (e.g. ¥199 a year) 开通付费会员',
+    membershipJoinSchema,
+    'The period bought: plan, startsOn, endsOn, price',
+    (actor, key, code, body) => center.buyMembership(actor, key, code, body, false),
+  );
+  write(
+    '/api/v1/members/:code/membership/renew',
+    'Renew paid membership from the day after the last period ends 续费付费会员',
+    membershipRenewSchema,
+    'The period bought',
+    (actor, key, code, body) => center.buyMembership(actor, key, code, body, true),
+  );
+  write(
+    '/api/v1/members/:code/membership/refund',
+    'End paid membership today, refunding the unused days (pro rata) 退付费会员',
+    membershipChangeSchema,
+    'The periods refunded, each with what was paid back',
+    (actor, key, code, body) => center.refundMembership(actor, key, code, body),
+  );
+  read(
+    '/api/v1/members/:code/membership',
+    'Paid membership: the period covering today and every period 付费会员记录',
+    'active (or null), memberships (newest first)',
+    (actor, code) => center.memberships(actor, code),
   );
 }
