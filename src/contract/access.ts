@@ -124,6 +124,7 @@ export const AUDIT_ACTIONS = [
   'dashboard.delete',
   'dashboard.restore',
   'settings.theme',
+  'member.merge',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -110,6 +110,16 @@ export interface Membership {
   entry: number;
 }
 
+/** Two records of one person made one: everything of `from` moves to the member the path names. */
+export const mergeSchema = z
+  .object({
+    from: z
+      .string()
+      .regex(/^M\d{8}$/, 'a member code, M and eight digits')
+      .describe('the member merged away'),
+  })
+  .strict();
+
 export const MEMBER_GENERATIONS = ['registered', 'wallet', 'paid'] as const;
 export type MemberGeneration = (typeof MEMBER_GENERATIONS)[number];
 
@@ -142,7 +152,9 @@ export interface WalletEntry {
     | 'change'
     | 'membership'
     | 'membership_refund'
-    | 'membership_earned';
+    | 'membership_earned'
+    | 'merge_out'
+    | 'merge_in';
   amount: string;
   principal: string;
   bonus: string;
@@ -155,7 +167,7 @@ export interface WalletEntry {
 
 export interface PointsEntry {
   entry: number;
-  kind: 'earn' | 'redeem' | 'reverse' | 'expire';
+  kind: 'earn' | 'redeem' | 'reverse' | 'expire' | 'merge_out' | 'merge_in';
   points: number;
   store: number | null;
   reference: string | null;

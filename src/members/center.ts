@@ -1,4 +1,4 @@
-import { type AppStore, migrate } from '../appstore/index.js';
+import { type AppStore, migrate, recordAudit } from '../appstore/index.js';
 import type { Member, Membership, PointsEntry, WalletBalance, WalletEntry } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
@@ -10,6 +10,7 @@ import {
   plansOf,
   refundMembership,
 } from './membership.js';
+import { type Merged, mergeMembers } from './merge.js';
 import { toFen } from './money.js';
 import { checkKey, once, type Written } from './once.js';
 import { type PiiKey, piiKey } from './phone.js';
@@ -25,6 +26,9 @@ export interface MemberActor {
   /** The stores the caller may act for (a till's token: its store); null: any. */
   stores: ReadonlySet<number> | null;
   pii: boolean;
+  /** For the audit log: who, from where. */
+  username?: string;
+  ip?: string;
 }
 
 export interface MemberCenterOptions {
@@ -214,6 +218,23 @@ export class MemberCenter {
 
   async points(_actor: MemberActor, code: string, limit = 50) {
     return pointsOf(this.store, await memberByCode(this.store, code), limit, this.today());
+  }
+
+  /** Merges `from` into the member `code` names; `from` answers as that member from then on. */
+  async merge(actor: MemberActor, key: string | undefined, code: string, input: { from: string }) {
+    return this.write<Member & { moved: Merged['moved'] }>(actor, key, ['merge', code, input], async (tx) => {
+      const into = await memberByCode(tx, code);
+      const { moved } = await mergeMembers(tx, await memberByCode(tx, input.from), into, this.today());
+      // Audited in the merge's own transaction: no merge without its entry in the log.
+      await recordAudit(tx, {
+        actor: actor.username ?? actor.id,
+        action: 'member.merge',
+        target: into.code,
+        detail: { from: input.from, moved },
+        ip: actor.ip ?? null,
+      });
+      return { status: 201, answer: { ...(await memberView(tx, this.key, into, actor.pii)), moved } };
+    });
   }
 
   async plans() {

@@ -26,7 +26,9 @@ type Op =
   | { kind: 'top_up' | 'pay' | 'change' | 'earn'; member: number; fen: number; tries: number }
   | { kind: 'refund'; member: number; fen: number; pick: number; tries: number }
   | { kind: 'reverse' | 'reverse_earn'; member: number; pick: number; tries: number }
-  | { kind: 'redeem'; member: number; points: number; tries: number };
+  | { kind: 'redeem'; member: number; points: number; tries: number }
+  /** A second record of the person, topped up, then merged into the member. */
+  | { kind: 'merge'; member: number; fen: number; tries: number };
 
 const MEMBERS = 3;
 const member = fc.integer({ min: 0, max: MEMBERS - 1 });
@@ -48,6 +50,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     points: fc.integer({ min: 1, max: 400 }),
     tries,
   }),
+  fc.record({ kind: fc.constant('merge' as const), member, fen, tries }),
 );
 
 const yuanText = (f: number) => `${Math.floor(f / 100)}.${String(f % 100).padStart(2, '0')}`;
@@ -155,6 +158,23 @@ describe.each(STORES)('member center under concurrency on %s', (_name, open, run
               : o.kind === 'reverse_earn'
                 ? pickFrom(earnDone[o.member], o.pick)
                 : 0;
+          if (o.kind === 'merge') {
+            const phone = `139${String(run * 1000 + i).padStart(8, '0')}`;
+            const extra = (await center.register(actor, `${key}-reg`, { phone, externalIds: [] })).answer
+              .code;
+            await center.moveWallet(actor, `${key}-top`, extra, 'top_up', {
+              amount: yuanText(o.fen),
+              ...where,
+            });
+            const tries = await Promise.allSettled(
+              Array.from({ length: o.tries }, () => center.merge(actor, key, code, { from: extra })),
+            );
+            const merged = tries.flatMap((r) => (r.status === 'fulfilled' ? [r.value.answer] : []));
+            expect(merged.length, key).toBeGreaterThan(0);
+            for (const answer of merged) expect(answer, key).toEqual(merged[0]);
+            expect((await center.get(actor, extra)).code, key).toBe(code);
+            return;
+          }
           const attempt = (): Promise<{ answer: WalletEntry | PointsEntry }> => {
             switch (o.kind) {
               case 'top_up':

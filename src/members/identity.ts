@@ -13,21 +13,35 @@ export interface MemberRow extends Record<string, unknown> {
   generation: MemberGeneration;
   home_store: number | null;
   registered_at: Date | string;
+  merged_into?: string | null;
 }
 
-const COLUMNS = 'id, code, phone_sealed, phone_masked, name, generation, home_store, registered_at';
+const COLUMNS =
+  'id, code, phone_sealed, phone_masked, name, generation, home_store, registered_at, merged_into';
 
 export const unknownMember = (what: string) =>
   new ZhongtaiError('NOT_FOUND', { en: `No member ${what}`, zh: `会员 ${what} 不存在` }, { field: 'member' });
 
-/** The member a code names (merged members answer as the one they merged into), locked when `lock`. */
+/** The member a row is now: itself, or the member it was merged into (and so on). */
+async function current(
+  tx: Queryable,
+  row: MemberRow | undefined,
+  what: string,
+  lock: boolean,
+): Promise<MemberRow> {
+  let found = row;
+  for (let hops = 0; found?.merged_into && hops < 20; hops++) {
+    [found] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE id = $1`, [found.merged_into]);
+  }
+  if (!found) throw unknownMember(what);
+  if (lock) await tx.query('SELECT id FROM member WHERE id = $1 FOR UPDATE', [found.id]);
+  return found;
+}
+
+/** The member a code names: a merged member's code answers as the member it was merged into. */
 export async function memberByCode(tx: Queryable, code: string, lock = false): Promise<MemberRow> {
-  const [row] = await tx.query<MemberRow>(
-    `SELECT ${COLUMNS} FROM member WHERE code = $1 AND merged_into IS NULL${lock ? ' FOR UPDATE' : ''}`,
-    [code],
-  );
-  if (!row) throw unknownMember(code);
-  return row;
+  const [row] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE code = $1`, [code]);
+  return current(tx, row, code, lock);
 }
 
 export async function findMember(
@@ -37,12 +51,12 @@ export async function findMember(
 ): Promise<MemberRow> {
   if (by.phone) {
     const phone = normalisePhone(by.phone);
+    // A number merged away still finds its person: the member it was merged into.
     const [row] = await tx.query<MemberRow>(
-      `SELECT ${COLUMNS} FROM member WHERE phone_digest = $1 AND merged_into IS NULL`,
+      `SELECT ${COLUMNS} FROM member WHERE phone_digest = $1 ORDER BY merged_into IS NULL DESC, id DESC LIMIT 1`,
       [key.digest(phone)],
     );
-    if (!row) throw unknownMember(maskPhone(phone));
-    return row;
+    return current(tx, row, maskPhone(phone), false);
   }
   if (by.kind && by.value) {
     const [row] = await tx.query<MemberRow>(
@@ -96,11 +110,11 @@ export async function registerMember(
       },
       { field: 'phone' },
     );
-  const [existing] = await tx.query<{ code: string }>(
-    'SELECT code FROM member WHERE phone_digest = $1 AND merged_into IS NULL',
+  const [existing] = await tx.query<MemberRow>(
+    `SELECT ${COLUMNS} FROM member WHERE phone_digest = $1 ORDER BY merged_into IS NULL DESC, id DESC LIMIT 1`,
     [digest],
   );
-  if (existing) throw taken(existing.code);
+  if (existing) throw taken((await current(tx, existing, '', false)).code);
   // Two tills registering one number at once: the unique index lets one in, and the other is told so.
   const made = await tx
     .query<{ id: string }>(

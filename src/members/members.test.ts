@@ -255,6 +255,49 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     today = '2026-06-15';
   });
 
+  it('merges two records of one person: wallet, points, ids move; the old code and phone find the new member', async () => {
+    await ready;
+    const { answer: old } = await center.register(hq, key(), {
+      phone: '13600000008',
+      externalIds: [{ kind: 'meituan', value: 'mt-8' }],
+    });
+    const { answer: kept } = await center.register(hq, key(), { phone: '13600000009', externalIds: [] });
+    await center.moveWallet(till, key(), old.code, 'top_up', { amount: '200', store: 3 });
+    const paid = await center.moveWallet(till, key(), old.code, 'pay', { amount: '22', store: 3 });
+    await center.earn(till, key(), old.code, { amount: '50', store: 3 });
+    await center.moveWallet(till, key(), kept.code, 'top_up', { amount: '10', store: 3 });
+    const merged = await center.merge({ ...hq, username: 'admin-li' }, key(), kept.code, { from: old.code });
+    expect(merged.answer.moved).toEqual({ wallet: '198.00', points: 50, externalIds: 1, memberships: 0 });
+    expect((await center.get(hq, kept.code)).wallet).toEqual({
+      balance: '208.00',
+      principal: '190.00',
+      bonus: '18.00',
+    });
+    expect((await center.get(hq, old.code)).code).toBe(kept.code);
+    expect((await center.find(hq, { phone: '13600000008' })).code).toBe(kept.code);
+    expect((await center.find(hq, { kind: 'meituan', value: 'mt-8' })).code).toBe(kept.code);
+    expect((await center.points(hq, kept.code)).balance).toBe(50);
+    await expect(center.register(hq, key(), { phone: '13600000008', externalIds: [] })).rejects.toThrow(
+      new RegExp(`already member ${kept.code}`),
+    );
+    // A payment made before the merge is refunded to the merged wallet.
+    const back = await center.refund(till, key(), kept.code, {
+      entry: paid.answer.entry,
+      amount: '22',
+      store: 3,
+    });
+    expect(back.answer.after.balance).toBe('230.00');
+    await expect(center.merge(hq, key(), kept.code, { from: old.code })).rejects.toThrow(/nothing to merge/);
+    const accounts = await center.trialBalance();
+    expect(accounts.merge_clearing ?? 0).toBe(0);
+    expect(Object.values(accounts).reduce((x, y) => x + y, 0)).toBe(0);
+    const store = await ready;
+    const [audit] = await store.query<{ actor: string; detail: { from: string } }>(
+      "SELECT actor, detail FROM audit_log WHERE action = 'member.merge' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit).toMatchObject({ actor: 'admin-li', detail: { from: old.code } });
+  });
+
   it('writes an outbox row with every change, in the same transaction', async () => {
     const store = await ready;
     const before = Number(

@@ -4,6 +4,7 @@ import { ZhongtaiError } from '../model/index.js';
 import type { MemberRow } from './identity.js';
 import { emit } from './once.js';
 import { type MemberRules, pointsExpiry } from './rules.js';
+import { OWN_MEMBERS } from './wallet.js';
 
 /**
  * Points (积分) in lots: each earning is a lot that expires at the end of the next year; redeeming takes
@@ -133,7 +134,7 @@ export async function reverseEarn(
   const [earned] = await tx.query<{ points: number; reversed: string | null; lot: string | null }>(
     `SELECT e.points, (SELECT id FROM points_entry r WHERE r.reverses = e.id) AS reversed,
             (SELECT id FROM points_lot l WHERE l.entry_id = e.id) AS lot
-     FROM points_entry e WHERE e.id = $1 AND e.member_id = $2 AND e.kind = 'earn'`,
+     FROM points_entry e WHERE e.id = $1 AND e.member_id IN ${OWN_MEMBERS} AND e.kind = 'earn'`,
     [earnId, member.id],
   );
   if (!earned)
@@ -160,6 +161,27 @@ export async function reverseEarn(
     before - taken,
     earned.points - taken,
   );
+}
+
+/** A merge's points: the unexpired lots of `from` move to `into`, recorded out of one and into the other. */
+export async function transferPoints(
+  tx: Queryable,
+  from: MemberRow,
+  into: MemberRow,
+  today: string,
+): Promise<number> {
+  for (const m of Number(from.id) < Number(into.id) ? [from, into] : [into, from]) await lockMember(tx, m);
+  const moving = await balance(tx, from, today);
+  if (moving === 0) return 0;
+  const before = await balance(tx, into, today);
+  await tx.query(
+    'UPDATE points_lot SET member_id = $2 WHERE member_id = $1 AND remaining > 0 AND expires_on >= $3',
+    [from.id, into.id, today],
+  );
+  const where = { store: null, reference: `merge ${from.code} → ${into.code}`, reverses: null };
+  await record(tx, from, { kind: 'merge_out', points: 0 - moving, ...where }, 0);
+  await record(tx, into, { kind: 'merge_in', points: moving, ...where }, before + moving);
+  return moving;
 }
 
 /** Lots past their day lose what they still hold, one expire entry per member (run daily). */

@@ -102,4 +102,18 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'CREATE INDEX membership_member ON membership (member_id, ends_on)',
     ],
   },
+  {
+    version: 3,
+    // Merging two members: the wallet and points move by a pair of entries (out of one, into the other).
+    sql: [
+      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
+      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
+         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
+          'merge_out', 'merge_in'))`,
+      'ALTER TABLE points_entry DROP CONSTRAINT points_entry_kind_check',
+      `ALTER TABLE points_entry ADD CONSTRAINT points_entry_kind_check CHECK (kind IN
+         ('earn', 'redeem', 'reverse', 'expire', 'merge_out', 'merge_in'))`,
+      'CREATE INDEX member_merged ON member (merged_into) WHERE merged_into IS NOT NULL',
+    ],
+  },
 ];

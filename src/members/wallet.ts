@@ -15,6 +15,10 @@ import { bonusFor, type MemberRules } from './rules.js';
  */
 type Kind = WalletEntry['kind'];
 
+/** The member ($2) and every member merged into it, at any depth. */
+export const OWN_MEMBERS = `(WITH RECURSIVE own(id) AS (SELECT CAST($2 AS BIGINT)
+  UNION SELECT x.id FROM member x JOIN own ON x.merged_into = own.id) SELECT id FROM own)`;
+
 interface Held {
   principal: number;
   bonus: number;
@@ -162,6 +166,39 @@ export async function postAside(
   });
 }
 
+/**
+ * A merge's money: the whole wallet of `from` out, into `into`, by a pair of entries through merge_clearing
+ * (which nets to zero). Both wallets held, the lower member id first, as every two-member write locks.
+ */
+export async function transferWallet(
+  tx: Queryable,
+  from: MemberRow,
+  into: MemberRow,
+): Promise<WalletEntry | null> {
+  const [first, second] = Number(from.id) < Number(into.id) ? [from, into] : [into, from];
+  const heldFirst = await holdWallet(tx, first);
+  const heldSecond = await holdWallet(tx, second);
+  const source = first === from ? heldFirst : heldSecond;
+  const target = first === from ? heldSecond : heldFirst;
+  if (source.principal + source.bonus === 0) return null;
+  const where = { store: null, reference: `merge ${from.code} → ${into.code}`, reverses: null };
+  const counter = { principal: 'merge_clearing', bonus: 'merge_clearing' };
+  await post(tx, from, source, {
+    kind: 'merge_out',
+    principal: 0 - source.principal,
+    bonus: 0 - source.bonus,
+    counter,
+    ...where,
+  });
+  return post(tx, into, target, {
+    kind: 'merge_in',
+    principal: source.principal,
+    bonus: source.bonus,
+    counter,
+    ...where,
+  });
+}
+
 /** How much of a payment comes from bonus value, by the chain's rule. */
 export function bonusShare(rules: MemberRules, held: Held, fen: number): number {
   const fromBonus =
@@ -202,7 +239,8 @@ interface EntryRow extends Record<string, unknown> {
 
 async function entryOf(tx: Queryable, member: MemberRow, id: number, kinds: Kind[]): Promise<EntryRow> {
   const [row] = await tx.query<EntryRow>(
-    'SELECT id, member_id, kind, principal, bonus FROM journal_entry WHERE id = $1 AND member_id = $2',
+    // The member's own entries, and those of members merged into it (a refund after a merge).
+    `SELECT id, member_id, kind, principal, bonus FROM journal_entry WHERE id = $1 AND member_id IN ${OWN_MEMBERS}`,
     [id, member.id],
   );
   if (!row || !kinds.includes(row.kind))

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import {
   type AuditAction,
   type AuditEntry,
@@ -6,7 +5,7 @@ import {
   auditQuerySchema,
 } from '../../contract/index.js';
 import { parseInput } from '../../model/index.js';
-import type { AppStore } from '../store.js';
+import type { AppStore, Queryable } from '../store.js';
 import { iso } from './time.js';
 
 export { type AuditEntry, type AuditQuery, auditQuerySchema } from '../../contract/index.js';
@@ -19,7 +18,8 @@ export interface AuditEvent {
   ip?: string | null;
 }
 
-export async function recordAudit(store: AppStore, event: AuditEvent): Promise<void> {
+/** Into the audit log; in a transaction (`Queryable`), the entry commits with what it records. */
+export async function recordAudit(store: Queryable, event: AuditEvent): Promise<void> {
   await store.query('INSERT INTO audit_log (actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5)', [
     event.actor ?? null,
     event.action,

@@ -3,7 +3,7 @@ import { type ApiToken, type TokenInput, tokenInputSchema } from '../../contract
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';
 import { cachedPrincipal } from './cache.js';
-import { PERMISSIONS, type Permission } from './roles.js';
+import type { Permission } from './roles.js';
 import { digest } from './sessions.js';
 import { iso } from './time.js';
 import { getUser, type Principal } from './users.js';

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import { grantSchema, type User, type UserInput, userInputSchema } from '../../contract/index.js';
 import { type DataScope, type Grant, parseInput, ZhongtaiError } from '../../model/index.js';
 import type { AppStore } from '../store.js';

@@ -6,7 +6,7 @@ import { csvLines } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import { callerOf, clientIp, scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
-import { anyone, needs } from '../openapi.js';
+import { needs } from '../openapi.js';
 import { withEmbedFilters } from './query.js';
 
 /**

@@ -7,6 +7,7 @@ import {
   membershipChangeSchema,
   membershipJoinSchema,
   membershipRenewSchema,
+  mergeSchema,
   pointsEarnSchema,
   pointsRedeemSchema,
   registerMemberSchema,
@@ -16,7 +17,7 @@ import {
 import type { MemberActor, MemberCenter, Written } from '../../members/index.js';
 import { resolveScope } from '../../metrics/index.js';
 import type { Engine } from '../../warehouse/index.js';
-import { callerOf, scopeOf } from '../auth.js';
+import { callerOf, clientIp, scopeOf } from '../auth.js';
 import { parseBody } from '../body.js';
 import { needs, type RouteDoc } from '../openapi.js';
 
@@ -42,7 +43,13 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
       : engine
         ? new Set((await resolveScope(engine, scope)).storeIds ?? [])
         : new Set(scope.grants.filter((g) => g.kind === 'store').map((g) => Number(g.value)));
-    return { id: `user:${caller.userId}`, stores, pii: caller.permissions.has('members.pii') };
+    return {
+      id: `user:${caller.userId}`,
+      stores,
+      pii: caller.permissions.has('members.pii'),
+      username: caller.username,
+      ip: clientIp(request),
+    };
   };
   const doc = (summary: string, body: z.ZodType, answers: string): RouteDoc => ({
     summary,
@@ -210,6 +217,13 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     membershipChangeSchema,
     'The periods refunded, each with what was paid back',
     (actor, key, code, body) => center.refundMembership(actor, key, code, body),
+  );
+  write(
+    '/api/v1/members/:code/merge',
+    'Merge another member into this one: wallet, points, ids and paid periods move; audited 合并会员',
+    mergeSchema,
+    'The member, with what moved',
+    (actor, key, code, body) => center.merge(actor, key, code, body),
   );
   read(
     '/api/v1/members/:code/membership',

@@ -28,6 +28,7 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'dashboard.delete': { zh: '删除看板', en: 'Dashboard deleted' },
   'dashboard.restore': { zh: '恢复看板版本', en: 'Dashboard restored' },
   'settings.theme': { zh: '修改主题', en: 'Theme changed' },
+  'member.merge': { zh: '合并会员', en: 'Members merged' },
 };
 
 export const actionName = (action: string, lang: Lang): string =>
