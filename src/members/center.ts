@@ -53,12 +53,21 @@ export class MemberCenter {
 
   static async open(store: AppStore, options: MemberCenterOptions = {}): Promise<MemberCenter> {
     await migrate(store, 'member_schema_meta', MEMBER_SCHEMA);
-    return new MemberCenter(
-      store,
-      await piiKey(store),
-      () => readRules(store),
-      options.today ?? shanghaiToday,
-    );
+    // The rules change seldom (an administrator's setting): read again at most every few seconds, not per write.
+    let rules: { value: Promise<MemberRules>; at: number } | undefined;
+    const current = () => {
+      if (!rules || Date.now() - rules.at > RULES_FRESH_MS)
+        rules = {
+          // A failed read is not kept: the next write reads again.
+          value: readRules(store).catch((error: unknown) => {
+            rules = undefined;
+            throw error;
+          }),
+          at: Date.now(),
+        };
+      return rules.value;
+    };
+    return new MemberCenter(store, await piiKey(store), current, options.today ?? shanghaiToday);
   }
 
   private write<T>(
