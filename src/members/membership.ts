@@ -31,6 +31,9 @@ export function periodEnd(from: string, months: number): string {
 
 interface Row extends Record<string, unknown> {
   id: string;
+  member_id: string;
+  store_id: number | null;
+  at: string | Date;
   plan: string;
   starts_on: string | Date;
   ends_on: string | Date;
@@ -52,6 +55,21 @@ const view = (r: Row): Membership => ({
   endedOn: r.ended_on === null ? null : isoDay(r.ended_on),
   entry: Number(r.entry_id),
 });
+
+/** A period as the warehouse keeps it: relayed on purchase, refund and run-out (the last one wins). */
+const emitPeriod = (tx: Queryable, member: MemberRow, r: Row) =>
+  emit(tx, 'membership.period', {
+    id: Number(r.id),
+    member: member.code,
+    store: r.store_id,
+    plan: r.plan,
+    boughtAt: new Date(r.at).toISOString(),
+    startsOn: isoDay(r.starts_on),
+    endsOn: isoDay(r.ends_on),
+    endedOn: r.ended_on === null ? null : isoDay(r.ended_on),
+    price: Number(r.price),
+    refunded: r.refunded === null ? 0 : Number(r.refunded),
+  });
 
 export const plansOf = (rules: MemberRules): MembershipPlan[] =>
   rules.plans.map((p) => ({ id: p.id, label: p.label, price: yuan(p.price), months: p.months }));
@@ -119,6 +137,7 @@ export async function buyMembership(
      VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
     [member.id, plan.id, startsOn, endsOn, plan.price, entry.entry, where.store],
   );
+  await emitPeriod(tx, member, row as Row);
   if (!last) {
     await raiseGeneration(tx, member, 'paid');
     await emit(tx, 'membership.started', { member: member.code, plan: plan.id, startsOn, endsOn });
@@ -133,7 +152,7 @@ export function earnedBy(price: number, startsOn: string, endsOn: string, day: s
   return Math.floor((price * used) / total);
 }
 
-/** Ends paid membership today: every running or future period refunded by the chain's rule. */
+/** Ends paid membership now: every running or future period refunded by the chain's rule from today on. */
 export async function refundMembership(
   tx: Queryable,
   rules: MemberRules,
@@ -155,13 +174,8 @@ export async function refundMembership(
   const refunded: Membership[] = [];
   for (const period of periods) {
     const price = Number(period.price);
-    // Today's benefits are used: the refund counts from tomorrow.
-    const earned = earnedBy(
-      price,
-      isoDay(period.starts_on),
-      isoDay(period.ends_on),
-      dayOf(dayNumber(today) + 1),
-    );
+    // A refund ends benefits at once: today and every day after it are paid back.
+    const earned = earnedBy(price, isoDay(period.starts_on), isoDay(period.ends_on), today);
     const back = rules.membershipRefund === 'pro_rata' ? price - earned : 0;
     await postAside(
       tx,
@@ -174,10 +188,13 @@ export async function refundMembership(
       ],
       where,
     );
+    // The last day of benefits was yesterday; a period not yet begun never runs (it ends the day before it starts).
+    const startsOn = isoDay(period.starts_on);
     const [row] = await tx.query<Row>(
       'UPDATE membership SET refunded = $2, ended_on = $3 WHERE id = $1 RETURNING *',
-      [period.id, back, today < isoDay(period.starts_on) ? isoDay(period.starts_on) : today],
+      [period.id, back, dayOf(dayNumber(today < startsOn ? startsOn : today) - 1)],
     );
+    await emitPeriod(tx, member, row as Row);
     refunded.push(view(row as Row));
   }
   await endBenefits(tx, member);
@@ -223,7 +240,10 @@ export async function expireMemberships(
       ],
       { store: null, reference: `expired ${isoDay(period.ends_on)}` },
     );
-    await tx.query('UPDATE membership SET ended_on = ends_on WHERE id = $1', [period.id]);
+    const [row] = await tx.query<Row>('UPDATE membership SET ended_on = ends_on WHERE id = $1 RETURNING *', [
+      period.id,
+    ]);
+    await emitPeriod(tx, member, row as Row);
     members.set(member.id, member);
   }
   let ended = 0;

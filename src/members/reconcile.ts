@@ -14,6 +14,8 @@ export interface Reconciliation {
   wallet: Difference[];
   /** Points balances that differ between the ledger and the warehouse's points_entry. */
   points: Difference[];
+  /** Members with a paid period covering today, in the ledger and as the warehouse sums its changes. */
+  paidMembers: { ledger: number; warehouse: number };
   /** Outbox rows not yet relayed: the warehouse is behind by them. */
   waiting: number;
   /** The two sides' totals, yuan and points. */
@@ -24,7 +26,20 @@ export interface Reconciliation {
  * The ledger against the warehouse, member by member (`zhongtai members reconcile`): every wallet's balance
  * and every points balance, as the member center holds them and as the warehouse sums its relayed entries.
  */
-export async function reconcile(store: AppStore, warehouse: Engine): Promise<Reconciliation> {
+export async function reconcile(
+  store: AppStore,
+  warehouse: Engine,
+  today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+): Promise<Reconciliation> {
+  const [paidLedger] = await store.query<{ n: string }>(
+    `SELECT count(DISTINCT member_id) AS n FROM membership
+     WHERE starts_on <= $1 AND coalesce(ended_on, ends_on) >= $1`,
+    [today],
+  );
+  const [paidKept] = await warehouse.query(
+    'SELECT coalesce(sum(members), 0) AS n FROM paid_member_change WHERE date <= CAST($1 AS DATE)',
+    [today],
+  );
   const ledgerWallet = new Map(
     (
       await store.query<{ code: string; fen: string }>(
@@ -73,6 +88,7 @@ export async function reconcile(store: AppStore, warehouse: Engine): Promise<Rec
     members: Number(members?.n ?? 0),
     wallet: compare(ledgerWallet, keptWallet, yuan),
     points: compare(ledgerPoints, keptPoints, String),
+    paidMembers: { ledger: Number(paidLedger?.n ?? 0), warehouse: Number(paidKept?.n ?? 0) },
     waiting: Number(waiting?.n ?? 0),
     totals: {
       ledgerWallet: yuan(sum(ledgerWallet)),

@@ -61,12 +61,21 @@ describe('member center into the warehouse', () => {
     await post(`/api/v1/members/${b}/wallet/change`, { amount: '0.01', store: 2 });
     await post(`/api/v1/members/${c}/points/earn`, { amount: '88', store: 1 });
     await post(`/api/v1/members/${c}/points/redeem`, { points: 8, store: 1 });
+    // Paid membership: a year sold at store 1; a month sold at store 2 and refunded the same day.
+    await post(`/api/v1/members/${a}/membership/join`, { plan: 'annual', store: 1 });
+    await post(`/api/v1/members/${b}/membership/join`, { plan: 'monthly', store: 2 });
+    const [refunded] = await post(`/api/v1/members/${b}/membership/refund`, { store: 2 });
     // The server's loop relays within moments.
     const waiting = async () =>
       Number((await store.query('SELECT count(*) AS n FROM member_outbox WHERE relayed_at IS NULL'))[0]?.n);
     await expect.poll(waiting).toBe(0);
     const found = await reconcile(store, warehouse);
-    expect(found).toMatchObject({ wallet: [], points: [], waiting: 0 });
+    expect(found).toMatchObject({
+      wallet: [],
+      points: [],
+      waiting: 0,
+      paidMembers: { ledger: 1, warehouse: 1 },
+    });
     expect(found.totals).toMatchObject({
       ledgerWallet: '290.00',
       warehouseWallet: '290.00',
@@ -82,6 +91,8 @@ describe('member center into the warehouse', () => {
         'wallet_spend',
         'points_balance',
         'points_redeemed',
+        'paid_members',
+        'membership_sales',
       ],
       dimensions: ['store'],
       timeRange: { from: today, to: today },
@@ -95,6 +106,10 @@ describe('member center into the warehouse', () => {
       points_balance: 80,
     });
     expect(byStore['二号店']).toMatchObject({ wallet_top_ups: 100, wallet_spend: 30, wallet_balance: 70 });
+    expect(byStore['一号店']).toMatchObject({ paid_members: 1, membership_sales: 199 });
+    // The month refunded the day it was sold: no member, no sale.
+    expect(refunded.refunded).toBe('25.00');
+    expect(byStore['二号店']).toMatchObject({ paid_members: 0, membership_sales: 0 });
     const total = answer.rows.reduce((sum, r) => sum + Number(r.wallet_balance), 0);
     expect(total.toFixed(2)).toBe(found.totals.ledgerWallet);
   });

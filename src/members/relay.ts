@@ -1,6 +1,7 @@
 import type { AppStore } from '../appstore/index.js';
 import { pushBatch, specOf } from '../ingest/index.js';
 import type { Warehouse } from '../warehouse/index.js';
+import { yuan } from './money.js';
 
 /**
  * The member center's outbox into the warehouse, exactly once: a batch of outbox rows is loaded through the
@@ -62,6 +63,62 @@ const POINTS = specOf('member_points', {
   ],
 });
 
+const MEMBERSHIP = specOf('member_membership', {
+  source: 'member_membership',
+  timezone: LOCAL,
+  files: [
+    {
+      match: 'push-member_membership.jsonl',
+      format: 'jsonl',
+      targets: [
+        {
+          table: 'paid_member_change',
+          // A refund relayed later replaces the period's rows.
+          onConflict: 'update',
+          columns: {
+            membership_id: { from: 'id', type: 'int' },
+            change: { from: 'change' },
+            member_code: { from: 'member' },
+            date: { from: 'day', type: 'date' },
+            store_id: { from: 'store', type: 'int' },
+            plan: { from: 'plan' },
+            members: { from: 'members', type: 'int' },
+            amount: money('amount'),
+          },
+        },
+      ],
+    },
+  ],
+});
+
+interface Period {
+  id: number;
+  member: string;
+  store: number | null;
+  plan: string;
+  boughtAt: string;
+  startsOn: string;
+  endsOn: string;
+  endedOn: string | null;
+  price: number;
+  refunded: number;
+}
+
+const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** A period as three changes: +1 member on its first day, −1 the day after its last, and its sale. */
+function periodChanges(p: Period): Record<string, unknown>[] {
+  const last = p.endedOn ?? p.endsOn;
+  const runs = last >= p.startsOn ? 1 : 0;
+  const common = { id: p.id, member: p.member, store: p.store, plan: p.plan };
+  return [
+    { ...common, change: 'start', day: p.startsOn, members: runs, amount: '0' },
+    { ...common, change: 'end', day: nextDay(last), members: -runs, amount: '0' },
+    { ...common, change: 'sale', day: local(p.boughtAt).day, members: 0, amount: yuan(p.price - p.refunded) },
+  ];
+}
+
 /** The chain's local day and time of an instant: what the warehouse's date and ts hold. */
 function local(at: string): { day: string; time: string } {
   const shifted = new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString();
@@ -78,6 +135,8 @@ export interface RelayResult {
   relayed: number;
   wallet: number;
   points: number;
+  /** Paid periods relayed (bought, refunded or run out). */
+  memberships: number;
   /** Changes the warehouse has no table for yet (registrations, links): marked relayed, kept in the outbox. */
   kept: number;
 }
@@ -88,7 +147,7 @@ export async function relayOutbox(
   warehouse: Warehouse,
   batch = 5_000,
 ): Promise<RelayResult> {
-  const total: RelayResult = { relayed: 0, wallet: 0, points: 0, kept: 0 };
+  const total: RelayResult = { relayed: 0, wallet: 0, points: 0, memberships: 0, kept: 0 };
   for (;;) {
     const rows = await store.query<OutboxRow>(
       'SELECT id, topic, payload FROM member_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1',
@@ -97,6 +156,14 @@ export async function relayOutbox(
     if (!rows.length) return total;
     const wallet = rows.filter((r) => r.topic === 'wallet.entry');
     const points = rows.filter((r) => r.topic === 'points.entry');
+    // A period relayed twice in one batch (bought, then refunded): its last state.
+    const periods = [
+      ...new Map(
+        rows
+          .filter((r) => r.topic === 'membership.period')
+          .map((r) => [(r.payload as unknown as Period).id, r.payload as unknown as Period]),
+      ).values(),
+    ];
     const key = `outbox:${rows[0]?.id}-${rows[rows.length - 1]?.id}`;
     if (wallet.length)
       await pushBatch(
@@ -121,13 +188,28 @@ export async function relayOutbox(
         points.map(({ payload: p }) => JSON.stringify({ ...p, ...local(p.at) })).join('\n'),
         key,
       );
+    if (periods.length)
+      await pushBatch(
+        warehouse,
+        MEMBERSHIP,
+        periods
+          .flatMap(periodChanges)
+          .map((r) => JSON.stringify(r))
+          .join('\n'),
+        key,
+      );
     await store.query('UPDATE member_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])', [
       rows.map((r) => r.id),
     ]);
     total.relayed += rows.length;
     total.wallet += wallet.length;
     total.points += points.length;
-    total.kept += rows.length - wallet.length - points.length;
+    total.memberships += periods.length;
+    total.kept +=
+      rows.length -
+      wallet.length -
+      points.length -
+      rows.filter((r) => r.topic === 'membership.period').length;
   }
 }
 

@@ -314,6 +314,24 @@ export const TABLES: Table[] = [
       c('balance_after', 'int'),
     ],
   },
+  // Paid membership as changes the warehouse sums: +1 member the day a period starts, −1 the day after it ends
+  // (a refund moves that day), and the sale (price less refund) on the day it was bought. Kept by period and
+  // change, so a refund relayed later replaces the period's rows.
+  {
+    name: 'paid_member_change',
+    kind: 'fact',
+    key: ['membership_id', 'change'],
+    columns: [
+      c('membership_id', 'bigint'),
+      c('change', 'string'),
+      c('member_code', 'string'),
+      c('date', 'date'),
+      c('store_id', 'int', true),
+      c('plan', 'string'),
+      c('members', 'int'),
+      c('amount', 'money'),
+    ],
+  },
   {
     name: 'member_event',
     kind: 'fact',

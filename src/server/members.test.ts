@@ -112,8 +112,8 @@ describe('member center API', () => {
     expect(renewed.json().startsOn > joined.json().endsOn).toBe(true);
     expect((await get(`/api/v1/members/${code}`)).json().generation).toBe('paid');
     const refunded = await post(`/api/v1/members/${code}/membership/refund`, { store: 3 });
-    // Joined today: only today's benefits used, so nearly all of the first year and all of the second come back.
-    expect(refunded.json().map((p: { refunded: string }) => p.refunded)).toEqual(['198.46', '199.00']);
+    // Joined and refunded today: nothing used, both years come back whole.
+    expect(refunded.json().map((p: { refunded: string }) => p.refunded)).toEqual(['199.00', '199.00']);
     expect((await get(`/api/v1/members/${code}/membership`)).json().active).toBeNull();
   });
 

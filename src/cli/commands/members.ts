@@ -52,14 +52,25 @@ Examples:
             [
               ['wallet 储值余额', totals.ledgerWallet, totals.warehouseWallet],
               ['points 积分', String(totals.ledgerPoints), String(totals.warehousePoints)],
+              [
+                'paid members today 今日付费会员',
+                String(found.paidMembers.ledger),
+                String(found.paidMembers.warehouse),
+              ],
             ],
             [false, true, true],
           ),
         );
         const differences = [...found.wallet, ...found.points];
+        const paidOff = found.paidMembers.ledger !== found.paidMembers.warehouse;
         if (found.waiting)
           console.log(`${found.waiting} changes wait to be relayed. ${found.waiting} 条变更待同步。`);
+        if (paidOff) {
+          console.log('Paid members differ. 付费会员数不一致。');
+          process.exitCode = 1;
+        }
         if (!differences.length) {
+          if (paidOff) return;
           console.log(`${found.members} members: no differences. ${found.members} 位会员：账实相符。`);
           return;
         }

@@ -59,6 +59,7 @@ export const FACTS: FactDef[] = [
     timestamp: f('ts'),
     keys: { store: 'store_id' },
   },
+  { id: 'paid_member_change', table: 'paid_member_change', date: f('date'), keys: { store: 'store_id' } },
   {
     id: 'points_entry',
     table: 'points_entry',

@@ -91,6 +91,13 @@ export const MEASURES: MeasureDef[] = [
     ],
   },
   { id: 'points_flow', sources: [plain('points_entry', sum(f('points')))] },
+  { id: 'paid_member_flow', sources: [plain('paid_member_change', sum(f('members')))] },
+  {
+    id: 'membership_sales',
+    sources: [
+      plain('paid_member_change', sum(when(bin('=', f('change'), param('sale', 'string')), f('amount')))),
+    ],
+  },
   {
     id: 'points_earned',
     sources: [plain('points_entry', sum(when(kindIn('earn', 'reverse'), f('points'))))],

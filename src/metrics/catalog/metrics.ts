@@ -138,6 +138,22 @@ export const METRICS: MetricDef[] = [
     'paid from wallets in period (refunds deducted)',
   ]),
   metric(
+    'paid_members',
+    '付费会员数',
+    'Paid members',
+    'count',
+    m('paid_member_flow'),
+    [
+      '期末在有效期内的付费会员（按开卡门店）',
+      'members whose paid period covers the period end (by the store that sold it)',
+    ],
+    { special: 'cumulative' },
+  ),
+  metric('membership_sales', '付费会员卡收入', 'Membership sales', 'CNY', m('membership_sales'), [
+    '期内售出的付费会员卡金额（扣除退款，按购买日）',
+    'paid memberships sold in period, less refunds (by day bought)',
+  ]),
+  metric(
     'points_balance',
     '积分余额',
     'Points outstanding',

@@ -165,6 +165,11 @@ export const MIGRATIONS: Migration[] = [
     description: 'wallet_entry, points_entry: the member center’s ledgers, relayed from its outbox',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 15,
+    description: 'paid_member_change: paid membership periods as member counts and sales, from the outbox',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**
