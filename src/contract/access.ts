@@ -18,6 +18,8 @@ export const PERMISSIONS = [
   'members.write',
   /** See members' phone numbers in full (personal data); others see 138****1234. */
   'members.pii',
+  /** Correct a wallet by hand, with a reason; above the chain's limit another holder approves. */
+  'members.adjust',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -125,6 +127,8 @@ export const AUDIT_ACTIONS = [
   'dashboard.restore',
   'settings.theme',
   'member.merge',
+  'member.adjust',
+  'member.adjust.decide',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -120,6 +120,38 @@ export const mergeSchema = z
   })
   .strict();
 
+/** A correction by hand: into or out of the principal or the bonus, always with a reason. */
+export const adjustmentSchema = z
+  .object({
+    account: z.enum(['principal', 'bonus']),
+    direction: z.enum(['in', 'out']).describe('in: the member gets money; out: it is taken back'),
+    amount: amountSchema,
+    reason: z
+      .string()
+      .trim()
+      .min(4)
+      .max(200)
+      .describe('why, for the audit log: a ticket number, what went wrong'),
+  })
+  .strict();
+
+export const decisionSchema = z.object({ approve: z.boolean() }).strict();
+
+/** A manual adjustment: posted at once, or waiting for a second person when above the chain's limit. */
+export interface Adjustment {
+  id: number;
+  member: string;
+  account: 'principal' | 'bonus';
+  /** Signed yuan: positive into the wallet, negative out. */
+  amount: string;
+  reason: string;
+  requestedBy: string;
+  requestedAt: string;
+  status: 'pending' | 'posted' | 'rejected';
+  decidedBy: string | null;
+  entry: number | null;
+}
+
 export const MEMBER_GENERATIONS = ['registered', 'wallet', 'paid'] as const;
 export type MemberGeneration = (typeof MEMBER_GENERATIONS)[number];
 
@@ -154,7 +186,8 @@ export interface WalletEntry {
     | 'membership_refund'
     | 'membership_earned'
     | 'merge_out'
-    | 'merge_in';
+    | 'merge_in'
+    | 'adjust';
   amount: string;
   principal: string;
   bonus: string;

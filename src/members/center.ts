@@ -1,6 +1,14 @@
 import { type AppStore, migrate, recordAudit } from '../appstore/index.js';
-import type { Member, Membership, PointsEntry, WalletBalance, WalletEntry } from '../contract/index.js';
+import type {
+  Adjustment,
+  Member,
+  Membership,
+  PointsEntry,
+  WalletBalance,
+  WalletEntry,
+} from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
+import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
 import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
 import {
   buyMembership,
@@ -244,6 +252,50 @@ export class MemberCenter {
       });
       return { status: 201, answer: { ...(await memberView(tx, this.key, into, actor.pii)), moved } };
     });
+  }
+
+  /** A wallet corrected by hand: posted at once up to the chain's limit, else waiting for a second person. */
+  async adjust(
+    actor: MemberActor,
+    key: string | undefined,
+    code: string,
+    input: { account: 'principal' | 'bonus'; direction: 'in' | 'out'; amount: unknown; reason: string },
+  ) {
+    const fen = toFen(input.amount, 'amount') * (input.direction === 'out' ? -1 : 1);
+    const rules = await this.rules();
+    return this.write<Adjustment>(
+      actor,
+      key,
+      ['adjust', code, input.account, fen, input.reason],
+      async (tx) => {
+        const made = await requestAdjustment(
+          tx,
+          await memberByCode(tx, code),
+          { account: input.account, fen, reason: input.reason },
+          { username: actor.username ?? actor.id, ip: actor.ip ?? null },
+          rules.adjustApprovalAbove,
+        );
+        return { status: made.status === 'pending' ? 202 : 201, answer: made };
+      },
+    );
+  }
+
+  /** A second person approves or rejects a waiting adjustment. */
+  async decideAdjustment(actor: MemberActor, key: string | undefined, id: number, approve: boolean) {
+    return this.write<Adjustment>(actor, key, ['decide', id, approve], async (tx) => ({
+      status: 200,
+      answer: await decideAdjustment(
+        tx,
+        id,
+        approve,
+        { username: actor.username ?? actor.id, ip: actor.ip ?? null },
+        (code) => memberByCode(tx, code),
+      ),
+    }));
+  }
+
+  adjustments(status: Adjustment['status'] | null) {
+    return listAdjustments(this.store, status);
   }
 
   async plans() {

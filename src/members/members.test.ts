@@ -298,6 +298,73 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     expect(audit).toMatchObject({ actor: 'admin-li', detail: { from: old.code } });
   });
 
+  it('corrects a wallet by hand with a reason, a second person approving above the limit', async () => {
+    await ready;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000010', externalIds: [] });
+    const li = { ...hq, id: 'user:li', username: 'li' };
+    const wang = { ...hq, id: 'user:wang', username: 'wang' };
+    const small = await center.adjust(li, key(), m.code, {
+      account: 'principal',
+      direction: 'in',
+      amount: '20',
+      reason: 'till 3 double-charged, ticket 8812',
+    });
+    expect(small.status).toBe(201);
+    expect(small.answer).toMatchObject({ status: 'posted', amount: '20.00', requestedBy: 'li' });
+    await expect(
+      center.adjust(li, key(), m.code, {
+        account: 'principal',
+        direction: 'out',
+        amount: '50',
+        reason: 'too much',
+      }),
+    ).rejects.toThrow(/principal holds 20.00/);
+    const big = await center.adjust(li, key(), m.code, {
+      account: 'bonus',
+      direction: 'in',
+      amount: '500',
+      reason: 'campaign bonus missed, ticket 8813',
+    });
+    expect(big.status).toBe(202);
+    expect(big.answer.status).toBe('pending');
+    expect((await center.wallet(hq, m.code)).balance.balance).toBe('20.00');
+    await expect(center.decideAdjustment(li, key(), big.answer.id, true)).rejects.toThrow(/another person/);
+    const approved = await center.decideAdjustment(wang, key(), big.answer.id, true);
+    expect(approved.answer).toMatchObject({ status: 'posted', decidedBy: 'wang' });
+    expect((await center.wallet(hq, m.code)).balance).toEqual({
+      balance: '520.00',
+      principal: '20.00',
+      bonus: '500.00',
+    });
+    await expect(center.decideAdjustment(wang, key(), big.answer.id, false)).rejects.toThrow(
+      /posted already/,
+    );
+    const other = await center.adjust(li, key(), m.code, {
+      account: 'bonus',
+      direction: 'out',
+      amount: '300',
+      reason: 'typo',
+    });
+    await center.decideAdjustment(wang, key(), other.answer.id, false);
+    expect((await center.wallet(hq, m.code)).balance.balance).toBe('520.00');
+    expect((await center.adjustments('pending')).map((x) => x.id)).not.toContain(other.answer.id);
+    const accounts = await center.trialBalance();
+    expect(accounts.adjustment_expense).toBe(52000);
+    expect(Object.values(accounts).reduce((x, y) => x + y, 0)).toBe(0);
+    const store = await ready;
+    const logged = await store.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE action LIKE 'member.adjust%' AND target = $1 ORDER BY id",
+      [m.code],
+    );
+    expect(logged.map((l) => l.action)).toEqual([
+      'member.adjust',
+      'member.adjust',
+      'member.adjust.decide',
+      'member.adjust',
+      'member.adjust.decide',
+    ]);
+  });
+
   it('writes an outbox row with every change, in the same transaction', async () => {
     const store = await ready;
     const before = Number(

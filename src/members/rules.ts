@@ -17,6 +17,8 @@ export interface MemberRules {
   plans: { id: string; label: { zh: string; en: string }; price: number; months: number }[];
   /** A refunded membership pays back its unused days' share of the price, or nothing. */
   membershipRefund: 'pro_rata' | 'none';
+  /** Manual adjustments above this many fen wait for a second person's approval. */
+  adjustApprovalAbove: number;
 }
 
 export const DEFAULT_RULES: MemberRules = {
@@ -33,6 +35,7 @@ export const DEFAULT_RULES: MemberRules = {
     { id: 'monthly', label: { zh: '月卡会员', en: 'Monthly membership' }, price: 25_00, months: 1 },
   ],
   membershipRefund: 'pro_rata',
+  adjustApprovalAbove: 100_00,
 };
 
 export async function readRules(store: Queryable): Promise<MemberRules> {

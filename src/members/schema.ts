@@ -116,4 +116,27 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'CREATE INDEX member_merged ON member (merged_into) WHERE merged_into IS NOT NULL',
     ],
   },
+  {
+    version: 4,
+    // Manual adjustments (人工调整): a reason always; above the chain's limit a second person approves.
+    sql: [
+      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
+      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
+         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
+          'merge_out', 'merge_in', 'adjust'))`,
+      `CREATE TABLE member_adjustment (
+         id BIGSERIAL PRIMARY KEY,
+         member_id BIGINT NOT NULL REFERENCES member(id),
+         account TEXT NOT NULL CHECK (account IN ('principal', 'bonus')),
+         amount BIGINT NOT NULL CHECK (amount <> 0),
+         reason TEXT NOT NULL,
+         requested_by TEXT NOT NULL,
+         requested_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         status TEXT NOT NULL CHECK (status IN ('pending', 'posted', 'rejected')),
+         decided_by TEXT,
+         decided_at TIMESTAMPTZ,
+         entry_id BIGINT REFERENCES journal_entry(id))`,
+      "CREATE INDEX member_adjustment_pending ON member_adjustment (id) WHERE status = 'pending'",
+    ],
+  },
 ];

@@ -199,6 +199,35 @@ export async function transferWallet(
   });
 }
 
+/** A correction by hand into or out of the principal or the bonus, against adjustment_expense. */
+export async function adjustWallet(
+  tx: Queryable,
+  member: MemberRow,
+  account: 'principal' | 'bonus',
+  fen: number,
+  reference: string,
+): Promise<WalletEntry> {
+  const held = await holdWallet(tx, member);
+  if (held[account] + fen < 0)
+    throw new ZhongtaiError(
+      'NOT_ENOUGH',
+      {
+        en: `Adjustment of ${yuan(fen)}: the wallet's ${account} holds ${yuan(held[account])}`,
+        zh: `调整 ${yuan(fen)} 元：储值${account === 'principal' ? '本金' : '赠送'}仅有 ${yuan(held[account])} 元`,
+      },
+      { field: 'amount' },
+    );
+  return post(tx, member, held, {
+    kind: 'adjust',
+    principal: account === 'principal' ? fen : 0,
+    bonus: account === 'bonus' ? fen : 0,
+    counter: { principal: 'adjustment_expense', bonus: 'adjustment_expense' },
+    store: null,
+    reference,
+    reverses: null,
+  });
+}
+
 /** How much of a payment comes from bonus value, by the chain's rule. */
 export function bonusShare(rules: MemberRules, held: Held, fen: number): number {
   const fromBonus =

@@ -117,6 +117,24 @@ describe('member center API', () => {
     expect((await get(`/api/v1/members/${code}/membership`)).json().active).toBeNull();
   });
 
+  it('takes a large manual adjustment only with a second administrator’s approval; a till may not adjust', async () => {
+    const code = (await post('/api/v1/members', { phone: '13700000011' })).json().code;
+    const body = { account: 'principal', direction: 'in', amount: '150', reason: 'refund owed, ticket 91' };
+    expect((await post(`/api/v1/members/${code}/wallet/adjust`, body)).statusCode).toBe(403);
+    const asked = await post(`/api/v1/members/${code}/wallet/adjust`, body, admin);
+    expect(asked.statusCode).toBe(202);
+    const id = asked.json().id;
+    const pending = (await get('/api/v1/members/adjustments?status=pending', admin)).json().adjustments;
+    expect(pending.map((a: { id: number }) => a.id)).toContain(id);
+    const self = await post(`/api/v1/members/adjustments/${id}/decide`, { approve: true }, admin);
+    expect(self.statusCode).toBe(403);
+    const second = (await userWithToken(store, 'admin')).token;
+    const decided = await post(`/api/v1/members/adjustments/${id}/decide`, { approve: true }, second);
+    expect(decided.statusCode).toBe(200);
+    expect(decided.json()).toMatchObject({ status: 'posted' });
+    expect((await get(`/api/v1/members/${code}`)).json().wallet.balance).toBe('150.00');
+  });
+
   it('refuses bad input clearly in both languages, changing nothing', async () => {
     const bad = await post('/api/v1/members', { phone: '1234' });
     expect(bad.statusCode).toBe(400);

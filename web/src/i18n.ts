@@ -69,6 +69,7 @@ const TEXT = {
   kind_expire: { zh: '过期', en: 'Expired' },
   kind_merge_out: { zh: '合并转出', en: 'Merged away' },
   kind_merge_in: { zh: '合并转入', en: 'Merged in' },
+  kind_adjust: { zh: '人工调整', en: 'Adjustment' },
   noEntries: { zh: '暂无流水', en: 'No entries yet' },
   navExplore: { zh: '自助分析', en: 'Explore' },
   exploreTitle: { zh: '自助分析', en: 'Explore' },

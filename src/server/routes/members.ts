@@ -1,6 +1,8 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
+  adjustmentSchema,
+  decisionSchema,
   entryRefSchema,
   linkIdSchema,
   memberLookupSchema,
@@ -26,7 +28,15 @@ const KEY_HEADER = {
   description: 'required: the write’s key; a retry with the same key and body gets the first answer again',
   maxLength: 128,
 };
-const codeOf = (request: FastifyRequest) => (request.params as { code: string }).code;
+const codeOf = (request: FastifyRequest) => {
+  const params = request.params as { code?: string; id?: string };
+  return params.code ?? params.id ?? '';
+};
+const adjustmentIdOf = (text: string) =>
+  parseBody(z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }), { id: text }).id;
+const adjustmentListSchema = z
+  .object({ status: z.enum(['pending', 'posted', 'rejected']).optional() })
+  .strict();
 const keyOf = (request: FastifyRequest) => request.headers['idempotency-key'] as string | undefined;
 
 /**
@@ -78,8 +88,9 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
       code: string,
       body: z.output<S>,
     ) => Promise<Written<T>>,
+    permission: 'members.write' | 'members.adjust' = 'members.write',
   ) =>
-    app.post(path, needs('members.write', doc(summary, schema, answers)), async (request, reply) => {
+    app.post(path, needs(permission, doc(summary, schema, answers)), async (request, reply) => {
       const written = await run(
         await actorOf(request),
         keyOf(request),
@@ -230,5 +241,34 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     'Paid membership: the period covering today and every period 付费会员记录',
     'active (or null), memberships (newest first)',
     (actor, code) => center.memberships(actor, code),
+  );
+  write(
+    '/api/v1/members/:code/wallet/adjust',
+    'Correct a wallet by hand with a reason; above the chain’s limit (¥100) it waits for a second person 储值人工调整',
+    adjustmentSchema,
+    'Posted (201), or waiting for approval (202): the adjustment',
+    (actor, key, code, body) => center.adjust(actor, key, code, body),
+    'members.adjust',
+  );
+  app.get(
+    '/api/v1/members/adjustments',
+    needs('members.adjust', {
+      summary: 'Manual adjustments, newest first; ?status=pending for those waiting 人工调整单',
+      query: adjustmentListSchema,
+      answers: {
+        '200': 'adjustments: id, member, account, amount, reason, requestedBy, status, decidedBy, entry',
+      },
+    }),
+    async (request) => ({
+      adjustments: await center.adjustments(parseBody(adjustmentListSchema, request.query).status ?? null),
+    }),
+  );
+  write(
+    '/api/v1/members/adjustments/:id/decide',
+    'Approve or reject a waiting adjustment (not the one who asked) 审批人工调整',
+    decisionSchema,
+    'The adjustment as decided',
+    (actor, key, _code, body) => center.decideAdjustment(actor, key, adjustmentIdOf(_code), body.approve),
+    'members.adjust',
   );
 }

@@ -29,6 +29,8 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'dashboard.restore': { zh: '恢复看板版本', en: 'Dashboard restored' },
   'settings.theme': { zh: '修改主题', en: 'Theme changed' },
   'member.merge': { zh: '合并会员', en: 'Members merged' },
+  'member.adjust': { zh: '储值人工调整', en: 'Wallet adjusted by hand' },
+  'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
 };
 
 export const actionName = (action: string, lang: Lang): string =>
