@@ -34,7 +34,7 @@ async function current(
     [found] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE id = $1`, [found.merged_into]);
   }
   if (!found) throw unknownMember(what);
-  if (lock) await tx.query('SELECT id FROM member WHERE id = $1 FOR UPDATE', [found.id]);
+  if (lock) await tx.query('SELECT id FROM member WHERE id = $1 FOR NO KEY UPDATE', [found.id]);
   return found;
 }
 

@@ -82,7 +82,7 @@ const running = (tx: Queryable, member: MemberRow, today: string) =>
   );
 
 const lock = (tx: Queryable, member: MemberRow) =>
-  tx.query('SELECT id FROM member WHERE id = $1 FOR UPDATE', [member.id]);
+  tx.query('SELECT id FROM member WHERE id = $1 FOR NO KEY UPDATE', [member.id]);
 
 /** Buys a period: `join` when none runs, `renew` to start the day after the last one ends. */
 export async function buyMembership(

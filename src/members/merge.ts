@@ -30,7 +30,7 @@ export async function mergeMembers(
       },
       { field: 'from' },
     );
-  await tx.query('SELECT id FROM member WHERE id = ANY($1::bigint[]) ORDER BY id FOR UPDATE', [
+  await tx.query('SELECT id FROM member WHERE id = ANY($1::bigint[]) ORDER BY id FOR NO KEY UPDATE', [
     [from.id, into.id],
   ]);
   const periods = await tx.query<{ member_id: string }>(

@@ -14,7 +14,7 @@ import { OWN_MEMBERS } from './wallet.js';
 type Kind = PointsEntry['kind'];
 
 const lockMember = (tx: Queryable, member: MemberRow) =>
-  tx.query('SELECT id FROM member WHERE id = $1 FOR UPDATE', [member.id]);
+  tx.query('SELECT id FROM member WHERE id = $1 FOR NO KEY UPDATE', [member.id]);
 
 async function balance(tx: Queryable, member: MemberRow, today: string): Promise<number> {
   const [row] = await tx.query<{ points: string }>(

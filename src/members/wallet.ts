@@ -24,10 +24,16 @@ interface Held {
   bonus: number;
 }
 
-/** The member's wallet row, made if missing, locked until the transaction ends: one round trip. */
+/**
+ * The member's wallet row, made if missing, locked until the transaction ends — and the member's row before
+ * it, in one round trip. Every write of the center locks a member's row first (FOR NO KEY UPDATE, which
+ * leaves the foreign-key checks of other inserts alone) and its wallet second, so two writes never wait
+ * on each other in opposite orders; a merge takes both members' rows, the lower id first, the same way.
+ */
 async function holdWallet(tx: Queryable, member: MemberRow): Promise<Held> {
   const [row] = await tx.query<{ principal: string; bonus: string }>(
-    `INSERT INTO wallet (member_id) VALUES ($1)
+    `WITH m AS (SELECT id FROM member WHERE id = $1 FOR NO KEY UPDATE)
+     INSERT INTO wallet (member_id) SELECT id FROM m
      ON CONFLICT (member_id) DO UPDATE SET member_id = excluded.member_id RETURNING principal, bonus`,
     [member.id],
   );

@@ -1,9 +1,11 @@
 /** The web app reads only the public API; its answers are typed by the contract the server writes them by. */
 import type { z } from 'zod';
 import type {
+  Adjustment,
   ApiToken,
   AuditAction,
   AuditEntry,
+  adjustmentSchema,
   Cell,
   ColumnMeta,
   Dashboard as ContractDashboard,
@@ -40,6 +42,7 @@ import type {
 // Requests and answers, as the contract shared with the server writes them (types only: no server code in
 // the bundle).
 export type {
+  Adjustment,
   ApiToken,
   AuditAction,
   AuditEntry,
@@ -232,6 +235,19 @@ export const api = {
     ),
   memberPoints: (code: string) =>
     call<{ balance: number; entries: PointsEntry[] }>(`/api/v1/members/${encodeURIComponent(code)}/points`),
+  /** A write to the member center: one key per person's action, so a double click is taken once. */
+  adjustWallet: (code: string, body: z.input<typeof adjustmentSchema>, key: string) =>
+    call<Adjustment>(`/api/v1/members/${encodeURIComponent(code)}/wallet/adjust`, {
+      ...send('POST', body),
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    }),
+  adjustments: (status?: 'pending') =>
+    call<{ adjustments: Adjustment[] }>(`/api/v1/members/adjustments${status ? `?status=${status}` : ''}`),
+  decideAdjustment: (id: number, approve: boolean, key: string) =>
+    call<Adjustment>(`/api/v1/members/adjustments/${id}/decide`, {
+      ...send('POST', { approve }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    }),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
   forecastProgress: () =>
     call<{ running: boolean; step?: string; share?: number; seconds?: number; queued?: number }>(

@@ -1,31 +1,25 @@
 import { type FormEvent, useState } from 'react';
-import { ApiError, api, type Member, type MemberDetail, type PointsEntry, type WalletEntry } from '../api';
+import {
+  ApiError,
+  api,
+  can,
+  type Member,
+  type MemberDetail,
+  type PointsEntry,
+  type WalletEntry,
+} from '../api';
 import { formatDateTime, type Lang } from '../format';
 import { type TextKey, t } from '../i18n';
+import { AdjustForm, AdjustQueue } from './Adjustments';
+import { lookupOf, money } from './text';
 
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
-
-/** "wechat_openid:o-abc" is an external id; anything else is read as a phone number. */
-export function lookupOf(text: string): { phone: string } | { kind: string; value: string } {
-  const at = text.indexOf(':');
-  const kind = text.slice(0, at).trim();
-  return at > 0 && /^[a-z][a-z0-9_]+$/.test(kind)
-    ? { kind, value: text.slice(at + 1).trim() }
-    : { phone: text.trim() };
-}
-
-/** Yuan text from the API ("-12.30") shown with its sign and the currency: −¥12.30. */
-export function money(text: string, lang: Lang): string {
-  const negative = text.startsWith('-');
-  const [whole = '0', fen = '00'] = text.replace('-', '').split('.');
-  const grouped = Number(whole).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-US');
-  return `${negative ? '−' : ''}¥${grouped}.${fen}`;
-}
 
 /** 会员中心: find a member (phone masked unless the reader may see it), their profile and ledgers. */
 export function MembersPage({ lang }: { lang: Lang }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
+  const [changes, setChanges] = useState(0);
   const [error, setError] = useState<ApiError | null>(null);
   const [found, setFound] = useState<{
     member: MemberDetail;
@@ -34,8 +28,8 @@ export function MembersPage({ lang }: { lang: Lang }) {
     paidUntil: string | null;
   } | null>(null);
 
-  const find = (event: FormEvent) => {
-    event.preventDefault();
+  const find = (event?: FormEvent) => {
+    event?.preventDefault();
     if (!text.trim()) return;
     setBusy(true);
     setError(null);
@@ -77,6 +71,7 @@ export function MembersPage({ lang }: { lang: Lang }) {
           {t('memberFind', lang)}
         </button>
       </form>
+      {can('members.adjust') && <AdjustQueue lang={lang} refresh={changes} />}
       {error && (
         <p className="banner error" role="alert" data-testid="member-error">
           {lang === 'zh' ? error.messageZh : error.message}
@@ -123,6 +118,16 @@ export function MembersPage({ lang }: { lang: Lang }) {
               </div>
             </div>
           </section>
+          {can('members.adjust') && (
+            <AdjustForm
+              code={m.code}
+              lang={lang}
+              onDone={() => {
+                setChanges((n) => n + 1);
+                find();
+              }}
+            />
+          )}
           <section className="card">
             <h2>{t('walletLedger', lang)}</h2>
             <div className="scroll">
