@@ -76,6 +76,31 @@ describe('member center page', () => {
     expect(errors.filter((e) => !e.includes('404'))).toEqual([]);
   });
 
+  it('takes a manual adjustment with a reason; above the limit another administrator approves it', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    await page.goto(`${world.base}/members`);
+    await page.getByTestId('member-search').fill('13812345678');
+    await page.getByTestId('member-find').click();
+    await page.getByTestId('adjust-amount').fill('150');
+    await page.getByTestId('adjust-reason').fill('工单 7781：重复扣款');
+    await page.getByTestId('adjust-submit').click();
+    await expect.poll(() => page.getByTestId('adjust-result').innerText()).toContain('待他人审批');
+    await expect.poll(() => page.getByTestId('adjust-queue').innerText()).toContain('本人发起');
+    expect(await page.getByTestId('member-wallet').innerText()).toBe('¥431.20');
+    await shot(page, 'members-adjust-pending');
+    const second = await userWithToken(world.appStore, 'admin');
+    const other = await world.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    await signIn(other, world.base, second.username, second.password);
+    await other.goto(`${world.base}/members`);
+    await other.getByTestId('adjust-approve').first().click();
+    await expect.poll(() => other.getByTestId('adjust-waiting').count()).toBe(0);
+    await other.getByTestId('member-search').fill('13812345678');
+    await other.getByTestId('member-find').click();
+    await expect.poll(() => other.getByTestId('member-wallet').innerText()).toBe('¥581.20');
+    await other.close();
+    expect(errors).toEqual([]);
+  });
+
   it('shows a store manager the phone masked, and fits a phone screen', async () => {
     const page = await world.browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, world.base, manager.username, manager.password);

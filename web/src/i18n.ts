@@ -83,6 +83,8 @@ const TEXT = {
   adjustApprove: { zh: '批准', en: 'Approve' },
   adjustReject: { zh: '驳回', en: 'Reject' },
   adjustYours: { zh: '本人发起，须他人审批', en: 'Yours: another person decides' },
+  adjustReasonShort: { zh: '原因', en: 'Reason' },
+  adjustBy: { zh: '发起人', en: 'Asked by' },
   navExplore: { zh: '自助分析', en: 'Explore' },
   exploreTitle: { zh: '自助分析', en: 'Explore' },
   metrics: { zh: '指标', en: 'Metrics' },

@@ -110,6 +110,16 @@ export function AdjustQueue({ lang, refresh }: { lang: Lang; refresh: number }) 
       {error && <p className="banner error">{lang === 'zh' ? error.messageZh : error.message}</p>}
       <div className="scroll">
         <table className="table">
+          <thead>
+            <tr>
+              <th>{t('memberCode', lang)}</th>
+              <th>{t('adjustAccount', lang)}</th>
+              <th className="num">{t('entryAmount', lang)}</th>
+              <th>{t('adjustReasonShort', lang)}</th>
+              <th>{t('adjustBy', lang)}</th>
+              <th />
+            </tr>
+          </thead>
           <tbody>
             {waiting.map((a) => (
               <tr key={a.id} data-testid="adjust-waiting">
