@@ -161,6 +161,8 @@ export interface Member {
   phone: string;
   name: string | null;
   generation: MemberGeneration;
+  /** The spend grade: normal, or one of the chain's (silver, gold, diamond by default). */
+  grade: string;
   homeStore: number | null;
   registeredAt: string;
   externalIds: { kind: string; value: string }[];

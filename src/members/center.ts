@@ -9,6 +9,7 @@ import type {
 } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
+import { gradeAnniversaries, raiseGrade } from './grades.js';
 import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
 import {
   buyMembership,
@@ -195,10 +196,12 @@ export class MemberCenter {
     this.checkStore(actor, input.store);
     const where = { store: input.store, reference: input.reference ?? null };
     const rules = await this.rules();
-    return this.write(actor, key, ['earn', code, fen, where], async (tx) => ({
-      status: 201,
-      answer: await earn(tx, rules, await memberByCode(tx, code), fen, where, this.today()),
-    }));
+    return this.write(actor, key, ['earn', code, fen, where], async (tx) => {
+      const member = await memberByCode(tx, code);
+      const entry = await earn(tx, rules, member, fen, where, this.today());
+      await raiseGrade(tx, rules, member, this.today());
+      return { status: 201, answer: entry };
+    });
   }
 
   async redeem(
@@ -354,7 +357,9 @@ export class MemberCenter {
   async daily() {
     const points = await this.store.transaction((tx) => expirePoints(tx, this.today()));
     const memberships = await this.store.transaction((tx) => expireMemberships(tx, this.today()));
-    return { points, memberships };
+    const rules = await this.rules();
+    const grades = await this.store.transaction((tx) => gradeAnniversaries(tx, rules, this.today()));
+    return { points, memberships, grades };
   }
 
   /** Lots past their day lose what they hold. */

@@ -14,10 +14,11 @@ export interface MemberRow extends Record<string, unknown> {
   home_store: number | null;
   registered_at: Date | string;
   merged_into?: string | null;
+  grade?: string;
 }
 
 const COLUMNS =
-  'id, code, phone_sealed, phone_masked, name, generation, home_store, registered_at, merged_into';
+  'id, code, phone_sealed, phone_masked, name, generation, grade, home_store, registered_at, merged_into';
 
 export const unknownMember = (what: string) =>
   new ZhongtaiError('NOT_FOUND', { en: `No member ${what}`, zh: `会员 ${what} 不存在` }, { field: 'member' });
@@ -88,6 +89,7 @@ export async function memberView(tx: Queryable, key: PiiKey, row: MemberRow, pii
     phone: pii ? key.decrypt(row.phone_sealed) : row.phone_masked,
     name: row.name,
     generation: row.generation,
+    grade: row.grade ?? 'normal',
     homeStore: row.home_store,
     registeredAt: new Date(row.registered_at).toISOString(),
     externalIds: ids,

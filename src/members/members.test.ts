@@ -365,6 +365,26 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     ]);
   });
 
+  it('grades by a year’s spend: reached at once, kept through a return, set again at the anniversary', async () => {
+    await ready;
+    const real = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    today = real;
+    const { answer: m } = await center.register(hq, key(), { phone: '13600000012', externalIds: [] });
+    expect((await center.get(hq, m.code)).grade).toBe('normal');
+    await center.earn(till, key(), m.code, { amount: '1200', store: 3 });
+    expect((await center.get(hq, m.code)).grade).toBe('silver');
+    const big = await center.earn(till, key(), m.code, { amount: '4000', store: 3 });
+    expect((await center.get(hq, m.code)).grade).toBe('gold');
+    await center.reverseEarn(till, key(), m.code, { entry: big.answer.entry });
+    expect((await center.get(hq, m.code)).grade).toBe('gold');
+    // A year and a day on, the spend of the year before it holds nothing: back to normal.
+    today = new Date(Date.parse(`${real}T00:00:00Z`) + 366 * 86_400_000).toISOString().slice(0, 10);
+    const { grades } = await center.daily();
+    expect(grades.lowered).toBeGreaterThanOrEqual(1);
+    expect((await center.get(hq, m.code)).grade).toBe('normal');
+    today = '2026-06-15';
+  });
+
   it('writes an outbox row with every change, in the same transaction', async () => {
     const store = await ready;
     const before = Number(

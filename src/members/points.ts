@@ -33,14 +33,16 @@ async function record(
     store: number | null;
     reference: string | null;
     reverses: number | null;
+    /** The spend (fen) an earning was made on, negative for a return: grades sum it. */
+    spend?: number;
   },
   after: number,
   shortfall?: number,
 ): Promise<PointsEntry> {
   const [row] = await tx.query<{ id: string; at: Date | string }>(
-    `INSERT INTO points_entry (member_id, kind, points, store_id, reference, reverses, balance_after)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id, at`,
-    [member.id, move.kind, move.points, move.store, move.reference, move.reverses, after],
+    `INSERT INTO points_entry (member_id, kind, points, store_id, reference, reverses, balance_after, spend)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id, at`,
+    [member.id, move.kind, move.points, move.store, move.reference, move.reverses, after, move.spend ?? 0],
   );
   const entry: PointsEntry = {
     entry: Number(row?.id),
@@ -88,7 +90,12 @@ export async function earn(
   await lockMember(tx, member);
   const points = pointsFor(rules, member, fen);
   const before = await balance(tx, member, today);
-  const entry = await record(tx, member, { kind: 'earn', points, reverses: null, ...where }, before + points);
+  const entry = await record(
+    tx,
+    member,
+    { kind: 'earn', points, reverses: null, spend: fen, ...where },
+    before + points,
+  );
   if (points > 0)
     await tx.query(
       'INSERT INTO points_lot (member_id, entry_id, points, remaining, expires_on) VALUES ($1, $2, $3, $3, $4)',
@@ -131,8 +138,13 @@ export async function reverseEarn(
   today: string,
 ): Promise<PointsEntry> {
   await lockMember(tx, member);
-  const [earned] = await tx.query<{ points: number; reversed: string | null; lot: string | null }>(
-    `SELECT e.points, (SELECT id FROM points_entry r WHERE r.reverses = e.id) AS reversed,
+  const [earned] = await tx.query<{
+    points: number;
+    spend: string;
+    reversed: string | null;
+    lot: string | null;
+  }>(
+    `SELECT e.points, e.spend, (SELECT id FROM points_entry r WHERE r.reverses = e.id) AS reversed,
             (SELECT id FROM points_lot l WHERE l.entry_id = e.id) AS lot
      FROM points_entry e WHERE e.id = $1 AND e.member_id IN ${OWN_MEMBERS} AND e.kind = 'earn'`,
     [earnId, member.id],
@@ -157,7 +169,14 @@ export async function reverseEarn(
   return record(
     tx,
     member,
-    { kind: 'reverse', points: 0 - taken, store: null, reference, reverses: earnId },
+    {
+      kind: 'reverse',
+      points: 0 - taken,
+      store: null,
+      reference,
+      reverses: earnId,
+      spend: 0 - Number(earned.spend),
+    },
     before - taken,
     earned.points - taken,
   );

@@ -19,6 +19,11 @@ export interface MemberRules {
   membershipRefund: 'pro_rata' | 'none';
   /** Manual adjustments above this many fen wait for a second person's approval. */
   adjustApprovalAbove: number;
+  /**
+   * Grades by spend over the last 12 months (fen), lowest first; below the first, `normal`. Reached at once,
+   * kept until the anniversary of reaching it, then set by the spend of the year before.
+   */
+  grades: { id: string; label: { zh: string; en: string }; minSpend: number }[];
 }
 
 export const DEFAULT_RULES: MemberRules = {
@@ -36,7 +41,20 @@ export const DEFAULT_RULES: MemberRules = {
   ],
   membershipRefund: 'pro_rata',
   adjustApprovalAbove: 100_00,
+  grades: [
+    { id: 'silver', label: { zh: '银卡', en: 'Silver' }, minSpend: 1_000_00 },
+    { id: 'gold', label: { zh: '金卡', en: 'Gold' }, minSpend: 5_000_00 },
+    { id: 'diamond', label: { zh: '钻石卡', en: 'Diamond' }, minSpend: 20_000_00 },
+  ],
 };
+
+/** The grade a year's spend reaches: the highest whose minimum it meets, else `normal`. */
+export const gradeFor = (rules: MemberRules, spend: number): string =>
+  rules.grades.filter((g) => spend >= g.minSpend).at(-1)?.id ?? 'normal';
+
+/** Grades in order, `normal` first: a grade ranks above another by its place here. */
+export const gradeRank = (rules: MemberRules, grade: string): number =>
+  grade === 'normal' ? 0 : rules.grades.findIndex((g) => g.id === grade) + 1;
 
 export async function readRules(store: Queryable): Promise<MemberRules> {
   const [row] = await store.query<{ value: Partial<MemberRules> }>(

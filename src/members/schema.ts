@@ -139,4 +139,15 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       "CREATE INDEX member_adjustment_pending ON member_adjustment (id) WHERE status = 'pending'",
     ],
   },
+  {
+    version: 5,
+    // Spend-based grades inside the generations: the spend each earning was made on, and the member's grade
+    // with the day it was last reached (its anniversary decides a downgrade).
+    sql: [
+      'ALTER TABLE points_entry ADD COLUMN spend BIGINT NOT NULL DEFAULT 0',
+      "ALTER TABLE member ADD COLUMN grade TEXT NOT NULL DEFAULT 'normal'",
+      'ALTER TABLE member ADD COLUMN grade_since DATE',
+      'CREATE INDEX points_entry_spend ON points_entry (member_id, at) WHERE spend <> 0',
+    ],
+  },
 ];

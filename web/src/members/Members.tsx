@@ -92,6 +92,12 @@ export function MembersPage({ lang }: { lang: Lang }) {
                 {t(`gen_${m.generation}` as TextKey, lang)}
                 {found.paidUntil && ` · ${t('paidUntil', lang)} ${found.paidUntil}`}
               </dd>
+              <dt>{t('memberGrade', lang)}</dt>
+              <dd data-testid="member-grade">
+                {['normal', 'silver', 'gold', 'diamond'].includes(m.grade)
+                  ? t(`grade_${m.grade}` as TextKey, lang)
+                  : m.grade}
+              </dd>
               <dt>{t('memberHomeStore', lang)}</dt>
               <dd>{m.homeStore ?? '—'}</dd>
               <dt>{t('memberSince', lang)}</dt>
