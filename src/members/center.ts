@@ -43,10 +43,16 @@ export interface MemberActor {
 export interface MemberCenterOptions {
   /** Today in the chain's time zone (Asia/Shanghai); tests set it. */
   today?: () => string;
+  /**
+   * When writes happen, if not now: history written as of its days (the demo chain's members). Sets `today`
+   * too, unless given.
+   */
+  clock?: () => Date;
 }
 
 const RULES_FRESH_MS = 5_000;
-const shanghaiToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+const shanghaiToday = () => shanghaiDay(new Date());
 
 /**
  * The member center (会员中台): one member across channels, the stored-value wallet and points, in the
@@ -58,6 +64,7 @@ export class MemberCenter {
     private readonly key: PiiKey,
     private readonly rules: () => Promise<MemberRules>,
     private readonly today: () => string,
+    private readonly clock: (() => Date) | undefined,
   ) {}
 
   static async open(store: AppStore, options: MemberCenterOptions = {}): Promise<MemberCenter> {
@@ -76,7 +83,9 @@ export class MemberCenter {
         };
       return rules.value;
     };
-    return new MemberCenter(store, await piiKey(store), current, options.today ?? shanghaiToday);
+    const clock = options.clock;
+    const today = options.today ?? (clock ? () => shanghaiDay(clock()) : shanghaiToday);
+    return new MemberCenter(store, await piiKey(store), current, today, clock);
   }
 
   private write<T>(
@@ -85,7 +94,7 @@ export class MemberCenter {
     request: unknown,
     work: Parameters<typeof once<T>>[4],
   ) {
-    return once<T>(this.store, actor.id, checkKey(key), request, work);
+    return once<T>(this.store, actor.id, checkKey(key), request, work, this.clock?.());
   }
 
   private checkStore(actor: MemberActor, store: number): void {

@@ -385,6 +385,26 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     today = '2026-06-15';
   });
 
+  it('writes history as of its days when given a clock, and its points expire by those days', async () => {
+    const store = await ready;
+    let at = new Date('2025-03-01T02:00:00Z');
+    const past = await MemberCenter.open(store, { clock: () => at });
+    const { answer: m } = await past.register(hq, key(), { phone: '13600000013', externalIds: [] });
+    expect(m.registeredAt).toBe('2025-03-01T02:00:00.000Z');
+    at = new Date('2025-03-02T11:30:00Z');
+    const top = await past.moveWallet(till, key(), m.code, 'top_up', { amount: '100', store: 3 });
+    expect(top.answer.at).toBe('2025-03-02T11:30:00.000Z');
+    await past.earn(till, key(), m.code, { amount: '100', store: 3 });
+    const [lot] = await store.query<{ expires_on: string | Date }>(
+      'SELECT CAST(expires_on AS TEXT) AS expires_on FROM points_lot l JOIN member m ON m.id = l.member_id WHERE m.code = $1',
+      [m.code],
+    );
+    expect(lot?.expires_on).toBe('2026-12-31');
+    // Writes without a clock are stamped now.
+    const later = await center.moveWallet(till, key(), m.code, 'pay', { amount: '1', store: 3 });
+    expect(Date.parse(later.answer.at)).toBeGreaterThan(Date.now() - 60_000);
+  });
+
   it('writes an outbox row with every change, in the same transaction', async () => {
     const store = await ready;
     const before = Number(

@@ -46,9 +46,12 @@ export async function once<T>(
   key: string,
   request: unknown,
   work: (tx: Queryable) => Promise<{ status: number; answer: T }>,
+  /** When the write happened, if not now (history written as of its days). */
+  at?: Date,
 ): Promise<Written<T>> {
   const digest = createHash('sha256').update(canonical(request)).digest('base64');
   return store.transaction(async (tx) => {
+    if (at) await tx.query("SELECT set_config('zhongtai.now', $1, true)", [at.toISOString()]);
     const claimed = await tx.query(
       'INSERT INTO member_request (scope, key, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key',
       [scope, key, digest],

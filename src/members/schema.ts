@@ -150,4 +150,18 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'CREATE INDEX points_entry_spend ON points_entry (member_id, at) WHERE spend <> 0',
     ],
   },
+  {
+    version: 6,
+    // A clock for history: the time a write happened is the transaction's setting zhongtai.now when set (the
+    // demo chain's members, written as of the days their orders were), else now().
+    sql: [
+      `ALTER TABLE member ALTER COLUMN registered_at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE journal_entry ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE points_entry ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE membership ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE member_adjustment ALTER COLUMN requested_at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE member_request ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+      `ALTER TABLE member_outbox ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+    ],
+  },
 ];
