@@ -1,4 +1,5 @@
 export { type MemberActor, MemberCenter, type MemberCenterOptions } from './center.js';
+export { type DemoMembersOptions, seedDemoMembers } from './demo.js';
 export { toFen, yuan } from './money.js';
 export type { Written } from './once.js';
 export { maskPhone, normalisePhone } from './phone.js';

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
+import { seedDemoMembers } from '../../members/index.js';
 import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { LogLevel } from '../../server/index.js';
@@ -135,11 +136,25 @@ export function serveCommand(program: Command): void {
       const subscriptions = isWarehouse(engine) ? await startSubscriptions(engine, specs) : [];
       // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
       const stopRefresher = isWarehouse(engine) ? startRollupRefresher(engine) : async () => undefined;
+      // The demo chain's members enter the member center in the background, as of their orders' times: the
+      // pages are served meanwhile, and the relay carries their wallets into the warehouse as they come.
+      const seeding =
+        end && isWarehouse(engine)
+          ? seedDemoMembers(appStore, engine, end)
+              .then((seeded) => {
+                if (seeded)
+                  console.log(
+                    `${seeded.members} demo members in the member center (${seeded.writes} writes) 演示会员已写入会员中心`,
+                  );
+              })
+              .catch((error: unknown) => console.error(`demo members: ${(error as Error).message}`))
+          : Promise.resolve();
       const shown = ['0.0.0.0', '::', '127.0.0.1'].includes(opts.host) ? 'localhost' : opts.host;
       console.log(
         `zhongtai 中台 is serving ${clickhouse ? `${opts.clickhouseUrl} (${opts.clickhouseDatabase})` : opts.db}\n  Dashboard 看板:  http://${shown}:${opts.port}/\n  API:            http://${shown}:${opts.port}/api/v1/openapi.json`,
       );
       const stop = async () => {
+        await seeding;
         for (const subscription of subscriptions) await subscription.stop();
         await stopRefresher();
         await app.close();
