@@ -41,6 +41,16 @@ const STORE_ATTRIBUTES: Column[] = [
   c('selling_area_m2', 'double', true),
 ];
 
+/** What every entry of the member center's ledgers carries into the warehouse. */
+const LEDGER_ENTRY: Column[] = [
+  c('entry_id', 'bigint'),
+  c('member_code', 'string'),
+  c('date', 'date'),
+  c('ts', 'timestamp'),
+  c('kind', 'string'),
+  c('store_id', 'int', true),
+];
+
 export const TABLES: Table[] = [
   {
     name: 'store',
@@ -287,12 +297,7 @@ export const TABLES: Table[] = [
     kind: 'fact',
     key: ['entry_id'],
     columns: [
-      c('entry_id', 'bigint'),
-      c('member_code', 'string'),
-      c('date', 'date'),
-      c('ts', 'timestamp'),
-      c('kind', 'string'),
-      c('store_id', 'int', true),
+      ...LEDGER_ENTRY,
       c('principal', 'money'),
       c('bonus', 'money'),
       c('principal_after', 'money'),
@@ -303,16 +308,7 @@ export const TABLES: Table[] = [
     name: 'points_entry',
     kind: 'fact',
     key: ['entry_id'],
-    columns: [
-      c('entry_id', 'bigint'),
-      c('member_code', 'string'),
-      c('date', 'date'),
-      c('ts', 'timestamp'),
-      c('kind', 'string'),
-      c('store_id', 'int', true),
-      c('points', 'int'),
-      c('balance_after', 'int'),
-    ],
+    columns: [...LEDGER_ENTRY, c('points', 'int'), c('balance_after', 'int')],
   },
   // Paid membership as changes the warehouse sums: +1 member the day a period starts, −1 the day after it ends
   // (a refund moves that day), and the sale (price less refund) on the day it was bought. Kept by period and
