@@ -112,5 +112,15 @@ describe('member center page', () => {
     expect(wide).toBeLessThanOrEqual(390);
     await shot(page, 'phone-members-store-manager');
     await page.close();
+    // An administrator's page holds the adjustment form and queue too: still no sideways scroll.
+    const admin = await world.browser.newPage({ viewport: { width: 390, height: 844 } });
+    await signIn(admin, world.base, world.admin.username, world.admin.password);
+    await admin.goto(`${world.base}/members`);
+    await admin.getByTestId('member-search').fill('13812345678');
+    await admin.getByTestId('member-find').click();
+    await admin.getByTestId('adjust-form').waitFor();
+    expect(await admin.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await shot(admin, 'phone-members-admin');
+    await admin.close();
   });
 });
