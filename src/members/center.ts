@@ -9,6 +9,7 @@ import type {
 } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
+import { chainToday } from './chain-time.js';
 import { gradeAnniversaries, raiseGrade } from './grades.js';
 import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
 import {
@@ -51,8 +52,6 @@ export interface MemberCenterOptions {
 }
 
 const RULES_FRESH_MS = 5_000;
-const shanghaiDay = (at: Date) => new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
-const shanghaiToday = () => shanghaiDay(new Date());
 
 /**
  * The member center (会员中台): one member across channels, the stored-value wallet and points, in the
@@ -84,7 +83,7 @@ export class MemberCenter {
       return rules.value;
     };
     const clock = options.clock;
-    const today = options.today ?? (clock ? () => shanghaiDay(clock()) : shanghaiToday);
+    const today = options.today ?? (clock ? () => chainToday(clock()) : () => chainToday());
     return new MemberCenter(store, await piiKey(store), current, today, clock);
   }
 

@@ -1,7 +1,8 @@
 import type { AppStore } from '../appstore/index.js';
 import type { Engine } from '../warehouse/index.js';
 import { type MemberActor, MemberCenter } from './center.js';
-import { yuan } from './money.js';
+import { fromChainLocal } from './chain-time.js';
+import { fenOf, yuan } from './money.js';
 
 /**
  * The demo chain's members in the member center: some of its most frequent members, registered, topped up,
@@ -24,7 +25,8 @@ interface Order {
   member_id: number;
   store_id: number;
   ts: string;
-  net: number;
+  /** Yuan as the warehouse's exact decimal writes it. */
+  net: string;
 }
 
 export async function seedDemoMembers(
@@ -46,16 +48,15 @@ export async function seedDemoMembers(
          AND date > CAST($1 AS DATE) - CAST($2 AS INTEGER) AND date <= CAST($1 AS DATE)),
      chosen AS (
        SELECT member_id FROM recent_orders GROUP BY member_id ORDER BY count(*) DESC, member_id LIMIT CAST($3 AS INTEGER))
-     SELECT w.member_id, w.store_id, w.ts, CAST(w.net AS DOUBLE) AS net FROM recent_orders w JOIN chosen USING (member_id)
+     SELECT w.member_id, w.store_id, w.ts, CAST(w.net AS VARCHAR) AS net FROM recent_orders w JOIN chosen USING (member_id)
      WHERE w.recent <= CAST($4 AS INTEGER) ORDER BY w.ts, w.member_id`,
     [end, days, members, orders],
   )) as unknown as Order[];
   const actor: MemberActor = { id: 'demo', stores: null, pii: false, username: 'demo' };
   const codes = new Map<number, { code: string; fen: number }>();
   let writes = 0;
-  // The chain's local time of an order, as the instant the center stamps.
-  const at = (ts: string, minutes = 0) =>
-    new Date(Date.parse(`${ts.replace(' ', 'T').slice(0, 19)}Z`) - 8 * 3_600_000 + minutes * 60_000);
+  // An order's local time as the instant the center stamps, moved by `minutes`.
+  const at = (ts: string, minutes = 0) => new Date(fromChainLocal(ts).getTime() + minutes * 60_000);
   for (const [i, order] of rows.entries()) {
     const key = (what: string) => `demo-${order.member_id}-${i}-${what}`;
     let member = codes.get(order.member_id);
@@ -82,7 +83,7 @@ export async function seedDemoMembers(
         writes += 1;
       }
     }
-    const fen = Math.round(order.net * 100);
+    const fen = fenOf(order.net);
     if (member.fen < fen) {
       // Topped up at the till before paying: the smallest tier that covers the order.
       now = at(order.ts, -1);
@@ -91,7 +92,7 @@ export async function seedDemoMembers(
         amount: yuan(tier),
         store: order.store_id,
       });
-      member.fen = Math.round(Number(top.answer.after.balance) * 100);
+      member.fen = fenOf(top.answer.after.balance);
       writes += 1;
     }
     now = at(order.ts);
@@ -100,7 +101,7 @@ export async function seedDemoMembers(
       store: order.store_id,
       reference: `order-${order.member_id}-${i}`,
     });
-    member.fen = Math.round(Number(paid.answer.after.balance) * 100);
+    member.fen = fenOf(paid.answer.after.balance);
     await center.earn(actor, key('earn'), member.code, { amount: yuan(fen), store: order.store_id });
     writes += 2;
   }

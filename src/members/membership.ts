@@ -1,6 +1,6 @@
 import type { Queryable } from '../appstore/index.js';
 import type { Membership, MembershipPlan } from '../contract/index.js';
-import { ZhongtaiError } from '../model/index.js';
+import { addDays, daysBetween, isoDate, ZhongtaiError } from '../model/index.js';
 import type { MemberRow } from './identity.js';
 import { raiseGeneration } from './identity.js';
 import { yuan } from './money.js';
@@ -15,18 +15,15 @@ import { postAside } from './wallet.js';
  * today, and `membership.started` / `membership.ended` in the outbox tell the promotion center (its monthly
  * coupons) when benefits begin and end.
  */
-const DAY = 86_400_000;
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / DAY;
-const dayOf = (n: number) => new Date(n * DAY).toISOString().slice(0, 10);
 
 /** The last day of a period of `months` starting `from`: 2026-01-31 + 1 month ends 2026-02-28. */
 export function periodEnd(from: string, months: number): string {
   const [y, m, d] = from.split('-').map(Number) as [number, number, number];
   const monthIndex = m - 1 + months;
   const lastOfTarget = new Date(Date.UTC(y, monthIndex + 1, 0)).getUTCDate();
-  const sameDay = Date.UTC(y, monthIndex, Math.min(d, lastOfTarget));
+  const sameDay = isoDate(Date.UTC(y, monthIndex, Math.min(d, lastOfTarget)));
   // The period ends the day before the same date `months` later (a month-end start ends at a month end).
-  return dayOf(sameDay / DAY - (d > lastOfTarget ? 0 : 1));
+  return d > lastOfTarget ? sameDay : addDays(sameDay, -1);
 }
 
 interface Row extends Record<string, unknown> {
@@ -120,7 +117,7 @@ export async function buyMembership(
       },
       { field: 'plan' },
     );
-  const startsOn = last ? dayOf(dayNumber(isoDay(last.ends_on)) + 1) : today;
+  const startsOn = last ? addDays(isoDay(last.ends_on), 1) : today;
   const endsOn = periodEnd(startsOn, plan.months);
   const entry = await postAside(
     tx,
@@ -147,8 +144,8 @@ export async function buyMembership(
 
 /** The used share of a period's price on `day` (the days before it), in fen: what has been earned. */
 export function earnedBy(price: number, startsOn: string, endsOn: string, day: string): number {
-  const total = dayNumber(endsOn) - dayNumber(startsOn) + 1;
-  const used = Math.min(total, Math.max(0, dayNumber(day) - dayNumber(startsOn)));
+  const total = daysBetween(startsOn, endsOn) + 1;
+  const used = Math.min(total, Math.max(0, daysBetween(startsOn, day)));
   return Math.floor((price * used) / total);
 }
 
@@ -192,7 +189,7 @@ export async function refundMembership(
     const startsOn = isoDay(period.starts_on);
     const [row] = await tx.query<Row>(
       'UPDATE membership SET refunded = $2, ended_on = $3 WHERE id = $1 RETURNING *',
-      [period.id, back, dayOf(dayNumber(today < startsOn ? startsOn : today) - 1)],
+      [period.id, back, addDays(today < startsOn ? startsOn : today, -1)],
     );
     await emitPeriod(tx, member, row as Row);
     refunded.push(view(row as Row));

@@ -23,6 +23,13 @@ export function toFen(value: unknown, field: string): number {
   return fen;
 }
 
+/** The center's own yuan text ("-12.30", as `yuan` writes it) back to fen, exactly. */
+export function fenOf(text: string): number {
+  const [whole = '0', fen = '0'] = text.replace('-', '').split('.');
+  const value = Number(whole) * 100 + Number(fen.padEnd(2, '0'));
+  return text.startsWith('-') ? -value : value;
+}
+
 /** Fen as yuan text with two decimals: 1230 → "12.30", −5 → "-0.05". */
 export function yuan(fen: number | string | bigint): string {
   const n = BigInt(fen);

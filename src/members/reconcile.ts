@@ -1,5 +1,6 @@
 import type { AppStore } from '../appstore/index.js';
 import type { Engine } from '../warehouse/index.js';
+import { chainToday } from './chain-time.js';
 import { yuan } from './money.js';
 
 export interface Difference {
@@ -29,7 +30,7 @@ export interface Reconciliation {
 export async function reconcile(
   store: AppStore,
   warehouse: Engine,
-  today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+  today = chainToday(),
 ): Promise<Reconciliation> {
   const [paidLedger] = await store.query<{ n: string }>(
     `SELECT count(DISTINCT member_id) AS n FROM membership

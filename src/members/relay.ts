@@ -1,6 +1,8 @@
 import type { AppStore } from '../appstore/index.js';
 import { pushBatch, specOf } from '../ingest/index.js';
+import { addDays } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
+import { chainLocal } from './chain-time.js';
 import { yuan } from './money.js';
 
 /**
@@ -104,9 +106,6 @@ interface Period {
   refunded: number;
 }
 
-const nextDay = (day: string) =>
-  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-
 /** A period as three changes: +1 member on its first day, −1 the day after its last, and its sale. */
 function periodChanges(p: Period): Record<string, unknown>[] {
   const last = p.endedOn ?? p.endsOn;
@@ -114,15 +113,15 @@ function periodChanges(p: Period): Record<string, unknown>[] {
   const common = { id: p.id, member: p.member, store: p.store, plan: p.plan };
   return [
     { ...common, change: 'start', day: p.startsOn, members: runs, amount: '0' },
-    { ...common, change: 'end', day: nextDay(last), members: -runs, amount: '0' },
-    { ...common, change: 'sale', day: local(p.boughtAt).day, members: 0, amount: yuan(p.price - p.refunded) },
+    { ...common, change: 'end', day: addDays(last, 1), members: -runs, amount: '0' },
+    {
+      ...common,
+      change: 'sale',
+      day: chainLocal(p.boughtAt).day,
+      members: 0,
+      amount: yuan(p.price - p.refunded),
+    },
   ];
-}
-
-/** The chain's local day and time of an instant: what the warehouse's date and ts hold. */
-function local(at: string): { day: string; time: string } {
-  const shifted = new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString();
-  return { day: shifted.slice(0, 10), time: shifted.slice(0, 19).replace('T', ' ') };
 }
 
 interface OutboxRow extends Record<string, unknown> {
@@ -156,12 +155,11 @@ export async function relayOutbox(
     if (!rows.length) return total;
     const wallet = rows.filter((r) => r.topic === 'wallet.entry');
     const points = rows.filter((r) => r.topic === 'points.entry');
+    const periodRows = rows.filter((r) => r.topic === 'membership.period');
     // A period relayed twice in one batch (bought, then refunded): its last state.
     const periods = [
       ...new Map(
-        rows
-          .filter((r) => r.topic === 'membership.period')
-          .map((r) => [(r.payload as unknown as Period).id, r.payload as unknown as Period]),
+        periodRows.map((r) => [(r.payload as unknown as Period).id, r.payload as unknown as Period]),
       ).values(),
     ];
     const key = `outbox:${rows[0]?.id}-${rows[rows.length - 1]?.id}`;
@@ -173,7 +171,7 @@ export async function relayOutbox(
           .map(({ payload: p }) =>
             JSON.stringify({
               ...p,
-              ...local(p.at),
+              ...chainLocal(p.at),
               principalAfter: p.after?.principal,
               bonusAfter: p.after?.bonus,
             }),
@@ -185,7 +183,7 @@ export async function relayOutbox(
       await pushBatch(
         warehouse,
         POINTS,
-        points.map(({ payload: p }) => JSON.stringify({ ...p, ...local(p.at) })).join('\n'),
+        points.map(({ payload: p }) => JSON.stringify({ ...p, ...chainLocal(p.at) })).join('\n'),
         key,
       );
     if (periods.length)
@@ -205,11 +203,7 @@ export async function relayOutbox(
     total.wallet += wallet.length;
     total.points += points.length;
     total.memberships += periods.length;
-    total.kept +=
-      rows.length -
-      wallet.length -
-      points.length -
-      rows.filter((r) => r.topic === 'membership.period').length;
+    total.kept += rows.length - wallet.length - points.length - periodRows.length;
   }
 }
 

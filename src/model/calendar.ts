@@ -34,6 +34,16 @@ export function parseIsoDate(date: string): number {
   return Date.parse(`${date}T00:00:00Z`);
 }
 
+/** A calendar day `days` later (earlier when negative): 2026-02-28 + 1 → 2026-03-01. */
+export function addDays(date: string, days: number): string {
+  return isoDate(parseIsoDate(date) + days * DAY_MS);
+}
+
+/** Days from one calendar day to another: 2026-03-01 − 2026-02-28 → 1. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseIsoDate(to) - parseIsoDate(from)) / DAY_MS);
+}
+
 function isoWeek(ms: number): { isoYear: number; week: number } {
   const day = new Date(ms);
   const weekday = (day.getUTCDay() + 6) % 7; // Monday = 0

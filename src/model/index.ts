@@ -1,8 +1,10 @@
 export {
+  addDays,
   buildCalendar,
   CALENDAR_FIRST_YEAR,
   CALENDAR_LAST_YEAR,
   type CalendarDay,
+  daysBetween,
   isoDate,
   parseIsoDate,
 } from './calendar.js';

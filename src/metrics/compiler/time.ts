@@ -1,22 +1,14 @@
-import { isoDate, parseIsoDate, ZhongtaiError } from '../../model/index.js';
+import { addDays, daysBetween, isoDate, parseIsoDate, ZhongtaiError } from '../../model/index.js';
 import type { TimeGrain } from '../../warehouse/index.js';
 import type { Query, TimeRange } from '../query.js';
 
-const DAY_MS = 86_400_000;
-
-export function addDays(date: string, days: number): string {
-  return isoDate(parseIsoDate(date) + days * DAY_MS);
-}
+export { addDays, daysBetween } from '../../model/index.js';
 
 export function addMonths(date: string, months: number): string {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];
   const target = new Date(Date.UTC(y, m - 1 + months, 1));
   const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
   return isoDate(Date.UTC(target.getUTCFullYear(), target.getUTCMonth(), Math.min(d, lastDay)));
-}
-
-export function daysBetween(from: string, to: string): number {
-  return Math.round((parseIsoDate(to) - parseIsoDate(from)) / DAY_MS);
 }
 
 /** The start of the bucket of `grain` holding `date` (ISO weeks start on Monday). */
