@@ -28,12 +28,10 @@ const KEY_HEADER = {
   description: 'required: the write’s key; a retry with the same key and body gets the first answer again',
   maxLength: 128,
 };
-const codeOf = (request: FastifyRequest) => {
-  const params = request.params as { code?: string; id?: string };
-  return params.code ?? params.id ?? '';
-};
-const adjustmentIdOf = (text: string) =>
-  parseBody(z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) }), { id: text }).id;
+/** What a route's path names: a member's code, or an adjustment's id. */
+type PathParams = { code: string; id: string };
+const paramsOf = (request: FastifyRequest) => request.params as PathParams;
+const adjustmentIdSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const adjustmentListSchema = z
   .object({ status: z.enum(['pending', 'posted', 'rejected']).optional() })
   .strict();
@@ -74,8 +72,8 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     notFound: 'No such member, or no such entry of the member',
   });
   /**
-   * A write: the body parsed by its schema, the caller's key and the member the path names handed to the
-   * center; a key used before answers 200 with the first answer.
+   * A write: the body parsed by its schema, the caller's key and what the path names handed to the center; a
+   * key used before answers 200 with the first answer.
    */
   const write = <S extends z.ZodType, T>(
     path: string,
@@ -85,7 +83,7 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     run: (
       actor: MemberActor,
       key: string | undefined,
-      code: string,
+      params: PathParams,
       body: z.output<S>,
     ) => Promise<Written<T>>,
     permission: 'members.write' | 'members.adjust' = 'members.write',
@@ -94,7 +92,7 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
       const written = await run(
         await actorOf(request),
         keyOf(request),
-        codeOf(request),
+        paramsOf(request),
         parseBody(schema, request.body),
       );
       return reply.code(written.replayed ? 200 : written.status).send(written.answer);
@@ -103,12 +101,12 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     path: string,
     summary: string,
     answers: string,
-    run: (actor: MemberActor, code: string) => Promise<unknown>,
+    run: (actor: MemberActor, params: PathParams) => Promise<unknown>,
   ) =>
     app.get(
       path,
       needs('members.read', { summary, answers: { '200': answers }, notFound: 'No such member' }),
-      async (request) => run(await actorOf(request), codeOf(request)),
+      async (request) => run(await actorOf(request), paramsOf(request)),
     );
 
   write(
@@ -116,7 +114,7 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     'Register a member by mobile number 注册会员',
     registerMemberSchema,
     'The member (code M…)',
-    (actor, key, _code, body) => center.register(actor, key, body),
+    (actor, key, _params, body) => center.register(actor, key, body),
   );
   app.get(
     '/api/v1/members',
@@ -140,14 +138,14 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     '/api/v1/members/:code',
     'A member with wallet balance and points 会员信息',
     'The member, wallet { balance, principal, bonus } and points',
-    (actor, code) => center.get(actor, code),
+    (actor, { code }) => center.get(actor, code),
   );
   write(
     '/api/v1/members/:code/ids',
     'Link an external id 绑定外部 ID',
     linkIdSchema,
     'The member',
-    (actor, key, code, body) => center.link(actor, key, code, body),
+    (actor, key, { code }, body) => center.link(actor, key, code, body),
   );
   for (const [path, kind, summary] of [
     ['top-up', 'top_up', 'Top up the wallet, with the bonus tier reached (充值，充200送20) 储值充值'],
@@ -159,95 +157,95 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
       summary,
       walletMoveSchema,
       'The wallet entry with the balance after it',
-      (actor, key, code, body) => center.moveWallet(actor, key, code, kind, body),
+      (actor, key, { code }, body) => center.moveWallet(actor, key, code, kind, body),
     );
   write(
     '/api/v1/members/:code/wallet/refund',
     'Refund part or all of a wallet payment 储值退款',
     walletRefundSchema,
     'The refund entry',
-    (actor, key, code, body) => center.refund(actor, key, code, body),
+    (actor, key, { code }, body) => center.refund(actor, key, code, body),
   );
   write(
     '/api/v1/members/:code/wallet/reverse',
     'Reverse a whole top-up the wallet still holds 撤销充值',
     entryRefSchema,
     'The reversing entry',
-    (actor, key, code, body) => center.reverseTopUp(actor, key, code, body),
+    (actor, key, { code }, body) => center.reverseTopUp(actor, key, code, body),
   );
   read(
     '/api/v1/members/:code/wallet',
     'Wallet balance and its newest entries 储值余额与流水',
     'balance { balance, principal, bonus }, entries (newest first)',
-    (actor, code) => center.wallet(actor, code),
+    (actor, { code }) => center.wallet(actor, code),
   );
   write(
     '/api/v1/members/:code/points/earn',
     'Earn points on a payment 积分累积',
     pointsEarnSchema,
     'The points entry',
-    (actor, key, code, body) => center.earn(actor, key, code, body),
+    (actor, key, { code }, body) => center.earn(actor, key, code, body),
   );
   write(
     '/api/v1/members/:code/points/redeem',
     'Redeem points, soonest-expiring first 积分兑换',
     pointsRedeemSchema,
     'The points entry',
-    (actor, key, code, body) => center.redeem(actor, key, code, body),
+    (actor, key, { code }, body) => center.redeem(actor, key, code, body),
   );
   write(
     '/api/v1/members/:code/points/reverse',
     'Take back an earning’s points (a return) 积分冲回',
     entryRefSchema,
     'The reversing entry, with shortfall',
-    (actor, key, code, body) => center.reverseEarn(actor, key, code, body),
+    (actor, key, { code }, body) => center.reverseEarn(actor, key, code, body),
   );
   read(
     '/api/v1/members/:code/points',
     'Points balance and its newest entries 积分余额与流水',
     'balance, entries (newest first)',
-    (actor, code) => center.points(actor, code),
+    (actor, { code }) => center.points(actor, code),
   );
   write(
     '/api/v1/members/:code/membership/join',
     'Buy paid membership (e.g. ¥199 a year) 开通付费会员',
     membershipJoinSchema,
     'The period bought: plan, startsOn, endsOn, price',
-    (actor, key, code, body) => center.buyMembership(actor, key, code, body, false),
+    (actor, key, { code }, body) => center.buyMembership(actor, key, code, body, false),
   );
   write(
     '/api/v1/members/:code/membership/renew',
     'Renew paid membership from the day after the last period ends 续费付费会员',
     membershipRenewSchema,
     'The period bought',
-    (actor, key, code, body) => center.buyMembership(actor, key, code, body, true),
+    (actor, key, { code }, body) => center.buyMembership(actor, key, code, body, true),
   );
   write(
     '/api/v1/members/:code/membership/refund',
     'End paid membership today, refunding the unused days (pro rata) 退付费会员',
     membershipChangeSchema,
     'The periods refunded, each with what was paid back',
-    (actor, key, code, body) => center.refundMembership(actor, key, code, body),
+    (actor, key, { code }, body) => center.refundMembership(actor, key, code, body),
   );
   write(
     '/api/v1/members/:code/merge',
     'Merge another member into this one: wallet, points, ids and paid periods move; audited 合并会员',
     mergeSchema,
     'The member, with what moved',
-    (actor, key, code, body) => center.merge(actor, key, code, body),
+    (actor, key, { code }, body) => center.merge(actor, key, code, body),
   );
   read(
     '/api/v1/members/:code/membership',
     'Paid membership: the period covering today and every period 付费会员记录',
     'active (or null), memberships (newest first)',
-    (actor, code) => center.memberships(actor, code),
+    (actor, { code }) => center.memberships(actor, code),
   );
   write(
     '/api/v1/members/:code/wallet/adjust',
     'Correct a wallet by hand with a reason; above the chain’s limit (¥100) it waits for a second person 储值人工调整',
     adjustmentSchema,
     'Posted (201), or waiting for approval (202): the adjustment',
-    (actor, key, code, body) => center.adjust(actor, key, code, body),
+    (actor, key, { code }, body) => center.adjust(actor, key, code, body),
     'members.adjust',
   );
   app.get(
@@ -268,7 +266,8 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     'Approve or reject a waiting adjustment (not the one who asked) 审批人工调整',
     decisionSchema,
     'The adjustment as decided',
-    (actor, key, _code, body) => center.decideAdjustment(actor, key, adjustmentIdOf(_code), body.approve),
+    (actor, key, params, body) =>
+      center.decideAdjustment(actor, key, parseBody(adjustmentIdSchema, params).id, body.approve),
     'members.adjust',
   );
 }
