@@ -134,72 +134,106 @@ export function MembersPage({ lang }: { lang: Lang }) {
               }}
             />
           )}
-          <section className="card">
-            <h2>{t('walletLedger', lang)}</h2>
-            <div className="scroll">
-              <table className="table" data-testid="wallet-entries">
-                <thead>
-                  <tr>
-                    <th>{t('entryTime', lang)}</th>
-                    <th>{t('entryKind', lang)}</th>
-                    <th className="num">{t('entryAmount', lang)}</th>
-                    <th className="num">{t('walletPrincipal', lang)}</th>
-                    <th className="num">{t('walletBonus', lang)}</th>
-                    <th>{t('entryStore', lang)}</th>
-                    <th>{t('entryReference', lang)}</th>
-                    <th className="num">{t('entryAfter', lang)}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {found.wallet.map((e) => (
-                    <tr key={e.entry}>
-                      <td>{formatDateTime(e.at)}</td>
-                      <td>{t(`kind_${e.kind}` as TextKey, lang)}</td>
-                      <td className="num">{money(e.amount, lang)}</td>
-                      <td className="num">{money(e.principal, lang)}</td>
-                      <td className="num">{money(e.bonus, lang)}</td>
-                      <td>{e.store ?? '—'}</td>
-                      <td>{e.reference ?? ''}</td>
-                      <td className="num">{money(e.after.balance, lang)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {!found.wallet.length && <p className="muted">{t('noEntries', lang)}</p>}
-            </div>
-          </section>
-          <section className="card">
-            <h2>{t('pointsLedger', lang)}</h2>
-            <div className="scroll">
-              <table className="table" data-testid="points-entries">
-                <thead>
-                  <tr>
-                    <th>{t('entryTime', lang)}</th>
-                    <th>{t('entryKind', lang)}</th>
-                    <th className="num">{t('entryPoints', lang)}</th>
-                    <th>{t('entryStore', lang)}</th>
-                    <th>{t('entryReference', lang)}</th>
-                    <th className="num">{t('entryAfter', lang)}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {found.points.map((e) => (
-                    <tr key={e.entry}>
-                      <td>{formatDateTime(e.at)}</td>
-                      <td>{t(`kind_${e.kind}` as TextKey, lang)}</td>
-                      <td className="num">{e.points > 0 ? `+${e.points}` : e.points}</td>
-                      <td>{e.store ?? '—'}</td>
-                      <td>{e.reference ?? ''}</td>
-                      <td className="num">{e.balance}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              {!found.points.length && <p className="muted">{t('noEntries', lang)}</p>}
-            </div>
-          </section>
+          <Ledger
+            title={t('walletLedger', lang)}
+            testId="wallet-entries"
+            lang={lang}
+            head={[
+              ['entryTime', false],
+              ['entryKind', false],
+              ['entryAmount', true],
+              ['walletPrincipal', true],
+              ['walletBonus', true],
+              ['entryStore', false],
+              ['entryReference', false],
+              ['entryAfter', true],
+            ]}
+            rows={found.wallet.map((e) => ({
+              key: e.entry,
+              cells: [
+                formatDateTime(e.at),
+                t(`kind_${e.kind}` as TextKey, lang),
+                money(e.amount, lang),
+                money(e.principal, lang),
+                money(e.bonus, lang),
+                e.store ?? '—',
+                e.reference ?? '',
+                money(e.after.balance, lang),
+              ],
+            }))}
+          />
+          <Ledger
+            title={t('pointsLedger', lang)}
+            testId="points-entries"
+            lang={lang}
+            head={[
+              ['entryTime', false],
+              ['entryKind', false],
+              ['entryPoints', true],
+              ['entryStore', false],
+              ['entryReference', false],
+              ['entryAfter', true],
+            ]}
+            rows={found.points.map((e) => ({
+              key: e.entry,
+              cells: [
+                formatDateTime(e.at),
+                t(`kind_${e.kind}` as TextKey, lang),
+                e.points > 0 ? `+${e.points}` : e.points,
+                e.store ?? '—',
+                e.reference ?? '',
+                e.balance,
+              ],
+            }))}
+          />
         </>
       )}
     </main>
+  );
+}
+
+/** A ledger's entries, newest first: its columns' words and which are numbers (right-aligned). */
+function Ledger({
+  title,
+  testId,
+  lang,
+  head,
+  rows,
+}: {
+  title: string;
+  testId: string;
+  lang: Lang;
+  head: [TextKey, boolean][];
+  rows: { key: number; cells: (string | number)[] }[];
+}) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      <div className="scroll">
+        <table className="table" data-testid={testId}>
+          <thead>
+            <tr>
+              {head.map(([word, numeric]) => (
+                <th key={word} className={numeric ? 'num' : undefined}>
+                  {t(word, lang)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.key}>
+                {row.cells.map((cell, i) => (
+                  <td key={head[i]?.[0]} className={head[i]?.[1] ? 'num' : undefined}>
+                    {cell}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {!rows.length && <p className="muted">{t('noEntries', lang)}</p>}
+      </div>
+    </section>
   );
 }
