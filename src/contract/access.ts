@@ -127,6 +127,8 @@ export const AUDIT_ACTIONS = [
   'dashboard.restore',
   'settings.theme',
   'member.merge',
+  'member.unmerge',
+  'members.rules',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

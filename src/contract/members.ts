@@ -16,13 +16,20 @@ const externalId = z
     value: z.string().min(1).max(128),
   })
   .strict()
-  .describe('an id the member has elsewhere: wechat_openid, wechat_unionid, meituan, eleme …');
+  .describe(
+    'an id the member has elsewhere: card (the chain’s member card number, which the warehouse knows the member by), wechat_openid, wechat_unionid, meituan, eleme …',
+  );
+
+/** Where a member joins (注册渠道), as the warehouse's registration channel names them. */
+export const MEMBER_CHANNELS = ['pos', 'mini_program', 'app', 'delivery'] as const;
+export type MemberChannel = (typeof MEMBER_CHANNELS)[number];
 
 export const registerMemberSchema = z
   .object({
     phone: z.string().min(1).max(32).describe('a mainland-China mobile number'),
     name: z.string().trim().min(1).max(60).optional(),
     store: storeId.optional().describe('the store the member joined at'),
+    channel: z.enum(MEMBER_CHANNELS).optional().describe('where the member joined; pos when not given'),
     externalIds: z.array(externalId).max(10).default([]),
   })
   .strict();

@@ -46,7 +46,8 @@ export const members = (p: FactParams): string[] => [
      store_id,
      CASE WHEN u_tier < 0.7 THEN 'registered' WHEN u_tier < 0.9 THEN 'wallet' ELSE 'paid' END,
      CASE WHEN u_tier < 0.7 THEN reg_date ELSE reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER END,
-     CASE WHEN u_tier >= 0.9 THEN reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER + 365 END
+     CASE WHEN u_tier >= 0.9 THEN reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER + 365 END,
+     NULL, NULL
    FROM t`,
   `${insertInto('member_event')}
    SELECT member_id, registered_at, registered_at::DATE, 'register', home_store_id, NULL FROM member

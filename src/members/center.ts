@@ -11,7 +11,15 @@ import { ZhongtaiError } from '../model/index.js';
 import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
 import { chainToday } from './chain-time.js';
 import { gradeAnniversaries, raiseGrade } from './grades.js';
-import { findMember, linkId, memberByCode, memberView, registerMember } from './identity.js';
+import {
+  findMember,
+  linkId,
+  memberByCode,
+  memberItself,
+  memberView,
+  type RegisterInput,
+  registerMember,
+} from './identity.js';
 import {
   buyMembership,
   deferredRevenue,
@@ -20,7 +28,7 @@ import {
   plansOf,
   refundMembership,
 } from './membership.js';
-import { type Merged, mergeMembers } from './merge.js';
+import { type Merged, mergeMembers, undoMerge } from './merge.js';
 import { toFen } from './money.js';
 import { checkKey, once, type Written } from './once.js';
 import { type PiiKey, piiKey } from './phone.js';
@@ -108,7 +116,7 @@ export class MemberCenter {
   async register(
     actor: MemberActor,
     key: string | undefined,
-    input: { phone: string; name?: string; store?: number; externalIds: { kind: string; value: string }[] },
+    input: RegisterInput,
   ): Promise<Written<Member>> {
     if (input.store !== undefined) this.checkStore(actor, input.store);
     return this.write(actor, key, ['register', input], async (tx) => {
@@ -250,19 +258,51 @@ export class MemberCenter {
 
   /** Merges `from` into the member `code` names; `from` answers as that member from then on. */
   async merge(actor: MemberActor, key: string | undefined, code: string, input: { from: string }) {
-    return this.write<Member & { moved: Merged['moved'] }>(actor, key, ['merge', code, input], async (tx) => {
+    return this.write<Member & Merged>(actor, key, ['merge', code, input], async (tx) => {
       const into = await memberByCode(tx, code);
-      const { moved } = await mergeMembers(tx, await memberByCode(tx, input.from), into, this.today());
+      const by = actor.username ?? actor.id;
+      const merged = await mergeMembers(tx, await memberByCode(tx, input.from), into, this.today(), by);
       // Audited in the merge's own transaction: no merge without its entry in the log.
       await recordAudit(tx, {
-        actor: actor.username ?? actor.id,
+        actor: by,
         action: 'member.merge',
         target: into.code,
-        detail: { from: input.from, moved },
+        detail: { from: input.from, ...merged },
         ip: actor.ip ?? null,
       });
-      return { status: 201, answer: { ...(await memberView(tx, this.key, into, actor.pii)), moved } };
+      return { status: 201, answer: { ...(await memberView(tx, this.key, into, actor.pii)), ...merged } };
     });
+  }
+
+  /** Undoes the merge of `from` into the member `code` names, while that member has not moved since. */
+  async undoMerge(actor: MemberActor, key: string | undefined, code: string, input: { from: string }) {
+    return this.write<{ member: Member; from: Member; merge: number; returned: Merged['moved'] }>(
+      actor,
+      key,
+      ['unmerge', code, input],
+      async (tx) => {
+        const into = await memberByCode(tx, code);
+        const from = await memberItself(tx, input.from);
+        const by = actor.username ?? actor.id;
+        const undone = await undoMerge(tx, from, into, this.today(), by);
+        await recordAudit(tx, {
+          actor: by,
+          action: 'member.unmerge',
+          target: into.code,
+          detail: { from: input.from, ...undone },
+          ip: actor.ip ?? null,
+        });
+        from.merged_into = null;
+        return {
+          status: 201,
+          answer: {
+            member: await memberView(tx, this.key, into, actor.pii),
+            from: await memberView(tx, this.key, from, actor.pii),
+            ...undone,
+          },
+        };
+      },
+    );
   }
 
   /** A wallet corrected by hand: posted at once up to the chain's limit, else waiting for a second person. */

@@ -4,10 +4,17 @@
  */
 const OFFSET_MS = 8 * 3_600_000;
 
-/** The local day and time of an instant: 2026-12-01T17:30:00Z → 2026-12-02, 2026-12-02 01:30:00. */
-export function chainLocal(at: Date | string): { day: string; time: string } {
+/**
+ * The local day and time of an instant: 2026-12-01T17:30:00.250Z → 2026-12-02, 2026-12-02 01:30:00, and to
+ * the millisecond 2026-12-02 01:30:00.250 (events of one second keep their order).
+ */
+export function chainLocal(at: Date | string): { day: string; time: string; precise: string } {
   const shifted = new Date(new Date(at).getTime() + OFFSET_MS).toISOString();
-  return { day: shifted.slice(0, 10), time: shifted.slice(0, 19).replace('T', ' ') };
+  return {
+    day: shifted.slice(0, 10),
+    time: shifted.slice(0, 19).replace('T', ' '),
+    precise: shifted.slice(0, 23).replace('T', ' '),
+  };
 }
 
 export const chainToday = (at: Date = new Date()): string => chainLocal(at).day;

@@ -66,7 +66,7 @@ export async function seedDemoMembers(
       const made = await center.register(actor, key('reg'), {
         phone,
         store: order.store_id,
-        externalIds: [{ kind: 'demo_member_id', value: String(order.member_id) }],
+        externalIds: [{ kind: 'card', value: String(order.member_id) }],
       });
       member = { code: made.answer.code, fen: 0 };
       codes.set(order.member_id, member);

@@ -1,8 +1,9 @@
 import type { Queryable } from '../appstore/index.js';
-import type { Member, MemberGeneration } from '../contract/index.js';
+import type { Member, MemberChannel, MemberGeneration } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { emit } from './once.js';
 import { maskPhone, normalisePhone, type PiiKey } from './phone.js';
+import { TX_NOW } from './schema.js';
 
 export interface MemberRow extends Record<string, unknown> {
   id: string;
@@ -19,6 +20,22 @@ export interface MemberRow extends Record<string, unknown> {
 
 const COLUMNS =
   'id, code, phone_sealed, phone_masked, name, generation, grade, home_store, registered_at, merged_into';
+
+/**
+ * The external id kind of the chain's member card number (会员卡号), which its POS, CRM and orders already
+ * carry: a member registered with one is that member in the warehouse. Members born in the center are known
+ * there by CENTER_ID_BASE + their own id, above the card numbers of the systems loaded before.
+ */
+export const CARD_KIND = 'card';
+export const CENTER_ID_BASE = 1_000_000_000_000;
+
+export type RegisterInput = {
+  phone: string;
+  name?: string;
+  store?: number;
+  channel?: MemberChannel;
+  externalIds: { kind: string; value: string }[];
+};
 
 export const unknownMember = (what: string) =>
   new ZhongtaiError('NOT_FOUND', { en: `No member ${what}`, zh: `会员 ${what} 不存在` }, { field: 'member' });
@@ -43,6 +60,13 @@ async function current(
 export async function memberByCode(tx: Queryable, code: string, lock = false): Promise<MemberRow> {
   const [row] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE code = $1`, [code]);
   return current(tx, row, code, lock);
+}
+
+/** The member a code names as it is, merged away or not (undoing a merge starts from it). */
+export async function memberItself(tx: Queryable, code: string): Promise<MemberRow> {
+  const [row] = await tx.query<MemberRow>(`SELECT ${COLUMNS} FROM member WHERE code = $1`, [code]);
+  if (!row) throw unknownMember(code);
+  return row;
 }
 
 export async function findMember(
@@ -96,11 +120,7 @@ export async function memberView(tx: Queryable, key: PiiKey, row: MemberRow, pii
   };
 }
 
-export async function registerMember(
-  tx: Queryable,
-  key: PiiKey,
-  input: { phone: string; name?: string; store?: number; externalIds: { kind: string; value: string }[] },
-): Promise<MemberRow> {
+export async function registerMember(tx: Queryable, key: PiiKey, input: RegisterInput): Promise<MemberRow> {
   const phone = normalisePhone(input.phone);
   const digest = key.digest(phone);
   const taken = (code: string | undefined) =>
@@ -120,15 +140,26 @@ export async function registerMember(
   // Two tills registering one number at once: the unique index lets one in, and the other is told so.
   const made = await tx
     .query<{ id: string }>(
-      `INSERT INTO member (phone_digest, phone_sealed, phone_masked, name, home_store)
-       VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-      [digest, key.encrypt(phone), maskPhone(phone), input.name ?? null, input.store ?? null],
+      `INSERT INTO member (phone_digest, phone_sealed, phone_masked, name, home_store, channel)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+      [
+        digest,
+        key.encrypt(phone),
+        maskPhone(phone),
+        input.name ?? null,
+        input.store ?? null,
+        input.channel ?? 'pos',
+      ],
     )
     .catch((error: unknown) => {
       throw (error as { code?: string }).code === '23505' ? taken(undefined) : error;
     });
   const id = (made[0] as { id: string }).id;
-  await tx.query("UPDATE member SET code = 'M' || lpad(id::text, 8, '0') WHERE id = $1", [id]);
+  const card = input.externalIds.find((e) => e.kind === CARD_KIND && /^[1-9]\d{0,11}$/.test(e.value))?.value;
+  await tx.query(
+    "UPDATE member SET code = 'M' || lpad(id::text, 8, '0'), warehouse_id = coalesce($2, $3 + id) WHERE id = $1",
+    [id, card ?? null, CENTER_ID_BASE],
+  );
   const row = await memberById(tx, id);
   for (const external of input.externalIds) await linkId(tx, row, external);
   await emit(tx, 'member.registered', {
@@ -174,7 +205,10 @@ export async function linkId(
 export async function raiseGeneration(tx: Queryable, member: MemberRow, to: MemberGeneration): Promise<void> {
   const order: MemberGeneration[] = ['registered', 'wallet', 'paid'];
   if (order.indexOf(to) <= order.indexOf(member.generation)) return;
-  await tx.query('UPDATE member SET generation = $2 WHERE id = $1', [member.id, to]);
+  await tx.query(`UPDATE member SET generation = $2, generation_since = ${TX_NOW} WHERE id = $1`, [
+    member.id,
+    to,
+  ]);
   await emit(tx, 'member.generation', { member: member.code, from: member.generation, to });
   member.generation = to;
 }

@@ -298,6 +298,56 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     expect(audit).toMatchObject({ actor: 'admin-li', detail: { from: old.code } });
   });
 
+  it('undoes a merge while it is unsettled, and refuses once the member moved since', async () => {
+    const store = await ready;
+    const { answer: p } = await center.register(hq, key(), {
+      phone: '13600000031',
+      externalIds: [{ kind: 'wechat_openid', value: 'o-11' }],
+    });
+    const { answer: q } = await center.register(hq, key(), { phone: '13600000032', externalIds: [] });
+    await center.moveWallet(till, key(), p.code, 'top_up', { amount: '100', store: 3 });
+    await center.earn(till, key(), p.code, { amount: '30', store: 3 });
+    await center.buyMembership(till, key(), p.code, { plan: 'monthly', store: 3 }, false);
+    const merged = await center.merge(hq, key(), q.code, { from: p.code });
+    expect(merged.answer).toMatchObject({
+      generation: 'paid',
+      moved: { wallet: '100.00', points: 30, memberships: 1 },
+    });
+
+    const undoKey = key();
+    const undone = await center.undoMerge({ ...hq, username: 'admin-li' }, undoKey, q.code, { from: p.code });
+    expect(undone.answer).toMatchObject({
+      member: { code: q.code, generation: 'registered' },
+      from: { code: p.code, generation: 'paid' },
+      returned: { wallet: '100.00', points: 30, externalIds: 1, memberships: 1 },
+    });
+    expect((await center.get(hq, p.code)).wallet.balance).toBe('100.00');
+    expect((await center.get(hq, q.code)).wallet.balance).toBe('0.00');
+    expect((await center.points(hq, p.code)).balance).toBe(30);
+    expect((await center.memberships(hq, p.code)).active).not.toBeNull();
+    expect((await center.memberships(hq, q.code)).active).toBeNull();
+    expect((await center.find(hq, { phone: '13600000031' })).code).toBe(p.code);
+    expect((await center.find(hq, { kind: 'wechat_openid', value: 'o-11' })).code).toBe(p.code);
+    // The same key answers the first answer again; undoing what is not merged is refused.
+    expect((await center.undoMerge(hq, undoKey, q.code, { from: p.code })).replayed).toBe(true);
+    await expect(center.undoMerge(hq, key(), q.code, { from: p.code })).rejects.toThrow(/is not merged into/);
+    const [audit] = await store.query<{ actor: string; detail: { from: string } }>(
+      "SELECT actor, detail FROM audit_log WHERE action = 'member.unmerge' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit).toMatchObject({ actor: 'admin-li', detail: { from: p.code } });
+
+    // Merged again, and the member pays from the merged wallet: settled, no longer undone.
+    await center.merge(hq, key(), q.code, { from: p.code });
+    await center.moveWallet(till, key(), q.code, 'pay', { amount: '1', store: 3 });
+    await expect(center.undoMerge(hq, key(), q.code, { from: p.code })).rejects.toThrow(
+      /can no longer be undone: .* wallet moved since/,
+    );
+    expect((await center.get(hq, q.code)).wallet.balance).toBe('99.00');
+    const accounts = await center.trialBalance();
+    expect(accounts.merge_clearing ?? 0).toBe(0);
+    expect(Object.values(accounts).reduce((x, y) => x + y, 0)).toBe(0);
+  });
+
   it('corrects a wallet by hand with a reason, a second person approving above the limit', async () => {
     await ready;
     const { answer: m } = await center.register(hq, key(), { phone: '13600000010', externalIds: [] });

@@ -263,14 +263,16 @@ export async function membershipsOf(tx: Queryable, member: MemberRow, today: str
   return { active, memberships: all };
 }
 
-/** Deferred revenue on `day`: prices of periods not refunded nor run out, less what each has earned by then. */
+/**
+ * Deferred revenue at the start of `day`: prices of periods not refunded, less what each has earned by then
+ * (a period run out has earned all of it).
+ */
 export async function deferredRevenue(
   tx: Queryable,
   day: string,
 ): Promise<{ deferred: string; earned: string }> {
-  const rows = await tx.query<Row>('SELECT * FROM membership WHERE refunded IS NULL AND starts_on <= $1', [
-    day,
-  ]);
+  // A renewal bought ahead is deferred whole until its first day.
+  const rows = await tx.query<Row>('SELECT * FROM membership WHERE refunded IS NULL');
   let deferred = 0;
   let earned = 0;
   for (const r of rows) {

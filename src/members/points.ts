@@ -188,19 +188,24 @@ export async function transferPoints(
   from: MemberRow,
   into: MemberRow,
   today: string,
-): Promise<number> {
+  /** Just these lots (a merge undone gives back those that came in); by default every live lot. */
+  lots?: string[],
+  reference = `merge ${from.code} → ${into.code}`,
+): Promise<{ points: number; lots: string[] }> {
   for (const m of Number(from.id) < Number(into.id) ? [from, into] : [into, from]) await lockMember(tx, m);
-  const moving = await balance(tx, from, today);
-  if (moving === 0) return 0;
-  const before = await balance(tx, into, today);
-  await tx.query(
-    'UPDATE points_lot SET member_id = $2 WHERE member_id = $1 AND remaining > 0 AND expires_on >= $3',
-    [from.id, into.id, today],
+  const moved = await tx.query<{ id: string; remaining: string }>(
+    `UPDATE points_lot SET member_id = $2 WHERE member_id = $1 AND remaining > 0 AND expires_on >= $3
+     AND ($4::bigint[] IS NULL OR id = ANY($4::bigint[])) RETURNING id, remaining`,
+    [from.id, into.id, today, lots ?? null],
   );
-  const where = { store: null, reference: `merge ${from.code} → ${into.code}`, reverses: null };
-  await record(tx, from, { kind: 'merge_out', points: 0 - moving, ...where }, 0);
-  await record(tx, into, { kind: 'merge_in', points: moving, ...where }, before + moving);
-  return moving;
+  const moving = moved.reduce((sum, lot) => sum + Number(lot.remaining), 0);
+  if (moving === 0) return { points: 0, lots: [] };
+  const left = await balance(tx, from, today);
+  const after = await balance(tx, into, today);
+  const where = { store: null, reference, reverses: null };
+  await record(tx, from, { kind: 'merge_out', points: 0 - moving, ...where }, left);
+  await record(tx, into, { kind: 'merge_in', points: moving, ...where }, after);
+  return { points: moving, lots: moved.map((lot) => String(lot.id)) };
 }
 
 /** Lots past their day lose what they still hold, one expire entry per member (run daily). */

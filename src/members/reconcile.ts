@@ -1,7 +1,8 @@
 import type { AppStore } from '../appstore/index.js';
 import type { Engine } from '../warehouse/index.js';
 import { chainToday } from './chain-time.js';
-import { yuan } from './money.js';
+import { deferredRevenue } from './membership.js';
+import { fenOf, yuan } from './money.js';
 
 export interface Difference {
   member: string;
@@ -10,7 +11,12 @@ export interface Difference {
 }
 
 export interface Reconciliation {
-  members: number;
+  /** Members standing on their own (not merged away), in the center and in the warehouse's member table. */
+  members: { ledger: number; warehouse: number };
+  /** Member codes on one side only, or merged on one side and not the other. */
+  memberDifferences: string[];
+  /** Membership fees sold and not yet earned at the start of today, in the ledger and in the warehouse. */
+  deferredRevenue: { ledger: string; warehouse: string };
   /** Wallet balances (yuan) that differ between the ledger and the warehouse's wallet_entry. */
   wallet: Difference[];
   /** Points balances that differ between the ledger and the warehouse's points_entry. */
@@ -82,11 +88,33 @@ export async function reconcile(
   const [waiting] = await store.query<{ n: string }>(
     'SELECT count(*) AS n FROM member_outbox WHERE relayed_at IS NULL',
   );
-  const [members] = await store.query<{ n: string }>(
-    'SELECT count(*) AS n FROM member WHERE merged_into IS NULL',
+  const ledgerMembers = new Set(
+    (await store.query<{ code: string }>('SELECT code FROM member WHERE merged_into IS NULL')).map(
+      (r) => r.code,
+    ),
+  );
+  const keptMembers = new Set(
+    (
+      await warehouse.query(
+        'SELECT member_code FROM member WHERE member_code IS NOT NULL AND merged_into IS NULL',
+      )
+    ).map((r) => String(r.member_code)),
+  );
+  const [deferredKept] = await warehouse.query(
+    `SELECT CAST(coalesce(sum(sold), 0) - coalesce(sum(earned) FILTER (WHERE date < CAST($1 AS DATE)), 0) AS VARCHAR) AS deferred
+     FROM membership_revenue_day`,
+    [today],
   );
   return {
-    members: Number(members?.n ?? 0),
+    members: { ledger: ledgerMembers.size, warehouse: keptMembers.size },
+    memberDifferences: [...ledgerMembers]
+      .filter((c) => !keptMembers.has(c))
+      .concat([...keptMembers].filter((c) => !ledgerMembers.has(c)))
+      .sort(),
+    deferredRevenue: {
+      ledger: (await deferredRevenue(store, today)).deferred,
+      warehouse: yuan(fenOf(String(deferredKept?.deferred ?? '0'))),
+    },
     wallet: compare(ledgerWallet, keptWallet, yuan),
     points: compare(ledgerPoints, keptPoints, String),
     paidMembers: { ledger: Number(paidLedger?.n ?? 0), warehouse: Number(paidKept?.n ?? 0) },

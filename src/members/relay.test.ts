@@ -114,6 +114,98 @@ describe('member center into the warehouse', () => {
     expect(total.toFixed(2)).toBe(found.totals.ledgerWallet);
   });
 
+  it('counts members from the center: a merge takes one away, undoing it gives it back', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const members = async () =>
+      (
+        await runQuery(warehouse, {
+          metrics: ['members'],
+          dimensions: [],
+          timeRange: { from: today, to: today },
+        })
+      ).rows[0]?.members;
+    const relayed = async () => {
+      await expect
+        .poll(async () =>
+          Number(
+            (await store.query('SELECT count(*) AS n FROM member_outbox WHERE relayed_at IS NULL'))[0]?.n,
+          ),
+        )
+        .toBe(0);
+    };
+    const d = await post('/api/v1/members', {
+      phone: '15800000009',
+      channel: 'mini_program',
+      externalIds: [{ kind: 'card', value: '12345' }],
+    });
+    const e = await post('/api/v1/members', { phone: '15800000008', store: 2 });
+    await post(`/api/v1/members/${d.code}/wallet/top-up`, { amount: '50', store: 1 });
+    await relayed();
+    expect(await members()).toBe(5);
+    // Known by its card number in the warehouse; a member born in the center by the center's own id.
+    const rows = await warehouse.query(
+      `SELECT CAST(member_id AS VARCHAR) AS id, member_code, tier, registered_channel, home_store_id FROM member
+       WHERE member_code IN ($1, $2) ORDER BY member_code`,
+      [d.code, e.code],
+    );
+    expect(rows).toEqual([
+      {
+        id: '12345',
+        member_code: d.code,
+        tier: 'wallet',
+        registered_channel: 'mini_program',
+        home_store_id: null,
+      },
+      {
+        id: String(1_000_000_000_000 + Number(e.code.slice(1))),
+        member_code: e.code,
+        tier: 'registered',
+        registered_channel: 'pos',
+        home_store_id: 2,
+      },
+    ]);
+
+    const merged = await post(`/api/v1/members/${e.code}/merge`, { from: d.code });
+    expect(merged.moved).toMatchObject({ wallet: '50.00', externalIds: 1 });
+    await relayed();
+    expect(await members()).toBe(4);
+    expect(await reconcile(store, warehouse)).toMatchObject({
+      members: { ledger: 4, warehouse: 4 },
+      memberDifferences: [],
+      wallet: [],
+    });
+    const events = await warehouse.query('SELECT type FROM member_event WHERE member_id = 12345 ORDER BY ts');
+    expect(events.map((r) => r.type)).toEqual(['register', 'wallet_topup', 'merge']);
+
+    const undone = await post(`/api/v1/members/${e.code}/merge/undo`, { from: d.code });
+    expect(undone.returned).toMatchObject({ wallet: '50.00', externalIds: 1 });
+    expect(undone.from).toMatchObject({ code: d.code, generation: 'wallet' });
+    await relayed();
+    expect(await members()).toBe(5);
+    const found = await reconcile(store, warehouse);
+    expect(found).toMatchObject({ members: { ledger: 5, warehouse: 5 }, memberDifferences: [], wallet: [] });
+  });
+
+  it('earns membership fees by day: deferred revenue in the BI equals the ledger', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const found = await reconcile(store, warehouse);
+    // The annual period sold today: nothing earned yet at the start of the day.
+    expect(found.deferredRevenue).toEqual({ ledger: '199.00', warehouse: '199.00' });
+    const [period] = (await store.query<{ starts_on: string; ends_on: string }>(
+      "SELECT CAST(starts_on AS TEXT) AS starts_on, CAST(ends_on AS TEXT) AS ends_on FROM membership WHERE plan = 'annual'",
+    )) as [{ starts_on: string; ends_on: string }];
+    const days = (Date.parse(period.ends_on) - Date.parse(period.starts_on)) / 86_400_000 + 1;
+    const answer = await runQuery(warehouse, {
+      metrics: ['membership_revenue', 'deferred_revenue', 'membership_sales'],
+      dimensions: [],
+      timeRange: { from: today, to: today },
+    });
+    // Today's share in whole fen; what is left at the end of today is still deferred.
+    const share = Math.floor(19_900 / days) / 100;
+    expect(answer.rows[0]).toMatchObject({ membership_sales: 199, membership_revenue: share });
+    expect(Number(answer.rows[0]?.deferred_revenue)).toBeCloseTo(199 - share, 2);
+  });
+
   it('lands a batch sent twice once (a relay that died before marking its rows)', async () => {
     const before = await warehouse.query('SELECT count(*) AS n FROM wallet_entry');
     await store.query('UPDATE member_outbox SET relayed_at = NULL');

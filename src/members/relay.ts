@@ -4,6 +4,9 @@ import { addDays } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
 import { chainLocal } from './chain-time.js';
 import { yuan } from './money.js';
+import { MEMBER_TOPICS, relayMembers } from './relay-members.js';
+
+const RELAYED_TOPICS = new Set(['wallet.entry', 'points.entry', ...Object.keys(MEMBER_TOPICS)]);
 
 /**
  * The member center's outbox into the warehouse, exactly once: a batch of outbox rows is loaded through the
@@ -127,6 +130,7 @@ function periodChanges(p: Period): Record<string, unknown>[] {
 interface OutboxRow extends Record<string, unknown> {
   id: string;
   topic: string;
+  at: Date | string;
   payload: Record<string, unknown> & { at: string; after?: { principal: string; bonus: string } };
 }
 
@@ -136,7 +140,9 @@ export interface RelayResult {
   points: number;
   /** Paid periods relayed (bought, refunded or run out). */
   memberships: number;
-  /** Changes the warehouse has no table for yet (registrations, links): marked relayed, kept in the outbox. */
+  /** Members written into the warehouse's member table (registered, merged, changed generation). */
+  members: number;
+  /** Changes the warehouse keeps no row of (links, grades): marked relayed, kept in the outbox. */
   kept: number;
 }
 
@@ -146,10 +152,10 @@ export async function relayOutbox(
   warehouse: Warehouse,
   batch = 5_000,
 ): Promise<RelayResult> {
-  const total: RelayResult = { relayed: 0, wallet: 0, points: 0, memberships: 0, kept: 0 };
+  const total: RelayResult = { relayed: 0, wallet: 0, points: 0, memberships: 0, members: 0, kept: 0 };
   for (;;) {
     const rows = await store.query<OutboxRow>(
-      'SELECT id, topic, payload FROM member_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1',
+      'SELECT id, topic, at, payload FROM member_outbox WHERE relayed_at IS NULL ORDER BY id LIMIT $1',
       [batch],
     );
     if (!rows.length) return total;
@@ -196,6 +202,7 @@ export async function relayOutbox(
           .join('\n'),
         key,
       );
+    const members = await relayMembers(store, warehouse, rows, key);
     await store.query('UPDATE member_outbox SET relayed_at = now() WHERE id = ANY($1::bigint[])', [
       rows.map((r) => r.id),
     ]);
@@ -203,7 +210,8 @@ export async function relayOutbox(
     total.wallet += wallet.length;
     total.points += points.length;
     total.memberships += periods.length;
-    total.kept += rows.length - wallet.length - points.length - periodRows.length;
+    total.members += members;
+    total.kept += rows.filter((r) => !RELAYED_TOPICS.has(r.topic)).length;
   }
 }
 

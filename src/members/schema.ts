@@ -1,5 +1,8 @@
 import type { SchemaStep } from '../appstore/index.js';
 
+/** The time of a write: the transaction's zhongtai.now when set (history written as of its day), else now(). */
+export const TX_NOW = `coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`;
+
 /**
  * The member center's tables in the application store. Money is BIGINT fen. The wallet is a double-entry
  * ledger: each journal entry's lines sum to zero (debits positive), and the `wallet` row holds the running
@@ -162,6 +165,36 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       `ALTER TABLE member_adjustment ALTER COLUMN requested_at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
       `ALTER TABLE member_request ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
       `ALTER TABLE member_outbox ALTER COLUMN at SET DEFAULT coalesce(CAST(nullif(current_setting('zhongtai.now', true), '') AS TIMESTAMPTZ), now())`,
+    ],
+  },
+  {
+    version: 7,
+    // A merge remembered with what it moved, so it can be undone until the member it went into moves again.
+    sql: [
+      `CREATE TABLE member_merge (
+         id BIGSERIAL PRIMARY KEY,
+         from_id BIGINT NOT NULL REFERENCES member(id),
+         into_id BIGINT NOT NULL REFERENCES member(id),
+         principal BIGINT NOT NULL,
+         bonus BIGINT NOT NULL,
+         points INTEGER NOT NULL,
+         lots BIGINT[] NOT NULL,
+         external_ids JSONB NOT NULL,
+         memberships BIGINT[] NOT NULL,
+         into_generation TEXT NOT NULL,
+         last_journal BIGINT NOT NULL,
+         last_points BIGINT NOT NULL,
+         merged_by TEXT NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT ${TX_NOW},
+         undone_by TEXT,
+         undone_at TIMESTAMPTZ)`,
+      'CREATE INDEX member_merge_from ON member_merge (from_id, id)',
+      // What the warehouse knows the member by: the chain's card number (会员卡号) given at registration, else
+      // the center's own id above CENTER_ID_BASE; the channel joined through; since when the generation holds.
+      'ALTER TABLE member ADD COLUMN warehouse_id BIGINT',
+      "ALTER TABLE member ADD COLUMN channel TEXT NOT NULL DEFAULT 'pos'",
+      `ALTER TABLE member ADD COLUMN generation_since TIMESTAMPTZ NOT NULL DEFAULT ${TX_NOW}`,
+      'CREATE INDEX member_merge_into ON member_merge (into_id, id)',
     ],
   },
 ];

@@ -114,12 +114,12 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
   return view(Number(entry?.id), entry?.at ?? Date.now());
 }
 
-const short = (what: string, held: Held, fen: number) =>
+const short = (what: { en: string; zh: string }, held: Held, fen: number) =>
   new ZhongtaiError(
     'NOT_ENOUGH',
     {
-      en: `${what}: the wallet holds ${yuan(held.principal + held.bonus)}, not ${yuan(fen)}`,
-      zh: `${what}：储值余额为 ${yuan(held.principal + held.bonus)} 元，不足 ${yuan(fen)} 元`,
+      en: `${what.en}: the wallet holds ${yuan(held.principal + held.bonus)}, not ${yuan(fen)}`,
+      zh: `${what.zh}：储值余额为 ${yuan(held.principal + held.bonus)} 元，不足 ${yuan(fen)} 元`,
     },
     { field: 'amount' },
   );
@@ -180,29 +180,36 @@ export async function transferWallet(
   tx: Queryable,
   from: MemberRow,
   into: MemberRow,
-): Promise<WalletEntry | null> {
+  /** What to move (a merge undone gives back what came in); by default all `from` holds. */
+  amount?: Held,
+  reference = `merge ${from.code} → ${into.code}`,
+): Promise<(Held & { entry: WalletEntry }) | null> {
   const [first, second] = Number(from.id) < Number(into.id) ? [from, into] : [into, from];
   const heldFirst = await holdWallet(tx, first);
   const heldSecond = await holdWallet(tx, second);
   const source = first === from ? heldFirst : heldSecond;
   const target = first === from ? heldSecond : heldFirst;
-  if (source.principal + source.bonus === 0) return null;
-  const where = { store: null, reference: `merge ${from.code} → ${into.code}`, reverses: null };
+  const moving = amount ?? source;
+  if (moving.principal + moving.bonus === 0) return null;
+  if (moving.principal > source.principal || moving.bonus > source.bonus)
+    throw short({ en: 'Transfer', zh: '转移' }, source, moving.principal + moving.bonus);
+  const where = { store: null, reference, reverses: null };
   const counter = { principal: 'merge_clearing', bonus: 'merge_clearing' };
   await post(tx, from, source, {
     kind: 'merge_out',
-    principal: 0 - source.principal,
-    bonus: 0 - source.bonus,
+    principal: 0 - moving.principal,
+    bonus: 0 - moving.bonus,
     counter,
     ...where,
   });
-  return post(tx, into, target, {
+  const entry = await post(tx, into, target, {
     kind: 'merge_in',
-    principal: source.principal,
-    bonus: source.bonus,
+    principal: moving.principal,
+    bonus: moving.bonus,
     counter,
     ...where,
   });
+  return { principal: moving.principal, bonus: moving.bonus, entry };
 }
 
 /** A correction by hand into or out of the principal or the bonus, against adjustment_expense. */
@@ -252,7 +259,7 @@ export async function pay(
   where: { store: number; reference: string | null },
 ): Promise<WalletEntry> {
   const held = await holdWallet(tx, member);
-  if (fen > held.principal + held.bonus) throw short('Pay', held, fen);
+  if (fen > held.principal + held.bonus) throw short({ en: 'Pay', zh: '支付' }, held, fen);
   const bonus = bonusShare(rules, held, fen);
   return post(tx, member, held, {
     kind: 'pay',
@@ -355,7 +362,11 @@ export async function reverseTopUp(
   const principal = Number(made.principal);
   const bonus = Number(made.bonus);
   if (held.principal < principal || held.bonus < bonus)
-    throw short(`Reverse of top-up ${topUpId} (part of it is spent)`, held, principal + bonus);
+    throw short(
+      { en: `Reverse of top-up ${topUpId} (part of it is spent)`, zh: `撤销充值 ${topUpId}（部分已消费）` },
+      held,
+      principal + bonus,
+    );
   return post(tx, member, held, {
     kind: 'reverse',
     principal: -principal,

@@ -116,6 +116,10 @@ export const TABLES: Table[] = [
       c('tier', 'string'),
       c('tier_since', 'date'),
       c('paid_until', 'date', true),
+      // Members of the member center: its code, and the member a merged record now belongs to (会员数 leaves
+      // merged records out).
+      c('member_code', 'string', true),
+      c('merged_into', 'bigint', true),
     ],
   },
   {

@@ -46,32 +46,41 @@ Examples:
         if (opts.relay) await relayOutbox(store, warehouse);
         const found = await reconcile(store, warehouse);
         const { totals } = found;
+        const counts = (pair: { ledger: number | string; warehouse: number | string }) => [
+          String(pair.ledger),
+          String(pair.warehouse),
+        ];
         console.log(
           textTable(
             ['', 'ledger 账本', 'warehouse 仓库'],
             [
+              ['members 会员数', ...counts(found.members)],
               ['wallet 储值余额', totals.ledgerWallet, totals.warehouseWallet],
               ['points 积分', String(totals.ledgerPoints), String(totals.warehousePoints)],
-              [
-                'paid members today 今日付费会员',
-                String(found.paidMembers.ledger),
-                String(found.paidMembers.warehouse),
-              ],
+              ['paid members today 今日付费会员', ...counts(found.paidMembers)],
+              ['deferred fees 递延会费', ...counts(found.deferredRevenue)],
             ],
             [false, true, true],
           ),
         );
         const differences = [...found.wallet, ...found.points];
-        const paidOff = found.paidMembers.ledger !== found.paidMembers.warehouse;
+        const off = [
+          found.paidMembers.ledger !== found.paidMembers.warehouse &&
+            'Paid members differ. 付费会员数不一致。',
+          found.deferredRevenue.ledger !== found.deferredRevenue.warehouse &&
+            'Deferred membership fees differ. 递延会费不一致。',
+          found.memberDifferences.length > 0 &&
+            `Members on one side only 仅一侧存在的会员: ${found.memberDifferences.slice(0, 20).join(', ')}${found.memberDifferences.length > 20 ? ' …' : ''}`,
+        ].filter((line): line is string => typeof line === 'string');
         if (found.waiting)
           console.log(`${found.waiting} changes wait to be relayed. ${found.waiting} 条变更待同步。`);
-        if (paidOff) {
-          console.log('Paid members differ. 付费会员数不一致。');
-          process.exitCode = 1;
-        }
+        for (const line of off) console.log(line);
+        if (off.length) process.exitCode = 1;
         if (!differences.length) {
-          if (paidOff) return;
-          console.log(`${found.members} members: no differences. ${found.members} 位会员：账实相符。`);
+          if (off.length) return;
+          console.log(
+            `${found.members.ledger} members: no differences. ${found.members.ledger} 位会员：账实相符。`,
+          );
           return;
         }
         console.log(`${differences.length} differences 处差异:`);

@@ -60,6 +60,13 @@ export const FACTS: FactDef[] = [
     keys: { store: 'store_id' },
   },
   { id: 'paid_member_change', table: 'paid_member_change', date: f('date'), keys: { store: 'store_id' } },
+  // A view over paid_member_change: fees sold on the day bought, earned day by day over the period.
+  {
+    id: 'membership_revenue_day',
+    table: 'membership_revenue_day',
+    date: f('date'),
+    keys: { store: 'store_id' },
+  },
   {
     id: 'points_entry',
     table: 'points_entry',

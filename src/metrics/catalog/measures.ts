@@ -90,7 +90,17 @@ export const MEASURES: MeasureDef[] = [
       ),
     ],
   },
+  { id: 'wallet_bonus_flow', sources: [plain('wallet_entry', sum(f('bonus')))] },
   { id: 'points_flow', sources: [plain('points_entry', sum(f('points')))] },
+  {
+    id: 'points_expired',
+    sources: [plain('points_entry', sum(when(kindIn('expire'), bin('-', num(0), f('points')))))],
+  },
+  {
+    id: 'membership_deferred_flow',
+    sources: [plain('membership_revenue_day', sum(bin('-', f('sold'), f('earned'))))],
+  },
+  { id: 'membership_earned', sources: [plain('membership_revenue_day', sum(f('earned')))] },
   { id: 'paid_member_flow', sources: [plain('paid_member_change', sum(f('members')))] },
   {
     id: 'membership_sales',
@@ -182,7 +192,13 @@ export const MEASURES: MeasureDef[] = [
   },
   // SKUs on hand or sold in the period: a SKU sold out between snapshots still counts.
   { id: 'skus_listed', sources: [plain('sku_presence', distinct(f('sku')))] },
-  { id: 'new_members', sources: [plain('member_registration', { kind: 'agg', fn: 'count' })] },
+  // A record merged into another member is that member: counted once, as the member it went into.
+  {
+    id: 'new_members',
+    sources: [
+      plain('member_registration', countWhen({ kind: 'is_null', expr: f('merged_into'), negate: false })),
+    ],
+  },
   {
     id: 'daily_active_users',
     sources: [

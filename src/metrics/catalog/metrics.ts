@@ -125,6 +125,18 @@ export const METRICS: MetricDef[] = [
     ],
     { special: 'cumulative' },
   ),
+  metric(
+    'wallet_bonus_balance',
+    '储值赠送余额',
+    'Bonus value outstanding',
+    'CNY',
+    m('wallet_bonus_flow'),
+    [
+      '期末会员储值中未消费的赠送金额（与本金分列的赠送负债）',
+      'bonus value members still hold at period end, kept apart from principal',
+    ],
+    { special: 'cumulative' },
+  ),
   metric('wallet_top_ups', '储值充值', 'Wallet top-ups', 'CNY', m('wallet_top_ups'), [
     '期内充值本金（含找零存入，扣除撤销）',
     'principal topped up in period (change put in included, reversals deducted)',
@@ -152,6 +164,26 @@ export const METRICS: MetricDef[] = [
   metric('membership_sales', '付费会员卡收入', 'Membership sales', 'CNY', m('membership_sales'), [
     '期内售出的付费会员卡金额（扣除退款，按购买日）',
     'paid memberships sold in period, less refunds (by day bought)',
+  ]),
+  metric('membership_revenue', '会费收入确认', 'Membership fees earned', 'CNY', m('membership_earned'), [
+    '期内按天确认的付费会员费收入（会员卡收入在有效期内逐日确认）',
+    'membership fees earned in period: each period’s price recognised evenly over its days',
+  ]),
+  metric(
+    'deferred_revenue',
+    '递延会费收入',
+    'Deferred membership revenue',
+    'CNY',
+    m('membership_deferred_flow'),
+    [
+      '期末已售出尚未确认的会员费（售出 − 已确认）',
+      'membership fees sold and not yet earned at period end (sold − earned)',
+    ],
+    { special: 'cumulative' },
+  ),
+  metric('points_expired', '积分过期', 'Points expired', 'count', m('points_expired'), [
+    '期内到期作废的积分（积分沉淀收益）',
+    'points that ran out unused in period (breakage)',
   ]),
   metric(
     'points_balance',

@@ -234,6 +234,13 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     'The member, with what moved',
     (actor, key, { code }, body) => center.merge(actor, key, code, body),
   );
+  write(
+    '/api/v1/members/:code/merge/undo',
+    'Undo a merge into this member while it is unsettled (no wallet, points or paid change since); audited 撤销合并',
+    mergeSchema,
+    'Both members again, with what went back',
+    (actor, key, { code }, body) => center.undoMerge(actor, key, code, body),
+  );
   read(
     '/api/v1/members/:code/membership',
     'Paid membership: the period covering today and every period 付费会员记录',

@@ -170,7 +170,38 @@ export const MIGRATIONS: Migration[] = [
     description: 'paid_member_change: paid membership periods as member counts and sales, from the outbox',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 16,
+    description:
+      'member center: member codes and merges on member; membership_revenue_day: membership fees earned by day',
+    statements: (existing) => [...reconcile(existing), MEMBERSHIP_REVENUE_DAY_VIEW],
+  },
 ];
+
+/**
+ * Paid membership fees as sold and as earned, per period and day: the sale (price less any refund) on the day
+ * bought, and that amount earned evenly over the days the period ran — in whole fen, the k-th day taking
+ * ⌊fen·(k+1)/n⌋ − ⌊fen·k/n⌋, so the days add up to the sale exactly and the running total on any day equals
+ * the member center's ledger (earned to the end of that day). What is sold and not yet earned is the
+ * deferred revenue (递延收入).
+ */
+export const MEMBERSHIP_REVENUE_DAY_VIEW = `CREATE OR REPLACE VIEW membership_revenue_day AS
+  WITH periods AS (
+    SELECT membership_id, any_value(store_id) AS store_id, any_value(plan) AS plan,
+           max(CASE WHEN change = 'start' THEN date END) AS starts_on,
+           max(CASE WHEN change = 'end' THEN date END) AS ends_after,
+           max(CASE WHEN change = 'sale' THEN date END) AS sold_on,
+           CAST(round(sum(CASE WHEN change = 'sale' THEN amount ELSE 0 END) * 100) AS BIGINT) AS fen
+    FROM paid_member_change GROUP BY membership_id),
+  spans AS (SELECT *, CAST(datediff('day', starts_on, ends_after) AS BIGINT) AS n FROM periods),
+  days AS (SELECT *, unnest(range(n)) AS k FROM spans WHERE n > 0)
+  SELECT membership_id, sold_on AS date, store_id, plan, CAST(fen AS DECIMAL(18,2)) / 100 AS sold,
+         CAST(0 AS DECIMAL(18,2)) AS earned
+  FROM spans
+  UNION ALL
+  SELECT membership_id, CAST(starts_on + CAST(k AS INTEGER) AS DATE), store_id, plan, CAST(0 AS DECIMAL(18,2)),
+         CAST(fen * (k + 1) // n - fen * k // n AS DECIMAL(18,2)) / 100
+  FROM days`;
 
 /**
  * The catalogue's forecast fact: per store and day, the newest store-level run that forecast it, beside

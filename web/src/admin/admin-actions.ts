@@ -29,6 +29,8 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'dashboard.restore': { zh: '恢复看板版本', en: 'Dashboard restored' },
   'settings.theme': { zh: '修改主题', en: 'Theme changed' },
   'member.merge': { zh: '合并会员', en: 'Members merged' },
+  'member.unmerge': { zh: '撤销会员合并', en: 'Member merge undone' },
+  'members.rules': { zh: '修改会员规则', en: 'Member rules changed' },
   'member.adjust': { zh: '储值人工调整', en: 'Wallet adjusted by hand' },
   'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
 };
