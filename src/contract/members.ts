@@ -219,3 +219,65 @@ export interface PointsEntry {
   /** A reversal that found fewer points than it took back: those already spent. */
   shortfall?: number;
 }
+
+const labelSchema = z
+  .object({ zh: z.string().trim().min(1).max(20), en: z.string().trim().min(1).max(40) })
+  .strict();
+const ruleId = z.string().regex(/^[a-z][a-z0-9_]{1,23}$/, 'lower-case letters, digits and _');
+
+/**
+ * How the chain runs its member center (会员规则), as the API shows and takes it: money in yuan text like
+ * every amount of the API. Kept in the application store; the center reads it again within seconds.
+ */
+export const memberRulesSchema = z
+  .object({
+    topUpBonus: z
+      .array(z.object({ from: amountSchema, bonus: amountSchema }).strict())
+      .max(10)
+      .describe('充值赠送: a top-up of at least `from` yuan gets `bonus`; the largest tier reached counts'),
+    bonusSpend: z
+      .enum(['proportional', 'principal_first'])
+      .describe('how a payment uses bonus value: in proportion to the balance, or principal first'),
+    pointsPerYuan: z.number().int().min(0).max(100).describe('points per whole yuan paid'),
+    pointsMultiplier: z
+      .object({
+        registered: z.number().min(0).max(10),
+        wallet: z.number().min(0).max(10),
+        paid: z.number().min(0).max(10),
+      })
+      .strict()
+      .describe('points multiplier of each generation (paid members earn double by default)'),
+    plans: z
+      .array(
+        z
+          .object({
+            id: ruleId,
+            label: labelSchema,
+            price: amountSchema,
+            months: z.number().int().min(1).max(36),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(10)
+      .describe('paid-membership plans: price in yuan for a number of months'),
+    membershipRefund: z.enum(['pro_rata', 'none']).describe('a refund pays back the unused days, or nothing'),
+    adjustApprovalAbove: amountSchema.describe(
+      'manual adjustments above this many yuan need a second person',
+    ),
+    grades: z
+      .array(z.object({ id: ruleId, label: labelSchema, minSpend: amountSchema }).strict())
+      .max(10)
+      .describe('grades by spend over the last 12 months, lowest first; below the first: normal'),
+  })
+  .strict();
+export type MemberRulesView = z.infer<typeof memberRulesSchema>;
+
+/** One change in a member's history: joined, generation or grade changed, a member merged in or taken out. */
+export interface MemberChange {
+  at: string;
+  change: 'registered' | 'generation' | 'grade' | 'merged' | 'unmerged';
+  /** The generation or grade before; for a merge, the member merged in (or taken back out). */
+  from: string | null;
+  to: string;
+}

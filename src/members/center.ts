@@ -2,6 +2,7 @@ import { type AppStore, migrate, recordAudit } from '../appstore/index.js';
 import type {
   Adjustment,
   Member,
+  MemberRulesView,
   Membership,
   PointsEntry,
   WalletBalance,
@@ -11,6 +12,7 @@ import { ZhongtaiError } from '../model/index.js';
 import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
 import { chainToday } from './chain-time.js';
 import { gradeAnniversaries, raiseGrade } from './grades.js';
+import { historyOf } from './history.js';
 import {
   findMember,
   linkId,
@@ -33,7 +35,7 @@ import { toFen } from './money.js';
 import { checkKey, once, type Written } from './once.js';
 import { type PiiKey, piiKey } from './phone.js';
 import { earn, expirePoints, pointsOf, redeem, reverseEarn } from './points.js';
-import { type MemberRules, readRules } from './rules.js';
+import { type MemberRules, readRules, rulesFrom, rulesView, saveRules } from './rules.js';
 import { MEMBER_SCHEMA } from './schema.js';
 import { pay, putIn, refund, reverseTopUp, trialBalance, walletOf } from './wallet.js';
 
@@ -70,6 +72,8 @@ export class MemberCenter {
     private readonly store: AppStore,
     private readonly key: PiiKey,
     private readonly rules: () => Promise<MemberRules>,
+    /** A change of the rules is seen by the next write, not in a few seconds. */
+    private readonly forgetRules: () => void,
     private readonly today: () => string,
     private readonly clock: (() => Date) | undefined,
   ) {}
@@ -92,7 +96,10 @@ export class MemberCenter {
     };
     const clock = options.clock;
     const today = options.today ?? (clock ? () => chainToday(clock()) : () => chainToday());
-    return new MemberCenter(store, await piiKey(store), current, today, clock);
+    const forget = () => {
+      rules = undefined;
+    };
+    return new MemberCenter(store, await piiKey(store), current, forget, today, clock);
   }
 
   private write<T>(
@@ -138,6 +145,11 @@ export class MemberCenter {
       await pointsOf(this.store, row, 0, this.today()),
     ];
     return { ...view, wallet: wallet.balance, points: points.balance };
+  }
+
+  /** Joining, generation and grade changes, merges: newest first. */
+  async history(_actor: MemberActor, code: string) {
+    return { changes: await historyOf(this.store, await memberByCode(this.store, code)) };
   }
 
   async link(actor: MemberActor, key: string | undefined, code: string, id: { kind: string; value: string }) {
@@ -351,6 +363,35 @@ export class MemberCenter {
 
   async plans() {
     return plansOf(await this.rules());
+  }
+
+  /** The rules as the API shows them (会员规则): bonus tiers, points, plans, refunds, grades, approvals. */
+  async rulesView(): Promise<MemberRulesView> {
+    return rulesView(await this.rules());
+  }
+
+  /** New rules from an administrator, checked whole and audited; plans members hold today are kept. */
+  async setRules(actor: MemberActor, view: MemberRulesView): Promise<MemberRulesView> {
+    const saved = await this.store.transaction(async (tx) => {
+      const inUse = await tx.query<{ plan: string }>(
+        'SELECT DISTINCT plan FROM membership WHERE refunded IS NULL AND ends_on >= $1',
+        [this.today()],
+      );
+      const rules = rulesFrom(
+        view,
+        inUse.map((r) => r.plan),
+      );
+      await saveRules(tx, rules);
+      await recordAudit(tx, {
+        actor: actor.username ?? actor.id,
+        action: 'members.rules',
+        detail: view,
+        ip: actor.ip ?? null,
+      });
+      return rules;
+    });
+    this.forgetRules();
+    return rulesView(saved);
   }
 
   /** Buys paid membership (`renew`: a period from the day after the last one ends). */

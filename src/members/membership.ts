@@ -6,6 +6,7 @@ import { raiseGeneration } from './identity.js';
 import { yuan } from './money.js';
 import { emit } from './once.js';
 import type { MemberRules } from './rules.js';
+import { TX_NOW } from './schema.js';
 import { postAside } from './wallet.js';
 
 /**
@@ -205,8 +206,13 @@ async function endBenefits(tx: Queryable, member: MemberRow): Promise<void> {
     [member.id],
   );
   const to = wallet ? 'wallet' : 'registered';
-  await tx.query('UPDATE member SET generation = $2 WHERE id = $1', [member.id, to]);
+  await tx.query(`UPDATE member SET generation = $2, generation_since = ${TX_NOW} WHERE id = $1`, [
+    member.id,
+    to,
+  ]);
   await emit(tx, 'membership.ended', { member: member.code, to });
+  if (member.generation !== to)
+    await emit(tx, 'member.generation', { member: member.code, from: member.generation, to });
   member.generation = to;
 }
 

@@ -1,4 +1,7 @@
 import type { Queryable } from '../appstore/index.js';
+import type { MemberRulesView } from '../contract/index.js';
+import { ZhongtaiError } from '../model/index.js';
+import { toFen, yuan } from './money.js';
 
 /** How the chain runs its wallet and points, kept as data (app_setting 'members.rules'). */
 export interface MemberRules {
@@ -68,3 +71,83 @@ export const bonusFor = (rules: MemberRules, fen: number): number =>
 
 /** A points lot earned on `day` lasts to the end of the next calendar year. */
 export const pointsExpiry = (day: string): string => `${Number(day.slice(0, 4)) + 1}-12-31`;
+
+/** The rules as the API shows them: yuan text for money. */
+export const rulesView = (rules: MemberRules): MemberRulesView => ({
+  ...rules,
+  topUpBonus: rules.topUpBonus.map((t) => ({ from: yuan(t.from), bonus: yuan(t.bonus) })),
+  plans: rules.plans.map((p) => ({ ...p, price: yuan(p.price) })),
+  adjustApprovalAbove: yuan(rules.adjustApprovalAbove),
+  grades: rules.grades.map((g) => ({ ...g, minSpend: yuan(g.minSpend) })),
+});
+
+const invalid = (field: string, en: string, zh: string) =>
+  new ZhongtaiError('BAD_REQUEST', { en: `${field}: ${en}`, zh: `${field}：${zh}` }, { field });
+
+/**
+ * Rules as an administrator sends them, checked as a whole: money exact, tiers and grades rising, ids
+ * unique, and no plan that a member holds today taken away (its periods would lose their plan).
+ */
+export function rulesFrom(view: MemberRulesView, plansInUse: string[]): MemberRules {
+  const rules: MemberRules = {
+    ...view,
+    topUpBonus: view.topUpBonus.map((t, i) => ({
+      from: toFen(t.from, `topUpBonus[${i}].from`),
+      bonus: toFen(t.bonus, `topUpBonus[${i}].bonus`),
+    })),
+    plans: view.plans.map((p, i) => ({ ...p, price: toFen(p.price, `plans[${i}].price`) })),
+    adjustApprovalAbove: toFen(view.adjustApprovalAbove, 'adjustApprovalAbove'),
+    grades: view.grades.map((g, i) => ({ ...g, minSpend: toFen(g.minSpend, `grades[${i}].minSpend`) })),
+  };
+  rules.topUpBonus.forEach((t, i) => {
+    if (t.bonus >= t.from)
+      throw invalid(
+        `topUpBonus[${i}].bonus`,
+        'a bonus must be less than its top-up',
+        '赠送金额须小于充值金额',
+      );
+    const before = rules.topUpBonus[i - 1];
+    if (before && (t.from <= before.from || t.bonus < before.bonus))
+      throw invalid(
+        `topUpBonus[${i}]`,
+        'tiers rise: each from a larger top-up, with no smaller bonus',
+        '档位须递增：充值金额更大，赠送不少于上一档',
+      );
+  });
+  rules.grades.forEach((g, i) => {
+    const before = rules.grades[i - 1];
+    if (before && g.minSpend <= before.minSpend)
+      throw invalid(
+        `grades[${i}].minSpend`,
+        'grades rise: each needs more spend than the one before',
+        '等级须递增：门槛高于上一等级',
+      );
+  });
+  for (const [list, what] of [
+    [rules.plans, 'plans'],
+    [rules.grades, 'grades'],
+  ] as const) {
+    const ids = list.map((x) => x.id);
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice) throw invalid(what, `${twice} appears twice`, `${twice} 重复`);
+    if (what === 'grades' && ids.includes('normal'))
+      throw invalid(what, 'normal is the grade below the first', 'normal 为最低等级，无需配置');
+  }
+  const kept = new Set(rules.plans.map((p) => p.id));
+  const dropped = plansInUse.filter((id) => !kept.has(id));
+  if (dropped.length)
+    throw invalid(
+      'plans',
+      `${dropped.join(', ')} is held by members today: keep it`,
+      `${dropped.join('、')} 仍有会员在有效期内，不能删除`,
+    );
+  return rules;
+}
+
+export async function saveRules(store: Queryable, rules: MemberRules): Promise<void> {
+  await store.query(
+    `INSERT INTO app_setting (name, value) VALUES ('members.rules', $1)
+     ON CONFLICT (name) DO UPDATE SET value = excluded.value, updated_at = now()`,
+    [JSON.stringify(rules)],
+  );
+}

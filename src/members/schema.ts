@@ -194,6 +194,9 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'ALTER TABLE member ADD COLUMN warehouse_id BIGINT',
       "ALTER TABLE member ADD COLUMN channel TEXT NOT NULL DEFAULT 'pos'",
       `ALTER TABLE member ADD COLUMN generation_since TIMESTAMPTZ NOT NULL DEFAULT ${TX_NOW}`,
+      // A member's history (等级变化) is read from the outbox: its changes of generation, grade and identity.
+      `CREATE INDEX member_outbox_history ON member_outbox ((payload->>'member'), id)
+         WHERE topic IN ('member.registered', 'member.generation', 'member.grade', 'member.merged', 'member.unmerged')`,
       'CREATE INDEX member_merge_into ON member_merge (into_id, id)',
     ],
   },

@@ -166,4 +166,58 @@ describe('member center API', () => {
       (await post(`/api/v1/members/${code}/wallet/top-up`, { amount: '5', store: 4 }, admin)).statusCode,
     ).toBe(201);
   });
+
+  it('lets an administrator change the rules as a whole, checked and audited; the next top-up uses them', async () => {
+    const put = (payload: unknown, token = admin) =>
+      app.inject({
+        method: 'PUT',
+        url: '/api/v1/members/rules',
+        payload: payload as object,
+        headers: bearer(token),
+      });
+    const rules = (await get('/api/v1/members/rules')).json();
+    expect(rules.topUpBonus[0]).toEqual({ from: '200.00', bonus: '20.00' });
+    expect(rules.plans.map((p: { id: string }) => p.id)).toEqual(['annual', 'monthly']);
+    // A till may read them (it shows the tiers) but not change them.
+    expect((await put(rules, till)).statusCode).toBe(403);
+    const falling = await put({
+      ...rules,
+      topUpBonus: [
+        { from: '300', bonus: '30' },
+        { from: '200', bonus: '40' },
+      ],
+    });
+    expect(falling.statusCode).toBe(400);
+    expect(falling.json().error).toMatchObject({ place: { field: 'topUpBonus[1]' } });
+    expect(falling.json().error.messageZh).toContain('档位须递增');
+    const overPrecise = await put({
+      ...rules,
+      plans: [{ ...rules.plans[0], price: '199.999' }, rules.plans[1]],
+    });
+    expect(overPrecise.json().error).toMatchObject({ place: { field: 'plans[0].price' } });
+    const changed = await put({
+      ...rules,
+      topUpBonus: [{ from: '100', bonus: '8.88' }],
+      plans: [
+        ...rules.plans,
+        { id: 'quarterly', label: { zh: '季卡会员', en: 'Quarterly' }, price: '59', months: 3 },
+      ],
+    });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json().topUpBonus).toEqual([{ from: '100.00', bonus: '8.88' }]);
+    const code = (await post('/api/v1/members', { phone: '13912340099', store: 3 })).json().code;
+    const topUp = await post(`/api/v1/members/${code}/wallet/top-up`, { amount: '100', store: 3 });
+    expect(topUp.json()).toMatchObject({ principal: '100.00', bonus: '8.88' });
+    const quarter = await post(`/api/v1/members/${code}/membership/join`, { plan: 'quarterly', store: 3 });
+    expect(quarter.json()).toMatchObject({ plan: 'quarterly', price: '59.00' });
+    // A plan members hold today stays.
+    const dropped = await put({ ...rules, plans: [rules.plans[1]] });
+    expect(dropped.statusCode).toBe(400);
+    expect(dropped.json().error.message).toMatch(/quarterly|annual/);
+    const [audit] = await store.query<{ action: string }>(
+      "SELECT action FROM audit_log WHERE action = 'members.rules' ORDER BY id DESC LIMIT 1",
+    );
+    expect(audit).toEqual({ action: 'members.rules' });
+    expect((await put(rules)).statusCode).toBe(400);
+  });
 });

@@ -63,6 +63,13 @@ describe('member center page', () => {
       .locator('[data-testid="wallet-entries"] tbody tr td:nth-child(2)')
       .allInnerTexts();
     expect(kinds).toEqual(['储值支付', '充值']);
+    // Its history: joined, then a wallet member by the top-up, then paid.
+    const history = await page.locator('[data-testid="member-history"] tbody tr').allInnerTexts();
+    expect(history.map((row) => row.split('\t').slice(1).join(' '))).toEqual([
+      '会员类型变更 储值会员 付费会员',
+      '会员类型变更 注册会员 储值会员',
+      '注册 — 注册会员',
+    ]);
     await shot(page, 'members-admin');
     // By an external id too.
     await page.getByTestId('member-search').fill('wechat_openid:o-hmm');
@@ -101,6 +108,30 @@ describe('member center page', () => {
     expect(errors).toEqual([]);
   });
 
+  it('lets an administrator change the paid plans and bonus tiers; a bad tier is refused in words', async () => {
+    const { page, errors } = await watchedPage(world.browser);
+    await page.goto(`${world.base}/members`);
+    await page.locator('[data-testid="member-rules"] summary').click();
+    const plans = page.getByTestId('rules-plans');
+    await expect.poll(() => plans.locator('tbody tr').count()).toBe(2);
+    await plans.locator('tbody tr').first().getByLabel('价格（元）').fill('219');
+    const tiers = page.getByTestId('rules-top-up');
+    await tiers.getByRole('button', { name: '添加一行' }).click();
+    const added = tiers.locator('tbody tr').last();
+    await added.getByLabel('充值满（元）').fill('2000');
+    await added.getByLabel('赠送（元）').fill('2500');
+    await page.getByTestId('rules-save').click();
+    await expect.poll(() => page.getByTestId('rules-result').innerText()).toContain('赠送金额须小于充值金额');
+    await added.getByLabel('赠送（元）').fill('400');
+    await page.getByTestId('rules-save').click();
+    await expect.poll(() => page.getByTestId('rules-result').innerText()).toContain('规则已保存');
+    await shot(page, 'members-rules');
+    const saved = await page.evaluate(async () => (await fetch('/api/v1/members/rules')).json());
+    expect(saved.plans[0]).toMatchObject({ id: 'annual', price: '219.00' });
+    expect(saved.topUpBonus.at(-1)).toEqual({ from: '2000.00', bonus: '400.00' });
+    expect(errors.filter((e) => !e.includes('400'))).toEqual([]);
+  });
+
   it('shows a store manager the phone masked, and fits a phone screen', async () => {
     const page = await world.browser.newPage({ viewport: { width: 390, height: 844 } });
     await signIn(page, world.base, manager.username, manager.password);
@@ -110,7 +141,13 @@ describe('member center page', () => {
     await expect.poll(() => page.getByTestId('member-phone').innerText()).toBe('138****5678');
     const wide = await page.evaluate(() => document.documentElement.scrollWidth);
     expect(wide).toBeLessThanOrEqual(390);
+    // The rules are there to read, not to change.
+    await page.locator('[data-testid="member-rules"] summary').click();
+    await page.getByTestId('rules-plans').waitFor();
+    expect(await page.getByTestId('rules-save').count()).toBe(0);
+    expect(await page.locator('[data-testid="rules-plans"] input').count()).toBe(0);
     await shot(page, 'phone-members-store-manager');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await page.close();
     // An administrator's page holds the adjustment form and queue too: still no sideways scroll.
     const admin = await world.browser.newPage({ viewport: { width: 390, height: 844 } });

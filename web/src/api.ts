@@ -20,6 +20,8 @@ import type {
   Label,
   Me,
   Member,
+  MemberChange,
+  MemberRulesView,
   Membership,
   Permission,
   PointsEntry,
@@ -54,6 +56,8 @@ export type {
   Label,
   Me,
   Member,
+  MemberChange,
+  MemberRulesView,
   PointsEntry,
   QueryResult,
   Role,
@@ -241,6 +245,11 @@ export const api = {
       ...send('POST', body),
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
     }),
+  memberHistory: (code: string) =>
+    call<{ changes: MemberChange[] }>(`/api/v1/members/${encodeURIComponent(code)}/history`),
+  memberRules: () => call<MemberRulesView>('/api/v1/members/rules'),
+  saveMemberRules: (rules: MemberRulesView) =>
+    call<MemberRulesView>('/api/v1/members/rules', send('PUT', rules)),
   adjustments: (status?: 'pending') =>
     call<{ adjustments: Adjustment[] }>(`/api/v1/members/adjustments${status ? `?status=${status}` : ''}`),
   decideAdjustment: (id: number, approve: boolean, key: string) =>

@@ -6,6 +6,7 @@ import {
   entryRefSchema,
   linkIdSchema,
   memberLookupSchema,
+  memberRulesSchema,
   membershipChangeSchema,
   membershipJoinSchema,
   membershipRenewSchema,
@@ -242,6 +243,12 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     (actor, key, { code }, body) => center.undoMerge(actor, key, code, body),
   );
   read(
+    '/api/v1/members/:code/history',
+    'The member’s history: joined, generation and grade changes, merges, newest first 会员变更记录',
+    'changes: at, change (registered, generation, grade, merged, unmerged), from, to',
+    (actor, { code }) => center.history(actor, code),
+  );
+  read(
     '/api/v1/members/:code/membership',
     'Paid membership: the period covering today and every period 付费会员记录',
     'active (or null), memberships (newest first)',
@@ -254,6 +261,28 @@ export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine:
     'Posted (201), or waiting for approval (202): the adjustment',
     (actor, key, { code }, body) => center.adjust(actor, key, code, body),
     'members.adjust',
+  );
+  app.get(
+    '/api/v1/members/rules',
+    needs('members.read', {
+      summary:
+        'The member rules: top-up bonus tiers, points, paid plans, refunds, grades, approval limit 会员规则',
+      answers: {
+        '200':
+          'topUpBonus, bonusSpend, pointsPerYuan, pointsMultiplier, plans, membershipRefund, adjustApprovalAbove, grades',
+      },
+    }),
+    async () => center.rulesView(),
+  );
+  app.put(
+    '/api/v1/members/rules',
+    needs('settings.edit', {
+      summary:
+        'Change the member rules (whole); plans members hold today cannot be removed; audited 修改会员规则',
+      body: memberRulesSchema,
+      answers: { '200': 'The rules as saved' },
+    }),
+    async (request) => center.setRules(await actorOf(request), parseBody(memberRulesSchema, request.body)),
   );
   app.get(
     '/api/v1/members/adjustments',

@@ -4,6 +4,7 @@ import {
   api,
   can,
   type Member,
+  type MemberChange,
   type MemberDetail,
   type PointsEntry,
   type WalletEntry,
@@ -11,6 +12,7 @@ import {
 import { formatDateTime, type Lang } from '../format';
 import { type TextKey, t } from '../i18n';
 import { AdjustForm, AdjustQueue } from './Adjustments';
+import { RulesCard } from './Rules';
 import { lookupOf, money } from './text';
 
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
@@ -25,6 +27,7 @@ export function MembersPage({ lang }: { lang: Lang }) {
     member: MemberDetail;
     wallet: WalletEntry[];
     points: PointsEntry[];
+    history: MemberChange[];
     paidUntil: string | null;
   } | null>(null);
 
@@ -36,18 +39,25 @@ export function MembersPage({ lang }: { lang: Lang }) {
     api
       .findMember(lookupOf(text))
       .then(async (member: Member) => {
-        const [detail, wallet, points, paid] = await Promise.all([
+        const [detail, wallet, points, paid, history] = await Promise.all([
           api.member(member.code),
           api.memberWallet(member.code),
           api.memberPoints(member.code),
           api.memberships(member.code),
+          api.memberHistory(member.code),
         ]);
         // Paid periods run back to back: benefits last to the end of the last one not refunded.
         const paidUntil =
           paid.memberships.filter(
             (p) => p.refunded === null && p.endsOn >= (paid.active?.startsOn ?? '9999'),
           )[0]?.endsOn ?? null;
-        setFound({ member: detail, wallet: wallet.entries, points: points.entries, paidUntil });
+        setFound({
+          member: detail,
+          wallet: wallet.entries,
+          points: points.entries,
+          history: history.changes,
+          paidUntil,
+        });
       })
       .catch((e: unknown) => {
         setFound(null);
@@ -186,10 +196,42 @@ export function MembersPage({ lang }: { lang: Lang }) {
               ],
             }))}
           />
+          <Ledger
+            title={t('memberHistory', lang)}
+            testId="member-history"
+            lang={lang}
+            head={[
+              ['entryTime', false],
+              ['entryKind', false],
+              ['changeFrom', false],
+              ['changeTo', false],
+            ]}
+            rows={found.history.map((c, i) => ({
+              key: i,
+              cells: [
+                formatDateTime(c.at),
+                t(`change_${c.change}` as TextKey, lang),
+                c.from === null ? '—' : shown(c.change, c.from, lang),
+                shown(c.change, c.to, lang),
+              ],
+            }))}
+          />
         </>
       )}
+      <RulesCard lang={lang} />
     </main>
   );
+}
+
+const GENERATIONS = ['registered', 'wallet', 'paid'];
+const GRADES = ['normal', 'silver', 'gold', 'diamond'];
+
+/** A generation or grade in words; a member code (a merge) as it is. */
+function shown(change: MemberChange['change'], value: string, lang: Lang): string {
+  if ((change === 'generation' || change === 'registered') && GENERATIONS.includes(value))
+    return t(`gen_${value}` as TextKey, lang);
+  if (change === 'grade' && GRADES.includes(value)) return t(`grade_${value}` as TextKey, lang);
+  return value;
 }
 
 /** A ledger's entries, newest first: its columns' words and which are numbers (right-aligned). */
