@@ -201,9 +201,17 @@ describe('member center into the warehouse', () => {
       timeRange: { from: today, to: today },
     });
     // Today's share in whole fen; what is left at the end of today is still deferred.
-    const share = Math.floor(19_900 / days) / 100;
-    expect(answer.rows[0]).toMatchObject({ membership_sales: 199, membership_revenue: share });
-    expect(Number(answer.rows[0]?.deferred_revenue)).toBeCloseTo(199 - share, 2);
+    const share = Math.floor(19_900 / days);
+    // Exact, as decimals: a sum of floats would show 198.45999999.
+    expect(answer.rows[0]).toMatchObject({
+      membership_sales: 199,
+      membership_revenue: share / 100,
+      deferred_revenue: (19_900 - share) / 100,
+    });
+    const [whole] = await warehouse.query(
+      'SELECT CAST(sum(earned) AS VARCHAR) AS earned, CAST(sum(sold) AS VARCHAR) AS sold FROM membership_revenue_day',
+    );
+    expect(whole).toEqual({ earned: '199.00', sold: '199.00' });
   });
 
   it('lands a batch sent twice once (a relay that died before marking its rows)', async () => {

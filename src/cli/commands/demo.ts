@@ -1,5 +1,8 @@
 import type { Command } from 'commander';
+import type { AppStore } from '../../appstore/index.js';
 import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/index.js';
+import { relayOutbox, seedDemoMembers } from '../../members/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { checkEngineChoice, engineOptions, syncIfClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
@@ -54,14 +57,16 @@ Examples:
               (summary.scale !== 1 ? `; ticket volumes ×${summary.scale.toFixed(3)} to match --lines` : ''),
           );
           await refreshAndReport(engine);
-          await syncIfClickHouse(opts, engine);
-          // Its people: an administrator and a sample user of each role, passwords shown once.
+          // Its people: an administrator and a sample user of each role, passwords shown once; and its most
+          // frequent members in the member center, their recent orders paid from the wallet, relayed back.
           const store = await openAppStoreOf(opts);
           try {
             await ensureFirstUsers(engine, store, true);
+            await seedMemberCenter(store, engine, summary.end);
           } finally {
             await store.close();
           }
+          await syncIfClickHouse(opts, engine);
         }
         if (opts.export) {
           const exported = await exportDemo(engine, opts.export);
@@ -74,4 +79,18 @@ Examples:
         await engine.close();
       }
     });
+}
+
+async function seedMemberCenter(store: AppStore, warehouse: Warehouse, end: string): Promise<void> {
+  const started = Date.now();
+  const seeded = await seedDemoMembers(store, warehouse, end);
+  if (!seeded) {
+    console.log('The member center already holds members: left as it is. 会员中心已有会员，未重新写入。');
+    return;
+  }
+  const relayed = await relayOutbox(store, warehouse);
+  console.log(
+    `Member center 会员中心: ${seeded.members} members, ${seeded.writes} writes in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+      `${relayed.relayed} changes relayed to the warehouse 已同步至数据仓库`,
+  );
 }

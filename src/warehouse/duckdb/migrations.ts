@@ -183,7 +183,8 @@ export const MIGRATIONS: Migration[] = [
  * bought, and that amount earned evenly over the days the period ran — in whole fen, the k-th day taking
  * ⌊fen·(k+1)/n⌋ − ⌊fen·k/n⌋, so the days add up to the sale exactly and the running total on any day equals
  * the member center's ledger (earned to the end of that day). What is sold and not yet earned is the
- * deferred revenue (递延收入).
+ * deferred revenue (递延收入). Decimal throughout: DuckDB divides decimals as doubles, so fen become yuan by
+ * multiplying by 0.01.
  */
 export const MEMBERSHIP_REVENUE_DAY_VIEW = `CREATE OR REPLACE VIEW membership_revenue_day AS
   WITH periods AS (
@@ -195,12 +196,12 @@ export const MEMBERSHIP_REVENUE_DAY_VIEW = `CREATE OR REPLACE VIEW membership_re
     FROM paid_member_change GROUP BY membership_id),
   spans AS (SELECT *, CAST(datediff('day', starts_on, ends_after) AS BIGINT) AS n FROM periods),
   days AS (SELECT *, unnest(range(n)) AS k FROM spans WHERE n > 0)
-  SELECT membership_id, sold_on AS date, store_id, plan, CAST(fen AS DECIMAL(18,2)) / 100 AS sold,
+  SELECT membership_id, sold_on AS date, store_id, plan, CAST(CAST(fen AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2)) AS sold,
          CAST(0 AS DECIMAL(18,2)) AS earned
   FROM spans
   UNION ALL
   SELECT membership_id, CAST(starts_on + CAST(k AS INTEGER) AS DATE), store_id, plan, CAST(0 AS DECIMAL(18,2)),
-         CAST(fen * (k + 1) // n - fen * k // n AS DECIMAL(18,2)) / 100
+         CAST(CAST(fen * (k + 1) // n - fen * k // n AS DECIMAL(18,0)) * 0.01 AS DECIMAL(18,2))
   FROM days`;
 
 /**
