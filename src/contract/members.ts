@@ -196,6 +196,7 @@ export interface WalletEntry {
     | 'membership_earned'
     | 'merge_out'
     | 'merge_in'
+    | 'breakage'
     | 'adjust';
   amount: string;
   principal: string;
@@ -238,6 +239,13 @@ export const memberRulesSchema = z
     bonusSpend: z
       .enum(['proportional', 'principal_first'])
       .describe('how a payment uses bonus value: in proportion to the balance, or principal first'),
+    bonusDormancyMonths: z
+      .number()
+      .int()
+      .min(1)
+      .max(120)
+      .nullable()
+      .describe('bonus value lapses after this many months without a wallet movement; null: never (principal never lapses)'),
     pointsPerYuan: z.number().int().min(0).max(100).describe('points per whole yuan paid'),
     pointsMultiplier: z
       .object({

@@ -37,7 +37,7 @@ import { type PiiKey, piiKey } from './phone.js';
 import { earn, expirePoints, pointsOf, redeem, reverseEarn } from './points.js';
 import { type MemberRules, readRules, rulesFrom, rulesView, saveRules } from './rules.js';
 import { MEMBER_SCHEMA } from './schema.js';
-import { pay, putIn, refund, reverseTopUp, trialBalance, walletOf } from './wallet.js';
+import { lapseBonus, pay, putIn, refund, reverseTopUp, trialBalance, walletOf } from './wallet.js';
 
 /** Who calls: whose keys these are, where they may act, and whether they see phone numbers in full. */
 export interface MemberActor {
@@ -442,13 +442,14 @@ export class MemberCenter {
     return deferredRevenue(this.store, this.today());
   }
 
-  /** Points lots and paid periods past their day (`zhongtai members daily`). */
+  /** Points lots and paid periods past their day, grades at their anniversary, lapsed bonus (`zhongtai members daily`). */
   async daily() {
     const points = await this.store.transaction((tx) => expirePoints(tx, this.today()));
     const memberships = await this.store.transaction((tx) => expireMemberships(tx, this.today()));
     const rules = await this.rules();
     const grades = await this.store.transaction((tx) => gradeAnniversaries(tx, rules, this.today()));
-    return { points, memberships, grades };
+    const bonus = await this.store.transaction((tx) => lapseBonus(tx, rules, this.today()));
+    return { points, memberships, grades, bonus };
   }
 
   /** Lots past their day lose what they hold. */

@@ -455,6 +455,38 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     expect(Date.parse(later.answer.at)).toBeGreaterThan(Date.now() - 60_000);
   });
 
+  it('lets the bonus of a wallet unused for the configured months lapse, never its principal', async () => {
+    let at = new Date('2024-01-10T02:00:00Z');
+    const past = await MemberCenter.open(await ready, { clock: () => at });
+    const { answer: m } = await past.register(hq, key(), { phone: '13600000041', externalIds: [] });
+    await past.moveWallet(till, key(), m.code, 'top_up', { amount: '500', store: 3 });
+    await past.moveWallet(till, key(), m.code, 'pay', { amount: '56', store: 3 });
+    expect((await past.get(hq, m.code)).wallet).toEqual({ balance: '504.00', principal: '450.00', bonus: '54.00' });
+    // By default nothing lapses.
+    at = new Date('2026-01-10T02:00:00Z');
+    expect((await past.daily()).bonus).toEqual({ members: 0, amount: '0.00' });
+    const rules = await center.rulesView();
+    await center.setRules(hq, { ...rules, bonusDormancyMonths: 12 });
+    const configured = await MemberCenter.open(await ready, { clock: () => at });
+    // Twelve months less a day after its last movement: kept.
+    at = new Date('2025-01-09T02:00:00Z');
+    expect((await configured.daily()).bonus.members).toBe(0);
+    at = new Date('2025-01-11T02:00:00Z');
+    const lapsed = (await configured.daily()).bonus;
+    expect(lapsed.amount).not.toBe('0.00');
+    expect((await configured.get(hq, m.code)).wallet).toEqual({
+      balance: '450.00',
+      principal: '450.00',
+      bonus: '0.00',
+    });
+    const [entry] = (await configured.wallet(hq, m.code)).entries;
+    expect(entry).toMatchObject({ kind: 'breakage', principal: '0.00', bonus: '-54.00' });
+    const accounts = await center.trialBalance();
+    expect(Object.values(accounts).reduce((x, y) => x + y, 0)).toBe(0);
+    expect(accounts.breakage_income).toBeLessThanOrEqual(-5400);
+    await center.setRules(hq, rules);
+  });
+
   it('writes an outbox row with every change, in the same transaction', async () => {
     const store = await ready;
     const before = Number(

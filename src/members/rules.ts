@@ -20,6 +20,11 @@ export interface MemberRules {
   plans: { id: string; label: { zh: string; en: string }; price: number; months: number }[];
   /** A refunded membership pays back its unused days' share of the price, or nothing. */
   membershipRefund: 'pro_rata' | 'none';
+  /**
+   * Bonus value (not principal) lapses when the wallet has not moved for this many months; null: never (the
+   * default). Principal never lapses: registered prepaid cards may carry no expiry.
+   */
+  bonusDormancyMonths: number | null;
   /** Manual adjustments above this many fen wait for a second person's approval. */
   adjustApprovalAbove: number;
   /**
@@ -36,6 +41,7 @@ export const DEFAULT_RULES: MemberRules = {
     { from: 1000_00, bonus: 150_00 },
   ],
   bonusSpend: 'proportional',
+  bonusDormancyMonths: null,
   pointsPerYuan: 1,
   pointsMultiplier: { registered: 1, wallet: 1, paid: 2 },
   plans: [

@@ -200,4 +200,14 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       'CREATE INDEX member_merge_into ON member_merge (into_id, id)',
     ],
   },
+  {
+    version: 8,
+    // Bonus value that lapsed unused (breakage), where the chain's rules let it.
+    sql: [
+      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
+      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
+         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
+          'merge_out', 'merge_in', 'adjust', 'breakage'))`,
+    ],
+  },
 ];

@@ -2,6 +2,7 @@ import type { Queryable } from '../appstore/index.js';
 import type { WalletBalance, WalletEntry } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { type MemberRow, raiseGeneration } from './identity.js';
+import { fromChainLocal } from './chain-time.js';
 import { yuan } from './money.js';
 import { bonusFor, type MemberRules } from './rules.js';
 
@@ -10,7 +11,8 @@ import { bonusFor, type MemberRules } from './rules.js';
  * - wallet_principal, wallet_bonus: what the chain owes the member (liabilities, so credit balances);
  * - cash_clearing: money taken at the till or by payment for top-ups and change;
  * - sales_clearing: sales paid from the wallet;
- * - bonus_expense: the bonus given (a marketing cost), and taken back when unused bonus is reversed.
+ * - bonus_expense: the bonus given (a marketing cost), and taken back when unused bonus is reversed;
+ * - breakage_income: bonus value that lapsed unused, where the chain's rules let it lapse.
  * Each entry's lines sum to zero; the member's wallet row is the running balance of the two liabilities.
  */
 type Kind = WalletEntry['kind'];
@@ -421,6 +423,46 @@ export async function walletOf(
 }
 
 /** Every account's balance over all entries: the ledger balances when they sum to zero. */
+/**
+ * Bonus value forfeited (赠送金过期, breakage): where the chain's rules say so, the bonus of a wallet that has
+ * not moved for that many months goes to breakage_income. Principal never lapses — a registered prepaid card
+ * may carry no expiry (单用途商业预付卡管理办法) — and a member who pays again before then keeps the bonus.
+ */
+export async function lapseBonus(
+  tx: Queryable,
+  rules: MemberRules,
+  today: string,
+): Promise<{ members: number; amount: string }> {
+  const months = rules.bonusDormancyMonths;
+  if (!months) return { members: 0, amount: '0.00' };
+  const [y, m, d] = today.split('-').map(Number) as [number, number, number];
+  const cutoff = fromChainLocal(`${new Date(Date.UTC(y, m - 1 - months, d)).toISOString().slice(0, 10)} 00:00:00`);
+  const dormant = await tx.query<MemberRow>(
+    `SELECT m.id, m.code FROM wallet w JOIN member m ON m.id = w.member_id
+     WHERE w.bonus > 0 AND m.merged_into IS NULL
+       AND NOT EXISTS (SELECT 1 FROM journal_entry j WHERE j.member_id = w.member_id AND j.at >= $1
+                       AND (j.principal <> 0 OR j.bonus <> 0))
+     ORDER BY m.id`,
+    [cutoff.toISOString()],
+  );
+  let amount = 0;
+  for (const member of dormant) {
+    const held = await holdWallet(tx, member);
+    if (held.bonus === 0) continue;
+    await post(tx, member, held, {
+      kind: 'breakage',
+      principal: 0,
+      bonus: -held.bonus,
+      counter: { principal: 'cash_clearing', bonus: 'breakage_income' },
+      store: null,
+      reference: `bonus unused for ${months} months`,
+      reverses: null,
+    });
+    amount += held.bonus;
+  }
+  return { members: dormant.length, amount: yuan(amount) };
+}
+
 export async function trialBalance(tx: Queryable): Promise<Record<string, number>> {
   const rows = await tx.query<{ account: string; amount: string }>(
     'SELECT account, sum(amount) AS amount FROM journal_line GROUP BY account ORDER BY account',

@@ -103,17 +103,19 @@ Examples:
   storeOptions(
     members
       .command('daily')
-      .description('expire points and paid periods past their day 每日结转（积分与付费会员到期）'),
+      .description(
+        'expire points and paid periods past their day, review grades, lapse dormant bonus 每日结转（积分与付费会员到期、等级复核、赠送金过期）',
+      ),
   ).action(async (opts) =>
     withAppStore(opts, async (store) => {
       const center = await MemberCenter.open(store);
-      const { points, memberships, grades } = await center.daily();
+      const { points, memberships, grades, bonus } = await center.daily();
       const revenue = await center.deferredRevenue();
       console.log(
-        `Expired ${points.points} points of ${points.members} members; ${memberships.periods} paid periods ran out, ${memberships.members} members no longer paid; ${grades.reviewed} grades reviewed at their anniversary, ${grades.lowered} lowered. Membership revenue deferred ${revenue.deferred}, earned ${revenue.earned}.`,
+        `Expired ${points.points} points of ${points.members} members; ${memberships.periods} paid periods ran out, ${memberships.members} members no longer paid; ${grades.reviewed} grades reviewed at their anniversary, ${grades.lowered} lowered; bonus of ${bonus.members} dormant wallets lapsed (${bonus.amount}). Membership revenue deferred ${revenue.deferred}, earned ${revenue.earned}.`,
       );
       console.log(
-        `已过期 ${points.members} 位会员的 ${points.points} 积分；${memberships.periods} 个付费会员期到期，${memberships.members} 位会员不再是付费会员；${grades.reviewed} 位会员等级到期复核，${grades.lowered} 位降级。付费会员递延收入 ${revenue.deferred} 元，已确认 ${revenue.earned} 元。`,
+        `已过期 ${points.members} 位会员的 ${points.points} 积分；${memberships.periods} 个付费会员期到期，${memberships.members} 位会员不再是付费会员；${grades.reviewed} 位会员等级到期复核，${grades.lowered} 位降级；${bonus.members} 个久未使用的储值账户赠送金过期 ${bonus.amount} 元。付费会员递延收入 ${revenue.deferred} 元，已确认 ${revenue.earned} 元。`,
       );
     }),
   );

@@ -91,6 +91,10 @@ export const MEASURES: MeasureDef[] = [
     ],
   },
   { id: 'wallet_bonus_flow', sources: [plain('wallet_entry', sum(f('bonus')))] },
+  {
+    id: 'wallet_breakage',
+    sources: [plain('wallet_entry', sum(when(kindIn('breakage'), bin('-', num(0), f('bonus')))))],
+  },
   { id: 'points_flow', sources: [plain('points_entry', sum(f('points')))] },
   {
     id: 'points_expired',

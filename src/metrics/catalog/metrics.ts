@@ -137,6 +137,10 @@ export const METRICS: MetricDef[] = [
     ],
     { special: 'cumulative' },
   ),
+  metric('wallet_breakage', '赠送金过期', 'Bonus lapsed (breakage)', 'CNY', m('wallet_breakage'), [
+    '期内因久未使用而过期的储值赠送金额（本金不过期）',
+    'bonus value that lapsed unused in period (principal never lapses)',
+  ]),
   metric('wallet_top_ups', '储值充值', 'Wallet top-ups', 'CNY', m('wallet_top_ups'), [
     '期内充值本金（含找零存入，扣除撤销）',
     'principal topped up in period (change put in included, reversals deducted)',

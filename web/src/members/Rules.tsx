@@ -247,6 +247,18 @@ export function RulesCard({ lang }: { lang: Lang }) {
             </select>
           </label>
           <label>
+            {t('rulesDormancy', lang)}
+            <input
+              inputMode="numeric"
+              data-testid="rules-dormancy"
+              disabled={!editable}
+              value={rules.bonusDormancyMonths ?? ''}
+              onChange={(e) =>
+                change({ bonusDormancyMonths: e.target.value.trim() ? Number(e.target.value) : null })
+              }
+            />
+          </label>
+          <label>
             {t('rulesApproval', lang)}
             <input
               inputMode="decimal"
