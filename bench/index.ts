@@ -56,6 +56,7 @@ program
   .option('--members <n>', 'accounts', Number, 10_000)
   .option('--clients <n>', 'concurrent clients', Number, 50)
   .option('--seconds <n>', 'seconds per case', Number, 10)
+  .option('--pool <n>', 'connections to the server (the server’s default pool is 10)', Number, 10)
   .action((opts) => benchMembers(opts));
 program
   .command('web')

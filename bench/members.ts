@@ -16,6 +16,8 @@ interface Options {
   members: number;
   clients: number;
   seconds: number;
+  /** Connections to the server: the clients queue for them, as a server's requests do for its pool. */
+  pool: number;
 }
 
 const quantile = (sorted: number[], q: number) =>
@@ -58,7 +60,7 @@ export async function benchMembers(options: Options): Promise<void> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = `${options.url}/${name}`;
-  const store = await openAppStore({ url, poolSize: options.clients });
+  const store = await openAppStore({ url, poolSize: options.pool });
   const center = await MemberCenter.open(store);
   const actor: MemberActor = { id: 'bench', stores: null, pii: false };
 
@@ -84,7 +86,7 @@ export async function benchMembers(options: Options): Promise<void> {
   }));
   const byCode = new Map(ids.map((r) => [r.code, r.id]));
 
-  const pool = new pg.Pool({ connectionString: url, max: options.clients });
+  const pool = new pg.Pool({ connectionString: url, max: options.pool });
   const rows: (string | number)[][] = [['case', 'writes/s', 'p50 ms', 'p99 ms', 'done', 'failed']];
   const ours: Record<string, number> = {};
   let phase = 0;

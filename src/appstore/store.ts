@@ -95,11 +95,29 @@ function takeLock(folder: string): string {
   }
 }
 
+/**
+ * A statement as the server should run it: the reads and writes the centers repeat thousands of times a
+ * second are named, so each connection parses and plans them once instead of on every call (about a third
+ * of the server's work on a wallet payment). `SELECT *` stays unnamed: a column added by a migration would
+ * change the prepared statement's row and the server would refuse it.
+ */
+const named = new Map<string, string>();
+function statement(sql: string, values: unknown[]): pg.QueryConfig {
+  if (!/^\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b/i.test(sql) || /\bSELECT\s+(\w+\.)?\*/i.test(sql))
+    return { text: sql, values };
+  let name = named.get(sql);
+  if (!name) {
+    name = `zt${named.size + 1}`;
+    named.set(sql, name);
+  }
+  return { name, text: sql, values };
+}
+
 class ServerStore implements AppStore {
   readonly kind = 'postgres' as const;
   constructor(private readonly pool: pg.Pool) {}
   async query<T extends Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return (await this.pool.query(sql, params)).rows as T[];
+    return (await this.pool.query(statement(sql, params))).rows as T[];
   }
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
@@ -108,7 +126,7 @@ class ServerStore implements AppStore {
         await client.query('BEGIN');
         const result = await work({
           query: async <R extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
-            (await client.query(sql, params)).rows as R[],
+            (await client.query(statement(sql, params))).rows as R[],
         });
         await client.query('COMMIT');
         return result;

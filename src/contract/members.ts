@@ -245,7 +245,9 @@ export const memberRulesSchema = z
       .min(1)
       .max(120)
       .nullable()
-      .describe('bonus value lapses after this many months without a wallet movement; null: never (principal never lapses)'),
+      .describe(
+        'bonus value lapses after this many months without a wallet movement; null: never (principal never lapses)',
+      ),
     pointsPerYuan: z.number().int().min(0).max(100).describe('points per whole yuan paid'),
     pointsMultiplier: z
       .object({

@@ -32,12 +32,21 @@ import {
 } from './membership.js';
 import { type Merged, mergeMembers, undoMerge } from './merge.js';
 import { toFen } from './money.js';
-import { checkKey, once, type Written } from './once.js';
+import { checkKey, once, onceInline, type Written } from './once.js';
 import { type PiiKey, piiKey } from './phone.js';
 import { earn, expirePoints, pointsOf, redeem, reverseEarn } from './points.js';
 import { type MemberRules, readRules, rulesFrom, rulesView, saveRules } from './rules.js';
 import { MEMBER_SCHEMA } from './schema.js';
-import { lapseBonus, pay, putIn, refund, reverseTopUp, trialBalance, walletOf } from './wallet.js';
+import {
+  lapseBonus,
+  memberWithWallet,
+  pay,
+  putIn,
+  refund,
+  reverseTopUp,
+  trialBalance,
+  walletOf,
+} from './wallet.js';
 
 /** Who calls: whose keys these are, where they may act, and whether they see phone numbers in full. */
 export interface MemberActor {
@@ -173,14 +182,25 @@ export class MemberCenter {
     const where = { store: input.store, reference: input.reference ?? null };
     // Read before the transaction: on the embedded store a read beside an open transaction waits for it.
     const rules = await this.rules();
-    return this.write(actor, key, [kind, code, fen, where], async (tx) => {
-      const row = await memberByCode(tx, code);
-      const entry =
-        kind === 'pay'
-          ? await pay(tx, rules, row, fen, where)
-          : await putIn(tx, rules, row, kind, fen, where);
-      return { status: 201, answer: entry };
-    });
+    // The hottest write of the center: the key checked with the member and wallet locked, and claimed with
+    // the entry, in four round trips with BEGIN and COMMIT.
+    return onceInline<WalletEntry>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      [kind, code, fen, where],
+      async (tx, claim) => {
+        const found = await memberWithWallet<WalletEntry>(tx, code, claim);
+        if ('kept' in found) return found;
+        const fast = { held: found.held, claim };
+        const entry =
+          kind === 'pay'
+            ? await pay(tx, rules, found.member, fen, where, fast)
+            : await putIn(tx, rules, found.member, kind, fen, where, fast);
+        return { status: 201, answer: entry };
+      },
+      this.clock?.(),
+    );
   }
 
   async refund(

@@ -18,7 +18,7 @@ export interface MemberRow extends Record<string, unknown> {
   grade?: string;
 }
 
-const COLUMNS =
+export const COLUMNS =
   'id, code, phone_sealed, phone_masked, name, generation, grade, home_store, registered_at, merged_into';
 
 /**

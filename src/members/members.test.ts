@@ -461,7 +461,11 @@ describe.each(STORES)('member center on %s', (_name, open) => {
     const { answer: m } = await past.register(hq, key(), { phone: '13600000041', externalIds: [] });
     await past.moveWallet(till, key(), m.code, 'top_up', { amount: '500', store: 3 });
     await past.moveWallet(till, key(), m.code, 'pay', { amount: '56', store: 3 });
-    expect((await past.get(hq, m.code)).wallet).toEqual({ balance: '504.00', principal: '450.00', bonus: '54.00' });
+    expect((await past.get(hq, m.code)).wallet).toEqual({
+      balance: '504.00',
+      principal: '450.00',
+      bonus: '54.00',
+    });
     // By default nothing lapses.
     at = new Date('2026-01-10T02:00:00Z');
     expect((await past.daily()).bonus).toEqual({ members: 0, amount: '0.00' });

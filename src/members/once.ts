@@ -33,6 +33,66 @@ export function checkKey(key: string | undefined): string {
   return key;
 }
 
+/** What a key answered before, and the digest of the request it answered. */
+export interface Kept<T> extends Record<string, unknown> {
+  digest: string;
+  status: number;
+  answer: T;
+}
+
+/** The first answer again for the same request; the same key with another request is refused. */
+function replay<T>(kept: Kept<T> | undefined, key: string, digest: string): Written<T> {
+  if (!kept || kept.digest !== digest)
+    throw new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `Idempotency-Key ${key} was used before for another request; use a new key for a new write`,
+        zh: `幂等键 ${key} 已用于另一请求；新的写入请使用新的幂等键`,
+      },
+      { field: 'Idempotency-Key' },
+    );
+  return { status: kept.status, answer: kept.answer, replayed: true };
+}
+
+const digestOf = (request: unknown) => createHash('sha256').update(canonical(request)).digest('base64');
+
+/** A key's claim as a write's own statements make it (see onceInline). */
+export interface Claim {
+  scope: string;
+  key: string;
+  digest: string;
+}
+
+/**
+ * `once` for the hottest writes (wallet payments and top-ups), in two statements fewer: the write's first
+ * statement also reads whether the key was used, and its last claims the key with the answer. Two requests
+ * racing on one key both do the work; the second's claim waits for the first to commit, fails on the key,
+ * and its transaction rolls back whole — then it runs again and finds the first answer. Nothing doubles.
+ */
+export async function onceInline<T>(
+  store: AppStore,
+  scope: string,
+  key: string,
+  request: unknown,
+  work: (tx: Queryable, claim: Claim) => Promise<{ status: number; answer: T } | { kept: Kept<T> }>,
+  at?: Date,
+): Promise<Written<T>> {
+  const claim = { scope, key, digest: digestOf(request) };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const done = await store.transaction(async (tx) => {
+        if (at) await tx.query("SELECT set_config('zhongtai.now', $1, true)", [at.toISOString()]);
+        return work(tx, claim);
+      });
+      if ('kept' in done) return replay(done.kept, key, claim.digest);
+      return { ...done, replayed: false };
+    } catch (error) {
+      const e = error as { code?: string; constraint?: string };
+      if (!(e.code === '23505' && e.constraint === 'member_request_pkey' && attempt < 3)) throw error;
+    }
+  }
+}
+
 /**
  * A write taken once per key: the key is claimed in the write's own transaction, so the write and the
  * record of its answer commit together or not at all. A retry with the same key and request gets the first
@@ -49,7 +109,7 @@ export async function once<T>(
   /** When the write happened, if not now (history written as of its days). */
   at?: Date,
 ): Promise<Written<T>> {
-  const digest = createHash('sha256').update(canonical(request)).digest('base64');
+  const digest = digestOf(request);
   return store.transaction(async (tx) => {
     if (at) await tx.query("SELECT set_config('zhongtai.now', $1, true)", [at.toISOString()]);
     const claimed = await tx.query(
@@ -57,20 +117,11 @@ export async function once<T>(
       [scope, key, digest],
     );
     if (!claimed.length) {
-      const [kept] = await tx.query<{ digest: string; status: number; answer: T }>(
+      const [kept] = await tx.query<Kept<T>>(
         'SELECT digest, status, answer FROM member_request WHERE scope = $1 AND key = $2',
         [scope, key],
       );
-      if (!kept || kept.digest !== digest)
-        throw new ZhongtaiError(
-          'CONFLICT',
-          {
-            en: `Idempotency-Key ${key} was used before for another request; use a new key for a new write`,
-            zh: `幂等键 ${key} 已用于另一请求；新的写入请使用新的幂等键`,
-          },
-          { field: 'Idempotency-Key' },
-        );
-      return { status: kept.status, answer: kept.answer, replayed: true };
+      return replay(kept, key, digest);
     }
     const { status, answer } = await work(tx);
     await tx.query('UPDATE member_request SET status = $3, answer = $4 WHERE scope = $1 AND key = $2', [

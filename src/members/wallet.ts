@@ -1,9 +1,10 @@
 import type { Queryable } from '../appstore/index.js';
 import type { WalletBalance, WalletEntry } from '../contract/index.js';
 import { ZhongtaiError } from '../model/index.js';
-import { type MemberRow, raiseGeneration } from './identity.js';
 import { fromChainLocal } from './chain-time.js';
+import { COLUMNS, type MemberRow, memberByCode, raiseGeneration } from './identity.js';
 import { yuan } from './money.js';
+import type { Claim, Kept } from './once.js';
 import { bonusFor, type MemberRules } from './rules.js';
 
 /**
@@ -42,6 +43,43 @@ async function holdWallet(tx: Queryable, member: MemberRow): Promise<Held> {
   return { principal: Number(row?.principal ?? 0), bonus: Number(row?.bonus ?? 0) };
 }
 
+/**
+ * The fast path's first statement (see onceInline): whether the key answered before, and if not the member
+ * its code names locked with its wallet — member row first, wallet second, as every write locks them. A
+ * member merged away (or no such code) takes the usual way: resolved, then held.
+ */
+export async function memberWithWallet<T>(
+  tx: Queryable,
+  code: string,
+  claim: Claim,
+): Promise<{ kept: Kept<T> } | { member: MemberRow; held: Held }> {
+  const [row] = await tx.query<
+    MemberRow & {
+      kept_digest: string | null;
+      kept_status: number;
+      kept_answer: T;
+      principal: string | null;
+      bonus: string | null;
+    }
+  >(
+    `WITH kept AS (SELECT digest, status, answer FROM member_request WHERE scope = $1 AND key = $2),
+     m AS (SELECT ${COLUMNS} FROM member WHERE code = $3 AND NOT EXISTS (SELECT 1 FROM kept) FOR NO KEY UPDATE),
+     w AS (INSERT INTO wallet (member_id) SELECT id FROM m WHERE merged_into IS NULL
+           ON CONFLICT (member_id) DO UPDATE SET member_id = excluded.member_id RETURNING principal, bonus)
+     SELECT k.digest AS kept_digest, k.status AS kept_status, k.answer AS kept_answer, m.*, w.principal, w.bonus
+     FROM (SELECT 1) one LEFT JOIN kept k ON true LEFT JOIN m ON true LEFT JOIN w ON true`,
+    [claim.scope, claim.key, code],
+  );
+  if (row?.kept_digest)
+    return { kept: { digest: row.kept_digest, status: row.kept_status, answer: row.kept_answer } };
+  if (row?.id && row.principal !== null) {
+    const { kept_digest, kept_status, kept_answer, principal, bonus, ...member } = row;
+    return { member: member as MemberRow, held: { principal: Number(principal), bonus: Number(bonus) } };
+  }
+  const member = await memberByCode(tx, code);
+  return { member, held: await holdWallet(tx, member) };
+}
+
 export const balanceOf = (held: Held): WalletBalance => ({
   balance: yuan(held.principal + held.bonus),
   principal: yuan(held.principal),
@@ -62,7 +100,14 @@ interface Move {
   aside?: [string, number][];
 }
 
-async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): Promise<WalletEntry> {
+async function post(
+  tx: Queryable,
+  member: MemberRow,
+  held: Held,
+  move: Move,
+  /** The write's key, claimed with its answer in this statement (the fast path of onceInline). */
+  claim?: Claim,
+): Promise<WalletEntry> {
   const after = { principal: held.principal + move.principal, bonus: held.bonus + move.bonus };
   // A liability grows by a credit (negative); its counter-account takes the debit. Lines of one account
   // are summed, so a move whose principal and bonus share a counter-account writes one line for it.
@@ -74,7 +119,7 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
   add(move.counter.bonus, move.bonus);
   for (const [account, amount] of move.aside ?? []) add(account, amount);
   const kept = [...lines].filter(([, amount]) => amount !== 0);
-  const view = (id: number, at: Date | string | number): WalletEntry => ({
+  const view = (id: number, at: string): WalletEntry => ({
     entry: id,
     kind: move.kind,
     amount: yuan(move.principal + move.bonus),
@@ -83,21 +128,26 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
     store: move.store,
     reference: move.reference,
     reverses: move.reverses,
-    at: new Date(at).toISOString(),
+    at,
     after: balanceOf(after),
   });
-  // The balance, the entry, its lines and the outbox row in one statement: the wallet row stays locked for
-  // as few round trips as can be, which is what a busy account waits on.
-  const shown = view(0, 0);
-  const [entry] = await tx.query<{ id: string; at: Date | string }>(
+  // The balance, the entry, its lines, the outbox row (and the key's claim) in one statement: the wallet row
+  // stays locked for as few round trips as can be, which is what a busy account waits on. The time is written
+  // as JavaScript writes it, so the answer kept with the key is the answer given.
+  const { entry: _, at: __, ...shown } = view(0, '');
+  const [entry] = await tx.query<{ id: string; at: string }>(
     `WITH w AS (UPDATE wallet SET principal = $8, bonus = $9 WHERE member_id = $1),
      e AS (INSERT INTO journal_entry (member_id, kind, principal, bonus, store_id, reference, reverses, principal_after, bonus_after)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id, at),
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+           RETURNING id, at, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at_text),
      l AS (INSERT INTO journal_line (entry_id, account, amount)
            SELECT e.id, x.account, x.amount FROM e, unnest($10::text[], $11::bigint[]) AS x(account, amount)),
      o AS (INSERT INTO member_outbox (topic, payload)
-           SELECT 'wallet.entry', $12::jsonb || jsonb_build_object('entry', e.id, 'at', e.at) FROM e)
-     SELECT id, at FROM e`,
+           SELECT 'wallet.entry', $12::jsonb || jsonb_build_object('member', $13::text, 'entry', e.id, 'at', e.at) FROM e),
+     r AS (INSERT INTO member_request (scope, key, digest, status, answer)
+           SELECT $14::text, $15::text, $16::text, 201, $12::jsonb || jsonb_build_object('entry', e.id, 'at', e.at_text)
+           FROM e WHERE $14::text IS NOT NULL)
+     SELECT id, at_text AS at FROM e`,
     [
       member.id,
       move.kind,
@@ -110,10 +160,14 @@ async function post(tx: Queryable, member: MemberRow, held: Held, move: Move): P
       after.bonus,
       kept.map(([account]) => account),
       kept.map(([, amount]) => amount),
-      JSON.stringify({ member: member.code, ...shown, entry: undefined, at: undefined }),
+      JSON.stringify(shown),
+      member.code,
+      claim?.scope ?? null,
+      claim?.key ?? null,
+      claim?.digest ?? null,
     ],
   );
-  return view(Number(entry?.id), entry?.at ?? Date.now());
+  return view(Number(entry?.id), String(entry?.at));
 }
 
 const short = (what: { en: string; zh: string }, held: Held, fen: number) =>
@@ -137,16 +191,23 @@ export async function putIn(
   kind: 'top_up' | 'change',
   fen: number,
   where: { store: number; reference: string | null },
+  fast?: { held: Held; claim: Claim },
 ): Promise<WalletEntry> {
-  const held = await holdWallet(tx, member);
-  const entry = await post(tx, member, held, {
-    kind,
-    principal: fen,
-    bonus: kind === 'top_up' ? bonusFor(rules, fen) : 0,
-    counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
-    reverses: null,
-    ...where,
-  });
+  const held = fast?.held ?? (await holdWallet(tx, member));
+  const entry = await post(
+    tx,
+    member,
+    held,
+    {
+      kind,
+      principal: fen,
+      bonus: kind === 'top_up' ? bonusFor(rules, fen) : 0,
+      counter: { principal: 'cash_clearing', bonus: 'bonus_expense' },
+      reverses: null,
+      ...where,
+    },
+    fast?.claim,
+  );
   await raiseGeneration(tx, member, 'wallet');
   return entry;
 }
@@ -259,18 +320,25 @@ export async function pay(
   member: MemberRow,
   fen: number,
   where: { store: number; reference: string | null },
+  fast?: { held: Held; claim: Claim },
 ): Promise<WalletEntry> {
-  const held = await holdWallet(tx, member);
+  const held = fast?.held ?? (await holdWallet(tx, member));
   if (fen > held.principal + held.bonus) throw short({ en: 'Pay', zh: '支付' }, held, fen);
   const bonus = bonusShare(rules, held, fen);
-  return post(tx, member, held, {
-    kind: 'pay',
-    principal: 0 - (fen - bonus),
-    bonus: 0 - bonus,
-    counter: { principal: 'sales_clearing', bonus: 'sales_clearing' },
-    reverses: null,
-    ...where,
-  });
+  return post(
+    tx,
+    member,
+    held,
+    {
+      kind: 'pay',
+      principal: 0 - (fen - bonus),
+      bonus: 0 - bonus,
+      counter: { principal: 'sales_clearing', bonus: 'sales_clearing' },
+      reverses: null,
+      ...where,
+    },
+    fast?.claim,
+  );
 }
 
 interface EntryRow extends Record<string, unknown> {
@@ -436,7 +504,9 @@ export async function lapseBonus(
   const months = rules.bonusDormancyMonths;
   if (!months) return { members: 0, amount: '0.00' };
   const [y, m, d] = today.split('-').map(Number) as [number, number, number];
-  const cutoff = fromChainLocal(`${new Date(Date.UTC(y, m - 1 - months, d)).toISOString().slice(0, 10)} 00:00:00`);
+  const cutoff = fromChainLocal(
+    `${new Date(Date.UTC(y, m - 1 - months, d)).toISOString().slice(0, 10)} 00:00:00`,
+  );
   const dormant = await tx.query<MemberRow>(
     `SELECT m.id, m.code FROM wallet w JOIN member m ON m.id = w.member_id
      WHERE w.bonus > 0 AND m.merged_into IS NULL

@@ -101,7 +101,10 @@ const TEXT = {
   rulesRefund: { zh: '付费会员退款', en: 'Membership refund' },
   rulesProRata: { zh: '按未使用天数退', en: 'Unused days pro rata' },
   rulesNoRefund: { zh: '不退款', en: 'No refund' },
-  rulesDormancy: { zh: '赠送金几个月未使用即过期（空：不过期）', en: 'Bonus lapses after months unused (empty: never)' },
+  rulesDormancy: {
+    zh: '赠送金几个月未使用即过期（空：不过期）',
+    en: 'Bonus lapses after months unused (empty: never)',
+  },
   rulesApproval: { zh: '人工调整超过（元）须审批', en: 'Adjustments above (¥) need approval' },
   rulesAdd: { zh: '添加一行', en: 'Add a row' },
   rulesRemove: { zh: '删除此行', en: 'Remove this row' },
