@@ -24,7 +24,10 @@ export interface Pass {
   timeoutMs: number | undefined;
 }
 
-/** Members as of each period end: registrations from the beginning, summed up to each bucket. */
+/**
+ * Balances as of each period end (members, wallets, points, deferred fees): flows from the beginning, summed up
+ * to each bucket.
+ */
 export async function fillCumulative(
   { engine, resolved, query, available, rollupsRead, rollups, scope, timeoutMs }: Pass,
   metric: MetricDef,
@@ -44,7 +47,9 @@ export async function fillCumulative(
   for (const row of registrations) {
     const group = keyOf(row, otherDims);
     const entries = groups.get(group) ?? [];
-    entries.push({ time: timeKey(row), count: Number(row[metric.id] ?? 0) });
+    // In hundredths, summed as whole numbers: a balance in yuan is the exact sum of its days (adding the days'
+    // floats would show ¥382.18999999999977), and counts stay whole.
+    entries.push({ time: timeKey(row), count: Math.round(Number(row[metric.id] ?? 0) * 100) });
     groups.set(group, entries);
   }
   for (const row of rows) {
@@ -52,7 +57,7 @@ export async function fillCumulative(
     const entries = groups.get(keyOf(row, otherDims)) ?? [];
     // Nothing ever recorded (a chain not using the member center's wallet): missing, not a balance of 0.
     row[metric.id] = registrations.some((r) => r[metric.id] !== null && r[metric.id] !== undefined)
-      ? entries.reduce((sum, e) => (e.time <= time ? sum + e.count : sum), 0)
+      ? entries.reduce((sum, e) => (e.time <= time ? sum + e.count : sum), 0) / 100
       : null;
   }
 }

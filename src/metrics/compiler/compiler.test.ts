@@ -171,6 +171,6 @@ describe('a mistyped name', () => {
     );
     expect(ask({ metrics: ['毛利率'] }).messageZh).toMatch(/您是否想要：gross_margin？/);
     expect(ask({ metrics: ['net_sales'], dimensions: ['regoin'] }).message).toMatch(/Did you mean region\?/);
-    expect(ask({ metrics: ['revenue'] }).message).not.toMatch(/Did you mean/);
+    expect(ask({ metrics: ['weather'] }).message).not.toMatch(/Did you mean/);
   });
 });

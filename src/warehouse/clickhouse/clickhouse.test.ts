@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClickHouseServer, startClickHouse } from '../../../test/support/clickhouse.js';
 import { SMALL_DEMO } from '../../../test/support/paths.js';
@@ -121,5 +124,44 @@ describe('the catalogue on ClickHouse 18', () => {
     const before = await house.query('SELECT count() AS n FROM sales_line');
     await copyToClickHouse(duck, house);
     expect(await house.query('SELECT count() AS n FROM sales_line')).toEqual(before);
+  }, 120_000);
+});
+
+describe('member center KPIs on ClickHouse 18', () => {
+  it('earns membership fees by day and defers the rest exactly as DuckDB does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhongtai-ch-members-'));
+    const local = await openWarehouse({ path: join(dir, 'w.duckdb') });
+    try {
+      // An annual period, a month of ¥25 refunded after three days (¥2.41 kept), a renewal bought ahead.
+      await local.write(
+        `INSERT INTO paid_member_change (membership_id, change, member_code, date, store_id, plan, members, amount) VALUES
+         (1, 'start', 'M1', '2026-10-03', 1, 'annual', 1, 0), (1, 'end', 'M1', '2027-10-03', 1, 'annual', -1, 0),
+         (1, 'sale', 'M1', '2026-10-03', 1, 'annual', 0, 199),
+         (2, 'start', 'M2', '2026-10-05', 2, 'monthly', 1, 0), (2, 'end', 'M2', '2026-10-08', 2, 'monthly', -1, 0),
+         (2, 'sale', 'M2', '2026-10-05', 2, 'monthly', 0, 2.41),
+         (3, 'start', 'M2', '2027-01-01', 2, 'annual', 1, 0), (3, 'end', 'M2', '2028-01-01', 2, 'annual', -1, 0),
+         (3, 'sale', 'M2', '2026-10-20', 2, 'annual', 0, 199)`,
+      );
+      const members = await ClickHouseEngine.open({ url: server.url, database: 'members' });
+      await copyToClickHouse(local, members);
+      const q = {
+        metrics: ['membership_sales', 'membership_revenue', 'deferred_revenue', 'paid_members'],
+        dimensions: ['day'],
+        timeRange: { from: '2026-10-01', to: '2026-10-31' },
+      };
+      const fromDuck = await runQuery(local, q, { rollups: false, cache: false });
+      const fromHouse = await runQuery(members, q, { cache: false });
+      // Days with a sale or a fee earned: from the first period's first day.
+      expect(fromDuck.rows.map((r) => r.day).slice(0, 2)).toEqual(['2026-10-03', '2026-10-04']);
+      expect(fromDuck.rows.length).toBe(29);
+      expectSame('membership fees by day', fromHouse.rows, fromDuck.rows);
+      // 10-07: the annual's share (⌊19900·5/365⌋ − ⌊19900·4/365⌋ fen) and the month's last day (⌊241·3/3⌋ − ⌊241·2/3⌋).
+      const day = fromHouse.rows.find((r) => r.day === '2026-10-07');
+      expect(day?.membership_revenue).toBe((272 - 218 + (241 - 160)) / 100);
+      const last = fromHouse.rows.at(-1);
+      expect(last?.deferred_revenue).toBe((39_800 - Math.floor((19_900 * 29) / 365)) / 100);
+    } finally {
+      await local.close();
+    }
   }, 120_000);
 });

@@ -73,5 +73,25 @@ export function schemaStatements(cluster?: { name: string; database: string }): 
        WHERE qty > 0 UNION ALL SELECT store_id, sku, date, toUInt8(0) AS sold FROM inventory_snapshot WHERE on_hand_qty > 0`,
     `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,
        p50 Float64, p90 Float64) ENGINE = MergeTree() ORDER BY (date, store_id, sku)`,
+    MEMBERSHIP_REVENUE_DAY_VIEW,
   ];
 }
+
+/**
+ * Membership fees sold and earned by day: the same view as on DuckDB (see MEMBERSHIP_REVENUE_DAY_VIEW there),
+ * in ClickHouse 18's words — each period's days by ARRAY JOIN over range(n), whole fen shared out as
+ * ⌊fen·(k+1)/n⌋ − ⌊fen·k/n⌋, Decimal(18,2) throughout so the days add up to the sale exactly.
+ */
+const PERIODS = `SELECT membership_id, any(store_id) AS store_id, any(plan) AS plan,
+    maxIf(date, change = 'sale') AS sold_on, maxIf(date, change = 'start') AS starts_on,
+    toInt64(maxIf(date, change = 'end') - maxIf(date, change = 'start')) AS n,
+    toInt64(round(toFloat64(sumIf(amount, change = 'sale')) * 100)) AS fen
+  FROM paid_member_change GROUP BY membership_id`;
+export const MEMBERSHIP_REVENUE_DAY_VIEW = `CREATE VIEW IF NOT EXISTS membership_revenue_day AS
+  SELECT membership_id, sold_on AS date, store_id, plan, toDecimal64(fen, 2) / 100 AS sold, toDecimal64(0, 2) AS earned
+  FROM (${PERIODS})
+  UNION ALL
+  SELECT membership_id, starts_on + k AS date, store_id, plan, toDecimal64(0, 2) AS sold,
+         toDecimal64(intDiv(fen * (k + 1), n) - intDiv(fen * k, n), 2) / 100 AS earned
+  FROM (${PERIODS})
+  ARRAY JOIN range(toUInt64(greatest(n, 0))) AS k`;
