@@ -9,4 +9,5 @@ export * from './answers.js';
 export * from './dashboards.js';
 export * from './insights.js';
 export * from './members.js';
+export * from './promotions.js';
 export * from './query.js';

@@ -9,6 +9,15 @@ export const TX_NOW = `coalesce(CAST(nullif(current_setting('zhongtai.now', true
  * balance of the member's two liability accounts — principal and bonus, kept apart as prepaid-card rules
  * require — guarded by CHECKs so no path can take it below zero. Points live in lots that expire.
  */
+/** A ledger's kinds as a step sets them: the CHECK dropped and made again with the kinds of the time. */
+const kinds = (table: 'journal_entry' | 'points_entry', ...names: string[]) => [
+  `ALTER TABLE ${table} DROP CONSTRAINT ${table}_kind_check`,
+  `ALTER TABLE ${table} ADD CONSTRAINT ${table}_kind_check CHECK (kind IN (${names.map((n) => `'${n}'`).join(', ')}))`,
+];
+const WALLET_KINDS = ['top_up', 'pay', 'refund', 'reverse', 'change'];
+const MEMBERSHIP_KINDS = ['membership', 'membership_refund', 'membership_earned'];
+const MERGE_KINDS = ['merge_out', 'merge_in'];
+
 export const MEMBER_SCHEMA: SchemaStep[] = [
   {
     version: 1,
@@ -87,9 +96,7 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
     // Paid membership (付费会员): a plan bought for a period; its price is deferred revenue, recognised by day,
     // and booked in the same journal (an entry that moves no wallet: principal and bonus 0).
     sql: [
-      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
-      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
-         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned'))`,
+      ...kinds('journal_entry', ...WALLET_KINDS, ...MEMBERSHIP_KINDS),
       `CREATE TABLE membership (
          id BIGSERIAL PRIMARY KEY,
          member_id BIGINT NOT NULL REFERENCES member(id),
@@ -109,13 +116,8 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
     version: 3,
     // Merging two members: the wallet and points move by a pair of entries (out of one, into the other).
     sql: [
-      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
-      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
-         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
-          'merge_out', 'merge_in'))`,
-      'ALTER TABLE points_entry DROP CONSTRAINT points_entry_kind_check',
-      `ALTER TABLE points_entry ADD CONSTRAINT points_entry_kind_check CHECK (kind IN
-         ('earn', 'redeem', 'reverse', 'expire', 'merge_out', 'merge_in'))`,
+      ...kinds('journal_entry', ...WALLET_KINDS, ...MEMBERSHIP_KINDS, ...MERGE_KINDS),
+      ...kinds('points_entry', 'earn', 'redeem', 'reverse', 'expire', ...MERGE_KINDS),
       'CREATE INDEX member_merged ON member (merged_into) WHERE merged_into IS NOT NULL',
     ],
   },
@@ -123,10 +125,7 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
     version: 4,
     // Manual adjustments (人工调整): a reason always; above the chain's limit a second person approves.
     sql: [
-      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
-      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
-         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
-          'merge_out', 'merge_in', 'adjust'))`,
+      ...kinds('journal_entry', ...WALLET_KINDS, ...MEMBERSHIP_KINDS, ...MERGE_KINDS, 'adjust'),
       `CREATE TABLE member_adjustment (
          id BIGSERIAL PRIMARY KEY,
          member_id BIGINT NOT NULL REFERENCES member(id),
@@ -204,10 +203,7 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
     version: 8,
     // Bonus value that lapsed unused (breakage), where the chain's rules let it.
     sql: [
-      'ALTER TABLE journal_entry DROP CONSTRAINT journal_entry_kind_check',
-      `ALTER TABLE journal_entry ADD CONSTRAINT journal_entry_kind_check CHECK (kind IN
-         ('top_up', 'pay', 'refund', 'reverse', 'change', 'membership', 'membership_refund', 'membership_earned',
-          'merge_out', 'merge_in', 'adjust', 'breakage'))`,
+      ...kinds('journal_entry', ...WALLET_KINDS, ...MEMBERSHIP_KINDS, ...MERGE_KINDS, 'adjust', 'breakage'),
     ],
   },
 ];

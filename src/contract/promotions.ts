@@ -1,0 +1,202 @@
+import { z } from 'zod';
+
+/**
+ * The promotion center's shapes (促销中台): promotions as data, a cart to price, and the priced answer. Money
+ * is whole fen inside the engine; the API takes and answers yuan text like every amount of the API.
+ */
+const yuanText = z.union([z.string().max(20), z.number()]).describe('yuan, at most two decimals: "12.30"');
+const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -');
+const ids = (what: string) => z.array(z.number().int().positive()).max(10_000).optional().describe(what);
+const names = (what: string) => z.array(z.string().min(1).max(64)).max(1_000).optional().describe(what);
+
+/** Where, when and for whom a promotion holds; a field left out holds for all. */
+export const promotionScopeSchema = z
+  .object({
+    skus: ids('SKUs it covers'),
+    categories: names('categories (any level) it covers'),
+    brands: names('brands it covers'),
+    suppliers: ids('suppliers whose products it covers'),
+    stores: ids('stores it runs in'),
+    regions: names('regions it runs in'),
+    formats: names('store formats it runs in'),
+    channels: z
+      .array(z.enum(['pos', 'self_checkout', 'scan_and_go', 'mini_program', 'app', 'delivery']))
+      .max(6)
+      .optional(),
+    tiers: z
+      .array(z.enum(['non_member', 'registered', 'wallet', 'paid']))
+      .max(4)
+      .optional()
+      .describe('who may have it: non_member, registered, wallet, paid'),
+    from: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('first day (chain time)'),
+    to: z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/)
+      .optional()
+      .describe('last day'),
+    hours: z
+      .tuple([z.number().int().min(0).max(23), z.number().int().min(1).max(24)])
+      .optional()
+      .describe('[from, to) hours of the day, e.g. [18, 22] for 18:00–22:00'),
+  })
+  .strict();
+
+const common = {
+  id,
+  name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+  scope: promotionScopeSchema.default({}),
+  /** At most one promotion of a stacking group applies to a cart. */
+  group: z
+    .string()
+    .min(1)
+    .max(40)
+    .default('default')
+    .describe('stacking group: at most one of a group applies'),
+  exclusive: z.boolean().default(false).describe('when it applies, no other promotion does'),
+  priority: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(100)
+    .describe('higher first, when item promotions compete'),
+};
+
+const tiers = z
+  .array(z.object({ spend: yuanText, save: yuanText }).strict())
+  .min(1)
+  .max(10)
+  .describe('满减: spend at least `spend`, save `save` (the highest tier reached)');
+
+export const promotionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({ ...common, kind: z.literal('percent_off'), percent: z.number().int().min(1).max(99) })
+    .strict()
+    .describe('percent off every unit in scope (打折): 20 = 20% off'),
+  z
+    .object({ ...common, kind: z.literal('amount_off'), amount: yuanText })
+    .strict()
+    .describe('an amount off every unit in scope (直降)'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('spend_save'),
+      tiers,
+      repeat: z.boolean().default(false).describe('每满: save again for every multiple of the (single) tier'),
+      maxTimes: z.number().int().min(1).max(1000).optional(),
+    })
+    .strict()
+    .describe('满减 on what the cart spends in scope, after item promotions'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('n_for_price'),
+      n: z.number().int().min(2).max(20),
+      price: yuanText,
+    })
+    .strict()
+    .describe('N件M元: any n units in scope for `price` (the dearest units first)'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('nth_discount'),
+      n: z.number().int().min(2).max(10),
+      percent: z.number().int().min(1).max(100),
+    })
+    .strict()
+    .describe('第二件半价: every n-th unit of one SKU at `percent` off (n 2, percent 50)'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('buy_x_get_y'),
+      buy: z.number().int().min(1).max(100),
+      gift: z.number().int().positive().describe('the SKU given'),
+      get: z.number().int().min(1).max(100),
+    })
+    .strict()
+    .describe('买赠: for every `buy` units in scope, `get` units of the gift SKU free (when in the cart)'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('member_price'),
+      prices: z
+        .array(z.object({ sku: z.number().int().positive(), price: yuanText }).strict())
+        .min(1)
+        .max(10_000),
+    })
+    .strict()
+    .describe('会员价: these SKUs at these prices for the tiers in scope'),
+  z
+    .object({
+      ...common,
+      kind: z.literal('bundle'),
+      items: z
+        .array(z.object({ sku: z.number().int().positive(), qty: z.number().int().min(1).max(20) }).strict())
+        .min(2)
+        .max(10),
+      price: yuanText,
+    })
+    .strict()
+    .describe('组合价: the items together for `price`'),
+]);
+export type PromotionInput = z.input<typeof promotionSchema>;
+export type Promotion = z.output<typeof promotionSchema>;
+
+export const cartLineSchema = z
+  .object({
+    sku: z.number().int().positive(),
+    qty: z.number().int().min(1).max(10_000),
+    unitPrice: yuanText,
+  })
+  .strict();
+
+export const priceRequestSchema = z
+  .object({
+    store: z.number().int().positive(),
+    channel: z.enum(['pos', 'self_checkout', 'scan_and_go', 'mini_program', 'app', 'delivery']),
+    member: z
+      .string()
+      .regex(/^M\d{8}$/)
+      .optional()
+      .describe('the member code; their tier decides member prices'),
+    at: z.string().max(40).optional().describe('when (ISO 8601); now when not given'),
+    lines: z.array(cartLineSchema).min(1).max(500),
+  })
+  .strict();
+
+/** Why a promotion of the cart's store and day did not apply. */
+export type NotApplied =
+  | 'out_of_scope'
+  | 'no_items'
+  | 'threshold_not_met'
+  | 'gift_not_in_cart'
+  | 'not_in_best_combination';
+
+export interface PricedLine {
+  sku: number;
+  qty: number;
+  unitPrice: string;
+  amount: string;
+  discount: string;
+  final: string;
+  /** Each promotion's share of this line's discount (分摊): a return refunds what the line was paid. */
+  allocations: { promotion: string; amount: string }[];
+}
+
+export interface PriceAnswer {
+  lines: PricedLine[];
+  total: string;
+  saving: string;
+  final: string;
+  applied: { promotion: string; name: { zh: string; en: string }; saving: string }[];
+  notApplied: {
+    promotion: string;
+    name: { zh: string; en: string };
+    reason: NotApplied;
+    detail: { zh: string; en: string };
+  }[];
+}

@@ -1,0 +1,211 @@
+import { allocate } from './allocate.js';
+import { isOrderLevel, type Rule } from './rules.js';
+import { covers, type Line } from './scope.js';
+
+/** What a set of promotions takes off a cart: each promotion's fen on each line (分摊), and the sum. */
+export interface Outcome {
+  saving: number;
+  shares: Map<string, number[]>;
+}
+
+/** Item promotions by priority (higher first), then by id: the order is part of the answer, so it is fixed. */
+export const byPriority = (a: Rule, b: Rule) =>
+  b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** Free units of some lines, dearest first (then in line order): who gets a group price or a gift first. */
+function unitsOf(lines: Line[], free: number[], which: (i: number) => boolean, cheapestFirst = false) {
+  const runs = lines
+    .map((line, i) => ({ i, unit: line.unit, count: free[i] ?? 0 }))
+    .filter((r) => r.count > 0 && which(r.i));
+  return runs.sort((a, b) => (cheapestFirst ? a.unit - b.unit : b.unit - a.unit) || a.i - b.i);
+}
+
+/** Takes `n` units from the runs in order: which lines gave how many, and their value. */
+function take(runs: { i: number; unit: number; count: number }[], n: number) {
+  const taken: { i: number; count: number; value: number }[] = [];
+  let need = n;
+  for (const run of runs) {
+    if (need === 0) break;
+    const k = Math.min(need, run.count);
+    if (k === 0) continue;
+    taken.push({ i: run.i, count: k, value: k * run.unit });
+    run.count -= k;
+    need -= k;
+  }
+  return need === 0 ? taken : null;
+}
+
+/** The fen of `value` at `percent` off, rounded half up. */
+const percentOf = (value: number, percent: number) => Math.floor((value * percent + 50) / 100);
+
+/**
+ * Prices units for one item promotion, claiming them (each unit takes at most one item promotion); returns
+ * the fen taken off each line.
+ */
+function itemDiscount(rule: Rule, lines: Line[], free: number[]): number[] {
+  const off = lines.map(() => 0);
+  const inScope = (i: number) => covers(rule, lines[i] as Line);
+  const claimAll = (i: number, perUnit: (unit: number, count: number) => number) => {
+    const line = lines[i] as Line;
+    const count = free[i] ?? 0;
+    const d = perUnit(line.unit, count);
+    if (count === 0 || d <= 0) return;
+    off[i] = (off[i] ?? 0) + d;
+    free[i] = 0;
+  };
+  // Units taken by a group price (N件M元, a bundle, a gift): the discount shared over them by value.
+  const spread = (taken: { i: number; count: number; value: number }[], discount: number) => {
+    for (const t of taken) free[t.i] = (free[t.i] ?? 0) - t.count;
+    allocate(
+      discount,
+      taken.map((t) => t.value),
+    ).forEach((share, k) => {
+      const at = (taken[k] as { i: number }).i;
+      off[at] = (off[at] ?? 0) + share;
+    });
+  };
+  switch (rule.kind) {
+    case 'percent_off':
+      lines.forEach((_, i) => inScope(i) && claimAll(i, (unit, n) => percentOf(unit * n, rule.percent)));
+      break;
+    case 'amount_off':
+      lines.forEach((_, i) => inScope(i) && claimAll(i, (unit, n) => Math.min(rule.amount, unit) * n));
+      break;
+    case 'member_price':
+      lines.forEach((line, i) => {
+        const price = rule.prices.get(line.sku);
+        if (price !== undefined && price < line.unit && inScope(i))
+          claimAll(i, (unit, n) => (unit - price) * n);
+      });
+      break;
+    case 'nth_discount': {
+      for (const sku of new Set(lines.map((l) => l.sku))) {
+        const runs = unitsOf(lines, free, (i) => lines[i]?.sku === sku && inScope(i));
+        for (;;) {
+          const group = take(runs, rule.n);
+          if (!group) break;
+          // The n-th unit is the cheapest of its group: it gets the percent off.
+          const last = group[group.length - 1] as { i: number; count: number; value: number };
+          const d = percentOf(last.value / last.count, rule.percent);
+          for (const t of group) free[t.i] = (free[t.i] ?? 0) - t.count;
+          off[last.i] = (off[last.i] ?? 0) + d;
+        }
+      }
+      break;
+    }
+    case 'n_for_price': {
+      const runs = unitsOf(lines, free, inScope);
+      const taken: { i: number; count: number; value: number }[] = [];
+      let discount = 0;
+      for (;;) {
+        const group = take(runs, rule.n);
+        if (!group) break;
+        const value = group.reduce((a, t) => a + t.value, 0);
+        // Dearest first: once a group costs no more than the price, none after it does.
+        if (value <= rule.price) break;
+        discount += value - rule.price;
+        taken.push(...group);
+      }
+      spread(taken, discount);
+      break;
+    }
+    case 'buy_x_get_y': {
+      const gifts = unitsOf(lines, free, (i) => lines[i]?.sku === rule.gift);
+      const giftUnits = gifts.reduce((a, r) => a + r.count, 0);
+      const buyable = (i: number) => inScope(i);
+      const pool = unitsOf(lines, free, buyable).reduce((a, r) => a + r.count, 0);
+      const giftInPool = gifts.filter((r) => buyable(r.i)).reduce((a, r) => a + r.count, 0);
+      // The most gifts whose purchase the cart holds: a gift unit that is also in scope cannot count as bought.
+      let given = Math.min(giftUnits, Math.floor(pool / rule.buy) * rule.get);
+      while (given > 0) {
+        const bought = Math.ceil(given / rule.get) * rule.buy;
+        if (bought + Math.min(given, giftInPool) <= pool) break;
+        given -= 1;
+      }
+      if (given === 0) break;
+      const giftTaken = take(gifts, given) ?? [];
+      for (const t of giftTaken) {
+        free[t.i] = (free[t.i] ?? 0) - t.count;
+        off[t.i] = (off[t.i] ?? 0) + t.value;
+      }
+      // The units bought for them are claimed too, cheapest first (the dearer stay for other promotions).
+      const bought = take(unitsOf(lines, free, buyable, true), Math.ceil(given / rule.get) * rule.buy) ?? [];
+      for (const t of bought) free[t.i] = (free[t.i] ?? 0) - t.count;
+      break;
+    }
+    case 'bundle': {
+      const runs = new Map(
+        rule.items.map((item) => [
+          item,
+          unitsOf(lines, free, (i) => lines[i]?.sku === item.sku && inScope(i)),
+        ]),
+      );
+      const taken: { i: number; count: number; value: number }[] = [];
+      let discount = 0;
+      for (;;) {
+        const sets = [...runs].map(([item, r]) =>
+          take(
+            r.map((x) => ({ ...x })),
+            item.qty,
+          ),
+        );
+        if (sets.some((s) => !s)) break;
+        const group = sets.flat() as { i: number; count: number; value: number }[];
+        const value = group.reduce((a, t) => a + t.value, 0);
+        if (value <= rule.price) break;
+        for (const [item, r] of runs) take(r, item.qty);
+        discount += value - rule.price;
+        taken.push(...group);
+      }
+      spread(taken, discount);
+      break;
+    }
+    case 'spend_save':
+      break;
+  }
+  return off;
+}
+
+/** What 满减 saves on what the cart spends in its scope. */
+export function spendSaving(rule: Extract<Rule, { kind: 'spend_save' }>, base: number): number {
+  let save = 0;
+  if (rule.repeat) {
+    const tier = rule.tiers[0] as { spend: number; save: number };
+    const times = Math.min(Math.floor(base / tier.spend), rule.maxTimes ?? Number.POSITIVE_INFINITY);
+    save = times * tier.save;
+  } else {
+    for (const tier of rule.tiers) if (base >= tier.spend) save = Math.max(save, tier.save);
+  }
+  return Math.min(save, base);
+}
+
+/**
+ * Applies a set of promotions to a cart (lines in canonical order): item promotions first by priority, each
+ * unit priced by at most one; then 满减 on what is left to pay in its scope, one after another.
+ */
+export function evaluate(lines: Line[], rules: Rule[]): Outcome {
+  const free = lines.map((l) => l.qty);
+  const paid = lines.map((l) => l.unit * l.qty);
+  const shares = new Map<string, number[]>();
+  const ordered = [...rules].sort(byPriority);
+  for (const rule of [...ordered.filter((r) => !isOrderLevel(r)), ...ordered.filter(isOrderLevel)]) {
+    let off: number[];
+    if (rule.kind === 'spend_save') {
+      const weights = lines.map((line, i) => (covers(rule, line) ? (paid[i] ?? 0) : 0));
+      off = allocate(
+        spendSaving(
+          rule,
+          weights.reduce((a, b) => a + b, 0),
+        ),
+        weights,
+      );
+    } else off = itemDiscount(rule, lines, free);
+    off.forEach((d, i) => {
+      paid[i] = (paid[i] ?? 0) - d;
+    });
+    shares.set(rule.id, off);
+  }
+  let saving = 0;
+  for (const off of shares.values()) for (const d of off) saving += d;
+  return { saving, shares };
+}

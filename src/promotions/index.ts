@@ -1,0 +1,5 @@
+export { evaluate, type Outcome } from './apply.js';
+export { bestSet, type Choice } from './best.js';
+export { type ProductFacts, priceCart } from './price.js';
+export { type Rule, ruleOf } from './rules.js';
+export type { Line, PriceContext } from './scope.js';

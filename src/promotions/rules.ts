@@ -1,0 +1,47 @@
+import type { Promotion } from '../contract/index.js';
+import { toFen } from '../members/index.js';
+
+/**
+ * A promotion as the engine reads it: money in whole fen, checked once when the promotion is read. The
+ * engine never sees yuan text.
+ */
+type Fen<P, K extends keyof P> = Omit<P, K> & { [Key in K]: number };
+type Of<K extends Promotion['kind']> = Extract<Promotion, { kind: K }>;
+
+export type Rule =
+  | Of<'percent_off'>
+  | Fen<Of<'amount_off'>, 'amount'>
+  | (Omit<Of<'spend_save'>, 'tiers'> & { tiers: { spend: number; save: number }[] })
+  | Fen<Of<'n_for_price'>, 'price'>
+  | Of<'nth_discount'>
+  | Of<'buy_x_get_y'>
+  | (Omit<Of<'member_price'>, 'prices'> & { prices: Map<number, number> })
+  | Fen<Of<'bundle'>, 'price'>;
+
+/** Item promotions price units, each unit at most once; order promotions (满减) take off what the cart spends. */
+export const isOrderLevel = (rule: Rule) => rule.kind === 'spend_save';
+
+export function ruleOf(p: Promotion): Rule {
+  const fen = (value: unknown, field: string) => toFen(value, `${p.id}.${field}`);
+  switch (p.kind) {
+    case 'amount_off':
+      return { ...p, amount: fen(p.amount, 'amount') };
+    case 'spend_save':
+      return {
+        ...p,
+        tiers: p.tiers
+          .map((t, i) => ({
+            spend: fen(t.spend, `tiers[${i}].spend`),
+            save: fen(t.save, `tiers[${i}].save`),
+          }))
+          .sort((a, b) => a.spend - b.spend),
+      };
+    case 'n_for_price':
+    case 'bundle':
+      return { ...p, price: fen(p.price, 'price') };
+    case 'member_price':
+      return { ...p, prices: new Map(p.prices.map((x, i) => [x.sku, fen(x.price, `prices[${i}].price`)])) };
+    default:
+      return p;
+  }
+}
