@@ -49,13 +49,12 @@ const common = {
   id,
   name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
   scope: promotionScopeSchema.default({}),
-  /** At most one promotion of a stacking group applies to a cart. */
   group: z
     .string()
     .min(1)
     .max(40)
-    .default('default')
-    .describe('stacking group: at most one of a group applies'),
+    .optional()
+    .describe('stacking group: at most one promotion of a group applies to a cart; without one, it stacks'),
   exclusive: z.boolean().default(false).describe('when it applies, no other promotion does'),
   priority: z
     .number()

@@ -1,6 +1,6 @@
 import { evaluate, type Outcome } from './apply.js';
-import type { Rule } from './rules.js';
-import type { Line } from './scope.js';
+import { isOrderLevel, type Rule } from './rules.js';
+import { covers, type Line } from './scope.js';
 
 export interface Choice {
   rules: Rule[];
@@ -11,55 +11,125 @@ export interface Choice {
   priced: number;
 }
 
+const idOrder = (a: Rule, b: Rule) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 const key = (rules: Rule[]) =>
-  rules
+  [...rules]
+    .sort(idOrder)
     .map((r) => r.id)
-    .sort()
     .join('\u0000');
 
-/**
- * The best set of promotions for a cart under the stacking rules: at most one of each stacking group, and an
- * exclusive promotion alone. Savings do not add up (promotions compete for units, and 满减 counts what item
- * promotions left), but a set never saves more than the sum of what its members save alone — so a branch
- * whose members' savings alone cannot beat the best set found is not priced (branch and bound). Among sets
- * saving the same, the one with fewer promotions, then the first by ids: the same cart always gets the same
- * answer.
- */
-export function bestSet(lines: Line[], candidates: Rule[]): Choice {
-  const alone = new Map(candidates.map((r) => [r.id, evaluate(lines, [r]).saving]));
-  const useful = candidates.filter((r) => (alone.get(r.id) ?? 0) > 0);
-  let priced = candidates.length;
-  let best: { rules: Rule[]; outcome: Outcome } = { rules: [], outcome: { saving: 0, shares: new Map() } };
-  const consider = (rules: Rule[]) => {
-    const outcome = evaluate(lines, rules);
-    priced += 1;
-    const better =
-      outcome.saving > best.outcome.saving ||
-      (outcome.saving === best.outcome.saving &&
-        (rules.length < best.rules.length ||
-          (rules.length === best.rules.length && key(rules) < key(best.rules))));
-    if (better) best = { rules, outcome };
-  };
-  for (const r of useful.filter((r) => r.exclusive)) consider([r]);
-  // Groups, the one that can save most first, each with its members best first: good sets come early.
-  const groups = new Map<string, Rule[]>();
-  for (const r of useful.filter((r) => !r.exclusive))
-    groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
+/** The lines an item promotion can price (for 买赠 its gifts too): promotions reaching no common line never compete. */
+function reach(rule: Rule, lines: Line[]): Set<number> {
+  const out = new Set<number>();
+  lines.forEach((line, i) => {
+    const touches =
+      rule.kind === 'member_price'
+        ? rule.prices.has(line.sku) && covers(rule, line)
+        : rule.kind === 'bundle'
+          ? rule.items.some((item) => item.sku === line.sku) && covers(rule, line)
+          : covers(rule, line) || (rule.kind === 'buy_x_get_y' && line.sku === rule.gift);
+    if (touches) out.add(i);
+  });
+  return out;
+}
+
+/** Sets of `rules` with at most one of each stacking group, by branch and bound: the best by `score`. */
+function bestOf(
+  rules: Rule[],
+  alone: Map<string, number>,
+  score: (set: Rule[]) => number,
+  floor: { score: number; rules: Rule[] },
+  /** What every set scores beside its members' own savings (the items' saving, under 满减). */
+  offset = 0,
+): { score: number; rules: Rule[]; priced: number } {
   const saves = (r: Rule) => alone.get(r.id) ?? 0;
+  const groups = new Map<string, Rule[]>();
+  for (const r of rules) groups.set(r.group, [...(groups.get(r.group) ?? []), r]);
   const ordered = [...groups.values()]
-    .map((members) => members.sort((a, b) => saves(b) - saves(a) || (a.id < b.id ? -1 : 1)))
+    .map((members) => members.sort((a, b) => saves(b) - saves(a) || idOrder(a, b)))
     .sort((a, b) => saves(b[0] as Rule) - saves(a[0] as Rule));
-  // What the groups from k on could add at most.
+  // What the groups from k on could add at most: a set never saves more than its members do alone.
   const ceiling = ordered.map((_, k) => ordered.slice(k).reduce((sum, g) => sum + saves(g[0] as Rule), 0));
+  let best = floor;
+  let priced = 0;
   const walk = (k: number, chosen: Rule[], bound: number) => {
-    if (bound + (ceiling[k] ?? 0) < best.outcome.saving) return;
+    if (offset + bound + (ceiling[k] ?? 0) < best.score) return;
     if (k === ordered.length) {
-      if (chosen.length) consider(chosen);
+      const s = score(chosen);
+      priced += 1;
+      const better =
+        s > best.score ||
+        (s === best.score &&
+          (chosen.length < best.rules.length ||
+            (chosen.length === best.rules.length && key(chosen) < key(best.rules))));
+      if (better) best = { score: s, rules: chosen };
       return;
     }
     for (const r of ordered[k] as Rule[]) walk(k + 1, [...chosen, r], bound + saves(r));
     walk(k + 1, chosen, bound);
   };
   walk(0, [], 0);
-  return { ...best, alone, priced };
+  return { ...best, priced };
+}
+
+/**
+ * The best set of promotions for a cart under the stacking rules, in two steps as a till prices: first the
+ * item promotions (单品: 直降, 折扣, 会员价, N件M元, 第二件半价, 买赠, 组合价) that save the most on the items, each
+ * unit priced by one at most and at most one of a stacking group; then the 满减 that save the most on what is
+ * left to pay, at most one of a group. An exclusive promotion stands alone against that whole.
+ *
+ * Item promotions that can reach no common line never compete: they are chosen apart, group of lines by
+ * group of lines (a cart of 30 lines and 200 promotions is many small choices, not one huge one). Within each
+ * choice, branch and bound: a set never saves more than its members save alone. Among equal savings, fewer
+ * promotions, then the first by ids: the same cart always gets the same answer.
+ */
+export function bestSet(lines: Line[], candidates: Rule[]): Choice {
+  const alone = new Map(candidates.map((r) => [r.id, evaluate(lines, [r]).saving]));
+  let priced = candidates.length;
+  const useful = candidates.filter((r) => (alone.get(r.id) ?? 0) > 0);
+  const items = useful.filter((r) => !r.exclusive && !isOrderLevel(r));
+  const orders = useful.filter((r) => !r.exclusive && isOrderLevel(r));
+
+  // Item promotions joined when they reach a common line or share a stacking group.
+  const parent = items.map((_, i) => i);
+  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] as number)));
+  const reaches = items.map((r) => reach(r, lines));
+  for (let a = 0; a < items.length; a++)
+    for (let b = a + 1; b < items.length; b++) {
+      const ra = items[a] as Rule;
+      const rb = items[b] as Rule;
+      const share = ra.group === rb.group || [...(reaches[a] as Set<number>)].some((i) => reaches[b]?.has(i));
+      if (share) parent[root(a)] = root(b);
+    }
+  const parts = new Map<number, Rule[]>();
+  items.forEach((r, i) => parts.set(root(i), [...(parts.get(root(i)) ?? []), r]));
+  const itemSet: Rule[] = [];
+  for (const part of parts.values()) {
+    if (part.length === 1) {
+      itemSet.push(part[0] as Rule);
+      continue;
+    }
+    const found = bestOf(part, alone, (set) => evaluate(lines, set).saving, { score: 0, rules: [] });
+    priced += found.priced;
+    itemSet.push(...found.rules);
+  }
+  const itemSaving = evaluate(lines, itemSet).saving;
+  const withOrders = bestOf(
+    orders,
+    alone,
+    (set) => evaluate(lines, [...itemSet, ...set]).saving,
+    { score: -1, rules: [] },
+    itemSaving,
+  );
+  priced += withOrders.priced;
+  let best = { rules: [...itemSet, ...withOrders.rules], saving: withOrders.score };
+  for (const r of useful.filter((x) => x.exclusive)) {
+    const saving = alone.get(r.id) ?? 0;
+    const better =
+      saving > best.saving ||
+      (saving === best.saving &&
+        (best.rules.length > 1 || (best.rules.length === 1 && key([r]) < key(best.rules))));
+    if (better) best = { rules: [r], saving };
+  }
+  return { rules: best.rules, outcome: evaluate(lines, best.rules), alone, priced };
 }

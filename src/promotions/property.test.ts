@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Promotion, type PromotionInput, promotionSchema } from '../contract/index.js';
+import { type PromotionInput, promotionSchema } from '../contract/index.js';
 import { evaluate } from './apply.js';
 import { bestSet } from './best.js';
 import { priceCart } from './price.js';
-import { ruleOf } from './rules.js';
+import { isOrderLevel, type Rule, ruleOf } from './rules.js';
 import type { Line, PriceContext } from './scope.js';
 
 /**
@@ -30,7 +30,7 @@ const scope = fc.record(
 );
 const base = {
   scope,
-  group: fc.constantFrom('a', 'b', 'c', 'd'),
+  group: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
   exclusive: fc.integer({ min: 0, max: 6 }).map((n) => n === 0),
   priority: fc.integer({ min: 0, max: 3 }),
 };
@@ -100,15 +100,13 @@ const cartArb = fc.array(fc.record({ sku, qty: fc.integer({ min: 1, max: 4 }), u
 });
 const fen = (text: string) => Math.round(Number(text) * 100);
 
-/** Every set the stacking rules allow: at most one per group, an exclusive promotion alone. */
-function validSets(promotions: Promotion[]): Promotion[][] {
-  const sets: Promotion[][] = [[]];
-  for (let mask = 1; mask < 1 << promotions.length; mask++) {
-    const set = promotions.filter((_, i) => mask & (1 << i));
-    const groups = set.map((p) => p.group);
-    if (set.some((p) => p.exclusive) && set.length > 1) continue;
-    if (new Set(groups).size !== groups.length) continue;
-    sets.push(set);
+/** Every set of `rules` with at most one of each stacking group. */
+function validSets(rules: Rule[]): Rule[][] {
+  const sets: Rule[][] = [];
+  for (let mask = 0; mask < 1 << rules.length; mask++) {
+    const set = rules.filter((_, i) => mask & (1 << i));
+    const groups = set.map((r) => r.group);
+    if (new Set(groups).size === groups.length) sets.push(set);
   }
   return sets;
 }
@@ -136,7 +134,7 @@ describe('the pricing engine on random promotions and carts', () => {
     );
   });
 
-  it('chooses a set as good as every valid set, priced one by one', () => {
+  it('chooses the items’ best set, then the best 满减 over it, or an exclusive one — checked against every valid set', () => {
     fc.assert(
       fc.property(promotionsArb, cartArb, (promotions, cart) => {
         const lines: Line[] = cart
@@ -151,8 +149,19 @@ describe('the pricing engine on random promotions and carts', () => {
           .sort((a, b) => a.sku - b.sku || a.unit - b.unit || a.qty - b.qty);
         const rules = promotions.map(ruleOf);
         const chosen = bestSet(lines, rules);
-        const best = Math.max(...validSets(promotions).map((set) => evaluate(lines, set.map(ruleOf)).saving));
-        expect(chosen.outcome.saving).toBe(best);
+        const items = rules.filter((r) => !r.exclusive && !isOrderLevel(r));
+        const orders = rules.filter((r) => !r.exclusive && isOrderLevel(r));
+        const chosenItems = chosen.rules.filter((r) => !r.exclusive && !isOrderLevel(r));
+        const itemMax = Math.max(...validSets(items).map((set) => evaluate(lines, set).saving));
+        const exclusiveMax = Math.max(
+          0,
+          ...rules.filter((r) => r.exclusive).map((r) => evaluate(lines, [r]).saving),
+        );
+        if (!chosen.rules.some((r) => r.exclusive)) expect(evaluate(lines, chosenItems).saving).toBe(itemMax);
+        const withOrders = Math.max(
+          ...validSets(orders).map((set) => evaluate(lines, [...chosenItems, ...set]).saving),
+        );
+        expect(chosen.outcome.saving).toBe(Math.max(withOrders, exclusiveMax));
       }),
       { numRuns: 1000 },
     );

@@ -6,7 +6,7 @@ import { toFen } from '../members/index.js';
  * engine never sees yuan text.
  */
 type Fen<P, K extends keyof P> = Omit<P, K> & { [Key in K]: number };
-type Of<K extends Promotion['kind']> = Extract<Promotion, { kind: K }>;
+type Of<K extends Promotion['kind']> = Extract<Promotion, { kind: K }> & { group: string };
 
 export type Rule =
   | Of<'percent_off'>
@@ -21,7 +21,9 @@ export type Rule =
 /** Item promotions price units, each unit at most once; order promotions (满减) take off what the cart spends. */
 export const isOrderLevel = (rule: Rule) => rule.kind === 'spend_save';
 
-export function ruleOf(p: Promotion): Rule {
+export function ruleOf(promotion: Promotion): Rule {
+  // A promotion of no stacking group is a group of its own: it stacks with every other.
+  const p = { ...promotion, group: promotion.group ?? `#${promotion.id}` };
   const fen = (value: unknown, field: string) => toFen(value, `${p.id}.${field}`);
   switch (p.kind) {
     case 'amount_off':
