@@ -4,6 +4,7 @@ import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchLoad } from './load.js';
 import { benchMembers } from './members.js';
+import { benchPricing } from './pricing.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
 import { benchWeb } from './web.js';
@@ -43,6 +44,13 @@ program
   )
   .option('--parallel <n>', 'folds trained at once (default 1, so each fold has its own seconds)', Number)
   .action((opts) => benchForecast(opts));
+program
+  .command('pricing')
+  .description('the pricing engine: 30-line carts against 200 running promotions, p50 and p99')
+  .option('--carts <n>', 'carts priced', Number, 2_000)
+  .option('--promotions <n>', 'promotions running', Number, 200)
+  .option('--lines <n>', 'lines per cart', Number, 30)
+  .action((opts) => benchPricing(opts));
 program
   .command('members')
   .description(

@@ -9,6 +9,8 @@ export interface Choice {
   alone: Map<string, number>;
   /** How many sets were priced (the search's work, for the bench). */
   priced: number;
+  /** The item promotions the first step chose (what 满减 count after), even when an exclusive one won. */
+  items: Rule[];
 }
 
 const idOrder = (a: Rule, b: Rule) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -18,7 +20,10 @@ const key = (rules: Rule[]) =>
     .map((r) => r.id)
     .join('\u0000');
 
-/** The lines an item promotion can price (for 买赠 its gifts too): promotions reaching no common line never compete. */
+/**
+ * The lines a promotion can price (for 买赠 its gifts too; for 满减 what it counts): item promotions reaching no
+ * common line never compete, and one reaching none saves nothing.
+ */
 function reach(rule: Rule, lines: Line[]): Set<number> {
   const out = new Set<number>();
   lines.forEach((line, i) => {
@@ -84,7 +89,11 @@ function bestOf(
  * promotions, then the first by ids: the same cart always gets the same answer.
  */
 export function bestSet(lines: Line[], candidates: Rule[]): Choice {
-  const alone = new Map(candidates.map((r) => [r.id, evaluate(lines, [r]).saving]));
+  // Most running promotions reach no line of a given cart: they save nothing, and are not priced.
+  const reaches = new Map(candidates.map((r) => [r.id, reach(r, lines)]));
+  const alone = new Map(
+    candidates.map((r) => [r.id, reaches.get(r.id)?.size ? evaluate(lines, [r]).saving : 0]),
+  );
   let priced = candidates.length;
   const useful = candidates.filter((r) => (alone.get(r.id) ?? 0) > 0);
   const items = useful.filter((r) => !r.exclusive && !isOrderLevel(r));
@@ -93,12 +102,13 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
   // Item promotions joined when they reach a common line or share a stacking group.
   const parent = items.map((_, i) => i);
   const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] as number)));
-  const reaches = items.map((r) => reach(r, lines));
+  const itemReach = items.map((r) => reaches.get(r.id) as Set<number>);
   for (let a = 0; a < items.length; a++)
     for (let b = a + 1; b < items.length; b++) {
       const ra = items[a] as Rule;
       const rb = items[b] as Rule;
-      const share = ra.group === rb.group || [...(reaches[a] as Set<number>)].some((i) => reaches[b]?.has(i));
+      const share =
+        ra.group === rb.group || [...(itemReach[a] as Set<number>)].some((i) => itemReach[b]?.has(i));
       if (share) parent[root(a)] = root(b);
     }
   const parts = new Map<number, Rule[]>();
@@ -109,7 +119,12 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
       itemSet.push(part[0] as Rule);
       continue;
     }
-    const found = bestOf(part, alone, (set) => evaluate(lines, set).saving, { score: 0, rules: [] });
+    // Priced on the lines the part can reach only: the rest of the cart does not change its saving.
+    const at = [...new Set(part.flatMap((r) => [...(reaches.get(r.id) as Set<number>)]))].sort(
+      (a, b) => a - b,
+    );
+    const own = at.map((i) => lines[i] as Line);
+    const found = bestOf(part, alone, (set) => evaluate(own, set).saving, { score: 0, rules: [] });
     priced += found.priced;
     itemSet.push(...found.rules);
   }
@@ -131,5 +146,5 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
         (best.rules.length > 1 || (best.rules.length === 1 && key([r]) < key(best.rules))));
     if (better) best = { rules: [r], saving };
   }
-  return { rules: best.rules, outcome: evaluate(lines, best.rules), alone, priced };
+  return { rules: best.rules, outcome: evaluate(lines, best.rules), alone, priced, items: itemSet };
 }

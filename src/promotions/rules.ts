@@ -21,7 +21,18 @@ export type Rule =
 /** Item promotions price units, each unit at most once; order promotions (满减) take off what the cart spends. */
 export const isOrderLevel = (rule: Rule) => rule.kind === 'spend_save';
 
+/** Promotions are read once, not on every cart: the server prices thousands of carts with the same set. */
+const read = new WeakMap<Promotion, Rule>();
+
 export function ruleOf(promotion: Promotion): Rule {
+  const known = read.get(promotion);
+  if (known) return known;
+  const rule = readRule(promotion);
+  read.set(promotion, rule);
+  return rule;
+}
+
+function readRule(promotion: Promotion): Rule {
   // A promotion of no stacking group is a group of its own: it stacks with every other.
   const p = { ...promotion, group: promotion.group ?? `#${promotion.id}` };
   const fen = (value: unknown, field: string) => toFen(value, `${p.id}.${field}`);
