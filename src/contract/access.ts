@@ -20,6 +20,10 @@ export const PERMISSIONS = [
   'members.pii',
   /** Correct a wallet by hand, with a reason; above the chain's limit another holder approves. */
   'members.adjust',
+  /** Price carts, check out and take returns at the promotion center (tills, mini-programs). */
+  'promotions.sell',
+  /** Create and change promotions, their budgets and limits (marketing). */
+  'promotions.edit',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -129,6 +133,7 @@ export const AUDIT_ACTIONS = [
   'member.merge',
   'member.unmerge',
   'members.rules',
+  'promotions.save',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

@@ -173,7 +173,9 @@ export type NotApplied =
   | 'no_items'
   | 'threshold_not_met'
   | 'gift_not_in_cart'
-  | 'not_in_best_combination';
+  | 'not_in_best_combination'
+  | 'budget_spent'
+  | 'limit_reached';
 
 export interface PricedLine {
   sku: number;
@@ -198,4 +200,69 @@ export interface PriceAnswer {
     reason: NotApplied;
     detail: { zh: string; en: string };
   }[];
+}
+
+/** A promotion as it is kept: its definition, whether it runs, and the caps on what it may give. */
+export const promotionRecordSchema = z
+  .object({
+    promotion: promotionSchema,
+    active: z.boolean().default(true),
+    budget: yuanText
+      .nullable()
+      .default(null)
+      .describe('the most it may give away in all, yuan; null: no cap'),
+    maxUses: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .nullable()
+      .default(null)
+      .describe('the most carts it may apply to'),
+    perMember: z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .nullable()
+      .default(null)
+      .describe('the most times one member may have it'),
+  })
+  .strict();
+export type PromotionRecordInput = z.input<typeof promotionRecordSchema>;
+
+export interface PromotionRecord {
+  promotion: Promotion;
+  active: boolean;
+  budget: string | null;
+  spent: string;
+  maxUses: number | null;
+  uses: number;
+  perMember: number | null;
+}
+
+export const checkoutSchema = priceRequestSchema.extend({
+  reference: z.string().min(1).max(64).optional().describe('the till’s own order number'),
+});
+
+export const returnSchema = z
+  .object({
+    checkout: z.number().int().positive(),
+    lines: z
+      .array(z.object({ line: z.number().int().min(1), qty: z.number().int().min(1) }).strict())
+      .min(1)
+      .max(500)
+      .describe('line numbers of the checkout (from 1) and how many units come back'),
+  })
+  .strict();
+
+export interface CheckoutAnswer extends PriceAnswer {
+  checkout: number;
+  at: string;
+}
+
+export interface ReturnAnswer {
+  checkout: number;
+  lines: { line: number; qty: number; refund: string }[];
+  refund: string;
 }

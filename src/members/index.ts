@@ -1,7 +1,7 @@
 export { type MemberActor, MemberCenter, type MemberCenterOptions } from './center.js';
 export { type DemoMembersOptions, seedDemoMembers } from './demo.js';
-export { toFen, yuan } from './money.js';
-export type { Written } from './once.js';
+export { fenOf, toFen, yuan } from './money.js';
+export { checkKey, once, type Written } from './once.js';
 export { maskPhone, normalisePhone } from './phone.js';
 export { type Difference, type Reconciliation, reconcile } from './reconcile.js';
 export { type RelayResult, relayOutbox, startRelay } from './relay.js';

@@ -108,23 +108,26 @@ export async function once<T>(
   work: (tx: Queryable) => Promise<{ status: number; answer: T }>,
   /** When the write happened, if not now (history written as of its days). */
   at?: Date,
+  /** Where a center keeps its keys: each center its own table of (scope, key, digest, status, answer). */
+  table = 'member_request',
 ): Promise<Written<T>> {
+  if (!/^[a-z_]+$/.test(table)) throw new Error(`bad table name ${table}`);
   const digest = digestOf(request);
   return store.transaction(async (tx) => {
     if (at) await tx.query("SELECT set_config('zhongtai.now', $1, true)", [at.toISOString()]);
     const claimed = await tx.query(
-      'INSERT INTO member_request (scope, key, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key',
+      `INSERT INTO ${table} (scope, key, digest) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING key`,
       [scope, key, digest],
     );
     if (!claimed.length) {
       const [kept] = await tx.query<Kept<T>>(
-        'SELECT digest, status, answer FROM member_request WHERE scope = $1 AND key = $2',
+        `SELECT digest, status, answer FROM ${table} WHERE scope = $1 AND key = $2`,
         [scope, key],
       );
       return replay(kept, key, digest);
     }
     const { status, answer } = await work(tx);
-    await tx.query('UPDATE member_request SET status = $3, answer = $4 WHERE scope = $1 AND key = $2', [
+    await tx.query(`UPDATE ${table} SET status = $3, answer = $4 WHERE scope = $1 AND key = $2`, [
       scope,
       key,
       status,

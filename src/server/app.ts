@@ -9,6 +9,7 @@ import type { Spec } from '../ingest/index.js';
 import { MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
+import { PromotionCenter } from '../promotions/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
 import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -23,6 +24,7 @@ import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
 import { memberRoutes } from './routes/members.js';
+import { promotionRoutes, warehouseFacts } from './routes/promotions.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
 import { tokenRoutes } from './routes/tokens.js';
@@ -116,7 +118,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   dashboardRoutes(app, store);
   // The member center keeps its tables in the application store; stores named by grants are read from the
   // warehouse's store table. Its outbox is relayed into the warehouse every few seconds.
-  memberRoutes(app, await MemberCenter.open(store), options.engine);
+  const members = await MemberCenter.open(store);
+  memberRoutes(app, members, options.engine);
+  // The promotion center prices by the member center's tiers and the warehouse's stores and products.
+  const promotions = await PromotionCenter.open(store, {
+    members,
+    ...(options.engine ? { facts: warehouseFacts(options.engine) } : {}),
+  });
+  promotionRoutes(app, promotions, options.engine);
   if (warehouse && !warehouse.readOnly) {
     const stop = startRelay(store, warehouse, options.relayEveryMs ?? 2_000);
     app.addHook('onClose', stop);

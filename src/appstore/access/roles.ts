@@ -42,7 +42,14 @@ export const BUILTIN_ROLES: Role[] = [
     'members.write',
   ]),
   // A till, a mini-program or an app calling the member center: granted its store(s), nothing else.
-  builtin('pos', '收银终端', 'Till / POS', ['members.read', 'members.write']),
+  builtin('pos', '收银终端', 'Till / POS', ['members.read', 'members.write', 'promotions.sell']),
+  builtin(
+    'marketer',
+    '营销',
+    'Marketer',
+    ['data.read', 'data.export', 'dashboards.edit', 'members.read', 'promotions.edit'],
+    true,
+  ),
   builtin('supplier', '供应商', 'Supplier', ['data.read', 'data.export']),
   builtin('viewer', '只读用户', 'Viewer', ['data.read']),
 ];

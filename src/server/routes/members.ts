@@ -18,9 +18,8 @@ import {
   walletRefundSchema,
 } from '../../contract/index.js';
 import type { MemberActor, MemberCenter, Written } from '../../members/index.js';
-import { resolveScope } from '../../metrics/index.js';
 import type { Engine } from '../../warehouse/index.js';
-import { callerOf, clientIp, scopeOf } from '../auth.js';
+import { actorOfRequest } from '../actor.js';
 import { parseBody } from '../body.js';
 import { needs, type RouteDoc } from '../openapi.js';
 
@@ -43,23 +42,7 @@ const keyOf = (request: FastifyRequest) => request.headers['idempotency-key'] as
  * a caller granted stores acts only for those stores; phone numbers show in full only with members.pii.
  */
 export function memberRoutes(app: FastifyInstance, center: MemberCenter, engine: Engine | undefined): void {
-  const actorOf = async (request: FastifyRequest): Promise<MemberActor> => {
-    const caller = callerOf(request);
-    // Grants name stores, regions or formats: the warehouse's store table says which stores they reach.
-    const scope = scopeOf(request);
-    const stores = scope.all
-      ? null
-      : engine
-        ? new Set((await resolveScope(engine, scope)).storeIds ?? [])
-        : new Set(scope.grants.filter((g) => g.kind === 'store').map((g) => Number(g.value)));
-    return {
-      id: `user:${caller.userId}`,
-      stores,
-      pii: caller.permissions.has('members.pii'),
-      username: caller.username,
-      ip: clientIp(request),
-    };
-  };
+  const actorOf = actorOfRequest(engine);
   const doc = (summary: string, body: z.ZodType, answers: string): RouteDoc => ({
     summary,
     body,

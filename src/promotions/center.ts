@@ -1,0 +1,395 @@
+import { type AppStore, migrate, recordAudit } from '../appstore/index.js';
+import type {
+  CheckoutAnswer,
+  PriceAnswer,
+  Promotion,
+  PromotionRecord,
+  PromotionRecordInput,
+  ReturnAnswer,
+} from '../contract/index.js';
+import { promotionRecordSchema } from '../contract/index.js';
+import {
+  checkKey,
+  fenOf,
+  type MemberActor,
+  type MemberCenter,
+  once,
+  toFen,
+  type Written,
+  yuan,
+} from '../members/index.js';
+import { ZhongtaiError } from '../model/index.js';
+import { type ProductFacts, priceCart } from './price.js';
+import { PROMOTION_SCHEMA } from './schema.js';
+import type { PriceContext } from './scope.js';
+
+/** What the center needs to know of the chain: a store's region and format, products' categories and brands. */
+export interface ChainFacts {
+  store(id: number): Promise<{ region: string | null; format: string | null } | null>;
+  products(skus: number[]): Promise<Map<number, ProductFacts>>;
+}
+
+export interface CartRequest {
+  store: number;
+  channel: PriceContext['channel'];
+  member?: string;
+  at?: string;
+  lines: { sku: number; qty: number; unitPrice: unknown }[];
+}
+
+interface PromotionRow extends Record<string, unknown> {
+  id: string;
+  definition: Promotion;
+  active: boolean;
+  budget: string | null;
+  spent: string;
+  max_uses: number | null;
+  uses: number;
+  per_member: number | null;
+}
+
+const FRESH_MS = 2_000;
+const SYSTEM: MemberActor = { id: 'promotions', stores: null, pii: false };
+
+const recordOf = (r: PromotionRow): PromotionRecord => ({
+  promotion: r.definition,
+  active: r.active,
+  budget: r.budget === null ? null : yuan(r.budget),
+  spent: yuan(r.spent),
+  maxUses: r.max_uses,
+  uses: r.uses,
+  perMember: r.per_member,
+});
+
+/**
+ * The promotion center (促销中台): promotions kept as data in the application store, carts priced by the
+ * engine for every channel alike, and checkouts that take a promotion's budget and usage caps once and only
+ * once — each write under an idempotency key, the caps guarded by the rows' CHECKs besides.
+ */
+export class PromotionCenter {
+  private cache: { at: number; value: Promise<PromotionRow[]> } | undefined;
+
+  private constructor(
+    private readonly store: AppStore,
+    private readonly facts: ChainFacts | undefined,
+    private readonly members: MemberCenter | undefined,
+    private readonly clock: () => Date,
+  ) {}
+
+  static async open(
+    store: AppStore,
+    options: { facts?: ChainFacts; members?: MemberCenter; clock?: () => Date } = {},
+  ): Promise<PromotionCenter> {
+    await migrate(store, 'promotion_schema_meta', PROMOTION_SCHEMA);
+    return new PromotionCenter(store, options.facts, options.members, options.clock ?? (() => new Date()));
+  }
+
+  private running(): Promise<PromotionRow[]> {
+    if (!this.cache || Date.now() - this.cache.at > FRESH_MS) {
+      const value = this.store
+        .query<PromotionRow>('SELECT * FROM promotion WHERE active ORDER BY id')
+        .catch((error: unknown) => {
+          this.cache = undefined;
+          throw error;
+        });
+      this.cache = { at: Date.now(), value };
+    }
+    return this.cache.value;
+  }
+
+  async list(): Promise<PromotionRecord[]> {
+    return (await this.store.query<PromotionRow>('SELECT * FROM promotion ORDER BY id')).map(recordOf);
+  }
+
+  /** Creates or replaces a promotion (its spend and uses so far are kept); audited. */
+  async save(
+    actor: { username: string; ip: string | null },
+    input: PromotionRecordInput,
+  ): Promise<PromotionRecord> {
+    const record = promotionRecordSchema.parse(input);
+    const budget = record.budget === null ? null : toFen(record.budget, 'budget');
+    const [row] = await this.store.transaction(async (tx) => {
+      const saved = await tx
+        .query<PromotionRow>(
+          `INSERT INTO promotion (id, definition, active, budget, max_uses, per_member) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, active = excluded.active,
+           budget = excluded.budget, max_uses = excluded.max_uses, per_member = excluded.per_member, changed_at = now()
+         RETURNING *`,
+          [
+            record.promotion.id,
+            JSON.stringify(record.promotion),
+            record.active,
+            budget,
+            record.maxUses,
+            record.perMember,
+          ],
+        )
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23514')
+            throw new ZhongtaiError(
+              'CONFLICT',
+              {
+                en: `${record.promotion.id} has given more than that already: raise the budget or the uses`,
+                zh: `活动 ${record.promotion.id} 已发生的金额或次数超过新上限，请调高预算或次数`,
+              },
+              { field: 'budget' },
+            );
+          throw error;
+        });
+      await recordAudit(tx, {
+        actor: actor.username,
+        action: 'promotions.save',
+        target: record.promotion.id,
+        detail: record,
+        ip: actor.ip,
+      });
+      return saved;
+    });
+    this.cache = undefined;
+    return recordOf(row as PromotionRow);
+  }
+
+  /** Where, when and for whom a cart is priced. */
+  private async contextOf(request: CartRequest): Promise<PriceContext> {
+    const when = request.at ? new Date(request.at) : this.clock();
+    if (Number.isNaN(when.getTime()))
+      throw new ZhongtaiError(
+        'BAD_REQUEST',
+        { en: `at: not a time: ${request.at}`, zh: `at：不是有效时间 ${request.at}` },
+        { field: 'at' },
+      );
+    const local = new Date(when.getTime() + 8 * 3_600_000).toISOString();
+    const store = (await this.facts?.store(request.store)) ?? null;
+    let tier: PriceContext['tier'] = 'non_member';
+    if (request.member) {
+      if (!this.members)
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          { en: 'No member center here', zh: '未启用会员中心' },
+          { field: 'member' },
+        );
+      tier = (await this.members.get(SYSTEM, request.member)).generation;
+    }
+    return {
+      store: request.store,
+      region: store?.region ?? null,
+      format: store?.format ?? null,
+      channel: request.channel,
+      tier,
+      day: local.slice(0, 10),
+      hour: Number(local.slice(11, 13)),
+    };
+  }
+
+  private async productsOf(request: CartRequest) {
+    const facts = (await this.facts?.products([...new Set(request.lines.map((l) => l.sku))])) ?? new Map();
+    return (sku: number) => facts.get(sku);
+  }
+
+  /** Prices a cart without taking anything (定价试算): the answer a till shows before payment. */
+  async price(request: CartRequest): Promise<PriceAnswer> {
+    const [context, products, running] = await Promise.all([
+      this.contextOf(request),
+      this.productsOf(request),
+      this.running(),
+    ]);
+    return priceCart(
+      context,
+      request.lines,
+      running.map((r) => r.definition),
+      products,
+    );
+  }
+
+  /**
+   * Commits a priced cart (结算): the promotions applied take their share of budget and uses, in one
+   * transaction with the checkout, its lines and their allocations. A promotion whose budget, uses or
+   * per-member limit the cart would pass is left out and the cart priced again without it, saying why.
+   */
+  async checkout(
+    actor: MemberActor,
+    key: string | undefined,
+    request: CartRequest & { reference?: string },
+  ): Promise<Written<CheckoutAnswer>> {
+    const [context, products] = await Promise.all([this.contextOf(request), this.productsOf(request)]);
+    const running = await this.running();
+    return once<CheckoutAnswer>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['checkout', request],
+      async (tx) => {
+        const left: PriceAnswer['notApplied'] = [];
+        let usable = running;
+        for (;;) {
+          const answer = priceCart(
+            context,
+            request.lines,
+            usable.map((r) => r.definition),
+            products,
+          );
+          const ids = answer.applied.map((a) => a.promotion).sort();
+          // Each applied promotion's row locked, in id order (two checkouts never wait on each other crosswise).
+          const rows = await tx.query<PromotionRow & { member_uses: string }>(
+            `SELECT p.*, (SELECT count(*) FROM promotion_use u WHERE u.promotion_id = p.id AND u.member_code = $2) AS member_uses
+             FROM promotion p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
+            [ids, request.member ?? null],
+          );
+          const saving = new Map(answer.applied.map((a) => [a.promotion, fenOf(a.saving)]));
+          const over = rows.flatMap((r) => {
+            const reason = !r.active
+              ? ('limit_reached' as const)
+              : r.budget !== null && Number(r.spent) + (saving.get(r.id) ?? 0) > Number(r.budget)
+                ? ('budget_spent' as const)
+                : (r.max_uses !== null && r.uses + 1 > r.max_uses) ||
+                    (r.per_member !== null && request.member && Number(r.member_uses) >= r.per_member)
+                  ? ('limit_reached' as const)
+                  : null;
+            return reason ? [{ row: r, reason }] : [];
+          });
+          if (over.length) {
+            const out = new Set(over.map((o) => o.row.id));
+            usable = usable.filter((r) => !out.has(r.id));
+            for (const { row, reason } of over)
+              left.push({
+                promotion: row.id,
+                name: row.definition.name,
+                reason,
+                detail:
+                  reason === 'budget_spent'
+                    ? { zh: '活动预算已用完', en: 'its budget is spent' }
+                    : { zh: '已达使用次数上限', en: 'its limit of uses is reached' },
+              });
+            continue;
+          }
+          const [made] = await tx.query<{ id: string; at: string }>(
+            `INSERT INTO checkout (store_id, channel, member_code, reference, total, saving) VALUES ($1, $2, $3, $4, $5, $6)
+             RETURNING id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at`,
+            [
+              request.store,
+              request.channel,
+              request.member ?? null,
+              request.reference ?? null,
+              fenOf(answer.total),
+              fenOf(answer.saving),
+            ],
+          );
+          const checkout = Number(made?.id);
+          await tx.query(
+            `INSERT INTO checkout_line (checkout_id, line_no, sku, qty, unit, discount)
+             SELECT $1, n, sku, qty, unit, discount FROM unnest($2::int[], $3::int[], $4::int[], $5::bigint[], $6::bigint[]) AS x(n, sku, qty, unit, discount)`,
+            [
+              checkout,
+              answer.lines.map((_, i) => i + 1),
+              answer.lines.map((l) => l.sku),
+              answer.lines.map((l) => l.qty),
+              answer.lines.map((l) => fenOf(l.unitPrice)),
+              answer.lines.map((l) => fenOf(l.discount)),
+            ],
+          );
+          const shares = answer.lines.flatMap((l, i) => l.allocations.map((a) => ({ line: i + 1, ...a })));
+          if (shares.length) {
+            await tx.query(
+              `INSERT INTO checkout_allocation (checkout_id, line_no, promotion_id, amount)
+               SELECT $1, n, p, a FROM unnest($2::int[], $3::text[], $4::bigint[]) AS x(n, p, a)`,
+              [
+                checkout,
+                shares.map((s) => s.line),
+                shares.map((s) => s.promotion),
+                shares.map((s) => fenOf(s.amount)),
+              ],
+            );
+            await tx.query(
+              `WITH used AS (SELECT p, a FROM unnest($2::text[], $3::bigint[]) AS x(p, a)),
+               u AS (INSERT INTO promotion_use (promotion_id, checkout_id, member_code, amount) SELECT p, $1, $4, a FROM used)
+               UPDATE promotion SET spent = spent + used.a, uses = uses + 1 FROM used WHERE promotion.id = used.p`,
+              [checkout, ids, ids.map((id) => saving.get(id) ?? 0), request.member ?? null],
+            );
+          }
+          return {
+            status: 201,
+            answer: {
+              ...answer,
+              notApplied: [...answer.notApplied, ...left],
+              checkout,
+              at: String(made?.at),
+            },
+          };
+        }
+      },
+      this.clock(),
+      'promotion_request',
+    );
+  }
+
+  /**
+   * Takes lines back (退货): each unit refunds its share of what the line was paid after its discounts, so
+   * returning every unit refunds the line exactly, whichever order the units come back in.
+   */
+  async returnLines(
+    actor: MemberActor,
+    key: string | undefined,
+    request: { checkout: number; lines: { line: number; qty: number }[] },
+  ): Promise<Written<ReturnAnswer>> {
+    return once<ReturnAnswer>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['return', request],
+      async (tx) => {
+        const rows = await tx.query<{
+          line_no: number;
+          qty: number;
+          unit: string;
+          discount: string;
+          returned: number;
+        }>(
+          'SELECT line_no, qty, unit, discount, returned FROM checkout_line WHERE checkout_id = $1 ORDER BY line_no FOR UPDATE',
+          [request.checkout],
+        );
+        if (!rows.length)
+          throw new ZhongtaiError(
+            'NOT_FOUND',
+            { en: `No checkout ${request.checkout}`, zh: `结算单 ${request.checkout} 不存在` },
+            { field: 'checkout' },
+          );
+        const out: ReturnAnswer['lines'] = [];
+        let total = 0;
+        for (const [i, back] of request.lines.entries()) {
+          const row = rows.find((r) => r.line_no === back.line);
+          if (!row)
+            throw new ZhongtaiError(
+              'NOT_FOUND',
+              {
+                en: `lines[${i}]: checkout ${request.checkout} has no line ${back.line}`,
+                zh: `lines[${i}]：结算单 ${request.checkout} 没有第 ${back.line} 行`,
+              },
+              { field: `lines[${i}].line` },
+            );
+          if (row.returned + back.qty > row.qty)
+            throw new ZhongtaiError(
+              'BAD_REQUEST',
+              {
+                en: `lines[${i}]: line ${back.line} sold ${row.qty}, ${row.returned} already returned; ${back.qty} more is too many`,
+                zh: `lines[${i}]：第 ${back.line} 行售出 ${row.qty} 件，已退 ${row.returned} 件，不能再退 ${back.qty} 件`,
+              },
+              { field: `lines[${i}].qty` },
+            );
+          const paid = Number(row.unit) * row.qty - Number(row.discount);
+          const share = (units: number) => Math.floor((paid * units) / row.qty);
+          const refund = share(row.returned + back.qty) - share(row.returned);
+          row.returned += back.qty;
+          await tx.query(
+            'UPDATE checkout_line SET returned = returned + $3, refunded = refunded + $4 WHERE checkout_id = $1 AND line_no = $2',
+            [request.checkout, back.line, back.qty, refund],
+          );
+          out.push({ line: back.line, qty: back.qty, refund: yuan(refund) });
+          total += refund;
+        }
+        return { status: 201, answer: { checkout: request.checkout, lines: out, refund: yuan(total) } };
+      },
+      this.clock(),
+      'promotion_request',
+    );
+  }
+}

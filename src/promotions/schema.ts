@@ -1,0 +1,63 @@
+import type { SchemaStep } from '../appstore/index.js';
+
+/**
+ * The promotion center's tables in the application store. Money is BIGINT fen. A promotion's budget and
+ * usage caps are guarded by CHECKs on its row, so no path — a race, a retry, a bug — can spend past them; a
+ * checkout keeps its lines and how each promotion's discount was shared to them, so a return refunds exactly
+ * what the line was paid.
+ */
+export const PROMOTION_SCHEMA: SchemaStep[] = [
+  {
+    version: 1,
+    sql: [
+      `CREATE TABLE promotion (
+         id TEXT PRIMARY KEY,
+         definition JSONB NOT NULL,
+         active BOOLEAN NOT NULL DEFAULT true,
+         budget BIGINT CHECK (budget IS NULL OR budget >= 0),
+         spent BIGINT NOT NULL DEFAULT 0,
+         max_uses INTEGER CHECK (max_uses IS NULL OR max_uses >= 0),
+         uses INTEGER NOT NULL DEFAULT 0,
+         per_member INTEGER CHECK (per_member IS NULL OR per_member >= 1),
+         changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         CHECK (budget IS NULL OR spent <= budget),
+         CHECK (max_uses IS NULL OR uses <= max_uses))`,
+      `CREATE TABLE promotion_request (
+         scope TEXT NOT NULL, key TEXT NOT NULL, digest TEXT NOT NULL,
+         status INTEGER, answer JSONB, at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (scope, key))`,
+      `CREATE TABLE checkout (
+         id BIGSERIAL PRIMARY KEY,
+         store_id INTEGER NOT NULL,
+         channel TEXT NOT NULL,
+         member_code TEXT,
+         reference TEXT,
+         total BIGINT NOT NULL,
+         saving BIGINT NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      `CREATE TABLE checkout_line (
+         checkout_id BIGINT NOT NULL REFERENCES checkout(id),
+         line_no INTEGER NOT NULL,
+         sku INTEGER NOT NULL,
+         qty INTEGER NOT NULL CHECK (qty > 0),
+         unit BIGINT NOT NULL,
+         discount BIGINT NOT NULL CHECK (discount >= 0 AND discount <= unit * qty),
+         returned INTEGER NOT NULL DEFAULT 0 CHECK (returned >= 0 AND returned <= qty),
+         refunded BIGINT NOT NULL DEFAULT 0,
+         PRIMARY KEY (checkout_id, line_no))`,
+      `CREATE TABLE checkout_allocation (
+         checkout_id BIGINT NOT NULL REFERENCES checkout(id),
+         line_no INTEGER NOT NULL,
+         promotion_id TEXT NOT NULL REFERENCES promotion(id),
+         amount BIGINT NOT NULL CHECK (amount > 0),
+         PRIMARY KEY (checkout_id, line_no, promotion_id))`,
+      `CREATE TABLE promotion_use (
+         promotion_id TEXT NOT NULL REFERENCES promotion(id),
+         checkout_id BIGINT NOT NULL REFERENCES checkout(id),
+         member_code TEXT,
+         amount BIGINT NOT NULL,
+         PRIMARY KEY (promotion_id, checkout_id))`,
+      'CREATE INDEX promotion_use_member ON promotion_use (promotion_id, member_code) WHERE member_code IS NOT NULL',
+    ],
+  },
+];

@@ -1,0 +1,170 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import {
+  checkoutSchema,
+  priceRequestSchema,
+  promotionRecordSchema,
+  returnSchema,
+} from '../../contract/index.js';
+import { ZhongtaiError } from '../../model/index.js';
+import type { ChainFacts, PromotionCenter } from '../../promotions/index.js';
+import type { Engine } from '../../warehouse/index.js';
+import { actorOfRequest } from '../actor.js';
+import { callerOf, clientIp } from '../auth.js';
+import { parseBody } from '../body.js';
+import { needs } from '../openapi.js';
+
+const KEY_HEADER = {
+  name: 'Idempotency-Key',
+  description: 'required: the write’s key; a retry with the same key and body gets the first answer again',
+  maxLength: 128,
+};
+const idSchema = z.object({ id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/) });
+
+/**
+ * A store id or SKU written into SQL: whole numbers the request schema already checked, so the same text runs
+ * on DuckDB and on ClickHouse 18 (which takes no bound parameters); anything else is refused, never pasted.
+ */
+const whole = (n: number) => {
+  if (!Number.isSafeInteger(n)) throw new Error(`not a whole number: ${n}`);
+  return String(n);
+};
+
+/** The warehouse's stores and products as the promotion center reads them (region, format, categories …). */
+export function warehouseFacts(engine: Engine): ChainFacts {
+  return {
+    async store(id) {
+      const [row] = await engine.query(`SELECT region, format FROM store WHERE store_id = ${whole(id)}`);
+      return row
+        ? { region: String(row.region ?? '') || null, format: String(row.format ?? '') || null }
+        : null;
+    },
+    async products(skus) {
+      if (!skus.length) return new Map();
+      const rows = await engine.query(
+        `SELECT sku, category_l1, category_l2, category_l3, brand, supplier_id FROM product
+         WHERE sku IN (${skus.map(whole).join(', ')})`,
+      );
+      return new Map(
+        rows.map((r) => [
+          Number(r.sku),
+          {
+            categories: [r.category_l1, r.category_l2, r.category_l3].filter(Boolean).map(String),
+            brand: r.brand === null ? null : String(r.brand),
+            supplier: r.supplier_id === null ? null : Number(r.supplier_id),
+          },
+        ]),
+      );
+    },
+  };
+}
+
+/**
+ * The promotion center's API (促销中台): promotions as data for marketing, and pricing, checkout and returns
+ * for tills and mini-programs — a till's token prices and sells only for its own store.
+ */
+export function promotionRoutes(
+  app: FastifyInstance,
+  center: PromotionCenter,
+  engine: Engine | undefined,
+): void {
+  const actorOf = actorOfRequest(engine);
+  const forStore = async (request: FastifyRequest, store: number) => {
+    const actor = await actorOf(request);
+    if (actor.stores && !actor.stores.has(store))
+      throw new ZhongtaiError(
+        'FORBIDDEN',
+        { en: `You may not act for store ${store}`, zh: `您无权代表门店 ${store} 操作` },
+        { field: 'store' },
+      );
+    return actor;
+  };
+  app.get(
+    '/api/v1/promotions',
+    needs('promotions.edit', {
+      summary: 'Every promotion with its budget, spend and uses 促销活动列表',
+      answers: { '200': 'promotions: promotion, active, budget, spent, maxUses, uses, perMember' },
+    }),
+    async () => ({ promotions: await center.list() }),
+  );
+  app.put(
+    '/api/v1/promotions/:id',
+    needs('promotions.edit', {
+      summary: 'Create or replace a promotion (spend and uses so far are kept); audited 保存促销活动',
+      body: promotionRecordSchema,
+      answers: { '200': 'The promotion as kept' },
+    }),
+    async (request) => {
+      const { id } = parseBody(idSchema, request.params);
+      const body = parseBody(promotionRecordSchema, request.body);
+      if (body.promotion.id !== id)
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          {
+            en: `promotion.id ${body.promotion.id} is not ${id} of the path`,
+            zh: `promotion.id ${body.promotion.id} 与路径中的 ${id} 不一致`,
+          },
+          { field: 'promotion.id' },
+        );
+      return center.save({ username: callerOf(request).username, ip: clientIp(request) }, body);
+    },
+  );
+  app.post(
+    '/api/v1/price',
+    needs('promotions.sell', {
+      summary:
+        'Price a cart: each line’s final price, the promotions applied and why the others were not 定价试算',
+      body: priceRequestSchema,
+      answers: { '200': 'lines (with allocations), total, saving, final, applied, notApplied' },
+    }),
+    async (request) => {
+      const body = parseBody(priceRequestSchema, request.body);
+      await forStore(request, body.store);
+      return center.price(body);
+    },
+  );
+  app.post(
+    '/api/v1/checkout',
+    needs('promotions.sell', {
+      summary: 'Commit a priced cart: promotions’ budgets and limits taken once per Idempotency-Key 结算',
+      body: checkoutSchema,
+      headers: [KEY_HEADER],
+      answers: {
+        '201': 'The priced cart with its checkout number',
+        '200': 'The first answer again: this key was used before with the same request',
+        '409': 'CONFLICT: the key was used with another request',
+      },
+    }),
+    async (request, reply) => {
+      const body = parseBody(checkoutSchema, request.body);
+      const written = await center.checkout(
+        await forStore(request, body.store),
+        request.headers['idempotency-key'] as string | undefined,
+        body,
+      );
+      return reply.code(written.replayed ? 200 : written.status).send(written.answer);
+    },
+  );
+  app.post(
+    '/api/v1/returns',
+    needs('promotions.sell', {
+      summary: 'Take lines of a checkout back: each unit refunds its share of what the line paid 退货',
+      body: returnSchema,
+      headers: [KEY_HEADER],
+      answers: {
+        '201': 'checkout, lines (line, qty, refund), refund',
+        '200': 'The first answer again: this key was used before with the same request',
+        '409': 'CONFLICT: the key was used with another request',
+      },
+      notFound: 'No such checkout or line',
+    }),
+    async (request, reply) => {
+      const written = await center.returnLines(
+        await actorOf(request),
+        request.headers['idempotency-key'] as string | undefined,
+        parseBody(returnSchema, request.body),
+      );
+      return reply.code(written.replayed ? 200 : written.status).send(written.answer);
+    },
+  );
+}
