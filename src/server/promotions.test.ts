@@ -22,7 +22,7 @@ beforeAll(async () => {
   app = await buildServer({ engine, appStore: store });
   const [a] = await engine.query('SELECT sku, category_l1 FROM product ORDER BY sku LIMIT 1');
   const [b] = await engine.query('SELECT sku FROM product WHERE category_l1 <> $1 ORDER BY sku LIMIT 1', [
-    a?.category_l1,
+    String(a?.category_l1),
   ]);
   product = { sku: Number(a?.sku), category: String(a?.category_l1), other: Number(b?.sku) };
 });
@@ -33,8 +33,19 @@ afterAll(async () => {
 });
 
 let keys = 0;
-const send = (method: 'POST' | 'PUT', url: string, payload: unknown, token = till, key: string | null = `k-${++keys}`) =>
-  app.inject({ method, url, payload: payload as object, headers: { ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) } });
+const send = (
+  method: 'POST' | 'PUT',
+  url: string,
+  payload: unknown,
+  token = till,
+  key: string | null = `k-${++keys}`,
+) =>
+  app.inject({
+    method,
+    url,
+    payload: payload as object,
+    headers: { ...bearer(token), ...(key ? { 'idempotency-key': key } : {}) },
+  });
 
 describe('promotion center API', () => {
   it('prices, sells within the budget, and takes returns back at the share each unit paid', async () => {
@@ -75,7 +86,10 @@ describe('promotion center API', () => {
     expect(priced.statusCode, priced.body).toBe(200);
     // 九折 on ¥90 of the category (¥9), then 满100减20 on the ¥106 left.
     expect(priced.json()).toMatchObject({ total: '115.00', saving: '29.00', final: '86.00' });
-    expect(priced.json().applied.map((a: { promotion: string }) => a.promotion)).toEqual(['cat-9', 'mj-100-20']);
+    expect(priced.json().applied.map((a: { promotion: string }) => a.promotion)).toEqual([
+      'cat-9',
+      'mj-100-20',
+    ]);
     // Another store's till is refused.
     expect((await send('POST', '/api/v1/price', { ...cart, store: 4 }, till, null)).statusCode).toBe(403);
 
@@ -84,7 +98,9 @@ describe('promotion center API', () => {
     const again = await send('POST', '/api/v1/checkout', { ...cart, reference: 'POS-1' }, till, 'co-1');
     expect(again.statusCode).toBe(200);
     expect(again.json()).toEqual(first.json());
-    expect((await send('POST', '/api/v1/checkout', { ...cart, reference: 'POS-X' }, till, 'co-1')).statusCode).toBe(409);
+    expect(
+      (await send('POST', '/api/v1/checkout', { ...cart, reference: 'POS-X' }, till, 'co-1')).statusCode,
+    ).toBe(409);
     await send('POST', '/api/v1/checkout', cart, till, 'co-2');
     // The budget (¥40) held two carts: the third is priced without 满减, and told why.
     const third = (await send('POST', '/api/v1/checkout', cart, till, 'co-3')).json();
@@ -93,7 +109,9 @@ describe('promotion center API', () => {
       expect.objectContaining({ promotion: 'mj-100-20', reason: 'budget_spent' }),
     );
     const list = (await app.inject({ url: '/api/v1/promotions', headers: bearer(marketer) })).json();
-    expect(list.promotions.find((p: { promotion: { id: string } }) => p.promotion.id === 'mj-100-20')).toMatchObject({
+    expect(
+      list.promotions.find((p: { promotion: { id: string } }) => p.promotion.id === 'mj-100-20'),
+    ).toMatchObject({
       spent: '40.00',
       uses: 2,
     });
@@ -101,12 +119,21 @@ describe('promotion center API', () => {
     // Line 1 paid ¥90 − ¥9 − its share of ¥20: one unit back refunds a third of it, the rest the remainder.
     const line1 = first.json().lines[0];
     const paid = Math.round(Number(line1.final) * 100);
-    const back = await send('POST', '/api/v1/returns', { checkout: first.json().checkout, lines: [{ line: 1, qty: 1 }] });
+    const back = await send('POST', '/api/v1/returns', {
+      checkout: first.json().checkout,
+      lines: [{ line: 1, qty: 1 }],
+    });
     expect(back.statusCode).toBe(201);
     expect(back.json().refund).toBe((Math.floor(paid / 3) / 100).toFixed(2));
-    const rest = await send('POST', '/api/v1/returns', { checkout: first.json().checkout, lines: [{ line: 1, qty: 2 }] });
+    const rest = await send('POST', '/api/v1/returns', {
+      checkout: first.json().checkout,
+      lines: [{ line: 1, qty: 2 }],
+    });
     expect(Number(back.json().refund) * 100 + Number(rest.json().refund) * 100).toBeCloseTo(paid, 6);
-    const tooMany = await send('POST', '/api/v1/returns', { checkout: first.json().checkout, lines: [{ line: 1, qty: 1 }] });
+    const tooMany = await send('POST', '/api/v1/returns', {
+      checkout: first.json().checkout,
+      lines: [{ line: 1, qty: 1 }],
+    });
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error.messageZh).toContain('已退 3 件');
   });

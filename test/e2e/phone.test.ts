@@ -42,7 +42,8 @@ const layout = (page: Page) =>
   }));
 
 const PAGES: [string, string, { kind: 'store' | 'supplier' | 'region'; value: string }[], string[]][] = [
-  ['admin', 'admin', [], ['/', '/explore', '/dashboards', '/forecast', '/admin']],
+  ['admin', 'admin', [], ['/', '/explore', '/dashboards', '/forecast', '/members', '/promotions', '/admin']],
+  ['marketer', 'marketer', [], ['/promotions']],
   ['store_manager', 'store-manager', [{ kind: 'store', value: 'S0003' }], ['/', '/explore', '/dashboards']],
   ['supplier', 'supplier', [{ kind: 'supplier', value: 'V0001' }], ['/portal']],
 ];

@@ -25,6 +25,10 @@ import type {
   Membership,
   Permission,
   PointsEntry,
+  PriceAnswer,
+  PromotionRecord,
+  PromotionRecordInput,
+  priceRequestSchema,
   QueryInput,
   QueryResult,
   Role,
@@ -59,6 +63,9 @@ export type {
   MemberChange,
   MemberRulesView,
   PointsEntry,
+  PriceAnswer,
+  PromotionRecord,
+  PromotionRecordInput,
   QueryResult,
   Role,
   Row,
@@ -245,6 +252,14 @@ export const api = {
       ...send('POST', body),
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
     }),
+  promotions: () => call<{ promotions: PromotionRecord[] }>('/api/v1/promotions'),
+  savePromotion: (record: PromotionRecordInput) =>
+    call<PromotionRecord>(
+      `/api/v1/promotions/${encodeURIComponent(record.promotion.id)}`,
+      send('PUT', record),
+    ),
+  simulateCart: (body: z.input<typeof priceRequestSchema>) =>
+    call<PriceAnswer>('/api/v1/promotions/simulate', send('POST', body)),
   memberHistory: (code: string) =>
     call<{ changes: MemberChange[] }>(`/api/v1/members/${encodeURIComponent(code)}/history`),
   memberRules: () => call<MemberRulesView>('/api/v1/members/rules'),

@@ -110,6 +110,16 @@ export function promotionRoutes(
     },
   );
   app.post(
+    '/api/v1/promotions/simulate',
+    needs('promotions.edit', {
+      summary:
+        'Try a cart against the promotions as they stand, for any store (the 促销中心 page’s simulator) 购物车模拟',
+      body: priceRequestSchema,
+      answers: { '200': 'lines (with allocations), total, saving, final, applied, notApplied' },
+    }),
+    async (request) => center.price(parseBody(priceRequestSchema, request.body)),
+  );
+  app.post(
     '/api/v1/price',
     needs('promotions.sell', {
       summary:

@@ -21,12 +21,30 @@ import { MembersPage } from '../members/Members';
 import { Overview } from '../overview/Overview';
 import { StoreHome } from '../overview/StoreHome';
 import { PortalPage } from '../portal/Portal';
+import { PromotionsPage } from '../promotions/Promotions';
 import { PasswordForm } from './PasswordForm';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
 
-type Page = 'overview' | 'portal' | 'explore' | 'dashboards' | 'forecast' | 'members' | 'admin';
-const PAGES: Page[] = ['overview', 'portal', 'explore', 'dashboards', 'forecast', 'members', 'admin'];
+type Page =
+  | 'overview'
+  | 'portal'
+  | 'explore'
+  | 'dashboards'
+  | 'forecast'
+  | 'members'
+  | 'promotions'
+  | 'admin';
+const PAGES: Page[] = [
+  'overview',
+  'portal',
+  'explore',
+  'dashboards',
+  'forecast',
+  'members',
+  'promotions',
+  'admin',
+];
 const PATHS: Record<Page, string> = {
   overview: '/',
   portal: '/portal',
@@ -34,6 +52,7 @@ const PATHS: Record<Page, string> = {
   dashboards: '/dashboards',
   forecast: '/forecast',
   members: '/members',
+  promotions: '/promotions',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -43,6 +62,7 @@ const NAV: Record<Page, TextKey> = {
   dashboards: 'navDashboards',
   forecast: 'navForecast',
   members: 'navMembers',
+  promotions: 'navPromotions',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -52,6 +72,7 @@ const TITLES: Record<Page, TextKey> = {
   dashboards: 'dashboardsTitle',
   forecast: 'forecastTitle',
   members: 'membersTitle',
+  promotions: 'promotionsTitle',
   admin: 'navAdmin',
 };
 
@@ -68,7 +89,10 @@ function pagesFor(me: Me): Page[] {
   if (isSupplier(me)) return ['portal', 'explore', 'dashboards'];
   return PAGES.filter(
     (p) =>
-      p !== 'portal' && (p !== 'admin' || can('users.manage')) && (p !== 'members' || can('members.read')),
+      p !== 'portal' &&
+      (p !== 'admin' || can('users.manage')) &&
+      (p !== 'members' || can('members.read')) &&
+      (p !== 'promotions' || can('promotions.edit')),
   );
 }
 const pageOf = (path: string): Page =>
@@ -313,6 +337,7 @@ export function App() {
       )}
       {page === 'admin' && <AdminPage lang={lang} />}
       {page === 'members' && <MembersPage lang={lang} />}
+      {page === 'promotions' && <PromotionsPage lang={lang} />}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}
