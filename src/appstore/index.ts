@@ -22,6 +22,7 @@ export {
   openEmbedLink,
   verifyEmbedLink,
 } from './embed.js';
+export { runEvery } from './every.js';
 export { migrate, type SchemaStep } from './migrations.js';
 export { type AppStore, type AppStoreOptions, openAppStore, type Queryable } from './store.js';
 export { readTheme, saveTheme, type Theme, themeSchema } from './theme.js';

@@ -1,4 +1,5 @@
 export { type MemberActor, MemberCenter, type MemberCenterOptions } from './center.js';
+export { chainLocal, chainToday } from './chain-time.js';
 export { type DemoMembersOptions, seedDemoMembers } from './demo.js';
 export { fenOf, toFen, yuan } from './money.js';
 export { checkKey, once, type Written } from './once.js';

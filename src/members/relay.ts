@@ -1,4 +1,4 @@
-import type { AppStore } from '../appstore/index.js';
+import { type AppStore, runEvery } from '../appstore/index.js';
 import { pushBatch, specOf } from '../ingest/index.js';
 import { addDays } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
@@ -216,19 +216,6 @@ export async function relayOutbox(
 }
 
 /** Relays in the background every `everyMs` (the server); the returned stop waits for a relay under way. */
-export function startRelay(store: AppStore, warehouse: Warehouse, everyMs: number): () => Promise<void> {
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const timer = setInterval(() => {
-    running = running
-      .then(() => (stopped ? undefined : relayOutbox(store, warehouse)))
-      // A relay that failed (the warehouse busy, a row refused) leaves its rows waiting for the next turn.
-      .catch((error: unknown) => console.error(`member outbox relay: ${(error as Error).message}`));
-  }, everyMs);
-  timer.unref();
-  return async () => {
-    stopped = true;
-    clearInterval(timer);
-    await running;
-  };
-}
+export const startRelay = (store: AppStore, warehouse: Warehouse, everyMs: number): (() => Promise<void>) =>
+  // A relay that failed (the warehouse busy, a row refused) leaves its rows waiting for the next turn.
+  runEvery('member outbox relay', everyMs, () => relayOutbox(store, warehouse));

@@ -332,6 +332,25 @@ export const TABLES: Table[] = [
       c('amount', 'money'),
     ],
   },
+  // The promotion center's discounts as shared to the lines of each checkout (分摊), and taken back by returns:
+  // one row per checkout line, promotion and event, so a relay sent twice lands once.
+  {
+    name: 'promotion_allocation',
+    kind: 'fact',
+    key: ['entry'],
+    columns: [
+      c('entry', 'string'),
+      c('checkout_id', 'bigint'),
+      c('date', 'date'),
+      c('ts', 'timestamp'),
+      c('store_id', 'int'),
+      c('channel', 'string'),
+      c('sku', 'int'),
+      c('promotion_id', 'string'),
+      c('member_code', 'string', true),
+      c('amount', 'money'),
+    ],
+  },
   {
     name: 'member_event',
     kind: 'fact',

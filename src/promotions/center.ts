@@ -230,10 +230,22 @@ export class PromotionCenter {
           );
           const ids = answer.applied.map((a) => a.promotion).sort();
           // Each applied promotion's row locked, in id order (two checkouts never wait on each other crosswise).
-          const rows = await tx.query<PromotionRow & { member_uses: string }>(
-            `SELECT p.*, (SELECT count(*) FROM promotion_use u WHERE u.promotion_id = p.id AND u.member_code = $2) AS member_uses
-             FROM promotion p WHERE p.id = ANY($1::text[]) ORDER BY p.id FOR UPDATE`,
-            [ids, request.member ?? null],
+          const rows = await tx.query<PromotionRow>(
+            'SELECT * FROM promotion WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
+            [ids],
+          );
+          // Counted in a statement of its own, after the locks: a count in the locking statement reads the
+          // snapshot from before it waited, and two checkouts of one member would both see none (the property
+          // test caught a member at 2 of a limit of 1 on PostgreSQL).
+          const used = new Map(
+            (request.member && rows.some((r) => r.per_member !== null)
+              ? await tx.query<{ promotion_id: string; n: string }>(
+                  `SELECT promotion_id, count(*) AS n FROM promotion_use
+                   WHERE promotion_id = ANY($1::text[]) AND member_code = $2 GROUP BY promotion_id`,
+                  [ids, request.member],
+                )
+              : []
+            ).map((u) => [u.promotion_id, Number(u.n)]),
           );
           const saving = new Map(answer.applied.map((a) => [a.promotion, fenOf(a.saving)]));
           const over = rows.flatMap((r) => {
@@ -242,7 +254,7 @@ export class PromotionCenter {
               : r.budget !== null && Number(r.spent) + (saving.get(r.id) ?? 0) > Number(r.budget)
                 ? ('budget_spent' as const)
                 : (r.max_uses !== null && r.uses + 1 > r.max_uses) ||
-                    (r.per_member !== null && request.member && Number(r.member_uses) >= r.per_member)
+                    (r.per_member !== null && (used.get(r.id) ?? 0) >= r.per_member)
                   ? ('limit_reached' as const)
                   : null;
             return reason ? [{ row: r, reason }] : [];
@@ -306,14 +318,27 @@ export class PromotionCenter {
               [checkout, ids, ids.map((id) => saving.get(id) ?? 0), request.member ?? null],
             );
           }
+          const at = String(made?.at);
+          // The discounts as shared to the lines, for the warehouse (促销让利).
+          if (shares.length)
+            await tx.query("INSERT INTO promotion_outbox (topic, payload) VALUES ('allocation', $1)", [
+              JSON.stringify({
+                checkout,
+                at,
+                store: request.store,
+                channel: request.channel,
+                member: request.member ?? null,
+                rows: shares.map((share) => ({
+                  entry: `${checkout}:${share.line}:${share.promotion}:sale`,
+                  sku: answer.lines[share.line - 1]?.sku,
+                  promotion: share.promotion,
+                  amount: share.amount,
+                })),
+              }),
+            ]);
           return {
             status: 201,
-            answer: {
-              ...answer,
-              notApplied: [...answer.notApplied, ...left],
-              checkout,
-              at: String(made?.at),
-            },
+            answer: { ...answer, notApplied: [...answer.notApplied, ...left], checkout, at },
           };
         }
       },
@@ -339,14 +364,30 @@ export class PromotionCenter {
       async (tx) => {
         const rows = await tx.query<{
           line_no: number;
+          sku: number;
           qty: number;
           unit: string;
           discount: string;
           returned: number;
         }>(
-          'SELECT line_no, qty, unit, discount, returned FROM checkout_line WHERE checkout_id = $1 ORDER BY line_no FOR UPDATE',
+          'SELECT line_no, sku, qty, unit, discount, returned FROM checkout_line WHERE checkout_id = $1 ORDER BY line_no FOR UPDATE',
           [request.checkout],
         );
+        const [head] = await tx.query<{ store_id: number; channel: string; member_code: string | null }>(
+          'SELECT store_id, channel, member_code FROM checkout WHERE id = $1',
+          [request.checkout],
+        );
+        const shares = await tx.query<{ line_no: number; promotion_id: string; amount: string }>(
+          'SELECT line_no, promotion_id, amount FROM checkout_allocation WHERE checkout_id = $1',
+          [request.checkout],
+        );
+        // A return's own mark for the warehouse's rows: the next outbox number when it was taken (returns of
+        // one checkout queue on its lines' locks, so two never share it).
+        const [stamp] = await tx.query<{ at: string; n: string }>(
+          `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+                  (SELECT coalesce(max(id), 0) + 1 FROM promotion_outbox) AS n`,
+        );
+        const taken: { entry: string; sku: number; promotion: string; amount: string }[] = [];
         if (!rows.length)
           throw new ZhongtaiError(
             'NOT_FOUND',
@@ -376,8 +417,20 @@ export class PromotionCenter {
               { field: `lines[${i}].qty` },
             );
           const paid = Number(row.unit) * row.qty - Number(row.discount);
-          const share = (units: number) => Math.floor((paid * units) / row.qty);
-          const refund = share(row.returned + back.qty) - share(row.returned);
+          const share = (whole: number, units: number) => Math.floor((whole * units) / row.qty);
+          const refund = share(paid, row.returned + back.qty) - share(paid, row.returned);
+          // Each promotion's share of the units coming back is taken back from what it gave, the same way.
+          for (const given of shares.filter((x) => x.line_no === back.line)) {
+            const amount = Number(given.amount);
+            const undone = share(amount, row.returned + back.qty) - share(amount, row.returned);
+            if (undone)
+              taken.push({
+                entry: `${request.checkout}:${back.line}:${given.promotion_id}:return${stamp?.n}-${i}`,
+                sku: row.sku,
+                promotion: given.promotion_id,
+                amount: yuan(-undone),
+              });
+          }
           row.returned += back.qty;
           await tx.query(
             'UPDATE checkout_line SET returned = returned + $3, refunded = refunded + $4 WHERE checkout_id = $1 AND line_no = $2',
@@ -386,6 +439,17 @@ export class PromotionCenter {
           out.push({ line: back.line, qty: back.qty, refund: yuan(refund) });
           total += refund;
         }
+        if (taken.length)
+          await tx.query("INSERT INTO promotion_outbox (topic, payload) VALUES ('allocation', $1)", [
+            JSON.stringify({
+              checkout: request.checkout,
+              at: stamp?.at,
+              store: head?.store_id,
+              channel: head?.channel,
+              member: head?.member_code ?? null,
+              rows: taken,
+            }),
+          ]);
         return { status: 201, answer: { checkout: request.checkout, lines: out, refund: yuan(total) } };
       },
       this.clock(),

@@ -119,7 +119,7 @@ describe.each(STORES)('promotion caps under concurrency on %s', (_name, open) =>
           expect(refused.length).toBe(byKey.size - applied);
         },
       ),
-      { numRuns: 8 },
+      { numRuns: 12, endOnFailure: true },
     );
   }, 120_000);
 });

@@ -60,4 +60,14 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       'CREATE INDEX promotion_use_member ON promotion_use (promotion_id, member_code) WHERE member_code IS NOT NULL',
     ],
   },
+  {
+    version: 2,
+    // Every checkout and return, written in its transaction, for the relay into the warehouse.
+    sql: [
+      `CREATE TABLE promotion_outbox (
+         id BIGSERIAL PRIMARY KEY, topic TEXT NOT NULL, payload JSONB NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now(), relayed_at TIMESTAMPTZ)`,
+      'CREATE INDEX promotion_outbox_waiting ON promotion_outbox (id) WHERE relayed_at IS NULL',
+    ],
+  },
 ];

@@ -9,7 +9,7 @@ import type { Spec } from '../ingest/index.js';
 import { MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
-import { PromotionCenter } from '../promotions/index.js';
+import { PromotionCenter, startPromotionRelay } from '../promotions/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
 import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -127,8 +127,13 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   promotionRoutes(app, promotions, options.engine);
   if (warehouse && !warehouse.readOnly) {
-    const stop = startRelay(store, warehouse, options.relayEveryMs ?? 2_000);
-    app.addHook('onClose', stop);
+    const stops = [
+      startRelay(store, warehouse, options.relayEveryMs ?? 2_000),
+      startPromotionRelay(store, warehouse, options.relayEveryMs ?? 2_000),
+    ];
+    app.addHook('onClose', async () => {
+      for (const stop of stops) await stop();
+    });
   }
   authRoutes(app, store, options.secureCookies ?? false);
   userRoutes(app, store);

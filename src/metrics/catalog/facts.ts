@@ -60,6 +60,13 @@ export const FACTS: FactDef[] = [
     keys: { store: 'store_id' },
   },
   { id: 'paid_member_change', table: 'paid_member_change', date: f('date'), keys: { store: 'store_id' } },
+  {
+    id: 'promotion_allocation',
+    table: 'promotion_allocation',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { store: 'store_id', product: 'sku', channel: 'channel' },
+  },
   // A view over paid_member_change: fees sold on the day bought, earned day by day over the period.
   {
     id: 'membership_revenue_day',

@@ -91,6 +91,12 @@ export const MEASURES: MeasureDef[] = [
     ],
   },
   { id: 'wallet_bonus_flow', sources: [plain('wallet_entry', sum(f('bonus')))] },
+  // The promotion center's discounts, less what returns took back.
+  { id: 'promotion_discount', sources: [plain('promotion_allocation', sum(f('amount')))] },
+  {
+    id: 'promotion_checkouts',
+    sources: [plain('promotion_allocation', distinct(f('checkout_id')))],
+  },
   {
     id: 'wallet_breakage',
     sources: [plain('wallet_entry', sum(when(kindIn('breakage'), bin('-', num(0), f('bonus')))))],

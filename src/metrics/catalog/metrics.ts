@@ -137,6 +137,18 @@ export const METRICS: MetricDef[] = [
     ],
     { special: 'cumulative' },
   ),
+  metric('promotion_discount', '促销让利', 'Promotion discount', 'CNY', m('promotion_discount'), [
+    '促销中心结算时分摊到商品行的优惠（扣除退货退回的部分）',
+    'discounts the promotion center shared to the lines of checkouts, less what returns took back',
+  ]),
+  metric(
+    'promotion_checkouts',
+    '参与促销的结算单',
+    'Checkouts with a promotion',
+    'count',
+    m('promotion_checkouts'),
+    ['期内至少享受一项促销的结算单数', 'checkouts in period that had at least one promotion'],
+  ),
   metric('wallet_breakage', '赠送金过期', 'Bonus lapsed (breakage)', 'CNY', m('wallet_breakage'), [
     '期内因久未使用而过期的储值赠送金额（本金不过期）',
     'bonus value that lapsed unused in period (principal never lapses)',

@@ -176,6 +176,11 @@ export const MIGRATIONS: Migration[] = [
       'member center: member codes and merges on member; membership_revenue_day: membership fees earned by day',
     statements: (existing) => [...reconcile(existing), MEMBERSHIP_REVENUE_DAY_VIEW],
   },
+  {
+    version: 17,
+    description: 'promotion_allocation: the promotion center’s discounts by checkout line, from its outbox',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**
