@@ -134,6 +134,7 @@ export const AUDIT_ACTIONS = [
   'member.unmerge',
   'members.rules',
   'promotions.save',
+  'coupons.template',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

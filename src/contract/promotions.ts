@@ -163,6 +163,11 @@ export const priceRequestSchema = z
       .optional()
       .describe('the member code; their tier decides member prices'),
     at: z.string().max(40).optional().describe('when (ISO 8601); now when not given'),
+    coupons: z
+      .array(z.string().regex(/^[A-Z0-9]{16}$/, 'a coupon code: 16 letters and digits'))
+      .max(10)
+      .optional()
+      .describe('coupon codes the customer presents'),
     lines: z.array(cartLineSchema).min(1).max(500),
   })
   .strict();
@@ -175,7 +180,8 @@ export type NotApplied =
   | 'gift_not_in_cart'
   | 'not_in_best_combination'
   | 'budget_spent'
-  | 'limit_reached';
+  | 'limit_reached'
+  | 'coupon_not_valid';
 
 export interface PricedLine {
   sku: number;
@@ -265,4 +271,78 @@ export interface ReturnAnswer {
   checkout: number;
   lines: { line: number; qty: number; refund: string }[];
   refund: string;
+}
+
+/**
+ * A coupon template (券模板): what a coupon of it takes off — an amount once the cart spends enough in its
+ * scope (满减券), or a percent of what is spent there with a cap (折扣券) — and how long a coupon lasts.
+ */
+export const couponTemplateSchema = z
+  .object({
+    id,
+    name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+    kind: z.enum(['amount', 'percent']),
+    amount: yuanText.optional().describe('amount coupons: yuan off'),
+    percent: z.number().int().min(1).max(99).optional().describe('percent coupons: percent off'),
+    maxOff: yuanText.optional().describe('percent coupons: the most taken off'),
+    minSpend: yuanText.optional().describe('spent in scope at least this much (after promotions)'),
+    scope: promotionScopeSchema.default({}),
+    validDays: z.number().int().min(1).max(3660).default(30).describe('days a coupon lasts from issue'),
+    maxIssued: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000_000)
+      .nullable()
+      .default(null)
+      .describe('the most coupons issued'),
+    perMember: z
+      .number()
+      .int()
+      .min(1)
+      .max(100)
+      .nullable()
+      .default(null)
+      .describe('the most one member may claim'),
+  })
+  .strict()
+  .refine((t) => (t.kind === 'amount' ? t.amount !== undefined : t.percent !== undefined), {
+    message: 'an amount coupon needs amount, a percent coupon percent',
+    path: ['kind'],
+  });
+export type CouponTemplate = z.output<typeof couponTemplateSchema>;
+export type CouponTemplateInput = z.input<typeof couponTemplateSchema>;
+
+export const couponIssueSchema = z
+  .object({
+    template: id,
+    members: z
+      .array(z.string().regex(/^M\d{8}$/))
+      .max(100_000)
+      .optional()
+      .describe('issue one to each member'),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(100_000)
+      .optional()
+      .describe('or this many, to no one (printed, shared)'),
+  })
+  .strict()
+  .refine((b) => Boolean(b.members?.length) !== Boolean(b.count), {
+    message: 'give members or a count, not both',
+    path: ['members'],
+  });
+
+export const couponClaimSchema = z.object({ template: id, member: z.string().regex(/^M\d{8}$/) }).strict();
+
+export interface Coupon {
+  code: string;
+  template: string;
+  member: string | null;
+  validFrom: string;
+  validTo: string;
+  state: 'issued' | 'redeemed' | 'void';
+  checkout: number | null;
 }

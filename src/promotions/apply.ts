@@ -161,6 +161,7 @@ function itemDiscount(rule: Rule, lines: Line[], free: number[]): number[] {
       break;
     }
     case 'spend_save':
+    case 'coupon':
       break;
   }
   return off;
@@ -179,6 +180,16 @@ export function spendSaving(rule: Extract<Rule, { kind: 'spend_save' }>, base: n
   return Math.min(save, base);
 }
 
+/** What a coupon takes off what is left to pay in its scope: nothing below its minimum spend. */
+export function couponSaving(rule: Extract<Rule, { kind: 'coupon' }>, base: number): number {
+  if (base < rule.minSpend || base <= 0) return 0;
+  const off =
+    rule.amount !== null
+      ? rule.amount
+      : Math.min(percentOf(base, rule.percent ?? 0), rule.maxOff ?? Number.POSITIVE_INFINITY);
+  return Math.min(off, base);
+}
+
 /**
  * Applies a set of promotions to a cart (lines in canonical order): item promotions first by priority, each
  * unit priced by at most one; then 满减 on what is left to pay in its scope, one after another.
@@ -188,17 +199,14 @@ export function evaluate(lines: Line[], rules: Rule[]): Outcome {
   const paid = lines.map((l) => l.unit * l.qty);
   const shares = new Map<string, number[]>();
   const ordered = [...rules].sort(byPriority);
-  for (const rule of [...ordered.filter((r) => !isOrderLevel(r)), ...ordered.filter(isOrderLevel)]) {
+  // Item promotions, then 满减, then coupons on what is left.
+  const stage = (r: Rule) => (r.kind === 'coupon' ? 2 : r.kind === 'spend_save' ? 1 : 0);
+  for (const rule of [...ordered].sort((a, b) => stage(a) - stage(b))) {
     let off: number[];
-    if (rule.kind === 'spend_save') {
+    if (rule.kind === 'spend_save' || rule.kind === 'coupon') {
       const weights = lines.map((line, i) => (covers(rule, line) ? (paid[i] ?? 0) : 0));
-      off = allocate(
-        spendSaving(
-          rule,
-          weights.reduce((a, b) => a + b, 0),
-        ),
-        weights,
-      );
+      const base = weights.reduce((a, b) => a + b, 0);
+      off = allocate(rule.kind === 'coupon' ? couponSaving(rule, base) : spendSaving(rule, base), weights);
     } else off = itemDiscount(rule, lines, free);
     off.forEach((d, i) => {
       paid[i] = (paid[i] ?? 0) - d;

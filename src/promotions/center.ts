@@ -1,13 +1,16 @@
 import { type AppStore, migrate, recordAudit } from '../appstore/index.js';
 import type {
   CheckoutAnswer,
+  Coupon,
+  CouponTemplate,
+  CouponTemplateInput,
   PriceAnswer,
   Promotion,
   PromotionRecord,
   PromotionRecordInput,
   ReturnAnswer,
 } from '../contract/index.js';
-import { promotionRecordSchema } from '../contract/index.js';
+import { couponTemplateSchema, promotionRecordSchema } from '../contract/index.js';
 import {
   checkKey,
   fenOf,
@@ -19,6 +22,7 @@ import {
   yuan,
 } from '../members/index.js';
 import { ZhongtaiError } from '../model/index.js';
+import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';
@@ -35,7 +39,19 @@ export interface CartRequest {
   member?: string;
   at?: string;
   lines: { sku: number; qty: number; unitPrice: unknown }[];
+  coupons?: string[];
 }
+
+/** Coupons that cannot be used, as reasons beside the promotions'. */
+const couponReasons = (
+  bad: { code: string; name: { zh: string; en: string }; detail: { zh: string; en: string } }[],
+) =>
+  bad.map((b) => ({
+    promotion: `coupon:${b.code}`,
+    name: b.name,
+    reason: 'coupon_not_valid' as const,
+    detail: b.detail,
+  }));
 
 interface PromotionRow extends Record<string, unknown> {
   id: string;
@@ -149,6 +165,137 @@ export class PromotionCenter {
     return recordOf(row as PromotionRow);
   }
 
+  /** Creates or replaces a coupon template; audited. Coupons issued keep their own validity. */
+  async saveTemplate(
+    actor: { username: string; ip: string | null },
+    input: CouponTemplateInput,
+  ): Promise<CouponTemplate> {
+    const template = couponTemplateSchema.parse(input);
+    for (const field of ['amount', 'maxOff', 'minSpend'] as const)
+      if (template[field] !== undefined) toFen(template[field], field);
+    await this.store.transaction(async (tx) => {
+      await tx
+        .query(
+          `INSERT INTO coupon_template (id, definition, max_issued) VALUES ($1, $2, $3)
+           ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, max_issued = excluded.max_issued, changed_at = now()`,
+          [template.id, JSON.stringify(template), template.maxIssued],
+        )
+        .catch((error: unknown) => {
+          if ((error as { code?: string }).code === '23514')
+            throw new ZhongtaiError(
+              'CONFLICT',
+              {
+                en: `${template.id} has issued more than ${template.maxIssued} already`,
+                zh: `券模板 ${template.id} 已发放的数量超过 ${template.maxIssued}`,
+              },
+              { field: 'maxIssued' },
+            );
+          throw error;
+        });
+      await recordAudit(tx, {
+        actor: actor.username,
+        action: 'coupons.template',
+        target: template.id,
+        detail: template,
+        ip: actor.ip,
+      });
+    });
+    return template;
+  }
+
+  /**
+   * Every template with its coupons issued, redeemed and still open, and the liability of the open amount
+   * coupons (券负债: what they would take off if all were used).
+   */
+  async templates() {
+    const rows = await this.store.query<{
+      definition: CouponTemplate;
+      issued: number;
+      redeemed: string;
+      open: string;
+    }>(
+      `SELECT t.definition, t.issued,
+              (SELECT count(*) FROM coupon c WHERE c.template_id = t.id AND c.state = 'redeemed') AS redeemed,
+              (SELECT count(*) FROM coupon c WHERE c.template_id = t.id AND c.state = 'issued' AND c.valid_to >= $1) AS open
+       FROM coupon_template t ORDER BY t.id`,
+      [this.today()],
+    );
+    return rows.map((r) => ({
+      template: r.definition,
+      issued: r.issued,
+      redeemed: Number(r.redeemed),
+      open: Number(r.open),
+      liability:
+        r.definition.kind === 'amount' ? yuan(toFen(r.definition.amount, 'amount') * Number(r.open)) : null,
+    }));
+  }
+
+  private today() {
+    return new Date(this.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+  }
+
+  /** Issues coupons to members named, or a number to no one (发券), within the template's cap. */
+  issue(
+    actor: MemberActor,
+    key: string | undefined,
+    request: { template: string; members?: string[]; count?: number },
+  ) {
+    return once<{ coupons: Coupon[] }>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['issue', request],
+      async (tx) => ({
+        status: 201,
+        answer: { coupons: await issueCoupons(tx, request.template, request, this.today()) },
+      }),
+      this.clock(),
+      'promotion_request',
+    );
+  }
+
+  /** A member claims a coupon in the mini-program (领券), within the template's cap and their own limit. */
+  claim(actor: MemberActor, key: string | undefined, request: { template: string; member: string }) {
+    return once<Coupon>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['claim', request],
+      async (tx) => ({
+        status: 201,
+        answer: await claimCoupon(tx, request.template, request.member, this.today()),
+      }),
+      this.clock(),
+      'promotion_request',
+    );
+  }
+
+  /** A member's coupons, newest first (我的券). */
+  async couponsOf(member: string): Promise<Coupon[]> {
+    const rows = await this.store.query<{
+      code: string;
+      template_id: string;
+      member_code: string | null;
+      valid_from: string;
+      valid_to: string;
+      state: Coupon['state'];
+      checkout_id: string | null;
+    }>(
+      `SELECT code, template_id, member_code, CAST(valid_from AS TEXT) AS valid_from, CAST(valid_to AS TEXT) AS valid_to,
+              state, checkout_id FROM coupon WHERE member_code = $1 ORDER BY issued_at DESC, code LIMIT 200`,
+      [member],
+    );
+    return rows.map((r) => ({
+      code: r.code,
+      template: r.template_id,
+      member: r.member_code,
+      validFrom: r.valid_from,
+      validTo: r.valid_to,
+      state: r.state,
+      checkout: r.checkout_id === null ? null : Number(r.checkout_id),
+    }));
+  }
+
   /** Where, when and for whom a cart is priced. */
   private async contextOf(request: CartRequest): Promise<PriceContext> {
     const when = request.at ? new Date(request.at) : this.clock();
@@ -193,12 +340,20 @@ export class PromotionCenter {
       this.productsOf(request),
       this.running(),
     ]);
-    return priceCart(
+    const coupons = await presentedCoupons(
+      this.store,
+      request.coupons ?? [],
+      request.member ?? null,
+      context.day,
+    );
+    const answer = priceCart(
       context,
       request.lines,
       running.map((r) => r.definition),
       products,
+      coupons.good,
     );
+    return { ...answer, notApplied: [...answer.notApplied, ...couponReasons(coupons.bad)] };
   }
 
   /**
@@ -219,16 +374,53 @@ export class PromotionCenter {
       checkKey(key),
       ['checkout', request],
       async (tx) => {
-        const left: PriceAnswer['notApplied'] = [];
+        const presented = await presentedCoupons(
+          tx,
+          request.coupons ?? [],
+          request.member ?? null,
+          context.day,
+        );
+        const left: PriceAnswer['notApplied'] = couponReasons(presented.bad);
         let usable = running;
+        let coupons = presented.good;
         for (;;) {
           const answer = priceCart(
             context,
             request.lines,
             usable.map((r) => r.definition),
             products,
+            coupons,
           );
-          const ids = answer.applied.map((a) => a.promotion).sort();
+          const redeemed = answer.applied
+            .filter((a) => a.promotion.startsWith('coupon:'))
+            .map((a) => a.promotion.slice(7));
+          // Each coupon used locked; one another checkout redeemed first is gone from the answer.
+          const held = new Set(
+            (
+              await tx.query<{ code: string }>(
+                "SELECT code FROM coupon WHERE code = ANY($1::text[]) AND state = 'issued' ORDER BY code FOR UPDATE",
+                [redeemed],
+              )
+            ).map((r) => r.code),
+          );
+          const taken = redeemed.filter((code) => !held.has(code));
+          if (taken.length) {
+            coupons = coupons.filter((c) => !taken.includes(c.code));
+            left.push(
+              ...couponReasons(
+                taken.map((code) => ({
+                  code,
+                  name: { zh: code, en: code },
+                  detail: { zh: '券已被使用', en: 'used already' },
+                })),
+              ),
+            );
+            continue;
+          }
+          const ids = answer.applied
+            .map((a) => a.promotion)
+            .filter((id) => !id.startsWith('coupon:'))
+            .sort();
           // Each applied promotion's row locked, in id order (two checkouts never wait on each other crosswise).
           const rows = await tx.query<PromotionRow>(
             'SELECT * FROM promotion WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE',
@@ -318,6 +510,11 @@ export class PromotionCenter {
               [checkout, ids, ids.map((id) => saving.get(id) ?? 0), request.member ?? null],
             );
           }
+          if (redeemed.length)
+            await tx.query(
+              "UPDATE coupon SET state = 'redeemed', checkout_id = $1, redeemed_at = now() WHERE code = ANY($2::text[])",
+              [checkout, redeemed],
+            );
           const at = String(made?.at);
           // The discounts as shared to the lines, for the warehouse (促销让利).
           if (shares.length)

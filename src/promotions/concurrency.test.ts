@@ -12,8 +12,10 @@ import { PromotionCenter } from './index.js';
  * budget is passed, no member has a promotion more often than allowed, every key took effect once, and the
  * promotion's spend is exactly the sum of its uses.
  */
+// Each test its own database: making one fresh ends the connections of any other of that name.
+let databases = 0;
 const STORES: [string, () => Promise<AppStore>][] = [
-  ['PostgreSQL server', () => freshPostgresStore('zhongtai_promotions_race', 20)],
+  ['PostgreSQL server', () => freshPostgresStore(`zhongtai_promotions_race${++databases}`, 20)],
   ['embedded PGlite', tempAppStore],
 ];
 const opened: AppStore[] = [];
@@ -121,5 +123,73 @@ describe.each(STORES)('promotion caps under concurrency on %s', (_name, open) =>
       ),
       { numRuns: 12, endOnFailure: true },
     );
+  }, 120_000);
+});
+
+describe.each(STORES)('coupons under concurrency on %s', (_name, open) => {
+  it('redeems a coupon presented by many checkouts at once exactly once, and lets a member claim within the limit', async () => {
+    const store = await open();
+    opened.push(store);
+    const members = await MemberCenter.open(store, { today: () => '2026-12-01' });
+    const center = await PromotionCenter.open(store, { members });
+    const till: MemberActor = { id: 'till', stores: null, pii: false };
+    const code = (await members.register(till, 'c-m', { phone: '13799990000', externalIds: [] })).answer.code;
+    await center.saveTemplate(
+      { username: 'test', ip: null },
+      {
+        id: 'c10',
+        name: { zh: '10元券', en: '¥10 off' },
+        kind: 'amount',
+        amount: '10',
+        perMember: 2,
+        maxIssued: 3,
+      },
+    );
+    // Five claims at once by one member: the limit of two holds.
+    const claims = await Promise.allSettled(
+      Array.from({ length: 5 }, (_, i) =>
+        center.claim(till, `claim-${i}`, { template: 'c10', member: code }),
+      ),
+    );
+    const claimed = claims.flatMap((c) => (c.status === 'fulfilled' ? [c.value.answer] : []));
+    expect(claimed).toHaveLength(2);
+    expect(
+      claims
+        .filter((c) => c.status === 'rejected')
+        .every((c) => /已达上限|most allowed/.test(String((c as PromiseRejectedResult).reason))),
+    ).toBe(true);
+    // The template's cap of three: one more to no one, then none.
+    await center.issue(till, 'issue-1', { template: 'c10', count: 1 });
+    await expect(center.issue(till, 'issue-2', { template: 'c10', count: 1 })).rejects.toThrow(
+      /最多发放 3 张|may issue 3/,
+    );
+
+    const coupon = (claimed[0] as { code: string }).code;
+    const tries = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        center.checkout(till, `use-${i}`, {
+          store: 1,
+          channel: 'mini_program',
+          member: code,
+          coupons: [coupon],
+          lines: [{ sku: 1, qty: 1, unitPrice: '50' }],
+        }),
+      ),
+    );
+    const used = tries.filter((t) => t.answer.applied.some((a) => a.promotion === `coupon:${coupon}`));
+    expect(used).toHaveLength(1);
+    expect(used[0]?.answer.saving).toBe('10.00');
+    for (const t of tries.filter((x) => x !== used[0]))
+      expect(t.answer.notApplied).toContainEqual(
+        expect.objectContaining({ promotion: `coupon:${coupon}`, reason: 'coupon_not_valid' }),
+      );
+    const [row] = await store.query<{ state: string; checkout_id: string }>(
+      'SELECT state, checkout_id FROM coupon WHERE code = $1',
+      [coupon],
+    );
+    expect({ ...row, checkout_id: Number(row?.checkout_id) }).toEqual({
+      state: 'redeemed',
+      checkout_id: used[0]?.answer.checkout,
+    });
   }, 120_000);
 });

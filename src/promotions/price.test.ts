@@ -197,3 +197,69 @@ describe('pricing a cart', () => {
     expect(() => price([{ sku: 1, qty: 1, unitPrice: '-1' }], [])).toThrow(/lines\[0\]\.unitPrice/);
   });
 });
+
+describe('pricing a cart with coupons', () => {
+  const coupon = (code: string, template: Record<string, unknown>) => ({
+    code,
+    template: {
+      id: 't',
+      name: name('券'),
+      kind: 'amount' as const,
+      scope: {},
+      validDays: 30,
+      maxIssued: null,
+      perMember: null,
+      ...template,
+    } as import('../contract/index.js').CouponTemplate,
+  });
+  it('applies a coupon after 满减 on what is left, one per template, and says why another is not used', () => {
+    const answer = priceCart(
+      here,
+      [{ sku: 1, qty: 1, unitPrice: '220' }],
+      [
+        promo({
+          id: 'mj',
+          name: name('满200减30'),
+          kind: 'spend_save',
+          tiers: [{ spend: '200', save: '30' }],
+        }),
+      ],
+      undefined,
+      [
+        coupon('AAAAAAAAAAAAAAAA', { id: 'c20', name: name('满180减20券'), amount: '20', minSpend: '180' }),
+        coupon('BBBBBBBBBBBBBBBB', { id: 'c20', name: name('满180减20券'), amount: '20', minSpend: '180' }),
+        coupon('CCCCCCCCCCCCCCCC', {
+          id: 'p10',
+          name: name('九折券最高15'),
+          kind: 'percent',
+          percent: 10,
+          maxOff: '15',
+          minSpend: '300',
+        }),
+      ],
+    );
+    // 满减 leaves ¥190 ≥ ¥180: one ¥20 coupon; the second of its template does not add; the 九折券 needs ¥300
+    // of what is paid (¥170 after both).
+    expect(answer.saving).toBe('50.00');
+    expect(answer.applied.map((a) => a.promotion)).toEqual(['mj', 'coupon:AAAAAAAAAAAAAAAA']);
+    expect(answer.notApplied.find((n) => n.promotion === 'coupon:BBBBBBBBBBBBBBBB')?.reason).toBe(
+      'not_in_best_combination',
+    );
+    expect(answer.notApplied.find((n) => n.promotion === 'coupon:CCCCCCCCCCCCCCCC')).toMatchObject({
+      reason: 'threshold_not_met',
+      detail: { zh: '还差 130.00 元' },
+    });
+    const percent = priceCart(here, [{ sku: 1, qty: 2, unitPrice: '200' }], [], undefined, [
+      coupon('CCCCCCCCCCCCCCCC', {
+        id: 'p10',
+        name: name('九折券最高15'),
+        kind: 'percent',
+        percent: 10,
+        maxOff: '15',
+        minSpend: '300',
+      }),
+    ]);
+    // 10% of ¥400 is ¥40, capped at ¥15.
+    expect(percent.saving).toBe('15.00');
+  });
+});

@@ -1,7 +1,7 @@
-import type { NotApplied, PriceAnswer, Promotion } from '../contract/index.js';
+import type { CouponTemplate, NotApplied, PriceAnswer, Promotion } from '../contract/index.js';
 import { toFen, yuan } from '../members/index.js';
 import { bestSet } from './best.js';
-import { type Rule, ruleOf } from './rules.js';
+import { type CouponRule, type Rule, ruleOf } from './rules.js';
 import { covers, type Line, type PriceContext, runsFor } from './scope.js';
 
 /** What the engine knows of a product, for scopes by category, brand or supplier. */
@@ -13,17 +13,46 @@ export interface ProductFacts {
 
 const NOTHING: ProductFacts = { categories: [], brand: null, supplier: null };
 
+/** A coupon presented and found good, with its template. */
+export interface PresentedCoupon {
+  code: string;
+  template: CouponTemplate;
+}
+
+/** A coupon as the engine applies it: money in fen, one of a template per cart. */
+function couponRuleOf({ code, template: t }: PresentedCoupon): CouponRule {
+  const fen = (value: unknown, field: string) => toFen(value, `${t.id}.${field}`);
+  return {
+    kind: 'coupon',
+    id: `coupon:${code}`,
+    name: t.name,
+    scope: t.scope,
+    group: `coupon:${t.id}`,
+    exclusive: false,
+    priority: 0,
+    amount: t.kind === 'amount' ? fen(t.amount, 'amount') : null,
+    percent: t.kind === 'percent' ? (t.percent ?? null) : null,
+    maxOff: t.maxOff === undefined ? null : fen(t.maxOff, 'maxOff'),
+    minSpend: t.minSpend === undefined ? 0 : fen(t.minSpend, 'minSpend'),
+  };
+}
+
 /** Why a promotion that runs here saved nothing on this cart, in words. */
-function nothingSaved(rule: Rule, lines: Line[]): { reason: NotApplied; detail: { zh: string; en: string } } {
+function nothingSaved(
+  rule: Rule,
+  lines: Line[],
+  /** What each line pays after the promotions applied: a threshold counts that. */
+  paying: number[],
+): { reason: NotApplied; detail: { zh: string; en: string } } {
   const inScope = lines.filter((l) => covers(rule, l));
   if (rule.kind === 'buy_x_get_y' && !lines.some((l) => l.sku === rule.gift))
     return {
       reason: 'gift_not_in_cart',
       detail: { zh: `赠品 ${rule.gift} 不在购物车中`, en: `the gift, SKU ${rule.gift}, is not in the cart` },
     };
-  if (rule.kind === 'spend_save' && inScope.length) {
-    const spent = inScope.reduce((a, l) => a + l.unit * l.qty, 0);
-    const short = (rule.tiers[0]?.spend ?? 0) - spent;
+  if ((rule.kind === 'spend_save' || rule.kind === 'coupon') && inScope.length) {
+    const spent = lines.reduce((a, l, i) => (covers(rule, l) ? a + (paying[i] ?? 0) : a), 0);
+    const short = (rule.kind === 'coupon' ? rule.minSpend : (rule.tiers[0]?.spend ?? 0)) - spent;
     return {
       reason: 'threshold_not_met',
       detail: { zh: `还差 ${yuan(short)} 元`, en: `${yuan(short)} short of the first tier` },
@@ -61,6 +90,7 @@ export function priceCart(
   input: { sku: number; qty: number; unitPrice: unknown }[],
   promotions: Promotion[],
   productOf: (sku: number) => ProductFacts | undefined = () => undefined,
+  coupons: PresentedCoupon[] = [],
 ): PriceAnswer {
   const given = input.map((l, i) => ({
     at: i,
@@ -76,11 +106,11 @@ export function priceCart(
     (a, b) => a.line.sku - b.line.sku || a.line.unit - b.line.unit || a.line.qty - b.line.qty || a.at - b.at,
   );
   const lines = order.map((g) => g.line);
-  const rules = promotions.map(ruleOf);
+  const rules: Rule[] = [...promotions.map(ruleOf), ...coupons.map(couponRuleOf)];
   const running = rules.filter((r) => runsFor(r, context));
   const choice = bestSet(lines, running);
   const chosen = new Set(choice.rules.map((r) => r.id));
-  const named = new Map(promotions.map((p) => [p.id, p.name]));
+  const named = new Map<string, { zh: string; en: string }>(rules.map((r) => [r.id, r.name]));
   const lineOff = lines.map(() => 0);
   const allocations = lines.map(() => [] as { promotion: string; amount: string }[]);
   const applied: PriceAnswer['applied'] = [];
@@ -109,7 +139,15 @@ export function priceCart(
       continue;
     }
     if ((choice.alone.get(rule.id) ?? 0) === 0) {
-      notApplied.push({ promotion: rule.id, name, ...nothingSaved(rule, lines) });
+      notApplied.push({
+        promotion: rule.id,
+        name,
+        ...nothingSaved(
+          rule,
+          lines,
+          lines.map((l, i) => l.unit * l.qty - (lineOff[i] ?? 0)),
+        ),
+      });
       continue;
     }
     const rival = choice.rules.find((r) => r.exclusive || rule.exclusive || r.group === rule.group);

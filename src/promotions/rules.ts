@@ -16,10 +16,27 @@ export type Rule =
   | Of<'nth_discount'>
   | Of<'buy_x_get_y'>
   | (Omit<Of<'member_price'>, 'prices'> & { prices: Map<number, number> })
-  | Fen<Of<'bundle'>, 'price'>;
+  | Fen<Of<'bundle'>, 'price'>
+  | CouponRule;
+
+/** A coupon presented with the cart, as the engine applies it: after 满减, on what is left to pay in its scope. */
+export interface CouponRule {
+  kind: 'coupon';
+  id: string;
+  name: { zh: string; en: string };
+  scope: Promotion['scope'];
+  /** One coupon of a template per cart. */
+  group: string;
+  exclusive: false;
+  priority: 0;
+  amount: number | null;
+  percent: number | null;
+  maxOff: number | null;
+  minSpend: number;
+}
 
 /** Item promotions price units, each unit at most once; order promotions (满减) take off what the cart spends. */
-export const isOrderLevel = (rule: Rule) => rule.kind === 'spend_save';
+export const isOrderLevel = (rule: Rule) => rule.kind === 'spend_save' || rule.kind === 'coupon';
 
 /** Promotions are read once, not on every cart: the server prices thousands of carts with the same set. */
 const read = new WeakMap<Promotion, Rule>();

@@ -70,4 +70,32 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       'CREATE INDEX promotion_outbox_waiting ON promotion_outbox (id) WHERE relayed_at IS NULL',
     ],
   },
+  {
+    version: 3,
+    // Coupons (电子券): templates with a cap on how many are issued, and single-use codes, each redeemed by one
+    // checkout at most (its state and checkout set in the checkout's own transaction).
+    sql: [
+      `CREATE TABLE coupon_template (
+         id TEXT PRIMARY KEY,
+         definition JSONB NOT NULL,
+         max_issued INTEGER,
+         issued INTEGER NOT NULL DEFAULT 0,
+         changed_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         CHECK (max_issued IS NULL OR issued <= max_issued))`,
+      `CREATE TABLE coupon (
+         code TEXT PRIMARY KEY,
+         template_id TEXT NOT NULL REFERENCES coupon_template(id),
+         member_code TEXT,
+         valid_from DATE NOT NULL,
+         valid_to DATE NOT NULL,
+         state TEXT NOT NULL DEFAULT 'issued' CHECK (state IN ('issued', 'redeemed', 'void')),
+         checkout_id BIGINT REFERENCES checkout(id),
+         issued_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         redeemed_at TIMESTAMPTZ,
+         CHECK ((state = 'redeemed') = (checkout_id IS NOT NULL)))`,
+      'CREATE INDEX coupon_member ON coupon (template_id, member_code)',
+      // A line's shares name coupons too (coupon:CODE), which are not promotions.
+      'ALTER TABLE checkout_allocation DROP CONSTRAINT checkout_allocation_promotion_id_fkey',
+    ],
+  },
 ];

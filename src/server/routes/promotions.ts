@@ -1,7 +1,10 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import {
   checkoutSchema,
+  couponClaimSchema,
+  couponIssueSchema,
+  couponTemplateSchema,
   priceRequestSchema,
   promotionRecordSchema,
   returnSchema,
@@ -176,5 +179,90 @@ export function promotionRoutes(
       );
       return reply.code(written.replayed ? 200 : written.status).send(written.answer);
     },
+  );
+  const written = (answer: { status: number; replayed: boolean; answer: unknown }, reply: FastifyReply) =>
+    reply.code(answer.replayed ? 200 : answer.status).send(answer.answer);
+  const keyed = {
+    headers: [KEY_HEADER],
+    answers: {
+      '201': 'Issued',
+      '200': 'The first answer again: this key was used before with the same request',
+      '409': 'CONFLICT: the key was used with another request, or a cap or limit is reached',
+    },
+  };
+  app.get(
+    '/api/v1/coupons/templates',
+    needs('promotions.edit', {
+      summary:
+        'Coupon templates with coupons issued, redeemed and open, and the open coupons’ liability 券模板与券负债',
+      answers: { '200': 'templates: template, issued, redeemed, open, liability' },
+    }),
+    async () => ({ templates: await center.templates() }),
+  );
+  app.put(
+    '/api/v1/coupons/templates/:id',
+    needs('promotions.edit', {
+      summary: 'Create or replace a coupon template; audited 保存券模板',
+      body: couponTemplateSchema,
+      answers: { '200': 'The template as kept' },
+    }),
+    async (request) => {
+      const { id } = parseBody(idSchema, request.params);
+      const body = parseBody(couponTemplateSchema, request.body);
+      if (body.id !== id)
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          { en: `id ${body.id} is not ${id} of the path`, zh: `id ${body.id} 与路径中的 ${id} 不一致` },
+          { field: 'id' },
+        );
+      return center.saveTemplate({ username: callerOf(request).username, ip: clientIp(request) }, body);
+    },
+  );
+  app.post(
+    '/api/v1/coupons/issue',
+    needs('promotions.edit', {
+      summary: 'Issue coupons of a template to members, or a number to no one 发券',
+      body: couponIssueSchema,
+      ...keyed,
+    }),
+    async (request, reply) =>
+      written(
+        await center.issue(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(couponIssueSchema, request.body),
+        ),
+        reply,
+      ),
+  );
+  app.post(
+    '/api/v1/coupons/claim',
+    needs('promotions.sell', {
+      summary: 'A member claims a coupon (mini-program 领券), within the cap and the member’s limit',
+      body: couponClaimSchema,
+      ...keyed,
+    }),
+    async (request, reply) =>
+      written(
+        await center.claim(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(couponClaimSchema, request.body),
+        ),
+        reply,
+      ),
+  );
+  app.get(
+    '/api/v1/coupons',
+    needs('promotions.sell', {
+      summary: 'A member’s coupons, newest first 我的券',
+      query: couponClaimSchema.pick({ member: true }),
+      answers: { '200': 'coupons: code, template, member, validFrom, validTo, state, checkout' },
+    }),
+    async (request) => ({
+      coupons: await center.couponsOf(
+        parseBody(couponClaimSchema.pick({ member: true }), request.query).member,
+      ),
+    }),
   );
 }
