@@ -135,6 +135,7 @@ export const AUDIT_ACTIONS = [
   'members.rules',
   'promotions.save',
   'coupons.template',
+  'flash.save',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

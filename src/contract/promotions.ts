@@ -346,3 +346,47 @@ export interface Coupon {
   state: 'issued' | 'redeemed' | 'void';
   checkout: number | null;
 }
+
+/** A flash sale (秒杀): one SKU at a price, a stock cap, a limit per member, a window, a time to pay. */
+export const flashSaleSchema = z
+  .object({
+    id,
+    name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+    sku: z.number().int().positive(),
+    price: yuanText,
+    stock: z.number().int().min(1).max(10_000_000),
+    perMember: z.number().int().min(1).max(100).default(1),
+    startsAt: z.string().max(40).describe('ISO 8601'),
+    endsAt: z.string().max(40).describe('ISO 8601'),
+    payMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(1440)
+      .default(15)
+      .describe('an order not paid in this time is released'),
+    store: z.number().int().positive().optional().describe('the store it sells from; any when not given'),
+  })
+  .strict();
+export type FlashSaleInput = z.input<typeof flashSaleSchema>;
+
+export const flashOrderSchema = z
+  .object({ member: z.string().regex(/^M\d{8}$/), qty: z.number().int().min(1).max(100).default(1) })
+  .strict();
+
+export interface FlashOrder {
+  order: number;
+  sale: string;
+  member: string;
+  qty: number;
+  price: string;
+  state: 'pending' | 'paid' | 'released';
+  payBy: string;
+}
+
+export interface FlashSaleState {
+  sale: z.output<typeof flashSaleSchema>;
+  sold: number;
+  paid: number;
+  left: number;
+}

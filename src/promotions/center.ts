@@ -4,6 +4,8 @@ import type {
   Coupon,
   CouponTemplate,
   CouponTemplateInput,
+  FlashOrder,
+  FlashSaleInput,
   PriceAnswer,
   Promotion,
   PromotionRecord,
@@ -23,6 +25,7 @@ import {
 } from '../members/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
+import { flashState, orderFlash, payFlash, releaseUnpaid, saveFlashSale } from './flash.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';
@@ -294,6 +297,62 @@ export class PromotionCenter {
       state: r.state,
       checkout: r.checkout_id === null ? null : Number(r.checkout_id),
     }));
+  }
+
+  /** Creates or changes a flash sale (秒杀); its stock cannot go below what is sold. */
+  async saveFlashSale(actor: { username: string; ip: string | null }, input: FlashSaleInput) {
+    const state = await saveFlashSale(this.store, input);
+    await recordAudit(this.store, {
+      actor: actor.username,
+      action: 'flash.save',
+      target: state.sale.id,
+      detail: state.sale,
+      ip: actor.ip,
+    });
+    return state;
+  }
+
+  /** Sold, paid and left of a flash sale (for the burn-down while it runs). */
+  flashState(id: string) {
+    return flashState(this.store, id);
+  }
+
+  /** Orders a flash sale for a member: once per key; exactly the stock sold, nobody past the limit. */
+  orderFlash(
+    actor: MemberActor,
+    key: string | undefined,
+    id: string,
+    request: { member: string; qty: number },
+  ) {
+    return once<FlashOrder>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['flash', id, request],
+      async (tx) => ({
+        status: 201,
+        answer: await orderFlash(tx, id, request.member, request.qty, this.clock()),
+      }),
+      this.clock(),
+      'promotion_request',
+    );
+  }
+
+  payFlash(actor: MemberActor, key: string | undefined, order: number) {
+    return once<FlashOrder>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['flash-pay', order],
+      async (tx) => ({ status: 200, answer: await payFlash(tx, order, this.clock()) }),
+      this.clock(),
+      'promotion_request',
+    );
+  }
+
+  /** Releases flash orders not paid in time (the server runs it every few seconds). */
+  releaseUnpaid() {
+    return this.store.transaction((tx) => releaseUnpaid(tx, this.clock()));
   }
 
   /** Where, when and for whom a cart is priced. */

@@ -98,4 +98,35 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       'ALTER TABLE checkout_allocation DROP CONSTRAINT checkout_allocation_promotion_id_fkey',
     ],
   },
+  {
+    version: 4,
+    // Flash sales (秒杀): the stock taken and each member's quantity held on guarded rows, so a burst sells
+    // exactly the cap and no member more than the limit; orders not paid in time give their stock back.
+    sql: [
+      `CREATE TABLE flash_sale (
+         id TEXT PRIMARY KEY,
+         definition JSONB NOT NULL,
+         stock INTEGER NOT NULL CHECK (stock >= 0),
+         sold INTEGER NOT NULL DEFAULT 0,
+         per_member INTEGER NOT NULL,
+         starts_at TIMESTAMPTZ NOT NULL,
+         ends_at TIMESTAMPTZ NOT NULL,
+         CHECK (sold >= 0 AND sold <= stock))`,
+      `CREATE TABLE flash_member (
+         sale_id TEXT NOT NULL REFERENCES flash_sale(id),
+         member_code TEXT NOT NULL,
+         qty INTEGER NOT NULL CHECK (qty >= 0),
+         PRIMARY KEY (sale_id, member_code))`,
+      `CREATE TABLE flash_order (
+         id BIGSERIAL PRIMARY KEY,
+         sale_id TEXT NOT NULL REFERENCES flash_sale(id),
+         member_code TEXT NOT NULL,
+         qty INTEGER NOT NULL CHECK (qty > 0),
+         price BIGINT NOT NULL,
+         state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'paid', 'released')),
+         pay_by TIMESTAMPTZ NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      "CREATE INDEX flash_order_due ON flash_order (pay_by) WHERE state = 'pending'",
+    ],
+  },
 ];

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { AppStore } from '../appstore/index.js';
+import { type AppStore, runEvery } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
@@ -126,6 +126,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.engine ? { facts: warehouseFacts(options.engine) } : {}),
   });
   promotionRoutes(app, promotions, options.engine);
+  // Flash orders not paid in time give their stock back.
+  const stopReleasing = runEvery('flash sale release', 5_000, () => promotions.releaseUnpaid());
+  app.addHook('onClose', stopReleasing);
   if (warehouse && !warehouse.readOnly) {
     const stops = [
       startRelay(store, warehouse, options.relayEveryMs ?? 2_000),

@@ -5,6 +5,8 @@ import {
   couponClaimSchema,
   couponIssueSchema,
   couponTemplateSchema,
+  flashOrderSchema,
+  flashSaleSchema,
   priceRequestSchema,
   promotionRecordSchema,
   returnSchema,
@@ -264,5 +266,78 @@ export function promotionRoutes(
         parseBody(couponClaimSchema.pick({ member: true }), request.query).member,
       ),
     }),
+  );
+  const saleId = z.object({ id: idSchema.shape.id });
+  const orderId = z.object({ id: z.coerce.number().int().positive() });
+  app.put(
+    '/api/v1/flash-sales/:id',
+    needs('promotions.edit', {
+      summary:
+        'Create or change a flash sale: SKU, price, stock, limit per member, window, time to pay; audited 秒杀活动',
+      body: flashSaleSchema,
+      answers: { '200': 'sale, sold, paid, left' },
+    }),
+    async (request) => {
+      const { id } = parseBody(saleId, request.params);
+      const body = parseBody(flashSaleSchema, request.body);
+      if (body.id !== id)
+        throw new ZhongtaiError(
+          'BAD_REQUEST',
+          { en: `id ${body.id} is not ${id} of the path`, zh: `id ${body.id} 与路径中的 ${id} 不一致` },
+          { field: 'id' },
+        );
+      return center.saveFlashSale({ username: callerOf(request).username, ip: clientIp(request) }, body);
+    },
+  );
+  app.get(
+    '/api/v1/flash-sales/:id',
+    needs('promotions.sell', {
+      summary: 'A flash sale now: sold, paid and left (the burn-down) 秒杀进度',
+      answers: { '200': 'sale, sold, paid, left' },
+      notFound: 'No such flash sale',
+    }),
+    async (request) => center.flashState(parseBody(saleId, request.params).id),
+  );
+  app.post(
+    '/api/v1/flash-sales/:id/orders',
+    needs('promotions.sell', {
+      summary:
+        'Order in a flash sale for a member: first come first served, never past the stock or the limit 秒杀下单',
+      body: flashOrderSchema,
+      ...keyed,
+      answers: {
+        ...keyed.answers,
+        '201': 'The order, pending payment until payBy',
+        '409': 'CONFLICT: not on now, the member’s limit reached, or the key used with another request',
+        '422': 'NOT_ENOUGH: sold out',
+      },
+    }),
+    async (request, reply) =>
+      written(
+        await center.orderFlash(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(saleId, request.params).id,
+          parseBody(flashOrderSchema, request.body),
+        ),
+        reply,
+      ),
+  );
+  app.post(
+    '/api/v1/flash-orders/:id/pay',
+    needs('promotions.sell', {
+      summary: 'Pay a pending flash order before its time runs out 秒杀支付',
+      ...keyed,
+      answers: { ...keyed.answers, '201': 'The order, paid', '409': 'CONFLICT: not paid in time, released' },
+    }),
+    async (request, reply) =>
+      written(
+        await center.payFlash(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(orderId, request.params).id,
+        ),
+        reply,
+      ),
   );
 }

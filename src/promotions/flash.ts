@@ -1,0 +1,197 @@
+import type { AppStore, Queryable } from '../appstore/index.js';
+import {
+  type FlashOrder,
+  type FlashSaleInput,
+  type FlashSaleState,
+  flashSaleSchema,
+} from '../contract/index.js';
+import { toFen, yuan } from '../members/index.js';
+import { ZhongtaiError } from '../model/index.js';
+
+/**
+ * Flash sales (秒杀). An order takes its quantity from the member's row first (locked: a member's orders go
+ * one at a time, and the limit is a WHERE on the row) and then from the sale's stock (a WHERE on the sold
+ * count), in one statement with the order itself; either short and nothing is taken. So a burst of any size
+ * sells exactly the stock, first come first served, and no member passes the limit — the rows' CHECKs guard
+ * both besides. Orders not paid in time are released and their stock goes back on sale.
+ */
+interface OrderRow extends Record<string, unknown> {
+  id: string;
+  sale_id: string;
+  member_code: string;
+  qty: number;
+  price: string;
+  state: FlashOrder['state'];
+  pay_by: Date | string;
+}
+
+const orderOf = (r: OrderRow): FlashOrder => ({
+  order: Number(r.id),
+  sale: r.sale_id,
+  member: r.member_code,
+  qty: r.qty,
+  price: yuan(r.price),
+  state: r.state,
+  payBy: new Date(r.pay_by).toISOString(),
+});
+
+export async function saveFlashSale(store: AppStore, input: FlashSaleInput): Promise<FlashSaleState> {
+  const sale = flashSaleSchema.parse(input);
+  toFen(sale.price, 'price');
+  const starts = new Date(sale.startsAt);
+  const ends = new Date(sale.endsAt);
+  if (Number.isNaN(starts.getTime()) || Number.isNaN(ends.getTime()) || ends <= starts)
+    throw new ZhongtaiError(
+      'BAD_REQUEST',
+      {
+        en: 'startsAt and endsAt: two times, the end after the start',
+        zh: 'startsAt 与 endsAt 须为有效时间，且结束晚于开始',
+      },
+      { field: 'endsAt' },
+    );
+  await store
+    .query(
+      `INSERT INTO flash_sale (id, definition, stock, per_member, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, stock = excluded.stock,
+         per_member = excluded.per_member, starts_at = excluded.starts_at, ends_at = excluded.ends_at`,
+      [sale.id, JSON.stringify(sale), sale.stock, sale.perMember, starts.toISOString(), ends.toISOString()],
+    )
+    .catch((error: unknown) => {
+      if ((error as { code?: string }).code === '23514')
+        throw new ZhongtaiError(
+          'CONFLICT',
+          {
+            en: `${sale.id} has sold more than ${sale.stock} already`,
+            zh: `秒杀 ${sale.id} 已售出超过 ${sale.stock} 件`,
+          },
+          { field: 'stock' },
+        );
+      throw error;
+    });
+  return flashState(store, sale.id);
+}
+
+export async function flashState(store: Queryable, id: string): Promise<FlashSaleState> {
+  const [row] = await store.query<{
+    definition: FlashSaleState['sale'];
+    stock: number;
+    sold: number;
+    paid: string;
+  }>(
+    `SELECT definition, stock, sold,
+            (SELECT coalesce(sum(qty), 0) FROM flash_order WHERE sale_id = $1 AND state = 'paid') AS paid
+     FROM flash_sale WHERE id = $1`,
+    [id],
+  );
+  if (!row)
+    throw new ZhongtaiError(
+      'NOT_FOUND',
+      { en: `No flash sale ${id}`, zh: `秒杀活动 ${id} 不存在` },
+      { field: 'sale' },
+    );
+  return { sale: row.definition, sold: row.sold, paid: Number(row.paid), left: row.stock - row.sold };
+}
+
+/** Takes an order of a flash sale, or says plainly why not (not started, over, sold out, the member's limit). */
+export async function orderFlash(
+  tx: Queryable,
+  id: string,
+  member: string,
+  qty: number,
+  now: Date,
+): Promise<FlashOrder> {
+  const [row] = await tx.query<OrderRow & { why: string | null }>(
+    `WITH sale AS (SELECT * FROM flash_sale WHERE id = $1),
+     open AS (SELECT * FROM sale WHERE $4::timestamptz >= starts_at AND $4::timestamptz < ends_at),
+     held AS (
+       INSERT INTO flash_member (sale_id, member_code, qty) SELECT id, $2, $3 FROM open WHERE $3 <= per_member
+       ON CONFLICT (sale_id, member_code) DO UPDATE SET qty = flash_member.qty + excluded.qty
+         WHERE flash_member.qty + excluded.qty <= (SELECT per_member FROM sale)
+       RETURNING qty),
+     taken AS (
+       UPDATE flash_sale SET sold = sold + $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM held) AND sold + $3 <= stock
+       RETURNING definition),
+     made AS (
+       INSERT INTO flash_order (sale_id, member_code, qty, price, pay_by)
+       SELECT $1, $2, $3, CAST(round(CAST(definition->>'price' AS numeric) * 100) AS BIGINT),
+              $4::timestamptz + make_interval(mins => CAST(definition->>'payMinutes' AS INTEGER)) FROM taken
+       RETURNING *)
+     SELECT made.*, CASE
+       WHEN NOT EXISTS (SELECT 1 FROM sale) THEN 'unknown'
+       WHEN NOT EXISTS (SELECT 1 FROM open) THEN 'closed'
+       WHEN NOT EXISTS (SELECT 1 FROM held) THEN 'limit'
+       WHEN NOT EXISTS (SELECT 1 FROM taken) THEN 'sold_out' END AS why
+     FROM (SELECT 1) one LEFT JOIN made ON true`,
+    [id, member, qty, now.toISOString()],
+  );
+  if (row?.why === 'unknown')
+    throw new ZhongtaiError(
+      'NOT_FOUND',
+      { en: `No flash sale ${id}`, zh: `秒杀活动 ${id} 不存在` },
+      { field: 'sale' },
+    );
+  if (row?.why === 'closed')
+    throw new ZhongtaiError(
+      'CONFLICT',
+      { en: `Flash sale ${id} is not on now`, zh: `秒杀 ${id} 不在活动时间内` },
+      { field: 'sale' },
+    );
+  if (row?.why === 'limit')
+    throw new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `Member ${member} has reached the limit of flash sale ${id}`,
+        zh: `会员 ${member} 已达秒杀 ${id} 的限购数量`,
+      },
+      { field: 'qty' },
+    );
+  if (row?.why === 'sold_out')
+    // The member's hold went in before the stock ran out: the whole write rolls back with this error.
+    throw new ZhongtaiError(
+      'NOT_ENOUGH',
+      { en: `Flash sale ${id} is sold out`, zh: `秒杀 ${id} 已抢光` },
+      { field: 'qty' },
+    );
+  return orderOf(row as OrderRow);
+}
+
+/** Pays a pending order before its time runs out. */
+export async function payFlash(tx: Queryable, order: number, now: Date): Promise<FlashOrder> {
+  const [row] = await tx.query<OrderRow>(
+    "UPDATE flash_order SET state = 'paid' WHERE id = $1 AND state = 'pending' AND pay_by > $2 RETURNING *",
+    [order, now.toISOString()],
+  );
+  if (row) return orderOf(row);
+  const [was] = await tx.query<OrderRow>('SELECT * FROM flash_order WHERE id = $1', [order]);
+  if (!was)
+    throw new ZhongtaiError(
+      'NOT_FOUND',
+      { en: `No flash order ${order}`, zh: `秒杀订单 ${order} 不存在` },
+      { field: 'order' },
+    );
+  if (was.state === 'paid') return orderOf(was);
+  throw new ZhongtaiError(
+    'CONFLICT',
+    {
+      en: `Flash order ${order} was not paid in time and is released`,
+      zh: `秒杀订单 ${order} 超时未支付，已释放`,
+    },
+    { field: 'order' },
+  );
+}
+
+/** Releases orders past their time to pay: their stock back on sale, the members' quantities back. */
+export async function releaseUnpaid(tx: Queryable, now: Date): Promise<number> {
+  const [row] = await tx.query<{ n: string }>(
+    `WITH due AS (
+       UPDATE flash_order SET state = 'released' WHERE state = 'pending' AND pay_by <= $1 RETURNING sale_id, member_code, qty),
+     per_sale AS (SELECT sale_id, sum(qty) AS qty FROM due GROUP BY sale_id),
+     per_member AS (SELECT sale_id, member_code, sum(qty) AS qty FROM due GROUP BY sale_id, member_code),
+     s AS (UPDATE flash_sale f SET sold = f.sold - p.qty FROM per_sale p WHERE f.id = p.sale_id),
+     m AS (UPDATE flash_member f SET qty = f.qty - p.qty FROM per_member p
+           WHERE f.sale_id = p.sale_id AND f.member_code = p.member_code)
+     SELECT count(*) AS n FROM due`,
+    [now.toISOString()],
+  );
+  return Number(row?.n ?? 0);
+}
