@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { benchClickHouse } from './clickhouse.js';
+import { benchFlash } from './flash.js';
 import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
 import { benchLoad } from './load.js';
@@ -51,6 +52,19 @@ program
   .option('--promotions <n>', 'promotions running', Number, 200)
   .option('--lines <n>', 'lines per cart', Number, 30)
   .action((opts) => benchPricing(opts));
+program
+  .command('flash')
+  .description('a flash sale’s opening burst on PostgreSQL: requests/s, p50/p99, sold = stock')
+  .option(
+    '--url <url>',
+    'PostgreSQL server (a database zhongtai_flash_bench is made fresh)',
+    'postgres://postgres@127.0.0.1:5432',
+  )
+  .option('--orders <n>', 'requests at once', Number, 5_000)
+  .option('--stock <n>', 'units on sale', Number, 500)
+  .option('--members <n>', 'members sending them', Number, 1_000)
+  .option('--pool <n>', 'connections to the server', Number, 10)
+  .action((opts) => benchFlash(opts));
 program
   .command('members')
   .description(

@@ -76,6 +76,8 @@ export async function onceInline<T>(
   request: unknown,
   work: (tx: Queryable, claim: Claim) => Promise<{ status: number; answer: T } | { kept: Kept<T> }>,
   at?: Date,
+  /** The center's table of keys, whose primary key a racing duplicate's claim fails on. */
+  table = 'member_request',
 ): Promise<Written<T>> {
   const claim = { scope, key, digest: digestOf(request) };
   for (let attempt = 1; ; attempt++) {
@@ -88,7 +90,7 @@ export async function onceInline<T>(
       return { ...done, replayed: false };
     } catch (error) {
       const e = error as { code?: string; constraint?: string };
-      if (!(e.code === '23505' && e.constraint === 'member_request_pkey' && attempt < 3)) throw error;
+      if (!(e.code === '23505' && e.constraint === `${table}_pkey` && attempt < 3)) throw error;
     }
   }
 }

@@ -19,6 +19,7 @@ import {
   type MemberActor,
   type MemberCenter,
   once,
+  onceInline,
   toFen,
   type Written,
   yuan,
@@ -93,14 +94,26 @@ export class PromotionCenter {
     private readonly facts: ChainFacts | undefined,
     private readonly members: MemberCenter | undefined,
     private readonly clock: () => Date,
+    /** Writes as of the clock's time only when one was given (history); else the server's now, one round trip less. */
+    private readonly dated: boolean,
   ) {}
+
+  private get history(): Date | undefined {
+    return this.dated ? this.clock() : undefined;
+  }
 
   static async open(
     store: AppStore,
     options: { facts?: ChainFacts; members?: MemberCenter; clock?: () => Date } = {},
   ): Promise<PromotionCenter> {
     await migrate(store, 'promotion_schema_meta', PROMOTION_SCHEMA);
-    return new PromotionCenter(store, options.facts, options.members, options.clock ?? (() => new Date()));
+    return new PromotionCenter(
+      store,
+      options.facts,
+      options.members,
+      options.clock ?? (() => new Date()),
+      options.clock !== undefined,
+    );
   }
 
   private running(): Promise<PromotionRow[]> {
@@ -252,7 +265,7 @@ export class PromotionCenter {
         status: 201,
         answer: { coupons: await issueCoupons(tx, request.template, request, this.today()) },
       }),
-      this.clock(),
+      this.history,
       'promotion_request',
     );
   }
@@ -268,7 +281,7 @@ export class PromotionCenter {
         status: 201,
         answer: await claimCoupon(tx, request.template, request.member, this.today()),
       }),
-      this.clock(),
+      this.history,
       'promotion_request',
     );
   }
@@ -324,16 +337,13 @@ export class PromotionCenter {
     id: string,
     request: { member: string; qty: number },
   ) {
-    return once<FlashOrder>(
+    return onceInline<FlashOrder>(
       this.store,
       actor.id,
       checkKey(key),
       ['flash', id, request],
-      async (tx) => ({
-        status: 201,
-        answer: await orderFlash(tx, id, request.member, request.qty, this.clock()),
-      }),
-      this.clock(),
+      (tx, claim) => orderFlash(tx, claim, id, request.member, request.qty, this.clock()),
+      this.history,
       'promotion_request',
     );
   }
@@ -345,7 +355,7 @@ export class PromotionCenter {
       checkKey(key),
       ['flash-pay', order],
       async (tx) => ({ status: 200, answer: await payFlash(tx, order, this.clock()) }),
-      this.clock(),
+      this.history,
       'promotion_request',
     );
   }
@@ -598,7 +608,7 @@ export class PromotionCenter {
           };
         }
       },
-      this.clock(),
+      this.history,
       'promotion_request',
     );
   }
@@ -708,7 +718,7 @@ export class PromotionCenter {
           ]);
         return { status: 201, answer: { checkout: request.checkout, lines: out, refund: yuan(total) } };
       },
-      this.clock(),
+      this.history,
       'promotion_request',
     );
   }

@@ -5,7 +5,7 @@ import {
   type FlashSaleState,
   flashSaleSchema,
 } from '../contract/index.js';
-import { toFen, yuan } from '../members/index.js';
+import { type Claim, type Kept, toFen, yuan } from '../members/index.js';
 import { ZhongtaiError } from '../model/index.js';
 
 /**
@@ -92,17 +92,32 @@ export async function flashState(store: Queryable, id: string): Promise<FlashSal
   return { sale: row.definition, sold: row.sold, paid: Number(row.paid), left: row.stock - row.sold };
 }
 
-/** Takes an order of a flash sale, or says plainly why not (not started, over, sold out, the member's limit). */
+/**
+ * Takes an order of a flash sale, or says plainly why not (not started, over, sold out, the member's limit) —
+ * in one statement with the idempotency key: its earlier answer read, else the order taken and the key
+ * claimed with the answer (onceInline), so the sale's row stays locked only until the commit that follows.
+ */
 export async function orderFlash(
   tx: Queryable,
+  claim: Claim,
   id: string,
   member: string,
   qty: number,
   now: Date,
-): Promise<FlashOrder> {
-  const [row] = await tx.query<OrderRow & { why: string | null }>(
-    `WITH sale AS (SELECT * FROM flash_sale WHERE id = $1),
-     open AS (SELECT * FROM sale WHERE $4::timestamptz >= starts_at AND $4::timestamptz < ends_at),
+): Promise<{ status: number; answer: FlashOrder } | { kept: Kept<FlashOrder> }> {
+  const [row] = await tx.query<
+    OrderRow & {
+      why: string | null;
+      pay_by_text: string;
+      kept_digest: string | null;
+      kept_status: number;
+      kept_answer: FlashOrder;
+    }
+  >(
+    `WITH kept AS (SELECT digest, status, answer FROM promotion_request WHERE scope = $5 AND key = $6),
+     sale AS (SELECT * FROM flash_sale WHERE id = $1),
+     open AS (SELECT * FROM sale WHERE $4::timestamptz >= starts_at AND $4::timestamptz < ends_at
+              AND NOT EXISTS (SELECT 1 FROM kept)),
      held AS (
        INSERT INTO flash_member (sale_id, member_code, qty) SELECT id, $2, $3 FROM open WHERE $3 <= per_member
        ON CONFLICT (sale_id, member_code) DO UPDATE SET qty = flash_member.qty + excluded.qty
@@ -115,15 +130,23 @@ export async function orderFlash(
        INSERT INTO flash_order (sale_id, member_code, qty, price, pay_by)
        SELECT $1, $2, $3, CAST(round(CAST(definition->>'price' AS numeric) * 100) AS BIGINT),
               $4::timestamptz + make_interval(mins => CAST(definition->>'payMinutes' AS INTEGER)) FROM taken
-       RETURNING *)
-     SELECT made.*, CASE
+       RETURNING *, to_char(pay_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS pay_by_text),
+     claimed AS (
+       INSERT INTO promotion_request (scope, key, digest, status, answer)
+       SELECT $5, $6, $7, 201, jsonb_build_object('order', id, 'sale', sale_id, 'member', member_code, 'qty', qty,
+         'price', to_char(price / 100.0, 'FM999999999990.00'), 'state', state, 'payBy', pay_by_text)
+       FROM made)
+     SELECT made.*, k.digest AS kept_digest, k.status AS kept_status, k.answer AS kept_answer, CASE
+       WHEN EXISTS (SELECT 1 FROM kept) THEN NULL
        WHEN NOT EXISTS (SELECT 1 FROM sale) THEN 'unknown'
        WHEN NOT EXISTS (SELECT 1 FROM open) THEN 'closed'
        WHEN NOT EXISTS (SELECT 1 FROM held) THEN 'limit'
        WHEN NOT EXISTS (SELECT 1 FROM taken) THEN 'sold_out' END AS why
-     FROM (SELECT 1) one LEFT JOIN made ON true`,
-    [id, member, qty, now.toISOString()],
+     FROM (SELECT 1) one LEFT JOIN made ON true LEFT JOIN kept k ON true`,
+    [id, member, qty, now.toISOString(), claim.scope, claim.key, claim.digest],
   );
+  if (row?.kept_digest)
+    return { kept: { digest: row.kept_digest, status: row.kept_status, answer: row.kept_answer } };
   if (row?.why === 'unknown')
     throw new ZhongtaiError(
       'NOT_FOUND',
@@ -152,7 +175,8 @@ export async function orderFlash(
       { en: `Flash sale ${id} is sold out`, zh: `秒杀 ${id} 已抢光` },
       { field: 'qty' },
     );
-  return orderOf(row as OrderRow);
+  const made = row as OrderRow & { pay_by_text: string };
+  return { status: 201, answer: { ...orderOf(made), payBy: made.pay_by_text } };
 }
 
 /** Pays a pending order before its time runs out. */
