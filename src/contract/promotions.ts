@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 const yuanText = z.union([z.string().max(20), z.number()]).describe('yuan, at most two decimals: "12.30"');
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, _ and -');
+/** A promotion's, a coupon's or a sale's name as shoppers see it, in both languages. */
+const nameSchema = z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict();
 const ids = (what: string) => z.array(z.number().int().positive()).max(10_000).optional().describe(what);
 const names = (what: string) => z.array(z.string().min(1).max(64)).max(1_000).optional().describe(what);
 
@@ -47,7 +49,7 @@ export const promotionScopeSchema = z
 
 const common = {
   id,
-  name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+  name: nameSchema,
   scope: promotionScopeSchema.default({}),
   group: z
     .string()
@@ -280,7 +282,7 @@ export interface ReturnAnswer {
 export const couponTemplateSchema = z
   .object({
     id,
-    name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+    name: nameSchema,
     kind: z.enum(['amount', 'percent']),
     amount: yuanText.optional().describe('amount coupons: yuan off'),
     percent: z.number().int().min(1).max(99).optional().describe('percent coupons: percent off'),
@@ -351,7 +353,7 @@ export interface Coupon {
 export const flashSaleSchema = z
   .object({
     id,
-    name: z.object({ zh: z.string().min(1).max(60), en: z.string().min(1).max(80) }).strict(),
+    name: nameSchema,
     sku: z.number().int().positive(),
     price: yuanText,
     stock: z.number().int().min(1).max(10_000_000),

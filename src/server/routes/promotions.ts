@@ -84,6 +84,36 @@ export function promotionRoutes(
       );
     return actor;
   };
+  /**
+   * A PUT that keeps something under the id its path names (a promotion, a coupon template, a flash sale): the
+   * body parsed, its id checked against the path's, then saved by `save` as the caller.
+   */
+  const putById = <S extends z.ZodType>(
+    path: string,
+    doc: { summary: string; answers: string },
+    schema: S,
+    field: string,
+    idOf: (body: z.output<S>) => string,
+    save: (by: { username: string; ip: string | null }, body: z.output<S>) => Promise<unknown>,
+  ) =>
+    app.put(
+      path,
+      needs('promotions.edit', { summary: doc.summary, body: schema, answers: { '200': doc.answers } }),
+      async (request) => {
+        const { id } = parseBody(idSchema, request.params);
+        const body = parseBody(schema, request.body);
+        if (idOf(body) !== id)
+          throw new ZhongtaiError(
+            'BAD_REQUEST',
+            {
+              en: `${field} ${idOf(body)} is not ${id} of the path`,
+              zh: `${field} ${idOf(body)} 与路径中的 ${id} 不一致`,
+            },
+            { field },
+          );
+        return save({ username: callerOf(request).username, ip: clientIp(request) }, body);
+      },
+    );
   app.get(
     '/api/v1/promotions',
     needs('promotions.edit', {
@@ -92,27 +122,16 @@ export function promotionRoutes(
     }),
     async () => ({ promotions: await center.list() }),
   );
-  app.put(
+  putById(
     '/api/v1/promotions/:id',
-    needs('promotions.edit', {
+    {
       summary: 'Create or replace a promotion (spend and uses so far are kept); audited 保存促销活动',
-      body: promotionRecordSchema,
-      answers: { '200': 'The promotion as kept' },
-    }),
-    async (request) => {
-      const { id } = parseBody(idSchema, request.params);
-      const body = parseBody(promotionRecordSchema, request.body);
-      if (body.promotion.id !== id)
-        throw new ZhongtaiError(
-          'BAD_REQUEST',
-          {
-            en: `promotion.id ${body.promotion.id} is not ${id} of the path`,
-            zh: `promotion.id ${body.promotion.id} 与路径中的 ${id} 不一致`,
-          },
-          { field: 'promotion.id' },
-        );
-      return center.save({ username: callerOf(request).username, ip: clientIp(request) }, body);
+      answers: 'The promotion as kept',
     },
+    promotionRecordSchema,
+    'promotion.id',
+    (body) => body.promotion.id,
+    (by, body) => center.save(by, body),
   );
   app.post(
     '/api/v1/promotions/simulate',
@@ -201,24 +220,13 @@ export function promotionRoutes(
     }),
     async () => ({ templates: await center.templates() }),
   );
-  app.put(
+  putById(
     '/api/v1/coupons/templates/:id',
-    needs('promotions.edit', {
-      summary: 'Create or replace a coupon template; audited 保存券模板',
-      body: couponTemplateSchema,
-      answers: { '200': 'The template as kept' },
-    }),
-    async (request) => {
-      const { id } = parseBody(idSchema, request.params);
-      const body = parseBody(couponTemplateSchema, request.body);
-      if (body.id !== id)
-        throw new ZhongtaiError(
-          'BAD_REQUEST',
-          { en: `id ${body.id} is not ${id} of the path`, zh: `id ${body.id} 与路径中的 ${id} 不一致` },
-          { field: 'id' },
-        );
-      return center.saveTemplate({ username: callerOf(request).username, ip: clientIp(request) }, body);
-    },
+    { summary: 'Create or replace a coupon template; audited 保存券模板', answers: 'The template as kept' },
+    couponTemplateSchema,
+    'id',
+    (body) => body.id,
+    (by, body) => center.saveTemplate(by, body),
   );
   app.post(
     '/api/v1/coupons/issue',
@@ -267,27 +275,18 @@ export function promotionRoutes(
       ),
     }),
   );
-  const saleId = z.object({ id: idSchema.shape.id });
   const orderId = z.object({ id: z.coerce.number().int().positive() });
-  app.put(
+  putById(
     '/api/v1/flash-sales/:id',
-    needs('promotions.edit', {
+    {
       summary:
         'Create or change a flash sale: SKU, price, stock, limit per member, window, time to pay; audited 秒杀活动',
-      body: flashSaleSchema,
-      answers: { '200': 'sale, sold, paid, left' },
-    }),
-    async (request) => {
-      const { id } = parseBody(saleId, request.params);
-      const body = parseBody(flashSaleSchema, request.body);
-      if (body.id !== id)
-        throw new ZhongtaiError(
-          'BAD_REQUEST',
-          { en: `id ${body.id} is not ${id} of the path`, zh: `id ${body.id} 与路径中的 ${id} 不一致` },
-          { field: 'id' },
-        );
-      return center.saveFlashSale({ username: callerOf(request).username, ip: clientIp(request) }, body);
+      answers: 'sale, sold, paid, left',
     },
+    flashSaleSchema,
+    'id',
+    (body) => body.id,
+    (by, body) => center.saveFlashSale(by, body),
   );
   app.get(
     '/api/v1/flash-sales/:id',
@@ -296,7 +295,7 @@ export function promotionRoutes(
       answers: { '200': 'sale, sold, paid, left' },
       notFound: 'No such flash sale',
     }),
-    async (request) => center.flashState(parseBody(saleId, request.params).id),
+    async (request) => center.flashState(parseBody(idSchema, request.params).id),
   );
   app.post(
     '/api/v1/flash-sales/:id/orders',
@@ -317,7 +316,7 @@ export function promotionRoutes(
         await center.orderFlash(
           await actorOf(request),
           request.headers['idempotency-key'] as string | undefined,
-          parseBody(saleId, request.params).id,
+          parseBody(idSchema, request.params).id,
           parseBody(flashOrderSchema, request.body),
         ),
         reply,
