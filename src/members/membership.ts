@@ -39,6 +39,7 @@ interface Row extends Record<string, unknown> {
   entry_id: string;
   refunded: string | null;
   ended_on: string | Date | null;
+  renewal: boolean;
 }
 
 const isoDay = (v: string | Date) =>
@@ -67,6 +68,7 @@ const emitPeriod = (tx: Queryable, member: MemberRow, r: Row) =>
     endedOn: r.ended_on === null ? null : isoDay(r.ended_on),
     price: Number(r.price),
     refunded: r.refunded === null ? 0 : Number(r.refunded),
+    renewal: r.renewal,
   });
 
 export const plansOf = (rules: MemberRules): MembershipPlan[] =>
@@ -131,8 +133,11 @@ export async function buyMembership(
     where,
   );
   const [row] = await tx.query<Row>(
-    `INSERT INTO membership (member_id, plan, starts_on, ends_on, price, entry_id, store_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING *`,
+    // A renewal (续费): the member paid for a period before, one not wholly refunded.
+    `INSERT INTO membership (member_id, plan, starts_on, ends_on, price, entry_id, store_id, renewal)
+     VALUES ($1, $2, $3, $4, $5, $6, $7,
+       EXISTS (SELECT 1 FROM membership WHERE member_id = $1 AND (refunded IS NULL OR refunded < price)))
+     RETURNING *`,
     [member.id, plan.id, startsOn, endsOn, plan.price, entry.entry, where.store],
   );
   await emitPeriod(tx, member, row as Row);

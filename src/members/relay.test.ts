@@ -229,4 +229,22 @@ describe('member center into the warehouse', () => {
     expect(found.wallet).toHaveLength(1);
     expect(found.wallet[0]).toMatchObject({ ledger: '100.00', warehouse: '99.99' });
   });
+
+  it('counts a period bought by a member who paid before as a renewal (续费)', async () => {
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const [a] = await store.query<{ code: string }>(
+      "SELECT m.code FROM membership p JOIN member m ON m.id = p.member_id WHERE p.plan = 'annual' LIMIT 1",
+    );
+    await post(`/api/v1/members/${a?.code}/membership/renew`, { store: 1 });
+    await relayOutbox(store, warehouse);
+    const answer = await runQuery(warehouse, {
+      metrics: ['membership_renewals', 'membership_sales'],
+      dimensions: ['store'],
+      timeRange: { from: today, to: today },
+    });
+    const byStore = Object.fromEntries(answer.rows.map((r) => [String(r.store), r]));
+    // The first year sold today is no renewal; the second is. The month refunded on the day sold none.
+    expect(byStore['一号店']).toMatchObject({ membership_renewals: 1, membership_sales: 398 });
+    expect(byStore['二号店']).toMatchObject({ membership_renewals: 0 });
+  });
 });

@@ -88,6 +88,7 @@ const MEMBERSHIP = specOf('member_membership', {
             store_id: { from: 'store', type: 'int' },
             plan: { from: 'plan' },
             members: { from: 'members', type: 'int' },
+            renewals: { from: 'renewals', type: 'int' },
             amount: money('amount'),
           },
         },
@@ -107,6 +108,7 @@ interface Period {
   endedOn: string | null;
   price: number;
   refunded: number;
+  renewal?: boolean;
 }
 
 /** A period as three changes: +1 member on its first day, −1 the day after its last, and its sale. */
@@ -122,6 +124,7 @@ function periodChanges(p: Period): Record<string, unknown>[] {
       change: 'sale',
       day: chainLocal(p.boughtAt).day,
       members: 0,
+      renewals: p.renewal ? 1 : 0,
       amount: yuan(p.price - p.refunded),
     },
   ];

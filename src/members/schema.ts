@@ -206,4 +206,9 @@ export const MEMBER_SCHEMA: SchemaStep[] = [
       ...kinds('journal_entry', ...WALLET_KINDS, ...MEMBERSHIP_KINDS, ...MERGE_KINDS, 'adjust', 'breakage'),
     ],
   },
+  {
+    version: 9,
+    // Renewals (续费): a period bought by a member who paid for one before.
+    sql: ['ALTER TABLE membership ADD COLUMN renewal BOOLEAN NOT NULL DEFAULT false'],
+  },
 ];

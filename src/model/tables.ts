@@ -330,6 +330,7 @@ export const TABLES: Table[] = [
       c('plan', 'string'),
       c('members', 'int'),
       c('amount', 'money'),
+      c('renewals', 'int', true),
     ],
   },
   // The promotion center's discounts as shared to the lines of each checkout (分摊), and taken back by returns:

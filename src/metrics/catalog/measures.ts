@@ -112,6 +112,7 @@ export const MEASURES: MeasureDef[] = [
   },
   { id: 'membership_earned', sources: [plain('membership_revenue_day', sum(f('earned')))] },
   { id: 'paid_member_flow', sources: [plain('paid_member_change', sum(f('members')))] },
+  { id: 'membership_renewals', sources: [plain('paid_member_change', sum(f('renewals')))] },
   {
     id: 'membership_sales',
     sources: [

@@ -181,6 +181,10 @@ export const METRICS: MetricDef[] = [
     '期内售出的付费会员卡金额（扣除退款，按购买日）',
     'paid memberships sold in period, less refunds (by day bought)',
   ]),
+  metric('membership_renewals', '付费会员续费数', 'Membership renewals', 'count', m('membership_renewals'), [
+    '期内由曾付费的会员再次购买的付费会员期数（按购买日）',
+    'paid periods bought in period by members who paid for one before (by day bought)',
+  ]),
   metric('membership_revenue', '会费收入确认', 'Membership fees earned', 'CNY', m('membership_earned'), [
     '期内按天确认的付费会员费收入（会员卡收入在有效期内逐日确认）',
     'membership fees earned in period: each period’s price recognised evenly over its days',

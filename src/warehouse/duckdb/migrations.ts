@@ -181,6 +181,11 @@ export const MIGRATIONS: Migration[] = [
     description: 'promotion_allocation: the promotion center’s discounts by checkout line, from its outbox',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 18,
+    description: 'paid_member_change.renewals: paid periods bought by members who paid before (续费)',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**
