@@ -1,5 +1,5 @@
 import { allocate } from './allocate.js';
-import { isOrderLevel, type Rule } from './rules.js';
+import type { Rule } from './rules.js';
 import { covers, type Line } from './scope.js';
 
 /** What a set of promotions takes off a cart: each promotion's fen on each line (分摊), and the sum. */
@@ -66,10 +66,12 @@ function itemDiscount(rule: Rule, lines: Line[], free: number[]): number[] {
   };
   switch (rule.kind) {
     case 'percent_off':
-      lines.forEach((_, i) => inScope(i) && claimAll(i, (unit, n) => percentOf(unit * n, rule.percent)));
+      for (let i = 0; i < lines.length; i++)
+        if (inScope(i)) claimAll(i, (unit, n) => percentOf(unit * n, rule.percent));
       break;
     case 'amount_off':
-      lines.forEach((_, i) => inScope(i) && claimAll(i, (unit, n) => Math.min(rule.amount, unit) * n));
+      for (let i = 0; i < lines.length; i++)
+        if (inScope(i)) claimAll(i, (unit, n) => Math.min(rule.amount, unit) * n);
       break;
     case 'member_price':
       lines.forEach((line, i) => {

@@ -101,7 +101,12 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
 
   // Item promotions joined when they reach a common line or share a stacking group.
   const parent = items.map((_, i) => i);
-  const root = (i: number): number => (parent[i] === i ? i : (parent[i] = root(parent[i] as number)));
+  const root = (i: number): number => {
+    if (parent[i] === i) return i;
+    const top = root(parent[i] as number);
+    parent[i] = top;
+    return top;
+  };
   const itemReach = items.map((r) => reaches.get(r.id) as Set<number>);
   for (let a = 0; a < items.length; a++)
     for (let b = a + 1; b < items.length; b++) {
@@ -112,7 +117,9 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
       if (share) parent[root(a)] = root(b);
     }
   const parts = new Map<number, Rule[]>();
-  items.forEach((r, i) => parts.set(root(i), [...(parts.get(root(i)) ?? []), r]));
+  items.forEach((r, i) => {
+    parts.set(root(i), [...(parts.get(root(i)) ?? []), r]);
+  });
   const itemSet: Rule[] = [];
   for (const part of parts.values()) {
     if (part.length === 1) {
