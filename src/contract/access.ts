@@ -136,6 +136,7 @@ export const AUDIT_ACTIONS = [
   'promotions.save',
   'coupons.template',
   'flash.save',
+  'groups.save',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

@@ -392,3 +392,28 @@ export interface FlashSaleState {
   paid: number;
   left: number;
 }
+
+/** A group deal (拼团): a SKU at a group price once `size` members join within `hours`. */
+export const groupDealSchema = z
+  .object({
+    id,
+    name: nameSchema,
+    sku: z.number().int().positive(),
+    price: yuanText.describe('the group price each member pays'),
+    size: z.number().int().min(2).max(100),
+    hours: z.number().int().min(1).max(168).default(24),
+  })
+  .strict();
+export type GroupDealInput = z.input<typeof groupDealSchema>;
+
+export const groupJoinSchema = z.object({ member: z.string().regex(/^M\d{8}$/) }).strict();
+
+export interface GroupBuy {
+  group: number;
+  deal: string;
+  size: number;
+  joined: number;
+  state: 'open' | 'succeeded' | 'failed';
+  expiresAt: string;
+  members: { member: string; amount: string; state: 'paid' | 'confirmed' | 'refunded' }[];
+}

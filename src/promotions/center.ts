@@ -6,6 +6,8 @@ import type {
   CouponTemplateInput,
   FlashOrder,
   FlashSaleInput,
+  GroupBuy,
+  GroupDealInput,
   PriceAnswer,
   Promotion,
   PromotionRecord,
@@ -27,6 +29,7 @@ import {
 import { ZhongtaiError } from '../model/index.js';
 import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
 import { flashState, orderFlash, payFlash, releaseUnpaid, saveFlashSale } from './flash.js';
+import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';
@@ -363,6 +366,56 @@ export class PromotionCenter {
   /** Releases flash orders not paid in time (the server runs it every few seconds). */
   releaseUnpaid() {
     return this.store.transaction((tx) => releaseUnpaid(tx, this.clock()));
+  }
+
+  /** Creates or changes a group deal (拼团); audited. */
+  async saveGroupDeal(actor: { username: string; ip: string | null }, input: GroupDealInput) {
+    return this.store.transaction(async (tx) => {
+      const deal = await saveGroupDeal(tx, input);
+      await recordAudit(tx, {
+        actor: actor.username,
+        action: 'groups.save',
+        target: deal.id,
+        detail: deal,
+        ip: actor.ip,
+      });
+      return deal;
+    });
+  }
+
+  /** Opens a group of a deal for its first member, who pays the group price. */
+  openGroup(actor: MemberActor, key: string | undefined, deal: string, request: { member: string }) {
+    return once<GroupBuy>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['group-open', deal, request],
+      async (tx) => ({ status: 201, answer: await openGroup(tx, deal, request.member, this.clock()) }),
+      this.history,
+      'promotion_request',
+    );
+  }
+
+  /** Joins a group: never past its size, each member once; the join that fills it confirms every order. */
+  joinGroup(actor: MemberActor, key: string | undefined, group: number, request: { member: string }) {
+    return once<GroupBuy>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['group-join', group, request],
+      async (tx) => ({ status: 201, answer: await joinGroup(tx, group, request.member, this.clock()) }),
+      this.history,
+      'promotion_request',
+    );
+  }
+
+  group(id: number) {
+    return groupOf(this.store, id);
+  }
+
+  /** Groups not full in time fail and refund their members (the server runs it with the flash release). */
+  failExpiredGroups() {
+    return this.store.transaction((tx) => failExpiredGroups(tx, this.clock()));
   }
 
   /** Where, when and for whom a cart is priced. */

@@ -129,4 +129,28 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       "CREATE INDEX flash_order_due ON flash_order (pay_by) WHERE state = 'pending'",
     ],
   },
+  {
+    version: 5,
+    // Group buying (拼团): a group's places counted on its row (joined never past size), each member once; a
+    // full group confirms every member's order, one that runs out of time refunds them.
+    sql: [
+      'CREATE TABLE group_deal (id TEXT PRIMARY KEY, definition JSONB NOT NULL)',
+      `CREATE TABLE group_buy (
+         id BIGSERIAL PRIMARY KEY,
+         deal_id TEXT NOT NULL REFERENCES group_deal(id),
+         size INTEGER NOT NULL,
+         joined INTEGER NOT NULL DEFAULT 0,
+         state TEXT NOT NULL DEFAULT 'open' CHECK (state IN ('open', 'succeeded', 'failed')),
+         expires_at TIMESTAMPTZ NOT NULL,
+         CHECK (joined >= 0 AND joined <= size))`,
+      "CREATE INDEX group_buy_due ON group_buy (expires_at) WHERE state = 'open'",
+      `CREATE TABLE group_member (
+         group_id BIGINT NOT NULL REFERENCES group_buy(id),
+         member_code TEXT NOT NULL,
+         amount BIGINT NOT NULL,
+         state TEXT NOT NULL DEFAULT 'paid' CHECK (state IN ('paid', 'confirmed', 'refunded')),
+         at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (group_id, member_code))`,
+    ],
+  },
 ];

@@ -126,8 +126,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.engine ? { facts: warehouseFacts(options.engine) } : {}),
   });
   promotionRoutes(app, promotions, options.engine);
-  // Flash orders not paid in time give their stock back.
-  const stopReleasing = runEvery('flash sale release', 5_000, () => promotions.releaseUnpaid());
+  // Flash orders not paid in time give their stock back; groups not full in time fail and refund.
+  const stopReleasing = runEvery('flash sale and group release', 5_000, async () => {
+    await promotions.releaseUnpaid();
+    await promotions.failExpiredGroups();
+  });
   app.addHook('onClose', stopReleasing);
   if (warehouse && !warehouse.readOnly) {
     const stops = [

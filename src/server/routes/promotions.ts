@@ -7,6 +7,8 @@ import {
   couponTemplateSchema,
   flashOrderSchema,
   flashSaleSchema,
+  groupDealSchema,
+  groupJoinSchema,
   priceRequestSchema,
   promotionRecordSchema,
   returnSchema,
@@ -338,5 +340,68 @@ export function promotionRoutes(
         ),
         reply,
       ),
+  );
+  putById(
+    '/api/v1/group-deals/:id',
+    {
+      summary: 'Create or change a group deal: SKU, group price, size, hours to fill; audited 拼团活动',
+      answers: 'The deal',
+    },
+    groupDealSchema,
+    'id',
+    (body) => body.id,
+    (by, body) => center.saveGroupDeal(by, body),
+  );
+  app.post(
+    '/api/v1/group-deals/:id/groups',
+    needs('promotions.sell', {
+      summary: 'Open a group of a deal for its first member (开团), who pays the group price',
+      body: groupJoinSchema,
+      ...keyed,
+      answers: { ...keyed.answers, '201': 'The group: size, joined, state, expiresAt, members' },
+    }),
+    async (request, reply) =>
+      written(
+        await center.openGroup(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(idSchema, request.params).id,
+          parseBody(groupJoinSchema, request.body),
+        ),
+        reply,
+      ),
+  );
+  app.post(
+    '/api/v1/groups/:id/join',
+    needs('promotions.sell', {
+      summary:
+        'Join a group (参团): never past its size; the join that fills it confirms every member’s order',
+      body: groupJoinSchema,
+      ...keyed,
+      answers: {
+        ...keyed.answers,
+        '201': 'The group',
+        '409': 'CONFLICT: full, over, or the member is in it already',
+      },
+    }),
+    async (request, reply) =>
+      written(
+        await center.joinGroup(
+          await actorOf(request),
+          request.headers['idempotency-key'] as string | undefined,
+          parseBody(orderId, request.params).id,
+          parseBody(groupJoinSchema, request.body),
+        ),
+        reply,
+      ),
+  );
+  app.get(
+    '/api/v1/groups/:id',
+    needs('promotions.sell', {
+      summary: 'A group: size, joined, state and members 拼团详情',
+      answers: { '200': 'group, deal, size, joined, state, expiresAt, members' },
+      notFound: 'No such group',
+    }),
+    async (request) => center.group(parseBody(orderId, request.params).id),
   );
 }

@@ -34,6 +34,7 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'promotions.save': { zh: '保存促销活动', en: 'Promotion saved' },
   'coupons.template': { zh: '保存券模板', en: 'Coupon template saved' },
   'flash.save': { zh: '保存秒杀活动', en: 'Flash sale saved' },
+  'groups.save': { zh: '保存拼团活动', en: 'Group deal saved' },
   'member.adjust': { zh: '储值人工调整', en: 'Wallet adjusted by hand' },
   'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
 };
