@@ -137,4 +137,97 @@ describe('promotion center API', () => {
     expect(tooMany.statusCode).toBe(400);
     expect(tooMany.json().error.messageZh).toContain('已退 3 件');
   });
+
+  it('runs coupons, a flash sale and a group over HTTP, each write once per key', async () => {
+    const get = (url: string, token = till) => app.inject({ url, headers: bearer(token) });
+    const member = async (phone: string) =>
+      (await send('POST', '/api/v1/members', { phone, store: 3 })).json().code as string;
+    const [m1, m2] = [await member('13900001111'), await member('13900002222')];
+    // Coupons: a template, two issued to m1, m2 claims one.
+    const template = {
+      id: 'c5',
+      name: { zh: '5元券', en: '¥5 off' },
+      kind: 'amount',
+      amount: '5',
+      perMember: 1,
+    };
+    expect((await send('PUT', '/api/v1/coupons/templates/c5', template, marketer)).statusCode).toBe(200);
+    const issued = await send(
+      'POST',
+      '/api/v1/coupons/issue',
+      { template: 'c5', members: [m1] },
+      marketer,
+      'iss-1',
+    );
+    expect(issued.statusCode).toBe(201);
+    const claimed = await send('POST', '/api/v1/coupons/claim', { template: 'c5', member: m2 }, till, 'cl-1');
+    expect(claimed.statusCode).toBe(201);
+    expect(
+      (await send('POST', '/api/v1/coupons/claim', { template: 'c5', member: m2 }, till, 'cl-1')).statusCode,
+    ).toBe(200);
+    expect(
+      (await send('POST', '/api/v1/coupons/claim', { template: 'c5', member: m2 }, till, 'cl-2')).statusCode,
+    ).toBe(409);
+    const mine = (await get(`/api/v1/coupons?member=${m2}`)).json().coupons;
+    expect(mine).toHaveLength(1);
+    const priced = await send(
+      'POST',
+      '/api/v1/price',
+      {
+        store: 3,
+        channel: 'mini_program',
+        member: m2,
+        coupons: [mine[0].code],
+        lines: [{ sku: product.sku, qty: 1, unitPrice: '12' }],
+      },
+      till,
+      null,
+    );
+    expect(priced.json().applied.map((a: { promotion: string }) => a.promotion)).toContain(
+      `coupon:${mine[0].code}`,
+    );
+    const templates = (await get('/api/v1/coupons/templates', marketer)).json().templates;
+    expect(templates[0]).toMatchObject({ issued: 2, redeemed: 0, open: 2, liability: '10.00' });
+
+    // A flash sale running now: order, pay, the burn-down.
+    const sale = {
+      id: 'fs1',
+      name: { zh: '秒杀', en: 'Flash' },
+      sku: product.sku,
+      price: '1.99',
+      stock: 2,
+      perMember: 1,
+      startsAt: new Date(Date.now() - 60_000).toISOString(),
+      endsAt: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    expect((await send('PUT', '/api/v1/flash-sales/fs1', sale, marketer)).statusCode).toBe(200);
+    const order = await send('POST', '/api/v1/flash-sales/fs1/orders', { member: m1 }, till, 'fo-1');
+    expect(order.statusCode).toBe(201);
+    expect(order.json()).toMatchObject({ price: '1.99', state: 'pending' });
+    expect(
+      (await send('POST', '/api/v1/flash-sales/fs1/orders', { member: m1 }, till, 'fo-2')).statusCode,
+    ).toBe(409);
+    const paid = await send('POST', `/api/v1/flash-orders/${order.json().order}/pay`, {}, till, 'fp-1');
+    expect(paid.json().state).toBe('paid');
+    expect((await get('/api/v1/flash-sales/fs1')).json()).toMatchObject({ sold: 1, paid: 1, left: 1 });
+
+    // A group of two: opened by m1, filled by m2.
+    const deal = { id: 'g2', name: { zh: '2人团', en: 'Pair' }, sku: product.sku, price: '8.80', size: 2 };
+    expect((await send('PUT', '/api/v1/group-deals/g2', deal, marketer)).statusCode).toBe(200);
+    const opened = await send('POST', '/api/v1/group-deals/g2/groups', { member: m1 }, till, 'go-1');
+    expect(opened.statusCode).toBe(201);
+    const joined = await send(
+      'POST',
+      `/api/v1/groups/${opened.json().group}/join`,
+      { member: m2 },
+      till,
+      'gj-1',
+    );
+    expect(joined.json()).toMatchObject({ joined: 2, state: 'succeeded' });
+    expect(
+      (await get(`/api/v1/groups/${opened.json().group}`))
+        .json()
+        .members.map((m: { state: string }) => m.state),
+    ).toEqual(['confirmed', 'confirmed']);
+  });
 });

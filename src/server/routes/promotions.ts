@@ -13,6 +13,7 @@ import {
   promotionRecordSchema,
   returnSchema,
 } from '../../contract/index.js';
+import type { MemberActor, Written } from '../../members/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { ChainFacts, PromotionCenter } from '../../promotions/index.js';
 import type { Engine } from '../../warehouse/index.js';
@@ -213,6 +214,37 @@ export function promotionRoutes(
       '409': 'CONFLICT: the key was used with another request, or a cap or limit is reached',
     },
   };
+  /**
+   * A write of the center under an Idempotency-Key: the path's id and the body parsed, run as the caller; a key
+   * used before answers 200 with the first answer.
+   */
+  const keyedPost = <P extends z.ZodType, S extends z.ZodType>(
+    path: string,
+    summary: string,
+    params: P,
+    body: S,
+    answers: Record<string, string>,
+    run: (
+      actor: MemberActor,
+      key: string | undefined,
+      params: z.output<P>,
+      body: z.output<S>,
+    ) => Promise<Written<unknown>>,
+  ) =>
+    app.post(
+      path,
+      needs('promotions.sell', { summary, body, ...keyed, answers: { ...keyed.answers, ...answers } }),
+      async (request, reply) =>
+        written(
+          await run(
+            await actorOf(request),
+            request.headers['idempotency-key'] as string | undefined,
+            parseBody(params, request.params ?? {}),
+            parseBody(body, request.body),
+          ),
+          reply,
+        ),
+    );
   app.get(
     '/api/v1/coupons/templates',
     needs('promotions.edit', {
@@ -247,22 +279,13 @@ export function promotionRoutes(
         reply,
       ),
   );
-  app.post(
+  keyedPost(
     '/api/v1/coupons/claim',
-    needs('promotions.sell', {
-      summary: 'A member claims a coupon (mini-program 领券), within the cap and the member’s limit',
-      body: couponClaimSchema,
-      ...keyed,
-    }),
-    async (request, reply) =>
-      written(
-        await center.claim(
-          await actorOf(request),
-          request.headers['idempotency-key'] as string | undefined,
-          parseBody(couponClaimSchema, request.body),
-        ),
-        reply,
-      ),
+    'A member claims a coupon (mini-program 领券), within the cap and the member’s limit',
+    z.object({}),
+    couponClaimSchema,
+    { '201': 'The coupon claimed' },
+    (actor, key, _params, body) => center.claim(actor, key, body),
   );
   app.get(
     '/api/v1/coupons',
@@ -299,47 +322,25 @@ export function promotionRoutes(
     }),
     async (request) => center.flashState(parseBody(idSchema, request.params).id),
   );
-  app.post(
+  keyedPost(
     '/api/v1/flash-sales/:id/orders',
-    needs('promotions.sell', {
-      summary:
-        'Order in a flash sale for a member: first come first served, never past the stock or the limit 秒杀下单',
-      body: flashOrderSchema,
-      ...keyed,
-      answers: {
-        ...keyed.answers,
-        '201': 'The order, pending payment until payBy',
-        '409': 'CONFLICT: not on now, the member’s limit reached, or the key used with another request',
-        '422': 'NOT_ENOUGH: sold out',
-      },
-    }),
-    async (request, reply) =>
-      written(
-        await center.orderFlash(
-          await actorOf(request),
-          request.headers['idempotency-key'] as string | undefined,
-          parseBody(idSchema, request.params).id,
-          parseBody(flashOrderSchema, request.body),
-        ),
-        reply,
-      ),
+    'Order in a flash sale for a member: first come first served, never past the stock or the limit 秒杀下单',
+    idSchema,
+    flashOrderSchema,
+    {
+      '201': 'The order, pending payment until payBy',
+      '409': 'CONFLICT: not on now, the member’s limit reached, or the key used with another request',
+      '422': 'NOT_ENOUGH: sold out',
+    },
+    (actor, key, { id }, body) => center.orderFlash(actor, key, id, body),
   );
-  app.post(
+  keyedPost(
     '/api/v1/flash-orders/:id/pay',
-    needs('promotions.sell', {
-      summary: 'Pay a pending flash order before its time runs out 秒杀支付',
-      ...keyed,
-      answers: { ...keyed.answers, '201': 'The order, paid', '409': 'CONFLICT: not paid in time, released' },
-    }),
-    async (request, reply) =>
-      written(
-        await center.payFlash(
-          await actorOf(request),
-          request.headers['idempotency-key'] as string | undefined,
-          parseBody(orderId, request.params).id,
-        ),
-        reply,
-      ),
+    'Pay a pending flash order before its time runs out 秒杀支付',
+    orderId,
+    z.object({}).default({}),
+    { '201': 'The order, paid', '409': 'CONFLICT: not paid in time, released' },
+    (actor, key, { id }) => center.payFlash(actor, key, id),
   );
   putById(
     '/api/v1/group-deals/:id',
@@ -352,48 +353,21 @@ export function promotionRoutes(
     (body) => body.id,
     (by, body) => center.saveGroupDeal(by, body),
   );
-  app.post(
+  keyedPost(
     '/api/v1/group-deals/:id/groups',
-    needs('promotions.sell', {
-      summary: 'Open a group of a deal for its first member (开团), who pays the group price',
-      body: groupJoinSchema,
-      ...keyed,
-      answers: { ...keyed.answers, '201': 'The group: size, joined, state, expiresAt, members' },
-    }),
-    async (request, reply) =>
-      written(
-        await center.openGroup(
-          await actorOf(request),
-          request.headers['idempotency-key'] as string | undefined,
-          parseBody(idSchema, request.params).id,
-          parseBody(groupJoinSchema, request.body),
-        ),
-        reply,
-      ),
+    'Open a group of a deal for its first member (开团), who pays the group price',
+    idSchema,
+    groupJoinSchema,
+    { '201': 'The group: size, joined, state, expiresAt, members' },
+    (actor, key, { id }, body) => center.openGroup(actor, key, id, body),
   );
-  app.post(
+  keyedPost(
     '/api/v1/groups/:id/join',
-    needs('promotions.sell', {
-      summary:
-        'Join a group (参团): never past its size; the join that fills it confirms every member’s order',
-      body: groupJoinSchema,
-      ...keyed,
-      answers: {
-        ...keyed.answers,
-        '201': 'The group',
-        '409': 'CONFLICT: full, over, or the member is in it already',
-      },
-    }),
-    async (request, reply) =>
-      written(
-        await center.joinGroup(
-          await actorOf(request),
-          request.headers['idempotency-key'] as string | undefined,
-          parseBody(orderId, request.params).id,
-          parseBody(groupJoinSchema, request.body),
-        ),
-        reply,
-      ),
+    'Join a group (参团): never past its size; the join that fills it confirms every member’s order',
+    orderId,
+    groupJoinSchema,
+    { '201': 'The group', '409': 'CONFLICT: full, over, or the member is in it already' },
+    (actor, key, { id }, body) => center.joinGroup(actor, key, id, body),
   );
   app.get(
     '/api/v1/groups/:id',
