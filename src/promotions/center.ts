@@ -16,6 +16,8 @@ import type {
 } from '../contract/index.js';
 import { couponTemplateSchema, promotionRecordSchema } from '../contract/index.js';
 import {
+  chainLocal,
+  chainToday,
   checkKey,
   fenOf,
   type MemberActor,
@@ -250,7 +252,7 @@ export class PromotionCenter {
   }
 
   private today() {
-    return new Date(this.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    return chainToday(this.clock());
   }
 
   /** Issues coupons to members named, or a number to no one (发券), within the template's cap. */
@@ -427,7 +429,7 @@ export class PromotionCenter {
         { en: `at: not a time: ${request.at}`, zh: `at：不是有效时间 ${request.at}` },
         { field: 'at' },
       );
-    const local = new Date(when.getTime() + 8 * 3_600_000).toISOString();
+    const local = chainLocal(when);
     const store = (await this.facts?.store(request.store)) ?? null;
     let tier: PriceContext['tier'] = 'non_member';
     if (request.member) {
@@ -445,8 +447,8 @@ export class PromotionCenter {
       format: store?.format ?? null,
       channel: request.channel,
       tier,
-      day: local.slice(0, 10),
-      hour: Number(local.slice(11, 13)),
+      day: local.day,
+      hour: Number(local.time.slice(11, 13)),
     };
   }
 
