@@ -137,6 +137,7 @@ export const AUDIT_ACTIONS = [
   'coupons.template',
   'flash.save',
   'groups.save',
+  'presales.save',
   'member.adjust',
   'member.adjust.decide',
 ] as const;

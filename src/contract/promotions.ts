@@ -417,3 +417,66 @@ export interface GroupBuy {
   expiresAt: string;
   members: { member: string; amount: string; state: 'paid' | 'confirmed' | 'refunded' }[];
 }
+
+const instant = z.string().max(40).describe('ISO 8601');
+/**
+ * A pre-sale (预售): a deposit (定金) taken in one window that counts for more at the balance (定金膨胀, e.g. ¥50
+ * worth ¥100), the balance (尾款 = price − worth) paid in a later window. A deposit may be taken back before the
+ * balance window opens when the sale allows it; a balance not paid in its window forfeits the deposit (定金不退)
+ * unless the sale refunds it.
+ */
+export const presaleSchema = z
+  .object({
+    id,
+    name: nameSchema,
+    sku: z.number().int().positive(),
+    price: yuanText.describe('the pre-sale price of one unit'),
+    deposit: yuanText.describe('the deposit paid now per unit (定金)'),
+    depositWorth: yuanText.describe(
+      'what the deposit counts for at the balance (定金膨胀), at least the deposit',
+    ),
+    stock: z.number().int().min(1).max(10_000_000),
+    perMember: z.number().int().min(1).max(100).default(1),
+    depositFrom: instant,
+    depositTo: instant,
+    balanceFrom: instant,
+    balanceTo: instant,
+    cancelBeforeBalance: z
+      .boolean()
+      .default(true)
+      .describe('a deposit may be taken back, refunded in full, until the balance window opens'),
+    refundUnpaid: z
+      .boolean()
+      .default(false)
+      .describe('refund the deposit when the balance is not paid in time (else it is kept: 定金不退)'),
+  })
+  .strict();
+export type PresaleInput = z.input<typeof presaleSchema>;
+
+export const presaleDepositSchema = flashOrderSchema;
+
+export interface PresaleOrder {
+  order: number;
+  presale: string;
+  member: string;
+  qty: number;
+  /** Paid now. */
+  deposit: string;
+  /** What the deposit counts for at the balance. */
+  worth: string;
+  /** Due in the balance window: qty × price − worth. */
+  balance: string;
+  state: 'deposited' | 'paid' | 'cancelled' | 'forfeited' | 'refunded';
+  balanceFrom: string;
+  balanceTo: string;
+}
+
+export interface PresaleState {
+  presale: z.output<typeof presaleSchema>;
+  /** Units held by deposits not yet settled, and by balances paid. */
+  deposited: number;
+  paid: number;
+  left: number;
+  /** Deposits kept because the balance was not paid (定金不退), yuan. */
+  forfeited: string;
+}

@@ -8,6 +8,8 @@ import type {
   FlashSaleInput,
   GroupBuy,
   GroupDealInput,
+  PresaleInput,
+  PresaleOrder,
   PriceAnswer,
   Promotion,
   PromotionRecord,
@@ -32,6 +34,15 @@ import { ZhongtaiError } from '../model/index.js';
 import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
 import { flashState, orderFlash, payFlash, releaseUnpaid, saveFlashSale } from './flash.js';
 import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
+import {
+  cancelDeposit,
+  payBalance,
+  payDeposit,
+  presaleOrder,
+  presaleState,
+  savePresale,
+  settleUnpaid,
+} from './presale.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';
@@ -418,6 +429,82 @@ export class PromotionCenter {
   /** Groups not full in time fail and refund their members (the server runs it with the flash release). */
   failExpiredGroups() {
     return this.store.transaction((tx) => failExpiredGroups(tx, this.clock()));
+  }
+
+  /** Creates or changes a pre-sale (预售); audited. Orders keep the amounts of the day they paid a deposit. */
+  async savePresale(actor: { username: string; ip: string | null }, input: PresaleInput) {
+    return this.store.transaction(async (tx) => {
+      const state = await savePresale(tx, input);
+      await recordAudit(tx, {
+        actor: actor.username,
+        action: 'presales.save',
+        target: state.presale.id,
+        detail: state.presale,
+        ip: actor.ip,
+      });
+      return state;
+    });
+  }
+
+  /** Units held by deposits, paid, left, and deposits kept. */
+  presaleState(id: string) {
+    return presaleState(this.store, id);
+  }
+
+  presaleOrder(order: number) {
+    return presaleOrder(this.store, order);
+  }
+
+  /** Pays a deposit (付定金): never more units held than the stock, nobody past the limit. */
+  payDeposit(
+    actor: MemberActor,
+    key: string | undefined,
+    id: string,
+    request: { member: string; qty: number },
+  ) {
+    return once<PresaleOrder>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['presale-deposit', id, request],
+      async (tx) => ({
+        status: 201,
+        answer: await payDeposit(tx, id, request.member, request.qty, this.clock()),
+      }),
+      this.history,
+      'promotion_request',
+    );
+  }
+
+  /** Pays the balance (付尾款) in its window. */
+  payBalance(actor: MemberActor, key: string | undefined, order: number) {
+    return once<PresaleOrder>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['presale-balance', order],
+      async (tx) => ({ status: 200, answer: await payBalance(tx, order, this.clock()) }),
+      this.history,
+      'promotion_request',
+    );
+  }
+
+  /** Takes a deposit back before the balance window, where the sale allows it (退定金). */
+  cancelDeposit(actor: MemberActor, key: string | undefined, order: number) {
+    return once<PresaleOrder>(
+      this.store,
+      actor.id,
+      checkKey(key),
+      ['presale-cancel', order],
+      async (tx) => ({ status: 200, answer: await cancelDeposit(tx, order, this.clock()) }),
+      this.history,
+      'promotion_request',
+    );
+  }
+
+  /** Balances not paid in time: deposits kept or refunded as each sale says (run with the flash release). */
+  settleUnpaidPresales() {
+    return this.store.transaction((tx) => settleUnpaid(tx, this.clock()));
   }
 
   /** Where, when and for whom a cart is priced. */

@@ -153,4 +153,44 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
          PRIMARY KEY (group_id, member_code))`,
     ],
   },
+  {
+    version: 6,
+    // Pre-sales (预售): the units held by deposits counted on the sale's row like a flash sale's stock; an order
+    // carries its deposit, what it is worth and the balance due, each in fen, fixed when the deposit is paid.
+    sql: [
+      `CREATE TABLE presale (
+         id TEXT PRIMARY KEY,
+         definition JSONB NOT NULL,
+         stock INTEGER NOT NULL CHECK (stock >= 0),
+         sold INTEGER NOT NULL DEFAULT 0,
+         per_member INTEGER NOT NULL,
+         price BIGINT NOT NULL,
+         deposit BIGINT NOT NULL,
+         worth BIGINT NOT NULL,
+         deposit_from TIMESTAMPTZ NOT NULL,
+         deposit_to TIMESTAMPTZ NOT NULL,
+         balance_from TIMESTAMPTZ NOT NULL,
+         balance_to TIMESTAMPTZ NOT NULL,
+         CHECK (sold >= 0 AND sold <= stock),
+         CHECK (deposit > 0 AND deposit <= worth AND worth <= price))`,
+      `CREATE TABLE presale_member (
+         presale_id TEXT NOT NULL REFERENCES presale(id),
+         member_code TEXT NOT NULL,
+         qty INTEGER NOT NULL CHECK (qty >= 0),
+         PRIMARY KEY (presale_id, member_code))`,
+      `CREATE TABLE presale_order (
+         id BIGSERIAL PRIMARY KEY,
+         presale_id TEXT NOT NULL REFERENCES presale(id),
+         member_code TEXT NOT NULL,
+         qty INTEGER NOT NULL CHECK (qty > 0),
+         deposit BIGINT NOT NULL,
+         worth BIGINT NOT NULL,
+         balance BIGINT NOT NULL CHECK (balance >= 0),
+         state TEXT NOT NULL DEFAULT 'deposited'
+           CHECK (state IN ('deposited', 'paid', 'cancelled', 'forfeited', 'refunded')),
+         at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         settled_at TIMESTAMPTZ)`,
+      "CREATE INDEX presale_order_open ON presale_order (presale_id) WHERE state = 'deposited'",
+    ],
+  },
 ];

@@ -126,10 +126,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.engine ? { facts: warehouseFacts(options.engine) } : {}),
   });
   promotionRoutes(app, promotions, options.engine);
-  // Flash orders not paid in time give their stock back; groups not full in time fail and refund.
-  const stopReleasing = runEvery('flash sale and group release', 5_000, async () => {
+  // Flash orders not paid in time give their stock back; groups not full in time fail and refund; pre-sale
+  // balances not paid in time keep or refund their deposits.
+  const stopReleasing = runEvery('flash sale, group and pre-sale release', 5_000, async () => {
     await promotions.releaseUnpaid();
     await promotions.failExpiredGroups();
+    await promotions.settleUnpaidPresales();
   });
   app.addHook('onClose', stopReleasing);
   if (warehouse && !warehouse.readOnly) {

@@ -9,6 +9,8 @@ import {
   flashSaleSchema,
   groupDealSchema,
   groupJoinSchema,
+  presaleDepositSchema,
+  presaleSchema,
   priceRequestSchema,
   promotionRecordSchema,
   returnSchema,
@@ -368,6 +370,66 @@ export function promotionRoutes(
     groupJoinSchema,
     { '201': 'The group', '409': 'CONFLICT: full, over, or the member is in it already' },
     (actor, key, { id }, body) => center.joinGroup(actor, key, id, body),
+  );
+  putById(
+    '/api/v1/presales/:id',
+    {
+      summary:
+        'Create or change a pre-sale: price, deposit and what it is worth (定金膨胀), deposit and balance windows, refund rules; audited 预售活动',
+      answers: 'presale, deposited, paid, left, forfeited',
+    },
+    presaleSchema,
+    'id',
+    (body) => body.id,
+    (by, body) => center.savePresale(by, body),
+  );
+  app.get(
+    '/api/v1/presales/:id',
+    needs('promotions.sell', {
+      summary: 'A pre-sale now: units held by deposits, paid, left, deposits kept 预售进度',
+      answers: { '200': 'presale, deposited, paid, left, forfeited' },
+      notFound: 'No such pre-sale',
+    }),
+    async (request) => center.presaleState(parseBody(idSchema, request.params).id),
+  );
+  keyedPost(
+    '/api/v1/presales/:id/deposits',
+    'Pay a deposit for a member (付定金): never more units held than the stock, nobody past the limit',
+    idSchema,
+    presaleDepositSchema,
+    {
+      '201': 'The order: deposit, worth, balance due, balance window',
+      '409': 'CONFLICT: no deposits now, the member’s limit reached, or the key used with another request',
+      '422': 'NOT_ENOUGH: sold out',
+    },
+    (actor, key, { id }, body) => center.payDeposit(actor, key, id, body),
+  );
+  keyedPost(
+    '/api/v1/presale-orders/:id/balance',
+    'Pay the balance of a pre-sale order in its window (付尾款)',
+    orderId,
+    z.object({}).default({}),
+    { '200': 'The order, paid', '409': 'CONFLICT: before or after the balance window, or settled' },
+    (actor, key, { id }) => center.payBalance(actor, key, id),
+  );
+  keyedPost(
+    '/api/v1/presale-orders/:id/cancel',
+    'Take a deposit back, refunded in full, before the balance window opens where the sale allows it (退定金)',
+    orderId,
+    z.object({}).default({}),
+    { '200': 'The order, cancelled', '409': 'CONFLICT: the deposit can no longer be taken back' },
+    (actor, key, { id }) => center.cancelDeposit(actor, key, id),
+  );
+  app.get(
+    '/api/v1/presale-orders/:id',
+    needs('promotions.sell', {
+      summary: 'A pre-sale order: deposit, worth, balance due, state 预售订单',
+      answers: {
+        '200': 'order, presale, member, qty, deposit, worth, balance, state, balanceFrom, balanceTo',
+      },
+      notFound: 'No such order',
+    }),
+    async (request) => center.presaleOrder(parseBody(orderId, request.params).id),
   );
   app.get(
     '/api/v1/groups/:id',

@@ -35,6 +35,7 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'coupons.template': { zh: '保存券模板', en: 'Coupon template saved' },
   'flash.save': { zh: '保存秒杀活动', en: 'Flash sale saved' },
   'groups.save': { zh: '保存拼团活动', en: 'Group deal saved' },
+  'presales.save': { zh: '保存预售活动', en: 'Pre-sale saved' },
   'member.adjust': { zh: '储值人工调整', en: 'Wallet adjusted by hand' },
   'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
 };
