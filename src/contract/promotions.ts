@@ -306,6 +306,15 @@ export const couponTemplateSchema = z
       .nullable()
       .default(null)
       .describe('the most one member may claim'),
+    paidMonthly: z
+      .number()
+      .int()
+      .min(1)
+      .max(31)
+      .optional()
+      .describe(
+        'paid members get this many each month (付费会员月度券): at once when their membership starts, then on each month’s first sweep; unused ones are voided when it ends',
+      ),
   })
   .strict()
   .refine((t) => (t.kind === 'amount' ? t.amount !== undefined : t.percent !== undefined), {

@@ -43,6 +43,7 @@ import {
   savePresale,
   settleUnpaid,
 } from './presale.js';
+import { grantPaidCoupons, type PaidGrants } from './paid-coupons.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';
@@ -505,6 +506,15 @@ export class PromotionCenter {
   /** Balances not paid in time: deposits kept or refunded as each sale says (run with the flash release). */
   settleUnpaidPresales() {
     return this.store.transaction((tx) => settleUnpaid(tx, this.clock()));
+  }
+
+  /**
+   * Paid members' monthly coupons from the member center's hook and on each new month (run by the server's
+   * sweep); nothing without a member center.
+   */
+  async grantPaidCoupons(): Promise<PaidGrants> {
+    if (!this.members) return { granted: 0, voided: 0 };
+    return this.store.transaction((tx) => grantPaidCoupons(tx, this.clock()));
   }
 
   /** Where, when and for whom a cart is priced. */

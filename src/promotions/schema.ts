@@ -193,4 +193,20 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       "CREATE INDEX presale_order_open ON presale_order (presale_id) WHERE state = 'deposited'",
     ],
   },
+  {
+    version: 7,
+    // Paid members' monthly coupons: one grant per template, member and chain month (the key that makes the
+    // grant once, whichever of the membership hook and the monthly sweep comes first), and how far the
+    // promotion center has read the member center's outbox.
+    sql: [
+      `CREATE TABLE paid_coupon_grant (
+         template_id TEXT NOT NULL REFERENCES coupon_template(id),
+         member_code TEXT NOT NULL,
+         month TEXT NOT NULL,
+         at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         PRIMARY KEY (template_id, member_code, month))`,
+      'ALTER TABLE coupon ADD COLUMN paid_month TEXT',
+      'CREATE TABLE promotion_hook (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL)',
+    ],
+  },
 ];

@@ -127,11 +127,12 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   promotionRoutes(app, promotions, options.engine);
   // Flash orders not paid in time give their stock back; groups not full in time fail and refund; pre-sale
-  // balances not paid in time keep or refund their deposits.
-  const stopReleasing = runEvery('flash sale, group and pre-sale release', 5_000, async () => {
+  // balances not paid in time keep or refund their deposits; paid members get their monthly coupons.
+  const stopReleasing = runEvery('promotion center sweep', 5_000, async () => {
     await promotions.releaseUnpaid();
     await promotions.failExpiredGroups();
     await promotions.settleUnpaidPresales();
+    await promotions.grantPaidCoupons();
   });
   app.addHook('onClose', stopReleasing);
   if (warehouse && !warehouse.readOnly) {
