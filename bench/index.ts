@@ -54,7 +54,9 @@ program
   .action((opts) => benchPricing(opts));
 program
   .command('flash')
-  .description('a flash sale’s opening burst on PostgreSQL: requests/s, p50/p99, sold = stock')
+  .description(
+    'a flash sale’s opening burst on PostgreSQL alone and with the Redis gate: requests/s, p50/p99, sold = stock',
+  )
   .option(
     '--url <url>',
     'PostgreSQL server (a database zhongtai_flash_bench is made fresh)',
@@ -64,6 +66,8 @@ program
   .option('--stock <n>', 'units on sale', Number, 500)
   .option('--members <n>', 'members sending them', Number, 1_000)
   .option('--pool <n>', 'connections to the server', Number, 10)
+  .option('--redis <url>', 'Redis for the gate', 'redis://127.0.0.1:6379/0')
+  .option('--runs <n>', 'bursts of each kind (medians reported)', Number, 3)
   .action((opts) => benchFlash(opts));
 program
   .command('members')

@@ -32,7 +32,18 @@ import {
 } from '../members/index.js';
 import { ZhongtaiError } from '../model/index.js';
 import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
-import { flashState, orderFlash, payFlash, releaseUnpaid, saveFlashSale } from './flash.js';
+import {
+  flashCounts,
+  flashState,
+  flashTerms,
+  liveFlashSales,
+  orderFlash,
+  payFlash,
+  refusal,
+  releaseUnpaid,
+  saveFlashSale,
+} from './flash.js';
+import type { FlashGate } from './flash-gate.js';
 import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
 import {
   cancelDeposit,
@@ -113,7 +124,12 @@ export class PromotionCenter {
     private readonly clock: () => Date,
     /** Writes as of the clock's time only when one was given (history); else the server's now, one round trip less. */
     private readonly dated: boolean,
+    /** Redis counters in front of the flash sales' rows, when the server has a Redis. */
+    private readonly gate: FlashGate | undefined,
   ) {}
+
+  /** Each flash sale's limit and window, read at most once a second (the gate's hot path). */
+  private readonly terms = new Map<string, { at: number; value: ReturnType<typeof flashTerms> }>();
 
   private get history(): Date | undefined {
     return this.dated ? this.clock() : undefined;
@@ -121,16 +137,20 @@ export class PromotionCenter {
 
   static async open(
     store: AppStore,
-    options: { facts?: ChainFacts; members?: MemberCenter; clock?: () => Date } = {},
+    options: { facts?: ChainFacts; members?: MemberCenter; clock?: () => Date; gate?: FlashGate } = {},
   ): Promise<PromotionCenter> {
     await migrate(store, 'promotion_schema_meta', PROMOTION_SCHEMA);
-    return new PromotionCenter(
+    const center = new PromotionCenter(
       store,
       options.facts,
       options.members,
       options.clock ?? (() => new Date()),
       options.clock !== undefined,
+      options.gate,
     );
+    // Units the gate took for orders a crashed server never wrote go back: counters load again from the record.
+    if (options.gate) await options.gate.forget(await liveFlashSales(store, center.clock()));
+    return center;
   }
 
   private running(): Promise<PromotionRow[]> {
@@ -332,6 +352,8 @@ export class PromotionCenter {
   /** Creates or changes a flash sale (秒杀); its stock cannot go below what is sold. */
   async saveFlashSale(actor: { username: string; ip: string | null }, input: FlashSaleInput) {
     const state = await saveFlashSale(this.store, input);
+    this.terms.delete(state.sale.id);
+    await this.gate?.forget([state.sale.id]);
     await recordAudit(this.store, {
       actor: actor.username,
       action: 'flash.save',
@@ -348,21 +370,55 @@ export class PromotionCenter {
   }
 
   /** Orders a flash sale for a member: once per key; exactly the stock sold, nobody past the limit. */
-  orderFlash(
+  /**
+   * Orders a flash sale for a member: once per key; exactly the stock sold, nobody past the limit. With a gate,
+   * Redis refuses what cannot succeed before PostgreSQL is asked; PostgreSQL decides what is sold.
+   */
+  async orderFlash(
     actor: MemberActor,
     key: string | undefined,
     id: string,
     request: { member: string; qty: number },
-  ) {
-    return onceInline<FlashOrder>(
-      this.store,
-      actor.id,
-      checkKey(key),
-      ['flash', id, request],
-      (tx, claim) => orderFlash(tx, claim, id, request.member, request.qty, this.clock()),
-      this.history,
-      'promotion_request',
-    );
+  ): Promise<Written<FlashOrder>> {
+    const record = () =>
+      onceInline<FlashOrder>(
+        this.store,
+        actor.id,
+        checkKey(key),
+        ['flash', id, request],
+        (tx, claim) => orderFlash(tx, claim, id, request.member, request.qty, this.clock()),
+        this.history,
+        'promotion_request',
+      );
+    const gate = this.gate;
+    const terms = gate ? await this.termsOf(id) : null;
+    const now = this.clock();
+    // No gate, no such sale, or not on now: PostgreSQL answers (and says why not).
+    if (!gate || !terms || now < terms.startsAt || now >= terms.endsAt) return record();
+    const taken = await gate
+      .take(id, { ...request, key: `${actor.id} ${checkKey(key)}` }, terms.perMember, () =>
+        flashCounts(this.store, id),
+      )
+      .catch(() => 'down' as const);
+    // Redis unreachable: PostgreSQL alone, as without a gate. A key seen before: PostgreSQL has its answer.
+    if (taken === 'down' || taken === 'seen') return record();
+    if (taken !== 'ok') throw refusal(id, request.member, taken);
+    let written: Written<FlashOrder> | undefined;
+    try {
+      written = await record();
+      return written;
+    } finally {
+      if (!written || written.replayed) await gate.giveBack(id, request.member, request.qty).catch(() => {});
+    }
+  }
+
+  private termsOf(id: string) {
+    const cached = this.terms.get(id);
+    if (cached && Date.now() - cached.at < 1_000) return cached.value;
+    const value = flashTerms(this.store, id);
+    value.catch(() => this.terms.delete(id));
+    this.terms.set(id, { at: Date.now(), value });
+    return value;
   }
 
   payFlash(actor: MemberActor, key: string | undefined, order: number) {
@@ -378,8 +434,10 @@ export class PromotionCenter {
   }
 
   /** Releases flash orders not paid in time (the server runs it every few seconds). */
-  releaseUnpaid() {
-    return this.store.transaction((tx) => releaseUnpaid(tx, this.clock()));
+  async releaseUnpaid(): Promise<number> {
+    const released = await this.store.transaction((tx) => releaseUnpaid(tx, this.clock()));
+    for (const r of released) await this.gate?.giveBack(r.sale, r.member, r.qty);
+    return released.reduce((n, r) => n + r.qty, 0);
   }
 
   /** Creates or changes a group deal (拼团); audited. */

@@ -7,6 +7,7 @@ import {
 } from '../contract/index.js';
 import { type Claim, type Kept, toFen, yuan } from '../members/index.js';
 import { ZhongtaiError } from '../model/index.js';
+import type { GateCounts } from './flash-gate.js';
 
 /**
  * Flash sales (秒杀). An order takes its quantity from the member's row first (locked: a member's orders go
@@ -92,6 +93,39 @@ export async function flashState(store: Queryable, id: string): Promise<FlashSal
   return { sale: row.definition, sold: row.sold, paid: Number(row.paid), left: row.stock - row.sold };
 }
 
+export type Refusal = 'unknown' | 'closed' | 'limit' | 'sold_out';
+
+/** Why an order was not taken, said the same whether PostgreSQL or the Redis gate refused it. */
+export function refusal(id: string, member: string, why: Refusal): ZhongtaiError {
+  if (why === 'unknown')
+    return new ZhongtaiError(
+      'NOT_FOUND',
+      { en: `No flash sale ${id}`, zh: `秒杀活动 ${id} 不存在` },
+      { field: 'sale' },
+    );
+  if (why === 'closed')
+    return new ZhongtaiError(
+      'CONFLICT',
+      { en: `Flash sale ${id} is not on now`, zh: `秒杀 ${id} 不在活动时间内` },
+      { field: 'sale' },
+    );
+  if (why === 'limit')
+    return new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `Member ${member} has reached the limit of flash sale ${id}`,
+        zh: `会员 ${member} 已达秒杀 ${id} 的限购数量`,
+      },
+      { field: 'qty' },
+    );
+  // From PostgreSQL, the member's hold went in before the stock ran out: the whole write rolls back with this.
+  return new ZhongtaiError(
+    'NOT_ENOUGH',
+    { en: `Flash sale ${id} is sold out`, zh: `秒杀 ${id} 已抢光` },
+    { field: 'qty' },
+  );
+}
+
 /**
  * Takes an order of a flash sale, or says plainly why not (not started, over, sold out, the member's limit) —
  * in one statement with the idempotency key: its earlier answer read, else the order taken and the key
@@ -147,34 +181,7 @@ export async function orderFlash(
   );
   if (row?.kept_digest)
     return { kept: { digest: row.kept_digest, status: row.kept_status, answer: row.kept_answer } };
-  if (row?.why === 'unknown')
-    throw new ZhongtaiError(
-      'NOT_FOUND',
-      { en: `No flash sale ${id}`, zh: `秒杀活动 ${id} 不存在` },
-      { field: 'sale' },
-    );
-  if (row?.why === 'closed')
-    throw new ZhongtaiError(
-      'CONFLICT',
-      { en: `Flash sale ${id} is not on now`, zh: `秒杀 ${id} 不在活动时间内` },
-      { field: 'sale' },
-    );
-  if (row?.why === 'limit')
-    throw new ZhongtaiError(
-      'CONFLICT',
-      {
-        en: `Member ${member} has reached the limit of flash sale ${id}`,
-        zh: `会员 ${member} 已达秒杀 ${id} 的限购数量`,
-      },
-      { field: 'qty' },
-    );
-  if (row?.why === 'sold_out')
-    // The member's hold went in before the stock ran out: the whole write rolls back with this error.
-    throw new ZhongtaiError(
-      'NOT_ENOUGH',
-      { en: `Flash sale ${id} is sold out`, zh: `秒杀 ${id} 已抢光` },
-      { field: 'qty' },
-    );
+  if (row?.why) throw refusal(id, member, row.why as Refusal);
   const made = row as OrderRow & { pay_by_text: string };
   return { status: 201, answer: { ...orderOf(made), payBy: made.pay_by_text } };
 }
@@ -205,8 +212,11 @@ export async function payFlash(tx: Queryable, order: number, now: Date): Promise
 }
 
 /** Releases orders past their time to pay: their stock back on sale, the members' quantities back. */
-export async function releaseUnpaid(tx: Queryable, now: Date): Promise<number> {
-  const [row] = await tx.query<{ n: string }>(
+export async function releaseUnpaid(
+  tx: Queryable,
+  now: Date,
+): Promise<{ sale: string; member: string; qty: number }[]> {
+  const rows = await tx.query<{ sale_id: string; member_code: string; qty: string }>(
     `WITH due AS (
        UPDATE flash_order SET state = 'released' WHERE state = 'pending' AND pay_by <= $1 RETURNING sale_id, member_code, qty),
      per_sale AS (SELECT sale_id, sum(qty) AS qty FROM due GROUP BY sale_id),
@@ -214,8 +224,46 @@ export async function releaseUnpaid(tx: Queryable, now: Date): Promise<number> {
      s AS (UPDATE flash_sale f SET sold = f.sold - p.qty FROM per_sale p WHERE f.id = p.sale_id),
      m AS (UPDATE flash_member f SET qty = f.qty - p.qty FROM per_member p
            WHERE f.sale_id = p.sale_id AND f.member_code = p.member_code)
-     SELECT count(*) AS n FROM due`,
+     SELECT sale_id, member_code, qty FROM per_member`,
     [now.toISOString()],
   );
-  return Number(row?.n ?? 0);
+  return rows.map((r) => ({ sale: r.sale_id, member: r.member_code, qty: Number(r.qty) }));
+}
+
+/** What the gate needs of a sale: its limit and window; null when there is no such sale. */
+export async function flashTerms(
+  tx: Queryable,
+  id: string,
+): Promise<{ perMember: number; startsAt: Date; endsAt: Date } | null> {
+  const [row] = await tx.query<{ per_member: number; starts_at: Date | string; ends_at: Date | string }>(
+    'SELECT per_member, starts_at, ends_at FROM flash_sale WHERE id = $1',
+    [id],
+  );
+  return row
+    ? { perMember: row.per_member, startsAt: new Date(row.starts_at), endsAt: new Date(row.ends_at) }
+    : null;
+}
+
+/** The gate's counters as PostgreSQL records them: units left, each member's quantity held, keys with orders. */
+export async function flashCounts(tx: Queryable, id: string): Promise<GateCounts> {
+  const [sale] = await tx.query<{ left: number }>('SELECT stock - sold AS left FROM flash_sale WHERE id = $1', [id]);
+  const members = await tx.query<{ member_code: string; qty: number }>(
+    'SELECT member_code, qty FROM flash_member WHERE sale_id = $1 AND qty > 0',
+    [id],
+  );
+  const keys = await tx.query<{ k: string }>(
+    `SELECT scope || ' ' || key AS k FROM promotion_request WHERE status = 201 AND answer->>'sale' = $1`,
+    [id],
+  );
+  return {
+    left: Number(sale?.left ?? 0),
+    members: members.map((m) => [m.member_code, m.qty]),
+    keys: keys.map((k) => k.k),
+  };
+}
+
+/** Sales not over yet, whose gate counters a starting server drops. */
+export async function liveFlashSales(tx: Queryable, now: Date): Promise<string[]> {
+  const rows = await tx.query<{ id: string }>('SELECT id FROM flash_sale WHERE ends_at > $1', [now.toISOString()]);
+  return rows.map((r) => r.id);
 }

@@ -9,7 +9,7 @@ import type { Spec } from '../ingest/index.js';
 import { MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
-import { PromotionCenter, startPromotionRelay } from '../promotions/index.js';
+import { FlashGate, PromotionCenter, startPromotionRelay } from '../promotions/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
 import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
@@ -59,6 +59,8 @@ export interface ServerOptions {
   relayEveryMs?: number;
   /** How long a client may take to send its whole request; default 30 s. */
   requestTimeoutMs?: number;
+  /** Redis for the flash sales' hot counters (a gate in front of PostgreSQL, which stays the record). */
+  redisUrl?: string;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -121,7 +123,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const members = await MemberCenter.open(store);
   memberRoutes(app, members, options.engine);
   // The promotion center prices by the member center's tiers and the warehouse's stores and products.
+  const gate = options.redisUrl ? await FlashGate.connect(options.redisUrl) : undefined;
+  if (gate) app.addHook('onClose', () => gate.close());
   const promotions = await PromotionCenter.open(store, {
+    ...(gate ? { gate } : {}),
     members,
     ...(options.engine ? { facts: warehouseFacts(options.engine) } : {}),
   });

@@ -33,6 +33,11 @@ export function serveCommand(program: Command): void {
       'PostgreSQL URL for users, dashboards and saved questions (default: a folder beside the data file)',
       process.env.ZHONGTAI_APP_DB,
     )
+    .option(
+      '--redis <url>',
+      'Redis for flash sales’ hot counters, e.g. redis://127.0.0.1:6379/0 (PostgreSQL stays the record) 秒杀热点计数',
+      process.env.ZHONGTAI_REDIS_URL,
+    )
     .option('--secure-cookies', 'mark the session cookie Secure (serving behind an HTTPS proxy)', false)
     .option(
       '--embed-origin <origin>',
@@ -107,6 +112,7 @@ export function serveCommand(program: Command): void {
         specs,
         appStore,
         secureCookies: opts.secureCookies,
+        ...(opts.redis ? { redisUrl: opts.redis } : {}),
         queryLimits: {
           timeoutMs: opts.queryTimeout * 1000,
           maxCells: opts.maxCells,
