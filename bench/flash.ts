@@ -38,7 +38,9 @@ async function burst(options: Options, gated: boolean, run: number): Promise<Bur
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const store = await openAppStore({ url: `${options.url}/${name}`, poolSize: options.pool });
-  const gate = gated ? await FlashGate.connect(options.redis, `zhongtai:bench:${process.pid}:${run}:`) : undefined;
+  const gate = gated
+    ? await FlashGate.connect(options.redis, `zhongtai:bench:${process.pid}:${run}:`)
+    : undefined;
   const center = await PromotionCenter.open(store, gate ? { gate } : {});
   const till: MemberActor = { id: 'app', stores: null, pii: false };
   const starts = new Date(Date.now() - 60_000);
@@ -110,7 +112,16 @@ export async function benchFlash(options: Options): Promise<void> {
   ];
   console.log(
     table([
-      ['', 'requests', 'stock', 'requests/s', 'p50 ms', 'p99 ms', 'sold (each run)', 'members over the limit'],
+      [
+        '',
+        'requests',
+        'stock',
+        'requests/s',
+        'p50 ms',
+        'p99 ms',
+        'sold (each run)',
+        'members over the limit',
+      ],
       row('PostgreSQL alone', alone),
       row('Redis gate + PostgreSQL', gated),
     ]),

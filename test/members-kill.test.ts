@@ -1,6 +1,5 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,6 +9,7 @@ import { type AppStore, openAppStore } from '../src/appstore/index.js';
 import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
 import { POSTGRES } from './support/postgres.js';
+import { bin, keyedCall, serve } from './support/serve-process.js';
 
 /**
  * The member center's server killed with SIGKILL during a burst of wallet writes, started again, and every
@@ -18,42 +18,6 @@ import { POSTGRES } from './support/postgres.js';
  * ledger balances and each wallet equals the sum of its entries. On PostgreSQL and on the embedded store.
  */
 const run = promisify(execFile);
-const bin = join(ROOT, 'bin', 'zhongtai.js');
-
-interface Served {
-  port: number;
-  ready: Promise<void>;
-  exit: Promise<void>;
-  kill(signal: NodeJS.Signals): void;
-}
-
-/** A port nothing listens on now (the system's choice), so two servers of the suite do not meet on one. */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
-
-async function serve(db: string, appDb: string | undefined): Promise<Served> {
-  const port = await freePort();
-  const args = [bin, 'serve', '--db', db, '--port', String(port), '--log-level', 'warn'];
-  const child = spawn('node', appDb ? [...args, '--app-db', appDb] : args, { cwd: ROOT });
-  let out = '';
-  const ready = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      out += d;
-      if (out.includes('is serving')) resolve();
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
-  });
-  const exit = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return { port, ready, exit, kill: (signal) => child.kill(signal) };
-}
 
 const MEMBERS = 4;
 const WRITES = 240;
@@ -63,22 +27,7 @@ const write = (i: number) => ({
   body: { amount: `${(i % 37) + 1}.${String(i % 100).padStart(2, '0')}`, store: 1, reference: `w-${i}` },
 });
 
-async function call(port: number, token: string, path: string, key: string, body: unknown) {
-  try {
-    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'idempotency-key': key,
-      },
-      body: JSON.stringify(body),
-    });
-    return { status: res.status, body: await res.json() };
-  } catch {
-    return { status: 0, body: null }; // no answer: the server died under it
-  }
-}
+const call = keyedCall;
 
 async function scenario(appDb: string | undefined, openStore: (dir: string) => Promise<AppStore>) {
   const dir = mkdtempSync(join(tmpdir(), 'zhongtai-members-kill-'));
@@ -107,7 +56,7 @@ async function scenario(appDb: string | undefined, openStore: (dir: string) => P
   );
   const token = /zt_[0-9a-f]+_[\w-]+/.exec(made.stdout)?.[0] as string;
 
-  const first = await serve(db, appDb);
+  const first = await serve(db, appDb ? ['--app-db', appDb] : []);
   await first.ready;
   const codes: string[] = [];
   for (let m = 0; m < MEMBERS; m++) {
@@ -138,7 +87,7 @@ async function scenario(appDb: string | undefined, openStore: (dir: string) => P
   expect(acknowledged.length).toBeGreaterThanOrEqual(40);
   expect(unanswered.length).toBeGreaterThan(0);
 
-  const second = await serve(db, appDb);
+  const second = await serve(db, appDb ? ['--app-db', appDb] : []);
   await second.ready;
   const retried = [];
   for (let i = 0; i < WRITES; i++) retried.push(await send(second.port, i));

@@ -45,6 +45,7 @@ import {
 } from './flash.js';
 import type { FlashGate } from './flash-gate.js';
 import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
+import { grantPaidCoupons, type PaidGrants } from './paid-coupons.js';
 import {
   cancelDeposit,
   payBalance,
@@ -54,7 +55,6 @@ import {
   savePresale,
   settleUnpaid,
 } from './presale.js';
-import { grantPaidCoupons, type PaidGrants } from './paid-coupons.js';
 import { type ProductFacts, priceCart } from './price.js';
 import { PROMOTION_SCHEMA } from './schema.js';
 import type { PriceContext } from './scope.js';

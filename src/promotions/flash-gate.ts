@@ -61,7 +61,13 @@ export class FlashGate {
 
   /** Connects to Redis (`redis://127.0.0.1:6379/0`); fails loudly when it cannot be reached. */
   static async connect(url: string, prefix = 'zhongtai:flash:'): Promise<FlashGate> {
-    const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
+    // No queue while disconnected, and a short command timeout: a Redis away sends orders to PostgreSQL at once.
+    const redis = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      commandTimeout: 1_000,
+    });
     redis.on('error', () => {
       // Reconnects by itself; a call made meanwhile fails and the order goes to PostgreSQL alone.
     });
@@ -98,7 +104,14 @@ export class FlashGate {
       if (answer === -3) return 'sold_out';
       if (answer === -4) return 'seen';
       const counts = await load();
-      await this.call('flashLoad', sale, counts.left, counts.members.length, ...counts.members.flat(), ...counts.keys);
+      await this.call(
+        'flashLoad',
+        sale,
+        counts.left,
+        counts.members.length,
+        ...counts.members.flat(),
+        ...counts.keys,
+      );
     }
     throw new Error(`flash gate: counters of ${sale} would not load`);
   }

@@ -2,8 +2,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { freshPostgresStore } from '../../test/support/postgres.js';
 import { tempAppStore } from '../../test/support/server.js';
 import type { AppStore } from '../appstore/index.js';
-import type { MemberActor } from '../members/index.js';
 import type { FlashOrder } from '../contract/index.js';
+import type { MemberActor } from '../members/index.js';
 import { FlashGate, PromotionCenter } from './index.js';
 
 /**
@@ -24,7 +24,12 @@ const who = (i: number) => `M${String(i).padStart(8, '0')}`;
 
 describe.each([
   ['PostgreSQL server', () => freshPostgresStore('zhongtai_flash_burst', 20), 5_000, false],
-  ['PostgreSQL server behind the Redis gate', () => freshPostgresStore('zhongtai_flash_gate', 20), 5_000, true],
+  [
+    'PostgreSQL server behind the Redis gate',
+    () => freshPostgresStore('zhongtai_flash_gate', 20),
+    5_000,
+    true,
+  ],
   ['embedded PGlite', tempAppStore, 1_000, false],
 ] as const)('a flash sale on %s', (_name, open, burst, gated) => {
   it(`sells exactly the stock to a burst of ${burst} orders, no member past the limit, and gives unpaid stock back`, async () => {

@@ -246,7 +246,10 @@ export async function flashTerms(
 
 /** The gate's counters as PostgreSQL records them: units left, each member's quantity held, keys with orders. */
 export async function flashCounts(tx: Queryable, id: string): Promise<GateCounts> {
-  const [sale] = await tx.query<{ left: number }>('SELECT stock - sold AS left FROM flash_sale WHERE id = $1', [id]);
+  const [sale] = await tx.query<{ left: number }>(
+    'SELECT stock - sold AS left FROM flash_sale WHERE id = $1',
+    [id],
+  );
   const members = await tx.query<{ member_code: string; qty: number }>(
     'SELECT member_code, qty FROM flash_member WHERE sale_id = $1 AND qty > 0',
     [id],
@@ -264,6 +267,8 @@ export async function flashCounts(tx: Queryable, id: string): Promise<GateCounts
 
 /** Sales not over yet, whose gate counters a starting server drops. */
 export async function liveFlashSales(tx: Queryable, now: Date): Promise<string[]> {
-  const rows = await tx.query<{ id: string }>('SELECT id FROM flash_sale WHERE ends_at > $1', [now.toISOString()]);
+  const rows = await tx.query<{ id: string }>('SELECT id FROM flash_sale WHERE ends_at > $1', [
+    now.toISOString(),
+  ]);
   return rows.map((r) => r.id);
 }
