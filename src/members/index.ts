@@ -7,3 +7,4 @@ export { maskPhone, normalisePhone } from './phone.js';
 export { type Difference, type Reconciliation, reconcile } from './reconcile.js';
 export { type RelayResult, relayOutbox, startRelay } from './relay.js';
 export { DEFAULT_RULES, type MemberRules } from './rules.js';
+export { TX_NOW } from './schema.js';

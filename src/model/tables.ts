@@ -350,6 +350,37 @@ export const TABLES: Table[] = [
       c('promotion_id', 'string'),
       c('member_code', 'string', true),
       c('amount', 'money'),
+      // A coupon's share names its template as the promotion (coupon:<template>) and the code here.
+      c('coupon_code', 'string', true),
+    ],
+  },
+  // The promotion center's promotions and coupon templates (coupon:<template>), as the BI names them.
+  {
+    name: 'center_promotion',
+    kind: 'dimension',
+    key: ['promotion_id'],
+    columns: [
+      c('promotion_id', 'string'),
+      c('name_zh', 'string'),
+      c('name_en', 'string'),
+      c('kind', 'string'),
+      c('starts', 'date', true),
+      c('ends', 'date', true),
+      c('budget', 'money', true),
+    ],
+  },
+  // Coupons issued by the promotion center (发券): one row a coupon, its template as the promotion.
+  {
+    name: 'coupon_issue',
+    kind: 'fact',
+    key: ['coupon_code'],
+    columns: [
+      c('coupon_code', 'string'),
+      c('promotion_id', 'string'),
+      c('member_code', 'string', true),
+      c('date', 'date'),
+      c('ts', 'timestamp'),
+      c('face', 'money', true),
     ],
   },
   {

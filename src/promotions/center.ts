@@ -45,6 +45,7 @@ import {
 } from './flash.js';
 import type { FlashGate } from './flash-gate.js';
 import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
+import { emitDefinition } from './outbox.js';
 import { grantPaidCoupons, type PaidGrants } from './paid-coupons.js';
 import {
   cancelDeposit,
@@ -205,6 +206,14 @@ export class PromotionCenter {
             );
           throw error;
         });
+      await emitDefinition(tx, {
+        id: record.promotion.id,
+        name: record.promotion.name,
+        kind: record.promotion.kind,
+        from: record.promotion.scope.from,
+        to: record.promotion.scope.to,
+        budget,
+      });
       await recordAudit(tx, {
         actor: actor.username,
         action: 'promotions.save',
@@ -245,6 +254,12 @@ export class PromotionCenter {
             );
           throw error;
         });
+      await emitDefinition(tx, {
+        id: `coupon:${template.id}`,
+        name: template.name,
+        kind: 'coupon',
+        budget: null,
+      });
       await recordAudit(tx, {
         actor: actor.username,
         action: 'coupons.template',

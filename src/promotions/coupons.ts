@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../appstore/index.js';
 import type { Coupon, CouponTemplate } from '../contract/index.js';
 import { addDays, ZhongtaiError } from '../model/index.js';
+import { emitCoupons } from './outbox.js';
 import type { PresentedCoupon } from './price.js';
 
 /**
@@ -64,6 +65,11 @@ export async function issueCoupons(
     [template, codes, holders, today, validTo],
   );
   await tx.query('UPDATE coupon_template SET issued = issued + $2 WHERE id = $1', [template, holders.length]);
+  await emitCoupons(
+    tx,
+    template,
+    codes.map((code, i) => ({ code, member: holders[i] ?? null })),
+  );
   return codes.map((code, i) => ({
     code,
     template,

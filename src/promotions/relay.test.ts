@@ -9,7 +9,10 @@ import { runQuery } from '../metrics/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 import { PromotionCenter, relayPromotions } from './index.js';
 
-/** Checkouts and returns of the promotion center in the warehouse, once, and 促销让利 in the BI equal to them. */
+/**
+ * Checkouts, returns, coupons issued and the promotions' names of the promotion center in the warehouse, once;
+ * 促销让利 in the BI equal to the checkouts, cut by store and by promotion, and coupons issued and redeemed.
+ */
 let store: AppStore;
 let warehouse: Warehouse;
 let center: PromotionCenter;
@@ -76,7 +79,8 @@ describe('promotion center into the warehouse', () => {
       lines: [{ line: 2, qty: 1 }],
     });
     expect(back.answer.lines).toHaveLength(1);
-    expect(await relayPromotions(store, warehouse)).toBe(2);
+    // The two promotions' names, the checkout with a saving, the return.
+    expect(await relayPromotions(store, warehouse)).toBe(4);
     const [given] = await warehouse.query(
       "SELECT CAST(sum(amount) FILTER (WHERE entry LIKE '%:sale') AS VARCHAR) AS sale, CAST(sum(amount) AS VARCHAR) AS net FROM promotion_allocation",
     );
@@ -88,11 +92,51 @@ describe('promotion center into the warehouse', () => {
       timeRange: { from: today, to: today },
     });
     expect(answer.rows).toEqual([{ store: '一号店', promotion_discount: 38.18, promotion_checkouts: 1 }]);
+    // Coupons: three issued, one redeemed in a checkout; the BI cuts discounts and coupons by promotion.
+    await center.saveTemplate(
+      { username: 'test', ip: null },
+      { id: 'c5', name: { zh: '5元券', en: '¥5 off' }, kind: 'amount', amount: '5' },
+    );
+    const issued = await center.issue(till, 'i1', { template: 'c5', count: 3 });
+    const code = issued.answer.coupons[0]?.code as string;
+    const c = await center.checkout(till, 'c', {
+      store: 2,
+      channel: 'mini_program',
+      lines: [{ sku: 8, qty: 2, unitPrice: '9.90' }],
+      coupons: [code],
+    });
+    expect(c.answer.saving).toBe('5.00');
+    expect(await relayPromotions(store, warehouse)).toBe(3);
+    const byPromotion = await runQuery(warehouse, {
+      metrics: ['promotion_discount', 'coupons_issued', 'coupons_redeemed', 'coupon_redemption_rate'],
+      dimensions: ['promotion'],
+      timeRange: { from: today, to: today },
+    });
+    expect(byPromotion.rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          promotion: '5元券',
+          promotion_discount: 5,
+          coupons_issued: 3,
+          coupons_redeemed: 1,
+        }),
+        expect.objectContaining({ promotion: '满100减20', promotion_discount: 18.18 }),
+        expect.objectContaining({ promotion: '第二件半价', promotion_discount: 20 }),
+      ]),
+    );
+    const coupon = byPromotion.rows.find((r) => r.promotion === '5元券');
+    expect(Number(coupon?.coupon_redemption_rate)).toBeCloseTo(1 / 3, 6);
+    const [redeemed] = await warehouse.query(
+      'SELECT promotion_id, coupon_code FROM promotion_allocation WHERE coupon_code IS NOT NULL',
+    );
+    expect(redeemed).toEqual({ promotion_id: 'coupon:c5', coupon_code: code });
     // A relay that died before marking its rows sends them again: nothing doubles.
     await store.query('UPDATE promotion_outbox SET relayed_at = NULL');
     await relayPromotions(store, warehouse);
     expect(
       await warehouse.query('SELECT CAST(sum(amount) AS VARCHAR) AS net FROM promotion_allocation'),
-    ).toEqual([{ net: '38.18' }]);
+    ).toEqual([{ net: '43.18' }]);
+    expect(await warehouse.query('SELECT count(*) AS n FROM coupon_issue')).toEqual([{ n: 3 }]);
+    expect(await warehouse.query('SELECT count(*) AS n FROM center_promotion')).toEqual([{ n: 3 }]);
   });
 });

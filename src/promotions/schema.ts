@@ -209,4 +209,23 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       'CREATE TABLE promotion_hook (name TEXT PRIMARY KEY, last_id BIGINT NOT NULL)',
     ],
   },
+  {
+    version: 8,
+    // The warehouse learns the promotions' and templates' names, and the coupons issued, from the outbox:
+    // those kept before this step are sent once now.
+    sql: [
+      `INSERT INTO promotion_outbox (topic, payload)
+       SELECT 'definition', jsonb_build_object('id', id, 'name', definition->'name', 'kind', definition->>'kind',
+         'from', definition->'scope'->>'from', 'to', definition->'scope'->>'to', 'budget', budget)
+       FROM promotion ORDER BY id`,
+      `INSERT INTO promotion_outbox (topic, payload)
+       SELECT 'definition', jsonb_build_object('id', 'coupon:' || id, 'name', definition->'name', 'kind', 'coupon',
+         'from', NULL, 'to', NULL, 'budget', NULL)
+       FROM coupon_template ORDER BY id`,
+      `INSERT INTO promotion_outbox (topic, payload)
+       SELECT 'coupons', jsonb_build_object('template', template_id, 'at', min(issued_at),
+         'coupons', jsonb_agg(jsonb_build_object('code', code, 'member', member_code) ORDER BY code))
+       FROM coupon GROUP BY template_id, date_trunc('minute', issued_at) ORDER BY min(issued_at)`,
+    ],
+  },
 ];

@@ -6,7 +6,7 @@ import type { DimensionGroup } from './facts.js';
 export type { Label } from '../../contract/index.js';
 
 /** The dimension tables a fact can be joined to, with the alias the compiler gives each. */
-export type JoinTarget = 'store' | 'product' | 'supplier' | 'member' | 'calendar';
+export type JoinTarget = 'store' | 'product' | 'supplier' | 'member' | 'calendar' | 'promotion';
 
 export interface DimensionDef {
   id: string;
@@ -68,6 +68,19 @@ export const CHANNEL_LABELS: Record<string, Label> = {
   app: { zh: 'App', en: 'App' },
 };
 
+export const PROMOTION_KIND_LABELS: Record<string, Label> = {
+  percent_off: { zh: '折扣', en: 'Percent off' },
+  amount_off: { zh: '直降', en: 'Amount off' },
+  spend_save: { zh: '满减', en: 'Spend and save' },
+  n_for_price: { zh: 'N件M元', en: 'N for a price' },
+  nth_discount: { zh: '第N件折扣', en: 'Nth item off' },
+  buy_x_get_y: { zh: '买赠', en: 'Buy and get' },
+  member_price: { zh: '会员价', en: 'Member price' },
+  bundle: { zh: '组合价', en: 'Bundle price' },
+  coupon: { zh: '优惠券', en: 'Coupon' },
+  unknown: { zh: '未登记', en: 'Not registered' },
+};
+
 export const TIER_LABELS: Record<string, Label> = {
   registered: { zh: '注册会员', en: 'Registered' },
   wallet: { zh: '储值会员', en: 'Wallet' },
@@ -104,6 +117,11 @@ export const DIMENSIONS: DimensionDef[] = [
   attr('sku', '商品', 'SKU', 'product', 'name'),
   attr('brand', '品牌', 'Brand', 'product', 'brand'),
   attr('supplier', '供应商', 'Supplier', 'supplier', 'name'),
+  attr('promotion', '促销活动', 'Promotion', 'promotion', 'name_zh', { missing: '未登记的促销' }),
+  attr('promotion_kind', '促销类型', 'Promotion kind', 'promotion', 'kind', {
+    missing: 'unknown',
+    values: PROMOTION_KIND_LABELS,
+  }),
   attr('member_tier', '会员等级', 'Member tier', 'member', 'tier', {
     missing: 'non_member',
     values: TIER_LABELS,

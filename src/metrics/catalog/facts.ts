@@ -1,7 +1,7 @@
 import { col, type Expr } from '../../warehouse/index.js';
 
 /** Groups of dimensions that reach a fact through one key. */
-export type DimensionGroup = 'time' | 'hour' | 'store' | 'product' | 'member' | 'channel';
+export type DimensionGroup = 'time' | 'hour' | 'store' | 'product' | 'member' | 'channel' | 'promotion';
 
 /**
  * A fact as the compiler sees it: its table, its date, and the keys through which dimension groups
@@ -16,7 +16,7 @@ export interface FactDef {
   timestamp?: Expr;
   /** An hour-of-day column, for sources that count by hour (people counters). */
   hourColumn?: string;
-  keys: Partial<Record<'store' | 'product' | 'member' | 'channel', string>>;
+  keys: Partial<Record<'store' | 'product' | 'member' | 'channel' | 'promotion', string>>;
   /** The model table whose columns the keys are, when `table` is derived from it (a rollup). */
   columnsOf?: string;
 }
@@ -65,7 +65,14 @@ export const FACTS: FactDef[] = [
     table: 'promotion_allocation',
     date: f('date'),
     timestamp: f('ts'),
-    keys: { store: 'store_id', product: 'sku', channel: 'channel' },
+    keys: { store: 'store_id', product: 'sku', channel: 'channel', promotion: 'promotion_id' },
+  },
+  {
+    id: 'coupon_issue',
+    table: 'coupon_issue',
+    date: f('date'),
+    timestamp: f('ts'),
+    keys: { promotion: 'promotion_id' },
   },
   // A view over paid_member_change: fees sold on the day bought, earned day by day over the period.
   {

@@ -97,6 +97,9 @@ export const MEASURES: MeasureDef[] = [
     id: 'promotion_checkouts',
     sources: [plain('promotion_allocation', distinct(f('checkout_id')))],
   },
+  // Coupons redeemed: codes with a share in a checkout (a coupon is used once; a return does not give it back).
+  { id: 'coupons_redeemed', sources: [plain('promotion_allocation', distinct(f('coupon_code')))] },
+  { id: 'coupons_issued', sources: [plain('coupon_issue', { kind: 'agg', fn: 'count' })] },
   {
     id: 'wallet_breakage',
     sources: [plain('wallet_entry', sum(when(kindIn('breakage'), bin('-', num(0), f('bonus')))))],

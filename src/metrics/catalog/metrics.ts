@@ -149,6 +149,25 @@ export const METRICS: MetricDef[] = [
     m('promotion_checkouts'),
     ['期内至少享受一项促销的结算单数', 'checkouts in period that had at least one promotion'],
   ),
+  metric('coupons_issued', '发券数', 'Coupons issued', 'count', m('coupons_issued'), [
+    '期内促销中心发放的电子券张数（发券、领券、付费会员月度券）',
+    'electronic coupons the promotion center issued in period (issued, claimed, paid-member monthly)',
+  ]),
+  metric('coupons_redeemed', '核销券数', 'Coupons redeemed', 'count', m('coupons_redeemed'), [
+    '期内在结算中使用的电子券张数',
+    'electronic coupons used in checkouts in period',
+  ]),
+  metric(
+    'coupon_redemption_rate',
+    '核销率',
+    'Coupon redemption rate',
+    'percent',
+    ratio(m('coupons_redeemed'), m('coupons_issued')),
+    [
+      '核销券数 ÷ 发券数（同期、同一券模板）',
+      'coupons redeemed ÷ coupons issued (same period, same template)',
+    ],
+  ),
   metric('wallet_breakage', '赠送金过期', 'Bonus lapsed (breakage)', 'CNY', m('wallet_breakage'), [
     '期内因久未使用而过期的储值赠送金额（本金不过期）',
     'bonus value that lapsed unused in period (principal never lapses)',

@@ -35,7 +35,7 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
     source: { kind: 'table', name: target, alias: target },
     on: bin('=', col(key, target), col(factKey, 'f')),
   });
-  const keyOf = (group: 'store' | 'product' | 'member') => {
+  const keyOf = (group: 'store' | 'product' | 'member' | 'promotion') => {
     const key = fact.keys[group];
     if (!key) throw new Error(`fact ${fact.id} has no ${group} key`);
     return key;
@@ -66,6 +66,13 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
     });
   }
   if (targets.has('member')) joins.push(on('member', 'member_id', keyOf('member')));
+  // Left: a share relayed before its promotion's definition still counts, as 未登记的促销.
+  if (targets.has('promotion'))
+    joins.push({
+      type: 'left',
+      source: { kind: 'table', name: 'center_promotion', alias: 'promotion' },
+      on: bin('=', col('promotion_id', 'promotion'), col(keyOf('promotion'), 'f')),
+    });
   if (targets.has('calendar')) {
     // Left: a fact dated outside the calendar's years still counts, with no holiday attributes.
     joins.push({

@@ -186,6 +186,12 @@ export const MIGRATIONS: Migration[] = [
     description: 'paid_member_change.renewals: paid periods bought by members who paid before (续费)',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 19,
+    description:
+      'center_promotion, coupon_issue, promotion_allocation.coupon_code: the promotion center’s promotions, coupons issued and redeemed',
+    statements: (existing) => reconcile(existing),
+  },
 ];
 
 /**
