@@ -26,6 +26,7 @@ import {
   type MemberCenter,
   once,
   onceInline,
+  TX_NOW,
   toFen,
   type Written,
   yuan,
@@ -806,7 +807,7 @@ export class PromotionCenter {
           }
           if (redeemed.length)
             await tx.query(
-              "UPDATE coupon SET state = 'redeemed', checkout_id = $1, redeemed_at = now() WHERE code = ANY($2::text[])",
+              `UPDATE coupon SET state = 'redeemed', checkout_id = $1, redeemed_at = ${TX_NOW} WHERE code = ANY($2::text[])`,
               [checkout, redeemed],
             );
           const at = String(made?.at);
@@ -875,7 +876,7 @@ export class PromotionCenter {
         // A return's own mark for the warehouse's rows: the next outbox number when it was taken (returns of
         // one checkout queue on its lines' locks, so two never share it).
         const [stamp] = await tx.query<{ at: string; n: string }>(
-          `SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
+          `SELECT to_char(${TX_NOW} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at,
                   (SELECT coalesce(max(id), 0) + 1 FROM promotion_outbox) AS n`,
         );
         const taken: { entry: string; sku: number; promotion: string; amount: string }[] = [];

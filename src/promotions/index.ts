@@ -1,8 +1,10 @@
 export { evaluate, type Outcome } from './apply.js';
 export { bestSet, type Choice } from './best.js';
 export { type CartRequest, type ChainFacts, PromotionCenter } from './center.js';
+export { type DemoPromotionsOptions, seedDemoPromotions } from './demo.js';
 export { FlashGate } from './flash-gate.js';
 export { type ProductFacts, priceCart } from './price.js';
 export { relayPromotions, startPromotionRelay } from './relay.js';
 export { type Rule, ruleOf } from './rules.js';
 export type { Line, PriceContext } from './scope.js';
+export { warehouseFacts } from './warehouse-facts.js';

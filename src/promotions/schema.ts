@@ -1,4 +1,5 @@
 import type { SchemaStep } from '../appstore/index.js';
+import { TX_NOW } from '../members/index.js';
 
 /**
  * The promotion center's tables in the application store. Money is BIGINT fen. A promotion's budget and
@@ -226,6 +227,15 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
        SELECT 'coupons', jsonb_build_object('template', template_id, 'at', min(issued_at),
          'coupons', jsonb_agg(jsonb_build_object('code', code, 'member', member_code) ORDER BY code))
        FROM coupon GROUP BY template_id, date_trunc('minute', issued_at) ORDER BY min(issued_at)`,
+    ],
+  },
+  {
+    version: 9,
+    // Writes made as of another time (history, the demo) stamp that time, as the member center's do.
+    sql: [
+      `ALTER TABLE checkout ALTER COLUMN at SET DEFAULT ${TX_NOW}`,
+      `ALTER TABLE coupon ALTER COLUMN issued_at SET DEFAULT ${TX_NOW}`,
+      `ALTER TABLE flash_order ALTER COLUMN at SET DEFAULT ${TX_NOW}`,
     ],
   },
 ];

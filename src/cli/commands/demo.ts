@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { AppStore } from '../../appstore/index.js';
 import { DEMO_DEFAULTS, exportDemo, generateDemo, isEmpty } from '../../demo/index.js';
 import { relayOutbox, seedDemoMembers } from '../../members/index.js';
+import { relayPromotions, seedDemoPromotions } from '../../promotions/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { checkEngineChoice, engineOptions, syncIfClickHouse } from '../engine.js';
@@ -63,6 +64,7 @@ Examples:
           try {
             await ensureFirstUsers(engine, store, true);
             await seedMemberCenter(store, engine, summary.end);
+            await seedPromotionCenter(store, engine, summary.end);
           } finally {
             await store.close();
           }
@@ -92,5 +94,21 @@ async function seedMemberCenter(store: AppStore, warehouse: Warehouse, end: stri
   console.log(
     `Member center 会员中心: ${seeded.members} members, ${seeded.writes} writes in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
       `${relayed.relayed} changes relayed to the warehouse 已同步至数据仓库`,
+  );
+}
+
+async function seedPromotionCenter(store: AppStore, warehouse: Warehouse, end: string): Promise<void> {
+  const started = Date.now();
+  const seeded = await seedDemoPromotions(store, warehouse, end);
+  if (!seeded) {
+    console.log(
+      'The promotion center already holds checkouts: left as it is. 促销中心已有结算，未重新写入。',
+    );
+    return;
+  }
+  const relayed = await relayPromotions(store, warehouse);
+  console.log(
+    `Promotion center 促销中心: ${seeded.promotions} promotions, ${seeded.coupons} coupons issued, ${seeded.checkouts} checkouts in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
+      `${relayed} changes relayed to the warehouse 已同步至数据仓库`,
   );
 }

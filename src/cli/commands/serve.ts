@@ -6,6 +6,7 @@ import { loadSpec } from '../../ingest/index.js';
 import { seedDemoMembers } from '../../members/index.js';
 import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
+import { seedDemoPromotions } from '../../promotions/index.js';
 import type { LogLevel } from '../../server/index.js';
 import { isWarehouse } from '../../warehouse/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
@@ -142,15 +143,21 @@ export function serveCommand(program: Command): void {
       const subscriptions = isWarehouse(engine) ? await startSubscriptions(engine, specs) : [];
       // Rollups are built now if missing, and take in what pushes, pulls and subscriptions load.
       const stopRefresher = isWarehouse(engine) ? startRollupRefresher(engine) : async () => undefined;
-      // The demo chain's members enter the member center in the background, as of their orders' times: the
-      // pages are served meanwhile, and the relay carries their wallets into the warehouse as they come.
+      // The demo chain's members enter the member center, and a sample of its last fortnight's orders the
+      // promotion center, in the background as of their orders' times: the pages are served meanwhile, and the
+      // relays carry wallets and discounts into the warehouse as they come.
       const seeding =
         end && isWarehouse(engine)
           ? seedDemoMembers(appStore, engine, end)
-              .then((seeded) => {
+              .then(async (seeded) => {
                 if (seeded)
                   console.log(
                     `${seeded.members} demo members in the member center (${seeded.writes} writes) 演示会员已写入会员中心`,
+                  );
+                const promoted = await seedDemoPromotions(appStore, engine, end);
+                if (promoted)
+                  console.log(
+                    `${promoted.checkouts} demo checkouts through the promotion center 演示促销结算已写入促销中心`,
                   );
               })
               .catch((error: unknown) => console.error(`demo members: ${(error as Error).message}`))
