@@ -37,6 +37,7 @@ import {
   flashCounts,
   flashState,
   flashTerms,
+  listFlashSales,
   liveFlashSales,
   orderFlash,
   payFlash,
@@ -45,11 +46,12 @@ import {
   saveFlashSale,
 } from './flash.js';
 import type { FlashGate } from './flash-gate.js';
-import { failExpiredGroups, groupOf, joinGroup, openGroup, saveGroupDeal } from './groups.js';
+import { failExpiredGroups, groupOf, joinGroup, listGroupDeals, openGroup, saveGroupDeal } from './groups.js';
 import { emitDefinition } from './outbox.js';
 import { grantPaidCoupons, type PaidGrants } from './paid-coupons.js';
 import {
   cancelDeposit,
+  listPresales,
   payBalance,
   payDeposit,
   presaleOrder,
@@ -378,6 +380,18 @@ export class PromotionCenter {
       ip: actor.ip,
     });
     return state;
+  }
+
+  listFlashSales() {
+    return listFlashSales(this.store);
+  }
+
+  listPresales() {
+    return listPresales(this.store);
+  }
+
+  listGroupDeals() {
+    return listGroupDeals(this.store);
   }
 
   /** Sold, paid and left of a flash sale (for the burn-down while it runs). */

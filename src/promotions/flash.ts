@@ -126,6 +126,26 @@ export function refusal(id: string, member: string, why: Refusal): ZhongtaiError
   );
 }
 
+/** Every flash sale, newest first, with sold, paid and left (the page's list and burn-down). */
+export async function listFlashSales(store: Queryable): Promise<FlashSaleState[]> {
+  const rows = await store.query<{
+    definition: FlashSaleState['sale'];
+    stock: number;
+    sold: number;
+    paid: string;
+  }>(
+    `SELECT definition, stock, sold,
+            (SELECT coalesce(sum(qty), 0) FROM flash_order o WHERE o.sale_id = f.id AND state = 'paid') AS paid
+     FROM flash_sale f ORDER BY starts_at DESC, id LIMIT 200`,
+  );
+  return rows.map((r) => ({
+    sale: r.definition,
+    sold: r.sold,
+    paid: Number(r.paid),
+    left: r.stock - r.sold,
+  }));
+}
+
 /**
  * Takes an order of a flash sale, or says plainly why not (not started, over, sold out, the member's limit) —
  * in one statement with the idempotency key: its earlier answer read, else the order taken and the key

@@ -20,6 +20,28 @@ export async function saveGroupDeal(tx: Queryable, input: GroupDealInput) {
   return deal;
 }
 
+/** Every group deal with how many of its groups are open, filled and failed. */
+export async function listGroupDeals(tx: Queryable) {
+  const rows = await tx.query<{
+    definition: GroupDealInput;
+    open: string;
+    succeeded: string;
+    failed: string;
+  }>(
+    `SELECT d.definition,
+       count(*) FILTER (WHERE g.state = 'open') AS open,
+       count(*) FILTER (WHERE g.state = 'succeeded') AS succeeded,
+       count(*) FILTER (WHERE g.state = 'failed') AS failed
+     FROM group_deal d LEFT JOIN group_buy g ON g.deal_id = d.id GROUP BY d.id, d.definition ORDER BY d.id`,
+  );
+  return rows.map((r) => ({
+    deal: groupDealSchema.parse(r.definition),
+    open: Number(r.open),
+    succeeded: Number(r.succeeded),
+    failed: Number(r.failed),
+  }));
+}
+
 export async function groupOf(tx: Queryable, id: number): Promise<GroupBuy> {
   const [g] = await tx.query<{
     id: string;

@@ -135,6 +135,16 @@ export async function presaleState(tx: Queryable, id: string): Promise<PresaleSt
   };
 }
 
+/** Every pre-sale, newest first, with its units and deposits kept. */
+export async function listPresales(tx: Queryable): Promise<PresaleState[]> {
+  const ids = await tx.query<{ id: string }>(
+    'SELECT id FROM presale ORDER BY deposit_from DESC, id LIMIT 200',
+  );
+  const states: PresaleState[] = [];
+  for (const { id } of ids) states.push(await presaleState(tx, id));
+  return states;
+}
+
 const ORDER = `SELECT o.*, p.balance_from, p.balance_to FROM presale_order o JOIN presale p ON p.id = o.presale_id
   WHERE o.id = $1`;
 

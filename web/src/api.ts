@@ -9,14 +9,20 @@ import type {
   Cell,
   ColumnMeta,
   Dashboard as ContractDashboard,
+  Coupon,
+  CouponTemplate,
+  CouponTemplateInput,
   Coverage,
   DashboardInput,
   DashboardVersion,
   DrillInput,
   embedRequestSchema,
+  FlashSaleInput,
+  FlashSaleState,
   ForecastRun,
   forecastRequestSchema,
   Grant,
+  GroupDealInput,
   Label,
   Me,
   Member,
@@ -25,6 +31,8 @@ import type {
   Membership,
   Permission,
   PointsEntry,
+  PresaleInput,
+  PresaleState,
   PriceAnswer,
   PromotionRecord,
   PromotionRecordInput,
@@ -54,15 +62,23 @@ export type {
   AuditEntry,
   Cell,
   ColumnMeta,
+  Coupon,
+  CouponTemplate,
+  CouponTemplateInput,
   Coverage,
   DashboardVersion,
+  FlashSaleInput,
+  FlashSaleState,
   ForecastRun,
+  GroupDealInput,
   Label,
   Me,
   Member,
   MemberChange,
   MemberRulesView,
   PointsEntry,
+  PresaleInput,
+  PresaleState,
   PriceAnswer,
   PromotionRecord,
   PromotionRecordInput,
@@ -75,6 +91,21 @@ export type {
   User,
   WalletEntry,
 };
+/** A coupon template with coupons issued, redeemed and open, and the open ones' liability (券负债). */
+export interface CouponTemplateSummary {
+  template: CouponTemplate;
+  issued: number;
+  redeemed: number;
+  open: number;
+  liability: string | null;
+}
+/** A group deal with how many of its groups are open, filled and failed. */
+export interface GroupDealSummary {
+  deal: GroupDealInput & { size: number; hours: number };
+  open: number;
+  succeeded: number;
+  failed: number;
+}
 /** A member with what their wallet and points hold. */
 export type MemberDetail = Member & { wallet: WalletBalance; points: number };
 /** A saved question on a dashboard. */
@@ -258,6 +289,28 @@ export const api = {
       `/api/v1/promotions/${encodeURIComponent(record.promotion.id)}`,
       send('PUT', record),
     ),
+  couponTemplates: () => call<{ templates: CouponTemplateSummary[] }>('/api/v1/coupons/templates'),
+  saveCouponTemplate: (template: CouponTemplateInput) =>
+    call<CouponTemplate>(
+      `/api/v1/coupons/templates/${encodeURIComponent(template.id)}`,
+      send('PUT', template),
+    ),
+  /** 发券: `count` coupons to no one, under one key per click (a double click issues once). */
+  issueCoupons: (template: string, count: number, key: string) =>
+    call<{ coupons: Coupon[] }>('/api/v1/coupons/issue', {
+      ...send('POST', { template, count }),
+      headers: { 'content-type': 'application/json', 'idempotency-key': key },
+    }),
+  flashSales: () => call<{ sales: FlashSaleState[] }>('/api/v1/flash-sales'),
+  flashSale: (id: string) => call<FlashSaleState>(`/api/v1/flash-sales/${encodeURIComponent(id)}`),
+  saveFlashSale: (sale: FlashSaleInput) =>
+    call<FlashSaleState>(`/api/v1/flash-sales/${encodeURIComponent(sale.id)}`, send('PUT', sale)),
+  presales: () => call<{ presales: PresaleState[] }>('/api/v1/presales'),
+  savePresale: (sale: PresaleInput) =>
+    call<PresaleState>(`/api/v1/presales/${encodeURIComponent(sale.id)}`, send('PUT', sale)),
+  groupDeals: () => call<{ deals: GroupDealSummary[] }>('/api/v1/group-deals'),
+  saveGroupDeal: (deal: GroupDealInput) =>
+    call<GroupDealInput>(`/api/v1/group-deals/${encodeURIComponent(deal.id)}`, send('PUT', deal)),
   simulateCart: (body: z.input<typeof priceRequestSchema>) =>
     call<PriceAnswer>('/api/v1/promotions/simulate', send('POST', body)),
   memberHistory: (code: string) =>

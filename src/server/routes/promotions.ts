@@ -265,6 +265,30 @@ export function promotionRoutes(
     }),
   );
   const orderId = z.object({ id: z.coerce.number().int().positive() });
+  app.get(
+    '/api/v1/flash-sales',
+    needs('promotions.edit', {
+      summary: 'Every flash sale with sold, paid and left 秒杀活动列表',
+      answers: { '200': 'sales: sale, sold, paid, left' },
+    }),
+    async () => ({ sales: await center.listFlashSales() }),
+  );
+  app.get(
+    '/api/v1/presales',
+    needs('promotions.edit', {
+      summary: 'Every pre-sale with units held, paid, left and deposits kept 预售活动列表',
+      answers: { '200': 'presales: presale, deposited, paid, left, forfeited' },
+    }),
+    async () => ({ presales: await center.listPresales() }),
+  );
+  app.get(
+    '/api/v1/group-deals',
+    needs('promotions.edit', {
+      summary: 'Every group deal with its groups open, filled and failed 拼团活动列表',
+      answers: { '200': 'deals: deal, open, succeeded, failed' },
+    }),
+    async () => ({ deals: await center.listGroupDeals() }),
+  );
   putById(
     '/api/v1/flash-sales/:id',
     {

@@ -1,8 +1,18 @@
 import { type FormEvent, useCallback, useEffect, useState } from 'react';
-import { ApiError, api, type PriceAnswer, type PromotionRecord } from '../api';
+import {
+  ApiError,
+  api,
+  type FlashSaleState,
+  type PresaleState,
+  type PriceAnswer,
+  type PromotionRecord,
+} from '../api';
 import type { Lang } from '../format';
 import { type TextKey, t } from '../i18n';
 import { money } from '../members/text';
+import { PromotionCalendar } from './Calendar';
+import { CampaignsTab } from './Campaigns';
+import { CouponsTab } from './Coupons';
 import { BLANK, cartOf, fieldsOf, type PromotionFields, recordOf } from './form';
 
 const asError = (e: unknown) => (e instanceof ApiError ? e : new ApiError(String(e), String(e)));
@@ -20,20 +30,65 @@ const KINDS: PromotionFields['kind'][] = [
 const CHANNELS = ['pos', 'self_checkout', 'scan_and_go', 'mini_program', 'app', 'delivery'];
 const TIERS = ['non_member', 'registered', 'wallet', 'paid'];
 
-/** 促销中心: the promotions with their budgets, an editor, and a cart simulator that explains the price. */
+type Tab = 'promotions' | 'coupons' | 'campaigns';
+const TABS: [Tab, { zh: string; en: string }][] = [
+  ['promotions', { zh: '促销活动', en: 'Promotions' }],
+  ['coupons', { zh: '优惠券', en: 'Coupons' }],
+  ['campaigns', { zh: '秒杀 · 预售 · 拼团', en: 'Flash · pre-sale · group' }],
+];
+
+/**
+ * 促销中心: the promotions with their budgets and a calendar, an editor, a cart simulator that explains the
+ * price; coupons with their liability; flash sales (live burn-down), pre-sales and group deals.
+ */
 export function PromotionsPage({ lang }: { lang: Lang }) {
+  const [tab, setTab] = useState<Tab>('promotions');
+  return (
+    <main className="promotions">
+      <nav className="tabs" data-testid="promotion-tabs">
+        {TABS.map(([id, label]) => (
+          <button
+            key={id}
+            type="button"
+            className={tab === id ? 'active' : undefined}
+            aria-pressed={tab === id}
+            data-testid={`tab-${id}`}
+            onClick={() => setTab(id)}
+          >
+            {label[lang]}
+          </button>
+        ))}
+      </nav>
+      {tab === 'promotions' && <PromotionsTab lang={lang} />}
+      {tab === 'coupons' && <CouponsTab lang={lang} />}
+      {tab === 'campaigns' && <CampaignsTab lang={lang} />}
+    </main>
+  );
+}
+
+function PromotionsTab({ lang }: { lang: Lang }) {
   const [list, setList] = useState<PromotionRecord[]>([]);
+  const [flash, setFlash] = useState<FlashSaleState[]>([]);
+  const [presales, setPresales] = useState<PresaleState[]>([]);
   const [error, setError] = useState<ApiError | null>(null);
   const load = useCallback(() => {
     api
       .promotions()
       .then((r) => setList(r.promotions))
       .catch((e: unknown) => setError(asError(e)));
+    api.flashSales().then(
+      (r) => setFlash(r.sales),
+      () => setFlash([]),
+    );
+    api.presales().then(
+      (r) => setPresales(r.presales),
+      () => setPresales([]),
+    );
   }, []);
   useEffect(load, [load]);
   const [fields, setFields] = useState<PromotionFields>(BLANK);
   return (
-    <main className="promotions">
+    <>
       {error && <p className="banner error">{words(error, lang)}</p>}
       <section className="card">
         <h2>{t('promoList', lang)}</h2>
@@ -74,9 +129,10 @@ export function PromotionsPage({ lang }: { lang: Lang }) {
           {!list.length && <p className="muted">{t('promoNone', lang)}</p>}
         </div>
       </section>
+      <PromotionCalendar lang={lang} promotions={list} flash={flash} presales={presales} />
       <Editor lang={lang} fields={fields} setFields={setFields} onSaved={load} />
       <Simulator lang={lang} />
-    </main>
+    </>
   );
 }
 
