@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
 import { membersCommand } from './commands/members.js';
+import { promotionsCommand } from './commands/promotions.js';
 import { queryCommand } from './commands/query.js';
 import { replenishCommand } from './commands/replenish.js';
 import { rollupsCommand } from './commands/rollups.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   usersCommand(program);
   tokensCommand(program);
   membersCommand(program);
+  promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.
   for (const command of program.commands)

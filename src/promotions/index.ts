@@ -3,6 +3,7 @@ export { bestSet, type Choice } from './best.js';
 export { type CartRequest, type ChainFacts, PromotionCenter } from './center.js';
 export { type DemoPromotionsOptions, seedDemoPromotions } from './demo.js';
 export { FlashGate } from './flash-gate.js';
+export { type Imported, importPromotions, readPromotionFile } from './import.js';
 export { type ProductFacts, priceCart } from './price.js';
 export { relayPromotions, startPromotionRelay } from './relay.js';
 export { type Rule, ruleOf } from './rules.js';

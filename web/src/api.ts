@@ -302,7 +302,6 @@ export const api = {
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
     }),
   flashSales: () => call<{ sales: FlashSaleState[] }>('/api/v1/flash-sales'),
-  flashSale: (id: string) => call<FlashSaleState>(`/api/v1/flash-sales/${encodeURIComponent(id)}`),
   saveFlashSale: (sale: FlashSaleInput) =>
     call<FlashSaleState>(`/api/v1/flash-sales/${encodeURIComponent(sale.id)}`, send('PUT', sale)),
   presales: () => call<{ presales: PresaleState[] }>('/api/v1/presales'),

@@ -42,10 +42,12 @@ function LiveFlash({ id, lang }: { id: string; lang: Lang }) {
   useEffect(() => {
     let stopped = false;
     const read = () =>
+      // The list (the marketer's view) rather than the till's GET of one sale: one read, every sale's state.
       api
-        .flashSale(id)
-        .then((s) => {
-          if (stopped) return;
+        .flashSales()
+        .then((r) => {
+          const s = r.sales.find((x) => x.sale.id === id);
+          if (stopped || !s) return;
           const at = new Date().toTimeString().slice(0, 8);
           setPoints((p) => [...p.slice(-299), { at, sold: s.sold, paid: s.paid, left: s.left }]);
         })
