@@ -34,6 +34,7 @@ import {
 import { ZhongtaiError } from '../model/index.js';
 import { claimCoupon, issueCoupons, presentedCoupons } from './coupons.js';
 import {
+  BucketsBusy,
   flashCounts,
   flashState,
   flashTerms,
@@ -410,16 +411,33 @@ export class PromotionCenter {
     id: string,
     request: { member: string; qty: number },
   ): Promise<Written<FlashOrder>> {
-    const record = () =>
-      onceInline<FlashOrder>(
-        this.store,
-        actor.id,
-        checkKey(key),
-        ['flash', id, request],
-        (tx, claim) => orderFlash(tx, claim, id, request.member, request.qty, this.clock()),
-        this.history,
-        'promotion_request',
-      );
+    const record = async () => {
+      // Units left only in buckets other orders hold this instant: again, from another bucket, until one is
+      // free or none has units left (then sold out).
+      for (let attempt = 1; ; attempt++) {
+        const start = Math.floor(Math.random() * 64);
+        try {
+          return await onceInline<FlashOrder>(
+            this.store,
+            actor.id,
+            checkKey(key),
+            ['flash', id, request],
+            (tx, claim) => orderFlash(tx, claim, id, request.member, request.qty, this.clock(), start),
+            this.history,
+            'promotion_request',
+          );
+        } catch (error) {
+          if (!(error instanceof BucketsBusy)) throw error;
+          if (attempt >= 200)
+            throw new ZhongtaiError(
+              'CONFLICT',
+              { en: `Flash sale ${id} is busy: try again`, zh: `秒杀 ${id} 繁忙，请重试` },
+              { field: 'sale' },
+            );
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+    };
     const gate = this.gate;
     const terms = gate ? await this.termsOf(id) : null;
     const now = this.clock();

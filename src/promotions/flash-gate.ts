@@ -54,6 +54,8 @@ redis.call('HINCRBY', KEYS[2], ARGV[1], -tonumber(ARGV[2]))
 return 1`;
 
 export class FlashGate {
+  private readonly loading = new Map<string, Promise<void>>();
+
   private constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
@@ -103,15 +105,26 @@ export class FlashGate {
       if (answer === -2) return 'limit';
       if (answer === -3) return 'sold_out';
       if (answer === -4) return 'seen';
-      const counts = await load();
-      await this.call(
-        'flashLoad',
-        sale,
-        counts.left,
-        counts.members.length,
-        ...counts.members.flat(),
-        ...counts.keys,
-      );
+      // One load per sale at a time: a burst that finds no counters waits for one read of PostgreSQL, not
+      // one read per request.
+      let loading = this.loading.get(sale);
+      if (!loading) {
+        loading = load()
+          .then((counts) =>
+            this.call(
+              'flashLoad',
+              sale,
+              counts.left,
+              counts.members.length,
+              ...counts.members.flat(),
+              ...counts.keys,
+            ),
+          )
+          .then(() => undefined)
+          .finally(() => this.loading.delete(sale));
+        this.loading.set(sale, loading);
+      }
+      await loading;
     }
     throw new Error(`flash gate: counters of ${sale} would not load`);
   }

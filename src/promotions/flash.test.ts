@@ -67,6 +67,20 @@ describe.each([
     expect(Math.max(...perMember.values())).toBeLessThanOrEqual(2);
     expect(await center.flashState('d12')).toMatchObject({ sold: stock, paid: 0, left: 0 });
     expect(orders[0]).toMatchObject({ price: '9.90', state: 'pending' });
+    // The stock spread over buckets can grow, never shrink below what is sold.
+    const d12 = {
+      id: 'd12',
+      name: { zh: '双十二秒杀', en: '12.12 flash sale' },
+      sku: 1001,
+      price: '9.90',
+      perMember: 2,
+      startsAt: '2026-12-12T02:00:00Z',
+      endsAt: '2026-12-12T04:00:00Z',
+      payMinutes: 15,
+    };
+    await expect(center.saveFlashSale(by, { ...d12, stock: stock - 1 })).rejects.toThrow(/已售出|sold/);
+    expect(await center.saveFlashSale(by, { ...d12, stock: stock + 3 })).toMatchObject({ sold: stock, left: 3 });
+    expect(await center.saveFlashSale(by, { ...d12, stock })).toMatchObject({ sold: stock, left: 0 });
     // A retry of a sold order, after the sale ran out, answers its first answer (the gate sends it through).
     const firstKey = `o${results.findIndex((r) => r.status === 'fulfilled')}`;
     const first = orders[0] as FlashOrder;

@@ -36,6 +36,38 @@ const orderOf = (r: OrderRow): FlashOrder => ({
   payBy: new Date(r.pay_by).toISOString(),
 });
 
+/** Rows the stock is spread over: orders take units from any of them at once, not one at a time. */
+const BUCKETS = 8;
+
+/**
+ * Spreads a sale's stock over its buckets, each keeping at least what it sold: the sale's stock can go down
+ * only to what is sold in all.
+ */
+async function spreadStock(tx: Queryable, id: string, stock: number): Promise<void> {
+  const held = await tx.query<{ bucket: number; sold: number }>(
+    'SELECT bucket, sold FROM flash_stock WHERE sale_id = $1 ORDER BY bucket FOR UPDATE',
+    [id],
+  );
+  const count = Math.max(held.length, Math.min(BUCKETS, stock));
+  const sold = Array.from({ length: count }, (_, i) => held.find((h) => h.bucket === i)?.sold ?? 0);
+  const spare = stock - sold.reduce((n, x) => n + x, 0);
+  if (spare < 0)
+    throw new ZhongtaiError(
+      'CONFLICT',
+      {
+        en: `${id} has sold ${stock - spare} already, more than ${stock}`,
+        zh: `秒杀 ${id} 已售出 ${stock - spare} 件，超过 ${stock} 件`,
+      },
+      { field: 'stock' },
+    );
+  const shares = sold.map((s, i) => s + Math.floor(spare / count) + (i < spare % count ? 1 : 0));
+  await tx.query(
+    `INSERT INTO flash_stock (sale_id, bucket, stock) SELECT $1, b, s FROM unnest($2::int[], $3::int[]) AS x(b, s)
+     ON CONFLICT (sale_id, bucket) DO UPDATE SET stock = excluded.stock`,
+    [id, shares.map((_, i) => i), shares],
+  );
+}
+
 export async function saveFlashSale(store: AppStore, input: FlashSaleInput): Promise<FlashSaleState> {
   const sale = flashSaleSchema.parse(input);
   toFen(sale.price, 'price');
@@ -50,25 +82,15 @@ export async function saveFlashSale(store: AppStore, input: FlashSaleInput): Pro
       },
       { field: 'endsAt' },
     );
-  await store
-    .query(
+  await store.transaction(async (tx) => {
+    await tx.query(
       `INSERT INTO flash_sale (id, definition, stock, per_member, starts_at, ends_at) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET definition = excluded.definition, stock = excluded.stock,
          per_member = excluded.per_member, starts_at = excluded.starts_at, ends_at = excluded.ends_at`,
       [sale.id, JSON.stringify(sale), sale.stock, sale.perMember, starts.toISOString(), ends.toISOString()],
-    )
-    .catch((error: unknown) => {
-      if ((error as { code?: string }).code === '23514')
-        throw new ZhongtaiError(
-          'CONFLICT',
-          {
-            en: `${sale.id} has sold more than ${sale.stock} already`,
-            zh: `秒杀 ${sale.id} 已售出超过 ${sale.stock} 件`,
-          },
-          { field: 'stock' },
-        );
-      throw error;
-    });
+    );
+    await spreadStock(tx, sale.id, sale.stock);
+  });
   return flashState(store, sale.id);
 }
 
@@ -79,7 +101,7 @@ export async function flashState(store: Queryable, id: string): Promise<FlashSal
     sold: number;
     paid: string;
   }>(
-    `SELECT definition, stock, sold,
+    `SELECT definition, stock, (SELECT CAST(coalesce(sum(sold), 0) AS INTEGER) FROM flash_stock WHERE sale_id = $1) AS sold,
             (SELECT coalesce(sum(qty), 0) FROM flash_order WHERE sale_id = $1 AND state = 'paid') AS paid
      FROM flash_sale WHERE id = $1`,
     [id],
@@ -134,7 +156,8 @@ export async function listFlashSales(store: Queryable): Promise<FlashSaleState[]
     sold: number;
     paid: string;
   }>(
-    `SELECT definition, stock, sold,
+    `SELECT definition, stock,
+            (SELECT CAST(coalesce(sum(sold), 0) AS INTEGER) FROM flash_stock s WHERE s.sale_id = f.id) AS sold,
             (SELECT coalesce(sum(qty), 0) FROM flash_order o WHERE o.sale_id = f.id AND state = 'paid') AS paid
      FROM flash_sale f ORDER BY starts_at DESC, id LIMIT 200`,
   );
@@ -144,6 +167,13 @@ export async function listFlashSales(store: Queryable): Promise<FlashSaleState[]
     paid: Number(r.paid),
     left: r.stock - r.sold,
   }));
+}
+
+/** Units are left, but in buckets other orders hold this instant: worth trying again at once. */
+export class BucketsBusy extends Error {
+  constructor() {
+    super('flash sale stock buckets busy');
+  }
 }
 
 /**
@@ -158,6 +188,8 @@ export async function orderFlash(
   member: string,
   qty: number,
   now: Date,
+  /** Which bucket to try first (spread the orders of a burst). */
+  start = 0,
 ): Promise<{ status: number; answer: FlashOrder } | { kept: Kept<FlashOrder> }> {
   const [row] = await tx.query<
     OrderRow & {
@@ -177,13 +209,19 @@ export async function orderFlash(
        ON CONFLICT (sale_id, member_code) DO UPDATE SET qty = flash_member.qty + excluded.qty
          WHERE flash_member.qty + excluded.qty <= (SELECT per_member FROM sale)
        RETURNING qty),
+     pick AS (
+       SELECT bucket FROM flash_stock
+       WHERE sale_id = $1 AND sold + $3 <= stock AND EXISTS (SELECT 1 FROM held)
+       ORDER BY (bucket + $8) % 64 LIMIT 1 FOR UPDATE SKIP LOCKED),
      taken AS (
-       UPDATE flash_sale SET sold = sold + $3 WHERE id = $1 AND EXISTS (SELECT 1 FROM held) AND sold + $3 <= stock
-       RETURNING definition),
+       UPDATE flash_stock s SET sold = s.sold + $3 FROM pick
+       WHERE s.sale_id = $1 AND s.bucket = pick.bucket AND s.sold + $3 <= s.stock
+       RETURNING s.bucket),
      made AS (
-       INSERT INTO flash_order (sale_id, member_code, qty, price, pay_by)
+       INSERT INTO flash_order (sale_id, member_code, qty, price, pay_by, bucket)
        SELECT $1, $2, $3, CAST(round(CAST(definition->>'price' AS numeric) * 100) AS BIGINT),
-              $4::timestamptz + make_interval(mins => CAST(definition->>'payMinutes' AS INTEGER)) FROM taken
+              $4::timestamptz + make_interval(mins => CAST(definition->>'payMinutes' AS INTEGER)), taken.bucket
+       FROM taken, sale
        RETURNING *, to_char(pay_by AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS pay_by_text),
      claimed AS (
        INSERT INTO promotion_request (scope, key, digest, status, answer)
@@ -195,10 +233,14 @@ export async function orderFlash(
        WHEN NOT EXISTS (SELECT 1 FROM sale) THEN 'unknown'
        WHEN NOT EXISTS (SELECT 1 FROM open) THEN 'closed'
        WHEN NOT EXISTS (SELECT 1 FROM held) THEN 'limit'
-       WHEN NOT EXISTS (SELECT 1 FROM taken) THEN 'sold_out' END AS why
+       WHEN NOT EXISTS (SELECT 1 FROM taken) THEN
+         CASE WHEN EXISTS (SELECT 1 FROM flash_stock WHERE sale_id = $1 AND sold + $3 <= stock) THEN 'busy'
+              ELSE 'sold_out' END END AS why
      FROM (SELECT 1) one LEFT JOIN made ON true LEFT JOIN kept k ON true`,
-    [id, member, qty, now.toISOString(), claim.scope, claim.key, claim.digest],
+    [id, member, qty, now.toISOString(), claim.scope, claim.key, claim.digest, start],
   );
+  // Every bucket with units left was held by another order: the caller tries again (the write rolls back).
+  if (row?.why === 'busy') throw new BucketsBusy();
   if (row?.kept_digest)
     return { kept: { digest: row.kept_digest, status: row.kept_status, answer: row.kept_answer } };
   if (row?.why) throw refusal(id, member, row.why as Refusal);
@@ -238,10 +280,12 @@ export async function releaseUnpaid(
 ): Promise<{ sale: string; member: string; qty: number }[]> {
   const rows = await tx.query<{ sale_id: string; member_code: string; qty: string }>(
     `WITH due AS (
-       UPDATE flash_order SET state = 'released' WHERE state = 'pending' AND pay_by <= $1 RETURNING sale_id, member_code, qty),
-     per_sale AS (SELECT sale_id, sum(qty) AS qty FROM due GROUP BY sale_id),
+       UPDATE flash_order SET state = 'released' WHERE state = 'pending' AND pay_by <= $1
+       RETURNING sale_id, member_code, qty, bucket),
+     per_bucket AS (SELECT sale_id, bucket, sum(qty) AS qty FROM due GROUP BY sale_id, bucket),
      per_member AS (SELECT sale_id, member_code, sum(qty) AS qty FROM due GROUP BY sale_id, member_code),
-     s AS (UPDATE flash_sale f SET sold = f.sold - p.qty FROM per_sale p WHERE f.id = p.sale_id),
+     s AS (UPDATE flash_stock f SET sold = f.sold - p.qty FROM per_bucket p
+           WHERE f.sale_id = p.sale_id AND f.bucket = p.bucket),
      m AS (UPDATE flash_member f SET qty = f.qty - p.qty FROM per_member p
            WHERE f.sale_id = p.sale_id AND f.member_code = p.member_code)
      SELECT sale_id, member_code, qty FROM per_member`,
@@ -267,7 +311,7 @@ export async function flashTerms(
 /** The gate's counters as PostgreSQL records them: units left, each member's quantity held, keys with orders. */
 export async function flashCounts(tx: Queryable, id: string): Promise<GateCounts> {
   const [sale] = await tx.query<{ left: number }>(
-    'SELECT stock - sold AS left FROM flash_sale WHERE id = $1',
+    'SELECT sum(stock - sold) AS left FROM flash_stock WHERE sale_id = $1',
     [id],
   );
   const members = await tx.query<{ member_code: string; qty: number }>(

@@ -238,4 +238,22 @@ export const PROMOTION_SCHEMA: SchemaStep[] = [
       `ALTER TABLE flash_order ALTER COLUMN at SET DEFAULT ${TX_NOW}`,
     ],
   },
+  {
+    version: 10,
+    // A flash sale's stock spread over buckets (rows), so orders take units side by side instead of queueing on
+    // one row; each bucket guarded by its CHECK, an order remembering its bucket to give units back to.
+    // flash_sale.sold is no longer kept: what is sold is the buckets' sum.
+    sql: [
+      `CREATE TABLE flash_stock (
+         sale_id TEXT NOT NULL REFERENCES flash_sale(id),
+         bucket INTEGER NOT NULL,
+         stock INTEGER NOT NULL CHECK (stock >= 0),
+         sold INTEGER NOT NULL DEFAULT 0,
+         PRIMARY KEY (sale_id, bucket),
+         CHECK (sold >= 0 AND sold <= stock))`,
+      'INSERT INTO flash_stock (sale_id, bucket, stock, sold) SELECT id, 0, stock, sold FROM flash_sale',
+      'UPDATE flash_sale SET sold = 0',
+      'ALTER TABLE flash_order ADD COLUMN bucket INTEGER NOT NULL DEFAULT 0',
+    ],
+  },
 ];
