@@ -352,6 +352,8 @@ export const TABLES: Table[] = [
       c('amount', 'money'),
       // A coupon's share names its template as the promotion (coupon:<template>) and the code here.
       c('coupon_code', 'string', true),
+      // The till's order number (checkout reference): the sales lines of that order carry it as order_id.
+      c('order_ref', 'string', true),
     ],
   },
   // The promotion center's promotions and coupon templates (coupon:<template>), as the BI names them.

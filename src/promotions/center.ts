@@ -852,6 +852,7 @@ export class PromotionCenter {
                 store: request.store,
                 channel: request.channel,
                 member: request.member ?? null,
+                reference: request.reference ?? null,
                 rows: shares.map((share) => ({
                   entry: `${checkout}:${share.line}:${share.promotion}:sale`,
                   sku: answer.lines[share.line - 1]?.sku,
@@ -897,10 +898,14 @@ export class PromotionCenter {
           'SELECT line_no, sku, qty, unit, discount, returned FROM checkout_line WHERE checkout_id = $1 ORDER BY line_no FOR UPDATE',
           [request.checkout],
         );
-        const [head] = await tx.query<{ store_id: number; channel: string; member_code: string | null }>(
-          'SELECT store_id, channel, member_code FROM checkout WHERE id = $1',
-          [request.checkout],
-        );
+        const [head] = await tx.query<{
+          store_id: number;
+          channel: string;
+          member_code: string | null;
+          reference: string | null;
+        }>('SELECT store_id, channel, member_code, reference FROM checkout WHERE id = $1', [
+          request.checkout,
+        ]);
         const shares = await tx.query<{ line_no: number; promotion_id: string; amount: string }>(
           'SELECT line_no, promotion_id, amount FROM checkout_allocation WHERE checkout_id = $1',
           [request.checkout],
@@ -971,6 +976,7 @@ export class PromotionCenter {
               store: head?.store_id,
               channel: head?.channel,
               member: head?.member_code ?? null,
+              reference: head?.reference ?? null,
               rows: taken,
             }),
           ]);

@@ -30,6 +30,12 @@ describe('the demo chain’s promotions in the promotion center', () => {
       expect(String(span?.first) >= addDays(end, -13)).toBe(true);
       expect(String(span?.last) <= end).toBe(true);
 
+      // Each share names the till's order it was given on: the POS sales line of that order and SKU.
+      const [unmatched] = await warehouse.query(
+        `SELECT count(*) AS n FROM promotion_allocation a WHERE a.order_ref IS NULL OR NOT EXISTS (
+           SELECT 1 FROM sales_line s WHERE CAST(s.order_id AS VARCHAR) = a.order_ref AND s.sku = a.sku)`,
+      );
+      expect(Number(unmatched?.n)).toBe(0);
       const answer = await runQuery(warehouse, {
         metrics: ['promotion_discount', 'coupons_issued', 'coupons_redeemed'],
         dimensions: ['promotion'],

@@ -118,6 +118,7 @@ export async function seedDemoPromotions(
     await center.checkout(actor, `demo-${orderId}`, {
       store: head.store_id,
       channel: head.channel as 'pos',
+      reference: String(orderId),
       lines: order.map((l) => ({ sku: l.sku, qty: l.qty, unitPrice: l.unit })),
       ...(coupon ? { coupons: [coupon] } : {}),
     });

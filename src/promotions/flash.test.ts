@@ -79,7 +79,10 @@ describe.each([
       payMinutes: 15,
     };
     await expect(center.saveFlashSale(by, { ...d12, stock: stock - 1 })).rejects.toThrow(/已售出|sold/);
-    expect(await center.saveFlashSale(by, { ...d12, stock: stock + 3 })).toMatchObject({ sold: stock, left: 3 });
+    expect(await center.saveFlashSale(by, { ...d12, stock: stock + 3 })).toMatchObject({
+      sold: stock,
+      left: 3,
+    });
     expect(await center.saveFlashSale(by, { ...d12, stock })).toMatchObject({ sold: stock, left: 0 });
     // A retry of a sold order, after the sale ran out, answers its first answer (the gate sends it through).
     const firstKey = `o${results.findIndex((r) => r.status === 'fulfilled')}`;

@@ -31,6 +31,7 @@ const ALLOCATION = specOf('promotion_allocation', {
             member_code: { from: 'member' },
             amount: { from: 'amount', type: 'number' },
             coupon_code: { from: 'coupon' },
+            order_ref: { from: 'reference' },
           },
         },
       ],
@@ -94,6 +95,8 @@ interface Allocation {
   store: number;
   channel: string;
   member: string | null;
+  /** The till's own order number, which the POS's sales lines carry too. */
+  reference?: string | null;
   rows: { entry: string; sku: number; promotion: string; amount: string }[];
 }
 
@@ -220,6 +223,7 @@ export async function relayPromotions(store: AppStore, warehouse: Warehouse, bat
             store: p.store,
             channel: p.channel,
             member: p.member,
+            reference: p.reference ?? null,
             day: local.day,
             time: local.precise,
           };

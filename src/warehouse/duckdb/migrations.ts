@@ -189,7 +189,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 19,
     description:
-      'center_promotion, coupon_issue, promotion_allocation.coupon_code: the promotion center’s promotions, coupons issued and redeemed',
+      'center_promotion, coupon_issue, promotion_allocation.coupon_code and order_ref: the promotion center’s promotions, coupons issued and redeemed, the till’s order',
     statements: (existing) => reconcile(existing),
   },
 ];
