@@ -283,8 +283,14 @@ export const couponTemplateSchema = z
   .object({
     id,
     name: nameSchema,
-    kind: z.enum(['amount', 'percent']),
+    kind: z.enum(['amount', 'percent', 'free_item']),
     amount: yuanText.optional().describe('amount coupons: yuan off'),
+    sku: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe('free-item coupons (免费商品券): one unit of this SKU free'),
     percent: z.number().int().min(1).max(99).optional().describe('percent coupons: percent off'),
     maxOff: yuanText.optional().describe('percent coupons: the most taken off'),
     minSpend: yuanText.optional().describe('spent in scope at least this much (after promotions)'),
@@ -317,10 +323,18 @@ export const couponTemplateSchema = z
       ),
   })
   .strict()
-  .refine((t) => (t.kind === 'amount' ? t.amount !== undefined : t.percent !== undefined), {
-    message: 'an amount coupon needs amount, a percent coupon percent',
-    path: ['kind'],
-  });
+  .refine(
+    (t) =>
+      t.kind === 'amount'
+        ? t.amount !== undefined
+        : t.kind === 'percent'
+          ? t.percent !== undefined
+          : t.sku !== undefined,
+    {
+      message: 'an amount coupon needs amount, a percent coupon percent, a free-item coupon sku',
+      path: ['kind'],
+    },
+  );
 export type CouponTemplate = z.output<typeof couponTemplateSchema>;
 export type CouponTemplateInput = z.input<typeof couponTemplateSchema>;
 

@@ -193,6 +193,28 @@ export function couponSaving(rule: Extract<Rule, { kind: 'coupon' }>, base: numb
 }
 
 /**
+ * A free-item coupon: one unit of its SKU free — the dearest unit as it is paid after the promotions (a line's
+ * share rounded down, so never more than that unit pays) — once the spend in scope reaches the minimum.
+ */
+function freeItem(
+  rule: Extract<Rule, { kind: 'coupon' }>,
+  lines: Line[],
+  paid: number[],
+  base: number,
+): number[] {
+  const off = lines.map(() => 0);
+  if (base < rule.minSpend) return off;
+  let best = -1;
+  let value = 0;
+  lines.forEach((line, i) => {
+    const unit = line.sku === rule.freeSku && line.qty > 0 ? Math.floor((paid[i] ?? 0) / line.qty) : 0;
+    if (unit > value) [best, value] = [i, unit];
+  });
+  if (best >= 0) off[best] = value;
+  return off;
+}
+
+/**
  * Applies a set of promotions to a cart (lines in canonical order): item promotions first by priority, each
  * unit priced by at most one; then 满减 on what is left to pay in its scope, one after another.
  */
@@ -208,7 +230,10 @@ export function evaluate(lines: Line[], rules: Rule[]): Outcome {
     if (rule.kind === 'spend_save' || rule.kind === 'coupon') {
       const weights = lines.map((line, i) => (covers(rule, line) ? (paid[i] ?? 0) : 0));
       const base = weights.reduce((a, b) => a + b, 0);
-      off = allocate(rule.kind === 'coupon' ? couponSaving(rule, base) : spendSaving(rule, base), weights);
+      off =
+        rule.kind === 'coupon' && rule.freeSku !== null
+          ? freeItem(rule, lines, paid, base)
+          : allocate(rule.kind === 'coupon' ? couponSaving(rule, base) : spendSaving(rule, base), weights);
     } else off = itemDiscount(rule, lines, free);
     off.forEach((d, i) => {
       paid[i] = (paid[i] ?? 0) - d;

@@ -262,4 +262,44 @@ describe('pricing a cart with coupons', () => {
     // 10% of ¥400 is ¥40, capped at ¥15.
     expect(percent.saving).toBe('15.00');
   });
+
+  it('gives one unit of a free-item coupon’s SKU free, at what it pays after the promotions, or says it is missing', () => {
+    const free = coupon('FFFFFFFFFFFFFFFF', {
+      id: 'milk',
+      name: name('免费牛奶券'),
+      kind: 'free_item',
+      sku: 7,
+      minSpend: '50',
+    });
+    const half = promo({
+      id: 'half',
+      name: name('牛奶第二件半价'),
+      kind: 'nth_discount',
+      n: 2,
+      percent: 50,
+      scope: { skus: [7] },
+    });
+    // Two milks at ¥12 (the second at ¥6) and ¥40 of bread: ¥58 paid after the promotion, ≥ ¥50; the dearer unit of
+    // milk as paid is ¥9 (¥18 over 2 units), so the coupon takes ¥9 off the milk line.
+    const answer = priceCart(
+      here,
+      [
+        { sku: 7, qty: 2, unitPrice: '12' },
+        { sku: 8, qty: 1, unitPrice: '40' },
+      ],
+      [half],
+      undefined,
+      [free],
+    );
+    expect(answer.saving).toBe('15.00');
+    expect(answer.lines[0]?.allocations).toEqual(
+      expect.arrayContaining([{ promotion: 'coupon:FFFFFFFFFFFFFFFF', amount: '9.00' }]),
+    );
+    const none = priceCart(here, [{ sku: 8, qty: 2, unitPrice: '40' }], [], undefined, [free]);
+    expect(none.saving).toBe('0.00');
+    expect(none.notApplied[0]).toMatchObject({
+      reason: 'gift_not_in_cart',
+      detail: { zh: '免费商品 7 不在购物车中' },
+    });
+  });
 });

@@ -34,6 +34,7 @@ function couponRuleOf({ code, template: t }: PresentedCoupon): CouponRule {
     percent: t.kind === 'percent' ? (t.percent ?? null) : null,
     maxOff: t.maxOff === undefined ? null : fen(t.maxOff, 'maxOff'),
     minSpend: t.minSpend === undefined ? 0 : fen(t.minSpend, 'minSpend'),
+    freeSku: t.kind === 'free_item' ? (t.sku ?? null) : null,
   };
 }
 
@@ -49,6 +50,14 @@ function nothingSaved(
     return {
       reason: 'gift_not_in_cart',
       detail: { zh: `赠品 ${rule.gift} 不在购物车中`, en: `the gift, SKU ${rule.gift}, is not in the cart` },
+    };
+  if (rule.kind === 'coupon' && rule.freeSku !== null && !lines.some((l) => l.sku === rule.freeSku))
+    return {
+      reason: 'gift_not_in_cart',
+      detail: {
+        zh: `免费商品 ${rule.freeSku} 不在购物车中`,
+        en: `the free item, SKU ${rule.freeSku}, is not in the cart`,
+      },
     };
   if ((rule.kind === 'spend_save' || rule.kind === 'coupon') && inScope.length) {
     const spent = lines.reduce((a, l, i) => (covers(rule, l) ? a + (paying[i] ?? 0) : a), 0);

@@ -33,6 +33,8 @@ export interface CouponRule {
   percent: number | null;
   maxOff: number | null;
   minSpend: number;
+  /** A free-item coupon (免费商品券): one unit of this SKU, at what it pays after the promotions, free. */
+  freeSku: number | null;
 }
 
 /** Item promotions price units, each unit at most once; order promotions (满减) take off what the cart spends. */

@@ -59,7 +59,9 @@ export function CouponsTab({ lang }: { lang: Lang }) {
                   <td>
                     {t.template.kind === 'amount'
                       ? money(String(t.template.amount), lang)
-                      : `${t.template.percent}%${lang === 'zh' ? ' 折扣' : ' off'}`}
+                      : t.template.kind === 'free_item'
+                        ? `${lang === 'zh' ? '免费商品 SKU' : 'Free SKU'} ${t.template.sku}`
+                        : `${t.template.percent}%${lang === 'zh' ? ' 折扣' : ' off'}`}
                     {t.template.minSpend !== undefined &&
                       (lang === 'zh'
                         ? `，满 ${t.template.minSpend} 元可用`
@@ -98,6 +100,7 @@ export function CouponsTab({ lang }: { lang: Lang }) {
               options: [
                 { value: 'amount', label: { zh: '满减/代金券（元）', en: 'Amount off (¥)' } },
                 { value: 'percent', label: { zh: '折扣券（%）', en: 'Percent off' } },
+                { value: 'free_item', label: { zh: '免费商品券（SKU）', en: 'Free item (SKU)' } },
               ],
             },
             {
@@ -127,12 +130,16 @@ export function CouponsTab({ lang }: { lang: Lang }) {
             },
           ]}
           onSubmit={async (v) => {
-            const percent = text(v, 'kind') === 'percent';
+            const kind = text(v, 'kind') as 'amount' | 'percent' | 'free_item';
             await api.saveCouponTemplate({
               id: text(v, 'id'),
               name: { zh: text(v, 'zh'), en: text(v, 'en') || text(v, 'zh') },
-              kind: percent ? 'percent' : 'amount',
-              ...(percent ? { percent: Number(text(v, 'value')) } : { amount: text(v, 'value') }),
+              kind,
+              ...(kind === 'percent'
+                ? { percent: Number(text(v, 'value')) }
+                : kind === 'free_item'
+                  ? { sku: Number(text(v, 'value')) }
+                  : { amount: text(v, 'value') }),
               ...(text(v, 'minSpend') ? { minSpend: text(v, 'minSpend') } : {}),
               validDays: whole(v, 'validDays') ?? 30,
               maxIssued: whole(v, 'maxIssued') ?? null,
