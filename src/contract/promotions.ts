@@ -291,6 +291,10 @@ export const couponTemplateSchema = z
       .positive()
       .optional()
       .describe('free-item coupons (免费商品券): one unit of this SKU free'),
+    withPromotions: z
+      .boolean()
+      .default(true)
+      .describe('false: 不与促销同享 — the coupon alone, or the promotions, whichever saves more'),
     percent: z.number().int().min(1).max(99).optional().describe('percent coupons: percent off'),
     maxOff: yuanText.optional().describe('percent coupons: the most taken off'),
     minSpend: yuanText.optional().describe('spent in scope at least this much (after promotions)'),

@@ -302,4 +302,32 @@ describe('pricing a cart with coupons', () => {
       detail: { zh: '免费商品 7 不在购物车中' },
     });
   });
+
+  it('weighs a coupon that does not combine with promotions (不与促销同享) against them, the better one applied', () => {
+    const alone = coupon('SSSSSSSSSSSSSSSS', {
+      id: 'solo',
+      name: name('满100减40不同享'),
+      amount: '40',
+      minSpend: '100',
+      withPromotions: false,
+    });
+    const mj = promo({
+      id: 'mj',
+      name: name('满100减30'),
+      kind: 'spend_save',
+      tiers: [{ spend: '100', save: '30' }],
+    });
+    const pct = promo({ id: 'pct', name: name('九五折'), kind: 'percent_off', percent: 5 });
+    // ¥200: the promotions save ¥10 + ¥30 = ¥40 … ¥30 on ¥190 is ¥40 in all; the coupon alone saves ¥40 too:
+    // on a tie, fewer wins (the coupon). On ¥400 the promotions save ¥20 + ¥30 = ¥50 and win.
+    const small = priceCart(here, [{ sku: 1, qty: 1, unitPrice: '200' }], [mj, pct], undefined, [alone]);
+    expect(small.saving).toBe('40.00');
+    expect(small.applied.map((a) => a.promotion)).toEqual(['coupon:SSSSSSSSSSSSSSSS']);
+    const big = priceCart(here, [{ sku: 1, qty: 1, unitPrice: '400' }], [mj, pct], undefined, [alone]);
+    expect(big.saving).toBe('50.00');
+    expect(big.applied.map((a) => a.promotion).sort()).toEqual(['mj', 'pct']);
+    expect(big.notApplied.find((n) => n.promotion === 'coupon:SSSSSSSSSSSSSSSS')?.detail.zh).toMatch(
+      /不能同享/,
+    );
+  });
 });

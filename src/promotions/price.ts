@@ -28,7 +28,7 @@ function couponRuleOf({ code, template: t }: PresentedCoupon): CouponRule {
     name: t.name,
     scope: t.scope,
     group: `coupon:${t.id}`,
-    exclusive: false,
+    exclusive: t.withPromotions === false,
     priority: 0,
     amount: t.kind === 'amount' ? fen(t.amount, 'amount') : null,
     percent: t.kind === 'percent' ? (t.percent ?? null) : null,

@@ -27,7 +27,8 @@ export interface CouponRule {
   scope: Promotion['scope'];
   /** One coupon of a template per cart. */
   group: string;
-  exclusive: false;
+  /** 不与促销同享: it stands alone against the promotions, as an exclusive promotion does. */
+  exclusive: boolean;
   priority: 0;
   amount: number | null;
   percent: number | null;

@@ -124,6 +124,11 @@ export function CouponsTab({ lang }: { lang: Lang }) {
               type: 'number',
             },
             {
+              key: 'solo',
+              label: { zh: '不与促销同享', en: 'Does not combine with promotions' },
+              type: 'checkbox',
+            },
+            {
               key: 'paidMonthly',
               label: { zh: '付费会员每月赠送张数（可空）', en: 'Monthly to paid members (optional)' },
               type: 'number',
@@ -141,6 +146,7 @@ export function CouponsTab({ lang }: { lang: Lang }) {
                   ? { sku: Number(text(v, 'value')) }
                   : { amount: text(v, 'value') }),
               ...(text(v, 'minSpend') ? { minSpend: text(v, 'minSpend') } : {}),
+              withPromotions: !v.solo,
               validDays: whole(v, 'validDays') ?? 30,
               maxIssued: whole(v, 'maxIssued') ?? null,
               perMember: whole(v, 'perMember') ?? null,
