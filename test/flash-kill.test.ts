@@ -7,7 +7,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
-import { POSTGRES } from './support/postgres.js';
+import { freshPostgresDatabase } from './support/postgres.js';
 import { bin, freePort, keyedCall, serve } from './support/serve-process.js';
 
 /**
@@ -50,13 +50,7 @@ describe('a flash sale across kill -9 of the server and of Redis', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhongtai-flash-kill-'));
     const db = join(dir, 'w.duckdb');
     await (await openWarehouse({ path: db })).close();
-    const name = `zhongtai_flash_kill_${process.pid}`;
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = `${POSTGRES}/${name}`;
+    const url = await freshPostgresDatabase('zhongtai_flash_kill');
     const redisPort = await freePort();
     let redis = await startRedis(redisPort);
     const extra = ['--app-db', url, '--redis', `redis://127.0.0.1:${redisPort}/0`];

@@ -3,12 +3,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { type AppStore, openAppStore } from '../src/appstore/index.js';
 import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT } from './support/paths.js';
-import { POSTGRES } from './support/postgres.js';
+import { freshPostgresDatabase } from './support/postgres.js';
 import { bin, keyedCall, serve } from './support/serve-process.js';
 
 /**
@@ -130,13 +129,7 @@ async function scenario(appDb: string | undefined, openStore: (dir: string) => P
 
 describe('member center writes across a kill -9', () => {
   it('on the PostgreSQL server: nothing lost, nothing doubled', async () => {
-    const name = `zhongtai_members_kill_${process.pid}`;
-    const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = `${POSTGRES}/${name}`;
+    const url = await freshPostgresDatabase('zhongtai_members_kill');
     await scenario(url, () => openAppStore({ url }));
   }, 240_000);
 

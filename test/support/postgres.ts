@@ -8,11 +8,16 @@ export const POSTGRES = 'postgres://postgres@127.0.0.1:5432';
  * that cannot be reached fails the test: no quiet skip.
  */
 export async function freshPostgresStore(database: string, poolSize?: number): Promise<AppStore> {
+  return openAppStore({ url: await freshPostgresDatabase(database), ...(poolSize ? { poolSize } : {}) });
+}
+
+/** The URL of a database on the machine's PostgreSQL server made fresh for this run (name_pid). */
+export async function freshPostgresDatabase(database: string): Promise<string> {
   const name = `${database}_${process.pid}`;
   const admin = new pg.Client({ connectionString: `${POSTGRES}/postgres` });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  return openAppStore({ url: `${POSTGRES}/${name}`, ...(poolSize ? { poolSize } : {}) });
+  return `${POSTGRES}/${name}`;
 }
