@@ -44,7 +44,7 @@ async function burst(options: Options, gated: boolean, run: number): Promise<Bur
   const center = await PromotionCenter.open(store, gate ? { gate } : {});
   const till: MemberActor = { id: 'app', stores: null, pii: false };
   const starts = new Date(Date.now() - 60_000);
-  await center.saveFlashSale(
+  await center.campaigns.saveFlashSale(
     { username: 'bench', ip: null },
     {
       id: 'bench',
@@ -64,7 +64,7 @@ async function burst(options: Options, gated: boolean, run: number): Promise<Bur
     Array.from({ length: options.orders }, async (_, i) => {
       const t = performance.now();
       try {
-        await center.orderFlash(till, `b${i}`, 'bench', {
+        await center.campaigns.orderFlash(till, `b${i}`, 'bench', {
           member: `M${String(i % options.members).padStart(8, '0')}`,
           qty: 1,
         });
@@ -78,7 +78,7 @@ async function burst(options: Options, gated: boolean, run: number): Promise<Bur
   const seconds = (performance.now() - begun) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  const state = await center.flashState('bench');
+  const state = await center.campaigns.flashState('bench');
   const [over] = await store.query<{ n: string }>('SELECT count(*) AS n FROM flash_member WHERE qty > 2');
   await gate?.forget(['bench']);
   await gate?.close();

@@ -42,7 +42,7 @@ describe.each([
     const center = await PromotionCenter.open(store, { clock: () => now, ...(gate ? { gate } : {}) });
     const by = { username: 'test', ip: null };
     const stock = burst / 10;
-    await center.saveFlashSale(by, {
+    await center.campaigns.saveFlashSale(by, {
       id: 'd12',
       name: { zh: '双十二秒杀', en: '12.12 flash sale' },
       sku: 1001,
@@ -55,7 +55,7 @@ describe.each([
     });
     const results = await Promise.allSettled(
       Array.from({ length: burst }, (_, i) =>
-        center.orderFlash(till, `o${i}`, 'd12', { member: who(i % (burst / 5)), qty: 1 }),
+        center.campaigns.orderFlash(till, `o${i}`, 'd12', { member: who(i % (burst / 5)), qty: 1 }),
       ),
     );
     const orders = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.answer] : []));
@@ -65,7 +65,7 @@ describe.each([
     const perMember = new Map<string, number>();
     for (const o of orders) perMember.set(o.member, (perMember.get(o.member) ?? 0) + o.qty);
     expect(Math.max(...perMember.values())).toBeLessThanOrEqual(2);
-    expect(await center.flashState('d12')).toMatchObject({ sold: stock, paid: 0, left: 0 });
+    expect(await center.campaigns.flashState('d12')).toMatchObject({ sold: stock, paid: 0, left: 0 });
     expect(orders[0]).toMatchObject({ price: '9.90', state: 'pending' });
     // The stock spread over buckets can grow, never shrink below what is sold.
     const d12 = {
@@ -78,20 +78,28 @@ describe.each([
       endsAt: '2026-12-12T04:00:00Z',
       payMinutes: 15,
     };
-    await expect(center.saveFlashSale(by, { ...d12, stock: stock - 1 })).rejects.toThrow(/已售出|sold/);
-    expect(await center.saveFlashSale(by, { ...d12, stock: stock + 3 })).toMatchObject({
+    await expect(center.campaigns.saveFlashSale(by, { ...d12, stock: stock - 1 })).rejects.toThrow(
+      /已售出|sold/,
+    );
+    expect(await center.campaigns.saveFlashSale(by, { ...d12, stock: stock + 3 })).toMatchObject({
       sold: stock,
       left: 3,
     });
-    expect(await center.saveFlashSale(by, { ...d12, stock })).toMatchObject({ sold: stock, left: 0 });
+    expect(await center.campaigns.saveFlashSale(by, { ...d12, stock })).toMatchObject({
+      sold: stock,
+      left: 0,
+    });
     // A retry of a sold order, after the sale ran out, answers its first answer (the gate sends it through).
     const firstKey = `o${results.findIndex((r) => r.status === 'fulfilled')}`;
     const first = orders[0] as FlashOrder;
-    const retried = await center.orderFlash(till, firstKey, 'd12', { member: first.member, qty: 1 });
+    const retried = await center.campaigns.orderFlash(till, firstKey, 'd12', {
+      member: first.member,
+      qty: 1,
+    });
     expect(retried).toMatchObject({ replayed: true, answer: { order: first.order } });
 
     // A sale with stock for all: the limit is what binds — every member exactly 2, however many they sent.
-    await center.saveFlashSale(by, {
+    await center.campaigns.saveFlashSale(by, {
       id: 'limit',
       name: { zh: '限购测试', en: 'Limit' },
       sku: 1002,
@@ -103,36 +111,37 @@ describe.each([
     });
     const limited = await Promise.allSettled(
       Array.from({ length: burst }, (_, i) =>
-        center.orderFlash(till, `l${i}`, 'limit', { member: who(i % (burst / 5)), qty: 1 }),
+        center.campaigns.orderFlash(till, `l${i}`, 'limit', { member: who(i % (burst / 5)), qty: 1 }),
       ),
     );
     expect(limited.filter((r) => r.status === 'fulfilled')).toHaveLength((burst / 5) * 2);
-    expect(await center.flashState('limit')).toMatchObject({ sold: (burst / 5) * 2 });
+    expect(await center.campaigns.flashState('limit')).toMatchObject({ sold: (burst / 5) * 2 });
 
     // Half are paid; the rest run out of time and go back on sale.
-    for (const o of orders.slice(0, stock / 2)) await center.payFlash(till, `pay-${o.order}`, o.order);
+    for (const o of orders.slice(0, stock / 2))
+      await center.campaigns.payFlash(till, `pay-${o.order}`, o.order);
     now = new Date('2026-12-12T02:16:00Z');
-    expect(await center.releaseUnpaid()).toBe(stock / 2 + (burst / 5) * 2);
-    expect(await center.flashState('d12')).toMatchObject({
+    expect(await center.campaigns.releaseUnpaid()).toBe(stock / 2 + (burst / 5) * 2);
+    expect(await center.campaigns.flashState('d12')).toMatchObject({
       sold: stock / 2,
       paid: stock / 2,
       left: stock / 2,
     });
-    await expect(center.payFlash(till, 'late', (orders.at(-1) as { order: number }).order)).rejects.toThrow(
-      /超时未支付|not paid in time/,
-    );
+    await expect(
+      center.campaigns.payFlash(till, 'late', (orders.at(-1) as { order: number }).order),
+    ).rejects.toThrow(/超时未支付|not paid in time/);
     // Redis lost the counters (a restart): they load again from PostgreSQL, the record.
     await gate?.forget(['d12']);
     // A member whose order was released may order again; the stock released sells to the next.
-    const again = await center.orderFlash(till, 'again', 'd12', {
+    const again = await center.campaigns.orderFlash(till, 'again', 'd12', {
       member: (orders.at(-1) as { member: string }).member,
       qty: 1,
     });
     expect(again.answer.state).toBe('pending');
     // After the window, nothing sells.
     now = new Date('2026-12-12T04:00:00Z');
-    await expect(center.orderFlash(till, 'late-order', 'd12', { member: who(1), qty: 1 })).rejects.toThrow(
-      /不在活动时间内|not on now/,
-    );
+    await expect(
+      center.campaigns.orderFlash(till, 'late-order', 'd12', { member: who(1), qty: 1 }),
+    ).rejects.toThrow(/不在活动时间内|not on now/);
   }, 180_000);
 });

@@ -134,9 +134,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // Flash orders not paid in time give their stock back; groups not full in time fail and refund; pre-sale
   // balances not paid in time keep or refund their deposits; paid members get their monthly coupons.
   const stopReleasing = runEvery('promotion center sweep', 5_000, async () => {
-    await promotions.releaseUnpaid();
-    await promotions.failExpiredGroups();
-    await promotions.settleUnpaidPresales();
+    await promotions.campaigns.releaseUnpaid();
+    await promotions.campaigns.failExpiredGroups();
+    await promotions.campaigns.settleUnpaidPresales();
     await promotions.grantPaidCoupons();
   });
   app.addHook('onClose', stopReleasing);

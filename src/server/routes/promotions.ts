@@ -271,7 +271,7 @@ export function promotionRoutes(
       summary: 'Every flash sale with sold, paid and left 秒杀活动列表',
       answers: { '200': 'sales: sale, sold, paid, left' },
     }),
-    async () => ({ sales: await center.listFlashSales() }),
+    async () => ({ sales: await center.campaigns.listFlashSales() }),
   );
   app.get(
     '/api/v1/presales',
@@ -279,7 +279,7 @@ export function promotionRoutes(
       summary: 'Every pre-sale with units held, paid, left and deposits kept 预售活动列表',
       answers: { '200': 'presales: presale, deposited, paid, left, forfeited' },
     }),
-    async () => ({ presales: await center.listPresales() }),
+    async () => ({ presales: await center.campaigns.listPresales() }),
   );
   app.get(
     '/api/v1/group-deals',
@@ -287,7 +287,7 @@ export function promotionRoutes(
       summary: 'Every group deal with its groups open, filled and failed 拼团活动列表',
       answers: { '200': 'deals: deal, open, succeeded, failed' },
     }),
-    async () => ({ deals: await center.listGroupDeals() }),
+    async () => ({ deals: await center.campaigns.listGroupDeals() }),
   );
   putById(
     '/api/v1/flash-sales/:id',
@@ -299,7 +299,7 @@ export function promotionRoutes(
     flashSaleSchema,
     'id',
     (body) => body.id,
-    (by, body) => center.saveFlashSale(by, body),
+    (by, body) => center.campaigns.saveFlashSale(by, body),
   );
   app.get(
     '/api/v1/flash-sales/:id',
@@ -308,7 +308,7 @@ export function promotionRoutes(
       answers: { '200': 'sale, sold, paid, left' },
       notFound: 'No such flash sale',
     }),
-    async (request) => center.flashState(parseBody(idSchema, request.params).id),
+    async (request) => center.campaigns.flashState(parseBody(idSchema, request.params).id),
   );
   keyedPost(
     '/api/v1/flash-sales/:id/orders',
@@ -320,7 +320,7 @@ export function promotionRoutes(
       '409': 'CONFLICT: not on now, the member’s limit reached, or the key used with another request',
       '422': 'NOT_ENOUGH: sold out',
     },
-    (actor, key, { id }, body) => center.orderFlash(actor, key, id, body),
+    (actor, key, { id }, body) => center.campaigns.orderFlash(actor, key, id, body),
   );
   keyedPost(
     '/api/v1/flash-orders/:id/pay',
@@ -328,7 +328,7 @@ export function promotionRoutes(
     orderId,
     z.object({}).default({}),
     { '201': 'The order, paid', '409': 'CONFLICT: not paid in time, released' },
-    (actor, key, { id }) => center.payFlash(actor, key, id),
+    (actor, key, { id }) => center.campaigns.payFlash(actor, key, id),
   );
   putById(
     '/api/v1/group-deals/:id',
@@ -339,7 +339,7 @@ export function promotionRoutes(
     groupDealSchema,
     'id',
     (body) => body.id,
-    (by, body) => center.saveGroupDeal(by, body),
+    (by, body) => center.campaigns.saveGroupDeal(by, body),
   );
   keyedPost(
     '/api/v1/group-deals/:id/groups',
@@ -347,7 +347,7 @@ export function promotionRoutes(
     idSchema,
     groupJoinSchema,
     { '201': 'The group: size, joined, state, expiresAt, members' },
-    (actor, key, { id }, body) => center.openGroup(actor, key, id, body),
+    (actor, key, { id }, body) => center.campaigns.openGroup(actor, key, id, body),
   );
   keyedPost(
     '/api/v1/groups/:id/join',
@@ -355,7 +355,7 @@ export function promotionRoutes(
     orderId,
     groupJoinSchema,
     { '201': 'The group', '409': 'CONFLICT: full, over, or the member is in it already' },
-    (actor, key, { id }, body) => center.joinGroup(actor, key, id, body),
+    (actor, key, { id }, body) => center.campaigns.joinGroup(actor, key, id, body),
   );
   putById(
     '/api/v1/presales/:id',
@@ -367,7 +367,7 @@ export function promotionRoutes(
     presaleSchema,
     'id',
     (body) => body.id,
-    (by, body) => center.savePresale(by, body),
+    (by, body) => center.campaigns.savePresale(by, body),
   );
   app.get(
     '/api/v1/presales/:id',
@@ -376,7 +376,7 @@ export function promotionRoutes(
       answers: { '200': 'presale, deposited, paid, left, forfeited' },
       notFound: 'No such pre-sale',
     }),
-    async (request) => center.presaleState(parseBody(idSchema, request.params).id),
+    async (request) => center.campaigns.presaleState(parseBody(idSchema, request.params).id),
   );
   keyedPost(
     '/api/v1/presales/:id/deposits',
@@ -388,7 +388,7 @@ export function promotionRoutes(
       '409': 'CONFLICT: no deposits now, the member’s limit reached, or the key used with another request',
       '422': 'NOT_ENOUGH: sold out',
     },
-    (actor, key, { id }, body) => center.payDeposit(actor, key, id, body),
+    (actor, key, { id }, body) => center.campaigns.payDeposit(actor, key, id, body),
   );
   keyedPost(
     '/api/v1/presale-orders/:id/balance',
@@ -396,7 +396,7 @@ export function promotionRoutes(
     orderId,
     z.object({}).default({}),
     { '200': 'The order, paid', '409': 'CONFLICT: before or after the balance window, or settled' },
-    (actor, key, { id }) => center.payBalance(actor, key, id),
+    (actor, key, { id }) => center.campaigns.payBalance(actor, key, id),
   );
   keyedPost(
     '/api/v1/presale-orders/:id/cancel',
@@ -404,7 +404,7 @@ export function promotionRoutes(
     orderId,
     z.object({}).default({}),
     { '200': 'The order, cancelled', '409': 'CONFLICT: the deposit can no longer be taken back' },
-    (actor, key, { id }) => center.cancelDeposit(actor, key, id),
+    (actor, key, { id }) => center.campaigns.cancelDeposit(actor, key, id),
   );
   app.get(
     '/api/v1/presale-orders/:id',
@@ -415,7 +415,7 @@ export function promotionRoutes(
       },
       notFound: 'No such order',
     }),
-    async (request) => center.presaleOrder(parseBody(orderId, request.params).id),
+    async (request) => center.campaigns.presaleOrder(parseBody(orderId, request.params).id),
   );
   app.get(
     '/api/v1/groups/:id',
@@ -424,6 +424,6 @@ export function promotionRoutes(
       answers: { '200': 'group, deal, size, joined, state, expiresAt, members' },
       notFound: 'No such group',
     }),
-    async (request) => center.group(parseBody(orderId, request.params).id),
+    async (request) => center.campaigns.group(parseBody(orderId, request.params).id),
   );
 }
