@@ -184,15 +184,17 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
       Object.assign(row, result.rows[0] ?? {});
     }
     for (const metric of metrics) {
-      // A count of checkouts with a promotion is a count: none is 0.
-      if (metric.id === 'promotion_checkouts') {
+      // Counts of checkouts with a promotion and of coupons issued and redeemed are counts: none is 0.
+      if (['promotion_checkouts', 'coupons_issued', 'coupons_redeemed'].includes(metric.id)) {
         expect(row[metric.id], metric.id).toBe(0);
         continue;
       }
       // No forecast was run on this chain, its member center holds no wallet, points or paid members, and no
       // checkout went through the promotion center: those figures are missing, not zero.
       if (
-        /^(forecast_|wallet_|points_|paid_members|membership_|deferred_revenue|promotion_)/.test(metric.id)
+        /^(forecast_|wallet_|points_|paid_members|membership_|deferred_revenue|promotion_|coupon_)/.test(
+          metric.id,
+        )
       ) {
         expect(row[metric.id], metric.id).toBeNull();
         continue;
