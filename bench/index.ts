@@ -1,5 +1,8 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { benchClickHouse } from './clickhouse.js';
+import { benchClv } from './clv.js';
 import { benchFlash } from './flash.js';
 import { benchForecast } from './forecast.js';
 import { benchIngest } from './ingest.js';
@@ -45,6 +48,17 @@ program
   )
   .option('--parallel <n>', 'folds trained at once (default 1, so each fold has its own seconds)', Number)
   .action((opts) => benchForecast(opts));
+program
+  .command('clv')
+  .description(
+    'customer lifetime value on all CDNOW customers: hold-out purchases and spend vs the naive baseline',
+  )
+  .option(
+    '--data <dir>',
+    'the CDNOW data set',
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'datasets', 'cdnow'),
+  )
+  .action((opts) => benchClv(opts));
 program
   .command('pricing')
   .description('the pricing engine: 30-line carts against 200 running promotions, p50 and p99')
