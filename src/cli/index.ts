@@ -3,6 +3,7 @@ import { isZhongtaiError, packageVersion } from '../model/index.js';
 import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
 import { clickhouseCommand } from './commands/clickhouse.js';
+import { clvCommand } from './commands/clv.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   usersCommand(program);
   tokensCommand(program);
   membersCommand(program);
+  clvCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.

@@ -1,2 +1,3 @@
+export * from './clv/index.js';
 export * from './forecast/index.js';
 export * from './replenish/index.js';

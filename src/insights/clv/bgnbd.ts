@@ -14,6 +14,11 @@ export interface BgNbd {
   a: number;
   b: number;
   logLikelihood: number;
+  /**
+   * A parameter ran to the edge of its range: the histories do not look like buy-till-you-die customers (no one
+   * seems to drop out, or rates do not vary), and the fit's P(alive) and forecasts should not be trusted alone.
+   */
+  atBoundary?: boolean;
 }
 
 type History = Pick<CustomerSummary, 'frequency' | 'recency' | 'age'>;
@@ -24,12 +29,20 @@ const logSum = (x: number, y: number) => {
   return top === Number.NEGATIVE_INFINITY ? top : top + Math.log(Math.exp(x - top) + Math.exp(y - top));
 };
 
+/** ln Γ(base + n) − ln Γ(base): a sum of n logarithms for the small whole n purchase counts are (cheaper). */
+export function risingLog(base: number, n: number): number {
+  if (n > 64 || !Number.isInteger(n)) return gammaln(base + n) - gammaln(base);
+  let sum = 0;
+  for (let k = 0; k < n; k++) sum += Math.log(base + k);
+  return sum;
+}
+
 /** One customer's log-likelihood (FHL 2005, eq. 6). */
-export function bgnbdLogLikelihood(p: Omit<BgNbd, 'logLikelihood'>, h: History): number {
+export function bgnbdLogLikelihood(p: Pick<BgNbd, 'r' | 'alpha' | 'a' | 'b'>, h: History): number {
   const { r, alpha, a, b } = p;
   const x = h.frequency;
-  const a1 = gammaln(r + x) - gammaln(r) + r * Math.log(alpha);
-  const a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x);
+  const a1 = risingLog(r, x) + r * Math.log(alpha);
+  const a2 = risingLog(b, x) - risingLog(a + b, x);
   const a3 = -(r + x) * Math.log(alpha + h.age);
   const a4 =
     x > 0
@@ -53,14 +66,16 @@ function grouped(customers: History[]): { h: History; n: number }[] {
 export function fitBgNbd(customers: History[]): BgNbd {
   const groups = grouped(customers);
   const negative = (logs: number[]) => {
+    // Parameters kept within e^±12: histories with no sign of drop-out push the fit toward a boundary.
+    if (logs.some((v) => Math.abs(v) > 12)) return Number.POSITIVE_INFINITY;
     const [r, alpha, a, b] = logs.map(Math.exp) as [number, number, number, number];
     let total = 0;
     for (const { h, n } of groups) total += n * bgnbdLogLikelihood({ r, alpha, a, b }, h);
     return Number.isFinite(total) ? -total : Number.POSITIVE_INFINITY;
   };
-  const found = nelderMead(negative, [0, 0, 0, 0]);
+  const found = nelderMead(negative, [0, 0, 0, 0], { maxIterations: 3_000 });
   const [r, alpha, a, b] = found.x.map(Math.exp) as [number, number, number, number];
-  return { r, alpha, a, b, logLikelihood: -found.fx };
+  return { r, alpha, a, b, logLikelihood: -found.fx, atBoundary: found.x.some((v) => Math.abs(v) > 11) };
 }
 
 /** Gauss's hypergeometric function ₂F₁(a, b; c; z) for |z| < 1, by its series. */
@@ -76,7 +91,7 @@ export function hyp2f1(a: number, b: number, c: number, z: number): number {
 }
 
 /** P(alive) at the end of calibration. */
-export function probabilityAlive(p: Omit<BgNbd, 'logLikelihood'>, h: History): number {
+export function probabilityAlive(p: Pick<BgNbd, 'r' | 'alpha' | 'a' | 'b'>, h: History): number {
   if (h.frequency === 0) return 1;
   const { r, alpha, a, b } = p;
   const x = h.frequency;
@@ -87,7 +102,7 @@ export function probabilityAlive(p: Omit<BgNbd, 'logLikelihood'>, h: History): n
 }
 
 /** Purchases expected in the next `t` units, given the history (FHL 2005, eq. 10). */
-export function expectedPurchases(p: Omit<BgNbd, 'logLikelihood'>, h: History, t: number): number {
+export function expectedPurchases(p: Pick<BgNbd, 'r' | 'alpha' | 'a' | 'b'>, h: History, t: number): number {
   const { r, alpha, a, b } = p;
   const x = h.frequency;
   const T = h.age;

@@ -36,12 +36,13 @@ export function gammaGammaLogLikelihood(m: Omit<GammaGamma, 'logLikelihood'>, s:
 export function fitGammaGamma(customers: Spend[]): GammaGamma {
   const repeat = customers.filter((c) => c.frequency > 0 && c.monetary > 0);
   const negative = (logs: number[]) => {
+    if (logs.some((v) => Math.abs(v) > 12)) return Number.POSITIVE_INFINITY;
     const [p, q, gamma] = logs.map(Math.exp) as [number, number, number];
     let total = 0;
     for (const c of repeat) total += gammaGammaLogLikelihood({ p, q, gamma }, c);
     return Number.isFinite(total) ? -total : Number.POSITIVE_INFINITY;
   };
-  const found = nelderMead(negative, [0, 0, 0]);
+  const found = nelderMead(negative, [0, 0, 0], { maxIterations: 3_000 });
   const [p, q, gamma] = found.x.map(Math.exp) as [number, number, number];
   return { p, q, gamma, logLikelihood: -found.fx };
 }

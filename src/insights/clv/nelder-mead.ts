@@ -24,7 +24,13 @@ function run(f: (x: number[]) => number, x0: number[], tolerance: number, maxIte
     simplex.sort((p, q) => p.fx - q.fx);
     const best = simplex[0] as { x: number[]; fx: number };
     const worst = simplex[n] as { x: number[]; fx: number };
-    if (Math.abs(worst.fx - best.fx) < tolerance) break;
+    // Done when the values agree to a relative tolerance (a log-likelihood of −40,000 carries ~1e-11 of noise)
+    // or the simplex has shrunk to a point.
+    const spread = Math.abs(worst.fx - best.fx);
+    const size = Math.max(
+      ...simplex.map((p) => Math.max(...p.x.map((v, i) => Math.abs(v - (best.x[i] as number))))),
+    );
+    if (spread <= tolerance * (1 + Math.abs(best.fx)) || size < 1e-9) break;
     const centroid = best.x.map(
       (_, i) => simplex.slice(0, n).reduce((s, p) => s + (p.x[i] as number), 0) / n,
     );
@@ -63,10 +69,10 @@ export function nelderMead(
   let found = run(f, x0, tolerance, maxIterations);
   let iterations = found.iterations;
   // A simplex can collapse before the minimum: start again from the best point until nothing improves.
-  for (let restart = 0; restart < 10; restart++) {
+  for (let restart = 0; restart < 4; restart++) {
     const again = run(f, found.x, tolerance, maxIterations);
     iterations += again.iterations;
-    const improved = found.fx - again.fx > tolerance;
+    const improved = found.fx - again.fx > tolerance * (1 + Math.abs(found.fx));
     found = again.fx < found.fx ? again : found;
     if (!improved) break;
   }

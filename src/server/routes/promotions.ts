@@ -17,7 +17,7 @@ import {
 } from '../../contract/index.js';
 import type { MemberActor, Written } from '../../members/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import type { ChainFacts, PromotionCenter } from '../../promotions/index.js';
+import type { PromotionCenter } from '../../promotions/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import { actorOfRequest } from '../actor.js';
 import { callerOf, clientIp } from '../auth.js';

@@ -60,18 +60,20 @@ export function SimpleForm({
     <form className="card promo-editor" onSubmit={send} data-testid={testId}>
       <h3>{title[lang]}</h3>
       <div className="promo-fields">
-        {fields.map((f) => (
-          <label key={f.key}>
-            {f.type === 'checkbox' ? (
+        {fields.map((f) =>
+          f.type === 'checkbox' ? (
+            <label key={f.key}>
               <input
                 type="checkbox"
                 data-testid={f.testId}
                 checked={Boolean(values[f.key])}
                 onChange={(e) => setValues({ ...values, [f.key]: e.target.checked })}
               />
-            ) : null}
-            {f.label[lang]}
-            {f.type === 'select' ? (
+              {f.label[lang]}
+            </label>
+          ) : f.type === 'select' ? (
+            <label key={f.key}>
+              {f.label[lang]}
               <select
                 data-testid={f.testId}
                 value={String(values[f.key])}
@@ -83,16 +85,19 @@ export function SimpleForm({
                   </option>
                 ))}
               </select>
-            ) : f.type === 'checkbox' ? null : (
+            </label>
+          ) : (
+            <label key={f.key}>
+              {f.label[lang]}
               <input
                 data-testid={f.testId}
                 type={f.type === 'datetime' ? 'datetime-local' : f.type === 'number' ? 'number' : 'text'}
                 value={String(values[f.key])}
                 onChange={(e) => setValues({ ...values, [f.key]: e.target.value })}
               />
-            )}
-          </label>
-        ))}
+            </label>
+          ),
+        )}
       </div>
       <p>
         <button type="submit" disabled={busy}>
