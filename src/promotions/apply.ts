@@ -192,6 +192,16 @@ export function couponSaving(rule: Extract<Rule, { kind: 'coupon' }>, base: numb
   return Math.min(off, base);
 }
 
+/** Which lines a rule covers, kept per rule for the cart being priced (a search prices many sets of one cart). */
+const covered = new WeakMap<Rule, { lines: Line[]; mask: boolean[] }>();
+function coverage(rule: Rule, lines: Line[]): boolean[] {
+  const kept = covered.get(rule);
+  if (kept?.lines === lines) return kept.mask;
+  const mask = lines.map((line) => covers(rule, line));
+  covered.set(rule, { lines, mask });
+  return mask;
+}
+
 /**
  * A free-item coupon: one unit of its SKU free — the dearest unit as it is paid after the promotions (a line's
  * share rounded down, so never more than that unit pays) — once the spend in scope reaches the minimum.
@@ -216,11 +226,13 @@ function freeItem(
 
 /**
  * Applies a set of promotions to a cart (lines in canonical order): item promotions first by priority, each
- * unit priced by at most one; then 满减 on what is left to pay in its scope, one after another.
+ * unit priced by at most one; then 满减 on what is left to pay in its scope, one after another. `start`: what
+ * each line pays already (after the item promotions, when only order-level rules are given: the search for the
+ * best 满减 and coupons prices the items once, not once per set).
  */
-export function evaluate(lines: Line[], rules: Rule[]): Outcome {
+export function evaluate(lines: Line[], rules: Rule[], start?: number[]): Outcome {
   const free = lines.map((l) => l.qty);
-  const paid = lines.map((l) => l.unit * l.qty);
+  const paid = start ? [...start] : lines.map((l) => l.unit * l.qty);
   const shares = new Map<string, number[]>();
   const ordered = [...rules].sort(byPriority);
   // Item promotions, then 满减, then coupons on what is left.
@@ -228,7 +240,8 @@ export function evaluate(lines: Line[], rules: Rule[]): Outcome {
   for (const rule of [...ordered].sort((a, b) => stage(a) - stage(b))) {
     let off: number[];
     if (rule.kind === 'spend_save' || rule.kind === 'coupon') {
-      const weights = lines.map((line, i) => (covers(rule, line) ? (paid[i] ?? 0) : 0));
+      const mask = coverage(rule, lines);
+      const weights = lines.map((_, i) => (mask[i] ? (paid[i] ?? 0) : 0));
       const base = weights.reduce((a, b) => a + b, 0);
       off =
         rule.kind === 'coupon' && rule.freeSku !== null

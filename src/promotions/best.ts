@@ -135,11 +135,18 @@ export function bestSet(lines: Line[], candidates: Rule[]): Choice {
     priced += found.priced;
     itemSet.push(...found.rules);
   }
-  const itemSaving = evaluate(lines, itemSet).saving;
+  const afterItemsOutcome = evaluate(lines, itemSet);
+  const itemSaving = afterItemsOutcome.saving;
+  // What each line pays after the items: every 满减/coupon set is priced from there.
+  const afterItems = lines.map((line, i) => {
+    let paid = line.unit * line.qty;
+    for (const off of afterItemsOutcome.shares.values()) paid -= off[i] ?? 0;
+    return paid;
+  });
   const withOrders = bestOf(
     orders,
     alone,
-    (set) => evaluate(lines, [...itemSet, ...set]).saving,
+    (set) => itemSaving + evaluate(lines, set, afterItems).saving,
     { score: -1, rules: [] },
     itemSaving,
   );
