@@ -11,6 +11,7 @@ import { membersCommand } from './commands/members.js';
 import { promotionsCommand } from './commands/promotions.js';
 import { queryCommand } from './commands/query.js';
 import { replenishCommand } from './commands/replenish.js';
+import { rfmCommand } from './commands/rfm.js';
 import { rollupsCommand } from './commands/rollups.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   tokensCommand(program);
   membersCommand(program);
   clvCommand(program);
+  rfmCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.

@@ -1,3 +1,4 @@
 export * from './clv/index.js';
 export * from './forecast/index.js';
 export * from './replenish/index.js';
+export * from './rfm/index.js';

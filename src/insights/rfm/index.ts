@@ -1,0 +1,1 @@
+export { type MemberRfm, memberRfm, movement, SEGMENTS, type SegmentId, segmentOf } from './rfm.js';
