@@ -62,8 +62,16 @@ Examples:
         );
         console.log(
           textTable(
-            ['segment 分层', 'members 人数', 'share 占比', 'spend 消费额', `${earlier}`, 'stayed 留存于该层'],
+            [
+              'segment 分层',
+              'members 人数',
+              'share 占比',
+              'spend 消费额',
+              `on 当时 ${earlier}`,
+              'stayed 留存于该层',
+            ],
             rows,
+            [false, true, true, true, true, true],
           ),
         );
         if (opts.out) {
