@@ -4,6 +4,7 @@ import { auditCommand } from './commands/audit.js';
 import { catalogCommand } from './commands/catalog.js';
 import { clickhouseCommand } from './commands/clickhouse.js';
 import { clvCommand } from './commands/clv.js';
+import { cohortsCommand } from './commands/cohorts.js';
 import { demoCommand } from './commands/demo.js';
 import { forecastCommands } from './commands/forecast.js';
 import { importCommands } from './commands/import.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   membersCommand(program);
   clvCommand(program);
   rfmCommand(program);
+  cohortsCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.

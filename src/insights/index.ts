@@ -1,4 +1,5 @@
 export * from './clv/index.js';
+export * from './cohorts/index.js';
 export * from './forecast/index.js';
 export * from './replenish/index.js';
 export * from './rfm/index.js';

@@ -1,0 +1,68 @@
+import { ZhongtaiError } from '../../model/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
+
+/**
+ * Cohorts (同期群): members grouped by the month they first bought (or registered), followed month by month —
+ * the share who bought again in each later month (retention) and the net spend per member of the cohort.
+ * Months are calendar months of the chain's dates; month 0 is the cohort's own.
+ */
+export interface Cohort {
+  /** YYYY-MM */
+  month: string;
+  members: number;
+  /** Per month after the cohort's (0, 1, …): members with a completed order that month. */
+  active: number[];
+  /** Per month after: net spend of the cohort's members that month, yuan. */
+  spend: number[];
+}
+
+export async function memberCohorts(
+  warehouse: Warehouse,
+  options: { by: 'first_purchase' | 'registration'; from: string; to: string },
+): Promise<Cohort[]> {
+  for (const [field, value] of [
+    ['from', options.from],
+    ['to', options.to],
+  ] as const)
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(value))
+      throw new ZhongtaiError(
+        'BAD_REQUEST',
+        { en: `${field}: a month YYYY-MM, not ${value}`, zh: `${field} 应为月份 YYYY-MM，收到 ${value}` },
+        { field },
+      );
+  // A member's cohort: the month of her first completed order, or of her registration (the member dimension).
+  const start =
+    options.by === 'registration'
+      ? `SELECT member_id, date_trunc('month', CAST(registered_at AS DATE)) AS cohort FROM member WHERE merged_into IS NULL`
+      : `SELECT member_id, date_trunc('month', min(date)) AS cohort FROM orders
+         WHERE member_id IS NOT NULL AND status = 'completed' GROUP BY member_id`;
+  const rows = await warehouse.query(
+    `WITH c AS (${start}),
+     chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE)),
+     monthly AS (
+       SELECT o.member_id, date_trunc('month', o.date) AS month, sum(o.net) AS net FROM orders o
+       WHERE o.member_id IS NOT NULL AND o.status = 'completed' GROUP BY 1, 2)
+     SELECT strftime(chosen.cohort, '%Y-%m') AS cohort,
+            CAST(date_diff('month', chosen.cohort, m.month) AS INTEGER) AS offset_months,
+            count(DISTINCT m.member_id) AS active, CAST(sum(m.net) AS VARCHAR) AS spend,
+            (SELECT count(*) FROM chosen c2 WHERE c2.cohort = chosen.cohort) AS size
+     FROM chosen LEFT JOIN monthly m ON m.member_id = chosen.member_id AND m.month >= chosen.cohort
+     GROUP BY 1, 2, chosen.cohort ORDER BY 1, 2`,
+    [options.from, options.to],
+  );
+  const cohorts = new Map<string, Cohort>();
+  for (const row of rows) {
+    const month = String(row.cohort);
+    const cohort = cohorts.get(month) ?? { month, members: Number(row.size), active: [], spend: [] };
+    cohorts.set(month, cohort);
+    if (row.offset_months === null) continue; // a registration cohort whose members never bought
+    const k = Number(row.offset_months);
+    while (cohort.active.length <= k) {
+      cohort.active.push(0);
+      cohort.spend.push(0);
+    }
+    cohort.active[k] = Number(row.active);
+    cohort.spend[k] = Number(row.spend);
+  }
+  return [...cohorts.values()];
+}

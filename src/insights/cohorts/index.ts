@@ -1,0 +1,1 @@
+export { type Cohort, memberCohorts } from './cohorts.js';
