@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { customerValue, lastSalesDay, memberPurchases } from '../../insights/index.js';
+import { csvLines } from '../../model/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
-
-const csvCell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 export function clvCommand(program: Command): void {
   program
@@ -55,15 +54,16 @@ Examples:
             `  ${m.member}  P(alive) ${m.pAlive.toFixed(3)}  purchases ${m.expectedPurchases.toFixed(2)}  ¥${m.expectedValue.toFixed(2)}`,
           );
         if (opts.out) {
-          const lines = members.map((m) =>
-            [
-              csvCell(m.member),
-              m.pAlive.toFixed(4),
-              m.expectedPurchases.toFixed(4),
-              m.expectedValue.toFixed(2),
-            ].join(','),
+          const rows = members.map((m) => [
+            m.member,
+            m.pAlive.toFixed(4),
+            m.expectedPurchases.toFixed(4),
+            m.expectedValue.toFixed(2),
+          ]);
+          writeFileSync(
+            opts.out,
+            csvLines([['member', 'p_alive', 'expected_purchases', 'expected_value'], ...rows], '\n'),
           );
-          writeFileSync(opts.out, `member,p_alive,expected_purchases,expected_value\n${lines.join('\n')}\n`);
           console.log(`Written 已写入 ${opts.out}`);
         }
       } finally {

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { lastSalesDay, memberCohorts } from '../../insights/index.js';
+import { csvLines } from '../../model/index.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
@@ -62,25 +63,21 @@ Examples:
           ),
         );
         if (opts.out) {
-          const lines = cohorts.flatMap((c) =>
+          const header = ['cohort', 'members', 'month', 'active', 'retention', 'spend', 'spend_per_member'];
+          const rows = cohorts.flatMap((c) =>
             c.active
               .slice(0, months + 1)
-              .map((active, k) =>
-                [
-                  c.month,
-                  c.members,
-                  k,
-                  active,
-                  (active / Math.max(1, c.members)).toFixed(4),
-                  (c.spend[k] ?? 0).toFixed(2),
-                  ((c.spend[k] ?? 0) / Math.max(1, c.members)).toFixed(2),
-                ].join(','),
-              ),
+              .map((active, k) => [
+                c.month,
+                c.members,
+                k,
+                active,
+                (active / Math.max(1, c.members)).toFixed(4),
+                (c.spend[k] ?? 0).toFixed(2),
+                ((c.spend[k] ?? 0) / Math.max(1, c.members)).toFixed(2),
+              ]),
           );
-          writeFileSync(
-            opts.out,
-            `cohort,members,month,active,retention,spend,spend_per_member\n${lines.join('\n')}\n`,
-          );
+          writeFileSync(opts.out, csvLines([header, ...rows], '\n'));
           console.log(`Written 已写入 ${opts.out}`);
         }
       } finally {

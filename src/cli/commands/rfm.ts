@@ -1,12 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { lastSalesDay, memberRfm, movement, SEGMENTS, type SegmentId } from '../../insights/index.js';
-import { addDays } from '../../model/index.js';
+import { addDays, csvLines } from '../../model/index.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
-
-const csvCell = (v: unknown) => (/[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
 export function rfmCommand(program: Command): void {
   program
@@ -75,23 +73,29 @@ Examples:
           ),
         );
         if (opts.out) {
-          const lines = members.map((m) =>
-            [
-              csvCell(m.member),
-              m.recencyDays,
-              m.frequency,
-              m.monetary.toFixed(2),
-              m.r,
-              m.f,
-              m.m,
-              m.segment,
-              SEGMENTS[m.segment].zh,
-            ].join(','),
-          );
-          writeFileSync(
-            opts.out,
-            `member,recency_days,frequency,monetary,r,f,m,segment,segment_zh\n${lines.join('\n')}\n`,
-          );
+          const header = [
+            'member',
+            'recency_days',
+            'frequency',
+            'monetary',
+            'r',
+            'f',
+            'm',
+            'segment',
+            'segment_zh',
+          ];
+          const rows = members.map((m) => [
+            m.member,
+            m.recencyDays,
+            m.frequency,
+            m.monetary.toFixed(2),
+            m.r,
+            m.f,
+            m.m,
+            m.segment,
+            SEGMENTS[m.segment].zh,
+          ]);
+          writeFileSync(opts.out, csvLines([header, ...rows], '\n'));
           console.log(`Written 已写入 ${opts.out}`);
         }
       } finally {
