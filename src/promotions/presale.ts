@@ -104,45 +104,47 @@ export async function savePresale(tx: Queryable, input: PresaleInput): Promise<P
   return presaleState(tx, sale.id);
 }
 
+interface StateRow extends Record<string, unknown> {
+  definition: PresaleState['presale'];
+  stock: number;
+  sold: number;
+  deposited: string;
+  paid: string;
+  forfeited: string;
+}
+
+/** Pre-sales with their units held, paid and deposits kept, one statement for one sale or the list. */
+const STATES = `SELECT p.definition, p.stock, p.sold,
+    coalesce(sum(o.qty) FILTER (WHERE o.state = 'deposited'), 0) AS deposited,
+    coalesce(sum(o.qty) FILTER (WHERE o.state = 'paid'), 0) AS paid,
+    coalesce(sum(o.deposit) FILTER (WHERE o.state = 'forfeited'), 0) AS forfeited
+  FROM presale p LEFT JOIN presale_order o ON o.presale_id = p.id`;
+
+const stateOf = (row: StateRow): PresaleState => ({
+  presale: row.definition,
+  deposited: Number(row.deposited),
+  paid: Number(row.paid),
+  left: row.stock - row.sold,
+  forfeited: yuan(row.forfeited),
+});
+
 export async function presaleState(tx: Queryable, id: string): Promise<PresaleState> {
-  const [row] = await tx.query<{
-    definition: PresaleState['presale'];
-    stock: number;
-    sold: number;
-    deposited: string;
-    paid: string;
-    forfeited: string;
-  }>(
-    `SELECT definition, stock, sold,
-       (SELECT coalesce(sum(qty), 0) FROM presale_order WHERE presale_id = $1 AND state = 'deposited') AS deposited,
-       (SELECT coalesce(sum(qty), 0) FROM presale_order WHERE presale_id = $1 AND state = 'paid') AS paid,
-       (SELECT coalesce(sum(deposit), 0) FROM presale_order WHERE presale_id = $1 AND state = 'forfeited') AS forfeited
-     FROM presale WHERE id = $1`,
-    [id],
-  );
+  const [row] = await tx.query<StateRow>(`${STATES} WHERE p.id = $1 GROUP BY p.id`, [id]);
   if (!row)
     throw new ZhongtaiError(
       'NOT_FOUND',
       { en: `No pre-sale ${id}`, zh: `预售活动 ${id} 不存在` },
       { field: 'presale' },
     );
-  return {
-    presale: row.definition,
-    deposited: Number(row.deposited),
-    paid: Number(row.paid),
-    left: row.stock - row.sold,
-    forfeited: yuan(row.forfeited),
-  };
+  return stateOf(row);
 }
 
 /** Every pre-sale, newest first, with its units and deposits kept. */
 export async function listPresales(tx: Queryable): Promise<PresaleState[]> {
-  const ids = await tx.query<{ id: string }>(
-    'SELECT id FROM presale ORDER BY deposit_from DESC, id LIMIT 200',
+  const rows = await tx.query<StateRow>(
+    `${STATES} GROUP BY p.id ORDER BY p.deposit_from DESC, p.id LIMIT 200`,
   );
-  const states: PresaleState[] = [];
-  for (const { id } of ids) states.push(await presaleState(tx, id));
-  return states;
+  return rows.map(stateOf);
 }
 
 const ORDER = `SELECT o.*, p.balance_from, p.balance_to FROM presale_order o JOIN presale p ON p.id = o.presale_id
