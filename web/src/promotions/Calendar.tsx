@@ -1,10 +1,8 @@
 import type { FlashSaleState, PresaleState, PromotionRecord } from '../api';
 import type { Lang } from '../format';
+import { chainDay } from './chain-time';
 
 const DAY_MS = 86_400_000;
-/** The chain's day of an instant (Beijing time). */
-const chainDay = (at: Date | string) =>
-  new Date(new Date(at).getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 const plus = (day: string, n: number) =>
   new Date(Date.parse(`${day}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
 

@@ -3,13 +3,11 @@ import { api, type FlashSaleState, type GroupDealSummary, type PresaleState } fr
 import { Chart } from '../components/Chart';
 import type { Lang } from '../format';
 import { money } from '../members/text';
-import { chainInstant, SimpleForm, type Values } from './SimpleForm';
+import { chainInstant, chainLocal as local } from './chain-time';
+import { SimpleForm, type Values } from './SimpleForm';
 
 const text = (v: Values, key: string) => String(v[key] ?? '').trim();
 const name = (v: Values) => ({ zh: text(v, 'zh'), en: text(v, 'en') || text(v, 'zh') });
-/** An instant as the chain's local time, minutes: 2026-12-12 10:00. */
-const local = (iso: string) =>
-  new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 const NAME_FIELDS = [
   { key: 'id', label: { zh: 'ID', en: 'ID' } },
   { key: 'zh', label: { zh: '名称（中文）', en: 'Name (Chinese)' } },

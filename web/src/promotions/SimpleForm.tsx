@@ -15,9 +15,6 @@ export interface Field {
 
 export type Values = Record<string, string | boolean>;
 
-/** A chain-local `datetime-local` value (2026-12-12T10:00) as the instant it names, in Beijing time. */
-export const chainInstant = (local: string) => `${local.length === 16 ? `${local}:00` : local}+08:00`;
-
 /**
  * A card with a few labelled inputs and a save button: what the promotion center's smaller editors (coupon
  * templates, flash sales, pre-sales, group deals) share. `onSubmit` answers the line shown under the button;
