@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { benchCampaigns } from './campaigns.js';
 import { benchClickHouse } from './clickhouse.js';
 import { benchClv } from './clv.js';
 import { benchFlash } from './flash.js';
@@ -59,6 +60,16 @@ program
     join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'datasets', 'cdnow'),
   )
   .action((opts) => benchClv(opts));
+program
+  .command('campaigns')
+  .description('campaign lift on The Complete Journey: each campaign against households not targeted (DiD)')
+  .option(
+    '--data <dir>',
+    'the Complete Journey data set',
+    join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'shared', 'datasets', 'completejourney'),
+  )
+  .option('--replicates <n>', 'bootstrap resamples per campaign', Number, 1000)
+  .action((opts) => benchCampaigns(opts));
 program
   .command('pricing')
   .description('the pricing engine: 30-line carts against 200 running promotions, p50 and p99')

@@ -1,6 +1,7 @@
 import { Command, CommanderError, type Option } from 'commander';
 import { isZhongtaiError, packageVersion } from '../model/index.js';
 import { auditCommand } from './commands/audit.js';
+import { campaignsCommand } from './commands/campaigns.js';
 import { catalogCommand } from './commands/catalog.js';
 import { clickhouseCommand } from './commands/clickhouse.js';
 import { clvCommand } from './commands/clv.js';
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   clvCommand(program);
   rfmCommand(program);
   cohortsCommand(program);
+  campaignsCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.

@@ -1,5 +1,6 @@
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
 import { insertRows, noteChangedFact, seedStoreHistory, type Warehouse } from '../warehouse/index.js';
+import * as campaigns from './campaigns-sql.js';
 import * as facts from './facts-sql.js';
 import { CHANNELS, FORMATS } from './formats.js';
 import {
@@ -9,6 +10,7 @@ import {
   makePromotions,
   makeStores,
   makeSuppliers,
+  plantedCampaigns,
   type RangeChange,
   rangeChange,
 } from './master-data.js';
@@ -245,6 +247,7 @@ export async function generateDemo(
       await engine.run(steps[i] as string);
     }
     progress('members, stock, staff', steps.length, steps.length);
+    await plantCampaigns(engine, { start, end });
     // Every fact was written anew: their rollups rebuild whole.
     for (const table of TABLES) if (table.kind === 'fact') await noteChangedFact(engine, table.name);
     const meta = JSON.stringify({ ...options, replace: undefined, start, scale, rangeChange: change });
@@ -266,6 +269,27 @@ export async function generateDemo(
   await engine.run('RESET preserve_insertion_order');
   await engine.run('CHECKPOINT');
   return { ...summary, seconds: (Date.now() - began) / 1000 };
+}
+
+/** The planted experiments' audiences, extra orders, coupons and costs (see campaigns-sql.ts). */
+async function plantCampaigns(engine: Warehouse, window: { start: string; end: string }): Promise<void> {
+  const planned = plantedCampaigns(window);
+  if (!planned.length) return;
+  const ids = await engine.write(
+    "SELECT campaign_id FROM campaign WHERE type = 'targeted' ORDER BY campaign_id",
+  );
+  const runs = planned.map((c, i) => ({ ...c, campaignId: Number(ids[i]?.campaign_id) }));
+  await engine.run(campaigns.campaignTargets(runs));
+  await engine.run(campaigns.plantedOrders(runs));
+  await engine.run(facts.linesChunk());
+  const from = runs.map((r) => r.start).sort()[0] as string;
+  const to = runs
+    .map((r) => r.end)
+    .sort()
+    .at(-1) as string;
+  await engine.run(facts.ordersFactChunk(from, to));
+  await engine.run(campaigns.plantedCoupons(runs));
+  await engine.run(campaigns.plantedCosts(runs));
 }
 
 /** True when the warehouse holds no sales yet (so `npm start` knows to build the demo). */

@@ -247,7 +247,7 @@ export function makeCampaigns(calendar: CalendarDay[], window: DemoWindow, seed:
     calendar.filter((d) => d.date >= window.start && d.date <= window.end).map((d) => d.date.slice(0, 7)),
   );
   for (const month of months) list.push([`会员日 ${month}`, 'member_day', `${month}-18`, `${month}-18`]);
-  return list
+  const rows: Rows = list
     .sort((a, b) => a[2].localeCompare(b[2]))
     .map(([name, type, start, end], i) => ({
       campaign_id: i + 1,
@@ -256,7 +256,48 @@ export function makeCampaigns(calendar: CalendarDay[], window: DemoWindow, seed:
       start_date: start,
       end_date: end,
       budget: Math.round(between(random, 20, 300)) * 1000,
+      other_cost: null,
     }));
+  // The targeted experiments come last, so the chain's other campaigns keep their ids.
+  return [
+    ...rows,
+    ...plantedCampaigns(window).map((c, i) => ({
+      campaign_id: rows.length + i + 1,
+      name: c.name,
+      type: 'targeted',
+      start_date: c.start,
+      end_date: c.end,
+      budget: null,
+      other_cost: null,
+    })),
+  ];
+}
+
+/**
+ * Campaigns with a known truth, for the evaluation to recover: an audience of members split at random into the
+ * targeted and a hold-out; the targeted of one gain extra orders (a coupon that brings members back), those of the
+ * other nothing (a message nobody acts on). Fourteen days each, after a pre-period as long, late in the window.
+ */
+export interface PlantedCampaign {
+  name: string;
+  start: string;
+  end: string;
+  /** The chance a targeted member places one extra order in the campaign (0: no effect). */
+  uplift: number;
+  /** The face of the coupon sent to each targeted member (CNY), or 0 for a message without one. */
+  couponFace: number;
+}
+
+export function plantedCampaigns(window: DemoWindow): PlantedCampaign[] {
+  const end = parseIsoDate(window.end);
+  if (end - parseIsoDate(window.start) < 90 * DAY_MS) return [];
+  const days = (from: number, to: number) => [isoDate(end - from * DAY_MS), isoDate(end - to * DAY_MS)];
+  const [winBackStart, winBackEnd] = days(45, 32) as [string, string];
+  const [newsStart, newsEnd] = days(24, 11) as [string, string];
+  return [
+    { name: '沉睡会员唤醒券（实验）', start: winBackStart, end: winBackEnd, uplift: 0.3, couponFace: 10 },
+    { name: '新品资讯短信（实验）', start: newsStart, end: newsEnd, uplift: 0, couponFace: 0 },
+  ];
 }
 
 /**

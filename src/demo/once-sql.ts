@@ -32,22 +32,32 @@ export const lookups = (): string[] => [
    FROM calendar c`,
 ];
 
+/** Each store's headcount (employees store_id·1000 + 0 … n−1: the manager, the supervisor, then the rest). */
+const staffCount = (p: FactParams) =>
+  `greatest(2, round(staff * ${scaleOf(p)} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT`;
+
 export const members = (p: FactParams): string[] => [
+  // Members who joined at the till or by a clerk's QR code in the store (not by themselves online) mostly name
+  // the clerk who signed them up (导购拉新): one of the store's clerks, or its manager or supervisor in a small one.
   `${insertInto('member')}
    WITH m AS (
      SELECT b.store_id, b.reg_from, b.m_total, k, b.store_id::BIGINT * 10000000 + k AS member_id,
             b.reg_from + floor(k * (${d(p.end)} - b.reg_from + 1) / b.m_total)::INTEGER AS reg_date
      FROM (SELECT *, unnest(range(m_total)) AS k FROM _demo_member_base) b
    ), t AS (
-     SELECT *, rnd(member_id, 0, 'tier') AS u_tier FROM m
+     SELECT m.*, rnd(member_id, 0, 'tier') AS u_tier, rnd(member_id, 2, 'ch') AS u_ch, s.n_staff
+     FROM m JOIN (SELECT store_id, ${staffCount(p)} AS n_staff FROM _demo_store) s USING (store_id)
    )
    SELECT member_id, reg_date::TIMESTAMP + to_seconds(floor(rnd(member_id, 1, 'sec') * 50400) + 28800),
-     CASE WHEN rnd(member_id, 2, 'ch') < 0.55 THEN 'mini_program' WHEN rnd(member_id, 2, 'ch') < 0.9 THEN 'pos' ELSE 'delivery' END,
+     CASE WHEN u_ch < 0.55 THEN 'mini_program' WHEN u_ch < 0.9 THEN 'pos' ELSE 'delivery' END,
      store_id,
      CASE WHEN u_tier < 0.7 THEN 'registered' WHEN u_tier < 0.9 THEN 'wallet' ELSE 'paid' END,
      CASE WHEN u_tier < 0.7 THEN reg_date ELSE reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER END,
      CASE WHEN u_tier >= 0.9 THEN reg_date + floor(rnd(member_id, 3, 'since') * (${d(p.end)} - reg_date))::INTEGER + 365 END,
-     NULL, NULL
+     NULL, NULL,
+     CASE WHEN (u_ch >= 0.55 AND u_ch < 0.9 OR u_ch < 0.55 AND rnd(member_id, 6, 'qr') < 0.4) AND rnd(member_id, 6, 'clerk') < 0.75
+          THEN store_id * 1000 + CASE WHEN n_staff > 2 THEN 2 + floor(rnd(member_id, 6, 'who') * (n_staff - 2))
+                                      ELSE floor(rnd(member_id, 6, 'who') * n_staff) END END
    FROM t`,
   `${insertInto('member_event')}
    SELECT member_id, registered_at, registered_at::DATE, 'register', home_store_id, NULL FROM member
@@ -111,7 +121,7 @@ export const staff = (p: FactParams): string[] => [
      -- hourly cost to the employer, social insurance included (CNY)
      CASE WHEN k = 0 THEN 60 WHEN k = 1 THEN 45 ELSE 28 + floor(rnd(s.store_id, k, 'wage') * 12) END,
      s.open_date - floor(rnd(s.store_id, k, 'hired') * 300)::INTEGER
-   FROM (SELECT *, unnest(range(greatest(2, round(staff * ${scaleOf(p)} * (0.8 + 0.4 * rnd(store_id, 0, 'staff'))))::BIGINT)) AS k FROM _demo_store) s`,
+   FROM (SELECT *, unnest(range(${staffCount(p)})) AS k FROM _demo_store) s`,
   // Five days a week each, early and late shifts that cover the trading day.
   `${insertInto('shift')}
    SELECT e.employee_id, e.store_id, sd.date,

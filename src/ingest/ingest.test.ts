@@ -363,6 +363,50 @@ describe('importing files through a mapping spec', () => {
     ]);
   });
 
+  it('adds columns up exactly and names rows by their line, the same on a re-delivery', async () => {
+    const log = loadSpec(
+      file(
+        'log.yaml',
+        `source: log
+files:
+  - match: purchases*.csv
+    targets:
+      - table: orders
+        columns:
+          order_id: { template: "{$line}", type: int }
+          ts: { from: day, formats: ["%Y-%m-%d"] }
+          date: { from: day, formats: ["%Y-%m-%d"] }
+          store_id: { value: 1 }
+          channel: { value: pos }
+          member_id: { from: customer, type: int }
+          status: { value: completed }
+          net: { sum: [paid, voucher, points] }
+          items: { value: 1 }
+`,
+      ),
+    );
+    const purchases = file(
+      'purchases.csv',
+      'customer,day,paid,voucher,points\n7,2024-03-01,0.10,0.20,\n7,2024-03-01,0.10,0.20,\n8,2024-03-02,19.99,x,1\n9,2024-03-03,,,\n',
+    );
+    const first = await importFiles(engine, log, [purchases]);
+    // Two identical purchases stay two (their lines tell them apart); "x" is no amount; all blank is no amount.
+    expect(first).toMatchObject({ loaded: 2, rejected: 2 });
+    expect(await engine.query('SELECT order_id, CAST(net AS VARCHAR) AS net FROM orders ORDER BY 1')).toEqual(
+      [
+        { order_id: 2, net: '0.30' },
+        { order_id: 3, net: '0.30' },
+      ],
+    );
+    const rejects = await listRejects(engine, first.loadId);
+    expect(rejects.map((r) => [r.line, r.field])).toEqual([
+      [4, 'net'],
+      [5, 'net'],
+    ]);
+    const again = await importFiles(engine, log, [purchases]);
+    expect(again).toMatchObject({ loaded: 0, skipped: 2 });
+  });
+
   it('rolls a load back, and refuses to roll back twice', async () => {
     const first = await importFiles(engine, spec(), [
       file('takings-a.csv', 'shop,day,takings,tickets\nGZ01,2024-03-01,10,1\n'),

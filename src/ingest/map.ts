@@ -69,18 +69,43 @@ function sourceRef(source: Source, file: string, field: string, name: string): s
 
 /** In a template, the file's own name (e.g. a weather export per area: weather/NW.csv → NW). */
 const FILE_PLACEHOLDER = '{$file}';
+/**
+ * In a template, the row's line in its file: an id for exports whose rows have none (a purchase log), the same
+ * on every re-delivery of the file, so loads stay idempotent.
+ */
+const LINE_PLACEHOLDER = '{$line}';
+
+const usesLine = (target: TargetSpec) =>
+  Object.values(target.columns).some((spec) => spec.template?.includes(LINE_PLACEHOLDER));
 
 /** The text a column spec reads, before typing. */
 function textOf(spec: ColumnSpec, source: Source, file: string, field: string, p: Params): string {
   if (spec.from !== undefined) return sourceRef(source, file, field, spec.from);
   if (spec.value !== undefined) return `CAST(${p.add(spec.value)} AS VARCHAR)`;
+  if (spec.sum !== undefined) return sumOf(spec.sum, source, file, field);
   const template = spec.template ?? '';
   const parts = template.split(/(\{[^}]+\})/).filter(Boolean);
   const piece = (part: string) => {
     if (part === FILE_PLACEHOLDER) return p.add(basename(file).replace(/\.[^.]*$/, ''));
+    if (part === LINE_PLACEHOLDER) return `CAST(_seq + ${source.firstLine} AS VARCHAR)`;
     return part.startsWith('{') ? sourceRef(source, file, field, part.slice(1, -1)) : p.add(part);
   };
   return `concat(${parts.map(piece).join(', ')})`;
+}
+
+/**
+ * Several source columns added up (a sale before its discounts: the amount paid plus each discount), exactly, as
+ * decimals; a blank part counts 0, all blank is empty, and a part that is not a number is the text the checks see
+ * (so the row is rejected naming it) rather than a sum that quietly left it out.
+ */
+function sumOf(columns: string[], source: Source, file: string, field: string): string {
+  const parts = columns.map((name) => sourceRef(source, file, field, name));
+  const asNumber = (part: string) => `TRY_CAST(${part} AS DECIMAL(38,6))`;
+  const notNumber = parts.map(
+    (part) => `WHEN ${part} IS NOT NULL AND ${asNumber(part)} IS NULL THEN ${part}`,
+  );
+  const total = parts.map((part) => `coalesce(${asNumber(part)}, 0)`).join(' + ');
+  return `(CASE WHEN coalesce(${parts.join(', ')}) IS NULL THEN NULL ${notNumber.join(' ')} ELSE CAST(${total} AS VARCHAR) END)`;
 }
 
 function typed(kind: Kind, text: string, spec: ColumnSpec, p: Params, chainZone: string): string {
@@ -378,6 +403,7 @@ function textUsesOf(specs: ColumnSpec[], compiled: CompiledColumn[], source: Sou
     if (spec.from !== undefined) uses.add(source.header.indexOf(spec.from));
     for (const part of (spec.template ?? '').match(/\{[^}]+\}/g) ?? [])
       uses.add(source.header.indexOf(part.slice(1, -1)));
+    for (const name of spec.sum ?? []) uses.add(source.header.indexOf(name));
   }
   return uses;
 }
@@ -424,7 +450,7 @@ export function compileTarget(
   mode: ReadMode,
   chainZone = 'Asia/Shanghai',
 ): MappedSelect {
-  const numbered = mode === 'exact';
+  const numbered = mode === 'exact' || usesLine(target);
   const table = tableByName(target.table);
   const p = new Params();
   const file = source.file;

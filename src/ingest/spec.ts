@@ -28,8 +28,13 @@ export const columnSpecSchema = z
       .string()
       .optional()
       .describe(
-        'text with {Column} placeholders, e.g. "Rossmann {Store}"; {$file}: the file name without folder and extension',
+        'text with {Column} placeholders, e.g. "Rossmann {Store}"; {$file}: the file name without folder and extension; {$line}: the row\'s line in its file',
       ),
+    sum: z
+      .array(z.string().min(1))
+      .min(2)
+      .optional()
+      .describe('source columns added up exactly, e.g. the amount paid and its discounts; blanks count 0'),
     type: z.enum(['string', 'int', 'number', 'date', 'timestamp', 'bool']).optional(),
     formats: z
       .array(z.string())
@@ -202,12 +207,14 @@ function checkAgainstModel(
             `${target.table} 没有字段「${column}」`,
           );
         const col = target.columns[column];
-        const sources = [col?.from, col?.value, col?.template].filter((x) => x !== undefined).length;
+        const sources = [col?.from, col?.value, col?.template, col?.sum].filter(
+          (x) => x !== undefined,
+        ).length;
         if (sources !== 1)
           fail(
             at('columns', column),
-            'give exactly one of from, value or template',
-            'from、value、template 须且只能给一个',
+            'give exactly one of from, value, template or sum',
+            'from、value、template、sum 须且只能给一个',
           );
       }
       const fed = new Set(Object.keys(target.columns));

@@ -1,3 +1,4 @@
+export * from './campaigns/index.js';
 export * from './clv/index.js';
 export * from './cohorts/index.js';
 export * from './forecast/index.js';

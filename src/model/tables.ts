@@ -120,6 +120,8 @@ export const TABLES: Table[] = [
       // merged records out).
       c('member_code', 'string', true),
       c('merged_into', 'bigint', true),
+      // The employee who recruited the member (导购拉新), where the till or the app recorded one.
+      c('recruited_by', 'int', true),
     ],
   },
   {
@@ -184,7 +186,9 @@ export const TABLES: Table[] = [
       c('type', 'string'),
       c('start_date', 'date'),
       c('end_date', 'date'),
-      c('budget', 'money'),
+      // The plan, where the source has one; what was spent besides coupons (media, print, SMS) in other_cost.
+      c('budget', 'money', true),
+      c('other_cost', 'money', true),
     ],
   },
   {
@@ -204,7 +208,8 @@ export const TABLES: Table[] = [
       c('gross', 'money'),
       c('discount', 'money'),
       c('net', 'money'),
-      c('cost', 'money'),
+      // Unknown where the source does not say (a public panel without costs): margins then stay empty, never 0.
+      c('cost', 'money', true),
       c('promotion_id', 'int', true),
       c('coupon_id', 'bigint', true),
     ],
@@ -440,11 +445,20 @@ export const TABLES: Table[] = [
       c('coupon_id', 'bigint'),
       c('campaign_id', 'int'),
       c('member_id', 'bigint'),
-      c('face_value', 'money'),
-      c('issued_date', 'date'),
+      // Unknown in sources that list redemptions only (Complete Journey).
+      c('face_value', 'money', true),
+      c('issued_date', 'date', true),
       c('redeemed_date', 'date', true),
       c('order_id', 'bigint', true),
     ],
+  },
+  {
+    // The members a campaign aimed at (target) and, where it kept one, its randomised hold-out: members of the
+    // audience deliberately not contacted, the control its lift is measured against.
+    name: 'campaign_target',
+    kind: 'fact',
+    key: ['campaign_id', 'member_id'],
+    columns: [c('campaign_id', 'int'), c('member_id', 'bigint'), c('arm', 'string')],
   },
   {
     // Daily weather per area — a city, or the area a store's `weather_area` attribute names (Rossmann: its

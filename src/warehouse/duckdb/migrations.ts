@@ -192,6 +192,18 @@ export const MIGRATIONS: Migration[] = [
       'center_promotion, coupon_issue, promotion_allocation.coupon_code and order_ref: the promotion center’s promotions, coupons issued and redeemed, the till’s order',
     statements: (existing) => reconcile(existing),
   },
+  {
+    version: 20,
+    description:
+      'campaign_target (targeted members and hold-outs), member.recruited_by, campaign.other_cost; costs, budgets, coupon faces and issue days may be unknown',
+    statements: (existing) => [
+      ...reconcile(existing),
+      'ALTER TABLE sales_line ALTER COLUMN cost DROP NOT NULL',
+      'ALTER TABLE campaign ALTER COLUMN budget DROP NOT NULL',
+      'ALTER TABLE coupon ALTER COLUMN face_value DROP NOT NULL',
+      'ALTER TABLE coupon ALTER COLUMN issued_date DROP NOT NULL',
+    ],
+  },
 ];
 
 /**

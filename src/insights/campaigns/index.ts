@@ -1,0 +1,2 @@
+export { type Design, estimateLift, type Lift, type MemberOutcome } from './estimate.js';
+export { type CampaignEvaluation, type EvaluateOptions, evaluateCampaigns } from './evaluate.js';
