@@ -398,7 +398,7 @@ files:
         { order_id: 3, net: '0.30' },
       ],
     );
-    const rejects = await listRejects(engine, first.loadId);
+    const rejects = await listRejects(engine, { loadId: first.loadId });
     expect(rejects.map((r) => [r.line, r.field])).toEqual([
       [4, 'net'],
       [5, 'net'],
