@@ -1,3 +1,4 @@
+import { evaluateCampaigns, saveCampaignResults, scoreMembers } from '../insights/index.js';
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
 import { insertRows, noteChangedFact, seedStoreHistory, type Warehouse } from '../warehouse/index.js';
 import * as campaigns from './campaigns-sql.js';
@@ -267,6 +268,12 @@ export async function generateDemo(
     };
   });
   await engine.run('RESET preserve_insertion_order');
+  // The analyses the BI shows out of the box: members' segments and values, campaigns' lift.
+  progress('member scores, campaign lift', 0, 2);
+  await scoreMembers(engine);
+  progress('member scores, campaign lift', 1, 2);
+  await saveCampaignResults(engine, await evaluateCampaigns(engine, { replicates: 200 }));
+  progress('member scores, campaign lift', 2, 2);
   await engine.run('CHECKPOINT');
   return { ...summary, seconds: (Date.now() - began) / 1000 };
 }

@@ -461,6 +461,49 @@ export const TABLES: Table[] = [
     columns: [c('campaign_id', 'int'), c('member_id', 'bigint'), c('arm', 'string')],
   },
   {
+    // Each campaign's evaluation as last run (zhongtai campaigns evaluate), dated by the campaign's last day: what
+    // the campaign KPIs sum. Estimates, kept to the fen like the rest of the money.
+    name: 'campaign_result',
+    kind: 'fact',
+    key: ['campaign_id'],
+    columns: [
+      c('campaign_id', 'int'),
+      c('date', 'date'),
+      c('evaluated_at', 'timestamp'),
+      c('design', 'string'),
+      c('targeted', 'int'),
+      c('control', 'int'),
+      c('redemptions', 'int'),
+      c('lift_per_member', 'double', true),
+      c('lift_low', 'double', true),
+      c('lift_high', 'double', true),
+      c('incremental_sales', 'money', true),
+      c('incremental_gross_profit', 'money', true),
+      c('cost', 'money', true),
+    ],
+  },
+  {
+    // Each member's scores as of a day (zhongtai members score): RFM and its segment, the lifetime-value model's
+    // P(alive) and expected purchases and spend over the next year, and the member's CLV band. The home store is
+    // copied so a store's managers see their own members' scores only.
+    name: 'member_score',
+    kind: 'dimension',
+    key: ['member_id'],
+    columns: [
+      c('member_id', 'bigint'),
+      c('as_of', 'date'),
+      c('home_store_id', 'int', true),
+      c('recency_days', 'int', true),
+      c('frequency', 'int'),
+      c('monetary', 'money'),
+      c('rfm_segment', 'string', true),
+      c('p_alive', 'double', true),
+      c('expected_purchases', 'double', true),
+      c('expected_value', 'money', true),
+      c('clv_band', 'string', true),
+    ],
+  },
+  {
     // Daily weather per area — a city, or the area a store's `weather_area` attribute names (Rossmann: its
     // German state): observed days and, ahead, a weather service's forecast. Optional: forecasts use it
     // where it is loaded.

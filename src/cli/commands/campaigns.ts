@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type CampaignEvaluation, evaluateCampaigns } from '../../insights/index.js';
+import { type CampaignEvaluation, evaluateCampaigns, saveCampaignResults } from '../../insights/index.js';
 import { csvLines } from '../../model/index.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
@@ -79,6 +79,10 @@ export function campaignsCommand(program: Command): void {
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .option('--campaign <id>', 'one campaign only', integer('campaign'))
     .option('--replicates <n>', 'bootstrap resamples for the interval', integer('replicates'), 1000)
+    .option(
+      '--no-save',
+      'do not keep the results for the campaign KPIs (campaign_incremental_sales, campaign_roi)',
+    )
     .option('--out <file>', `write ${EVALUATION_HEADER.slice(0, 14).join(',')},… as CSV`)
     .addHelpText(
       'after',
@@ -96,12 +100,13 @@ Examples:
   zhongtai campaigns evaluate --db cj.duckdb --campaign 18 --out campaign-18.csv`,
     )
     .action(async (opts) => {
-      const warehouse = await openDb(opts.db, false, true);
+      const warehouse = await openDb(opts.db, false, !opts.save);
       try {
         const results = await evaluateCampaigns(warehouse, {
           campaign: opts.campaign,
           replicates: opts.replicates,
         });
+        if (opts.save) await saveCampaignResults(warehouse, results);
         console.log(
           textTable(
             [

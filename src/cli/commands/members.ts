@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
+import { scoreMembers } from '../../insights/index.js';
 import { MemberCenter, reconcile, relayOutbox } from '../../members/index.js';
 import { withAppStore } from '../access.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
+import { DEFAULT_DB } from '../options.js';
 import { storeOptions } from './tokens.js';
 
 /** The member center's chores on the machine: relay its outbox, reconcile, expire points. */
@@ -15,7 +17,8 @@ export function membersCommand(program: Command): void {
       `
 Examples:
   zhongtai members reconcile         # relay what waits, then compare every wallet and points balance
-  zhongtai members daily             # run daily: points lots and paid periods past their day`,
+  zhongtai members daily             # run daily: points lots and paid periods past their day
+  zhongtai members score --db FILE   # RFM segments and lifetime values for the BI`,
     );
   storeOptions(
     members.command('relay').description('load the outbox into the warehouse 同步到数据仓库'),
@@ -119,4 +122,32 @@ Examples:
       );
     }),
   );
+  members
+    .command('score')
+    .description(
+      "members' RFM segments and lifetime values for the BI (rfm_segment, clv_band, member_clv) 会员评分（RFM 分层、终身价值）",
+    )
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option('--date <date>', 'as of this day (default: the last day with sales)')
+    .addHelpText(
+      'after',
+      `
+Scores every member with orders: RFM over the year to the date (segments 重要价值 … 一般挽留) and, where a few hundred
+members bought, the BG/NBD × Gamma-Gamma lifetime value over the next year, banded (top 20% 高价值, next 30% 中价值, rest
+低价值). Replaces the previous scores; run it after each night's loads.
+
+Example:
+  zhongtai members score --db data/zhongtai.duckdb`,
+    )
+    .action(async (opts) => {
+      const warehouse = await openDb(opts.db, false);
+      try {
+        const summary = await scoreMembers(warehouse, { date: opts.date });
+        console.log(
+          `Scored ${summary.members.toLocaleString('en')} members as of ${summary.asOf} (${summary.valued.toLocaleString('en')} with a lifetime value) in ${summary.seconds.toFixed(1)} s 已完成会员评分`,
+        );
+      } finally {
+        await warehouse.close();
+      }
+    });
 }

@@ -6,7 +6,15 @@ import type { DimensionGroup } from './facts.js';
 export type { Label } from '../../contract/index.js';
 
 /** The dimension tables a fact can be joined to, with the alias the compiler gives each. */
-export type JoinTarget = 'store' | 'product' | 'supplier' | 'member' | 'calendar' | 'promotion';
+export type JoinTarget =
+  | 'store'
+  | 'product'
+  | 'supplier'
+  | 'member'
+  | 'member_score'
+  | 'calendar'
+  | 'promotion'
+  | 'campaign';
 
 export interface DimensionDef {
   id: string;
@@ -46,11 +54,38 @@ const attr = (
   id,
   label: { zh, en },
   type: 'string',
-  group: join === 'supplier' ? 'product' : join === 'calendar' ? 'time' : join,
+  group:
+    join === 'supplier'
+      ? 'product'
+      : join === 'calendar'
+        ? 'time'
+        : join === 'member_score'
+          ? 'member'
+          : join,
   join,
   column,
   ...extra,
 });
+
+/** The classic RFM segments (src/insights/rfm), and members with no score yet. */
+export const RFM_SEGMENT_LABELS: Record<string, Label> = {
+  important_value: { zh: '重要价值客户', en: 'Champions' },
+  important_develop: { zh: '重要发展客户', en: 'Big spenders to develop' },
+  important_keep: { zh: '重要保持客户', en: 'Loyal, slipping' },
+  important_win_back: { zh: '重要挽留客户', en: 'Big spenders to win back' },
+  general_value: { zh: '一般价值客户', en: 'Frequent, small baskets' },
+  general_develop: { zh: '一般发展客户', en: 'New or occasional' },
+  general_keep: { zh: '一般保持客户', en: 'Frequent, slipping' },
+  general_win_back: { zh: '一般挽留客户', en: 'Lapsing' },
+  unscored: { zh: '未评分/非会员', en: 'Not scored / non-member' },
+};
+
+export const CLV_BAND_LABELS: Record<string, Label> = {
+  high: { zh: '高价值（前 20%）', en: 'High (top 20%)' },
+  medium: { zh: '中价值（20–50%）', en: 'Medium (20–50%)' },
+  low: { zh: '低价值（后 50%）', en: 'Low (bottom 50%)' },
+  unscored: { zh: '未评分/非会员', en: 'Not scored / non-member' },
+};
 
 export const FORMAT_LABELS: Record<string, Label> = {
   supermarket: { zh: '超市', en: 'Supermarket' },
@@ -126,6 +161,16 @@ export const DIMENSIONS: DimensionDef[] = [
     missing: 'non_member',
     values: TIER_LABELS,
   }),
+  attr('rfm_segment', 'RFM 分层', 'RFM segment', 'member_score', 'rfm_segment', {
+    missing: 'unscored',
+    values: RFM_SEGMENT_LABELS,
+  }),
+  attr('clv_band', '会员价值档', 'CLV band', 'member_score', 'clv_band', {
+    missing: 'unscored',
+    values: CLV_BAND_LABELS,
+  }),
+  attr('campaign', '营销活动', 'Campaign', 'campaign', 'name'),
+  attr('campaign_type', '活动类型', 'Campaign type', 'campaign', 'type'),
   attr('registered_channel', '注册渠道', 'Registration channel', 'member', 'registered_channel', {
     missing: 'non_member',
     values: { ...CHANNEL_LABELS, non_member: TIER_LABELS.non_member as Label },

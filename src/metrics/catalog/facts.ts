@@ -1,7 +1,15 @@
 import { col, type Expr } from '../../warehouse/index.js';
 
 /** Groups of dimensions that reach a fact through one key. */
-export type DimensionGroup = 'time' | 'hour' | 'store' | 'product' | 'member' | 'channel' | 'promotion';
+export type DimensionGroup =
+  | 'time'
+  | 'hour'
+  | 'store'
+  | 'product'
+  | 'member'
+  | 'channel'
+  | 'promotion'
+  | 'campaign';
 
 /**
  * A fact as the compiler sees it: its table, its date, and the keys through which dimension groups
@@ -16,7 +24,7 @@ export interface FactDef {
   timestamp?: Expr;
   /** An hour-of-day column, for sources that count by hour (people counters). */
   hourColumn?: string;
-  keys: Partial<Record<'store' | 'product' | 'member' | 'channel' | 'promotion', string>>;
+  keys: Partial<Record<'store' | 'product' | 'member' | 'channel' | 'promotion' | 'campaign', string>>;
   /** The model table whose columns the keys are, when `table` is derived from it (a rollup). */
   columnsOf?: string;
 }
@@ -102,6 +110,15 @@ export const FACTS: FactDef[] = [
     keys: { member: 'member_id', channel: 'channel' },
   },
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
+  // Each campaign's last evaluation, on the campaign's last day (chain-wide: campaigns have no store).
+  { id: 'campaign_result', table: 'campaign_result', date: f('date'), keys: { campaign: 'campaign_id' } },
+  // Members' scores as of the day they were made (member_score.as_of), by home store.
+  {
+    id: 'member_score',
+    table: 'member_score',
+    date: f('as_of'),
+    keys: { store: 'home_store_id', member: 'member_id' },
+  },
   // The newest store forecast of each store-day beside its actual (a view: see the warehouse's migrations).
   { id: 'forecast_day', table: 'forecast_day', date: f('date'), keys: { store: 'store_id' } },
   // The newest store × SKU forecast of each day (a view): forecasts cut by product, category or supplier.

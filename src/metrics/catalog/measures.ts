@@ -116,6 +116,36 @@ export const MEASURES: MeasureDef[] = [
   { id: 'membership_earned', sources: [plain('membership_revenue_day', sum(f('earned')))] },
   { id: 'paid_member_flow', sources: [plain('paid_member_change', sum(f('members')))] },
   { id: 'membership_renewals', sources: [plain('paid_member_change', sum(f('renewals')))] },
+  // Paid periods that ran out in the period (a refunded one ends too, with 0 members: not counted).
+  {
+    id: 'paid_periods_ended',
+    sources: [
+      plain(
+        'paid_member_change',
+        sum(when(bin('=', f('change'), param('end', 'string')), bin('-', num(0), f('members')))),
+      ),
+    ],
+  },
+  { id: 'member_clv_total', sources: [plain('member_score', sum(f('expected_value')))] },
+  {
+    id: 'members_valued',
+    sources: [plain('member_score', countWhen({ kind: 'is_null', expr: f('expected_value'), negate: true }))],
+  },
+  { id: 'campaign_incremental_sales', sources: [plain('campaign_result', sum(f('incremental_sales')))] },
+  {
+    id: 'campaign_incremental_gross_profit',
+    sources: [plain('campaign_result', sum(f('incremental_gross_profit')))],
+  },
+  // The cost of campaigns whose incremental gross profit is known: ROI's denominator matches its numerator.
+  {
+    id: 'campaign_cost_with_profit',
+    sources: [
+      plain(
+        'campaign_result',
+        sum(when({ kind: 'is_null', expr: f('incremental_gross_profit'), negate: true }, f('cost'))),
+      ),
+    ],
+  },
   {
     id: 'membership_sales',
     sources: [

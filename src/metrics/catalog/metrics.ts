@@ -204,6 +204,50 @@ export const METRICS: MetricDef[] = [
     '期内由曾付费的会员再次购买的付费会员期数（按购买日）',
     'paid periods bought in period by members who paid for one before (by day bought)',
   ]),
+  metric(
+    'paid_renewal_rate',
+    '付费会员续费率',
+    'Paid membership renewal rate',
+    'percent',
+    ratio(m('membership_renewals'), m('paid_periods_ended')),
+    [
+      '期内续费的付费会员期数 ÷ 期内到期的付费会员期数（退款的不计）',
+      'paid periods renewed in period ÷ paid periods that ran out in period (refunded ones aside)',
+    ],
+  ),
+  metric(
+    'member_clv',
+    '会员终身价值',
+    'Member lifetime value',
+    'CNY',
+    ratio(m('member_clv_total'), m('members_valued')),
+    [
+      '评分日起未来一年每位会员的预期消费（BG/NBD × Gamma-Gamma 模型，zhongtai members score）的平均',
+      'expected spend per member over the year after the scoring day (BG/NBD × Gamma-Gamma; zhongtai members score), averaged',
+    ],
+  ),
+  metric(
+    'campaign_incremental_sales',
+    '活动增量销售',
+    'Campaign incremental sales',
+    'CNY',
+    m('campaign_incremental_sales'),
+    [
+      '活动带来的、对照组之外的额外销售（人均增量 × 触达会员；按活动结束日；zhongtai campaigns evaluate）',
+      'sales beyond the control group’s (lift per member × members targeted), by campaign end day',
+    ],
+  ),
+  metric(
+    'campaign_roi',
+    '活动投资回报率',
+    'Campaign ROI',
+    'ratio',
+    ratio(m('campaign_incremental_gross_profit'), m('campaign_cost_with_profit')),
+    [
+      '增量毛利 ÷ 活动成本（核销券面额 + 其他费用；仅含毛利可知的活动）',
+      'incremental gross profit ÷ cost (coupon faces redeemed + other costs), over campaigns with known margins',
+    ],
+  ),
   metric('membership_revenue', '会费收入确认', 'Membership fees earned', 'CNY', m('membership_earned'), [
     '期内按天确认的付费会员费收入（会员卡收入在有效期内逐日确认）',
     'membership fees earned in period: each period’s price recognised evenly over its days',

@@ -35,7 +35,7 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
     source: { kind: 'table', name: target, alias: target },
     on: bin('=', col(key, target), col(factKey, 'f')),
   });
-  const keyOf = (group: 'store' | 'product' | 'member' | 'promotion') => {
+  const keyOf = (group: 'store' | 'product' | 'member' | 'promotion' | 'campaign') => {
     const key = fact.keys[group];
     if (!key) throw new Error(`fact ${fact.id} has no ${group} key`);
     return key;
@@ -66,6 +66,14 @@ export function joinsFor(dims: DimensionDef[], fact: FactDef, extra: JoinTarget[
     });
   }
   if (targets.has('member')) joins.push(on('member', 'member_id', keyOf('member')));
+  // Left: members not scored yet (joined since the last scoring) and tickets without a member count as unscored.
+  if (targets.has('member_score'))
+    joins.push({
+      type: 'left',
+      source: { kind: 'table', name: 'member_score', alias: 'member_score' },
+      on: bin('=', col('member_id', 'member_score'), col(keyOf('member'), 'f')),
+    });
+  if (targets.has('campaign')) joins.push(on('campaign', 'campaign_id', keyOf('campaign')));
   // Left: a share relayed before its promotion's definition still counts, as 未登记的促销.
   if (targets.has('promotion'))
     joins.push({

@@ -195,7 +195,7 @@ export const MIGRATIONS: Migration[] = [
   {
     version: 20,
     description:
-      'campaign_target (targeted members and hold-outs), member.recruited_by, campaign.other_cost; costs, budgets, coupon faces and issue days may be unknown',
+      'campaign_target (targeted members and hold-outs), campaign_result, member_score, member.recruited_by, campaign.other_cost; costs, budgets, coupon faces and issue days may be unknown',
     statements: (existing) => [
       ...reconcile(existing),
       'ALTER TABLE sales_line ALTER COLUMN cost DROP NOT NULL',

@@ -1,0 +1,41 @@
+import { insertRows, type Warehouse } from '../../warehouse/index.js';
+import type { CampaignEvaluation } from './evaluate.js';
+
+const fen = (value: number | null) => (value === null ? null : value.toFixed(2));
+
+/**
+ * Keeps evaluations in campaign_result for the catalogue's campaign KPIs: each campaign's row replaced by its newest
+ * evaluation, all of them at once.
+ */
+export async function saveCampaignResults(
+  warehouse: Warehouse,
+  results: CampaignEvaluation[],
+): Promise<void> {
+  if (!results.length) return;
+  const evaluatedAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
+  await warehouse.transaction(async () => {
+    await warehouse.run(
+      `DELETE FROM campaign_result WHERE campaign_id IN (${results.map((_, i) => `$${i + 1}`).join(', ')})`,
+      results.map((r) => r.campaign),
+    );
+    await insertRows(
+      warehouse,
+      'campaign_result',
+      results.map((r) => ({
+        campaign_id: r.campaign,
+        date: r.end,
+        evaluated_at: evaluatedAt,
+        design: r.design,
+        targeted: r.targeted,
+        control: r.control,
+        redemptions: r.redemptions,
+        lift_per_member: r.liftPerMember,
+        lift_low: r.liftLow,
+        lift_high: r.liftHigh,
+        incremental_sales: fen(r.incrementalSales),
+        incremental_gross_profit: fen(r.incrementalGrossProfit),
+        cost: r.cost,
+      })),
+    );
+  });
+}

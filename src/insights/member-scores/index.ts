@@ -1,0 +1,1 @@
+export { CLV_BANDS, type ClvBand, type ScoreOptions, type ScoreSummary, scoreMembers } from './score.js';
