@@ -155,6 +155,153 @@ describe('forecast against actual', () => {
   });
 });
 
+describe('member and campaign KPIs, on scores and evaluations written by hand', () => {
+  it('cuts sales by RFM segment and CLV band (members not scored and non-members apart), averages CLV', async () => {
+    // Member 100 bought 60 (A), 101 bought 10 (A), 102 bought 60 (B); 102 is not scored.
+    await insertRows(engine, 'member_score', [
+      {
+        member_id: 100,
+        as_of: '2024-03-05',
+        home_store_id: 1,
+        recency_days: 1,
+        frequency: 2,
+        monetary: 60,
+        rfm_segment: 'important_value',
+        p_alive: 0.9,
+        expected_purchases: 12,
+        expected_value: 600,
+        clv_band: 'high',
+      },
+      {
+        member_id: 101,
+        as_of: '2024-03-05',
+        home_store_id: 1,
+        recency_days: 0,
+        frequency: 1,
+        monetary: 10,
+        rfm_segment: 'general_develop',
+        p_alive: 0.5,
+        expected_purchases: 2,
+        expected_value: 100,
+        clv_band: 'low',
+      },
+    ]);
+    const { rows } = await runQuery(engine, {
+      metrics: ['net_sales'],
+      dimensions: ['rfm_segment'],
+      timeRange: both,
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.rfm_segment, r.net_sales]))).toEqual({
+      important_value: 60,
+      general_develop: 10,
+      // member 102's 60 and the non-members' 10 − 10
+      unscored: 60,
+    });
+    const bands = await runQuery(engine, { metrics: ['orders'], dimensions: ['clv_band'], timeRange: both });
+    expect(Object.fromEntries(bands.rows.map((r) => [r.clv_band, r.orders]))).toEqual({
+      high: 2,
+      low: 1,
+      unscored: 2,
+    });
+    // Scores count on the day they were made: (600 + 100) ÷ 2 members valued; a store manager's store only.
+    expect(await chain('member_clv')).toBeCloseTo(350, 9);
+    expect(await byStore('member_clv')).toEqual({ A: 350 });
+    expect(await chain('member_clv', { from: '2024-03-04', to: '2024-03-04' })).toBeNull();
+  });
+
+  it('sums campaigns’ incremental sales, and divides incremental profit by the cost of campaigns that have it', async () => {
+    const result = (
+      campaign_id: number,
+      incremental_sales: number,
+      gross: number | null,
+      cost: number | null,
+    ) => ({
+      campaign_id,
+      date: '2024-03-05',
+      evaluated_at: '2024-03-06 08:00:00',
+      design: 'holdout',
+      targeted: 100,
+      control: 100,
+      redemptions: 10,
+      lift_per_member: incremental_sales / 100,
+      lift_low: 0,
+      lift_high: 1,
+      incremental_sales,
+      incremental_gross_profit: gross,
+      cost,
+    });
+    await insertRows(engine, 'campaign', [
+      {
+        campaign_id: 1,
+        name: '会员日',
+        type: 'member_day',
+        start_date: '2024-03-04',
+        end_date: '2024-03-05',
+        budget: null,
+        other_cost: 50,
+      },
+      {
+        campaign_id: 2,
+        name: '短信',
+        type: 'targeted',
+        start_date: '2024-03-04',
+        end_date: '2024-03-05',
+        budget: null,
+        other_cost: 20,
+      },
+      {
+        campaign_id: 3,
+        name: '未知成本',
+        type: 'targeted',
+        start_date: '2024-03-04',
+        end_date: '2024-03-05',
+        budget: null,
+        other_cost: null,
+      },
+    ]);
+    await insertRows(engine, 'campaign_result', [
+      result(1, 1000, 300, 100),
+      result(2, -40, -12, 20),
+      result(3, 500, null, 80),
+    ]);
+    expect(await chain('campaign_incremental_sales')).toBeCloseTo(1460, 9);
+    // (300 − 12) ÷ (100 + 20): campaign 3's cost has no profit beside it, so it is left out of both.
+    expect(await chain('campaign_roi')).toBeCloseTo(288 / 120, 9);
+    const { rows } = await runQuery(engine, {
+      metrics: ['campaign_roi'],
+      dimensions: ['campaign'],
+      timeRange: both,
+    });
+    expect(Object.fromEntries(rows.map((r) => [r.campaign, r.campaign_roi]))).toEqual({
+      会员日: 3,
+      短信: -0.6,
+      未知成本: null,
+    });
+  });
+
+  it('paid renewal rate: periods renewed over periods that ran out (a refunded period ends with no member)', async () => {
+    const change = (membership_id: number, kind: string, members: number, renewals: number | null) => ({
+      membership_id,
+      change: kind,
+      member_code: `M${membership_id}`,
+      date: '2024-03-05',
+      store_id: 1,
+      plan: 'annual',
+      members,
+      amount: kind === 'sale' ? 199 : 0,
+      renewals,
+    });
+    await insertRows(engine, 'paid_member_change', [
+      change(1, 'end', -1, null),
+      change(2, 'end', -1, null),
+      change(3, 'end', 0, null),
+      change(4, 'sale', 0, 1),
+      change(4, 'start', 1, null),
+    ]);
+    expect(await chain('paid_renewal_rate')).toBeCloseTo(1 / 2, 9);
+  });
+});
+
 describe('like-for-like growth', () => {
   it('keeps only stores open through both periods', async () => {
     // Week over week 2024-03-04..05 vs 2024-02-26..27: no sales a week earlier, so growth is undefined (null),

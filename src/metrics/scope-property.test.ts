@@ -143,7 +143,7 @@ describe('the compiler under random and hostile queries', () => {
           }
         }
       }),
-      { numRuns: 300, seed: 20261129 },
+      { numRuns: 340, seed: 20261129 },
     );
     // Enough of them are answered for the scope checks to mean something.
     expect(answered).toBeGreaterThan(90);
