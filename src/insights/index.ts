@@ -5,3 +5,4 @@ export * from './forecast/index.js';
 export * from './member-scores/index.js';
 export * from './replenish/index.js';
 export * from './rfm/index.js';
+export * from './tiers/index.js';

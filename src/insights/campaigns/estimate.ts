@@ -71,22 +71,33 @@ const quantile = (sorted: number[], q: number) => {
   return (sorted[below] as number) + ((sorted[above] as number) - (sorted[below] as number)) * (at - below);
 };
 
-/** Each stratum's changes of both groups, strata without members of both groups left out. */
+/**
+ * The treated members in strata that have controls, each with its stratum's index, and the controls' changes per
+ * stratum.
+ */
 function strata(targeted: MemberOutcome[], control: MemberOutcome[], of: (o: MemberOutcome) => number) {
-  const groups = new Map<number, { t: number[]; c: number[] }>();
-  const add = (o: MemberOutcome, side: 't' | 'c') => {
+  const controls = new Map<number, number[]>();
+  for (const o of control) {
     const key = o.stratum ?? 0;
-    const group = groups.get(key) ?? { t: [], c: [] };
-    group[side].push(of(o));
-    groups.set(key, group);
+    const list = controls.get(key) ?? [];
+    list.push(of(o));
+    controls.set(key, list);
+  }
+  const keys = [...controls.keys()];
+  const index = new Map(keys.map((k, i) => [k, i]));
+  const kept = targeted.filter((o) => index.has(o.stratum ?? 0));
+  return {
+    treated: Float64Array.from(kept, of),
+    stratumOf: Int32Array.from(kept, (o) => index.get(o.stratum ?? 0) as number),
+    controls: keys.map((k) => Float64Array.from(controls.get(k) as number[])),
   };
-  for (const o of targeted) add(o, 't');
-  for (const o of control) add(o, 'c');
-  return [...groups.values()]
-    .filter((g) => g.t.length && g.c.length)
-    .map((g) => ({ t: Float64Array.from(g.t), c: Float64Array.from(g.c) }));
 }
 
+/**
+ * Each treated member's change less the mean change of the controls of her stratum, averaged. The interval
+ * resamples the treated as a whole (so a stratum with one treated member varies like any other) and the controls
+ * within their strata.
+ */
 export function estimateLift(
   targeted: MemberOutcome[],
   control: MemberOutcome[],
@@ -95,27 +106,49 @@ export function estimateLift(
 ): Lift {
   const replicates = options.replicates ?? 1000;
   const confidence = options.confidence ?? 0.95;
-  const cells = strata(targeted, control, change(design));
-  const compared = cells.reduce((n, cell) => n + cell.t.length, 0);
-  // The targeted's mean less the control's, stratum by stratum, weighted by the targeted in each.
-  const liftOf = (draw: (values: Float64Array) => number) =>
-    cells.reduce((sum, cell) => sum + (cell.t.length / compared) * (draw(cell.t) - draw(cell.c)), 0);
-  const lift = compared ? liftOf(mean) : Number.NaN;
+  const { treated, stratumOf, controls } = strata(targeted, control, change(design));
+  const compared = treated.length;
+  const liftWith = (controlMeans: Float64Array, pick: (i: number) => number) => {
+    let sum = 0;
+    for (let i = 0; i < compared; i++) {
+      const j = pick(i);
+      sum += (treated[j] as number) - (controlMeans[stratumOf[j] as number] as number);
+    }
+    return sum / compared;
+  };
+  const lift = compared ? liftWith(Float64Array.from(controls, mean), (i) => i) : Number.NaN;
   const random = seeded(options.seed ?? 20261201);
   const draws: number[] = [];
-  if (compared) for (let b = 0; b < replicates; b++) draws.push(liftOf((v) => resampledMean(v, random)));
+  if (compared)
+    for (let b = 0; b < replicates; b++) {
+      const means = Float64Array.from(controls, (values) => resampledMean(values, random));
+      draws.push(liftWith(means, () => Math.floor(random() * compared)));
+    }
   draws.sort((x, y) => x - y);
   const tail = (1 - confidence) / 2;
-  // The control's pre-period mean weighted like its lift, so the balance shown is the one the lift relies on.
+  // The pre-period means, the controls' weighted like the lift (each treated member's stratum's): the balance
+  // the lift relies on.
   const pre = strata(targeted, control, (o) => o.pre);
-  const preWeighted = (side: 't' | 'c') =>
-    pre.reduce((sum, cell) => sum + (cell.t.length / compared) * mean(cell[side]), 0);
+  const preMeans = Float64Array.from(pre.controls, mean);
+  let preControl = 0;
+  for (let i = 0; i < compared; i++) preControl += preMeans[pre.stratumOf[i] as number] as number;
   return {
     lift,
     compared,
+    preTargeted: compared ? mean(pre.treated) : Number.NaN,
+    preControl: compared ? preControl / compared : Number.NaN,
     low: draws.length ? quantile(draws, tail) : Number.NaN,
     high: draws.length ? quantile(draws, 1 - tail) : Number.NaN,
-    preTargeted: compared ? preWeighted('t') : Number.NaN,
-    preControl: compared ? preWeighted('c') : Number.NaN,
   };
+}
+
+/** Band 0: no spend; 1…5: the targeted's quintiles of spend (fewer bands where few members). */
+export function spendBands(targetedSpend: number[]): (spend: number) => number {
+  const positive = targetedSpend.filter((v) => v > 0).sort((a, b) => a - b);
+  const bands = Math.max(1, Math.min(5, Math.floor(positive.length / 20)));
+  const breaks = Array.from(
+    { length: bands - 1 },
+    (_, i) => positive[Math.floor(((i + 1) * positive.length) / bands)] as number,
+  );
+  return (spend) => (spend <= 0 ? 0 : 1 + breaks.filter((b) => spend >= b).length);
 }

@@ -1,6 +1,6 @@
 import { addDays, daysBetween, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
-import { type Design, estimateLift, type MemberOutcome } from './estimate.js';
+import { type Design, estimateLift, type MemberOutcome, spendBands } from './estimate.js';
 
 /**
  * Every campaign on one standard (营销效果评估): its cost, its cycle, whom it reached, how many redeemed, and the sales
@@ -105,17 +105,6 @@ interface Campaign {
   start: string;
   end: string;
   otherCost: string | null;
-}
-
-/** Band 0: no spend; 1…5: the targeted's quintiles of spend (fewer bands where few members). */
-function spendBands(targetedSpend: number[]): (spend: number) => number {
-  const positive = targetedSpend.filter((v) => v > 0).sort((a, b) => a - b);
-  const bands = Math.max(1, Math.min(5, Math.floor(positive.length / 20)));
-  const breaks = Array.from(
-    { length: bands - 1 },
-    (_, i) => positive[Math.floor(((i + 1) * positive.length) / bands)] as number,
-  );
-  return (spend) => (spend <= 0 ? 0 : 1 + breaks.filter((b) => spend >= b).length);
 }
 
 const cents = (text: string) => Math.round(Number(text) * 100);
