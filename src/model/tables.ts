@@ -480,6 +480,8 @@ export const TABLES: Table[] = [
       c('incremental_sales', 'money', true),
       c('incremental_gross_profit', 'money', true),
       c('cost', 'money', true),
+      // The whole evaluation as JSON (interval, balance, overlaps, notes): what the campaign page shows.
+      c('detail', 'string', true),
     ],
   },
   {

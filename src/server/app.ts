@@ -23,6 +23,7 @@ import { exportRoutes } from './routes/export.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
+import { memberAnalyticsRoutes } from './routes/member-analytics.js';
 import { memberRoutes } from './routes/members.js';
 import { promotionRoutes } from './routes/promotions.js';
 import { queryRoutes } from './routes/query.js';
@@ -116,6 +117,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
     forecastRoutes(app, warehouse);
     replenishRoutes(app, warehouse);
+    memberAnalyticsRoutes(app, warehouse);
   }
   dashboardRoutes(app, store);
   // The member center keeps its tables in the application store; stores named by grants are read from the

@@ -55,6 +55,27 @@ const TARGETS = `
   SELECT DISTINCT campaign_id, member_id, 'target' FROM coupon c
   WHERE NOT EXISTS (SELECT 1 FROM campaign_target t WHERE t.campaign_id = c.campaign_id)`;
 
+/**
+ * The compared members of a campaign as CTEs ending in \`groups\` (member_id, grp 'T' or 'C'). Parameters: $1 the
+ * campaign, $2 the pre-period's first day, $3 and $4 the campaign's days with data, $5 true for a hold-out design.
+ * Without a hold-out: the targeted and the members no campaign reached from the pre-period to the end, each with a
+ * purchase in the year before or during the campaign.
+ */
+export const GROUPS = `WITH targets AS (${TARGETS}),
+     own AS (SELECT member_id, arm FROM targets WHERE campaign_id = $1),
+     busy AS (
+       SELECT DISTINCT t.member_id FROM targets t JOIN campaign k USING (campaign_id)
+       WHERE t.arm = 'target' AND k.start_date <= CAST($4 AS DATE) AND k.end_date >= CAST($2 AS DATE)),
+     active AS (
+       SELECT DISTINCT member_id FROM sales_line
+       WHERE member_id IS NOT NULL AND date BETWEEN CAST($3 AS DATE) - 365 AND CAST($4 AS DATE)),
+     groups AS (
+       SELECT member_id, CASE arm WHEN 'holdout' THEN 'C' ELSE 'T' END AS grp FROM own WHERE $5
+       UNION ALL
+       SELECT a.member_id, CASE WHEN o.member_id IS NOT NULL THEN 'T' ELSE 'C' END
+       FROM active a LEFT JOIN own o ON o.member_id = a.member_id AND o.arm = 'target'
+       WHERE NOT $5 AND (o.member_id IS NOT NULL OR a.member_id NOT IN (SELECT member_id FROM busy)))`;
+
 const day = (value: unknown) => String(value).slice(0, 10);
 
 export async function evaluateCampaigns(
@@ -228,20 +249,7 @@ async function evaluateOne(
   const preScale = preLength > 0 ? length / preLength : 0;
 
   const rows = await warehouse.query(
-    `WITH targets AS (${TARGETS}),
-     own AS (SELECT member_id, arm FROM targets WHERE campaign_id = $1),
-     busy AS (
-       SELECT DISTINCT t.member_id FROM targets t JOIN campaign k USING (campaign_id)
-       WHERE t.arm = 'target' AND k.start_date <= CAST($4 AS DATE) AND k.end_date >= CAST($2 AS DATE)),
-     active AS (
-       SELECT DISTINCT member_id FROM sales_line
-       WHERE member_id IS NOT NULL AND date BETWEEN CAST($3 AS DATE) - 365 AND CAST($4 AS DATE)),
-     groups AS (
-       SELECT member_id, CASE arm WHEN 'holdout' THEN 'C' ELSE 'T' END AS grp FROM own WHERE $5
-       UNION ALL
-       SELECT a.member_id, CASE WHEN o.member_id IS NOT NULL THEN 'T' ELSE 'C' END
-       FROM active a LEFT JOIN own o ON o.member_id = a.member_id AND o.arm = 'target'
-       WHERE NOT $5 AND (o.member_id IS NOT NULL OR a.member_id NOT IN (SELECT member_id FROM busy)))
+    `${GROUPS}
      SELECT g.grp,
        CAST(coalesce(sum(s.net) FILTER (WHERE s.date >= CAST($2 AS DATE) AND s.date < CAST($3 AS DATE)), 0) AS DOUBLE) AS pre_net,
        CAST(coalesce(sum(s.net) FILTER (WHERE s.date >= CAST($3 AS DATE)), 0) AS DOUBLE) AS post_net,

@@ -35,7 +35,21 @@ export async function saveCampaignResults(
         incremental_sales: fen(r.incrementalSales),
         incremental_gross_profit: fen(r.incrementalGrossProfit),
         cost: r.cost,
+        detail: JSON.stringify(r),
       })),
     );
   });
+}
+
+/** The kept evaluations, newest campaigns first. */
+export async function savedCampaignResults(
+  warehouse: Warehouse,
+): Promise<(CampaignEvaluation & { evaluatedAt: string })[]> {
+  const rows = await warehouse.query(
+    `SELECT r.detail, CAST(r.evaluated_at AS VARCHAR) AS evaluated_at FROM campaign_result r
+     JOIN campaign k USING (campaign_id) ORDER BY k.start_date DESC, r.campaign_id DESC`,
+  );
+  return rows
+    .filter((r) => r.detail !== null)
+    .map((r) => ({ ...(JSON.parse(String(r.detail)) as CampaignEvaluation), evaluatedAt: String(r.evaluated_at) }));
 }

@@ -18,7 +18,7 @@ export interface Cohort {
 
 export async function memberCohorts(
   warehouse: Warehouse,
-  options: { by: 'first_purchase' | 'registration'; from: string; to: string },
+  options: { by: 'first_purchase' | 'registration'; from: string; to: string; stores?: number[] | null },
 ): Promise<Cohort[]> {
   for (const [field, value] of [
     ['from', options.from],
@@ -36,9 +36,15 @@ export async function memberCohorts(
       ? `SELECT member_id, date_trunc('month', CAST(registered_at AS DATE)) AS cohort FROM member WHERE merged_into IS NULL`
       : `SELECT member_id, date_trunc('month', min(date)) AS cohort FROM orders
          WHERE member_id IS NOT NULL AND status = 'completed' GROUP BY member_id`;
+  // A store's managers: the members of their stores (by home store) only.
+  const stores = options.stores;
+  if (stores && !stores.every(Number.isInteger)) throw new Error('store ids must be integers');
+  const own = !stores
+    ? ''
+    : `AND member_id IN (SELECT member_id FROM member WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'}))`;
   const rows = await warehouse.query(
     `WITH c AS (${start}),
-     chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE)),
+     chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE) ${own}),
      monthly AS (
        SELECT o.member_id, date_trunc('month', o.date) AS month, sum(o.net) AS net FROM orders o
        WHERE o.member_id IS NOT NULL AND o.status = 'completed' GROUP BY 1, 2)
