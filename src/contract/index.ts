@@ -8,6 +8,7 @@ export * from './access.js';
 export * from './answers.js';
 export * from './dashboards.js';
 export * from './insights.js';
+export * from './member-analytics.js';
 export * from './members.js';
 export * from './promotions.js';
 export * from './query.js';

@@ -1,3 +1,4 @@
+import type { Design } from '../../contract/index.js';
 /**
  * The lift of a campaign per targeted member, against a control group, with a bootstrap interval.
  *
@@ -20,8 +21,6 @@ export interface MemberOutcome {
    */
   stratum?: number;
 }
-
-export type Design = 'holdout' | 'diff_in_diff' | 'difference';
 
 export interface Lift {
   /** Per targeted member. */
@@ -152,3 +151,5 @@ export function spendBands(targetedSpend: number[]): (spend: number) => number {
   );
   return (spend) => (spend <= 0 ? 0 : 1 + breaks.filter((b) => spend >= b).length);
 }
+
+export type { Design };

@@ -1,48 +1,14 @@
+import type { CampaignEvaluation, Design } from '../../contract/index.js';
 import { addDays, daysBetween, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
-import { type Design, estimateLift, type MemberOutcome, spendBands } from './estimate.js';
+import { estimateLift, type MemberOutcome, spendBands } from './estimate.js';
 
 /**
- * Every campaign on one standard (营销效果评估): its cost, its cycle, whom it reached, how many redeemed, and the sales
- * and gross profit it added beyond what its members would have bought anyway — against its randomised hold-out
- * where it kept one, else against comparable members it did not target (difference in differences over a
- * pre-period as long as the campaign). What weakens an answer (no hold-out, a pre-period outside the data, members
- * other campaigns reached at the same time, unknown costs) is said in its notes, never left out.
+ * Every campaign on one standard (营销效果评估): cost, cycle, reach, redemptions, and the sales and gross profit it
+ * added against its randomised hold-out, else against comparable members it did not target (difference in
+ * differences over a pre-period as long as the campaign, within bands of prior spend). What weakens an answer is
+ * said in its notes (CampaignEvaluation in the contract).
  */
-export interface CampaignEvaluation {
-  campaign: number;
-  name: string;
-  type: string;
-  start: string;
-  end: string;
-  design: Design | 'none';
-  /** Members the campaign aimed at. */
-  targeted: number;
-  /** Targeted members in the comparison (a comparison without hold-out keeps those who bought in the year). */
-  analysed: number;
-  control: number;
-  /** Coupons redeemed, and the members who redeemed one as a share of the targeted. */
-  redemptions: number;
-  redemptionRate: number | null;
-  /** Median days from a coupon's issue (or the campaign's start) to its redemption. */
-  daysToRedeem: number | null;
-  liftPerMember: number | null;
-  liftLow: number | null;
-  liftHigh: number | null;
-  incrementalSales: number | null;
-  /** Null where the data has no costs of goods. */
-  incrementalGrossProfit: number | null;
-  /** Coupon faces redeemed plus the campaign's other costs, in yuan as exact text; null where unknown. */
-  cost: string | null;
-  /** Incremental gross profit ÷ cost. */
-  roi: number | null;
-  preTargeted: number | null;
-  preControl: number | null;
-  /** Targeted members also targeted by another campaign running at the same time. */
-  overlap: number;
-  notes: string[];
-}
-
 export interface EvaluateOptions {
   campaign?: number;
   replicates?: number;
@@ -322,3 +288,5 @@ async function evaluateOne(
     preControl: lift.preControl,
   };
 }
+
+export type { CampaignEvaluation };

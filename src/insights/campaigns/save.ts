@@ -51,5 +51,8 @@ export async function savedCampaignResults(
   );
   return rows
     .filter((r) => r.detail !== null)
-    .map((r) => ({ ...(JSON.parse(String(r.detail)) as CampaignEvaluation), evaluatedAt: String(r.evaluated_at) }));
+    .map((r) => ({
+      ...(JSON.parse(String(r.detail)) as CampaignEvaluation),
+      evaluatedAt: String(r.evaluated_at),
+    }));
 }

@@ -1,23 +1,9 @@
+import type { CampaignSeries } from '../../contract/index.js';
 import { addDays, daysBetween, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { GROUPS } from './evaluate.js';
 
-/**
- * A campaign's targeted against its control day by day — net sales per member of each group, from a pre-period as
- * long as the campaign to as long after it — for the campaign's page: where the two lines part is the campaign's
- * effect. Unadjusted means (the lift adjusts for prior spend); the groups are the evaluation's.
- */
-export interface CampaignSeries {
-  campaign: number;
-  name: string;
-  start: string;
-  end: string;
-  design: 'holdout' | 'comparison';
-  targeted: number;
-  control: number;
-  days: { date: string; targeted: number; control: number }[];
-}
-
+/** A campaign's targeted against its control day by day, for its page (CampaignSeries in the contract). */
 export async function campaignSeries(warehouse: Warehouse, campaignId: number): Promise<CampaignSeries> {
   const [campaign] = await warehouse.query(
     `SELECT name, CAST(start_date AS VARCHAR) AS start_date, CAST(end_date AS VARCHAR) AS end_date,
@@ -76,3 +62,5 @@ export async function campaignSeries(warehouse: Warehouse, campaignId: number): 
     days: [...byDay.values()],
   };
 }
+
+export type { CampaignSeries };

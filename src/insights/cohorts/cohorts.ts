@@ -1,21 +1,11 @@
+import type { Cohort } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 
 /**
- * Cohorts (同期群): members grouped by the month they first bought (or registered), followed month by month —
- * the share who bought again in each later month (retention) and the net spend per member of the cohort.
- * Months are calendar months of the chain's dates; month 0 is the cohort's own.
+ * Cohorts (同期群): members grouped by the month they first bought (or registered), followed month by month — the
+ * share who bought again in each later month and the net spend. Months are the chain's calendar months.
  */
-export interface Cohort {
-  /** YYYY-MM */
-  month: string;
-  members: number;
-  /** Per month after the cohort's (0, 1, …): members with a completed order that month. */
-  active: number[];
-  /** Per month after: net spend of the cohort's members that month, yuan. */
-  spend: number[];
-}
-
 export async function memberCohorts(
   warehouse: Warehouse,
   options: { by: 'first_purchase' | 'registration'; from: string; to: string; stores?: number[] | null },
@@ -72,3 +62,5 @@ export async function memberCohorts(
   }
   return [...cohorts.values()];
 }
+
+export type { Cohort };

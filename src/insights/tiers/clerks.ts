@@ -1,26 +1,8 @@
+import type { ClerkResult } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { STAGES_SQL, storeFilter } from './stages.js';
 
-/**
- * Clerk attribution (导购): each employee's recruits — members who named the employee when they joined — and what
- * they brought in a span of days: how many joined, how many bought and bought again, their sales, and how many
- * moved up a tier. Ranked within each store by the recruits' sales.
- */
-export interface ClerkResult {
-  employee: number;
-  name: string;
-  store: number;
-  storeName: string;
-  rank: number;
-  /** Recruits ever, and those who joined in the span. */
-  recruits: number;
-  joined: number;
-  buyers: number;
-  repeaters: number;
-  sales: number;
-  upgrades: number;
-}
-
+/** Clerk attribution (导购): each employee's recruits and what they brought in a span, ranked within each store. */
 export async function clerkAttribution(
   warehouse: Warehouse,
   options: { from: string; to: string; stores?: number[] | null },
@@ -59,3 +41,5 @@ export async function clerkAttribution(
     upgrades: Number(r.upgrades),
   }));
 }
+
+export type { ClerkResult };

@@ -1,28 +1,8 @@
+import type { FunnelBy, FunnelGroup, FunnelMonth } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { monthOf, STAGES_SQL, storeFilter } from './stages.js';
 
-/**
- * The tier funnel month by month: how many members stood at each stage at the month's end, how many moved up in
- * the month and what share of those who could, and how many paid periods ran out and were renewed.
- */
-export interface FunnelMonth {
-  month: string;
-  /** At the month's end: members registered, reached wallet, reached paid (each stage counts those beyond it). */
-  registered: number;
-  wallet: number;
-  paid: number;
-  joined: number;
-  toWallet: number;
-  toPaid: number;
-  /** Upgrades ÷ members below that stage at the month's start (null when none could). */
-  walletRate: number | null;
-  paidRate: number | null;
-  /** Paid periods ending in the month (a year after they began) and those renewed. */
-  renewalsDue: number;
-  renewed: number;
-  renewalRate: number | null;
-}
-
+/** The tier funnel month by month (FunnelMonth in the contract says what each count is). */
 export async function tierFunnel(
   warehouse: Warehouse,
   options: { from: string; to: string; stores?: number[] | null },
@@ -69,18 +49,6 @@ export async function tierFunnel(
   });
 }
 
-/** Conversion over a span of months by registration channel, home store or recruiting clerk. */
-export type FunnelBy = 'channel' | 'store' | 'clerk';
-
-export interface FunnelGroup {
-  key: string;
-  label: string;
-  /** Members who joined in the span, and of them those who reached wallet and paid by its end. */
-  joined: number;
-  wallet: number;
-  paid: number;
-}
-
 export async function tierConversion(
   warehouse: Warehouse,
   options: { from: string; to: string; by: FunnelBy; stores?: number[] | null },
@@ -118,3 +86,5 @@ export async function tierConversion(
     paid: Number(r.paid),
   }));
 }
+
+export type { FunnelBy, FunnelGroup, FunnelMonth };

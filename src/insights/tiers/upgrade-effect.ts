@@ -1,35 +1,14 @@
+import type { UpgradeEffect } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { estimateLift, type MemberOutcome, spendBands } from '../campaigns/index.js';
 import { monthOf, STAGES_SQL, storeFilter } from './stages.js';
 
-/**
- * Do members who upgrade spend more because they upgraded, or did they spend more anyway? For each month of the
- * span, the members who reached the stage that month (treated) against members registered as long who had not
- * reached it by the end of the comparison (control): spend in the `days` before the month against the `days`
- * after it (the month of the upgrade itself left out), compared within the same home store, tenure band and band
- * of prior spend — so "paid members spend more" is measured on like members, not assumed.
- */
-export interface UpgradeEffect {
-  stage: 'wallet' | 'paid';
-  days: number;
-  treated: number;
-  control: number;
-  /** Extra spend per upgraded member in the `days` after, with a 95% bootstrap interval. */
-  lift: number | null;
-  low: number | null;
-  high: number | null;
-  /** What a naive comparison says: the upgraded's spend after less the others' (not like for like). */
-  naive: number | null;
-  preTreated: number | null;
-  preControl: number | null;
-  /** Months whose comparison runs past the data, left out. */
-  monthsLeftOut: string[];
-  /** Controls were a random share of the eligible members (the rest would only slow the answer). */
-  controlShare: number;
-}
-
 const MAX_CONTROLS_PER_MONTH = 20_000;
 
+/**
+ * Upgraders against like members who had not upgraded (see UpgradeEffect in the contract): each month's upgraders
+ * and, as controls, members registered as long who had not reached the stage by the end of the comparison.
+ */
 export async function upgradeEffect(
   warehouse: Warehouse,
   options: { from: string; to: string; stage?: 'wallet' | 'paid'; days?: number; stores?: number[] | null },
@@ -113,3 +92,5 @@ function nextMonth(month: string): string {
   const [y, m] = month.split('-').map(Number) as [number, number];
   return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
 }
+
+export type { UpgradeEffect };
