@@ -6,7 +6,11 @@ import type {
   AuditAction,
   AuditEntry,
   adjustmentSchema,
+  CampaignEvaluation,
+  CampaignSeries,
   Cell,
+  ClerkResult,
+  Cohort,
   ColumnMeta,
   Dashboard as ContractDashboard,
   Coupon,
@@ -20,6 +24,9 @@ import type {
   FlashSaleInput,
   FlashSaleState,
   ForecastRun,
+  FunnelBy,
+  FunnelGroup,
+  FunnelMonth,
   forecastRequestSchema,
   Grant,
   GroupDealInput,
@@ -27,6 +34,7 @@ import type {
   Me,
   Member,
   MemberChange,
+  MemberHistoryAnswer,
   MemberRulesView,
   Membership,
   Permission,
@@ -42,10 +50,13 @@ import type {
   Role,
   Row,
   replenishRequestSchema,
+  ScoredMember,
+  SegmentsAnswer,
   Share,
   Suggestion,
   Theme,
   Tile,
+  UpgradeEffect,
   User,
   userChangeSchema,
   userInputSchema,
@@ -60,7 +71,11 @@ export type {
   ApiToken,
   AuditAction,
   AuditEntry,
+  CampaignEvaluation,
+  CampaignSeries,
   Cell,
+  ClerkResult,
+  Cohort,
   ColumnMeta,
   Coupon,
   CouponTemplate,
@@ -70,11 +85,15 @@ export type {
   FlashSaleInput,
   FlashSaleState,
   ForecastRun,
+  FunnelBy,
+  FunnelGroup,
+  FunnelMonth,
   GroupDealInput,
   Label,
   Me,
   Member,
   MemberChange,
+  MemberHistoryAnswer,
   MemberRulesView,
   PointsEntry,
   PresaleInput,
@@ -85,9 +104,12 @@ export type {
   QueryResult,
   Role,
   Row,
+  ScoredMember,
+  SegmentsAnswer,
   Share,
   Suggestion,
   Theme,
+  UpgradeEffect,
   User,
   WalletEntry,
 };
@@ -164,6 +186,12 @@ export const currentUser = (): Me | null => session.me;
 /** An embedded dashboard reads with its link's token instead of a session. */
 export function setEmbedToken(token: string): void {
   session.embedToken = token;
+}
+
+/** `?a=1&b=2` of the values given (none: nothing). */
+function queryOf(values: Record<string, string | undefined>): string {
+  const given = Object.entries(values).filter((entry): entry is [string, string] => entry[1] !== undefined);
+  return given.length ? `?${new URLSearchParams(given).toString()}` : '';
 }
 
 async function call<T>(path: string, init?: RequestInit): Promise<T> {
@@ -331,6 +359,37 @@ export const api = {
     ),
   forecast: (body: z.input<typeof forecastRequestSchema>) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),
+  memberFunnel: (from?: string, to?: string) =>
+    call<{ from: string; to: string; months: FunnelMonth[] }>(
+      `/api/v1/member-analytics/funnel${queryOf({ from, to })}`,
+    ),
+  memberConversion: (by: FunnelBy, from?: string, to?: string) =>
+    call<{ from: string; to: string; groups: FunnelGroup[] }>(
+      `/api/v1/member-analytics/conversion${queryOf({ by, from, to })}`,
+    ),
+  upgradeEffect: (stage: 'wallet' | 'paid', from?: string, to?: string) =>
+    call<UpgradeEffect>(`/api/v1/member-analytics/upgrade-effect${queryOf({ stage, from, to })}`),
+  memberSegments: () => call<SegmentsAnswer>('/api/v1/member-analytics/segments'),
+  memberCohorts: (by: 'first_purchase' | 'registration', from?: string, to?: string) =>
+    call<{ from: string; to: string; cohorts: Cohort[] }>(
+      `/api/v1/member-analytics/cohorts${queryOf({ by, from, to })}`,
+    ),
+  clerks: (from?: string, to?: string) =>
+    call<{ from: string; to: string; clerks: ClerkResult[] }>(
+      `/api/v1/member-analytics/clerks${queryOf({ from, to })}`,
+    ),
+  scoredMembers: (filter: { segment?: string; band?: string; offset?: number; limit?: number }) =>
+    call<{ asOf: string | null; total: number; members: ScoredMember[] }>(
+      `/api/v1/member-analytics/members${queryOf({ ...filter, offset: filter.offset?.toString(), limit: filter.limit?.toString() })}`,
+    ),
+  memberStory: (id: number) => call<MemberHistoryAnswer>(`/api/v1/member-analytics/members/${id}`),
+  campaigns: () => call<{ campaigns: (CampaignEvaluation & { evaluatedAt: string })[] }>('/api/v1/campaigns'),
+  evaluateCampaigns: () =>
+    call<{ campaigns: (CampaignEvaluation & { evaluatedAt: string })[] }>(
+      '/api/v1/campaigns/evaluate',
+      send('POST', {}),
+    ),
+  campaignSeries: (id: number) => call<CampaignSeries>(`/api/v1/campaigns/${id}/series`),
   replenish: (body: z.input<typeof replenishRequestSchema>) =>
     call<{ date: string; series: number; toOrder: number; orderCost: number; rows: Suggestion[] }>(
       '/api/v1/replenish',

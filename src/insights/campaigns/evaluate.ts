@@ -221,18 +221,20 @@ async function evaluateOne(
        CAST(coalesce(sum(s.net) FILTER (WHERE s.date >= CAST($3 AS DATE)), 0) AS DOUBLE) AS post_net,
        CAST(coalesce(sum(s.net - s.cost) FILTER (WHERE s.date >= CAST($2 AS DATE) AND s.date < CAST($3 AS DATE)), 0) AS DOUBLE) AS pre_gp,
        CAST(coalesce(sum(s.net - s.cost) FILTER (WHERE s.date >= CAST($3 AS DATE)), 0) AS DOUBLE) AS post_gp,
-       CAST(coalesce(sum(s.net) FILTER (WHERE s.date < CAST($3 AS DATE) AND s.date >= CAST($3 AS DATE) - 365), 0) AS DOUBLE) AS year_net,
+       -- The year before the pre-period, what members are banded by (banded on the pre-period itself, the groups'
+       -- extremes would regress to their means after it, and the difference in differences would show that).
+       CAST(coalesce(sum(s.net) FILTER (WHERE s.date < CAST($2 AS DATE) AND s.date >= CAST($2 AS DATE) - 365), 0) AS DOUBLE) AS year_net,
        count(s.net) FILTER (WHERE s.cost IS NULL AND s.date >= CAST($2 AS DATE)) AS no_cost
      FROM groups g LEFT JOIN sales_line s
-       ON s.member_id = g.member_id AND s.date BETWEEN least(CAST($2 AS DATE), CAST($3 AS DATE) - 365) AND CAST($4 AS DATE)
+       ON s.member_id = g.member_id AND s.date BETWEEN CAST($2 AS DATE) - 365 AND CAST($4 AS DATE)
      GROUP BY g.grp, g.member_id`,
     [campaign.id, preLength > 0 ? preStart : start, start, end, design === 'holdout'],
   );
   const sales = { T: [] as MemberOutcome[], C: [] as MemberOutcome[] };
   const profit = { T: [] as MemberOutcome[], C: [] as MemberOutcome[] };
   let noCost = 0;
-  // Without a hold-out, members are compared within bands of their spend in the year before (none, then the
-  // targeted's quintiles): the control then stands for members who spent like the targeted.
+  // Without a hold-out, members are compared within bands of their spend in the year before the pre-period (none,
+  // then the targeted's quintiles): the control then stands for members who spent like the targeted.
   const stratumOf =
     design === 'holdout'
       ? () => 0
@@ -259,7 +261,9 @@ async function evaluateOne(
     return { ...base, design, analysed, control: sales.C.length };
   }
   if (design !== 'holdout')
-    notes.push('compared within bands of spend in the year before / 按前一年消费分档比较');
+    notes.push(
+      'compared within bands of spend in the year before the pre-period / 按前期之前一年的消费分档比较',
+    );
   if (analysed < 100 || sales.C.length < 100)
     notes.push(
       'fewer than 100 members in a group: read the interval, not the point / 组内会员不足 100，结论看区间',

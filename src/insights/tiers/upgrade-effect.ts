@@ -39,10 +39,14 @@ export async function upgradeEffect(
      -- condition the engine chose a range join, ten times slower.
      bought AS (
        SELECT member_id, date, net FROM orders
-       WHERE status = 'completed' AND date >= CAST($1 || '-01' AS DATE) - CAST($3 AS INTEGER)
+       WHERE status = 'completed' AND date >= CAST($1 || '-01' AS DATE) - CAST($3 AS INTEGER) - 180
          AND date < CAST(CAST($2 || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE) + CAST($3 AS INTEGER) + 31)
      SELECT p.grp, strftime(p.month, '%Y-%m') AS month, p.store, p.tenure,
        CAST(coalesce(sum(o.net) FILTER (WHERE o.date >= p.month - CAST($3 AS INTEGER) AND o.date < p.month), 0) AS DOUBLE) AS pre,
+       -- The half year before the pre-period, what members are banded by: banded on the pre-period itself, both
+       -- groups' extremes would regress towards their means after it, and the difference would show that.
+       CAST(coalesce(sum(o.net) FILTER (WHERE o.date >= p.month - CAST($3 AS INTEGER) - 180
+                                         AND o.date < p.month - CAST($3 AS INTEGER)), 0) AS DOUBLE) AS earlier,
        CAST(coalesce(sum(o.net) FILTER (WHERE o.date >= CAST(p.month + INTERVAL 1 MONTH AS DATE)
          AND o.date < CAST(p.month + INTERVAL 1 MONTH AS DATE) + CAST($3 AS INTEGER)), 0) AS DOUBLE) AS post
      FROM pairs p LEFT JOIN bought o ON o.member_id = p.member_id
@@ -56,9 +60,9 @@ export async function upgradeEffect(
   const treated: MemberOutcome[] = [];
   const control: MemberOutcome[] = [];
   for (const [month, members] of byMonth) {
-    const band = spendBands(members.filter((r) => r.grp === 'T').map((r) => Number(r.pre)));
+    const band = spendBands(members.filter((r) => r.grp === 'T').map((r) => Number(r.earlier)));
     for (const r of members) {
-      const key = `${month}|${r.store}|${r.tenure}|${band(Number(r.pre))}`;
+      const key = `${month}|${r.store}|${r.tenure}|${band(Number(r.earlier))}`;
       if (!strata.has(key)) strata.set(key, strata.size);
       const outcome = { pre: Number(r.pre), post: Number(r.post), stratum: strata.get(key) as number };
       (r.grp === 'T' ? treated : control).push(outcome);

@@ -1,5 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { AdminPage } from '../admin/Admin';
+import { CampaignsPage } from '../analytics/Campaigns';
+import { MemberAnalyticsPage } from '../analytics/MemberAnalytics';
 import {
   ApiError,
   api,
@@ -33,7 +35,9 @@ type Page =
   | 'dashboards'
   | 'forecast'
   | 'members'
+  | 'analytics'
   | 'promotions'
+  | 'campaigns'
   | 'admin';
 const PAGES: Page[] = [
   'overview',
@@ -42,7 +46,9 @@ const PAGES: Page[] = [
   'dashboards',
   'forecast',
   'members',
+  'analytics',
   'promotions',
+  'campaigns',
   'admin',
 ];
 const PATHS: Record<Page, string> = {
@@ -52,7 +58,9 @@ const PATHS: Record<Page, string> = {
   dashboards: '/dashboards',
   forecast: '/forecast',
   members: '/members',
+  analytics: '/member-analytics',
   promotions: '/promotions',
+  campaigns: '/campaigns',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -62,7 +70,9 @@ const NAV: Record<Page, TextKey> = {
   dashboards: 'navDashboards',
   forecast: 'navForecast',
   members: 'navMembers',
+  analytics: 'navAnalytics',
   promotions: 'navPromotions',
+  campaigns: 'navCampaigns',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -72,7 +82,9 @@ const TITLES: Record<Page, TextKey> = {
   dashboards: 'dashboardsTitle',
   forecast: 'forecastTitle',
   members: 'membersTitle',
+  analytics: 'analyticsTitle',
   promotions: 'promotionsTitle',
+  campaigns: 'campaignsTitle',
   admin: 'navAdmin',
 };
 
@@ -92,7 +104,11 @@ function pagesFor(me: Me): Page[] {
       p !== 'portal' &&
       (p !== 'admin' || can('users.manage')) &&
       (p !== 'members' || can('members.read')) &&
-      (p !== 'promotions' || can('promotions.edit')),
+      // Member analytics: members in bulk, within the reader's stores (a till reads members one at a time).
+      (p !== 'analytics' || (can('members.read') && can('data.read'))) &&
+      (p !== 'promotions' || can('promotions.edit')) &&
+      // Campaigns compare members across the chain: for those who see all of it.
+      (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)),
   );
 }
 const pageOf = (path: string): Page =>
@@ -337,7 +353,9 @@ export function App() {
       )}
       {page === 'admin' && <AdminPage lang={lang} />}
       {page === 'members' && <MembersPage lang={lang} />}
+      {page === 'analytics' && <MemberAnalyticsPage lang={lang} />}
       {page === 'promotions' && <PromotionsPage lang={lang} />}
+      {page === 'campaigns' && <CampaignsPage lang={lang} />}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}
