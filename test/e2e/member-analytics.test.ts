@@ -35,6 +35,9 @@ describe('member analytics and campaign pages', () => {
     await expect.poll(() => page.getByTestId('funnel-table').locator('tbody tr').count()).toBeGreaterThan(6);
     await expect.poll(() => page.getByTestId('upgrade-lift').count()).toBe(1);
     expect(await page.getByTestId('upgrade-effect').innerText()).toContain('95%');
+    // The demo's data ends 2026-11-15: its month is marked partial, and the cards show October's.
+    expect(await page.getByTestId('partial-month').innerText()).toContain('11-15');
+    expect(await page.getByTestId('funnel-kpis').innerText()).toContain('2026-10');
     await page.getByTestId('conversion-by').selectOption('clerk');
     await expect.poll(() => page.getByTestId('conversion-table').innerText()).toContain('（无导购）');
     await page.screenshot({ path: shot('member-analytics-funnel'), fullPage: true });

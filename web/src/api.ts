@@ -360,7 +360,7 @@ export const api = {
   forecast: (body: z.input<typeof forecastRequestSchema>) =>
     call<{ runId: number; rows: unknown[] }>('/api/v1/forecast', send('POST', body)),
   memberFunnel: (from?: string, to?: string) =>
-    call<{ from: string; to: string; months: FunnelMonth[] }>(
+    call<{ from: string; to: string; lastDay: string; months: FunnelMonth[] }>(
       `/api/v1/member-analytics/funnel${queryOf({ from, to })}`,
     ),
   memberConversion: (by: FunnelBy, from?: string, to?: string) =>

@@ -131,15 +131,15 @@ async function evaluateOne(
     [campaign.id, campaign.start, campaign.end],
   );
   const overlap = Number(overlapRow?.members ?? 0);
-  if (overlap > 0)
-    notes.push(
-      `${overlap} targeted also reached by campaign ${String(overlapRow?.others ?? '')
-        .split(',')
-        .sort((a, b) => Number(a) - Number(b))
-        .join(
-          ', ',
-        )} at the same time (its effect is in this lift; the control leaves such members out) / ${overlap} 名目标会员同期也被其他活动触达`,
-    );
+  const others = String(overlapRow?.others ?? '')
+    .split(',')
+    .sort((a, b) => Number(a) - Number(b))
+    .join(', ');
+  // Said once the design is known: a random hold-out was reached by the others alike, a comparison group was not.
+  const overlapNote = (randomised: boolean) =>
+    randomised
+      ? `${overlap} targeted also reached by campaign ${others} at the same time; the random hold-out was too, alike, so the lift stays this campaign's / ${overlap} 名目标会员同期也被其他活动触达（随机对照组同样如此，增量仍属本活动）`
+      : `${overlap} targeted also reached by campaign ${others} at the same time: its effect is in this lift (the control leaves such members out) / ${overlap} 名目标会员同期也被其他活动触达，其效果计入本活动增量`;
 
   let cost: string | null = null;
   const faceless = Number(redeemed?.faceless ?? 0);
@@ -198,6 +198,7 @@ async function evaluateOne(
     addDays(campaign.start, -length) < data.first ? data.first : addDays(campaign.start, -length);
   const preLength = preEnd < data.first ? 0 : daysBetween(preStart, preEnd) + 1;
   let design: Design = holdout > 0 ? 'holdout' : 'diff_in_diff';
+  if (overlap > 0) notes.push(overlapNote(design === 'holdout'));
   if (design === 'diff_in_diff') {
     notes.push(
       'no hold-out: control = members not targeted at the time, compared by difference in differences / 无对照组：以同期未触达会员做双重差分',

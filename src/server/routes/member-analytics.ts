@@ -95,14 +95,19 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
     '/api/v1/member-analytics/funnel',
     read(
       'Tier funnel by month: members at each stage, upgrades, renewals 会员等级漏斗',
-      'from, to, months: month, registered, wallet, paid, joined, toWallet, toPaid, walletRate, paidRate, renewalsDue, renewed, renewalRate',
+      'from, to, lastDay (the last day with sales: its month may be partial), months: month, registered, wallet, paid, joined, toWallet, toPaid, walletRate, paidRate, renewalsDue, renewed, renewalRate',
       spanSchema,
     ),
     async (request) => {
       const q = parseBody(spanSchema, request.query);
       const stores = await memberStores(engine, request);
       const months = await span(engine, q.from, q.to);
-      return { ...months, months: await tierFunnel(engine, { ...months, stores }) };
+      // The month of the last day with data may be partly empty: the page says so rather than show a dip.
+      return {
+        ...months,
+        lastDay: await lastSalesDay(engine),
+        months: await tierFunnel(engine, { ...months, stores }),
+      };
     },
   );
 

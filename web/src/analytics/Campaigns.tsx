@@ -112,7 +112,18 @@ export function CampaignsPage({ lang }: { lang: Lang }) {
                     <td className="num">
                       {c.cost === null ? (zh ? '未知' : 'unknown') : money(c.cost, lang)}
                     </td>
-                    <td className="num">{c.roi === null ? '—' : c.roi.toFixed(2)}</td>
+                    <td
+                      className={`num${clear ? '' : ' muted'}`}
+                      title={
+                        clear
+                          ? undefined
+                          : zh
+                            ? '增量区间含 0：ROI 未经证实'
+                            : 'The lift’s interval includes 0: ROI not shown to differ from 0'
+                      }
+                    >
+                      {c.roi === null ? '—' : c.roi.toFixed(2)}
+                    </td>
                     <td className="muted" title={c.notes.join('\n')}>
                       {c.notes.length ? `⚠ ${c.notes.length}` : ''}
                     </td>

@@ -13,7 +13,7 @@ import {
   type UpgradeEffect,
 } from '../api';
 import { Chart } from '../components/Chart';
-import type { Lang } from '../format';
+import { addDays, type Lang } from '../format';
 import { money } from '../members/text';
 import { cohortHeatmap, funnelChart, histogram, percent, yuan } from './charts';
 
@@ -26,6 +26,13 @@ const TABS: [Tab, { zh: string; en: string }][] = [
   ['members', { zh: '会员列表', en: 'Members' }],
   ['clerks', { zh: '导购业绩', en: 'Clerks' }],
 ];
+
+const TIERS: Record<string, { zh: string; en: string }> = {
+  registered: { zh: '注册会员', en: 'Registered' },
+  wallet: { zh: '储值会员', en: 'Wallet' },
+  paid: { zh: '付费会员', en: 'Paid' },
+};
+const tierName = (tier: string | null, lang: Lang) => (tier ? (TIERS[tier]?.[lang] ?? tier) : '—');
 
 const say = (e: unknown, lang: Lang) =>
   e instanceof ApiError ? (lang === 'zh' ? e.messageZh : e.message) : String(e);
@@ -112,7 +119,10 @@ function FunnelTab({ lang }: { lang: Lang }) {
   const [stage, setStage] = useState<'paid' | 'wallet'>('paid');
   const effect = useAnswer(() => api.upgradeEffect(stage), String(stage));
   const months: FunnelMonth[] = funnel.data?.months ?? [];
-  const last = months.at(-1);
+  // The month of the last day with data is partial unless that day ends it: the cards show the last whole month.
+  const lastDay = funnel.data?.lastDay ?? '';
+  const partial = (month: string) => lastDay.startsWith(month) && addDays(lastDay, 1).slice(0, 7) === month;
+  const last = months.filter((m) => !partial(m.month)).at(-1);
   return (
     <>
       <Problem error={funnel.error} lang={lang} />
@@ -122,7 +132,11 @@ function FunnelTab({ lang }: { lang: Lang }) {
             [lang === 'zh' ? '注册会员' : 'Registered', last.registered, null],
             [lang === 'zh' ? '储值会员' : 'Wallet', last.wallet, last.wallet / Math.max(1, last.registered)],
             [lang === 'zh' ? '付费会员' : 'Paid', last.paid, last.paid / Math.max(1, last.wallet)],
-            [lang === 'zh' ? '付费续费率（当月）' : 'Paid renewal (month)', null, last.renewalRate],
+            [
+              lang === 'zh' ? `付费续费率（${last.month}）` : `Paid renewal (${last.month})`,
+              null,
+              last.renewalRate,
+            ],
           ].map(([label, value, share]) => (
             <div className="card kpi" key={String(label)}>
               <h3>{label as string}</h3>
@@ -162,7 +176,16 @@ function FunnelTab({ lang }: { lang: Lang }) {
             <tbody>
               {months.map((m) => (
                 <tr key={m.month}>
-                  <td>{m.month}</td>
+                  <td>
+                    {m.month}
+                    {partial(m.month) && (
+                      <span className="muted" data-testid="partial-month">
+                        {lang === 'zh'
+                          ? `（截至 ${lastDay.slice(5)}，不完整）`
+                          : ` (to ${lastDay.slice(5)}, partial)`}
+                      </span>
+                    )}
+                  </td>
                   <td className="num">{m.joined}</td>
                   <td className="num">{m.toWallet}</td>
                   <td className="num">{percent(m.walletRate, 2)}</td>
@@ -481,7 +504,7 @@ function MembersTab({
               >
                 <td>{m.code ?? m.member}</td>
                 <td>{m.store ?? '—'}</td>
-                <td>{m.tier ?? '—'}</td>
+                <td>{tierName(m.tier, lang)}</td>
                 <td>{m.segment ? (labels.get(m.segment) ?? m.segment) : '—'}</td>
                 <td className="num">{money(m.monetary, lang)}</td>
                 <td className="num">{m.pAlive === null ? '—' : percent(m.pAlive)}</td>
@@ -520,7 +543,8 @@ function MemberStory({ id, lang, onClose }: { id: number; lang: Lang; onClose: (
       {story && (
         <>
           <h3>
-            {story.member.code ?? story.member.member} · {story.member.tier} · {story.member.store ?? ''}
+            {story.member.code ?? story.member.member} · {tierName(story.member.tier, lang)} ·{' '}
+            {story.member.store ?? ''}
           </h3>
           <p className="muted">
             {lang === 'zh'
