@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * Member analytics and campaign evaluation as the API answers them (会员分析、营销效果评估): what the insights compute
  * and the web app draws.
@@ -206,4 +208,113 @@ export interface MemberHistoryAnswer {
   months: { month: string; orders: number; net: string }[];
   orders: { order: string; ts: string; store: string | null; channel: string; status: string; net: string }[];
   events: { date: string; type: string }[];
+}
+
+/** The RFM segments' ids (src/insights/rfm), for rules and filters. */
+export const RFM_SEGMENT_IDS = [
+  'important_value',
+  'important_develop',
+  'important_keep',
+  'important_win_back',
+  'general_value',
+  'general_develop',
+  'general_keep',
+  'general_win_back',
+] as const;
+
+/** The catalogue dimensions an audience can ask "bought any of these" of, in the days before the last sales day. */
+export const AUDIENCE_BOUGHT_DIMENSIONS = [
+  'category_l1',
+  'category_l2',
+  'category_l3',
+  'brand',
+  'supplier',
+  'store',
+  'region',
+  'city',
+  'format',
+  'channel',
+] as const;
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+
+/**
+ * Who an audience holds (人群圈选): members meeting every condition given (none given: every member in the
+ * creator's stores). Values are matched, never pasted into SQL.
+ */
+export const audienceRuleSchema = z
+  .object({
+    segments: z
+      .array(z.enum(RFM_SEGMENT_IDS))
+      .min(1)
+      .max(8)
+      .optional()
+      .describe('RFM segments (as last scored)'),
+    bands: z
+      .array(z.enum(['high', 'medium', 'low']))
+      .min(1)
+      .max(3)
+      .optional()
+      .describe('lifetime-value bands'),
+    tiers: z
+      .array(z.enum(['registered', 'wallet', 'paid']))
+      .min(1)
+      .max(3)
+      .optional(),
+    channels: z.array(z.string().min(1).max(32)).min(1).max(20).optional().describe('registration channels'),
+    stores: z.array(z.number().int().positive()).min(1).max(5000).optional().describe('home stores'),
+    registeredFrom: month.optional().describe('cohort: registered in this month or later'),
+    registeredTo: month.optional().describe('cohort: registered in this month or earlier'),
+    minSpend: z.number().min(0).max(1e9).optional().describe('spend in the scoring year at least (yuan)'),
+    maxRecencyDays: z.number().int().min(0).max(3660).optional().describe('bought within this many days'),
+    minRecencyDays: z
+      .number()
+      .int()
+      .min(0)
+      .max(3660)
+      .optional()
+      .describe('no purchase for at least this many days'),
+    campaign: z
+      .object({
+        id: z.number().int().positive().max(2_147_483_647),
+        response: z.enum(['targeted', 'redeemed', 'not_redeemed', 'holdout']),
+      })
+      .strict()
+      .optional()
+      .describe(
+        "a campaign's response: targeted, redeemed a coupon, targeted without redeeming, or its hold-out",
+      ),
+    bought: z
+      .object({
+        dimension: z.enum(AUDIENCE_BOUGHT_DIMENSIONS),
+        values: z.array(z.string().min(1).max(100)).min(1).max(200),
+        days: z.number().int().min(1).max(730).default(90),
+      })
+      .strict()
+      .optional()
+      .describe('bought any of these values of a catalogue dimension in the last `days` days'),
+  })
+  .strict();
+export type AudienceRule = z.output<typeof audienceRuleSchema>;
+
+export const audienceInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    rule: audienceRuleSchema,
+    /** daily: refreshed each day after the night's loads; manual: when asked. */
+    schedule: z.enum(['daily', 'manual']).default('daily'),
+  })
+  .strict();
+
+export interface Audience {
+  id: number;
+  name: string;
+  rule: AudienceRule;
+  owner: string;
+  /** The stores the audience is kept within (its creator's grant); null: every store. */
+  stores: number[] | null;
+  schedule: 'daily' | 'manual';
+  createdAt: string;
+  refreshedAt: string | null;
+  size: number;
 }

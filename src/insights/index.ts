@@ -1,3 +1,4 @@
+export * from './audiences/index.js';
 export * from './campaigns/index.js';
 export * from './clv/index.js';
 export * from './cohorts/index.js';

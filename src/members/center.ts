@@ -8,9 +8,8 @@ import type {
   WalletBalance,
   WalletEntry,
 } from '../contract/index.js';
-import { ZhongtaiError } from '../model/index.js';
+import { chainToday, ZhongtaiError } from '../model/index.js';
 import { decideAdjustment, listAdjustments, requestAdjustment } from './adjust.js';
-import { chainToday } from './chain-time.js';
 import { gradeAnniversaries, raiseGrade } from './grades.js';
 import { historyOf } from './history.js';
 import {
@@ -154,6 +153,16 @@ export class MemberCenter {
       await pointsOf(this.store, row, 0, this.today()),
     ];
     return { ...view, wallet: wallet.balance, points: points.balance };
+  }
+
+  /** Phones of members by code, masked unless the reader may see them in full (an audience's export). */
+  async phones(codes: string[], pii: boolean): Promise<Map<string, string>> {
+    if (!codes.length) return new Map();
+    const rows = await this.store.query<{ code: string; phone_sealed: string; phone_masked: string }>(
+      'SELECT code, phone_sealed, phone_masked FROM member WHERE code = ANY($1)',
+      [codes],
+    );
+    return new Map(rows.map((r) => [r.code, pii ? this.key.decrypt(r.phone_sealed) : r.phone_masked]));
   }
 
   /** Joining, generation and grade changes, merges: newest first. */

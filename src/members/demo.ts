@@ -1,7 +1,7 @@
 import type { AppStore } from '../appstore/index.js';
+import { fromChainLocal } from '../model/index.js';
 import type { Engine } from '../warehouse/index.js';
 import { type MemberActor, MemberCenter } from './center.js';
-import { fromChainLocal } from './chain-time.js';
 import { fenOf, yuan } from './money.js';
 
 /**

@@ -1,5 +1,5 @@
+export { chainLocal, chainToday, fromChainLocal } from '../model/index.js';
 export { type MemberActor, MemberCenter, type MemberCenterOptions } from './center.js';
-export { chainLocal, chainToday, fromChainLocal } from './chain-time.js';
 export { type DemoMembersOptions, seedDemoMembers } from './demo.js';
 export { fenOf, toFen, yuan } from './money.js';
 export { type Claim, checkKey, type Kept, once, onceInline, type Written } from './once.js';

@@ -1,6 +1,6 @@
 import type { AppStore } from '../appstore/index.js';
+import { chainToday } from '../model/index.js';
 import type { Engine } from '../warehouse/index.js';
-import { chainToday } from './chain-time.js';
 import { deferredRevenue } from './membership.js';
 import { fenOf, yuan } from './money.js';
 

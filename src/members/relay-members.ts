@@ -1,7 +1,7 @@
 import type { AppStore } from '../appstore/index.js';
 import { pushBatch, specOf } from '../ingest/index.js';
+import { chainLocal } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
-import { chainLocal } from './chain-time.js';
 
 /**
  * The member center's members into the warehouse's `member` dimension and `member_event` fact. A member row

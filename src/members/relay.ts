@@ -1,8 +1,7 @@
 import { type AppStore, runEvery } from '../appstore/index.js';
 import { pushBatch, specOf } from '../ingest/index.js';
-import { addDays } from '../model/index.js';
+import { addDays, chainLocal } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
-import { chainLocal } from './chain-time.js';
 import { yuan } from './money.js';
 import { MEMBER_TOPICS, relayMembers } from './relay-members.js';
 

@@ -1,7 +1,6 @@
 import type { Queryable } from '../appstore/index.js';
 import type { WalletBalance, WalletEntry } from '../contract/index.js';
-import { ZhongtaiError } from '../model/index.js';
-import { fromChainLocal } from './chain-time.js';
+import { fromChainLocal, ZhongtaiError } from '../model/index.js';
 import { COLUMNS, type MemberRow, memberByCode, raiseGeneration } from './identity.js';
 import { yuan } from './money.js';
 import type { Claim, Kept } from './once.js';

@@ -8,6 +8,7 @@ export {
   isoDate,
   parseIsoDate,
 } from './calendar.js';
+export { chainLocal, chainToday, fromChainLocal } from './chain-time.js';
 export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
 export { parseInput } from './parse.js';

@@ -6,7 +6,8 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { type AppStore, runEvery } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
-import { MemberCenter, startRelay } from '../members/index.js';
+import { refreshDueAudiences } from '../insights/index.js';
+import { chainToday, MemberCenter, startRelay } from '../members/index.js';
 import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index.js';
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { FlashGate, PromotionCenter, startPromotionRelay, warehouseFacts } from '../promotions/index.js';
@@ -16,6 +17,7 @@ import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
 import { type LogLevel, loggerOptions } from './log.js';
 import { openApiRoute } from './openapi.js';
+import { audienceRoutes } from './routes/audiences.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboards.js';
@@ -58,6 +60,8 @@ export interface ServerOptions {
   queryLimits?: Partial<QueryLimits>;
   /** How often the member center's outbox is relayed into the warehouse; default 2 s. */
   relayEveryMs?: number;
+  /** How often daily audiences are checked for a refresh; default 10 minutes. */
+  audienceCheckMs?: number;
   /** How long a client may take to send its whole request; default 30 s. */
   requestTimeoutMs?: number;
   /** Redis for the flash sales' hot counters (a gate in front of PostgreSQL, which stays the record). */
@@ -124,6 +128,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // warehouse's store table. Its outbox is relayed into the warehouse every few seconds.
   const members = await MemberCenter.open(store);
   memberRoutes(app, members, options.engine);
+  if (warehouse) audienceRoutes(app, warehouse, members, store);
   // The promotion center prices by the member center's tiers and the warehouse's stores and products.
   const gate = options.redisUrl ? await FlashGate.connect(options.redisUrl) : undefined;
   if (gate) app.addHook('onClose', () => gate.close());
@@ -146,6 +151,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     const stops = [
       startRelay(store, warehouse, options.relayEveryMs ?? 2_000),
       startPromotionRelay(store, warehouse, options.relayEveryMs ?? 2_000),
+      // Daily audiences list their members again once a day, on the first check of the chain's new day.
+      runEvery('audience refresh', options.audienceCheckMs ?? 600_000, () =>
+        refreshDueAudiences(warehouse, chainToday()),
+      ),
     ];
     app.addHook('onClose', async () => {
       for (const stop of stops) await stop();

@@ -1,3 +1,4 @@
+import { chainLocal } from '../../model/index.js';
 import { insertRows, type Warehouse } from '../../warehouse/index.js';
 import type { CampaignEvaluation } from './evaluate.js';
 
@@ -12,7 +13,8 @@ export async function saveCampaignResults(
   results: CampaignEvaluation[],
 ): Promise<void> {
   if (!results.length) return;
-  const evaluatedAt = new Date().toISOString().slice(0, 19).replace('T', ' ');
+  // In the chain's local time, as the warehouse keeps timestamps.
+  const evaluatedAt = chainLocal(new Date()).time;
   await warehouse.transaction(async () => {
     await warehouse.run(
       `DELETE FROM campaign_result WHERE campaign_id IN (${results.map((_, i) => `$${i + 1}`).join(', ')})`,

@@ -52,7 +52,7 @@ const campaignIdSchema = z.object({ id: z.coerce.number().int().positive().max(2
  * The stores whose members the caller may analyse (null: every store). Members belong to their home store; a
  * supplier's grant reaches products, not members, and a till's role reads members one at a time, not in bulk.
  */
-async function memberStores(engine: Warehouse, request: FastifyRequest): Promise<number[] | null> {
+export async function memberStores(engine: Warehouse, request: FastifyRequest): Promise<number[] | null> {
   const caller = callerOf(request);
   if (!caller.permissions.has('data.read'))
     throw new ZhongtaiError('FORBIDDEN', {

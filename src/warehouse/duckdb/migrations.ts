@@ -202,6 +202,12 @@ export const MIGRATIONS: Migration[] = [
       'ALTER TABLE campaign ALTER COLUMN budget DROP NOT NULL',
       'ALTER TABLE coupon ALTER COLUMN face_value DROP NOT NULL',
       'ALTER TABLE coupon ALTER COLUMN issued_date DROP NOT NULL',
+      // Audiences (人群): saved rules over members and their member lists, kept beside the members they list.
+      `CREATE TABLE IF NOT EXISTS audience (
+         audience_id INTEGER PRIMARY KEY, name VARCHAR NOT NULL, rule VARCHAR NOT NULL, owner VARCHAR NOT NULL,
+         stores VARCHAR, schedule VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, refreshed_at TIMESTAMP,
+         size BIGINT NOT NULL DEFAULT 0)`,
+      'CREATE TABLE IF NOT EXISTS audience_member (audience_id INTEGER NOT NULL, member_id BIGINT NOT NULL)',
     ],
   },
 ];
