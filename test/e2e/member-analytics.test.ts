@@ -1,3 +1,5 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/index.js';
@@ -12,7 +14,10 @@ let manager: { username: string; password: string };
 let storeName: string;
 
 beforeAll(async () => {
-  const engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
+  // A copy: audiences and evaluations are written to the warehouse.
+  const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-member-analytics-e2e-')), 'demo.duckdb');
+  copyFileSync(SMALL_DEMO, path);
+  const engine = await openWarehouse({ path });
   const [store] = await engine.query('SELECT code, name FROM store WHERE store_id = 1');
   storeName = String(store?.name);
   world = await openWorld(engine);
@@ -64,6 +69,22 @@ describe('member analytics and campaign pages', () => {
     await expect.poll(() => page.getByTestId('clv-bands').innerText()).toContain('高价值');
     await expect.poll(() => page.getByTestId('clv-histogram').locator('canvas').count()).toBeGreaterThan(0);
     await page.screenshot({ path: shot('member-analytics-clv'), fullPage: true });
+    // An audience: the count follows the conditions; saved, it is listed with that many members.
+    await page.getByTestId('tab-audiences').click();
+    await expect.poll(() => page.getByTestId('audience-count').innerText()).toMatch(/符合条件：[\d,]+ 人/);
+    const all = Number((await page.getByTestId('audience-count').innerText()).replace(/\D/g, ''));
+    await page.getByTestId('aud-segment-important_value').check();
+    await page.getByTestId('aud-tier-paid').check();
+    await expect
+      .poll(async () => Number((await page.getByTestId('audience-count').innerText()).replace(/\D/g, '')))
+      .toBeLessThan(all);
+    const some = Number((await page.getByTestId('audience-count').innerText()).replace(/\D/g, ''));
+    expect(some).toBeGreaterThan(0);
+    await page.getByTestId('audience-name').fill('高价值付费会员');
+    await page.getByTestId('audience-save').click();
+    await expect.poll(() => page.getByTestId('audience-list').innerText()).toContain('高价值付费会员');
+    expect(await page.getByTestId('audience-list').innerText()).toContain(some.toLocaleString('en'));
+    await page.screenshot({ path: shot('member-analytics-audiences'), fullPage: true });
     await page.getByTestId('tab-clerks').click();
     await expect.poll(() => page.getByTestId('clerk-table').locator('tbody tr').count()).toBeGreaterThan(5);
     expect(errors).toEqual([]);
@@ -90,7 +111,7 @@ describe('member analytics and campaign pages', () => {
     await expect
       .poll(() => page.getByTestId('evaluate-campaigns').isEnabled(), { timeout: 60_000 })
       .toBe(true);
-    expect(await page.getByTestId('campaign-row').count()).toBeGreaterThan(10);
+    await expect.poll(() => page.getByTestId('campaign-row').count()).toBeGreaterThan(10);
     expect(errors).toEqual([]);
     await page.close();
   }, 120_000);

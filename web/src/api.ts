@@ -3,9 +3,12 @@ import type { z } from 'zod';
 import type {
   Adjustment,
   ApiToken,
+  Audience,
+  AudienceRule,
   AuditAction,
   AuditEntry,
   adjustmentSchema,
+  audienceInputSchema,
   CampaignEvaluation,
   CampaignSeries,
   Cell,
@@ -69,6 +72,8 @@ import type {
 export type {
   Adjustment,
   ApiToken,
+  Audience,
+  AudienceRule,
   AuditAction,
   AuditEntry,
   CampaignEvaluation,
@@ -390,6 +395,13 @@ export const api = {
       send('POST', {}),
     ),
   campaignSeries: (id: number) => call<CampaignSeries>(`/api/v1/campaigns/${id}/series`),
+  audiences: () => call<{ audiences: Audience[] }>('/api/v1/audiences'),
+  previewAudience: (rule: AudienceRule) =>
+    call<{ members: number }>('/api/v1/audiences/preview', send('POST', { rule })),
+  saveAudience: (input: z.input<typeof audienceInputSchema>) =>
+    call<Audience>('/api/v1/audiences', send('POST', input)),
+  refreshAudience: (id: number) => call<Audience>(`/api/v1/audiences/${id}/refresh`, { method: 'POST' }),
+  deleteAudience: (id: number) => call<null>(`/api/v1/audiences/${id}`, { method: 'DELETE' }),
   replenish: (body: z.input<typeof replenishRequestSchema>) =>
     call<{ date: string; series: number; toOrder: number; orderCost: number; rows: Suggestion[] }>(
       '/api/v1/replenish',

@@ -15,15 +15,17 @@ import {
 import { Chart } from '../components/Chart';
 import { addDays, type Lang } from '../format';
 import { money } from '../members/text';
+import { AudiencesTab } from './Audiences';
 import { cohortHeatmap, funnelChart, histogram, percent, yuan } from './charts';
 
-type Tab = 'funnel' | 'rfm' | 'cohorts' | 'clv' | 'members' | 'clerks';
+type Tab = 'funnel' | 'rfm' | 'cohorts' | 'clv' | 'members' | 'audiences' | 'clerks';
 const TABS: [Tab, { zh: string; en: string }][] = [
   ['funnel', { zh: '等级漏斗', en: 'Tier funnel' }],
   ['rfm', { zh: 'RFM 分层', en: 'RFM segments' }],
   ['cohorts', { zh: '同期群', en: 'Cohorts' }],
   ['clv', { zh: '终身价值', en: 'Lifetime value' }],
   ['members', { zh: '会员列表', en: 'Members' }],
+  ['audiences', { zh: '人群圈选', en: 'Audiences' }],
   ['clerks', { zh: '导购业绩', en: 'Clerks' }],
 ];
 
@@ -97,6 +99,7 @@ export function MemberAnalyticsPage({ lang }: { lang: Lang }) {
       {tab === 'cohorts' && <CohortsTab lang={lang} />}
       {tab === 'clv' && <ClvTab lang={lang} />}
       {tab === 'members' && <MembersTab lang={lang} segment={segment} onSegment={setSegment} />}
+      {tab === 'audiences' && <AudiencesTab lang={lang} />}
       {tab === 'clerks' && <ClerksTab lang={lang} />}
     </main>
   );
