@@ -17,7 +17,7 @@ export async function memberPurchases(warehouse: Warehouse, to: string): Promise
   const rows = await warehouse.query(
     `SELECT coalesce(m.member_code, CAST(o.member_id AS VARCHAR)) AS customer, CAST(o.date AS VARCHAR) AS date,
             CAST(sum(o.net) AS DOUBLE) AS amount
-     FROM orders o LEFT JOIN member m ON m.member_id = o.member_id
+     FROM member_orders o LEFT JOIN member m ON m.member_id = o.member_id
      WHERE o.member_id IS NOT NULL AND o.status = 'completed' AND o.date <= CAST($1 AS DATE)
      GROUP BY 1, 2 HAVING sum(o.net) >= 0`,
     [to],

@@ -24,7 +24,7 @@ export async function memberCohorts(
   const start =
     options.by === 'registration'
       ? `SELECT member_id, date_trunc('month', CAST(registered_at AS DATE)) AS cohort FROM member WHERE merged_into IS NULL`
-      : `SELECT member_id, date_trunc('month', min(date)) AS cohort FROM orders
+      : `SELECT member_id, date_trunc('month', min(date)) AS cohort FROM member_orders
          WHERE member_id IS NOT NULL AND status = 'completed' GROUP BY member_id`;
   // A store's managers: the members of their stores (by home store) only.
   const stores = options.stores;
@@ -36,7 +36,7 @@ export async function memberCohorts(
     `WITH c AS (${start}),
      chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE) ${own}),
      monthly AS (
-       SELECT o.member_id, date_trunc('month', o.date) AS month, sum(o.net) AS net FROM orders o
+       SELECT o.member_id, date_trunc('month', o.date) AS month, sum(o.net) AS net FROM member_orders o
        WHERE o.member_id IS NOT NULL AND o.status = 'completed' GROUP BY 1, 2)
      SELECT strftime(chosen.cohort, '%Y-%m') AS cohort,
             CAST(date_diff('month', chosen.cohort, m.month) AS INTEGER) AS offset_months,

@@ -73,7 +73,7 @@ export async function memberRfm(warehouse: Warehouse, date: string, windowDays =
        SELECT o.member_id, coalesce(max(m.member_code), CAST(o.member_id AS VARCHAR)) AS member,
               date_diff('day', max(o.date), CAST($1 AS DATE)) AS recency_days,
               count(*) AS frequency, CAST(sum(o.net) AS DOUBLE) AS monetary
-       FROM orders o LEFT JOIN member m ON m.member_id = o.member_id
+       FROM member_orders o LEFT JOIN member m ON m.member_id = o.member_id
        WHERE o.member_id IS NOT NULL AND o.status = 'completed'
          AND o.date > CAST($1 AS DATE) - CAST($2 AS INTEGER) AND o.date <= CAST($1 AS DATE)
        GROUP BY o.member_id),

@@ -10,7 +10,7 @@ export async function clerkAttribution(
   const rows = await warehouse.query(
     `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE x.recruited_by IS NOT NULL AND ${storeFilter(options.stores, 'x')}),
      bought AS (
-       SELECT o.member_id, count(*) AS orders, sum(o.net) AS net FROM orders o JOIN s USING (member_id)
+       SELECT o.member_id, count(*) AS orders, sum(o.net) AS net FROM member_orders o JOIN s USING (member_id)
        WHERE o.status = 'completed' AND o.date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) GROUP BY 1)
      SELECT e.employee_id, e.name, e.store_id, st.name AS store_name,
             count(*) AS recruits,

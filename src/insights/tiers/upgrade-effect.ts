@@ -22,7 +22,7 @@ export async function upgradeEffect(
   const controlShare = Math.min(1, MAX_CONTROLS_PER_MONTH / Math.max(1, Number(size?.n ?? 0)));
   const rows = await warehouse.query(
     `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${storeFilter(options.stores, 'x')}),
-     last AS (SELECT max(date) AS day FROM orders WHERE status = 'completed'),
+     last AS (SELECT max(date) AS day FROM member_orders WHERE status = 'completed'),
      mo AS (
        SELECT CAST(range AS DATE) AS month
        FROM range(CAST($1 || '-01' AS DATE), CAST($2 || '-01' AS DATE) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)),
@@ -38,7 +38,7 @@ export async function upgradeEffect(
      -- Joined on the member alone (a hash join); the days are picked in the sums: with the day ranges in the join's
      -- condition the engine chose a range join, ten times slower.
      bought AS (
-       SELECT member_id, date, net FROM orders
+       SELECT member_id, date, net FROM member_orders
        WHERE status = 'completed' AND date >= CAST($1 || '-01' AS DATE) - CAST($3 AS INTEGER) - 180
          AND date < CAST(CAST($2 || '-01' AS DATE) + INTERVAL 1 MONTH AS DATE) + CAST($3 AS INTEGER) + 31)
      SELECT p.grp, strftime(p.month, '%Y-%m') AS month, p.store, p.tenure,

@@ -295,13 +295,13 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
       if (!member || (stores && !stores.includes(Number(member.home_store_id))))
         throw new ZhongtaiError('NOT_FOUND', { en: `No member ${id}`, zh: `没有会员 ${id}` });
       const months = await engine.query(
-        `SELECT strftime(date, '%Y-%m') AS month, count(*) AS orders, CAST(sum(net) AS VARCHAR) AS net FROM orders
+        `SELECT strftime(date, '%Y-%m') AS month, count(*) AS orders, CAST(sum(net) AS VARCHAR) AS net FROM member_orders
          WHERE member_id = $1 AND status = 'completed' GROUP BY 1 ORDER BY 1`,
         [id],
       );
       const orders = await engine.query(
         `SELECT o.order_id, CAST(o.ts AS VARCHAR) AS ts, st.name AS store, o.channel, o.status, CAST(o.net AS VARCHAR) AS net
-         FROM orders o LEFT JOIN store st ON st.store_id = o.store_id WHERE o.member_id = $1 ORDER BY o.ts DESC LIMIT 50`,
+         FROM member_orders o LEFT JOIN store st ON st.store_id = o.store_id WHERE o.member_id = $1 ORDER BY o.ts DESC LIMIT 50`,
         [id],
       );
       const events = await engine.query(

@@ -208,9 +208,23 @@ export const MIGRATIONS: Migration[] = [
          stores VARCHAR, schedule VARCHAR NOT NULL, created_at TIMESTAMP NOT NULL, refreshed_at TIMESTAMP,
          size BIGINT NOT NULL DEFAULT 0)`,
       'CREATE TABLE IF NOT EXISTS audience_member (audience_id INTEGER NOT NULL, member_id BIGINT NOT NULL)',
+      MEMBER_ORDERS_VIEW,
     ],
   },
 ];
+
+/**
+ * Members' orders as member analytics reads them (RFM, lifetime value, cohorts, tiers, clerks): the order headers
+ * where the warehouse has them; a warehouse loaded from line-level exports only (a panel such as The Complete
+ * Journey, whose lines carry their basket) has no headers at all, and its orders are rebuilt from the lines. The
+ * check is on the whole table, read once: a chain with headers never pays for the rebuild.
+ */
+const MEMBER_ORDERS_VIEW = `CREATE OR REPLACE VIEW member_orders AS
+  SELECT order_id, ts, date, store_id, channel, member_id, status, net FROM orders
+  UNION ALL
+  SELECT order_id, min(ts), min(date), any_value(store_id), any_value(channel), any_value(member_id), 'completed', sum(net)
+  FROM sales_line WHERE member_id IS NOT NULL AND (SELECT count(*) FROM (SELECT 1 FROM orders LIMIT 1)) = 0
+  GROUP BY order_id`;
 
 /**
  * Paid membership fees as sold and as earned, per period and day: the sale (price less any refund) on the day
