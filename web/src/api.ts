@@ -375,9 +375,9 @@ export const api = {
   upgradeEffect: (stage: 'wallet' | 'paid', from?: string, to?: string) =>
     call<UpgradeEffect>(`/api/v1/member-analytics/upgrade-effect${queryOf({ stage, from, to })}`),
   memberSegments: () => call<SegmentsAnswer>('/api/v1/member-analytics/segments'),
-  memberCohorts: (by: 'first_purchase' | 'registration', from?: string, to?: string) =>
+  memberCohorts: (by: 'first_purchase' | 'registration', channel?: string, from?: string, to?: string) =>
     call<{ from: string; to: string; cohorts: Cohort[] }>(
-      `/api/v1/member-analytics/cohorts${queryOf({ by, from, to })}`,
+      `/api/v1/member-analytics/cohorts${queryOf({ by, channel, from, to })}`,
     ),
   clerks: (from?: string, to?: string) =>
     call<{ from: string; to: string; clerks: ClerkResult[] }>(

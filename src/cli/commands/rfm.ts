@@ -6,6 +6,9 @@ import { textTable } from '../format.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 
+/** "7,30,90,180" → [7, 30, 90, 180] (checked by the scoring: four, ascending). */
+const breaksOf = (value: string): number[] => value.split(/[,，]/).map((v) => Number(v.trim()));
+
 export function rfmCommand(program: Command): void {
   program
     .command('rfm')
@@ -19,12 +22,19 @@ export function rfmCommand(program: Command): void {
       integer('compare days'),
       30,
     )
+    .option(
+      '--r-breaks <days>',
+      'score recency by your breaks, e.g. 7,30,90,180 (within 7 days: 5) instead of quintiles',
+      breaksOf,
+    )
+    .option('--f-breaks <orders>', 'score frequency by your breaks, e.g. 2,4,8,16 (16 or more: 5)', breaksOf)
+    .option('--m-breaks <yuan>', 'score money by your breaks, e.g. 100,300,800,2000', breaksOf)
     .option('--out <file>', 'write member,recency_days,frequency,monetary,r,f,m,segment,segment_zh as CSV')
     .addHelpText(
       'after',
       `
 R = days since the member's last completed order, F = orders, M = net spend, in the window before the date;
-each scored 1–5 by quintiles (5 best). Segments: R, F and M each better or worse than the members' average —
+each scored 1–5 by quintiles (5 best), or by breaks you set (--r-breaks, --f-breaks, --m-breaks). Segments: R, F and M each better or worse than the members' average —
 重要价值 (all three better), 重要发展 (recent, big, seldom), 重要保持 (big, often, not lately), 重要挽留 (big only),
 一般价值, 一般发展, 一般保持, 一般挽留 (none better).
 
@@ -36,9 +46,10 @@ Examples:
       const warehouse = await openDb(opts.db, false, true);
       try {
         const date = opts.date ?? (await lastSalesDay(warehouse));
-        const members = await memberRfm(warehouse, date, opts.windowDays);
+        const breaks = { r: opts.rBreaks, f: opts.fBreaks, m: opts.mBreaks };
+        const members = await memberRfm(warehouse, date, opts.windowDays, breaks);
         const earlier = addDays(date, -opts.compareDays);
-        const before = await memberRfm(warehouse, earlier, opts.windowDays);
+        const before = await memberRfm(warehouse, earlier, opts.windowDays, breaks);
         const moves = movement(before, members);
         const ids = Object.keys(SEGMENTS) as SegmentId[];
         const rows = ids.map((id) => {

@@ -34,6 +34,26 @@ describe('member cohorts', () => {
       });
       const [members] = await warehouse.query('SELECT count(*) AS n FROM member WHERE merged_into IS NULL');
       expect(registered.reduce((n, c) => n + c.members, 0)).toBe(Number(members?.n));
+      // By registration channel and by store: the parts add up to the whole.
+      let byChannel = 0;
+      for (const channel of ['mini_program', 'pos', 'delivery']) {
+        const part = await memberCohorts(warehouse, {
+          by: 'registration',
+          from: '2000-01',
+          to: '2100-12',
+          channel,
+        });
+        byChannel += part.reduce((n, c) => n + c.members, 0);
+      }
+      expect(byChannel).toBe(Number(members?.n));
+      const one = await memberCohorts(warehouse, {
+        by: 'registration',
+        from: '2000-01',
+        to: '2100-12',
+        stores: [1],
+      });
+      const [own] = await warehouse.query('SELECT count(*) AS n FROM member WHERE home_store_id = 1');
+      expect(one.reduce((n, c) => n + c.members, 0)).toBe(Number(own?.n));
       await expect(
         memberCohorts(warehouse, { by: 'first_purchase', from: "2026-01' --", to: '2026-13' }),
       ).rejects.toThrow(/YYYY-MM/);

@@ -8,7 +8,14 @@ import type { Warehouse } from '../../warehouse/index.js';
  */
 export async function memberCohorts(
   warehouse: Warehouse,
-  options: { by: 'first_purchase' | 'registration'; from: string; to: string; stores?: number[] | null },
+  options: {
+    by: 'first_purchase' | 'registration';
+    from: string;
+    to: string;
+    stores?: number[] | null;
+    /** Members who registered through this channel only (mini_program, pos, …). */
+    channel?: string;
+  },
 ): Promise<Cohort[]> {
   for (const [field, value] of [
     ['from', options.from],
@@ -32,9 +39,12 @@ export async function memberCohorts(
   const own = !stores
     ? ''
     : `AND member_id IN (SELECT member_id FROM member WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'}))`;
+  const channel = options.channel
+    ? 'AND member_id IN (SELECT member_id FROM member WHERE registered_channel = $3)'
+    : 'AND $3 IS NULL';
   const rows = await warehouse.query(
     `WITH c AS (${start}),
-     chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE) ${own}),
+     chosen AS (SELECT * FROM c WHERE cohort >= CAST($1 || '-01' AS DATE) AND cohort <= CAST($2 || '-01' AS DATE) ${own} ${channel}),
      monthly AS (
        SELECT o.member_id, date_trunc('month', o.date) AS month, sum(o.net) AS net FROM member_orders o
        WHERE o.member_id IS NOT NULL AND o.status = 'completed' GROUP BY 1, 2)
@@ -44,7 +54,7 @@ export async function memberCohorts(
             (SELECT count(*) FROM chosen c2 WHERE c2.cohort = chosen.cohort) AS size
      FROM chosen LEFT JOIN monthly m ON m.member_id = chosen.member_id AND m.month >= chosen.cohort
      GROUP BY 1, 2, chosen.cohort ORDER BY 1, 2`,
-    [options.from, options.to],
+    [options.from, options.to, options.channel ?? null],
   );
   const cohorts = new Map<string, Cohort>();
   for (const row of rows) {

@@ -1,1 +1,9 @@
-export { type MemberRfm, memberRfm, movement, SEGMENTS, type SegmentId, segmentOf } from './rfm.js';
+export {
+  type MemberRfm,
+  memberRfm,
+  movement,
+  type RfmBreaks,
+  SEGMENTS,
+  type SegmentId,
+  segmentOf,
+} from './rfm.js';

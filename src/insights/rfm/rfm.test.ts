@@ -72,4 +72,37 @@ describe('RFM segmentation', () => {
       await warehouse.close();
     }
   }, 60_000);
+
+  it('scores by breaks the chain sets instead of quintiles, and refuses breaks that are not four ascending', async () => {
+    const warehouse = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
+    try {
+      const [range] = await warehouse.query(
+        "SELECT CAST(max(date) AS VARCHAR) AS last FROM orders WHERE status = 'completed'",
+      );
+      const end = String(range?.last);
+      const breaks = { r: [7, 30, 90, 180], f: [2, 4, 8, 16], m: [100, 300, 800, 2000] };
+      const members = await memberRfm(warehouse, end, 365, breaks);
+      for (const m of members) {
+        const r =
+          m.recencyDays <= 7
+            ? 5
+            : m.recencyDays <= 30
+              ? 4
+              : m.recencyDays <= 90
+                ? 3
+                : m.recencyDays <= 180
+                  ? 2
+                  : 1;
+        expect(m.r).toBe(r);
+        expect(m.f).toBe(1 + breaks.f.filter((b) => m.frequency >= b).length);
+        expect(m.m).toBe(1 + breaks.m.filter((b) => m.monetary >= b).length);
+      }
+      // Unlike quintiles, breaks may leave a score empty or crowd one: the chain's own meaning of "often".
+      expect(new Set(members.map((m) => m.f)).size).toBeGreaterThan(1);
+      await expect(memberRfm(warehouse, end, 365, { f: [4, 2, 8, 16] })).rejects.toThrow(/four ascending/);
+      await expect(memberRfm(warehouse, end, 365, { m: [100, 300] })).rejects.toThrow(/four ascending/);
+    } finally {
+      await warehouse.close();
+    }
+  });
 });

@@ -58,9 +58,48 @@ const dateOf = (text: string, field: string) => {
   return text;
 };
 
+/**
+ * Breaks a chain sets itself instead of quintiles: four ascending values per measure. Recency in days (within the
+ * first break scores 5 … past the last 1), frequency in orders and money in yuan (below the first 1 … from the
+ * last on 5).
+ */
+export interface RfmBreaks {
+  r?: number[];
+  f?: number[];
+  m?: number[];
+}
+
+function checkBreaks(breaks: RfmBreaks): void {
+  for (const [name, values] of Object.entries(breaks) as [string, number[] | undefined][]) {
+    if (!values) continue;
+    const ascending = values.every(
+      (v, i) => Number.isFinite(v) && (i === 0 || v > (values[i - 1] as number)),
+    );
+    if (values.length !== 4 || !ascending)
+      throw new ZhongtaiError(
+        'BAD_REQUEST',
+        {
+          en: `${name} breaks: four ascending numbers, e.g. 7,30,90,180 (got ${values.join(',')})`,
+          zh: `${name} 分档：四个递增的数，如 7,30,90,180（收到 ${values.join(',')}）`,
+        },
+        { field: `${name}Breaks` },
+      );
+  }
+}
+
+/** A score 1–5 by breaks: how many breaks the value reaches (recency: how many it is within, lower being better). */
+const byBreaks = (value: number, breaks: number[], lowerIsBetter: boolean) =>
+  lowerIsBetter ? 5 - breaks.filter((b) => value > b).length : 1 + breaks.filter((b) => value >= b).length;
+
 /** Every member with a completed order in the `windowDays` to `date` (inclusive), scored and segmented. */
-export async function memberRfm(warehouse: Warehouse, date: string, windowDays = 365): Promise<MemberRfm[]> {
+export async function memberRfm(
+  warehouse: Warehouse,
+  date: string,
+  windowDays = 365,
+  breaks: RfmBreaks = {},
+): Promise<MemberRfm[]> {
   dateOf(date, 'date');
+  checkBreaks(breaks);
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3_660)
     throw new ZhongtaiError(
       'BAD_REQUEST',
@@ -91,9 +130,9 @@ export async function memberRfm(warehouse: Warehouse, date: string, windowDays =
     recencyDays: Number(row.recency_days),
     frequency: Number(row.frequency),
     monetary: Math.round(Number(row.monetary) * 100) / 100,
-    r: Number(row.r),
-    f: Number(row.f),
-    m: Number(row.m),
+    r: breaks.r ? byBreaks(Number(row.recency_days), breaks.r, true) : Number(row.r),
+    f: breaks.f ? byBreaks(Number(row.frequency), breaks.f, false) : Number(row.f),
+    m: breaks.m ? byBreaks(Number(row.monetary), breaks.m, false) : Number(row.m),
     segment: segmentOf(Boolean(row.r_high), Boolean(row.f_high), Boolean(row.m_high)),
   }));
 }

@@ -34,7 +34,10 @@ const upgradeSchema = spanSchema
   })
   .strict();
 const cohortSchema = spanSchema
-  .extend({ by: z.enum(['first_purchase', 'registration']).default('first_purchase') })
+  .extend({
+    by: z.enum(['first_purchase', 'registration']).default('first_purchase'),
+    channel: z.string().min(1).max(32).optional(),
+  })
   .strict();
 const clerkSchema = z.object({ from: day.optional(), to: day.optional() }).strict();
 const memberListSchema = z
@@ -204,7 +207,17 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
       const q = parseBody(cohortSchema, request.query);
       const stores = await memberStores(engine, request);
       const months = await span(engine, q.from, q.to);
-      return { ...months, by: q.by, cohorts: await memberCohorts(engine, { ...months, by: q.by, stores }) };
+      return {
+        ...months,
+        by: q.by,
+        channel: q.channel ?? null,
+        cohorts: await memberCohorts(engine, {
+          ...months,
+          by: q.by,
+          stores,
+          ...(q.channel ? { channel: q.channel } : {}),
+        }),
+      };
     },
   );
 

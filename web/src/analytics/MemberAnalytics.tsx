@@ -360,7 +360,8 @@ function RfmTab({ lang, onPick }: { lang: Lang; onPick: (segment: string) => voi
 
 function CohortsTab({ lang }: { lang: Lang }) {
   const [by, setBy] = useState<'first_purchase' | 'registration'>('first_purchase');
-  const answer = useAnswer(() => api.memberCohorts(by), String(by));
+  const [channel, setChannel] = useState('');
+  const answer = useAnswer(() => api.memberCohorts(by, channel || undefined), `${by}|${channel}`);
   const cohorts: Cohort[] = answer.data?.cohorts ?? [];
   return (
     <section className="card">
@@ -371,6 +372,13 @@ function CohortsTab({ lang }: { lang: Lang }) {
           <option value="registration">{lang === 'zh' ? '注册月' : 'registration'}</option>
         </select>
         {lang === 'zh' ? '）' : ''}
+        <select value={channel} onChange={(e) => setChannel(e.target.value)} data-testid="cohort-channel">
+          <option value="">{lang === 'zh' ? '全部注册渠道' : 'every channel'}</option>
+          <option value="mini_program">{lang === 'zh' ? '小程序' : 'mini-program'}</option>
+          <option value="pos">{lang === 'zh' ? '门店收银' : 'POS'}</option>
+          <option value="delivery">{lang === 'zh' ? '外卖/到家' : 'delivery'}</option>
+          <option value="app">App</option>
+        </select>
       </h2>
       <Problem error={answer.error} lang={lang} />
       {cohorts.length > 0 && (
