@@ -13,6 +13,7 @@ export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
 export { parseInput } from './parse.js';
 export { lastMonth, lastWeek } from './periods.js';
+export { seededRandom } from './random.js';
 export { ALL_DATA, type DataScope, GRANT_KINDS, type Grant, type GrantKind, scopeKey } from './scope.js';
 export {
   type Column,

@@ -1,4 +1,6 @@
 import type { Design } from '../../contract/index.js';
+import { seededRandom } from '../../model/index.js';
+
 /**
  * The lift of a campaign per targeted member, against a control group, with a bootstrap interval.
  *
@@ -43,18 +45,6 @@ const mean = (values: Float64Array) => {
   for (const v of values) sum += v;
   return values.length ? sum / values.length : Number.NaN;
 };
-
-/** mulberry32: small, fast, and the same sequence for the same seed on every machine. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function resampledMean(values: Float64Array, random: () => number): number {
   const n = values.length;
@@ -116,7 +106,7 @@ export function estimateLift(
     return sum / compared;
   };
   const lift = compared ? liftWith(Float64Array.from(controls, mean), (i) => i) : Number.NaN;
-  const random = seeded(options.seed ?? 20261201);
+  const random = seededRandom(options.seed ?? 20261201);
   const draws: number[] = [];
   if (compared)
     for (let b = 0; b < replicates; b++) {

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../model/index.js';
 import { applyBins, binMatrix } from './bins.js';
 import { growTree, predictTree, type Tree } from './tree.js';
 
@@ -45,18 +46,6 @@ export interface Booster {
   featureNames: string[];
 }
 
-/** A small deterministic generator (mulberry32): reproducible subsamples without a dependency. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Trains on column-major features (columns[f][row]) and targets y, with optional row weights. */
 export function fitBooster(
   featureNames: string[],
@@ -80,7 +69,7 @@ export function fitBooster(
   const prediction = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
   const index = new Uint32Array(n);
-  const next = random(o.seed);
+  const next = seededRandom(o.seed);
   const trees: Tree[] = [];
   const allFeatures = Array.from({ length: width }, (_, f) => f);
   for (let round = 0; round < o.rounds; round++) {

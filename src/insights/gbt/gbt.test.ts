@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { binMatrix, binOf, fitBooster, predictBooster, random } from './index.js';
+import { seededRandom as random } from '../../model/index.js';
+import { binMatrix, binOf, fitBooster, predictBooster } from './index.js';
 
 const col = (values: number[]) => Float64Array.from(values);
 const mse = (a: Float64Array, b: Float64Array) =>

@@ -6,5 +6,4 @@ export {
   featureUse,
   fitBooster,
   predictBooster,
-  random,
 } from './booster.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { random } from '../gbt/index.js';
+import { seededRandom as random } from '../../model/index.js';
 import { DEFAULT_POLICY, forecastDemand, normalQuantile, orderByForecast, orderNaive } from './policy.js';
 import type { SeriesSet } from './series.js';
 import { simulateReplenishment } from './simulate.js';

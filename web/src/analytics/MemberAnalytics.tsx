@@ -13,6 +13,7 @@ import {
   type UpgradeEffect,
 } from '../api';
 import { Chart } from '../components/Chart';
+import { Tabs } from '../components/Tabs';
 import { addDays, type Lang } from '../format';
 import { money } from '../members/text';
 import { AudiencesTab } from './Audiences';
@@ -72,20 +73,7 @@ export function MemberAnalyticsPage({ lang }: { lang: Lang }) {
   const [segment, setSegment] = useState<string | undefined>();
   return (
     <main className="member-analytics">
-      <nav className="tabs" data-testid="analytics-tabs">
-        {TABS.map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            className={tab === id ? 'active' : undefined}
-            aria-pressed={tab === id}
-            data-testid={`tab-${id}`}
-            onClick={() => setTab(id)}
-          >
-            {label[lang]}
-          </button>
-        ))}
-      </nav>
+      <Tabs tabs={TABS} active={tab} onPick={setTab} lang={lang} testId="analytics-tabs" />
       {tab === 'funnel' && <FunnelTab lang={lang} />}
       {tab === 'rfm' && (
         <RfmTab

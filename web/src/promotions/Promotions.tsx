@@ -7,6 +7,7 @@ import {
   type PriceAnswer,
   type PromotionRecord,
 } from '../api';
+import { Tabs } from '../components/Tabs';
 import type { Lang } from '../format';
 import { type TextKey, t } from '../i18n';
 import { money } from '../members/text';
@@ -45,20 +46,7 @@ export function PromotionsPage({ lang }: { lang: Lang }) {
   const [tab, setTab] = useState<Tab>('promotions');
   return (
     <main className="promotions">
-      <nav className="tabs" data-testid="promotion-tabs">
-        {TABS.map(([id, label]) => (
-          <button
-            key={id}
-            type="button"
-            className={tab === id ? 'active' : undefined}
-            aria-pressed={tab === id}
-            data-testid={`tab-${id}`}
-            onClick={() => setTab(id)}
-          >
-            {label[lang]}
-          </button>
-        ))}
-      </nav>
+      <Tabs tabs={TABS} active={tab} onPick={setTab} lang={lang} testId="promotion-tabs" />
       {tab === 'promotions' && <PromotionsTab lang={lang} />}
       {tab === 'coupons' && <CouponsTab lang={lang} />}
       {tab === 'campaigns' && <CampaignsTab lang={lang} />}
