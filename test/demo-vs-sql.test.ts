@@ -192,7 +192,7 @@ describe('metric answers equal hand-written SQL on the demo chain', () => {
       // No forecast was run on this chain, its member center holds no wallet, points or paid members, and no
       // checkout went through the promotion center: those figures are missing, not zero.
       if (
-        /^(forecast_|wallet_|points_|paid_members|membership_|deferred_revenue|promotion_|coupon_)/.test(
+        /^(forecast_|wallet_|points_|paid_members|paid_renewal|membership_|deferred_revenue|promotion_|coupon_)/.test(
           metric.id,
         )
       ) {
