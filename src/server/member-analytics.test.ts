@@ -59,6 +59,17 @@ describe('member analytics over HTTP', () => {
         'SELECT count(*) AS n FROM member_score WHERE home_store_id = 1 AND rfm_segment IS NOT NULL',
       ),
     );
+    // Moves between segments: everyone with orders now came from somewhere; the manager's are his store's.
+    const moved = (await get('manager', '/api/v1/member-analytics/rfm-movement')).json();
+    const now = moved.moves
+      .filter((m: { to: string }) => m.to !== 'none')
+      .reduce((n: number, m: { members: number }) => n + m.members, 0);
+    expect(now).toBe(
+      await count(
+        `SELECT count(DISTINCT o.member_id) AS n FROM orders o JOIN member m USING (member_id)
+         WHERE m.home_store_id = 1 AND o.status = 'completed' AND o.date > DATE '${moved.date}' - 365 AND o.date <= DATE '${moved.date}'`,
+      ),
+    );
     const clerks = (await get('manager', '/api/v1/member-analytics/clerks')).json();
     expect(clerks.clerks.every((c: { store: number }) => c.store === 1)).toBe(true);
   });

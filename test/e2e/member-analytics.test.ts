@@ -50,6 +50,7 @@ describe('member analytics and campaign pages', () => {
     await page.getByTestId('tab-rfm').click();
     await expect.poll(() => page.getByTestId('rfm-grid').locator('button').count()).toBe(8);
     expect(await page.getByTestId('rfm-grid').innerText()).toContain('重要价值客户');
+    await expect.poll(() => page.getByTestId('rfm-movement').innerText()).toContain('（无订单）');
     await page.screenshot({ path: shot('member-analytics-rfm'), fullPage: true });
     // A segment opens its members, the highest value first; a row opens the member's history.
     await page.getByTestId('rfm-important_value').click();

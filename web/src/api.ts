@@ -375,6 +375,10 @@ export const api = {
   upgradeEffect: (stage: 'wallet' | 'paid', from?: string, to?: string) =>
     call<UpgradeEffect>(`/api/v1/member-analytics/upgrade-effect${queryOf({ stage, from, to })}`),
   memberSegments: () => call<SegmentsAnswer>('/api/v1/member-analytics/segments'),
+  rfmMovement: (days = 30) =>
+    call<{ date: string; since: string; moves: { from: string; to: string; members: number }[] }>(
+      `/api/v1/member-analytics/rfm-movement?days=${days}`,
+    ),
   memberCohorts: (by: 'first_purchase' | 'registration', channel?: string, from?: string, to?: string) =>
     call<{ from: string; to: string; cohorts: Cohort[] }>(
       `/api/v1/member-analytics/cohorts${queryOf({ by, channel, from, to })}`,

@@ -47,9 +47,9 @@ Examples:
       try {
         const date = opts.date ?? (await lastSalesDay(warehouse));
         const breaks = { r: opts.rBreaks, f: opts.fBreaks, m: opts.mBreaks };
-        const members = await memberRfm(warehouse, date, opts.windowDays, breaks);
+        const members = await memberRfm(warehouse, date, opts.windowDays, { breaks });
         const earlier = addDays(date, -opts.compareDays);
-        const before = await memberRfm(warehouse, earlier, opts.windowDays, breaks);
+        const before = await memberRfm(warehouse, earlier, opts.windowDays, { breaks });
         const moves = movement(before, members);
         const ids = Object.keys(SEGMENTS) as SegmentId[];
         const rows = ids.map((id) => {

@@ -81,7 +81,7 @@ describe('RFM segmentation', () => {
       );
       const end = String(range?.last);
       const breaks = { r: [7, 30, 90, 180], f: [2, 4, 8, 16], m: [100, 300, 800, 2000] };
-      const members = await memberRfm(warehouse, end, 365, breaks);
+      const members = await memberRfm(warehouse, end, 365, { breaks });
       for (const m of members) {
         const r =
           m.recencyDays <= 7
@@ -99,8 +99,12 @@ describe('RFM segmentation', () => {
       }
       // Unlike quintiles, breaks may leave a score empty or crowd one: the chain's own meaning of "often".
       expect(new Set(members.map((m) => m.f)).size).toBeGreaterThan(1);
-      await expect(memberRfm(warehouse, end, 365, { f: [4, 2, 8, 16] })).rejects.toThrow(/four ascending/);
-      await expect(memberRfm(warehouse, end, 365, { m: [100, 300] })).rejects.toThrow(/four ascending/);
+      await expect(memberRfm(warehouse, end, 365, { breaks: { f: [4, 2, 8, 16] } })).rejects.toThrow(
+        /four ascending/,
+      );
+      await expect(memberRfm(warehouse, end, 365, { breaks: { m: [100, 300] } })).rejects.toThrow(
+        /four ascending/,
+      );
     } finally {
       await warehouse.close();
     }

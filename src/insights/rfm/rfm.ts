@@ -96,10 +96,17 @@ export async function memberRfm(
   warehouse: Warehouse,
   date: string,
   windowDays = 365,
-  breaks: RfmBreaks = {},
+  options: { breaks?: RfmBreaks; stores?: number[] | null } = {},
 ): Promise<MemberRfm[]> {
   dateOf(date, 'date');
+  const breaks = options.breaks ?? {};
   checkBreaks(breaks);
+  const stores = options.stores;
+  if (stores && !stores.every(Number.isInteger)) throw new Error('store ids must be integers');
+  // A store's managers: their stores' members (by home store), scored among themselves.
+  const own = !stores
+    ? ''
+    : `AND o.member_id IN (SELECT member_id FROM member WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'}))`;
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3_660)
     throw new ZhongtaiError(
       'BAD_REQUEST',
@@ -114,7 +121,7 @@ export async function memberRfm(
               count(*) AS frequency, CAST(sum(o.net) AS DOUBLE) AS monetary
        FROM member_orders o LEFT JOIN member m ON m.member_id = o.member_id
        WHERE o.member_id IS NOT NULL AND o.status = 'completed'
-         AND o.date > CAST($1 AS DATE) - CAST($2 AS INTEGER) AND o.date <= CAST($1 AS DATE)
+         AND o.date > CAST($1 AS DATE) - CAST($2 AS INTEGER) AND o.date <= CAST($1 AS DATE) ${own}
        GROUP BY o.member_id),
      avg AS (SELECT avg(recency_days) AS r, avg(frequency) AS f, avg(monetary) AS m FROM per)
      SELECT member, recency_days, frequency, monetary,

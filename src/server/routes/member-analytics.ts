@@ -7,6 +7,8 @@ import {
   evaluateCampaigns,
   lastSalesDay,
   memberCohorts,
+  memberRfm,
+  movement,
   SEGMENTS,
   saveCampaignResults,
   savedCampaignResults,
@@ -39,6 +41,7 @@ const cohortSchema = spanSchema
     channel: z.string().min(1).max(32).optional(),
   })
   .strict();
+const movementSchema = z.object({ days: z.coerce.number().int().min(7).max(365).default(30) }).strict();
 const clerkSchema = z.object({ from: day.optional(), to: day.optional() }).strict();
 const memberListSchema = z
   .object({
@@ -192,6 +195,33 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
           };
         }),
         values: values.map((v) => Math.round(Number(v.v) * 100) / 100),
+      };
+    },
+  );
+
+  app.get(
+    '/api/v1/member-analytics/rfm-movement',
+    read(
+      'How members moved between RFM segments since a month (or N days) before 会员分层迁移',
+      'date, since, moves: from, to, members (from "none": new in the window; to "none": no order in it any more)',
+      movementSchema,
+    ),
+    async (request) => {
+      const q = parseBody(movementSchema, request.query);
+      const stores = await memberStores(engine, request);
+      const date = await lastSalesDay(engine);
+      const since = addDays(date, -q.days);
+      const [now, before] = [
+        await memberRfm(engine, date, 365, { stores }),
+        await memberRfm(engine, since, 365, { stores }),
+      ];
+      return {
+        date,
+        since,
+        moves: [...movement(before, now)].map(([key, members]) => {
+          const [from, to] = key.split('>') as [string, string];
+          return { from, to, members };
+        }),
       };
     },
   );

@@ -340,12 +340,57 @@ function RfmTab({ lang, onPick }: { lang: Lang; onPick: (segment: string) => voi
           </button>
         ))}
       </div>
+      <Movement lang={lang} labels={new Map(segments.map((x) => [x.segment, x.label[lang]]))} />
       <p className="muted">
         {lang === 'zh'
           ? '近一年的订单：R 最近一次消费、F 次数、M 金额，各与会员平均比高低（↑ 优于平均）。点击一类查看会员。'
           : 'Orders of the year to the scoring day: recency, frequency and spend, each better (↑) or worse than the members’ average. Click a segment for its members.'}
       </p>
     </section>
+  );
+}
+
+/** Members from each segment a month ago (rows) to each now (columns): who moved up, who slipped, who left. */
+function Movement({ lang, labels }: { lang: Lang; labels: Map<string, string> }) {
+  const answer = useAnswer(() => api.rfmMovement(30), 'once');
+  const moves = answer.data?.moves ?? [];
+  if (!moves.length) return <Problem error={answer.error} lang={lang} />;
+  const none = lang === 'zh' ? '（无订单）' : '(no orders)';
+  const ids = [...labels.keys(), 'none'];
+  const name = (id: string) => (id === 'none' ? none : (labels.get(id) ?? id));
+  const cell = (from: string, to: string) => moves.find((m) => m.from === from && m.to === to)?.members ?? 0;
+  return (
+    <div className="scroll" data-testid="rfm-movement">
+      <h3>
+        {lang === 'zh'
+          ? `分层迁移：${answer.data?.since} → ${answer.data?.date}（行：当时，列：现在）`
+          : `Moves: ${answer.data?.since} → ${answer.data?.date} (rows then, columns now)`}
+      </h3>
+      <table className="table compact">
+        <thead>
+          <tr>
+            <th />
+            {ids.map((to) => (
+              <th key={to} className="num">
+                {name(to)}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {ids.map((from) => (
+            <tr key={from}>
+              <th>{name(from)}</th>
+              {ids.map((to) => (
+                <td key={to} className={`num${from === to ? ' strong' : ''}`}>
+                  {from === 'none' && to === 'none' ? '' : cell(from, to) || ''}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 
