@@ -17,6 +17,7 @@ import { rfmCommand } from './commands/rfm.js';
 import { rollupsCommand } from './commands/rollups.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
+import { targetsCommand } from './commands/targets.js';
 import { tokensCommand } from './commands/tokens.js';
 import { usersCommand } from './commands/users.js';
 import { CLICKHOUSE_HELP } from './engine.js';
@@ -47,6 +48,7 @@ export function buildProgram(): Command {
   rfmCommand(program);
   cohortsCommand(program);
   campaignsCommand(program);
+  targetsCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.

@@ -71,3 +71,25 @@ export const plantedCosts = (runs: PlantedRun[]): string => `
 UPDATE campaign SET other_cost = round(0.05 * (SELECT count(*) FROM campaign_target t
                                               WHERE t.campaign_id = campaign.campaign_id AND t.arm = 'target'), 2)
 WHERE campaign_id IN (SELECT campaign_id FROM ${runsTable(runs)})`;
+
+/**
+ * The demo chain's targets (目标): for each region, net sales and gross profit for the month of the last day and the
+ * two before, each last year's same month grown 4–12% (a chain plans growth), rounded to the thousand.
+ */
+export const demoTargets = (end: string): string => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(end)) throw new Error(`not an ISO date: ${end}`);
+  return `
+${insertInto('target')}
+WITH months AS (
+  SELECT CAST(range AS DATE) AS first FROM range(date_trunc('month', DATE '${end}') - INTERVAL 2 MONTH,
+    date_trunc('month', DATE '${end}') + INTERVAL 1 MONTH, INTERVAL 1 MONTH)),
+ly AS (
+  SELECT s.region, m.first, sum(l.net) AS net, sum(l.net - l.cost) AS profit
+  FROM months m JOIN sales_line l ON l.date >= CAST(m.first - INTERVAL 1 YEAR AS DATE)
+    AND l.date < CAST(m.first - INTERVAL 1 YEAR + INTERVAL 1 MONTH AS DATE)
+  JOIN store s USING (store_id) GROUP BY 1, 2)
+SELECT kpi, 'region', region, first, CAST(first + INTERVAL 1 MONTH AS DATE) - 1,
+       round(v * (1.04 + 0.08 * rnd(hash(region), epoch(first), kpi)), -3)::DECIMAL(18,2)
+FROM ly CROSS JOIN LATERAL (VALUES ('net_sales', net), ('gross_profit', profit)) AS k(kpi, v)
+WHERE v > 0`;
+};

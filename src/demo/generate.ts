@@ -1,3 +1,4 @@
+import { phaseTargets } from '../alerts/index.js';
 import { evaluateCampaigns, saveCampaignResults, scoreMembers } from '../insights/index.js';
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
 import { insertRows, noteChangedFact, seedStoreHistory, type Warehouse } from '../warehouse/index.js';
@@ -268,6 +269,10 @@ export async function generateDemo(
     };
   });
   await engine.run('RESET preserve_insertion_order');
+  // Targets for the last months by region, phased to store-days (read outside the load's transaction: the
+  // phasing reads what is committed).
+  await engine.run(campaigns.demoTargets(end));
+  await phaseTargets(engine);
   // The analyses the BI shows out of the box: members' segments and values, campaigns' lift.
   progress('member scores, campaign lift', 0, 2);
   await scoreMembers(engine);

@@ -506,6 +506,29 @@ export const TABLES: Table[] = [
     ],
   },
   {
+    // Targets (目标/预算) as a chain sets them: a KPI's value for a period (a month, a week) at a level — one store
+    // (its code), a region, a format, or the whole chain (code empty). Phased to store-days into target_day.
+    name: 'target',
+    kind: 'fact',
+    key: ['kpi', 'level', 'code', 'period_start'],
+    columns: [
+      c('kpi', 'string'),
+      c('level', 'string'),
+      c('code', 'string'),
+      c('period_start', 'date'),
+      c('period_end', 'date'),
+      c('value', 'money'),
+    ],
+  },
+  {
+    // Each target spread over its stores and days by last year's curve (zhongtai targets phase): what the
+    // target_<kpi> and attainment_<kpi> metrics sum. The days of one target add up to it to the fen.
+    name: 'target_day',
+    kind: 'fact',
+    key: ['kpi', 'store_id', 'date'],
+    columns: [c('kpi', 'string'), c('store_id', 'int'), c('date', 'date'), c('value', 'money')],
+  },
+  {
     // Daily weather per area — a city, or the area a store's `weather_area` attribute names (Rossmann: its
     // German state): observed days and, ahead, a weather service's forecast. Optional: forecasts use it
     // where it is loaded.

@@ -110,6 +110,15 @@ export const FACTS: FactDef[] = [
     keys: { member: 'member_id', channel: 'channel' },
   },
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
+  // Targets phased to store-days, and the same to the last day with sales (a view): 目标 and 达成率.
+  { id: 'target_day', table: 'target_day', date: f('date'), keys: { store: 'store_id' } },
+  {
+    id: 'target_to_date',
+    table: 'target_to_date',
+    date: f('date'),
+    keys: { store: 'store_id' },
+    columnsOf: 'target_day',
+  },
   // Each campaign's last evaluation, on the campaign's last day (chain-wide: campaigns have no store).
   { id: 'campaign_result', table: 'campaign_result', date: f('date'), keys: { campaign: 'campaign_id' } },
   // Members' scores as of the day they were made (member_score.as_of), by home store.

@@ -272,6 +272,45 @@ export const MEASURES: MeasureDef[] = [
     sources: [plain('calendar', { kind: 'agg', fn: 'count' })],
     broadcastOver: ['store', 'product', 'member', 'channel'],
   },
+  // Targets phased to store-days (src/alerts/targets), whole periods and to the last day with sales.
+  {
+    id: 'target_net_sales',
+    sources: [plain('target_day', sum(when(bin('=', f('kpi'), param('net_sales', 'string')), f('value'))))],
+  },
+  {
+    id: 'target_to_date_net_sales',
+    sources: [
+      plain('target_to_date', sum(when(bin('=', f('kpi'), param('net_sales', 'string')), f('value')))),
+    ],
+  },
+  {
+    id: 'target_gross_profit',
+    sources: [
+      plain('target_day', sum(when(bin('=', f('kpi'), param('gross_profit', 'string')), f('value')))),
+    ],
+  },
+  {
+    id: 'target_to_date_gross_profit',
+    sources: [
+      plain('target_to_date', sum(when(bin('=', f('kpi'), param('gross_profit', 'string')), f('value')))),
+    ],
+  },
+  {
+    id: 'target_orders',
+    sources: [plain('target_day', sum(when(bin('=', f('kpi'), param('orders', 'string')), f('value'))))],
+  },
+  {
+    id: 'target_to_date_orders',
+    sources: [plain('target_to_date', sum(when(bin('=', f('kpi'), param('orders', 'string')), f('value'))))],
+  },
+  {
+    id: 'target_units',
+    sources: [plain('target_day', sum(when(bin('=', f('kpi'), param('units', 'string')), f('value'))))],
+  },
+  {
+    id: 'target_to_date_units',
+    sources: [plain('target_to_date', sum(when(bin('=', f('kpi'), param('units', 'string')), f('value'))))],
+  },
 ];
 
 export function measureById(id: string): MeasureDef {

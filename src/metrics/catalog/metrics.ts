@@ -396,6 +396,66 @@ export const METRICS: MetricDef[] = [
     ['促销与优惠券折扣合计', 'Σ promotion and coupon discounts'],
     { higherIsBetter: false },
   ),
+  metric('target_net_sales', '销售额目标', 'Net sales target', 'CNY', m('target_net_sales'), [
+    '期内销售额目标（月度目标按去年同期曲线分解到门店日）',
+    'net sales target of the period (monthly targets phased to store-days by last year’s curve)',
+  ]),
+  metric(
+    'attainment_net_sales',
+    '销售额达成率',
+    'Net sales attainment',
+    'percent',
+    ratio(m('net_sales'), m('target_to_date_net_sales')),
+    [
+      '实际销售额 ÷ 截至最新数据日的分解目标（月中看进度也公平）',
+      'actual ÷ the phased target of the days with data so far (fair mid-month)',
+    ],
+  ),
+  metric('target_gross_profit', '毛利额目标', 'Gross profit target', 'CNY', m('target_gross_profit'), [
+    '期内毛利额目标（月度目标按去年同期曲线分解到门店日）',
+    'gross profit target of the period (monthly targets phased to store-days by last year’s curve)',
+  ]),
+  metric(
+    'attainment_gross_profit',
+    '毛利额达成率',
+    'Gross profit attainment',
+    'percent',
+    ratio(m('gross_profit'), m('target_to_date_gross_profit')),
+    [
+      '实际毛利额 ÷ 截至最新数据日的分解目标（月中看进度也公平）',
+      'actual ÷ the phased target of the days with data so far (fair mid-month)',
+    ],
+  ),
+  metric('target_orders', '订单量目标', 'Orders target', 'count', m('target_orders'), [
+    '期内订单量目标（月度目标按去年同期曲线分解到门店日）',
+    'orders target of the period (monthly targets phased to store-days by last year’s curve)',
+  ]),
+  metric(
+    'attainment_orders',
+    '订单量达成率',
+    'Orders attainment',
+    'percent',
+    ratio(m('orders'), m('target_to_date_orders')),
+    [
+      '实际订单量 ÷ 截至最新数据日的分解目标（月中看进度也公平）',
+      'actual ÷ the phased target of the days with data so far (fair mid-month)',
+    ],
+  ),
+  metric('target_units', '销量目标', 'Units target', 'count', m('target_units'), [
+    '期内销量目标（月度目标按去年同期曲线分解到门店日）',
+    'units target of the period (monthly targets phased to store-days by last year’s curve)',
+  ]),
+  metric(
+    'attainment_units',
+    '销量达成率',
+    'Units attainment',
+    'percent',
+    ratio(m('units'), m('target_to_date_units')),
+    [
+      '实际销量 ÷ 截至最新数据日的分解目标（月中看进度也公平）',
+      'actual ÷ the phased target of the days with data so far (fair mid-month)',
+    ],
+  ),
 ];
 
 export function measuresOf(formula: Formula): string[] {

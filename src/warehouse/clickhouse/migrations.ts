@@ -74,6 +74,9 @@ export function schemaStatements(cluster?: { name: string; database: string }): 
     `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,
        p50 Float64, p90 Float64) ENGINE = MergeTree() ORDER BY (date, store_id, sku)`,
     MEMBERSHIP_REVENUE_DAY_VIEW,
+    // As on DuckDB: phased targets to the last day with sales.
+    `CREATE VIEW IF NOT EXISTS target_to_date AS SELECT * FROM target_day WHERE date <= (SELECT greatest(
+       (SELECT max(date) FROM sales_line), (SELECT max(date) FROM store_day_sales)))`,
   ];
 }
 

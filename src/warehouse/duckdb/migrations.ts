@@ -211,7 +211,22 @@ export const MIGRATIONS: Migration[] = [
       MEMBER_ORDERS_VIEW,
     ],
   },
+  {
+    version: 21,
+    description:
+      'target, target_day: targets as set and phased to store-days; target_to_date: the phased days to the last day with sales',
+    statements: (existing) => [...reconcile(existing), TARGET_TO_DATE_VIEW],
+  },
 ];
+
+/**
+ * Phased targets up to the last day with sales (store-day or line facts): attainment (达成率) divides what was sold by
+ * the target of the days sold so far, so a month-to-date figure on the 12th is fair.
+ */
+const TARGET_TO_DATE_VIEW = `CREATE OR REPLACE VIEW target_to_date AS
+  SELECT * FROM target_day WHERE date <= (SELECT greatest(
+    coalesce((SELECT max(date) FROM sales_line), DATE '1900-01-01'),
+    coalesce((SELECT max(date) FROM store_day_sales), DATE '1900-01-01')))`;
 
 /**
  * Members' orders as member analytics reads them (RFM, lifetime value, cohorts, tiers, clerks): the order headers
