@@ -117,6 +117,20 @@ describe('member analytics and campaign pages', () => {
     await page.close();
   }, 120_000);
 
+  it('shows the month’s sales target attainment on the overview, the stores ranked by it', async () => {
+    const page = await world.browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await signIn(page, world.base, marketer.username, marketer.password);
+    await page.goto(`${world.base}/`);
+    await expect.poll(() => page.getByTestId('tile-attainment').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('attainment-stores').locator('tr').count()).toBeGreaterThan(3);
+    expect(await page.getByTestId('tile-attainment').innerText()).toContain('本月销售目标达成（2026-11）');
+    await page.screenshot({ path: shot('overview-attainment'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('gives a store manager his store’s members on a phone, and no campaign page', async () => {
     const page = await world.browser.newPage({
       viewport: { width: 390, height: 844 },

@@ -8,6 +8,43 @@ import { t } from '../i18n';
 import { PALETTE } from '../palette';
 import { useQuery } from '../useQuery';
 
+/** The whole month of a day. */
+function monthOf(day: string): { from: string; to: string } {
+  const [y, m] = day.split('-').map(Number) as [number, number];
+  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  return { from: `${day.slice(0, 7)}-01`, to: `${day.slice(0, 7)}-${String(last).padStart(2, '0')}` };
+}
+
+/** Attainment as a dial to 150%, red below 90%, amber to 100%, green above. */
+const gaugeOption = (share: number, lang: Lang) => ({
+  series: [
+    {
+      type: 'gauge',
+      min: 0,
+      max: 150,
+      splitNumber: 3,
+      radius: '95%',
+      axisLine: {
+        lineStyle: {
+          width: 12,
+          color: [
+            [0.6, '#D55E00'],
+            [0.667, '#E69F00'],
+            [1, '#009E73'],
+          ],
+        },
+      },
+      pointer: { width: 4 },
+      splitLine: { length: 10 },
+      axisTick: { show: false },
+      axisLabel: { distance: 16, fontSize: 10, formatter: (v: number) => `${v}%` },
+      detail: { formatter: (v: number) => `${v.toFixed(1)}%`, fontSize: 22, offsetCenter: [0, '60%'] },
+      title: { offsetCenter: [0, '85%'] },
+      data: [{ value: Math.round(share * 1000) / 10, name: lang === 'zh' ? '达成率' : 'attainment' }],
+    },
+  ],
+});
+
 export const KPIS = ['net_sales', 'orders', 'atv', 'gross_margin', 'visitors', 'conversion_rate'];
 const largest = (rows: Record<string, unknown>[], ...ids: string[]) =>
   Math.max(0, ...rows.flatMap((r) => ids.map((id) => (typeof r[id] === 'number' ? (r[id] as number) : 0))));
@@ -80,6 +117,18 @@ export function Overview({
         order: [{ by: 'net_sales', desc: true }],
         limit: 10,
       } satisfies QueryBody,
+      // The month of the period's last day against its target: attainment to date (the target of the days
+      // with sales so far), and the stores by it.
+      target: {
+        timeRange: monthOf(range.to),
+        metrics: ['net_sales', 'target_net_sales', 'attainment_net_sales'],
+      } satisfies QueryBody,
+      targetStores: {
+        timeRange: monthOf(range.to),
+        metrics: ['attainment_net_sales', 'net_sales', 'target_net_sales'],
+        dimensions: ['store'],
+        order: [{ by: 'attainment_net_sales', desc: true }],
+      } satisfies QueryBody,
     };
   }, [range]);
 
@@ -88,6 +137,8 @@ export function Overview({
   const region = useQuery(bodies.region);
   const format = useQuery(bodies.format);
   const stores = useQuery(bodies.stores);
+  const target = useQuery(bodies.target);
+  const targetStores = useQuery(bodies.targetStores);
 
   const trendOption = useMemo(() => {
     const rows = trend.result?.rows ?? [];
@@ -168,6 +219,56 @@ export function Overview({
       <Tile title={t('byFormat', lang)} state={format} lang={lang} testId="tile-format">
         <Chart option={formatOption} />
       </Tile>
+      {target.result?.rows[0]?.target_net_sales != null && (
+        <Tile
+          title={
+            lang === 'zh'
+              ? `本月销售目标达成（${monthOf(range.to).from.slice(0, 7)}）`
+              : `Sales target, ${monthOf(range.to).from.slice(0, 7)}`
+          }
+          state={target}
+          lang={lang}
+          testId="tile-attainment"
+          wide
+        >
+          <div className="attainment">
+            <Chart
+              option={gaugeOption(Number(target.result.rows[0].attainment_net_sales ?? 0), lang)}
+              height={220}
+            />
+            <div>
+              <p>
+                {lang === 'zh' ? '实际 ' : 'Actual '}
+                {formatNumber(target.result.rows[0].net_sales ?? null, 'CNY', lang)}
+                {lang === 'zh' ? ' · 全月目标 ' : ' · month target '}
+                {formatNumber(target.result.rows[0].target_net_sales ?? null, 'CNY', lang)}
+              </p>
+              <p className="muted">
+                {lang === 'zh'
+                  ? '达成率 = 实际 ÷ 截至最新数据日的分解目标（按去年同期曲线分解到日）'
+                  : 'Attainment = actual ÷ the target of the days with data so far (phased by last year’s curve)'}
+              </p>
+              <table className="table" data-testid="attainment-stores">
+                <tbody>
+                  {(targetStores.result?.rows ?? [])
+                    .filter((r) => r.attainment_net_sales != null)
+                    .map((r, i, all) =>
+                      i < 5 || i >= all.length - 3 ? (
+                        <tr key={String(r.store)}>
+                          <td>{i + 1}</td>
+                          <td>{String(r.store)}</td>
+                          <td className="num">
+                            {formatNumber(r.attainment_net_sales ?? null, 'percent', lang)}
+                          </td>
+                        </tr>
+                      ) : null,
+                    )}
+                </tbody>
+              </table>
+            </div>
+          </div>
+        </Tile>
+      )}
       <Tile title={t('topStores', lang)} state={stores} lang={lang} testId="tile-stores" wide>
         <table className="table">
           <thead>
