@@ -1,1 +1,2 @@
+export * from './channels/index.js';
 export * from './targets/index.js';

@@ -24,5 +24,6 @@ export {
 } from './embed.js';
 export { runEvery } from './every.js';
 export { migrate, type SchemaStep } from './migrations.js';
+export { seal, storedKey, unseal } from './secrets.js';
 export { type AppStore, type AppStoreOptions, openAppStore, type Queryable } from './store.js';
 export { readTheme, saveTheme, type Theme, themeSchema } from './theme.js';

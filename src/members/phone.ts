@@ -1,5 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import type { Queryable } from '../appstore/index.js';
+import { createHmac } from 'node:crypto';
+import { type Queryable, seal, storedKey, unseal } from '../appstore/index.js';
 import { ZhongtaiError } from '../model/index.js';
 
 /** A mainland-China mobile number as people type it (spaces, dashes, +86), in its 11 digits; else an error. */
@@ -36,36 +36,10 @@ export async function piiKey(store: Queryable): Promise<PiiKey> {
   const key = await keyBytes(store);
   const lookup = createHmac('sha256', key).update('zhongtai member lookup').digest();
   return {
-    encrypt(phone) {
-      const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', key, iv);
-      const sealed = Buffer.concat([cipher.update(phone, 'utf8'), cipher.final()]);
-      return Buffer.concat([iv, cipher.getAuthTag(), sealed]).toString('base64');
-    },
-    decrypt(sealed) {
-      const bytes = Buffer.from(sealed, 'base64');
-      const decipher = createDecipheriv('aes-256-gcm', key, bytes.subarray(0, 12));
-      decipher.setAuthTag(bytes.subarray(12, 28));
-      return Buffer.concat([decipher.update(bytes.subarray(28)), decipher.final()]).toString('utf8');
-    },
+    encrypt: (phone) => seal(key, phone),
+    decrypt: (sealed) => unseal(key, sealed),
     digest: (phone) => createHmac('sha256', lookup).update(phone).digest('base64'),
   };
 }
 
-async function keyBytes(store: Queryable): Promise<Buffer> {
-  const configured = process.env.ZHONGTAI_PII_KEY;
-  if (configured) {
-    const key = Buffer.from(configured, 'base64');
-    if (key.length !== 32) throw new Error('ZHONGTAI_PII_KEY must be 32 bytes, base64');
-    return key;
-  }
-  // First use: a fresh key; if two openers race, the first one written wins and both read it back.
-  await store.query(
-    "INSERT INTO app_secret (name, value) VALUES ('members.pii', $1) ON CONFLICT (name) DO NOTHING",
-    [randomBytes(32).toString('base64')],
-  );
-  const [kept] = await store.query<{ value: string }>(
-    "SELECT value FROM app_secret WHERE name = 'members.pii'",
-  );
-  return Buffer.from(kept?.value ?? '', 'base64');
-}
+const keyBytes = (store: Queryable): Promise<Buffer> => storedKey(store, 'members.pii', 'ZHONGTAI_PII_KEY');

@@ -1,0 +1,36 @@
+import type { SchemaStep } from '../appstore/index.js';
+
+/**
+ * Alerts' tables in the application store: the channels messages go out by (their secrets sealed) and the delivery
+ * queue — a message waits here until its channel takes it, surviving a restart, retried with backoff, each try
+ * logged; one row per message (its dedupe key), so an alert re-evaluated does not queue it twice.
+ */
+export const ALERT_SCHEMA: SchemaStep[] = [
+  {
+    version: 1,
+    sql: [
+      `CREATE TABLE IF NOT EXISTS alert_channel (
+         id BIGSERIAL PRIMARY KEY,
+         name TEXT NOT NULL UNIQUE,
+         kind TEXT NOT NULL CHECK (kind IN ('email', 'wecom', 'dingtalk', 'feishu', 'webhook')),
+         settings JSONB NOT NULL DEFAULT '{}',
+         secret_sealed TEXT,
+         per_minute INTEGER NOT NULL DEFAULT 20 CHECK (per_minute > 0),
+         created_by TEXT NOT NULL,
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS alert_delivery (
+         id BIGSERIAL PRIMARY KEY,
+         channel_id BIGINT NOT NULL REFERENCES alert_channel (id) ON DELETE CASCADE,
+         dedupe_key TEXT NOT NULL UNIQUE,
+         message JSONB NOT NULL,
+         status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sending', 'sent', 'gave_up')),
+         attempts INTEGER NOT NULL DEFAULT 0,
+         next_attempt_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         claimed_at TIMESTAMPTZ,
+         last_error TEXT,
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         sent_at TIMESTAMPTZ)`,
+      'CREATE INDEX IF NOT EXISTS alert_delivery_due ON alert_delivery (status, next_attempt_at)',
+    ],
+  },
+];
