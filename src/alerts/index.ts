@@ -1,2 +1,3 @@
 export * from './channels/index.js';
 export * from './targets/index.js';
+export * from './rules/index.js';

@@ -33,4 +33,29 @@ export const ALERT_SCHEMA: SchemaStep[] = [
       'CREATE INDEX IF NOT EXISTS alert_delivery_due ON alert_delivery (status, next_attempt_at)',
     ],
   },
+  {
+    // Rules and, per rule, recipient and group (a store, a region …), whether it is in breach: one message when a
+    // breach opens and one when it recovers, none while it stays open.
+    version: 2,
+    sql: [
+      `CREATE TABLE IF NOT EXISTS alert_rule (
+         id BIGSERIAL PRIMARY KEY,
+         name TEXT NOT NULL,
+         definition JSONB NOT NULL,
+         owner TEXT NOT NULL,
+         muted_until TIMESTAMPTZ,
+         last_evaluated_at TIMESTAMPTZ,
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS alert_state (
+         rule_id BIGINT NOT NULL REFERENCES alert_rule (id) ON DELETE CASCADE,
+         username TEXT NOT NULL,
+         group_key TEXT NOT NULL,
+         status TEXT NOT NULL CHECK (status IN ('open', 'recovered')),
+         opened_at TIMESTAMPTZ NOT NULL,
+         recovered_at TIMESTAMPTZ,
+         last_value DOUBLE PRECISION,
+         PRIMARY KEY (rule_id, username, group_key))`,
+    ],
+  },
 ];

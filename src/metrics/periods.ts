@@ -7,6 +7,7 @@ import type { TimeRange } from './query.js';
  * still has a "last 30 days"). The same presets the web app offers.
  */
 export const PERIODS = {
+  last1: { zh: '最新一天', en: 'the newest day' },
   last7: { zh: '近7天', en: 'last 7 days' },
   last30: { zh: '近30天', en: 'last 30 days' },
   last90: { zh: '近90天', en: 'last 90 days' },
@@ -23,6 +24,8 @@ export function periodRange(name: string, data: TimeRange): TimeRange {
   const end = data.to;
   const lastDays = (n: number) => ({ from: maxDate(addDays(end, 1 - n), data.from), to: end });
   switch (name) {
+    case 'last1':
+      return lastDays(1);
     case 'last7':
       return lastDays(7);
     case 'last30':

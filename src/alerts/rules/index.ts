@@ -1,0 +1,1 @@
+export { type AlertRule, AlertRules, type Evaluation } from './rules.js';

@@ -1,0 +1,211 @@
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_DEMO } from '../../../test/support/paths.js';
+import { tempAppStore, userWithToken } from '../../../test/support/server.js';
+import type { AppStore } from '../../appstore/index.js';
+import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
+import { Channels } from '../channels/index.js';
+import { AlertRules } from './index.js';
+
+/**
+ * Alert rules evaluated on the demo chain's real data, delivered to a webhook receiver on 127.0.0.1: each
+ * recipient's message with his own grants, one message when a breach opens and one when it recovers.
+ */
+let engine: Warehouse;
+let store: AppStore;
+let http: Server;
+let base: string;
+const received: { title: string; text: string }[] = [];
+let manager: string;
+let marketer: string;
+let storeName: string;
+
+beforeAll(async () => {
+  const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-alerts-')), 'demo.duckdb');
+  copyFileSync(SMALL_DEMO, path);
+  engine = await openWarehouse({ path });
+  store = await tempAppStore();
+  const [first] = await engine.query('SELECT code, name FROM store WHERE store_id = 1');
+  storeName = String(first?.name);
+  manager = (await userWithToken(store, 'store_manager', [{ kind: 'store', value: String(first?.code) }]))
+    .username;
+  marketer = (await userWithToken(store, 'marketer')).username;
+  http = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (c: Buffer) => chunks.push(c));
+    request.on('end', () => {
+      received.push(JSON.parse(Buffer.concat(chunks).toString()));
+      response.writeHead(200).end('{}');
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+}, 120_000);
+afterAll(async () => {
+  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await store.close();
+  await engine.close();
+});
+
+describe('alert rules', () => {
+  it('fires per store with each recipient’s grants, stays quiet while open, and says when it recovers', async () => {
+    const channels = await Channels.open(store);
+    const hook = await channels.save(
+      {
+        name: 'hook',
+        kind: 'webhook',
+        settings: { url: `${base}/in` },
+        secret: { secret: 'a-long-shared-secret' },
+      },
+      'admin',
+    );
+    const rules = await AlertRules.open(store, engine, channels);
+    // Every store's gross margin over the last 7 days is above 10%: a bar of 60% puts them all in breach.
+    const rule = await rules.save(
+      {
+        name: '门店毛利率过低',
+        metric: 'gross_margin',
+        dimensions: ['store'],
+        period: 'last7',
+        condition: { kind: 'threshold', op: 'below', value: 0.6 },
+        recipients: [
+          { username: manager, channel: hook.id },
+          { username: marketer, channel: hook.id },
+        ],
+      },
+      'admin',
+    );
+    const [{ n: trading } = { n: 0 }] = await engine.query(
+      "SELECT count(DISTINCT store_id) AS n FROM sales_line WHERE date > DATE '2026-11-15' - 7",
+    );
+    const first = await rules.evaluate(rule.id, new Date('2026-11-16T00:30:00Z'));
+    await channels.deliverDue();
+    const managerMessages = received.filter((m) => m.text.includes(storeName));
+    // The manager's one store; the marketer's every store that traded in the week.
+    expect(first.opened).toBe(1 + Number(trading));
+    expect(received.length).toBe(first.queued);
+    expect(received.every((m) => m.title === '【预警】门店毛利率过低')).toBe(true);
+    expect(managerMessages.length).toBe(2); // his, and the marketer's line for the same store
+    expect(received.filter((m) => /毛利率 \d+\.\d%/.test(m.text)).length).toBe(received.length);
+    // Evaluated again: nothing new while the breaches stay open.
+    const again = await rules.evaluate(rule.id, new Date('2026-11-16T01:30:00Z'));
+    expect(again).toMatchObject({ opened: 0, queued: 0 });
+    expect(again.stillOpen).toBe(first.opened);
+    // The bar lowered below every store: each open breach recovers, once.
+    await rules.save(
+      {
+        name: '门店毛利率过低',
+        metric: 'gross_margin',
+        dimensions: ['store'],
+        period: 'last7',
+        condition: { kind: 'threshold', op: 'below', value: 0.01 },
+        recipients: [
+          { username: manager, channel: hook.id },
+          { username: marketer, channel: hook.id },
+        ],
+      },
+      'admin',
+      rule.id,
+    );
+    const recovered = await rules.evaluate(rule.id, new Date('2026-11-16T02:30:00Z'));
+    expect(recovered.recovered).toBe(first.opened);
+    const before = received.length;
+    await channels.deliverDue();
+    expect(received.slice(before).every((m) => m.title === '【恢复】门店毛利率过低')).toBe(true);
+    expect(received.length - before).toBe(first.opened);
+  });
+
+  it('fires on attainment behind the phased target and on a fall against last week', async () => {
+    const channels = await Channels.open(store);
+    const [hook] = await channels.list();
+    const rules = await AlertRules.open(store, engine, channels);
+    const behind = await rules.save(
+      {
+        name: '销售达成落后',
+        metric: 'net_sales',
+        dimensions: ['region'],
+        period: 'mtd',
+        condition: { kind: 'attainment', behind: 0.05 },
+        recipients: [{ username: marketer, channel: hook?.id as number }],
+      },
+      'admin',
+    );
+    const regions = await engine.query(
+      `SELECT s.region, sum(l.net) / (SELECT sum(d.value) FROM target_to_date d JOIN store s2 USING (store_id)
+                                      WHERE d.kpi = 'net_sales' AND s2.region = s.region AND d.date >= DATE '2026-11-01') AS a
+       FROM sales_line l JOIN store s USING (store_id) WHERE l.date >= DATE '2026-11-01' GROUP BY 1`,
+    );
+    const expected = regions.filter((r) => Number(r.a) < 0.95).length;
+    expect((await rules.evaluate(behind.id, new Date('2026-11-16T00:30:00Z'))).opened).toBe(expected);
+    const fall = await rules.save(
+      {
+        name: '大区销售周环比下滑',
+        metric: 'net_sales',
+        dimensions: ['region'],
+        period: 'last7',
+        condition: { kind: 'change', compare: 'wow', direction: 'down', by: 0.0001 },
+        recipients: [{ username: marketer, channel: hook?.id as number }],
+      },
+      'admin',
+    );
+    const evaluated = await rules.evaluate(fall.id, new Date('2026-11-16T00:30:00Z'));
+    expect(evaluated.opened + evaluated.stillOpen).toBeLessThanOrEqual(6);
+    expect(evaluated.skipped).toEqual([]);
+  });
+
+  it('refuses unknown metrics, dimensions a metric does not reach, bad schedules and unknown recipients', async () => {
+    const channels = await Channels.open(store);
+    const [hook] = await channels.list();
+    const rules = await AlertRules.open(store, engine, channels);
+    const base = {
+      name: 'x',
+      metric: 'net_sales',
+      condition: { kind: 'threshold' as const, op: 'below' as const, value: 1 },
+      recipients: [{ username: marketer, channel: hook?.id as number }],
+    };
+    await expect(rules.save({ ...base, metric: 'revenue' }, 'admin')).rejects.toThrow(
+      /Unknown metric "revenue"/,
+    );
+    await expect(
+      rules.save({ ...base, metric: 'visitors', dimensions: ['category_l1'] }, 'admin'),
+    ).rejects.toThrow();
+    await expect(rules.save({ ...base, schedule: '61 8 * * *' }, 'admin')).rejects.toThrow(
+      /schedule: not a cron/,
+    );
+    await expect(
+      rules.save({ ...base, recipients: [{ username: 'nobody', channel: hook?.id as number }] }, 'admin'),
+    ).rejects.toThrow(/no user nobody/);
+    await expect(
+      rules.save(
+        { ...base, metric: 'gross_margin', condition: { kind: 'attainment', behind: 0.1 } },
+        'admin',
+      ),
+    ).rejects.toThrow(/attainment is kept for/);
+  });
+
+  it('finds the rules whose schedule came round, in the rule’s time zone', async () => {
+    const channels = await Channels.open(store);
+    const [hook] = await channels.list();
+    const rules = await AlertRules.open(store, engine, channels);
+    const daily = await rules.save(
+      {
+        name: '每日 8:30',
+        metric: 'net_sales',
+        condition: { kind: 'threshold', op: 'below', value: 0 },
+        schedule: '30 8 * * *',
+        timezone: 'Asia/Shanghai',
+        recipients: [{ username: marketer, channel: hook?.id as number }],
+      },
+      'admin',
+    );
+    await rules.evaluate(daily.id, new Date('2026-11-16T00:35:00Z')); // 08:35 in Shanghai
+    const due = (at: string) => rules.due(new Date(at)).then((list) => list.some((r) => r.id === daily.id));
+    expect(await due('2026-11-16T12:00:00Z')).toBe(false); // 20:00 the same day
+    expect(await due('2026-11-17T00:29:00Z')).toBe(false); // 08:29 next day
+    expect(await due('2026-11-17T00:31:00Z')).toBe(true); // 08:31 next day
+  });
+});

@@ -1,0 +1,305 @@
+import { CronExpressionParser } from 'cron-parser';
+import { type AppStore, findUser, migrate, principalOf } from '../../appstore/index.js';
+import { type AlertRuleDefinition, type AlertRuleInput, alertRuleInputSchema } from '../../contract/index.js';
+import { catalogDocument, dataRange, periodRange, runQuery } from '../../metrics/index.js';
+import { parseInput, ZhongtaiError } from '../../model/index.js';
+import type { Engine } from '../../warehouse/index.js';
+import type { Channels } from '../channels/index.js';
+import { ALERT_SCHEMA } from '../schema.js';
+import { TARGET_KPIS } from '../targets/index.js';
+
+/**
+ * Alert rules (预警): saved, checked against the catalogue when saved, evaluated on their cron schedule. Each
+ * recipient's figures are asked with that recipient's own grants, so a store manager's message names his stores
+ * only; a breach sends one message when it opens and one when it recovers, none while it stays open; a muted rule
+ * keeps its states but sends nothing.
+ */
+export interface AlertRule extends AlertRuleDefinition {
+  id: number;
+  owner: string;
+  mutedUntil: string | null;
+  lastEvaluatedAt: string | null;
+  createdAt: string;
+}
+
+export interface Evaluation {
+  rule: number;
+  opened: number;
+  stillOpen: number;
+  recovered: number;
+  queued: number;
+  /** Recipients skipped, and why (a user removed, a grant that reaches nothing). */
+  skipped: string[];
+}
+
+const refuse = (field: string, en: string, zh: string) =>
+  new ZhongtaiError('BAD_REQUEST', { en, zh }, { field });
+
+export class AlertRules {
+  private constructor(
+    private readonly store: AppStore,
+    private readonly engine: Engine,
+    private readonly channels: Channels,
+  ) {}
+
+  static async open(store: AppStore, engine: Engine, channels: Channels): Promise<AlertRules> {
+    await migrate(store, 'alert_schema_meta', ALERT_SCHEMA);
+    return new AlertRules(store, engine, channels);
+  }
+
+  /** Checks a rule against the catalogue, the schedule and the recipients before it is kept. */
+  private async check(input: AlertRuleInput): Promise<AlertRuleDefinition> {
+    const rule = parseInput(alertRuleInputSchema, input);
+    try {
+      CronExpressionParser.parse(rule.schedule, { tz: rule.timezone });
+    } catch (error) {
+      throw refuse(
+        'schedule',
+        `schedule: not a cron expression (minute hour day month weekday): ${(error as Error).message}`,
+        `schedule：不是有效的 cron 表达式（分 时 日 月 周）：${(error as Error).message}`,
+      );
+    }
+    if (rule.condition.kind === 'attainment' && !(TARGET_KPIS as readonly string[]).includes(rule.metric))
+      throw refuse(
+        'metric',
+        `metric: attainment is kept for ${TARGET_KPIS.join(', ')}, not ${rule.metric}`,
+        `metric：达成率仅适用于 ${TARGET_KPIS.join('、')}，不含 ${rule.metric}`,
+      );
+    // The metric, its dimensions and filters as the metric layer would answer them (unknown names, a dimension the
+    // metric does not reach): asked once over no days, so a mistake is refused here, naming the field.
+    await runQuery(this.engine, this.body(rule, { from: '1900-01-01', to: '1900-01-01' }), { cache: false });
+    for (const r of rule.recipients) {
+      if (!(await findUser(this.store, r.username)))
+        throw refuse('recipients', `recipients: no user ${r.username}`, `recipients：没有用户 ${r.username}`);
+      await this.channels.get(r.channel);
+    }
+    return rule;
+  }
+
+  private body(rule: AlertRuleDefinition, timeRange: { from: string; to: string }) {
+    const metric = rule.condition.kind === 'attainment' ? `attainment_${rule.metric}` : rule.metric;
+    return {
+      metrics: [metric],
+      dimensions: rule.dimensions,
+      filters: rule.filters,
+      timeRange,
+      ...(rule.condition.kind === 'change' ? { compare: rule.condition.compare } : {}),
+    };
+  }
+
+  async save(input: AlertRuleInput, owner: string, id?: number): Promise<AlertRule> {
+    const rule = await this.check(input);
+    const [row] = id
+      ? await this.store.query<{ id: string }>(
+          'UPDATE alert_rule SET name = $2, definition = $3, updated_at = now() WHERE id = $1 RETURNING id',
+          [id, rule.name, JSON.stringify(rule)],
+        )
+      : await this.store.query<{ id: string }>(
+          'INSERT INTO alert_rule (name, definition, owner) VALUES ($1, $2, $3) RETURNING id',
+          [rule.name, JSON.stringify(rule), owner],
+        );
+    if (!row) throw new ZhongtaiError('NOT_FOUND', { en: `No alert rule ${id}`, zh: `没有预警规则 ${id}` });
+    return this.get(Number(row.id));
+  }
+
+  async get(id: number): Promise<AlertRule> {
+    const [row] = await this.store.query<Record<string, unknown>>('SELECT * FROM alert_rule WHERE id = $1', [
+      id,
+    ]);
+    if (!row) throw new ZhongtaiError('NOT_FOUND', { en: `No alert rule ${id}`, zh: `没有预警规则 ${id}` });
+    return ruleOf(row);
+  }
+
+  async list(): Promise<AlertRule[]> {
+    return (await this.store.query<Record<string, unknown>>('SELECT * FROM alert_rule ORDER BY id')).map(
+      ruleOf,
+    );
+  }
+
+  async mute(id: number, until: Date | null): Promise<AlertRule> {
+    await this.store.query('UPDATE alert_rule SET muted_until = $2 WHERE id = $1', [
+      id,
+      until?.toISOString() ?? null,
+    ]);
+    return this.get(id);
+  }
+
+  /** Rules whose schedule had a time since they were last evaluated (or since they were made). */
+  async due(now = new Date()): Promise<AlertRule[]> {
+    return (await this.list()).filter((rule) => {
+      const since = new Date(rule.lastEvaluatedAt ?? rule.createdAt);
+      const next = CronExpressionParser.parse(rule.schedule, {
+        tz: rule.timezone,
+        currentDate: since,
+      }).next();
+      return next.getTime() <= now.getTime();
+    });
+  }
+
+  async evaluateDue(now = new Date()): Promise<Evaluation[]> {
+    const out: Evaluation[] = [];
+    for (const rule of await this.due(now)) out.push(await this.evaluate(rule.id, now));
+    return out;
+  }
+
+  async evaluate(id: number, now = new Date()): Promise<Evaluation> {
+    const rule = await this.get(id);
+    const result: Evaluation = { rule: id, opened: 0, stillOpen: 0, recovered: 0, queued: 0, skipped: [] };
+    const range = await dataRange(this.engine);
+    if (!range) {
+      result.skipped.push('no data yet / 暂无数据');
+      return result;
+    }
+    const period = periodRange(rule.period, range);
+    const catalog = catalogDocument();
+    const metricId = rule.condition.kind === 'attainment' ? `attainment_${rule.metric}` : rule.metric;
+    const metric = catalog.metrics.find((m) => m.id === metricId);
+    const muted = rule.mutedUntil !== null && new Date(rule.mutedUntil) > now;
+    for (const recipient of rule.recipients) {
+      const user = await findUser(this.store, recipient.username);
+      const principal = user && !user.disabled ? await principalOf(this.store, user.id) : undefined;
+      if (!principal) {
+        result.skipped.push(`${recipient.username}: no such active user / 用户不存在或已停用`);
+        continue;
+      }
+      const answer = await runQuery(this.engine, this.body(rule, period), {
+        scope: principal.scope,
+        cache: false,
+      });
+      const breaches = new Map<string, { label: string; value: number; change: number | null }>();
+      const seen = new Set<string>();
+      for (const row of answer.rows) {
+        const key = JSON.stringify(rule.dimensions.map((d) => row[d] ?? null));
+        seen.add(key);
+        const value = row[metricId];
+        if (typeof value !== 'number') continue;
+        const change = changeOf(rule, row, metric?.unit);
+        if (breached(rule, value, change))
+          breaches.set(key, {
+            label: rule.dimensions.map((d) => String(row[d] ?? '—')).join(' · '),
+            value,
+            change,
+          });
+      }
+      const states = await this.store.query<{ group_key: string; status: string; opened_at: Date | string }>(
+        'SELECT group_key, status, opened_at FROM alert_state WHERE rule_id = $1 AND username = $2',
+        [id, recipient.username],
+      );
+      const open = new Map(states.filter((s) => s.status === 'open').map((s) => [s.group_key, s]));
+      for (const [key, breach] of breaches) {
+        if (open.has(key)) {
+          result.stillOpen += 1;
+          await this.store.query(
+            'UPDATE alert_state SET last_value = $4 WHERE rule_id = $1 AND username = $2 AND group_key = $3',
+            [id, recipient.username, key, breach.value],
+          );
+          continue;
+        }
+        result.opened += 1;
+        await this.store.query(
+          `INSERT INTO alert_state (rule_id, username, group_key, status, opened_at, last_value)
+           VALUES ($1, $2, $3, 'open', $4, $5)
+           ON CONFLICT (rule_id, username, group_key)
+           DO UPDATE SET status = 'open', opened_at = $4, recovered_at = NULL, last_value = $5`,
+          [id, recipient.username, key, now.toISOString(), breach.value],
+        );
+        if (!muted) {
+          const text = [
+            `${breach.label || '全部'}：${metric?.label.zh ?? metricId} ${formatValue(breach.value, metric?.unit)}${
+              breach.change === null ? '' : `（${formatChange(breach.change, metric?.unit)}）`
+            }`,
+            `条件：${describe(rule)}`,
+            `期间：${period.from} … ${period.to}`,
+          ].join('\n');
+          const queued = await this.channels.enqueue(
+            recipient.channel,
+            `rule:${id}:${recipient.username}:${key}:${now.toISOString()}:open`,
+            { title: `【预警】${rule.name}`, text },
+          );
+          if (queued) result.queued += 1;
+        }
+      }
+      for (const [key, state] of open) {
+        if (breaches.has(key)) continue;
+        result.recovered += 1;
+        await this.store.query(
+          `UPDATE alert_state SET status = 'recovered', recovered_at = $4 WHERE rule_id = $1 AND username = $2 AND group_key = $3`,
+          [id, recipient.username, key, now.toISOString()],
+        );
+        if (!muted) {
+          const label = (JSON.parse(key) as unknown[]).map((v) => String(v ?? '—')).join(' · ');
+          const queued = await this.channels.enqueue(
+            recipient.channel,
+            `rule:${id}:${recipient.username}:${key}:${new Date(state.opened_at).toISOString()}:recovered`,
+            {
+              title: `【恢复】${rule.name}`,
+              text: `${label || '全部'}：${metric?.label.zh ?? metricId} 已恢复正常${seen.has(key) ? '' : '（本期无数据）'}\n期间：${period.from} … ${period.to}`,
+            },
+          );
+          if (queued) result.queued += 1;
+        }
+      }
+    }
+    await this.store.query('UPDATE alert_rule SET last_evaluated_at = $2 WHERE id = $1', [
+      id,
+      now.toISOString(),
+    ]);
+    return result;
+  }
+}
+
+/** The change the rule reads: relative for amounts, in points for ratios (a ratio's change is never a percent). */
+function changeOf(
+  rule: AlertRuleDefinition,
+  row: Record<string, unknown>,
+  unit: string | undefined,
+): number | null {
+  if (rule.condition.kind !== 'change') return null;
+  const points = unit === 'percent' || unit === 'ratio';
+  const value = row[`${rule.metric}_${points ? 'delta' : 'pct'}`];
+  return typeof value === 'number' ? value : null;
+}
+
+function breached(rule: AlertRuleDefinition, value: number, change: number | null): boolean {
+  const c = rule.condition;
+  if (c.kind === 'threshold') return c.op === 'below' ? value < c.value : value > c.value;
+  if (c.kind === 'attainment') return value < 1 - c.behind;
+  // A comparison over no earlier data says nothing: no alert.
+  if (change === null) return false;
+  return c.direction === 'down' ? change <= -c.by : change >= c.by;
+}
+
+function describe(rule: AlertRuleDefinition): string {
+  const c = rule.condition;
+  if (c.kind === 'threshold') return `${c.op === 'below' ? '低于' : '高于'} ${c.value}`;
+  if (c.kind === 'attainment') return `达成率落后 ${(c.behind * 100).toFixed(0)} 个百分点以上`;
+  return `${{ yoy: '同比', mom: '环比', wow: '周环比', previous: '较上期', yoy_weekday: '同比（同星期）' }[c.compare]}${
+    c.direction === 'down' ? '下降' : '上升'
+  } ${(c.by * 100).toFixed(1)}（% 或百分点）以上`;
+}
+
+const formatValue = (v: number, unit: string | undefined) =>
+  unit === 'percent'
+    ? `${(v * 100).toFixed(1)}%`
+    : unit === 'CNY'
+      ? `¥${v.toFixed(2)}`
+      : `${Math.round(v * 100) / 100}`;
+const formatChange = (c: number, unit: string | undefined) =>
+  unit === 'percent' || unit === 'ratio'
+    ? `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)} 个百分点`
+    : `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
+
+const ruleOf = (row: Record<string, unknown>): AlertRule => {
+  const definition = (
+    typeof row.definition === 'string' ? JSON.parse(row.definition) : row.definition
+  ) as AlertRuleDefinition;
+  const iso = (v: unknown) => (v === null || v === undefined ? null : new Date(String(v)).toISOString());
+  return {
+    ...definition,
+    id: Number(row.id),
+    owner: String(row.owner),
+    mutedUntil: iso(row.muted_until),
+    lastEvaluatedAt: iso(row.last_evaluated_at),
+    createdAt: iso(row.created_at) as string,
+  };
+};

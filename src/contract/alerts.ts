@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { COMPARE_MODES, filterSchema } from './query.js';
+
+/**
+ * Alert rules (预警) as the API takes them: a catalogue metric, cut by dimensions it allows, over a period counted back
+ * from the newest data, and a condition — a threshold, a change against a comparison, or attainment behind the
+ * phased target — evaluated on a cron schedule in a time zone, each recipient's message computed with that
+ * recipient's grants and sent by a channel.
+ */
+export const alertConditionSchema = z.discriminatedUnion('kind', [
+  z
+    .object({ kind: z.literal('threshold'), op: z.enum(['below', 'above']), value: z.number() })
+    .strict()
+    .describe('fires when the metric is below (or above) the value; ratios as fractions: 0.18 for 18%'),
+  z
+    .object({
+      kind: z.literal('change'),
+      compare: z.enum(COMPARE_MODES),
+      direction: z.enum(['down', 'up']),
+      by: z.number().positive().describe('a fraction for amounts (0.15: 15%), points as a fraction for ratios (0.02: 2 pp)'),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('attainment'),
+      behind: z.number().positive().max(1).describe('fires when attainment is this far below 100% (0.1: 10 pp)'),
+    })
+    .strict(),
+]);
+
+export const alertRuleInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    metric: z.string().min(1).max(64),
+    dimensions: z.array(z.string().min(1).max(64)).max(2).default([]),
+    filters: z.array(filterSchema).max(10).default([]),
+    period: z.string().min(1).max(16).default('last1').describe('last1 (the newest day), last7, mtd, …'),
+    condition: alertConditionSchema,
+    schedule: z.string().min(9).max(100).default('30 8 * * *').describe('cron: minute hour day month weekday'),
+    timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
+    recipients: z
+      .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())
+      .min(1)
+      .max(200),
+  })
+  .strict();
+export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
+export type AlertRuleDefinition = z.output<typeof alertRuleInputSchema>;
