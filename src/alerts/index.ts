@@ -1,3 +1,3 @@
 export * from './channels/index.js';
-export * from './targets/index.js';
 export * from './rules/index.js';
+export * from './targets/index.js';

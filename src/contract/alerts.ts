@@ -17,13 +17,20 @@ export const alertConditionSchema = z.discriminatedUnion('kind', [
       kind: z.literal('change'),
       compare: z.enum(COMPARE_MODES),
       direction: z.enum(['down', 'up']),
-      by: z.number().positive().describe('a fraction for amounts (0.15: 15%), points as a fraction for ratios (0.02: 2 pp)'),
+      by: z
+        .number()
+        .positive()
+        .describe('a fraction for amounts (0.15: 15%), points as a fraction for ratios (0.02: 2 pp)'),
     })
     .strict(),
   z
     .object({
       kind: z.literal('attainment'),
-      behind: z.number().positive().max(1).describe('fires when attainment is this far below 100% (0.1: 10 pp)'),
+      behind: z
+        .number()
+        .positive()
+        .max(1)
+        .describe('fires when attainment is this far below 100% (0.1: 10 pp)'),
     })
     .strict(),
 ]);
@@ -36,7 +43,12 @@ export const alertRuleInputSchema = z
     filters: z.array(filterSchema).max(10).default([]),
     period: z.string().min(1).max(16).default('last1').describe('last1 (the newest day), last7, mtd, …'),
     condition: alertConditionSchema,
-    schedule: z.string().min(9).max(100).default('30 8 * * *').describe('cron: minute hour day month weekday'),
+    schedule: z
+      .string()
+      .min(9)
+      .max(100)
+      .default('30 8 * * *')
+      .describe('cron: minute hour day month weekday'),
     timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
     recipients: z
       .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())

@@ -5,6 +5,7 @@
  * own settings.
  */
 export * from './access.js';
+export * from './alerts.js';
 export * from './answers.js';
 export * from './dashboards.js';
 export * from './insights.js';
@@ -12,4 +13,3 @@ export * from './member-analytics.js';
 export * from './members.js';
 export * from './promotions.js';
 export * from './query.js';
-export * from './alerts.js';
