@@ -24,6 +24,10 @@ export const PERMISSIONS = [
   'promotions.sell',
   /** Create and change promotions, their budgets and limits (marketing). */
   'promotions.edit',
+  /** Alert rules, their channels (with secrets) and subscriptions: who is told what, where. */
+  'alerts.manage',
+  /** Load and change targets (目标/预算). */
+  'targets.edit',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -140,6 +144,8 @@ export const AUDIT_ACTIONS = [
   'presales.save',
   'member.adjust',
   'member.adjust.decide',
+  'alerts.channel',
+  'alerts.rule',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

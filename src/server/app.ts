@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { AlertRules, Channels } from '../alerts/index.js';
 import { type AppStore, runEvery } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { refreshDueAudiences } from '../insights/index.js';
@@ -17,6 +18,7 @@ import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
 import { type LogLevel, loggerOptions } from './log.js';
 import { openApiRoute } from './openapi.js';
+import { alertRoutes } from './routes/alerts.js';
 import { audienceRoutes } from './routes/audiences.js';
 import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
@@ -60,6 +62,8 @@ export interface ServerOptions {
   queryLimits?: Partial<QueryLimits>;
   /** How often the member center's outbox is relayed into the warehouse; default 2 s. */
   relayEveryMs?: number;
+  /** How often due alert rules are evaluated and the delivery queue sent; default 30 s. */
+  alertCheckMs?: number;
   /** How often daily audiences are checked for a refresh; default 10 minutes. */
   audienceCheckMs?: number;
   /** How long a client may take to send its whole request; default 30 s. */
@@ -129,6 +133,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const members = await MemberCenter.open(store);
   memberRoutes(app, members, options.engine);
   if (warehouse) audienceRoutes(app, warehouse, members, store);
+  // Alerts: rules evaluated when their schedule comes round, messages sent from the queue (a channel down keeps
+  // them waiting), both every 30 s.
+  const channels = await Channels.open(store);
+  const alertRules = await AlertRules.open(store, options.engine, channels);
+  alertRoutes(app, channels, alertRules, store);
+  const stopAlerts = runEvery('alerts', options.alertCheckMs ?? 30_000, async () => {
+    await alertRules.evaluateDue();
+    await channels.deliverDue();
+  });
+  app.addHook('onClose', stopAlerts);
   // The promotion center prices by the member center's tiers and the warehouse's stores and products.
   const gate = options.redisUrl ? await FlashGate.connect(options.redisUrl) : undefined;
   if (gate) app.addHook('onClose', () => gate.close());
