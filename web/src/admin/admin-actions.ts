@@ -38,6 +38,8 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'presales.save': { zh: '保存预售活动', en: 'Pre-sale saved' },
   'member.adjust': { zh: '储值人工调整', en: 'Wallet adjusted by hand' },
   'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
+  'alerts.channel': { zh: '保存通知渠道', en: 'Alert channel saved' },
+  'alerts.rule': { zh: '保存预警规则', en: 'Alert rule saved' },
 };
 
 export const actionName = (action: string, lang: Lang): string =>
