@@ -1,5 +1,6 @@
 import { Command, CommanderError, type Option } from 'commander';
 import { isZhongtaiError, packageVersion } from '../model/index.js';
+import { alertsCommand } from './commands/alerts.js';
 import { auditCommand } from './commands/audit.js';
 import { campaignsCommand } from './commands/campaigns.js';
 import { catalogCommand } from './commands/catalog.js';
@@ -49,6 +50,7 @@ export function buildProgram(): Command {
   cohortsCommand(program);
   campaignsCommand(program);
   targetsCommand(program);
+  alertsCommand(program);
   promotionsCommand(program);
   auditCommand(program);
   // Each command's own options first (--db, --metrics …), the scale-out engine's after them.
