@@ -157,6 +157,29 @@ describe('alert rules', () => {
     expect(evaluated.skipped).toEqual([]);
   });
 
+  it('tells a recipient whose grant does not reach the metric nothing, says why, and still tells the others', async () => {
+    const channels = await Channels.open(store);
+    const [hook] = await channels.list();
+    const rules = await AlertRules.open(store, engine, channels);
+    const supplier = (await userWithToken(store, 'supplier', [{ kind: 'supplier', value: '1' }])).username;
+    const rule = await rules.save(
+      {
+        name: '日均店销',
+        metric: 'psd',
+        condition: { kind: 'threshold', op: 'above', value: 0 },
+        recipients: [
+          { username: supplier, channel: hook?.id as number },
+          { username: marketer, channel: hook?.id as number },
+        ],
+      },
+      'admin',
+    );
+    const result = await rules.evaluate(rule.id, new Date('2026-11-16T00:30:00Z'));
+    expect(result.opened).toBe(1);
+    expect(result.skipped).toHaveLength(1);
+    expect(result.skipped[0]).toContain(supplier);
+  });
+
   it('refuses unknown metrics, dimensions a metric does not reach, bad schedules and unknown recipients', async () => {
     const channels = await Channels.open(store);
     const [hook] = await channels.list();

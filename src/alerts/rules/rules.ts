@@ -162,10 +162,16 @@ export class AlertRules {
         result.skipped.push(`${recipient.username}: no such active user / 用户不存在或已停用`);
         continue;
       }
+      // A recipient whose grant does not reach the metric (a supplier and a store's open days) is told nothing, and
+      // the rule says why; the others still hear.
       const answer = await runQuery(this.engine, this.body(rule, period), {
         scope: principal.scope,
         cache: false,
+      }).catch((error: unknown) => {
+        result.skipped.push(`${recipient.username}: ${(error as Error).message}`);
+        return null;
       });
+      if (!answer) continue;
       const breaches = new Map<string, { label: string; value: number; change: number | null }>();
       const seen = new Set<string>();
       for (const row of answer.rows) {
