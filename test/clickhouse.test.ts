@@ -43,6 +43,9 @@ const METRICS = [
   'repurchase_rate',
   'sku_movement_rate',
   'days_of_inventory',
+  // Targets phased in the warehouse, to the last day with sales on ClickHouse's side too.
+  'target_net_sales',
+  'attainment_net_sales',
 ];
 
 describe('ClickHouse from the command line and the API', () => {

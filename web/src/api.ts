@@ -2,6 +2,8 @@
 import type { z } from 'zod';
 import type {
   Adjustment,
+  AlertRuleDefinition,
+  AlertRuleInput,
   ApiToken,
   Audience,
   AudienceRule,
@@ -71,6 +73,7 @@ import type {
 // the bundle).
 export type {
   Adjustment,
+  AlertRuleInput,
   ApiToken,
   Audience,
   AudienceRule,
@@ -162,6 +165,32 @@ export interface Catalog {
   metrics: CatalogMetric[];
   dimensions: CatalogDimension[];
 }
+
+/** A channel as the API shows it: its secrets are never sent back. */
+export interface AlertChannel {
+  id: number;
+  name: string;
+  kind: 'email' | 'wecom' | 'dingtalk' | 'feishu' | 'webhook';
+  settings: Record<string, unknown>;
+  hasSecret: boolean;
+  perMinute: number;
+}
+export interface AlertDelivery {
+  id: number;
+  channel: string;
+  title: string;
+  status: 'pending' | 'sending' | 'sent' | 'gave_up';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+export type AlertRuleView = AlertRuleDefinition & {
+  id: number;
+  owner: string;
+  mutedUntil: string | null;
+  lastEvaluatedAt: string | null;
+};
 
 /** A question to the API, as the server's own schema takes it (what may be left out, left out). */
 export type QueryBody = QueryInput;
@@ -399,6 +428,20 @@ export const api = {
       send('POST', {}),
     ),
   campaignSeries: (id: number) => call<CampaignSeries>(`/api/v1/campaigns/${id}/series`),
+  alertChannels: () => call<{ channels: AlertChannel[] }>('/api/v1/alerts/channels'),
+  saveAlertChannel: (body: unknown) => call<AlertChannel>('/api/v1/alerts/channels', send('POST', body)),
+  testAlertChannel: (id: number) =>
+    call<{ delivery?: AlertDelivery }>(`/api/v1/alerts/channels/${id}/test`, { method: 'POST' }),
+  alertDeliveries: () => call<{ deliveries: AlertDelivery[] }>('/api/v1/alerts/deliveries'),
+  alertRules: () => call<{ rules: AlertRuleView[] }>('/api/v1/alerts/rules'),
+  saveAlertRule: (body: AlertRuleInput) => call<AlertRuleView>('/api/v1/alerts/rules', send('POST', body)),
+  runAlertRule: (id: number) =>
+    call<{ opened: number; stillOpen: number; recovered: number; queued: number; skipped: string[] }>(
+      `/api/v1/alerts/rules/${id}/run`,
+      { method: 'POST' },
+    ),
+  muteAlertRule: (id: number, hours: number) =>
+    call<AlertRuleView>(`/api/v1/alerts/rules/${id}/mute`, send('POST', { hours })),
   audiences: () => call<{ audiences: Audience[] }>('/api/v1/audiences'),
   previewAudience: (rule: AudienceRule) =>
     call<{ members: number }>('/api/v1/audiences/preview', send('POST', { rule })),

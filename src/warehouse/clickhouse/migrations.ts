@@ -74,9 +74,12 @@ export function schemaStatements(cluster?: { name: string; database: string }): 
     `CREATE TABLE IF NOT EXISTS forecast_sku_day (store_id Int32, sku Int32, date Date, run_id Int64, p10 Float64,
        p50 Float64, p90 Float64) ENGINE = MergeTree() ORDER BY (date, store_id, sku)`,
     MEMBERSHIP_REVENUE_DAY_VIEW,
-    // As on DuckDB: phased targets to the last day with sales.
-    `CREATE VIEW IF NOT EXISTS target_to_date AS SELECT * FROM target_day WHERE date <= (SELECT greatest(
-       (SELECT max(date) FROM sales_line), (SELECT max(date) FROM store_day_sales)))`,
+    // As on DuckDB: phased targets to the last day with sales. A join, not a scalar subquery: ClickHouse runs a
+    // view's scalar subqueries when it is created, and on a cluster the other shards' tables may not exist yet.
+    // On a cluster the day is found once and sent to the shards (GLOBAL), not asked by each shard of the others.
+    `CREATE VIEW IF NOT EXISTS target_to_date AS SELECT kpi, store_id, date, value FROM target_day
+       ${cluster ? 'GLOBAL ' : ''}CROSS JOIN (SELECT max(date) AS last_day FROM (SELECT date FROM sales_line UNION ALL SELECT date FROM store_day_sales))
+       WHERE date <= last_day`,
   ];
 }
 

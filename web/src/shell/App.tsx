@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { AdminPage } from '../admin/Admin';
+import { AlertsPage } from '../alerts/AlertsPage';
 import { CampaignsPage } from '../analytics/Campaigns';
 import { MemberAnalyticsPage } from '../analytics/MemberAnalytics';
 import {
@@ -38,6 +39,7 @@ type Page =
   | 'analytics'
   | 'promotions'
   | 'campaigns'
+  | 'alerts'
   | 'admin';
 const PAGES: Page[] = [
   'overview',
@@ -49,6 +51,7 @@ const PAGES: Page[] = [
   'analytics',
   'promotions',
   'campaigns',
+  'alerts',
   'admin',
 ];
 const PATHS: Record<Page, string> = {
@@ -61,6 +64,7 @@ const PATHS: Record<Page, string> = {
   analytics: '/member-analytics',
   promotions: '/promotions',
   campaigns: '/campaigns',
+  alerts: '/alerts',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -73,6 +77,7 @@ const NAV: Record<Page, TextKey> = {
   analytics: 'navAnalytics',
   promotions: 'navPromotions',
   campaigns: 'navCampaigns',
+  alerts: 'navAlerts',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -85,6 +90,7 @@ const TITLES: Record<Page, TextKey> = {
   analytics: 'analyticsTitle',
   promotions: 'promotionsTitle',
   campaigns: 'campaignsTitle',
+  alerts: 'alertsTitle',
   admin: 'navAdmin',
 };
 
@@ -108,7 +114,8 @@ function pagesFor(me: Me): Page[] {
       (p !== 'analytics' || (can('members.read') && can('data.read'))) &&
       (p !== 'promotions' || can('promotions.edit')) &&
       // Campaigns compare members across the chain: for those who see all of it.
-      (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)),
+      (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)) &&
+      (p !== 'alerts' || can('alerts.manage')),
   );
 }
 const pageOf = (path: string): Page =>
@@ -356,6 +363,7 @@ export function App() {
       {page === 'analytics' && <MemberAnalyticsPage lang={lang} />}
       {page === 'promotions' && <PromotionsPage lang={lang} />}
       {page === 'campaigns' && <CampaignsPage lang={lang} />}
+      {page === 'alerts' && catalog && <AlertsPage lang={lang} catalog={catalog} />}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}

@@ -1,0 +1,379 @@
+import { type FormEvent, useState } from 'react';
+import { Problem, useAnswer } from '../analytics/MemberAnalytics';
+import { type AlertChannel, type AlertRuleInput, api, type Catalog, currentUser } from '../api';
+import type { Lang } from '../format';
+import { chainLocal } from '../promotions/chain-time';
+
+const KINDS: [AlertChannel['kind'], { zh: string; en: string }][] = [
+  ['wecom', { zh: '企业微信群机器人', en: 'WeCom robot' }],
+  ['dingtalk', { zh: '钉钉机器人', en: 'DingTalk robot' }],
+  ['feishu', { zh: '飞书机器人', en: 'Feishu bot' }],
+  ['email', { zh: '邮件 (SMTP)', en: 'Email (SMTP)' }],
+  ['webhook', { zh: '通用 Webhook（签名）', en: 'Signed webhook' }],
+];
+const PERIODS: [string, { zh: string; en: string }][] = [
+  ['last1', { zh: '最新一天', en: 'newest day' }],
+  ['last7', { zh: '近7天', en: 'last 7 days' }],
+  ['last30', { zh: '近30天', en: 'last 30 days' }],
+  ['mtd', { zh: '本月至今', en: 'month to date' }],
+];
+
+/**
+ * 预警: the channels messages go out by (secrets typed in, never shown again, a test button), the rules with their
+ * last run (run now, mute a day), a form for a new rule over the catalogue, and the delivery log.
+ */
+export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) {
+  const zh = lang === 'zh';
+  const [round, setRound] = useState(0);
+  const [problem, setProblem] = useState<unknown>(null);
+  const [said, setSaid] = useState('');
+  const channels = useAnswer(() => api.alertChannels(), `c${round}`);
+  const rules = useAnswer(() => api.alertRules(), `r${round}`);
+  const deliveries = useAnswer(() => api.alertDeliveries(), `d${round}`);
+  const act = (work: Promise<unknown>, done?: (answer: unknown) => string) =>
+    work.then(
+      (answer) => {
+        setProblem(null);
+        if (done) setSaid(done(answer));
+        setRound((r) => r + 1);
+      },
+      (e: unknown) => setProblem(e),
+    );
+  const list = channels.data?.channels ?? [];
+  return (
+    <main className="alerts">
+      <Problem error={problem ?? channels.error ?? rules.error} lang={lang} />
+      {said && <p className="banner">{said}</p>}
+      <section className="card">
+        <h2>{zh ? '预警规则' : 'Alert rules'}</h2>
+        <div className="scroll">
+          <table className="table" data-testid="alert-rules">
+            <thead>
+              <tr>
+                <th>{zh ? '名称' : 'Name'}</th>
+                <th>{zh ? '指标' : 'Metric'}</th>
+                <th>{zh ? '条件' : 'Condition'}</th>
+                <th>{zh ? '计划' : 'Schedule'}</th>
+                <th>{zh ? '上次评估' : 'Last run'}</th>
+                <th />
+              </tr>
+            </thead>
+            <tbody>
+              {(rules.data?.rules ?? []).map((r) => (
+                <tr key={r.id}>
+                  <td>{r.name}</td>
+                  <td>{catalog.metrics.find((m) => m.id === r.metric)?.label[lang] ?? r.metric}</td>
+                  <td>
+                    {r.condition.kind === 'threshold'
+                      ? `${r.condition.op === 'below' ? '<' : '>'} ${r.condition.value}`
+                      : r.condition.kind === 'change'
+                        ? `${r.condition.compare} ${r.condition.direction === 'down' ? '↓' : '↑'} ${r.condition.by}`
+                        : `${zh ? '达成落后' : 'behind'} ${r.condition.behind}`}
+                  </td>
+                  <td>
+                    {r.schedule} <span className="muted">{r.timezone}</span>
+                    {r.mutedUntil && new Date(r.mutedUntil) > new Date() && (
+                      <span className="muted"> · {zh ? '静默中' : 'muted'}</span>
+                    )}
+                  </td>
+                  <td>{r.lastEvaluatedAt ? chainLocal(r.lastEvaluatedAt) : '—'}</td>
+                  <td className="actions">
+                    <button
+                      type="button"
+                      data-testid="alert-run"
+                      onClick={() =>
+                        act(api.runAlertRule(r.id), (a) => {
+                          const x = a as { opened: number; recovered: number; queued: number };
+                          return zh
+                            ? `「${r.name}」：新预警 ${x.opened}，恢复 ${x.recovered}，已发送 ${x.queued} 条`
+                            : `${r.name}: ${x.opened} opened, ${x.recovered} recovered, ${x.queued} sent`;
+                        })
+                      }
+                    >
+                      {zh ? '立即评估' : 'Run now'}
+                    </button>{' '}
+                    <button type="button" onClick={() => act(api.muteAlertRule(r.id, r.mutedUntil ? 0 : 24))}>
+                      {r.mutedUntil ? (zh ? '取消静默' : 'Unmute') : zh ? '静默 24 小时' : 'Mute 24 h'}
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <RuleForm
+          lang={lang}
+          catalog={catalog}
+          channels={list}
+          onSave={(rule) => act(api.saveAlertRule(rule))}
+        />
+      </section>
+      <section className="card">
+        <h2>{zh ? '通知渠道' : 'Channels'}</h2>
+        <table className="table" data-testid="alert-channels">
+          <tbody>
+            {list.map((c) => (
+              <tr key={c.id}>
+                <td>{c.name}</td>
+                <td>{KINDS.find(([k]) => k === c.kind)?.[1][lang]}</td>
+                <td className="muted">{zh ? `每分钟最多 ${c.perMinute} 条` : `${c.perMinute} a minute`}</td>
+                <td>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(api.testAlertChannel(c.id), (a) => {
+                        const d = (a as { delivery?: { status: string; lastError: string | null } }).delivery;
+                        return d?.status === 'sent'
+                          ? zh
+                            ? `已发送测试消息到「${c.name}」`
+                            : `Test sent to ${c.name}`
+                          : `${zh ? '发送失败：' : 'Not sent: '}${d?.lastError ?? ''}`;
+                      })
+                    }
+                  >
+                    {zh ? '发送测试' : 'Send test'}
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <ChannelForm lang={lang} onSave={(body) => act(api.saveAlertChannel(body))} />
+      </section>
+      <section className="card">
+        <h2>{zh ? '发送记录' : 'Deliveries'}</h2>
+        <div className="scroll">
+          <table className="table" data-testid="alert-deliveries">
+            <tbody>
+              {(deliveries.data?.deliveries ?? []).slice(0, 50).map((d) => (
+                <tr key={d.id}>
+                  <td>{chainLocal(d.createdAt)}</td>
+                  <td>{d.channel}</td>
+                  <td>{d.title}</td>
+                  <td>
+                    {
+                      {
+                        pending: zh ? '等待重试' : 'pending',
+                        sending: zh ? '发送中' : 'sending',
+                        sent: zh ? '已发送' : 'sent',
+                        gave_up: zh ? '已放弃' : 'gave up',
+                      }[d.status]
+                    }
+                    {d.attempts > 1 ? ` · ${d.attempts}` : ''}
+                  </td>
+                  <td className="muted">{d.lastError ?? ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </main>
+  );
+}
+
+function RuleForm({
+  lang,
+  catalog,
+  channels,
+  onSave,
+}: {
+  lang: Lang;
+  catalog: Catalog;
+  channels: AlertChannel[];
+  onSave: (rule: AlertRuleInput) => void;
+}) {
+  const zh = lang === 'zh';
+  const [name, setName] = useState('');
+  const [metric, setMetric] = useState('gross_margin');
+  const [dimension, setDimension] = useState('store');
+  const [period, setPeriod] = useState('last7');
+  const [kind, setKind] = useState<'threshold' | 'change' | 'attainment'>('threshold');
+  const [op, setOp] = useState<'below' | 'above'>('below');
+  const [value, setValue] = useState('0.18');
+  const [schedule, setSchedule] = useState('30 8 * * *');
+  const [recipients, setRecipients] = useState(currentUser()?.username ?? '');
+  const [channel, setChannel] = useState('');
+  const chosen = catalog.metrics.find((m) => m.id === metric);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const number = Number(value);
+    onSave({
+      name: name || (chosen?.label[lang] ?? metric),
+      metric,
+      dimensions: dimension ? [dimension] : [],
+      period,
+      condition:
+        kind === 'threshold'
+          ? { kind, op, value: number }
+          : kind === 'change'
+            ? { kind, compare: 'wow', direction: op === 'below' ? 'down' : 'up', by: number }
+            : { kind, behind: number },
+      schedule,
+      recipients: recipients
+        .split(/[,，\s]+/)
+        .filter(Boolean)
+        .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
+    });
+  };
+  return (
+    <form className="alert-form" onSubmit={submit} data-testid="alert-rule-form">
+      <input
+        placeholder={zh ? '规则名称' : 'Rule name'}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <select value={metric} onChange={(e) => setMetric(e.target.value)} data-testid="alert-metric">
+        {catalog.metrics.map((m) => (
+          <option key={m.id} value={m.id}>
+            {m.label[lang]}
+          </option>
+        ))}
+      </select>
+      <select value={dimension} onChange={(e) => setDimension(e.target.value)}>
+        <option value="">{zh ? '（全链）' : '(chain)'}</option>
+        {catalog.dimensions
+          .filter(
+            (d) => chosen?.dimensions.includes(d.id) && !['day', 'week', 'month', 'hour'].includes(d.id),
+          )
+          .map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.label[lang]}
+            </option>
+          ))}
+      </select>
+      <select value={period} onChange={(e) => setPeriod(e.target.value)}>
+        {PERIODS.map(([id, label]) => (
+          <option key={id} value={id}>
+            {label[lang]}
+          </option>
+        ))}
+      </select>
+      <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
+        <option value="threshold">{zh ? '阈值' : 'threshold'}</option>
+        <option value="change">{zh ? '周环比变化' : 'change vs last week'}</option>
+        <option value="attainment">{zh ? '目标达成落后' : 'behind target'}</option>
+      </select>
+      {kind !== 'attainment' && (
+        <select value={op} onChange={(e) => setOp(e.target.value as typeof op)}>
+          <option value="below">{kind === 'change' ? (zh ? '下降' : 'down') : zh ? '低于' : 'below'}</option>
+          <option value="above">{kind === 'change' ? (zh ? '上升' : 'up') : zh ? '高于' : 'above'}</option>
+        </select>
+      )}
+      <input
+        inputMode="decimal"
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        title={zh ? '比率与变化用小数：0.18 即 18%' : 'ratios and changes as fractions: 0.18 is 18%'}
+        data-testid="alert-value"
+      />
+      <input value={schedule} onChange={(e) => setSchedule(e.target.value)} title="cron: 分 时 日 月 周" />
+      <input
+        value={recipients}
+        onChange={(e) => setRecipients(e.target.value)}
+        placeholder={zh ? '接收人（用户名，逗号分隔）' : 'recipients (usernames)'}
+      />
+      <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+        {channels.map((c) => (
+          <option key={c.id} value={c.id}>
+            {c.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" disabled={!channels.length} data-testid="alert-save">
+        {zh ? '保存规则' : 'Save rule'}
+      </button>
+    </form>
+  );
+}
+
+function ChannelForm({ lang, onSave }: { lang: Lang; onSave: (body: unknown) => void }) {
+  const zh = lang === 'zh';
+  const [kind, setKind] = useState<AlertChannel['kind']>('wecom');
+  const [name, setName] = useState('');
+  const [url, setUrl] = useState('');
+  const [secret, setSecret] = useState('');
+  const [smtp, setSmtp] = useState({ host: '', port: '587', from: '', to: '', user: '' });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const body =
+      kind === 'email'
+        ? {
+            name,
+            kind,
+            settings: {
+              host: smtp.host,
+              port: Number(smtp.port),
+              from: smtp.from,
+              to: smtp.to.split(/[,，\s]+/).filter(Boolean),
+              ...(smtp.user ? { user: smtp.user } : {}),
+            },
+            secret: secret ? { password: secret } : {},
+          }
+        : kind === 'webhook'
+          ? { name, kind, settings: { url }, secret: { secret } }
+          : { name, kind, settings: {}, secret: { url, ...(secret ? { secret } : {}) } };
+    onSave(body);
+    setSecret('');
+  };
+  return (
+    <form className="alert-form" onSubmit={submit} data-testid="alert-channel-form">
+      <input
+        placeholder={zh ? '渠道名称' : 'Channel name'}
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+      />
+      <select value={kind} onChange={(e) => setKind(e.target.value as AlertChannel['kind'])}>
+        {KINDS.map(([id, label]) => (
+          <option key={id} value={id}>
+            {label[lang]}
+          </option>
+        ))}
+      </select>
+      {kind === 'email' ? (
+        <>
+          <input
+            placeholder="SMTP host"
+            value={smtp.host}
+            onChange={(e) => setSmtp({ ...smtp, host: e.target.value })}
+          />
+          <input
+            placeholder="port"
+            value={smtp.port}
+            onChange={(e) => setSmtp({ ...smtp, port: e.target.value })}
+          />
+          <input
+            placeholder="from"
+            value={smtp.from}
+            onChange={(e) => setSmtp({ ...smtp, from: e.target.value })}
+          />
+          <input
+            placeholder={zh ? '收件人' : 'to'}
+            value={smtp.to}
+            onChange={(e) => setSmtp({ ...smtp, to: e.target.value })}
+          />
+          <input
+            placeholder="user"
+            value={smtp.user}
+            onChange={(e) => setSmtp({ ...smtp, user: e.target.value })}
+          />
+        </>
+      ) : (
+        <input placeholder="Webhook URL" value={url} onChange={(e) => setUrl(e.target.value)} />
+      )}
+      <input
+        type="password"
+        autoComplete="new-password"
+        placeholder={
+          kind === 'email' ? (zh ? '密码' : 'password') : zh ? '签名密钥（可选）' : 'signing secret'
+        }
+        value={secret}
+        onChange={(e) => setSecret(e.target.value)}
+      />
+      <button type="submit">{zh ? '保存渠道' : 'Save channel'}</button>
+      <span className="muted">
+        {zh ? '密钥加密保存，保存后不再显示。' : 'Secrets are sealed and never shown again.'}
+      </span>
+    </form>
+  );
+}
