@@ -58,3 +58,27 @@ export const alertRuleInputSchema = z
   .strict();
 export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
 export type AlertRuleDefinition = z.output<typeof alertRuleInputSchema>;
+
+export type AlertChannelKind = 'email' | 'wecom' | 'dingtalk' | 'feishu' | 'webhook';
+
+export interface ChannelView {
+  id: number;
+  name: string;
+  kind: AlertChannelKind;
+  /** What is not secret (the SMTP host, the recipients); the secrets are never returned. */
+  settings: Record<string, unknown>;
+  hasSecret: boolean;
+  perMinute: number;
+  createdBy: string;
+}
+
+export interface DeliveryView {
+  id: number;
+  channel: string;
+  title: string;
+  status: 'pending' | 'sending' | 'sent' | 'gave_up';
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}

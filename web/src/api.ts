@@ -14,6 +14,7 @@ import type {
   CampaignEvaluation,
   CampaignSeries,
   Cell,
+  ChannelView,
   ClerkResult,
   Cohort,
   ColumnMeta,
@@ -24,6 +25,7 @@ import type {
   Coverage,
   DashboardInput,
   DashboardVersion,
+  DeliveryView,
   DrillInput,
   embedRequestSchema,
   FlashSaleInput,
@@ -82,6 +84,7 @@ export type {
   CampaignEvaluation,
   CampaignSeries,
   Cell,
+  ChannelView as AlertChannel,
   ClerkResult,
   Cohort,
   ColumnMeta,
@@ -166,25 +169,6 @@ export interface Catalog {
   dimensions: CatalogDimension[];
 }
 
-/** A channel as the API shows it: its secrets are never sent back. */
-export interface AlertChannel {
-  id: number;
-  name: string;
-  kind: 'email' | 'wecom' | 'dingtalk' | 'feishu' | 'webhook';
-  settings: Record<string, unknown>;
-  hasSecret: boolean;
-  perMinute: number;
-}
-export interface AlertDelivery {
-  id: number;
-  channel: string;
-  title: string;
-  status: 'pending' | 'sending' | 'sent' | 'gave_up';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
 export type AlertRuleView = AlertRuleDefinition & {
   id: number;
   owner: string;
@@ -428,11 +412,11 @@ export const api = {
       send('POST', {}),
     ),
   campaignSeries: (id: number) => call<CampaignSeries>(`/api/v1/campaigns/${id}/series`),
-  alertChannels: () => call<{ channels: AlertChannel[] }>('/api/v1/alerts/channels'),
-  saveAlertChannel: (body: unknown) => call<AlertChannel>('/api/v1/alerts/channels', send('POST', body)),
+  alertChannels: () => call<{ channels: ChannelView[] }>('/api/v1/alerts/channels'),
+  saveAlertChannel: (body: unknown) => call<ChannelView>('/api/v1/alerts/channels', send('POST', body)),
   testAlertChannel: (id: number) =>
-    call<{ delivery?: AlertDelivery }>(`/api/v1/alerts/channels/${id}/test`, { method: 'POST' }),
-  alertDeliveries: () => call<{ deliveries: AlertDelivery[] }>('/api/v1/alerts/deliveries'),
+    call<{ delivery?: DeliveryView }>(`/api/v1/alerts/channels/${id}/test`, { method: 'POST' }),
+  alertDeliveries: () => call<{ deliveries: DeliveryView[] }>('/api/v1/alerts/deliveries'),
   alertRules: () => call<{ rules: AlertRuleView[] }>('/api/v1/alerts/rules'),
   saveAlertRule: (body: AlertRuleInput) => call<AlertRuleView>('/api/v1/alerts/rules', send('POST', body)),
   runAlertRule: (id: number) =>

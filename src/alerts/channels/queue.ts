@@ -1,4 +1,5 @@
 import { type AppStore, migrate, seal, storedKey, unseal } from '../../appstore/index.js';
+import type { AlertChannelKind, ChannelView, DeliveryView } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { ALERT_SCHEMA } from '../schema.js';
 import { CHANNEL_SECRETS, CHANNEL_SETTINGS, type ChannelKind, type Message, sendBy } from './kinds.js';
@@ -10,28 +11,6 @@ import { CHANNEL_SECRETS, CHANNEL_SETTINGS, type ChannelKind, type Message, send
  * first (a committed claim), so a second server or a restart does not send it again; a claim older than five
  * minutes (a server killed mid-send) is taken up again — a webhook receiver can tell by the delivery id.
  */
-export interface ChannelView {
-  id: number;
-  name: string;
-  kind: ChannelKind;
-  /** What is not secret (the SMTP host, the recipients); the secrets are never returned. */
-  settings: Record<string, unknown>;
-  hasSecret: boolean;
-  perMinute: number;
-  createdBy: string;
-}
-
-export interface DeliveryView {
-  id: number;
-  channel: string;
-  title: string;
-  status: 'pending' | 'sending' | 'sent' | 'gave_up';
-  attempts: number;
-  lastError: string | null;
-  createdAt: string;
-  sentAt: string | null;
-}
-
 const MAX_ATTEMPTS = 8;
 const CLAIM_MS = 5 * 60_000;
 const backoffMs = (attempts: number) => Math.min(3_600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
@@ -195,7 +174,7 @@ export class Channels {
 const view = (r: Record<string, unknown>): ChannelView => ({
   id: Number(r.id),
   name: String(r.name),
-  kind: r.kind as ChannelKind,
+  kind: r.kind as AlertChannelKind,
   settings:
     typeof r.settings === 'string'
       ? (JSON.parse(r.settings) as Record<string, unknown>)
@@ -204,3 +183,5 @@ const view = (r: Record<string, unknown>): ChannelView => ({
   perMinute: Number(r.per_minute),
   createdBy: String(r.created_by),
 });
+
+export type { ChannelView, DeliveryView };

@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
-import { phaseTargets } from '../../alerts/index.js';
+import { type PhaseSummary, phaseTargets } from '../../alerts/index.js';
 import { importFiles, loadSpec, rollbackLoad } from '../../ingest/index.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB } from '../options.js';
+
+const said = (phased: PhaseSummary) =>
+  console.log(
+    `Phased ${phased.targets} targets to ${phased.storeDays.toLocaleString('en')} store-days in ${phased.seconds.toFixed(1)} s 已分解到门店日`,
+  );
 
 /** Targets (目标): import a planning sheet, phase it to store-days, show a month's targets and attainment. */
 export function targetsCommand(program: Command): void {
@@ -41,9 +46,7 @@ Examples:
           console.error(`Load ${result.loadId} rolled back: its targets were not kept 导入已撤销`);
           throw error;
         });
-        console.log(
-          `Phased ${phased.targets} targets to ${phased.storeDays.toLocaleString('en')} store-days in ${phased.seconds.toFixed(1)} s 已分解到门店日`,
-        );
+        said(phased);
       } finally {
         await warehouse.close();
       }
@@ -56,9 +59,7 @@ Examples:
       const warehouse = await openDb(opts.db, false);
       try {
         const phased = await phaseTargets(warehouse);
-        console.log(
-          `Phased ${phased.targets} targets to ${phased.storeDays.toLocaleString('en')} store-days in ${phased.seconds.toFixed(1)} s 已分解到门店日`,
-        );
+        said(phased);
       } finally {
         await warehouse.close();
       }
