@@ -12,12 +12,19 @@ import { insertRows, type Warehouse } from '../../warehouse/index.js';
 export const TARGET_KPIS = ['net_sales', 'gross_profit', 'orders', 'units'] as const;
 export type TargetKpi = (typeof TARGET_KPIS)[number];
 
-/** Each KPI last year, per store and day: what weighs the days. */
+/**
+ * Each KPI last year, per store and day, on the like days only (the CTE \`ref\`): what weighs the days. Filtered
+ * before it is summed, so a target reads its few days, not the whole history.
+ */
 const ACTUAL: Record<TargetKpi, string> = {
-  net_sales: 'SELECT store_id, date, sum(net) AS v FROM sales_line GROUP BY 1, 2',
-  gross_profit: 'SELECT store_id, date, sum(net - cost) AS v FROM sales_line GROUP BY 1, 2',
-  units: 'SELECT store_id, date, sum(qty) AS v FROM sales_line GROUP BY 1, 2',
-  orders: "SELECT store_id, date, count(*) AS v FROM orders WHERE status = 'completed' GROUP BY 1, 2",
+  net_sales:
+    'SELECT store_id, date, sum(net) AS v FROM sales_line WHERE date IN (SELECT ref FROM ref) GROUP BY 1, 2',
+  gross_profit:
+    'SELECT store_id, date, sum(net - cost) AS v FROM sales_line WHERE date IN (SELECT ref FROM ref) GROUP BY 1, 2',
+  units:
+    'SELECT store_id, date, sum(qty) AS v FROM sales_line WHERE date IN (SELECT ref FROM ref) GROUP BY 1, 2',
+  orders:
+    "SELECT store_id, date, count(*) AS v FROM orders WHERE status = 'completed' AND date IN (SELECT ref FROM ref) GROUP BY 1, 2",
 };
 
 export interface PhaseSummary {
