@@ -1,5 +1,7 @@
 import { ZhongtaiError } from '../model/index.js';
 
+export { fenOf, yuan } from '../model/index.js';
+
 /** The most one movement may carry: ¥1,000,000 (a wallet is not a bank account). */
 const MAX_FEN = 100_000_000;
 
@@ -21,18 +23,4 @@ export function toFen(value: unknown, field: string): number {
       { field },
     );
   return fen;
-}
-
-/** The center's own yuan text ("-12.30", as `yuan` writes it) back to fen, exactly. */
-export function fenOf(text: string): number {
-  const [whole = '0', fen = '0'] = text.replace('-', '').split('.');
-  const value = Number(whole) * 100 + Number(fen.padEnd(2, '0'));
-  return text.startsWith('-') ? -value : value;
-}
-
-/** Fen as yuan text with two decimals: 1230 → "12.30", −5 → "-0.05". */
-export function yuan(fen: number | string | bigint): string {
-  const n = BigInt(fen);
-  const abs = n < 0n ? -n : n;
-  return `${n < 0n ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
 }

@@ -11,6 +11,7 @@ export {
 export { chainLocal, chainToday, fromChainLocal } from './chain-time.js';
 export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
+export { fenOf, yuan } from './money.js';
 export { parseInput } from './parse.js';
 export { lastMonth, lastWeek } from './periods.js';
 export { seededRandom } from './random.js';

@@ -1,4 +1,4 @@
-import { ZhongtaiError } from '../../model/index.js';
+import { yuan, ZhongtaiError } from '../../model/index.js';
 import { insertRows, type Warehouse } from '../../warehouse/index.js';
 
 /**
@@ -82,15 +82,12 @@ export async function phaseTargets(warehouse: Warehouse): Promise<PhaseSummary> 
     await insertRows(
       warehouse,
       'target_day',
-      rows.map((r) => ({ kpi: r.kpi, store_id: r.store_id, date: r.date, value: fenText(r.fen) })),
+      rows.map((r) => ({ kpi: r.kpi, store_id: r.store_id, date: r.date, value: yuan(r.fen) })),
       2_000,
     );
   });
   return { targets: targets.length, storeDays: rows.length, seconds: (Date.now() - started) / 1000 };
 }
-
-/** Whole fen as yuan text, exactly. */
-const fenText = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, '0')}`;
 
 const describe = (t: TargetRow) =>
   `${t.level}${t.code ? ` ${t.code}` : ''} (${t.period_start} … ${t.period_end})`;

@@ -1,5 +1,5 @@
 import type { CampaignEvaluation, Design } from '../../contract/index.js';
-import { addDays, daysBetween, ZhongtaiError } from '../../model/index.js';
+import { addDays, daysBetween, fenOf, yuan, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { estimateLift, type MemberOutcome, spendBands } from './estimate.js';
 
@@ -94,10 +94,6 @@ interface Campaign {
   otherCost: string | null;
 }
 
-const cents = (text: string) => Math.round(Number(text) * 100);
-const yuan = (fen: number) =>
-  `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
-
 async function evaluateOne(
   warehouse: Warehouse,
   campaign: Campaign,
@@ -146,7 +142,7 @@ async function evaluateOne(
   if (faceless > 0)
     notes.push(`${faceless} redemptions name no coupon value: cost unknown / 核销券面额未知，成本无法计算`);
   else if (redemptions > 0 || campaign.otherCost !== null)
-    cost = yuan(cents(String(redeemed?.face ?? '0')) + cents(campaign.otherCost ?? '0'));
+    cost = yuan(fenOf(String(redeemed?.face ?? '0')) + fenOf(campaign.otherCost ?? '0'));
   else notes.push('no cost recorded / 未记录成本');
 
   const base: CampaignEvaluation = {
@@ -275,7 +271,7 @@ async function evaluateOne(
   const incrementalSales = lift.lift * analysed;
   const incrementalGrossProfit = gp ? gp.lift * analysed : null;
   const roi =
-    incrementalGrossProfit !== null && cost !== null && cents(cost) > 0
+    incrementalGrossProfit !== null && cost !== null && fenOf(cost) > 0
       ? incrementalGrossProfit / Number(cost)
       : null;
   return {
