@@ -3,6 +3,7 @@ export * from './campaigns/index.js';
 export * from './clv/index.js';
 export * from './cohorts/index.js';
 export * from './forecast/index.js';
+export { homeStoreCondition } from './home-stores.js';
 export * from './member-scores/index.js';
 export * from './replenish/index.js';
 export * from './rfm/index.js';

@@ -1,6 +1,7 @@
 import type { Audience, AudienceRule } from '../../contract/index.js';
 import { chainLocal, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
+import { homeStoreCondition } from '../home-stores.js';
 import { ruleSql } from './rule-sql.js';
 
 /**
@@ -169,7 +170,7 @@ export async function audienceMembers(
             CAST(s.expected_value AS VARCHAR) AS expected_value
      FROM audience_member a JOIN member m USING (member_id) LEFT JOIN member_score s USING (member_id)
      LEFT JOIN store st ON st.store_id = m.home_store_id
-     WHERE a.audience_id = $1 ${stores ? `AND m.home_store_id IN (${stores.length ? stores.map(Number).join(', ') : 'NULL'})` : ''}
+     WHERE a.audience_id = $1 AND ${homeStoreCondition(stores, 'm.home_store_id')}
      ORDER BY a.member_id`,
     [id],
   );

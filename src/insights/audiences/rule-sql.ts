@@ -1,4 +1,5 @@
 import type { AudienceRule } from '../../contract/index.js';
+import { homeStoreCondition } from '../home-stores.js';
 
 /** Each catalogue dimension an audience may ask about, as the column over sales line `sl` and its joins. */
 const BOUGHT_COLUMN: Record<NonNullable<AudienceRule['bought']>['dimension'], string> = {
@@ -29,7 +30,7 @@ export function ruleSql(
   };
   const list = (values: readonly (string | number)[]) => values.map(p).join(', ');
   const where = ['m.merged_into IS NULL'];
-  if (stores) where.push(stores.length ? `m.home_store_id IN (${list(stores)})` : 'FALSE');
+  where.push(homeStoreCondition(stores, 'm.home_store_id'));
   if (rule.stores) where.push(`m.home_store_id IN (${list(rule.stores)})`);
   if (rule.segments) where.push(`s.rfm_segment IN (${list(rule.segments)})`);
   if (rule.bands) where.push(`s.clv_band IN (${list(rule.bands)})`);

@@ -1,6 +1,7 @@
 import type { Cohort } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
+import { homeStoreCondition } from '../home-stores.js';
 
 /**
  * Cohorts (同期群): members grouped by the month they first bought (or registered), followed month by month — the
@@ -34,11 +35,9 @@ export async function memberCohorts(
       : `SELECT member_id, date_trunc('month', min(date)) AS cohort FROM member_orders
          WHERE member_id IS NOT NULL AND status = 'completed' GROUP BY member_id`;
   // A store's managers: the members of their stores (by home store) only.
-  const stores = options.stores;
-  if (stores && !stores.every(Number.isInteger)) throw new Error('store ids must be integers');
-  const own = !stores
-    ? ''
-    : `AND member_id IN (SELECT member_id FROM member WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'}))`;
+  const own = options.stores
+    ? `AND member_id IN (SELECT member_id FROM member WHERE ${homeStoreCondition(options.stores, 'home_store_id')})`
+    : '';
   const channel = options.channel
     ? 'AND member_id IN (SELECT member_id FROM member WHERE registered_channel = $3)'
     : 'AND $3 IS NULL';

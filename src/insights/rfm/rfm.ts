@@ -1,6 +1,7 @@
 import type { Label } from '../../contract/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
+import { homeStoreCondition } from '../home-stores.js';
 
 /**
  * RFM (最近一次消费、消费频次、消费金额) per member at a date, over a window of days before it: days since the last
@@ -101,12 +102,10 @@ export async function memberRfm(
   dateOf(date, 'date');
   const breaks = options.breaks ?? {};
   checkBreaks(breaks);
-  const stores = options.stores;
-  if (stores && !stores.every(Number.isInteger)) throw new Error('store ids must be integers');
   // A store's managers: their stores' members (by home store), scored among themselves.
-  const own = !stores
-    ? ''
-    : `AND o.member_id IN (SELECT member_id FROM member WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'}))`;
+  const own = options.stores
+    ? `AND o.member_id IN (SELECT member_id FROM member WHERE ${homeStoreCondition(options.stores, 'home_store_id')})`
+    : '';
   if (!Number.isInteger(windowDays) || windowDays < 1 || windowDays > 3_660)
     throw new ZhongtaiError(
       'BAD_REQUEST',

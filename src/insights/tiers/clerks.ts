@@ -1,6 +1,7 @@
 import type { ClerkResult } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
-import { STAGES_SQL, storeFilter } from './stages.js';
+import { homeStoreCondition } from '../home-stores.js';
+import { STAGES_SQL } from './stages.js';
 
 /** Clerk attribution (导购): each employee's recruits and what they brought in a span, ranked within each store. */
 export async function clerkAttribution(
@@ -8,7 +9,7 @@ export async function clerkAttribution(
   options: { from: string; to: string; stores?: number[] | null },
 ): Promise<ClerkResult[]> {
   const rows = await warehouse.query(
-    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE x.recruited_by IS NOT NULL AND ${storeFilter(options.stores, 'x')}),
+    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE x.recruited_by IS NOT NULL AND ${homeStoreCondition(options.stores, 'x.home_store_id')}),
      bought AS (
        SELECT o.member_id, count(*) AS orders, sum(o.net) AS net FROM member_orders o JOIN s USING (member_id)
        WHERE o.status = 'completed' AND o.date BETWEEN CAST($1 AS DATE) AND CAST($2 AS DATE) GROUP BY 1)

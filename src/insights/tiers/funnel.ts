@@ -1,6 +1,7 @@
 import type { FunnelBy, FunnelGroup, FunnelMonth } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
-import { monthOf, STAGES_SQL, storeFilter } from './stages.js';
+import { homeStoreCondition } from '../home-stores.js';
+import { monthOf, STAGES_SQL } from './stages.js';
 
 /** The tier funnel month by month (FunnelMonth in the contract says what each count is). */
 export async function tierFunnel(
@@ -10,7 +11,7 @@ export async function tierFunnel(
   monthOf(options.from, 'from');
   monthOf(options.to, 'to');
   const rows = await warehouse.query(
-    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${storeFilter(options.stores, 'x')}),
+    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${homeStoreCondition(options.stores, 'x.home_store_id')}),
      months AS (
        SELECT CAST(range AS DATE) AS month FROM range(CAST($1 || '-01' AS DATE), CAST($2 || '-01' AS DATE) + INTERVAL 1 MONTH, INTERVAL 1 MONTH)),
      renewals AS (
@@ -66,7 +67,7 @@ export async function tierConversion(
     clerk: "any_value(e.name || ' · ' || coalesce(st.name, ''))",
   }[options.by];
   const rows = await warehouse.query(
-    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${storeFilter(options.stores, 'x')}),
+    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${homeStoreCondition(options.stores, 'x.home_store_id')}),
      span AS (SELECT CAST($1 || '-01' AS DATE) AS first, CAST($2 || '-01' AS DATE) + INTERVAL 1 MONTH AS after)
      SELECT ${key} AS key, ${options.by === 'channel' ? key : label} AS label, count(*) AS joined,
             count(*) FILTER (WHERE s.wallet_at < span.after) AS wallet,

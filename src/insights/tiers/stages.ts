@@ -33,11 +33,3 @@ export function monthOf(value: string, field: string): string {
     );
   return value;
 }
-
-/** The condition keeping members of the granted stores (null: every store), as SQL over `alias.home_store_id`. */
-export function storeFilter(stores: number[] | null | undefined, alias: string): string {
-  if (!stores) return 'TRUE';
-  if (!stores.length) return 'FALSE';
-  if (!stores.every(Number.isInteger)) throw new Error('store ids must be integers');
-  return `${alias}.home_store_id IN (${stores.join(', ')})`;
-}

@@ -1,7 +1,8 @@
 import type { UpgradeEffect } from '../../contract/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { estimateLift, type MemberOutcome, spendBands } from '../campaigns/index.js';
-import { monthOf, STAGES_SQL, storeFilter } from './stages.js';
+import { homeStoreCondition } from '../home-stores.js';
+import { monthOf, STAGES_SQL } from './stages.js';
 
 const MAX_CONTROLS_PER_MONTH = 20_000;
 
@@ -21,7 +22,7 @@ export async function upgradeEffect(
   const [size] = await warehouse.query(`SELECT count(*) AS n FROM member`);
   const controlShare = Math.min(1, MAX_CONTROLS_PER_MONTH / Math.max(1, Number(size?.n ?? 0)));
   const rows = await warehouse.query(
-    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${storeFilter(options.stores, 'x')}),
+    `WITH s AS (SELECT * FROM (${STAGES_SQL}) x WHERE ${homeStoreCondition(options.stores, 'x.home_store_id')}),
      last AS (SELECT max(date) AS day FROM member_orders WHERE status = 'completed'),
      mo AS (
        SELECT CAST(range AS DATE) AS month

@@ -5,6 +5,7 @@ import {
   campaignSeries,
   clerkAttribution,
   evaluateCampaigns,
+  homeStoreCondition,
   lastSalesDay,
   memberCohorts,
   memberRfm,
@@ -155,19 +156,19 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
     ),
     async (request) => {
       const stores = await memberStores(engine, request);
-      const own = stores ? `WHERE home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'})` : '';
+      const own = `WHERE ${homeStoreCondition(stores, 'home_store_id')}`;
       const [asOf] = await engine.query(`SELECT CAST(max(as_of) AS VARCHAR) AS d FROM member_score`);
       const segments = await engine.query(
         `SELECT rfm_segment AS segment, count(*) AS members, CAST(sum(monetary) AS VARCHAR) AS monetary,
                 avg(recency_days) AS recency, avg(frequency) AS frequency
-         FROM member_score ${own} ${own ? 'AND' : 'WHERE'} rfm_segment IS NOT NULL GROUP BY 1`,
+         FROM member_score ${own} AND rfm_segment IS NOT NULL GROUP BY 1`,
       );
       const bands = await engine.query(
         `SELECT clv_band AS band, count(*) AS members, CAST(sum(expected_value) AS VARCHAR) AS value
-         FROM member_score ${own} ${own ? 'AND' : 'WHERE'} clv_band IS NOT NULL GROUP BY 1`,
+         FROM member_score ${own} AND clv_band IS NOT NULL GROUP BY 1`,
       );
       const values = await engine.query(
-        `SELECT CAST(expected_value AS DOUBLE) AS v FROM member_score ${own} ${own ? 'AND' : 'WHERE'} expected_value IS NOT NULL`,
+        `SELECT CAST(expected_value AS DOUBLE) AS v FROM member_score ${own} AND expected_value IS NOT NULL`,
       );
       return {
         asOf: asOf?.d ? String(asOf.d) : null,
@@ -278,7 +279,7 @@ export function memberAnalyticsRoutes(app: FastifyInstance, engine: Warehouse): 
       const q = parseBody(memberListSchema, request.query);
       const stores = await memberStores(engine, request);
       const where = [
-        stores ? `s.home_store_id IN (${stores.length ? stores.join(', ') : 'NULL'})` : 'TRUE',
+        homeStoreCondition(stores, 's.home_store_id'),
         q.segment ? 's.rfm_segment = $1' : '$1 IS NULL',
         q.band ? 's.clv_band = $2' : '$2 IS NULL',
       ].join(' AND ');
