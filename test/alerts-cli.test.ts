@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -11,6 +9,7 @@ import { addUser } from '../src/appstore/index.js';
 import { openAppStoreOf } from '../src/cli/access.js';
 import { openWarehouse } from '../src/warehouse/index.js';
 import { ROOT, SMALL_DEMO } from './support/paths.js';
+import { startReceiver } from './support/receiver.js';
 import { bin } from './support/serve-process.js';
 
 /** `zhongtai alerts` on the machine: the rule list, a rule run by hand reaching a webhook, a channel test. */
@@ -21,18 +20,9 @@ describe('alerts from the command line', () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhongtai-alerts-cli-'));
     const db = join(dir, 'demo.duckdb');
     copyFileSync(SMALL_DEMO, db);
-    const bodies: string[] = [];
-    const http = createServer((request, response) => {
-      const chunks: Buffer[] = [];
-      request.on('data', (c: Buffer) => chunks.push(c));
-      request.on('end', () => {
-        bodies.push(Buffer.concat(chunks).toString());
-        response.writeHead(200).end('{}');
-      });
-    });
-    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const receiver = await startReceiver();
     try {
-      const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/in`;
+      const url = `${receiver.base}/in`;
       // A channel and a rule made as the web app would (the same application store the CLI opens beside the file).
       const store = await openAppStoreOf({ db });
       const engine = await openWarehouse({ path: db, readOnly: true });
@@ -71,14 +61,14 @@ describe('alerts from the command line', () => {
       const ran = await run('node', [bin, 'alerts', 'run', '--db', db, '--rule', '1'], { cwd: ROOT });
       expect(ran.stdout).toContain('rule 1: 1 opened');
       expect(ran.stdout).toContain('Sent 1');
-      expect(JSON.parse(bodies.at(-1) ?? '{}').title).toBe('【预警】全链毛利率');
+      expect(JSON.parse(receiver.calls.at(-1)?.body ?? '{}').title).toBe('【预警】全链毛利率');
       const down = await run('node', [bin, 'alerts', 'test', '--db', db, '--channel', '2'], {
         cwd: ROOT,
       }).catch((e) => e);
       expect(down.code).toBe(1);
       expect(down.stdout).toContain('Not sent to down');
     } finally {
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      await receiver.close();
     }
   }, 120_000);
 });

@@ -1,7 +1,6 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../test/support/paths.js';
+import { startReceiver } from '../../test/support/receiver.js';
 import { adminServer, bearer, userWithToken } from '../../test/support/server.js';
 import { verifyWebhook } from '../alerts/index.js';
 import { openWarehouse, type Warehouse } from '../warehouse/index.js';
@@ -9,27 +8,23 @@ import { openWarehouse, type Warehouse } from '../warehouse/index.js';
 /** Alert channels and rules over HTTP, delivered to a receiver on 127.0.0.1 that checks the signature. */
 let engine: Warehouse;
 let server: Awaited<ReturnType<typeof adminServer>>;
-let http: Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
-const calls: { body: string; verified: boolean }[] = [];
+/** What the receiver took, each with whether its signature holds. */
+const calls = () =>
+  receiver.calls.map((c) => ({
+    body: c.body,
+    verified: verifyWebhook('shared-secret-of-the-chain', c.headers, c.body),
+  }));
 
 beforeAll(async () => {
   engine = await openWarehouse({ path: SMALL_DEMO, readOnly: true });
   server = await adminServer({ engine, alertCheckMs: 3_600_000 });
-  http = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      calls.push({ body, verified: verifyWebhook('shared-secret-of-the-chain', request.headers, body) });
-      response.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  receiver = await startReceiver();
+  base = receiver.base;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await receiver.close();
   await server.close();
   await engine.close();
 });
@@ -52,7 +47,7 @@ describe('alerts over HTTP', () => {
     expect((await server.inject('/api/v1/alerts/channels')).body).not.toContain('shared-secret-of-the-chain');
     const test = await server.inject({ method: 'POST', url: `/api/v1/alerts/channels/${id}/test` });
     expect(test.json().delivery).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(calls.at(-1)?.verified).toBe(true);
+    expect(calls().at(-1)?.verified).toBe(true);
 
     const admin = (await server.inject('/api/v1/auth/me')).json().user.username as string;
     const rule = await server.inject({
@@ -71,7 +66,7 @@ describe('alerts over HTTP', () => {
       await server.inject({ method: 'POST', url: `/api/v1/alerts/rules/${rule.json().id}/run` })
     ).json();
     expect(run).toMatchObject({ opened: 1, queued: 1 });
-    expect(JSON.parse(calls.at(-1)?.body ?? '{}').title).toBe('【预警】全链毛利率');
+    expect(JSON.parse(calls().at(-1)?.body ?? '{}').title).toBe('【预警】全链毛利率');
     const log = (await server.inject('/api/v1/alerts/deliveries')).json().deliveries;
     expect(log.map((d: { status: string }) => d.status)).toEqual(['sent', 'sent']);
     const audit = (await server.inject('/api/v1/audit?action=alerts')).json().entries;

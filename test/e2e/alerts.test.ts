@@ -1,6 +1,4 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,37 +6,31 @@ import { verifyWebhook } from '../../src/alerts/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, signIn, type World } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+import { startReceiver } from '../support/receiver.js';
 import { userWithToken } from '../support/server.js';
 
 /** 预警 in Chromium, as an analyst sets it up: a signed webhook channel, a rule, run now, the message arrives. */
 let world: World;
 let analyst: { username: string; password: string };
-let http: Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
-const arrived: { title: string; verified: boolean }[] = [];
+/** What arrived: each message's title and whether its signature holds. */
+const arrived = () =>
+  receiver.calls.map((c) => ({
+    title: JSON.parse(c.body).title,
+    verified: verifyWebhook('secret-of-the-chain-system', c.headers, c.body),
+  }));
 
 beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-alerts-e2e-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
   world = await openWorld(await openWarehouse({ path }));
   analyst = await userWithToken(world.appStore, 'analyst');
-  http = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const body = Buffer.concat(chunks).toString();
-      arrived.push({
-        title: JSON.parse(body).title,
-        verified: verifyWebhook('secret-of-the-chain-system', request.headers, body),
-      });
-      response.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/in`;
+  receiver = await startReceiver();
+  base = `${receiver.base}/in`;
 }, 120_000);
 afterAll(async () => {
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await receiver.close();
   await world?.close();
 });
 
@@ -58,8 +50,8 @@ describe('alerts page', () => {
     await expect.poll(() => page.getByTestId('alert-channels').innerText()).toContain('门店系统');
     expect(await page.content()).not.toContain('secret-of-the-chain-system');
     await page.getByTestId('alert-channels').getByRole('button', { name: '发送测试' }).click();
-    await expect.poll(() => arrived.length).toBe(1);
-    expect(arrived[0]).toEqual({ title: '【测试】zhongtai 中台', verified: true });
+    await expect.poll(() => arrived().length).toBe(1);
+    expect(arrived()[0]).toEqual({ title: '【测试】zhongtai 中台', verified: true });
 
     await page.getByTestId('alert-rule-form').getByPlaceholder('规则名称').fill('门店毛利率过低');
     await page.getByTestId('alert-metric').selectOption('gross_margin');
@@ -69,9 +61,9 @@ describe('alerts page', () => {
     await page.getByTestId('alert-run').click();
     await expect.poll(() => page.locator('.banner').innerText()).toMatch(/新预警 \d+/);
     await expect
-      .poll(() => arrived.filter((a) => a.title === '【预警】门店毛利率过低').length)
+      .poll(() => arrived().filter((a) => a.title === '【预警】门店毛利率过低').length)
       .toBeGreaterThan(3);
-    expect(arrived.every((a) => a.verified)).toBe(true);
+    expect(arrived().every((a) => a.verified)).toBe(true);
     await expect.poll(() => page.getByTestId('alert-deliveries').innerText()).toContain('已发送');
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'alerts-analyst.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });

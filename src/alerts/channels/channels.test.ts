@@ -1,8 +1,8 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Received, startReceiver } from '../../../test/support/receiver.js';
 import { tempAppStore } from '../../../test/support/server.js';
 import type { AppStore } from '../../appstore/index.js';
 import { Channels, dingTalkSign, feishuSign, verifyWebhook } from './index.js';
@@ -11,19 +11,13 @@ import { Channels, dingTalkSign, feishuSign, verifyWebhook } from './index.js';
  * The channels against real servers on 127.0.0.1: an SMTP server that keeps what it receives, and an HTTP receiver
  * standing in for the WeCom, DingTalk and Feishu robots and a chain's own system, answering as those services do.
  */
-interface Received {
-  path: string;
-  query: URLSearchParams;
-  headers: IncomingMessage['headers'];
-  body: string;
-}
 let store: AppStore;
 let smtp: SMTPServer;
 let smtpPort: number;
 const mails: Buffer[] = [];
-let http: Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
-const received: Received[] = [];
+let received: Received[] = [];
 /** Answers to give, first in first out, before the usual success. */
 const failures: number[] = [];
 
@@ -43,35 +37,21 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
   smtpPort = (smtp.server.address() as AddressInfo).port;
-  http = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      const url = new URL(request.url ?? '/', 'http://x');
-      received.push({
-        path: url.pathname,
-        query: url.searchParams,
-        headers: request.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      const failure = failures.shift();
-      if (failure) {
-        response.writeHead(failure).end('busy');
-        return;
-      }
-      response.writeHead(200, { 'content-type': 'application/json' });
-      // Each robot's success, as its documentation shows it.
-      if (url.pathname.startsWith('/feishu')) response.end(JSON.stringify({ code: 0, msg: 'success' }));
-      else if (url.pathname.startsWith('/webhook')) response.end('{}');
-      else response.end(JSON.stringify({ errcode: 0, errmsg: 'ok' }));
-    });
+  receiver = await startReceiver((call) => {
+    const failure = failures.shift();
+    if (failure) return { status: failure, body: 'busy' };
+    // Each robot's success, as its documentation shows it.
+    if (call.path.startsWith('/feishu'))
+      return { status: 200, body: JSON.stringify({ code: 0, msg: 'success' }) };
+    if (call.path.startsWith('/webhook')) return { status: 200, body: '{}' };
+    return { status: 200, body: JSON.stringify({ errcode: 0, errmsg: 'ok' }) };
   });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  base = receiver.base;
+  received = receiver.calls;
 });
 afterAll(async () => {
   await new Promise<void>((resolve) => smtp.close(resolve));
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await receiver.close();
   await store.close();
 });
 

@@ -1,10 +1,9 @@
 import { copyFileSync, mkdtempSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SMALL_DEMO } from '../../../test/support/paths.js';
+import { startReceiver } from '../../../test/support/receiver.js';
 import { tempAppStore, userWithToken } from '../../../test/support/server.js';
 import type { AppStore } from '../../appstore/index.js';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
@@ -17,9 +16,10 @@ import { AlertRules } from './index.js';
  */
 let engine: Warehouse;
 let store: AppStore;
-let http: Server;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
-const received: { title: string; text: string }[] = [];
+/** The messages the webhook received, in order. */
+const received = (): { title: string; text: string }[] => receiver.calls.map((c) => JSON.parse(c.body));
 let manager: string;
 let marketer: string;
 let storeName: string;
@@ -34,19 +34,11 @@ beforeAll(async () => {
   manager = (await userWithToken(store, 'store_manager', [{ kind: 'store', value: String(first?.code) }]))
     .username;
   marketer = (await userWithToken(store, 'marketer')).username;
-  http = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (c: Buffer) => chunks.push(c));
-    request.on('end', () => {
-      received.push(JSON.parse(Buffer.concat(chunks).toString()));
-      response.writeHead(200).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  receiver = await startReceiver();
+  base = receiver.base;
 }, 120_000);
 afterAll(async () => {
-  await new Promise<void>((resolve) => http.close(() => resolve()));
+  await receiver.close();
   await store.close();
   await engine.close();
 });
@@ -84,13 +76,13 @@ describe('alert rules', () => {
     );
     const first = await rules.evaluate(rule.id, new Date('2026-11-16T00:30:00Z'));
     await channels.deliverDue();
-    const managerMessages = received.filter((m) => m.text.includes(storeName));
+    const managerMessages = received().filter((m) => m.text.includes(storeName));
     // The manager's one store; the marketer's every store that traded in the week.
     expect(first.opened).toBe(1 + Number(trading));
-    expect(received.length).toBe(first.queued);
-    expect(received.every((m) => m.title === '【预警】门店毛利率过低')).toBe(true);
+    expect(received().length).toBe(first.queued);
+    expect(received().every((m) => m.title === '【预警】门店毛利率过低')).toBe(true);
     expect(managerMessages.length).toBe(2); // his, and the marketer's line for the same store
-    expect(received.filter((m) => /毛利率 \d+\.\d%/.test(m.text)).length).toBe(received.length);
+    expect(received().filter((m) => /毛利率 \d+\.\d%/.test(m.text)).length).toBe(received().length);
     // Evaluated again: nothing new while the breaches stay open.
     const again = await rules.evaluate(rule.id, new Date('2026-11-16T01:30:00Z'));
     expect(again).toMatchObject({ opened: 0, queued: 0 });
@@ -113,10 +105,14 @@ describe('alert rules', () => {
     );
     const recovered = await rules.evaluate(rule.id, new Date('2026-11-16T02:30:00Z'));
     expect(recovered.recovered).toBe(first.opened);
-    const before = received.length;
+    const before = received().length;
     await channels.deliverDue();
-    expect(received.slice(before).every((m) => m.title === '【恢复】门店毛利率过低')).toBe(true);
-    expect(received.length - before).toBe(first.opened);
+    expect(
+      received()
+        .slice(before)
+        .every((m) => m.title === '【恢复】门店毛利率过低'),
+    ).toBe(true);
+    expect(received().length - before).toBe(first.opened);
   });
 
   it('fires on attainment behind the phased target and on a fall against last week', async () => {
