@@ -1,6 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import nodemailer from 'nodemailer';
 import { z } from 'zod';
+import type { AlertChannelKind } from '../../contract/index.js';
 
 /**
  * How each kind of channel is reached and what it is sent, as the services document it: email over SMTP; the
@@ -18,6 +19,7 @@ export interface Message {
 }
 
 const url = z.string().url().max(2000);
+/** Each of the contract's channel kinds with what it needs (a kind added on one side only does not compile). */
 export const CHANNEL_SETTINGS = {
   email: z
     .object({
@@ -33,7 +35,7 @@ export const CHANNEL_SETTINGS = {
   dingtalk: z.object({}).strict(),
   feishu: z.object({}).strict(),
   webhook: z.object({ url }).strict(),
-} as const;
+} as const satisfies Record<AlertChannelKind, z.ZodType>;
 export const CHANNEL_SECRETS = {
   email: z.object({ password: z.string().max(500).optional() }).strict(),
   wecom: z.object({ url }).strict(),
@@ -41,7 +43,7 @@ export const CHANNEL_SECRETS = {
   feishu: z.object({ url, secret: z.string().max(500).optional() }).strict(),
   webhook: z.object({ secret: z.string().min(16).max(500) }).strict(),
 } as const;
-export type ChannelKind = keyof typeof CHANNEL_SETTINGS;
+export type ChannelKind = AlertChannelKind;
 export const CHANNEL_KINDS = Object.keys(CHANNEL_SETTINGS) as ChannelKind[];
 
 const TIMEOUT_MS = 10_000;
