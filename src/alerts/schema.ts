@@ -58,4 +58,22 @@ export const ALERT_SCHEMA: SchemaStep[] = [
          PRIMARY KEY (rule_id, username, group_key))`,
     ],
   },
+  {
+    // A rule's history (each breach opened and recovered, with its message and why), and snoozing one breach.
+    version: 3,
+    sql: [
+      `CREATE TABLE IF NOT EXISTS alert_event (
+         id BIGSERIAL PRIMARY KEY,
+         rule_id BIGINT NOT NULL REFERENCES alert_rule (id) ON DELETE CASCADE,
+         username TEXT NOT NULL,
+         group_key TEXT NOT NULL,
+         event TEXT NOT NULL CHECK (event IN ('open', 'recovered')),
+         at TIMESTAMPTZ NOT NULL,
+         value DOUBLE PRECISION,
+         text TEXT NOT NULL,
+         why JSONB)`,
+      'CREATE INDEX IF NOT EXISTS alert_event_rule ON alert_event (rule_id, at DESC)',
+      'ALTER TABLE alert_state ADD COLUMN IF NOT EXISTS snoozed_until TIMESTAMPTZ',
+    ],
+  },
 ];

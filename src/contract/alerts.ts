@@ -24,6 +24,36 @@ export const alertConditionSchema = z.discriminatedUnion('kind', [
     })
     .strict(),
   z
+    .object({ kind: z.literal('forecast_band') })
+    .strict()
+    .describe(
+      'net_sales outside the newest forecast’s P10–P90 band (needs a forecast run covering the period)',
+    ),
+  z
+    .object({
+      kind: z.literal('freshness'),
+      since: z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM')
+        .describe(
+          'fires for a trading store with no sales since this time of the day (in the rule’s time zone)',
+        ),
+    })
+    .strict(),
+  z
+    .object({
+      kind: z.literal('anomaly'),
+      minImpact: z
+        .number()
+        .min(0)
+        .default(0)
+        .describe('only days whose gap is worth at least this many yuan'),
+    })
+    .strict()
+    .describe(
+      'a store-day the anomaly scan flags on this KPI (net_sales, orders, atv, gross_margin, visitors, conversion_rate)',
+    ),
+  z
     .object({
       kind: z.literal('attainment'),
       behind: z

@@ -2,6 +2,8 @@ import { phaseTargets } from '../alerts/index.js';
 import { evaluateCampaigns, saveCampaignResults, scoreMembers } from '../insights/index.js';
 import { buildCalendar, isoDate, parseIsoDate, TABLES, ZhongtaiError } from '../model/index.js';
 import { insertRows, noteChangedFact, seedStoreHistory, type Warehouse } from '../warehouse/index.js';
+import * as anomalies from './anomalies-sql.js';
+import { anomalyWindows, type PlantedAnomaly } from './anomalies-sql.js';
 import * as campaigns from './campaigns-sql.js';
 import * as facts from './facts-sql.js';
 import { CHANNELS, FORMATS } from './formats.js';
@@ -29,6 +31,8 @@ export interface DemoOptions {
   lines?: number;
   /** Replace data already in the file. */
   replace?: boolean;
+  /** Plant known anomalies in the last fortnight (anomalies-sql.ts), kept in the meta row as the truth. */
+  anomalies?: boolean;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -250,9 +254,17 @@ export async function generateDemo(
     }
     progress('members, stock, staff', steps.length, steps.length);
     await plantCampaigns(engine, { start, end });
+    const planted = options.anomalies ? await plantAnomalies(engine, options.seed, { start, end }) : [];
     // Every fact was written anew: their rollups rebuild whole.
     for (const table of TABLES) if (table.kind === 'fact') await noteChangedFact(engine, table.name);
-    const meta = JSON.stringify({ ...options, replace: undefined, start, scale, rangeChange: change });
+    const meta = JSON.stringify({
+      ...options,
+      replace: undefined,
+      start,
+      scale,
+      rangeChange: change,
+      plantedAnomalies: planted,
+    });
     await engine.run(
       "INSERT INTO zhongtai_meta VALUES ('demo', $1) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
       [meta],
@@ -302,6 +314,47 @@ async function plantCampaigns(engine: Warehouse, window: { start: string; end: s
   await engine.run(facts.ordersFactChunk(from, to));
   await engine.run(campaigns.plantedCoupons(runs));
   await engine.run(campaigns.plantedCosts(runs));
+}
+
+/** The planted anomalies (anomalies-sql.ts) and, for the scan's test, where they went. */
+async function plantAnomalies(
+  engine: Warehouse,
+  seed: number,
+  window: { start: string; end: string },
+): Promise<PlantedAnomaly[]> {
+  const days = anomalyWindows(window.end);
+  const pick = anomalies.conversionStore(seed, window.start, window.end);
+  const [store] = await engine.write(pick.sql, pick.params);
+  if (!store) return [];
+  const storeId = Number(store.store_id);
+  for (const step of anomalies.loseWalkIns(storeId, ...days.conversion, seed))
+    await engine.run(step.sql, step.params);
+  const planted: PlantedAnomaly[] = [
+    {
+      kind: 'conversion_collapse',
+      storeIds: [storeId],
+      from: days.conversion[0],
+      to: days.conversion[1],
+      kpis: ['conversion_rate', 'orders', 'net_sales'],
+    },
+  ];
+  const choose = anomalies.marginRegion(seed, window.start, window.end, String(store.region));
+  const [region] = await engine.write(choose.sql, choose.params);
+  if (region) {
+    const storeIds = String(region.store_ids).split(',').map(Number);
+    const drop = anomalies.sellBelowCost(storeIds, anomalies.MARGIN_CATEGORY, ...days.margin);
+    await engine.run(drop.sql, drop.params);
+    planted.push({
+      kind: 'category_margin_drop',
+      storeIds,
+      from: days.margin[0],
+      to: days.margin[1],
+      kpis: ['gross_margin'],
+      region: String(region.region),
+      category: anomalies.MARGIN_CATEGORY,
+    });
+  }
+  return planted;
 }
 
 /** True when the warehouse holds no sales yet (so `npm start` knows to build the demo). */

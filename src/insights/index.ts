@@ -1,3 +1,5 @@
+export * from './anomalies/index.js';
+export * from './attribution/index.js';
 export * from './audiences/index.js';
 export * from './campaigns/index.js';
 export * from './clv/index.js';

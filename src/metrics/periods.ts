@@ -9,6 +9,7 @@ import type { TimeRange } from './query.js';
 export const PERIODS = {
   last1: { zh: '最新一天', en: 'the newest day' },
   last7: { zh: '近7天', en: 'last 7 days' },
+  last14: { zh: '近14天', en: 'last 14 days' },
   last30: { zh: '近30天', en: 'last 30 days' },
   last90: { zh: '近90天', en: 'last 90 days' },
   last365: { zh: '近一年', en: 'last 365 days' },
@@ -28,6 +29,8 @@ export function periodRange(name: string, data: TimeRange): TimeRange {
       return lastDays(1);
     case 'last7':
       return lastDays(7);
+    case 'last14':
+      return lastDays(14);
     case 'last30':
       return lastDays(30);
     case 'last90':

@@ -27,6 +27,7 @@ import { exportRoutes } from './routes/export.js';
 import { forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
+import { insightRoutes } from './routes/insights.js';
 import { memberAnalyticsRoutes } from './routes/member-analytics.js';
 import { memberRoutes } from './routes/members.js';
 import { promotionRoutes } from './routes/promotions.js';
@@ -128,6 +129,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     memberAnalyticsRoutes(app, warehouse);
   }
   dashboardRoutes(app, store);
+  insightRoutes(app, options.engine);
   // The member center keeps its tables in the application store; stores named by grants are read from the
   // warehouse's store table. Its outbox is relayed into the warehouse every few seconds.
   const members = await MemberCenter.open(store);

@@ -1,12 +1,14 @@
 import { CronExpressionParser } from 'cron-parser';
 import { type AppStore, findUser, migrate, principalOf } from '../../appstore/index.js';
 import { type AlertRuleDefinition, type AlertRuleInput, alertRuleInputSchema } from '../../contract/index.js';
+import { type Attribution, SCAN_KPIS } from '../../insights/index.js';
 import { catalogDocument, dataRange, periodRange, runQuery } from '../../metrics/index.js';
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import type { Channels } from '../channels/index.js';
 import { ALERT_SCHEMA } from '../schema.js';
 import { TARGET_KPIS } from '../targets/index.js';
+import { findBreaches, formatValue, ruleQuery } from './breaches.js';
 
 /**
  * Alert rules (预警): saved, checked against the catalogue when saved, evaluated on their cron schedule. Each
@@ -65,26 +67,34 @@ export class AlertRules {
         `metric: attainment is kept for ${TARGET_KPIS.join(', ')}, not ${rule.metric}`,
         `metric：达成率仅适用于 ${TARGET_KPIS.join('、')}，不含 ${rule.metric}`,
       );
+    const c = rule.condition;
+    if (c.kind === 'forecast_band' && rule.metric !== 'net_sales')
+      throw refuse(
+        'metric',
+        'metric: the forecast band is of net_sales (the store forecast)',
+        'metric：预测区间仅适用于 net_sales（门店销售预测）',
+      );
+    if (c.kind === 'anomaly' && !(SCAN_KPIS as readonly string[]).includes(rule.metric))
+      throw refuse(
+        'metric',
+        `metric: the anomaly scan reads ${SCAN_KPIS.join(', ')}, not ${rule.metric}`,
+        `metric：智能洞察仅扫描 ${SCAN_KPIS.join('、')}，不含 ${rule.metric}`,
+      );
+    if ((c.kind === 'anomaly' || c.kind === 'freshness') && rule.dimensions.some((d) => d !== 'store'))
+      throw refuse(
+        'dimensions',
+        'dimensions: anomaly and freshness rules are per store; leave dimensions empty',
+        'dimensions：异常与数据及时性规则按门店判断，请勿设置其他维度',
+      );
     // The metric, its dimensions and filters as the metric layer would answer them (unknown names, a dimension the
     // metric does not reach): asked once over no days, so a mistake is refused here, naming the field.
-    await runQuery(this.engine, this.body(rule, { from: '1900-01-01', to: '1900-01-01' }), { cache: false });
+    await runQuery(this.engine, ruleQuery(rule, { from: '1900-01-01', to: '1900-01-01' }), { cache: false });
     for (const r of rule.recipients) {
       if (!(await findUser(this.store, r.username)))
         throw refuse('recipients', `recipients: no user ${r.username}`, `recipients：没有用户 ${r.username}`);
       await this.channels.get(r.channel);
     }
     return rule;
-  }
-
-  private body(rule: AlertRuleDefinition, timeRange: { from: string; to: string }) {
-    const metric = rule.condition.kind === 'attainment' ? `attainment_${rule.metric}` : rule.metric;
-    return {
-      metrics: [metric],
-      dimensions: rule.dimensions,
-      filters: rule.filters,
-      timeRange,
-      ...(rule.condition.kind === 'change' ? { compare: rule.condition.compare } : {}),
-    };
   }
 
   async save(input: AlertRuleInput, owner: string, id?: number): Promise<AlertRule> {
@@ -151,9 +161,8 @@ export class AlertRules {
       return result;
     }
     const period = periodRange(rule.period, range);
-    const catalog = catalogDocument();
     const metricId = rule.condition.kind === 'attainment' ? `attainment_${rule.metric}` : rule.metric;
-    const metric = catalog.metrics.find((m) => m.id === metricId);
+    const metric = catalogDocument().metrics.find((m) => m.id === metricId);
     const muted = rule.mutedUntil !== null && new Date(rule.mutedUntil) > now;
     for (const recipient of rule.recipients) {
       const user = await findUser(this.store, recipient.username);
@@ -164,35 +173,33 @@ export class AlertRules {
       }
       // A recipient whose grant does not reach the metric (a supplier and a store's open days) is told nothing, and
       // the rule says why; the others still hear.
-      const answer = await runQuery(this.engine, this.body(rule, period), {
+      const found = await findBreaches({
+        engine: this.engine,
+        rule,
+        period,
         scope: principal.scope,
-        cache: false,
+        now,
       }).catch((error: unknown) => {
         result.skipped.push(`${recipient.username}: ${(error as Error).message}`);
         return null;
       });
-      if (!answer) continue;
-      const breaches = new Map<string, { label: string; value: number; change: number | null }>();
-      const seen = new Set<string>();
-      for (const row of answer.rows) {
-        const key = JSON.stringify(rule.dimensions.map((d) => row[d] ?? null));
-        seen.add(key);
-        const value = row[metricId];
-        if (typeof value !== 'number') continue;
-        const change = changeOf(rule, row, metric?.unit);
-        if (breached(rule, value, change))
-          breaches.set(key, {
-            label: rule.dimensions.map((d) => String(row[d] ?? '—')).join(' · '),
-            value,
-            change,
-          });
-      }
-      const states = await this.store.query<{ group_key: string; status: string; opened_at: Date | string }>(
-        'SELECT group_key, status, opened_at FROM alert_state WHERE rule_id = $1 AND username = $2',
+      if (!found) continue;
+      if (found.note) result.skipped.push(`${recipient.username}: ${found.note}`);
+      const states = await this.store.query<{
+        group_key: string;
+        status: string;
+        opened_at: Date | string;
+        snoozed_until: Date | string | null;
+      }>(
+        'SELECT group_key, status, opened_at, snoozed_until FROM alert_state WHERE rule_id = $1 AND username = $2',
         [id, recipient.username],
       );
       const open = new Map(states.filter((s) => s.status === 'open').map((s) => [s.group_key, s]));
-      for (const [key, breach] of breaches) {
+      const quiet = (key: string) => {
+        const until = open.get(key)?.snoozed_until;
+        return muted || (until !== null && until !== undefined && new Date(until) > now);
+      };
+      for (const [key, breach] of found.breaches) {
         if (open.has(key)) {
           result.stillOpen += 1;
           await this.store.query(
@@ -202,21 +209,24 @@ export class AlertRules {
           continue;
         }
         result.opened += 1;
+        const why = muted ? null : ((await breach.why?.()) ?? null);
+        const text = [
+          `${breach.label || '全部'}：${metric?.label.zh ?? metricId} ${
+            rule.condition.kind === 'freshness' ? '' : formatValue(breach.value, metric?.unit)
+          }${breach.detail ? `（${breach.detail}）` : ''}`,
+          `条件：${describe(rule)}`,
+          `期间：${period.from} … ${period.to}`,
+          ...(why ? [`原因：${why.summary.zh}`] : []),
+        ].join('\n');
         await this.store.query(
           `INSERT INTO alert_state (rule_id, username, group_key, status, opened_at, last_value)
            VALUES ($1, $2, $3, 'open', $4, $5)
            ON CONFLICT (rule_id, username, group_key)
-           DO UPDATE SET status = 'open', opened_at = $4, recovered_at = NULL, last_value = $5`,
+           DO UPDATE SET status = 'open', opened_at = $4, recovered_at = NULL, last_value = $5, snoozed_until = NULL`,
           [id, recipient.username, key, now.toISOString(), breach.value],
         );
+        await this.record(id, recipient.username, key, 'open', now, breach.value, text, why);
         if (!muted) {
-          const text = [
-            `${breach.label || '全部'}：${metric?.label.zh ?? metricId} ${formatValue(breach.value, metric?.unit)}${
-              breach.change === null ? '' : `（${formatChange(breach.change, metric?.unit)}）`
-            }`,
-            `条件：${describe(rule)}`,
-            `期间：${period.from} … ${period.to}`,
-          ].join('\n');
           const queued = await this.channels.enqueue(
             recipient.channel,
             `rule:${id}:${recipient.username}:${key}:${now.toISOString()}:open`,
@@ -226,21 +236,22 @@ export class AlertRules {
         }
       }
       for (const [key, state] of open) {
-        if (breaches.has(key)) continue;
+        if (found.breaches.has(key)) continue;
         result.recovered += 1;
         await this.store.query(
           `UPDATE alert_state SET status = 'recovered', recovered_at = $4 WHERE rule_id = $1 AND username = $2 AND group_key = $3`,
           [id, recipient.username, key, now.toISOString()],
         );
-        if (!muted) {
-          const label = (JSON.parse(key) as unknown[]).map((v) => String(v ?? '—')).join(' · ');
+        const label = (JSON.parse(key) as unknown[]).map((v) => String(v ?? '—')).join(' · ');
+        const text = `${label || '全部'}：${metric?.label.zh ?? metricId} 已恢复正常${
+          found.seen.has(key) ? '' : '（本期无数据）'
+        }\n期间：${period.from} … ${period.to}`;
+        await this.record(id, recipient.username, key, 'recovered', now, null, text, null);
+        if (!quiet(key)) {
           const queued = await this.channels.enqueue(
             recipient.channel,
             `rule:${id}:${recipient.username}:${key}:${new Date(state.opened_at).toISOString()}:recovered`,
-            {
-              title: `【恢复】${rule.name}`,
-              text: `${label || '全部'}：${metric?.label.zh ?? metricId} 已恢复正常${seen.has(key) ? '' : '（本期无数据）'}\n期间：${period.from} … ${period.to}`,
-            },
+            { title: `【恢复】${rule.name}`, text },
           );
           if (queued) result.queued += 1;
         }
@@ -252,48 +263,117 @@ export class AlertRules {
     ]);
     return result;
   }
+
+  /** What the rule would find today for one user, sent nowhere and kept nowhere (the editor's live preview). */
+  async preview(input: AlertRuleInput, username: string): Promise<PreviewRow[]> {
+    const rule = parseInput(alertRuleInputSchema, input);
+    const user = await findUser(this.store, username);
+    const principal = user && !user.disabled ? await principalOf(this.store, user.id) : undefined;
+    if (!principal)
+      throw new ZhongtaiError('NOT_FOUND', { en: `No user ${username}`, zh: `没有用户 ${username}` });
+    const range = await dataRange(this.engine);
+    if (!range) return [];
+    const period = periodRange(rule.period, range);
+    const found = await findBreaches({
+      engine: this.engine,
+      rule,
+      period,
+      scope: principal.scope,
+      now: new Date(),
+    });
+    return [...found.breaches.values()].map((b) => ({
+      label: b.label,
+      value: b.value,
+      detail: b.detail,
+      period,
+    }));
+  }
+
+  /** Snoozes one open breach (a store's) for some hours: it stays open, and its recovery is not announced. */
+  async snooze(id: number, username: string, key: string, until: Date): Promise<boolean> {
+    const rows = await this.store.query(
+      `UPDATE alert_state SET snoozed_until = $4 WHERE rule_id = $1 AND username = $2 AND group_key = $3
+       AND status = 'open' RETURNING rule_id`,
+      [id, username, key, until.toISOString()],
+    );
+    return rows.length > 0;
+  }
+
+  /** The rule's history: each breach opened and recovered, newest first, with the message and why. */
+  async history(id: number, limit = 200): Promise<AlertEvent[]> {
+    const rows = await this.store.query<Record<string, unknown>>(
+      'SELECT * FROM alert_event WHERE rule_id = $1 ORDER BY at DESC, id DESC LIMIT $2',
+      [id, limit],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      username: String(r.username),
+      group: (JSON.parse(String(r.group_key)) as unknown[]).map((v) => String(v ?? '—')).join(' · '),
+      groupKey: String(r.group_key),
+      event: r.event as 'open' | 'recovered',
+      at: new Date(String(r.at)).toISOString(),
+      value: r.value === null ? null : Number(r.value),
+      text: String(r.text),
+      why: r.why === null ? null : ((typeof r.why === 'string' ? JSON.parse(r.why) : r.why) as Attribution),
+    }));
+  }
+
+  private async record(
+    id: number,
+    username: string,
+    key: string,
+    event: 'open' | 'recovered',
+    at: Date,
+    value: number | null,
+    text: string,
+    why: Attribution | null,
+  ): Promise<void> {
+    await this.store.query(
+      `INSERT INTO alert_event (rule_id, username, group_key, event, at, value, text, why)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [id, username, key, event, at.toISOString(), value, text, why ? JSON.stringify(why) : null],
+    );
+  }
 }
 
-/** The change the rule reads: relative for amounts, in points for ratios (a ratio's change is never a percent). */
-function changeOf(
-  rule: AlertRuleDefinition,
-  row: Record<string, unknown>,
-  unit: string | undefined,
-): number | null {
-  if (rule.condition.kind !== 'change') return null;
-  const points = unit === 'percent' || unit === 'ratio';
-  const value = row[`${rule.metric}_${points ? 'delta' : 'pct'}`];
-  return typeof value === 'number' ? value : null;
+export interface PreviewRow {
+  label: string;
+  value: number;
+  detail: string;
+  period: { from: string; to: string };
 }
 
-function breached(rule: AlertRuleDefinition, value: number, change: number | null): boolean {
-  const c = rule.condition;
-  if (c.kind === 'threshold') return c.op === 'below' ? value < c.value : value > c.value;
-  if (c.kind === 'attainment') return value < 1 - c.behind;
-  // A comparison over no earlier data says nothing: no alert.
-  if (change === null) return false;
-  return c.direction === 'down' ? change <= -c.by : change >= c.by;
+export interface AlertEvent {
+  id: number;
+  username: string;
+  group: string;
+  groupKey: string;
+  event: 'open' | 'recovered';
+  at: string;
+  value: number | null;
+  text: string;
+  why: Attribution | null;
 }
 
 function describe(rule: AlertRuleDefinition): string {
   const c = rule.condition;
-  if (c.kind === 'threshold') return `${c.op === 'below' ? '低于' : '高于'} ${c.value}`;
-  if (c.kind === 'attainment') return `达成率落后 ${(c.behind * 100).toFixed(0)} 个百分点以上`;
-  return `${{ yoy: '同比', mom: '环比', wow: '周环比', previous: '较上期', yoy_weekday: '同比（同星期）' }[c.compare]}${
-    c.direction === 'down' ? '下降' : '上升'
-  } ${(c.by * 100).toFixed(1)}（% 或百分点）以上`;
+  switch (c.kind) {
+    case 'threshold':
+      return `${c.op === 'below' ? '低于' : '高于'} ${c.value}`;
+    case 'attainment':
+      return `达成率落后 ${(c.behind * 100).toFixed(0)} 个百分点以上`;
+    case 'forecast_band':
+      return '超出预测区间 P10–P90';
+    case 'freshness':
+      return `营业日 ${c.since} 后仍无销售数据`;
+    case 'anomaly':
+      return `智能洞察判定异常${c.minImpact ? `（影响 ≥ ¥${c.minImpact}）` : ''}`;
+    case 'change':
+      return `${{ yoy: '同比', mom: '环比', wow: '周环比', previous: '较上期', yoy_weekday: '同比（同星期）' }[c.compare]}${
+        c.direction === 'down' ? '下降' : '上升'
+      } ${(c.by * 100).toFixed(1)}（% 或百分点）以上`;
+  }
 }
-
-const formatValue = (v: number, unit: string | undefined) =>
-  unit === 'percent'
-    ? `${(v * 100).toFixed(1)}%`
-    : unit === 'CNY'
-      ? `¥${v.toFixed(2)}`
-      : `${Math.round(v * 100) / 100}`;
-const formatChange = (c: number, unit: string | undefined) =>
-  unit === 'percent' || unit === 'ratio'
-    ? `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)} 个百分点`
-    : `${c >= 0 ? '+' : ''}${(c * 100).toFixed(1)}%`;
 
 const ruleOf = (row: Record<string, unknown>): AlertRule => {
   const definition = (

@@ -27,6 +27,11 @@ export function demoCommand(program: Command): void {
       DEMO_DEFAULTS.lines,
     )
     .option('--replace', 'replace data already in the file', false)
+    .option(
+      '--anomalies',
+      'plant known anomalies in the last fortnight (a store’s conversion collapses, a category sells below cost in a region) 植入已知异常',
+      false,
+    )
     .option('--app-db <url>', 'PostgreSQL URL of the application store (users)', process.env.ZHONGTAI_APP_DB)
     .option(
       '--export <dir>',

@@ -256,6 +256,16 @@ export const MEASURES: MeasureDef[] = [
     id: 'forecast_p50',
     sources: [plain('forecast_day', sum(f('p50'))), plain('forecast_sku_day', sum(f('p50')))],
   },
+  // The band of the newest store forecast (P10–P90): alerts fire outside it. A sum of stores' quantiles is wider
+  // than the quantile of their sum, so a band over several stores errs towards fewer alerts.
+  {
+    id: 'forecast_p10',
+    sources: [plain('forecast_day', sum(f('p10'))), plain('forecast_sku_day', sum(f('p10')))],
+  },
+  {
+    id: 'forecast_p90',
+    sources: [plain('forecast_day', sum(f('p90'))), plain('forecast_sku_day', sum(f('p90')))],
+  },
   // Store-days whose sales are known: the accuracy of a forecast counts only those.
   { id: 'forecast_actual', sources: [plain('forecast_day', sum(f('actual')))] },
   { id: 'forecast_hit', sources: [plain('forecast_day', sum(bin('-', f('actual'), f('abs_error'))))] },

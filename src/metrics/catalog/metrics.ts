@@ -364,6 +364,14 @@ export const METRICS: MetricDef[] = [
     '最新一次门店预测的P50（中位数）合计',
     'Σ P50 of the newest store forecast of each store-day',
   ]),
+  metric('forecast_sales_p10', '预测下限（P10）', 'Forecast sales P10', 'CNY', m('forecast_p10'), [
+    '最新一次门店预测的 P10 合计：实际低于它的概率约 10%',
+    'Σ P10 of the newest store forecast: sales fall below it about one day in ten',
+  ]),
+  metric('forecast_sales_p90', '预测上限（P90）', 'Forecast sales P90', 'CNY', m('forecast_p90'), [
+    '最新一次门店预测的 P90 合计：实际高于它的概率约 10%',
+    'Σ P90 of the newest store forecast: sales rise above it about one day in ten',
+  ]),
   metric(
     'forecast_accuracy',
     '预测准确率',

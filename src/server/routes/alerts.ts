@@ -25,6 +25,16 @@ const muteSchema = z
       .max(24 * 90),
   })
   .strict();
+const snoozeSchema = z
+  .object({
+    username: z.string().min(1).max(64),
+    groupKey: z.string().min(2).max(2000),
+    hours: z
+      .number()
+      .positive()
+      .max(24 * 30),
+  })
+  .strict();
 const idOf = (request: FastifyRequest) => parseBody(idSchema, request.params).id;
 
 /**
@@ -123,6 +133,58 @@ export function alertRoutes(
       const result = await rules.evaluate(idOf(request));
       await channels.deliverDue();
       return result;
+    },
+  );
+  app.post(
+    '/api/v1/alerts/rules/preview',
+    manage(
+      'What a rule would find today for you, sent nowhere 预览规则',
+      'rows: label, value, detail, period',
+      {
+        body: alertRuleInputSchema,
+      },
+    ),
+    async (request) => ({ rows: await rules.preview(request.body as never, callerOf(request).username) }),
+  );
+  app.put(
+    '/api/v1/alerts/rules/:id',
+    manage('Change an alert rule 修改预警规则', 'the rule', {
+      body: alertRuleInputSchema,
+      numericParams: ['id'],
+      notFound: 'No such rule',
+    }),
+    async (request) => {
+      const rule = await rules.save(request.body as never, callerOf(request).username, idOf(request));
+      await audit(request, 'alerts.rule', String(rule.id), { name: rule.name, changed: true });
+      return rule;
+    },
+  );
+  app.get(
+    '/api/v1/alerts/rules/:id/history',
+    manage('A rule’s breaches opened and recovered, newest first, with why 预警历史', 'events', {
+      numericParams: ['id'],
+      notFound: 'No such rule',
+    }),
+    async (request) => {
+      const id = idOf(request);
+      await rules.get(id);
+      return { events: await rules.history(id) };
+    },
+  );
+  app.post(
+    '/api/v1/alerts/rules/:id/snooze',
+    manage('Snooze one open breach for some hours 暂缓提醒', 'snoozed: true, or false when it is not open', {
+      body: snoozeSchema,
+      numericParams: ['id'],
+      notFound: 'No such rule',
+    }),
+    async (request) => {
+      const { username, groupKey, hours } = parseBody(snoozeSchema, request.body);
+      const id = idOf(request);
+      await rules.get(id);
+      const snoozed = await rules.snooze(id, username, groupKey, new Date(Date.now() + hours * 3_600_000));
+      await audit(request, 'alerts.rule', String(id), { snoozed: groupKey, username, hours });
+      return { snoozed };
     },
   );
   app.post(
