@@ -153,6 +153,95 @@ describe('alert rules', () => {
     expect(evaluated.skipped).toEqual([]);
   });
 
+  it('reads a margin’s change in points, fires outside the forecast band, and on a store gone quiet', async () => {
+    const channels = await Channels.open(store);
+    const [hook] = await channels.list();
+    const rules = await AlertRules.open(store, engine, channels);
+    const recipients = [{ username: marketer, channel: hook?.id as number }];
+    const at = new Date('2026-11-16T00:30:00Z');
+    // 毛利率 fell by a point or more against the week before, per store: the rule and plain SQL agree.
+    const margins = await engine.query(
+      `SELECT store_id,
+              sum(net - cost) FILTER (WHERE date > DATE '2026-11-08') / sum(net) FILTER (WHERE date > DATE '2026-11-08') AS now,
+              sum(net - cost) FILTER (WHERE date <= DATE '2026-11-08') / sum(net) FILTER (WHERE date <= DATE '2026-11-08') AS before
+       FROM sales_line WHERE date BETWEEN DATE '2026-11-02' AND DATE '2026-11-15' GROUP BY 1`,
+    );
+    const fell = margins.filter((m) => Number(m.now) - Number(m.before) <= -0.01).length;
+    expect(fell).toBeGreaterThan(0);
+    expect(fell).toBeLessThan(margins.length);
+    const marginRule = (by: number) =>
+      rules.save(
+        {
+          name: `毛利率周环比下降 ${by}`,
+          metric: 'gross_margin',
+          dimensions: ['store'],
+          period: 'last7',
+          condition: { kind: 'change', compare: 'wow', direction: 'down', by },
+          recipients,
+        },
+        'admin',
+      );
+    expect((await rules.evaluate((await marginRule(0.01)).id, at)).opened).toBe(fell);
+    expect((await rules.evaluate((await marginRule(0.5)).id, at)).opened).toBe(0);
+
+    // Outside the band: none without a forecast, and it says so; then a run whose band store 1 fell below.
+    const band = await rules.save(
+      {
+        name: '超出预测区间',
+        metric: 'net_sales',
+        dimensions: ['store'],
+        period: 'last1',
+        condition: { kind: 'forecast_band' },
+        recipients,
+      },
+      'admin',
+    );
+    const none = await rules.evaluate(band.id, at);
+    expect(none.opened).toBe(0);
+    expect(none.skipped.join()).toContain('no forecast covers');
+    await engine.run(
+      `INSERT INTO forecast (run_id, level, model, store_id, sku, category, date, p10, p50, p90)
+       SELECT 900001, 'store', 'test', store_id, NULL, NULL, date,
+              sum(net) * CASE WHEN store_id = 1 THEN 1.1 ELSE 0.9 END, sum(net), sum(net) * 1.2
+       FROM sales_line WHERE date = DATE '2026-11-15' GROUP BY store_id, date`,
+    );
+    const fired = await rules.evaluate(band.id, new Date('2026-11-16T00:40:00Z'));
+    expect(fired.opened).toBe(1);
+    await channels.deliverDue();
+    expect(received().at(-1)?.text).toMatch(new RegExp(`^${storeName}：销售额 ¥[\\d.]+（预测区间 ¥`));
+    expect(received().at(-1)?.text).toContain('原因：销售额');
+
+    // A store whose tills went quiet at 10:00 on the last day: at 13:00 in Shanghai it is late, at 10:30 not yet.
+    await engine.run(
+      "DELETE FROM sales_line WHERE store_id = 1 AND date = DATE '2026-11-15' AND hour(ts) >= 10",
+    );
+    const quiet = await rules.save(
+      {
+        name: '门店无销售数据',
+        metric: 'net_sales',
+        period: 'last1',
+        condition: { kind: 'freshness', since: '11:00' },
+        recipients,
+      },
+      'admin',
+    );
+    const early = await rules.evaluate(quiet.id, new Date('2026-11-15T02:30:00Z'));
+    expect(early.opened).toBe(0);
+    expect(early.skipped.join()).toContain('before 11:00');
+    const stale = await engine.query(
+      `SELECT s.store_id FROM store s LEFT JOIN sales_line l ON l.store_id = s.store_id AND l.date = DATE '2026-11-15'
+       WHERE s.open_date <= DATE '2026-11-15' AND (s.close_date IS NULL OR s.close_date > DATE '2026-11-15')
+       GROUP BY 1 HAVING coalesce(max(l.ts) < TIMESTAMP '2026-11-15 11:00:00', true)`,
+    );
+    expect(stale.map((r) => Number(r.store_id))).toContain(1);
+    const late = await rules.evaluate(quiet.id, new Date('2026-11-15T05:00:00Z'));
+    expect(late.opened).toBe(stale.length);
+    await channels.deliverDue();
+    expect(
+      received().some((m) => m.text.startsWith(`${storeName}：`) && m.text.includes('最后一笔销售')),
+    ).toBe(true);
+  });
+
   it('tells a recipient whose grant does not reach the metric nothing, says why, and still tells the others', async () => {
     const channels = await Channels.open(store);
     const [hook] = await channels.list();
