@@ -76,4 +76,18 @@ export const ALERT_SCHEMA: SchemaStep[] = [
       'ALTER TABLE alert_state ADD COLUMN IF NOT EXISTS snoozed_until TIMESTAMPTZ',
     ],
   },
+  {
+    // Subscriptions (订阅): a dashboard, or one of its tiles, sent on a schedule to people by their channels.
+    version: 4,
+    sql: [
+      `CREATE TABLE IF NOT EXISTS subscription (
+         id BIGSERIAL PRIMARY KEY,
+         name TEXT NOT NULL,
+         definition JSONB NOT NULL,
+         owner TEXT NOT NULL,
+         last_run_at TIMESTAMPTZ,
+         created_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+         updated_at TIMESTAMPTZ NOT NULL DEFAULT now())`,
+    ],
+  },
 ];

@@ -146,6 +146,8 @@ export const AUDIT_ACTIONS = [
   'member.adjust.decide',
   'alerts.channel',
   'alerts.rule',
+  'alerts.subscription',
+  'targets.edit',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

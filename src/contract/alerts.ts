@@ -112,3 +112,26 @@ export interface DeliveryView {
   createdAt: string;
   sentAt: string | null;
 }
+
+/** A subscription (订阅): a dashboard, or one of its tiles (a saved question), delivered on a schedule. */
+export const subscriptionInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(80),
+    dashboardId: z.number().int().positive().max(2_147_483_647),
+    /** One tile of the dashboard (a saved question) instead of the whole of it. */
+    tileId: z.string().min(1).max(40).optional(),
+    schedule: z
+      .string()
+      .min(9)
+      .max(100)
+      .default('30 8 * * *')
+      .describe('cron: minute hour day month weekday (daily 08:30: 30 8 * * *; Mondays 9:00: 0 9 * * 1)'),
+    timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
+    recipients: z
+      .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())
+      .min(1)
+      .max(200),
+  })
+  .strict();
+export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
+export type SubscriptionDefinition = z.output<typeof subscriptionInputSchema>;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fastifyRateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { AlertRules, Channels } from '../alerts/index.js';
+import { AlertRules, Channels, Subscriptions } from '../alerts/index.js';
 import { type AppStore, runEvery } from '../appstore/index.js';
 import type { Spec } from '../ingest/index.js';
 import { refreshDueAudiences } from '../insights/index.js';
@@ -33,6 +33,7 @@ import { memberRoutes } from './routes/members.js';
 import { promotionRoutes } from './routes/promotions.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
+import { subscriptionRoutes } from './routes/subscriptions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
@@ -65,6 +66,10 @@ export interface ServerOptions {
   relayEveryMs?: number;
   /** How often due alert rules are evaluated and the delivery queue sent; default 30 s. */
   alertCheckMs?: number;
+  /** This server's address as a browser on this machine reaches it (subscriptions' pictures); default 127.0.0.1. */
+  baseUrl?: string;
+  /** The address recipients open from a message (behind a proxy); ZHONGTAI_PUBLIC_URL. */
+  publicUrl?: string;
   /** How often daily audiences are checked for a refresh; default 10 minutes. */
   audienceCheckMs?: number;
   /** How long a client may take to send its whole request; default 30 s. */
@@ -140,8 +145,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const channels = await Channels.open(store);
   const alertRules = await AlertRules.open(store, options.engine, channels);
   alertRoutes(app, channels, alertRules, store);
+  // Subscriptions picture a dashboard by opening it in headless Chromium at this server's own address (known once
+  // it listens), unless told where it is reached.
+  const subscriptions = await Subscriptions.open(store, options.engine, channels, {
+    get baseUrl() {
+      if (options.baseUrl) return options.baseUrl;
+      const address = app.server.address();
+      const port = typeof address === 'object' && address ? address.port : 3000;
+      return `http://127.0.0.1:${port}`;
+    },
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+  });
+  subscriptionRoutes(app, subscriptions, channels, store);
   const stopAlerts = runEvery('alerts', options.alertCheckMs ?? 30_000, async () => {
     await alertRules.evaluateDue();
+    await subscriptions.deliverDue();
     await channels.deliverDue();
   });
   app.addHook('onClose', stopAlerts);

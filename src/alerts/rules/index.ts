@@ -1,2 +1,2 @@
-export { type Breach, type Found, findBreaches } from './breaches.js';
+export { type Breach, type Found, findBreaches, formatValue } from './breaches.js';
 export { type AlertEvent, type AlertRule, AlertRules, type Evaluation, type PreviewRow } from './rules.js';

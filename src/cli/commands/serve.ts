@@ -22,6 +22,11 @@ export function serveCommand(program: Command): void {
     .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
     .option('--port <n>', 'port', integer('port'), Number(process.env.PORT ?? 3000))
     .option('--host <host>', 'address to listen on', process.env.HOST ?? '127.0.0.1')
+    .option(
+      '--public-url <url>',
+      'the address people open from alert and subscription messages (behind a proxy) 消息中链接的访问地址',
+      process.env.ZHONGTAI_PUBLIC_URL,
+    )
     .option('--demo-if-empty', 'generate the demo chain first when the file holds no sales', false)
     .option(
       '--spec <file>',
@@ -122,6 +127,7 @@ export function serveCommand(program: Command): void {
         ...(opts.logLevel === 'silent' ? {} : { logger: opts.logLevel as LogLevel }),
         ...(opts.logFile && opts.logLevel !== 'silent' ? { logStream: reopenableLogFile(opts.logFile) } : {}),
         ...(opts.embedOrigin.length ? { embedOrigins: opts.embedOrigin } : {}),
+        ...(opts.publicUrl ? { publicUrl: String(opts.publicUrl).replace(/\/$/, '') } : {}),
       });
       try {
         await app.listen({ port: opts.port, host: opts.host });

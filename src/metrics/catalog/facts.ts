@@ -119,6 +119,8 @@ export const FACTS: FactDef[] = [
     keys: { store: 'store_id' },
     columnsOf: 'target_day',
   },
+  // The newest store forecast of the days after the last day with sales (a view): the rest of a month, projected.
+  { id: 'forecast_rest', table: 'forecast_rest', date: f('date'), keys: { store: 'store_id' } },
   // Each campaign's last evaluation, on the campaign's last day (chain-wide: campaigns have no store).
   { id: 'campaign_result', table: 'campaign_result', date: f('date'), keys: { campaign: 'campaign_id' } },
   // Members' scores as of the day they were made (member_score.as_of), by home store.

@@ -266,6 +266,7 @@ export const MEASURES: MeasureDef[] = [
     id: 'forecast_p90',
     sources: [plain('forecast_day', sum(f('p90'))), plain('forecast_sku_day', sum(f('p90')))],
   },
+  { id: 'forecast_rest_p50', sources: [plain('forecast_rest', sum(f('p50')))] },
   // Store-days whose sales are known: the accuracy of a forecast counts only those.
   { id: 'forecast_actual', sources: [plain('forecast_day', sum(f('actual')))] },
   { id: 'forecast_hit', sources: [plain('forecast_day', sum(bin('-', f('actual'), f('abs_error'))))] },

@@ -419,6 +419,28 @@ export const METRICS: MetricDef[] = [
       'actual ÷ the phased target of the days with data so far (fair mid-month)',
     ],
   ),
+  metric(
+    'projected_net_sales',
+    '预计销售额',
+    'Projected net sales',
+    'CNY',
+    { sum: [m('net_sales'), m('forecast_rest_p50')] },
+    [
+      '实际销售额 + 最新门店预测对其余日子的 P50（期末预计；无预测时仅为实际）',
+      'actual so far + the newest store forecast (P50) of the days still to come (without a forecast: actual only)',
+    ],
+  ),
+  metric(
+    'projected_attainment_net_sales',
+    '预计达成率',
+    'Projected attainment',
+    'percent',
+    ratio({ sum: [m('net_sales'), m('forecast_rest_p50')] }, m('target_net_sales')),
+    [
+      '预计销售额 ÷ 期内全部目标（按整月查询即月末预计达成）',
+      'projected net sales ÷ the whole period’s target (asked for a month: its month-end attainment)',
+    ],
+  ),
   metric('target_gross_profit', '毛利额目标', 'Gross profit target', 'CNY', m('target_gross_profit'), [
     '期内毛利额目标（月度目标按去年同期曲线分解到门店日）',
     'gross profit target of the period (monthly targets phased to store-days by last year’s curve)',

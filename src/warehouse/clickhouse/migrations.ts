@@ -80,6 +80,11 @@ export function schemaStatements(cluster?: { name: string; database: string }): 
     `CREATE VIEW IF NOT EXISTS target_to_date AS SELECT kpi, store_id, date, value FROM target_day
        ${cluster ? 'GLOBAL ' : ''}CROSS JOIN (SELECT max(date) AS last_day FROM (SELECT date FROM sales_line UNION ALL SELECT date FROM store_day_sales))
        WHERE date <= last_day`,
+    // The newest forecasts of the days after the last day with sales, as on DuckDB (empty here: forecasts live in
+    // the warehouse file, so projections on ClickHouse are actual only).
+    `CREATE VIEW IF NOT EXISTS forecast_rest AS SELECT store_id, date, p50 FROM forecast_day
+       ${cluster ? 'GLOBAL ' : ''}CROSS JOIN (SELECT max(date) AS last_day FROM (SELECT date FROM sales_line UNION ALL SELECT date FROM store_day_sales))
+       WHERE date > last_day`,
   ];
 }
 

@@ -217,7 +217,18 @@ export const MIGRATIONS: Migration[] = [
       'target, target_day: targets as set and phased to store-days; target_to_date: the phased days to the last day with sales',
     statements: (existing) => [...reconcile(existing), TARGET_TO_DATE_VIEW],
   },
+  {
+    version: 22,
+    description: 'forecast_rest: the newest store forecast of the days after the last day with sales (预计达成)',
+    statements: () => [FORECAST_REST_VIEW],
+  },
 ];
+
+/** The days still to come of the newest store forecasts: projections add them to what was sold. */
+const FORECAST_REST_VIEW = `CREATE OR REPLACE VIEW forecast_rest AS
+  SELECT store_id, date, p50 FROM forecast_day WHERE date > (SELECT greatest(
+    coalesce((SELECT max(date) FROM sales_line), DATE '1900-01-01'),
+    coalesce((SELECT max(date) FROM store_day_sales), DATE '1900-01-01')))`;
 
 /**
  * Phased targets up to the last day with sales (store-day or line facts): attainment (达成率) divides what was sold by
