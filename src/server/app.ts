@@ -34,6 +34,7 @@ import { promotionRoutes } from './routes/promotions.js';
 import { queryRoutes } from './routes/query.js';
 import { replenishRoutes } from './routes/replenish.js';
 import { subscriptionRoutes } from './routes/subscriptions.js';
+import { targetRoutes } from './routes/targets.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
@@ -132,6 +133,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     forecastRoutes(app, warehouse);
     replenishRoutes(app, warehouse);
     memberAnalyticsRoutes(app, warehouse);
+    targetRoutes(app, warehouse, store);
   }
   dashboardRoutes(app, store);
   insightRoutes(app, options.engine);

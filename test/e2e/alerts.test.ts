@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../src/alerts/index.js';
+import { seedDemoDashboards } from '../../src/appstore/index.js';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { openWorld, signIn, type World } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
@@ -25,6 +26,7 @@ beforeAll(async () => {
   const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-alerts-e2e-')), 'demo.duckdb');
   copyFileSync(SMALL_DEMO, path);
   world = await openWorld(await openWarehouse({ path }));
+  await seedDemoDashboards(world.appStore, '2026-11-15');
   analyst = await userWithToken(world.appStore, 'analyst');
   receiver = await startReceiver();
   base = `${receiver.base}/in`;
@@ -65,6 +67,25 @@ describe('alerts page', () => {
       .toBeGreaterThan(3);
     expect(arrived().every((a) => a.verified)).toBe(true);
     await expect.poll(() => page.getByTestId('alert-deliveries').innerText()).toContain('已发送');
+    // The rule's history holds each breach it opened, with the message sent.
+    await page.getByTestId('alert-history-open').click();
+    await expect.poll(() => page.getByTestId('alert-history').innerText()).toContain('触发');
+    // A live preview of a rule not saved: what would fire today, nothing sent.
+    const sentBefore = arrived().length;
+    await page.getByTestId('alert-kind').selectOption('threshold');
+    await page.getByTestId('alert-value').fill('0.95');
+    await page.getByTestId('alert-preview').click();
+    await expect.poll(() => page.getByTestId('alert-preview-rows').innerText()).toMatch(/毛利率|店/);
+    expect(arrived().length).toBe(sentBefore);
+    // A subscription to a dashboard, sent now: a picture taken by Chromium, the message in the channel.
+    await page.getByTestId('subscription-form').getByPlaceholder('订阅名称').fill('每日经营');
+    await page.getByTestId('subscription-save').click();
+    await expect.poll(() => page.getByTestId('subscriptions').innerText()).toContain('每日经营');
+    await page.getByTestId('subscription-run').click();
+    await expect
+      .poll(() => page.locator('.banner').innerText(), { timeout: 60_000 })
+      .toContain('已发送 1 条（含截图）');
+    await expect.poll(() => arrived().some((a) => a.title === '【订阅】每日经营')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'alerts-analyst.png'), fullPage: true });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({

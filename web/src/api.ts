@@ -60,7 +60,9 @@ import type {
   ScoredMember,
   SegmentsAnswer,
   Share,
+  SubscriptionInput,
   Suggestion,
+  subscriptionInputSchema,
   Theme,
   Tile,
   UpgradeEffect,
@@ -169,6 +171,51 @@ export interface Catalog {
   dimensions: CatalogDimension[];
 }
 
+export interface AlertEventView {
+  id: number;
+  username: string;
+  group: string;
+  event: 'open' | 'recovered';
+  at: string;
+  value: number | null;
+  text: string;
+}
+export type SubscriptionView = z.output<typeof subscriptionInputSchema> & {
+  id: number;
+  owner: string;
+  lastRunAt: string | null;
+};
+export interface TargetRow {
+  kpi: 'net_sales' | 'gross_profit' | 'orders' | 'units';
+  level: 'store' | 'region' | 'format' | 'chain';
+  code: string;
+  value: string;
+}
+export interface InsightDay {
+  store: string;
+  date: string;
+  kpi: string;
+  actual: number;
+  expected: number;
+  low: number;
+  high: number;
+  direction: 'down' | 'up';
+  impact: number;
+}
+export interface InsightsAnswer {
+  from: string | null;
+  to: string | null;
+  insights: {
+    store: string;
+    region: string;
+    from: string;
+    to: string;
+    lead: InsightDay;
+    days: InsightDay[];
+    impact: number;
+    why?: { summary: { zh: string; en: string } };
+  }[];
+}
 export type AlertRuleView = AlertRuleDefinition & {
   id: number;
   owner: string;
@@ -426,6 +473,28 @@ export const api = {
     ),
   muteAlertRule: (id: number, hours: number) =>
     call<AlertRuleView>(`/api/v1/alerts/rules/${id}/mute`, send('POST', { hours })),
+  previewAlertRule: (body: AlertRuleInput) =>
+    call<{ rows: { label: string; value: number; detail: string; period: { from: string; to: string } }[] }>(
+      '/api/v1/alerts/rules/preview',
+      send('POST', body),
+    ),
+  alertHistory: (id: number) => call<{ events: AlertEventView[] }>(`/api/v1/alerts/rules/${id}/history`),
+  subscriptions: () => call<{ subscriptions: SubscriptionView[] }>('/api/v1/subscriptions'),
+  saveSubscription: (body: SubscriptionInput) =>
+    call<SubscriptionView>('/api/v1/subscriptions', send('POST', body)),
+  runSubscription: (id: number) =>
+    call<{ queued: number; pictured: boolean; skipped: string[] }>(`/api/v1/subscriptions/${id}/run`, {
+      method: 'POST',
+    }),
+  deleteSubscription: (id: number) => call<null>(`/api/v1/subscriptions/${id}`, { method: 'DELETE' }),
+  insights: (days = 7) => call<InsightsAnswer>(`/api/v1/insights/anomalies?days=${days}`),
+  targets: (month: string) =>
+    call<{ month: string; targets: TargetRow[] }>(`/api/v1/targets?month=${encodeURIComponent(month)}`),
+  saveTargets: (month: string, rows: (Omit<TargetRow, 'value'> & { value: string | null })[]) =>
+    call<{ targets: number; storeDays: number; seconds: number }>(
+      '/api/v1/targets',
+      send('PUT', { month, rows }),
+    ),
   audiences: () => call<{ audiences: Audience[] }>('/api/v1/audiences'),
   previewAudience: (rule: AudienceRule) =>
     call<{ members: number }>('/api/v1/audiences/preview', send('POST', { rule })),

@@ -40,6 +40,8 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'member.adjust.decide': { zh: '审批储值调整', en: 'Wallet adjustment decided' },
   'alerts.channel': { zh: '保存通知渠道', en: 'Alert channel saved' },
   'alerts.rule': { zh: '保存预警规则', en: 'Alert rule saved' },
+  'alerts.subscription': { zh: '保存订阅', en: 'Subscription saved' },
+  'targets.edit': { zh: '修改目标', en: 'Targets changed' },
 };
 
 export const actionName = (action: string, lang: Lang): string =>

@@ -11,9 +11,175 @@ const KINDS: [AlertChannel['kind'], { zh: string; en: string }][] = [
   ['email', { zh: '邮件 (SMTP)', en: 'Email (SMTP)' }],
   ['webhook', { zh: '通用 Webhook（签名）', en: 'Signed webhook' }],
 ];
+type RuleKind = AlertRuleInput['condition']['kind'];
+const RULE_KINDS: [RuleKind, { zh: string; en: string }][] = [
+  ['threshold', { zh: '阈值', en: 'threshold' }],
+  ['change', { zh: '周环比变化', en: 'change vs last week' }],
+  ['attainment', { zh: '目标达成落后（百分点）', en: 'behind target (points)' }],
+  ['forecast_band', { zh: '超出预测区间 P10–P90', en: 'outside forecast P10–P90' }],
+  ['anomaly', { zh: '智能洞察异常（最小影响 ¥）', en: 'anomaly (min. impact ¥)' }],
+  ['freshness', { zh: '营业日无销售数据（时:分）', en: 'no sales since (HH:MM)' }],
+];
+
+function conditionText(c: AlertRuleInput['condition'], lang: Lang): string {
+  const zh = lang === 'zh';
+  switch (c.kind) {
+    case 'threshold':
+      return `${c.op === 'below' ? '<' : '>'} ${c.value}`;
+    case 'change':
+      return `${c.compare} ${c.direction === 'down' ? '↓' : '↑'} ${c.by}`;
+    case 'attainment':
+      return `${zh ? '达成落后' : 'behind'} ${c.behind}`;
+    case 'forecast_band':
+      return zh ? '超出预测区间' : 'outside forecast band';
+    case 'anomaly':
+      return `${zh ? '智能洞察' : 'anomaly'}${c.minImpact ? ` ≥ ¥${c.minImpact}` : ''}`;
+    case 'freshness':
+      return `${zh ? '无销售 自' : 'no sales since'} ${c.since}`;
+  }
+}
+
+/** A rule's history: each breach opened and recovered, newest first, with its message (and why). */
+function History({ id, lang }: { id: number; lang: Lang }) {
+  const zh = lang === 'zh';
+  const history = useAnswer(() => api.alertHistory(id), `h${id}`);
+  const events = history.data?.events ?? [];
+  return (
+    <div className="scroll" data-testid="alert-history">
+      <h3>{zh ? '预警历史' : 'History'}</h3>
+      {events.length === 0 && <p className="muted">{zh ? '尚无预警' : 'Nothing fired yet'}</p>}
+      <table className="table">
+        <tbody>
+          {events.map((e) => (
+            <tr key={e.id}>
+              <td>{chainLocal(e.at)}</td>
+              <td>{e.event === 'open' ? (zh ? '触发' : 'opened') : zh ? '恢复' : 'recovered'}</td>
+              <td>{e.username}</td>
+              <td style={{ whiteSpace: 'pre-line' }}>{e.text}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** 订阅: dashboards sent on a schedule, as a picture with the recipient's grants. */
+function Subscriptions({
+  lang,
+  channels,
+  round,
+  act,
+}: {
+  lang: Lang;
+  channels: AlertChannel[];
+  round: number;
+  act: (work: Promise<unknown>, done?: (answer: unknown) => string) => void;
+}) {
+  const zh = lang === 'zh';
+  const subscriptions = useAnswer(() => api.subscriptions(), `s${round}`);
+  const boards = useAnswer(() => api.dashboards(), 'boards');
+  const [name, setName] = useState('');
+  const [board, setBoard] = useState('');
+  const [schedule, setSchedule] = useState('30 8 * * *');
+  const [recipients, setRecipients] = useState(currentUser()?.username ?? '');
+  const [channel, setChannel] = useState('');
+  const list = boards.data?.dashboards ?? [];
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const dashboardId = Number(board || list[0]?.id);
+    act(
+      api.saveSubscription({
+        name: name || (list.find((d) => d.id === dashboardId)?.name ?? (zh ? '看板订阅' : 'Subscription')),
+        dashboardId,
+        schedule,
+        recipients: recipients
+          .split(/[,，\s]+/)
+          .filter(Boolean)
+          .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
+      }),
+    );
+  };
+  return (
+    <section className="card" data-testid="subscriptions">
+      <h2>{zh ? '订阅' : 'Subscriptions'}</h2>
+      <p className="muted">
+        {zh
+          ? '按计划把看板截图（按接收人的数据权限）连同关键数据和链接发送到其渠道。'
+          : 'A dashboard’s picture (with each recipient’s grants), its figures and a link, sent on a schedule.'}
+      </p>
+      <table className="table">
+        <tbody>
+          {(subscriptions.data?.subscriptions ?? []).map((s) => (
+            <tr key={s.id}>
+              <td>{s.name}</td>
+              <td>{list.find((d) => d.id === s.dashboardId)?.name ?? s.dashboardId}</td>
+              <td>
+                {s.schedule} <span className="muted">{s.timezone}</span>
+              </td>
+              <td>{s.recipients.map((r) => r.username).join('、')}</td>
+              <td>{s.lastRunAt ? chainLocal(s.lastRunAt) : '—'}</td>
+              <td className="actions">
+                <button
+                  type="button"
+                  data-testid="subscription-run"
+                  onClick={() =>
+                    act(api.runSubscription(s.id), (a) => {
+                      const x = a as { queued: number; pictured: boolean };
+                      return zh
+                        ? `「${s.name}」已发送 ${x.queued} 条${x.pictured ? '（含截图）' : '（无截图）'}`
+                        : `${s.name}: ${x.queued} sent${x.pictured ? ' with a picture' : ''}`;
+                    })
+                  }
+                >
+                  {zh ? '立即发送' : 'Send now'}
+                </button>{' '}
+                <button type="button" onClick={() => act(api.deleteSubscription(s.id))}>
+                  {zh ? '删除' : 'Delete'}
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="alert-form" onSubmit={submit} data-testid="subscription-form">
+        <input
+          placeholder={zh ? '订阅名称' : 'Name'}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
+        <select value={board} onChange={(e) => setBoard(e.target.value)} data-testid="subscription-board">
+          {list.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+        <input value={schedule} onChange={(e) => setSchedule(e.target.value)} title="cron: 分 时 日 月 周" />
+        <input
+          value={recipients}
+          onChange={(e) => setRecipients(e.target.value)}
+          placeholder={zh ? '接收人（用户名，逗号分隔）' : 'recipients (usernames)'}
+        />
+        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
+          {channels.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <button type="submit" disabled={!channels.length || !list.length} data-testid="subscription-save">
+          {zh ? '保存订阅' : 'Save subscription'}
+        </button>
+      </form>
+    </section>
+  );
+}
+
 const PERIODS: [string, { zh: string; en: string }][] = [
   ['last1', { zh: '最新一天', en: 'newest day' }],
   ['last7', { zh: '近7天', en: 'last 7 days' }],
+  ['last14', { zh: '近14天', en: 'last 14 days' }],
   ['last30', { zh: '近30天', en: 'last 30 days' }],
   ['mtd', { zh: '本月至今', en: 'month to date' }],
 ];
@@ -27,6 +193,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
   const [round, setRound] = useState(0);
   const [problem, setProblem] = useState<unknown>(null);
   const [said, setSaid] = useState('');
+  const [historyOf, setHistoryOf] = useState<number | null>(null);
   const channels = useAnswer(() => api.alertChannels(), `c${round}`);
   const rules = useAnswer(() => api.alertRules(), `r${round}`);
   const deliveries = useAnswer(() => api.alertDeliveries(), `d${round}`);
@@ -63,13 +230,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
                 <tr key={r.id}>
                   <td>{r.name}</td>
                   <td>{catalog.metrics.find((m) => m.id === r.metric)?.label[lang] ?? r.metric}</td>
-                  <td>
-                    {r.condition.kind === 'threshold'
-                      ? `${r.condition.op === 'below' ? '<' : '>'} ${r.condition.value}`
-                      : r.condition.kind === 'change'
-                        ? `${r.condition.compare} ${r.condition.direction === 'down' ? '↓' : '↑'} ${r.condition.by}`
-                        : `${zh ? '达成落后' : 'behind'} ${r.condition.behind}`}
-                  </td>
+                  <td>{conditionText(r.condition, lang)}</td>
                   <td>
                     {r.schedule} <span className="muted">{r.timezone}</span>
                     {r.mutedUntil && new Date(r.mutedUntil) > new Date() && (
@@ -94,6 +255,13 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
                     </button>{' '}
                     <button type="button" onClick={() => act(api.muteAlertRule(r.id, r.mutedUntil ? 0 : 24))}>
                       {r.mutedUntil ? (zh ? '取消静默' : 'Unmute') : zh ? '静默 24 小时' : 'Mute 24 h'}
+                    </button>{' '}
+                    <button
+                      type="button"
+                      data-testid="alert-history-open"
+                      onClick={() => setHistoryOf(historyOf === r.id ? null : r.id)}
+                    >
+                      {zh ? '历史' : 'History'}
                     </button>
                   </td>
                 </tr>
@@ -101,6 +269,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
             </tbody>
           </table>
         </div>
+        {historyOf !== null && <History id={historyOf} lang={lang} />}
         <RuleForm
           lang={lang}
           catalog={catalog}
@@ -108,6 +277,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
           onSave={(rule) => act(api.saveAlertRule(rule))}
         />
       </section>
+      <Subscriptions lang={lang} channels={list} round={round} act={act} />
       <section className="card">
         <h2>{zh ? '通知渠道' : 'Channels'}</h2>
         <table className="table" data-testid="alert-channels">
@@ -188,34 +358,57 @@ function RuleForm({
   const [metric, setMetric] = useState('gross_margin');
   const [dimension, setDimension] = useState('store');
   const [period, setPeriod] = useState('last7');
-  const [kind, setKind] = useState<'threshold' | 'change' | 'attainment'>('threshold');
+  const [kind, setKind] = useState<RuleKind>('threshold');
+  const [preview, setPreview] = useState<string[] | null>(null);
   const [op, setOp] = useState<'below' | 'above'>('below');
   const [value, setValue] = useState('0.18');
   const [schedule, setSchedule] = useState('30 8 * * *');
   const [recipients, setRecipients] = useState(currentUser()?.username ?? '');
   const [channel, setChannel] = useState('');
   const chosen = catalog.metrics.find((m) => m.id === metric);
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
+  const rule = (): AlertRuleInput => {
     const number = Number(value);
-    onSave({
+    const perStore = kind === 'anomaly' || kind === 'freshness';
+    return {
       name: name || (chosen?.label[lang] ?? metric),
-      metric,
-      dimensions: dimension ? [dimension] : [],
+      metric: kind === 'forecast_band' || kind === 'freshness' ? 'net_sales' : metric,
+      dimensions: perStore ? [] : dimension ? [dimension] : [],
       period,
       condition:
         kind === 'threshold'
           ? { kind, op, value: number }
           : kind === 'change'
             ? { kind, compare: 'wow', direction: op === 'below' ? 'down' : 'up', by: number }
-            : { kind, behind: number },
+            : kind === 'attainment'
+              ? { kind, behind: number }
+              : kind === 'anomaly'
+                ? { kind, minImpact: number || 0 }
+                : kind === 'freshness'
+                  ? { kind, since: value }
+                  : { kind },
       schedule,
       recipients: recipients
         .split(/[,，\s]+/)
         .filter(Boolean)
         .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
-    });
+    };
   };
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onSave(rule());
+  };
+  const tryIt = () =>
+    api.previewAlertRule(rule()).then(
+      (answer) =>
+        setPreview(
+          answer.rows.length
+            ? answer.rows.map(
+                (r) => `${r.label || (zh ? '全部' : 'all')}：${r.value}${r.detail ? `（${r.detail}）` : ''}`,
+              )
+            : [zh ? '按今天的数据不会触发' : 'Nothing would fire today'],
+        ),
+      (e: unknown) => setPreview([String((e as { messageZh?: string; message?: string }).messageZh ?? e)]),
+    );
   return (
     <form className="alert-form" onSubmit={submit} data-testid="alert-rule-form">
       <input
@@ -249,12 +442,14 @@ function RuleForm({
           </option>
         ))}
       </select>
-      <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
-        <option value="threshold">{zh ? '阈值' : 'threshold'}</option>
-        <option value="change">{zh ? '周环比变化' : 'change vs last week'}</option>
-        <option value="attainment">{zh ? '目标达成落后' : 'behind target'}</option>
+      <select value={kind} onChange={(e) => setKind(e.target.value as typeof kind)} data-testid="alert-kind">
+        {RULE_KINDS.map(([id, label]) => (
+          <option key={id} value={id}>
+            {label[lang]}
+          </option>
+        ))}
       </select>
-      {kind !== 'attainment' && (
+      {(kind === 'threshold' || kind === 'change') && (
         <select value={op} onChange={(e) => setOp(e.target.value as typeof op)}>
           <option value="below">{kind === 'change' ? (zh ? '下降' : 'down') : zh ? '低于' : 'below'}</option>
           <option value="above">{kind === 'change' ? (zh ? '上升' : 'up') : zh ? '高于' : 'above'}</option>
@@ -280,9 +475,20 @@ function RuleForm({
           </option>
         ))}
       </select>
+      <button type="button" onClick={tryIt} data-testid="alert-preview">
+        {zh ? '预览今天' : 'Preview today'}
+      </button>
       <button type="submit" disabled={!channels.length} data-testid="alert-save">
         {zh ? '保存规则' : 'Save rule'}
       </button>
+      {preview && (
+        <ul className="muted" data-testid="alert-preview-rows">
+          {preview.slice(0, 20).map((line) => (
+            <li key={line}>{line}</li>
+          ))}
+          {preview.length > 20 && <li>… {preview.length - 20}</li>}
+        </ul>
+      )}
     </form>
   );
 }

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
-import type { Catalog, QueryBody } from '../api';
+import { useAnswer } from '../analytics/MemberAnalytics';
+import { api, type Catalog, type InsightsAnswer, type QueryBody } from '../api';
 import { Chart } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
 import { Tile } from '../components/Tile';
@@ -121,7 +122,13 @@ export function Overview({
       // with sales so far), and the stores by it.
       target: {
         timeRange: monthOf(range.to),
-        metrics: ['net_sales', 'target_net_sales', 'attainment_net_sales'],
+        metrics: [
+          'net_sales',
+          'target_net_sales',
+          'attainment_net_sales',
+          'projected_net_sales',
+          'projected_attainment_net_sales',
+        ],
       } satisfies QueryBody,
       targetStores: {
         timeRange: monthOf(range.to),
@@ -139,6 +146,7 @@ export function Overview({
   const stores = useQuery(bodies.stores);
   const target = useQuery(bodies.target);
   const targetStores = useQuery(bodies.targetStores);
+  const insights = useAnswer(() => api.insights(7), range.to);
 
   const trendOption = useMemo(() => {
     const rows = trend.result?.rows ?? [];
@@ -243,6 +251,7 @@ export function Overview({
                 {lang === 'zh' ? ' · 全月目标 ' : ' · month target '}
                 {formatNumber(target.result.rows[0].target_net_sales ?? null, 'CNY', lang)}
               </p>
+              <Projection row={target.result.rows[0]} lang={lang} />
               <p className="muted">
                 {lang === 'zh'
                   ? '达成率 = 实际 ÷ 截至最新数据日的分解目标（按去年同期曲线分解到日）'
@@ -269,6 +278,7 @@ export function Overview({
           </div>
         </Tile>
       )}
+      <Insights answer={insights.data} error={insights.error} catalog={catalog} lang={lang} />
       <Tile title={t('topStores', lang)} state={stores} lang={lang} testId="tile-stores" wide>
         <table className="table">
           <thead>
@@ -297,5 +307,82 @@ export function Overview({
         </table>
       </Tile>
     </main>
+  );
+}
+
+/**
+ * 预计达成: actual plus the newest forecast of the days still to come; without a forecast of them, the month-end
+ * at today's pace (attainment so far × the month's target), said as such.
+ */
+function Projection({ row, lang }: { row: Record<string, unknown>; lang: Lang }) {
+  const zh = lang === 'zh';
+  const num = (v: unknown) => (typeof v === 'number' ? v : null);
+  const actual = num(row.net_sales);
+  const projected = num(row.projected_net_sales);
+  const target = num(row.target_net_sales);
+  const pace = num(row.attainment_net_sales);
+  const byForecast = projected !== null && actual !== null && projected - actual > 0.005;
+  const value = byForecast ? projected : pace !== null && target !== null ? pace * target : null;
+  const share = byForecast ? num(row.projected_attainment_net_sales) : pace;
+  if (value === null) return null;
+  return (
+    <p data-testid="projection">
+      {zh ? '预计月末 ' : 'Month-end, projected '}
+      <strong>{formatNumber(value, 'CNY', lang)}</strong>
+      {zh ? '，预计达成 ' : ', attainment '}
+      <strong>{formatNumber(share, 'percent', lang)}</strong>
+      <span className="muted">
+        {byForecast
+          ? zh
+            ? '（实际 + 最新门店预测的余下日子）'
+            : ' (actual + the newest store forecast of the days to come)'
+          : zh
+            ? '（余下日子尚无预测：按当前达成进度推算）'
+            : ' (no forecast of the days to come: at today’s pace)'}
+      </span>
+    </p>
+  );
+}
+
+/** 智能洞察: the week's anomalies in the caller's stores, largest money first, each with why. */
+function Insights({
+  answer,
+  error,
+  catalog,
+  lang,
+}: {
+  answer: InsightsAnswer | null;
+  error: unknown;
+  catalog: Catalog;
+  lang: Lang;
+}) {
+  const zh = lang === 'zh';
+  if (error || !answer) return null;
+  const label = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.label[lang] ?? kpi;
+  const unit = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.unit ?? 'count';
+  return (
+    <section className="card tile wide" data-testid="tile-insights">
+      <h2>{zh ? '智能洞察（近7天异常）' : 'Insights: anomalies of the last 7 days'}</h2>
+      {answer.insights.length === 0 ? (
+        <p className="tile-message">{zh ? '近7天未发现异常' : 'Nothing out of range in the last 7 days'}</p>
+      ) : (
+        <ul className="insights">
+          {answer.insights.slice(0, 6).map((i) => (
+            <li key={`${i.store}${i.from}`}>
+              <strong>{i.store}</strong>{' '}
+              <span className="muted">{i.from === i.to ? i.from : `${i.from} … ${i.to}`}</span>
+              <br />
+              {label(i.lead.kpi)} {formatNumber(i.lead.actual, unit(i.lead.kpi), lang)}
+              {zh ? '，预期 ' : ', expected '}
+              {formatNumber(i.lead.low, unit(i.lead.kpi), lang)} …{' '}
+              {formatNumber(i.lead.high, unit(i.lead.kpi), lang)}
+              {zh ? '，影响约 ' : ', worth about '}
+              {formatNumber(i.impact, 'CNY', lang)}
+              {i.why && <div className="muted">{i.why.summary[lang]}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

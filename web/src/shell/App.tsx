@@ -25,6 +25,7 @@ import { Overview } from '../overview/Overview';
 import { StoreHome } from '../overview/StoreHome';
 import { PortalPage } from '../portal/Portal';
 import { PromotionsPage } from '../promotions/Promotions';
+import { TargetsPage } from '../targets/TargetsPage';
 import { PasswordForm } from './PasswordForm';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
@@ -40,6 +41,7 @@ type Page =
   | 'promotions'
   | 'campaigns'
   | 'alerts'
+  | 'targets'
   | 'admin';
 const PAGES: Page[] = [
   'overview',
@@ -52,6 +54,7 @@ const PAGES: Page[] = [
   'promotions',
   'campaigns',
   'alerts',
+  'targets',
   'admin',
 ];
 const PATHS: Record<Page, string> = {
@@ -65,6 +68,7 @@ const PATHS: Record<Page, string> = {
   promotions: '/promotions',
   campaigns: '/campaigns',
   alerts: '/alerts',
+  targets: '/targets',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -78,6 +82,7 @@ const NAV: Record<Page, TextKey> = {
   promotions: 'navPromotions',
   campaigns: 'navCampaigns',
   alerts: 'navAlerts',
+  targets: 'navTargets',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -91,6 +96,7 @@ const TITLES: Record<Page, TextKey> = {
   promotions: 'promotionsTitle',
   campaigns: 'campaignsTitle',
   alerts: 'alertsTitle',
+  targets: 'targetsTitle',
   admin: 'navAdmin',
 };
 
@@ -115,7 +121,8 @@ function pagesFor(me: Me): Page[] {
       (p !== 'promotions' || can('promotions.edit')) &&
       // Campaigns compare members across the chain: for those who see all of it.
       (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)) &&
-      (p !== 'alerts' || can('alerts.manage')),
+      (p !== 'alerts' || can('alerts.manage')) &&
+      (p !== 'targets' || can('targets.edit')),
   );
 }
 const pageOf = (path: string): Page =>
@@ -364,6 +371,9 @@ export function App() {
       {page === 'promotions' && <PromotionsPage lang={lang} />}
       {page === 'campaigns' && <CampaignsPage lang={lang} />}
       {page === 'alerts' && catalog && <AlertsPage lang={lang} catalog={catalog} />}
+      {page === 'targets' && catalog && range && (
+        <TargetsPage lang={lang} catalog={catalog} dataEnd={range.to} />
+      )}
       {page === 'explore' && catalog && dataEnd && (
         <ExplorePage catalog={catalog} lang={lang} dataEnd={dataEnd} />
       )}

@@ -1,0 +1,123 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { phaseTargets, TARGET_KPIS } from '../../alerts/index.js';
+import { type AppStore, recordAudit } from '../../appstore/index.js';
+import { fenOf, yuan, ZhongtaiError } from '../../model/index.js';
+import type { Warehouse } from '../../warehouse/index.js';
+import { callerOf, clientIp } from '../auth.js';
+import { parseBody } from '../body.js';
+import { needs } from '../openapi.js';
+
+const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month YYYY-MM');
+const monthSchema = z.object({ month }).strict();
+const money = z
+  .union([z.string().regex(/^\d{1,13}(\.\d{1,2})?$/, 'an amount in yuan, at most two decimals'), z.number()])
+  .transform((v) => (typeof v === 'number' ? v.toFixed(2) : v))
+  .refine((v) => Number(v) >= 0, 'not below zero');
+const saveSchema = z
+  .object({
+    month,
+    rows: z
+      .array(
+        z
+          .object({
+            kpi: z.enum(TARGET_KPIS),
+            level: z.enum(['store', 'region', 'format', 'chain']),
+            code: z.string().max(64).default(''),
+            /** Empty (null): the target at this key is removed. */
+            value: money.nullable(),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(5000),
+  })
+  .strict();
+
+const bounds = (m: string) => {
+  const [y, mo] = m.split('-').map(Number) as [number, number];
+  return { start: `${m}-01`, end: new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10) };
+};
+
+/**
+ * Targets over HTTP (目标): a month's targets as set, and typed changes to them, phased to store-days at once; a
+ * change that cannot be phased (a store unknown, two levels over one store) is undone, and the answer names it.
+ */
+export function targetRoutes(app: FastifyInstance, warehouse: Warehouse, store: AppStore): void {
+  app.get(
+    '/api/v1/targets',
+    needs('targets.edit', {
+      summary: 'A month’s targets as set, each with its phased total 月度目标',
+      query: monthSchema,
+      answers: { '200': 'month, targets: kpi, level, code, value, phased' },
+    }),
+    async (request) => {
+      const { start, end } = bounds(parseBody(monthSchema, request.query).month);
+      const rows = await warehouse.query(
+        `SELECT kpi, level, code, CAST(value AS VARCHAR) AS value FROM target
+         WHERE period_start = CAST($1 AS DATE) AND period_end = CAST($2 AS DATE) ORDER BY kpi, level, code`,
+        [start, end],
+      );
+      return {
+        month: start.slice(0, 7),
+        targets: rows.map((r) => ({ kpi: r.kpi, level: r.level, code: r.code, value: String(r.value) })),
+      };
+    },
+  );
+  app.put(
+    '/api/v1/targets',
+    needs('targets.edit', {
+      summary: 'Set (or clear) targets of a month, phased to store-days at once 设置目标',
+      body: saveSchema,
+      answers: { '200': 'targets, storeDays, seconds (the phasing)' },
+    }),
+    async (request) => {
+      const body = parseBody(saveSchema, request.body);
+      const { start, end } = bounds(body.month);
+      const before = await warehouse.query(
+        `SELECT kpi, level, code, CAST(value AS VARCHAR) AS value FROM target
+         WHERE period_start = CAST($1 AS DATE) AND period_end = CAST($2 AS DATE)`,
+        [start, end],
+      );
+      const write = async (rows: { kpi: string; level: string; code: string; value: string | null }[]) =>
+        warehouse.transaction(async () => {
+          for (const row of rows) {
+            await warehouse.write(
+              `DELETE FROM target WHERE kpi = $1 AND level = $2 AND code = $3 AND period_start = CAST($4 AS DATE)`,
+              [row.kpi, row.level, row.code, start],
+            );
+            if (row.value !== null)
+              await warehouse.write(
+                `INSERT INTO target (kpi, level, code, period_start, period_end, value)
+                 VALUES ($1, $2, $3, CAST($4 AS DATE), CAST($5 AS DATE), CAST($6 AS DECIMAL(18,2)))`,
+                [row.kpi, row.level, row.code, start, end, yuan(fenOf(row.value))],
+              );
+          }
+        });
+      await write(body.rows);
+      try {
+        const phased = await phaseTargets(warehouse);
+        await recordAudit(store, {
+          actor: callerOf(request).username,
+          action: 'targets.edit',
+          target: body.month,
+          detail: { rows: body.rows.length },
+          ip: clientIp(request),
+        });
+        return phased;
+      } catch (error) {
+        // Undo: the keys touched go back to what they were.
+        const touched = body.rows.map((r) => {
+          const old = before.find((b) => b.kpi === r.kpi && b.level === r.level && b.code === r.code);
+          return { kpi: r.kpi, level: r.level, code: r.code, value: old ? String(old.value) : null };
+        });
+        await write(touched);
+        if (error instanceof ZhongtaiError) throw error;
+        throw new ZhongtaiError('BAD_REQUEST', {
+          en: `The targets could not be phased: ${(error as Error).message}`,
+          zh: `目标无法分解：${(error as Error).message}`,
+        });
+      }
+    },
+  );
+}
