@@ -219,7 +219,8 @@ export const MIGRATIONS: Migration[] = [
   },
   {
     version: 22,
-    description: 'forecast_rest: the newest store forecast of the days after the last day with sales (预计达成)',
+    description:
+      'forecast_rest: the newest store forecast of the days after the last day with sales (预计达成)',
     statements: () => [FORECAST_REST_VIEW],
   },
 ];

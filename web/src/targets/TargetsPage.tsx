@@ -79,6 +79,7 @@ export function TargetsPage({ lang, catalog, dataEnd }: { lang: Lang; catalog: C
   };
   const label = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.label[lang] ?? kpi;
   const option = useMemo(() => {
+    const label = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.label[lang] ?? kpi;
     const days = curve.result?.rows ?? [];
     return {
       color: [PALETTE[0], PALETTE[1]],
@@ -101,7 +102,7 @@ export function TargetsPage({ lang, catalog, dataEnd }: { lang: Lang; catalog: C
         { name: label('net_sales'), type: 'line', data: days.map((r) => r.net_sales) },
       ],
     };
-  }, [curve.result, lang]);
+  }, [curve.result, lang, catalog]);
   return (
     <main className="alerts" data-testid="targets-page">
       <Problem error={problem ?? targets.error} lang={lang} />
