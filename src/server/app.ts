@@ -115,21 +115,19 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   // engine that answers queries (ClickHouse), into which each load's months are swapped before the answer
   // goes back, so the next query sees them.
   const queried = options.engine;
+  // Alert rules reading what a load wrote are evaluated after it (bound once the rules are open, below).
+  let afterLoad: (tables: string[]) => Promise<void> = async () => {};
   const warehouse = isWarehouse(queried) ? queried : options.warehouse;
   if (warehouse) {
     const replicate = warehouse === queried ? undefined : replicator(warehouse, queried);
     if (options.specs?.length) await auditUnrecordedLoads(warehouse, store);
-    ingestRoutes(
-      app,
-      warehouse,
-      options.specs ?? [],
-      store,
-      replicate &&
-        (async (loadId, tables) => {
-          await replicate(loadId, tables);
-          forgetDataFacts(queried);
-        }),
-    );
+    ingestRoutes(app, warehouse, options.specs ?? [], store, async (loadId, tables) => {
+      if (replicate) {
+        await replicate(loadId, tables);
+        forgetDataFacts(queried);
+      }
+      await afterLoad(tables);
+    });
     forecastRoutes(app, warehouse);
     replenishRoutes(app, warehouse);
     memberAnalyticsRoutes(app, warehouse);
@@ -159,6 +157,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
   });
   subscriptionRoutes(app, subscriptions, channels, store);
+  afterLoad = async (tables) => {
+    // Not awaited: the load's answer does not wait for the rules. A rule that fails here is retried on its
+    // schedule; the load has landed either way.
+    void alertRules
+      .evaluateAfterLoad(tables)
+      .then(() => channels.deliverDue())
+      .catch((error: unknown) => app.log.error(error));
+  };
   const stopAlerts = runEvery('alerts', options.alertCheckMs ?? 30_000, async () => {
     await alertRules.evaluateDue();
     await subscriptions.deliverDue();

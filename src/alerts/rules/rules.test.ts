@@ -8,7 +8,7 @@ import { tempAppStore, userWithToken } from '../../../test/support/server.js';
 import type { AppStore } from '../../appstore/index.js';
 import { openWarehouse, type Warehouse } from '../../warehouse/index.js';
 import { Channels } from '../channels/index.js';
-import { AlertRules } from './index.js';
+import { AlertRules, tablesRead } from './index.js';
 
 /**
  * Alert rules evaluated on the demo chain's real data, delivered to a webhook receiver on 127.0.0.1: each
@@ -236,6 +236,17 @@ describe('alert rules', () => {
     expect(stale.map((r) => Number(r.store_id))).toContain(1);
     const late = await rules.evaluate(quiet.id, new Date('2026-11-15T05:00:00Z'));
     expect(late.opened).toBe(stale.length);
+    // After a load: only the rules that read what it wrote are evaluated.
+    expect(tablesRead(await rules.get(quiet.id))).toEqual(['sales_line']);
+    expect(tablesRead(await rules.get(band.id)).sort()).toEqual([
+      'forecast',
+      'sales_line',
+      'store_day_sales',
+    ]);
+    const afterTraffic = await rules.evaluateAfterLoad(['traffic'], new Date('2026-11-15T05:10:00Z'));
+    expect(afterTraffic.map((e) => e.rule)).not.toContain(quiet.id);
+    const afterSales = await rules.evaluateAfterLoad(['sales_line'], new Date('2026-11-15T05:10:00Z'));
+    expect(afterSales.find((e) => e.rule === quiet.id)).toMatchObject({ opened: 0, stillOpen: stale.length });
     await channels.deliverDue();
     expect(
       received().some((m) => m.text.startsWith(`${storeName}：`) && m.text.includes('最后一笔销售')),

@@ -2,7 +2,16 @@ import { CronExpressionParser } from 'cron-parser';
 import { type AppStore, findUser, migrate, principalOf } from '../../appstore/index.js';
 import { type AlertRuleDefinition, type AlertRuleInput, alertRuleInputSchema } from '../../contract/index.js';
 import { type Attribution, SCAN_KPIS } from '../../insights/index.js';
-import { catalogDocument, dataRange, periodRange, runQuery } from '../../metrics/index.js';
+import {
+  catalogDocument,
+  dataRange,
+  factById,
+  findMetric,
+  measureById,
+  measuresOf,
+  periodRange,
+  runQuery,
+} from '../../metrics/index.js';
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import type { Channels } from '../channels/index.js';
@@ -146,13 +155,34 @@ export class AlertRules {
     });
   }
 
+  /**
+   * After a load: the rules that read any of the tables it wrote, evaluated now (a store's sales arriving late
+   * recover its freshness alert at once, not at the next 08:30).
+   */
+  async evaluateAfterLoad(tables: string[], now = new Date()): Promise<Evaluation[]> {
+    const touched = new Set(tables);
+    const out: Evaluation[] = [];
+    for (const rule of await this.list())
+      if (tablesRead(rule).some((t) => touched.has(t))) out.push(await this.evaluate(rule.id, now));
+    return out;
+  }
+
   async evaluateDue(now = new Date()): Promise<Evaluation[]> {
     const out: Evaluation[] = [];
     for (const rule of await this.due(now)) out.push(await this.evaluate(rule.id, now));
     return out;
   }
 
-  async evaluate(id: number, now = new Date()): Promise<Evaluation> {
+  /** One evaluation at a time: the schedule and a load finishing together must not both open one breach. */
+  private running: Promise<unknown> = Promise.resolve();
+
+  evaluate(id: number, now = new Date()): Promise<Evaluation> {
+    const next = this.running.then(() => this.evaluateNow(id, now));
+    this.running = next.catch(() => undefined);
+    return next;
+  }
+
+  private async evaluateNow(id: number, now: Date): Promise<Evaluation> {
     const rule = await this.get(id);
     const result: Evaluation = { rule: id, opened: 0, stillOpen: 0, recovered: 0, queued: 0, skipped: [] };
     const range = await dataRange(this.engine);
@@ -353,6 +383,31 @@ export interface AlertEvent {
   value: number | null;
   text: string;
   why: Attribution | null;
+}
+
+/** The tables the catalogue's views read: a load writes tables, never views. */
+const VIEW_TABLES: Record<string, string[]> = {
+  forecast_day: ['forecast', 'sales_line', 'store_day_sales'],
+  forecast_sku_day: ['forecast'],
+  forecast_rest: ['forecast', 'sales_line', 'store_day_sales'],
+  target_to_date: ['target_day', 'sales_line', 'store_day_sales'],
+};
+
+/** The warehouse tables a rule's figures come from. */
+export function tablesRead(rule: AlertRuleDefinition): string[] {
+  const c = rule.condition;
+  if (c.kind === 'freshness') return ['sales_line'];
+  if (c.kind === 'anomaly') return ['sales_line', 'orders', 'traffic', 'store_day_sales'];
+  const tables = new Set<string>();
+  for (const id of ruleQuery(rule, { from: '1900-01-01', to: '1900-01-01' }).metrics) {
+    const metric = findMetric(id);
+    if (!metric) continue;
+    for (const measure of measuresOf(metric.formula))
+      for (const source of measureById(measure).sources)
+        for (const table of VIEW_TABLES[factById(source.fact).table] ?? [factById(source.fact).table])
+          tables.add(table);
+  }
+  return [...tables];
 }
 
 function describe(rule: AlertRuleDefinition): string {
