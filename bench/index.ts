@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { benchAlerts } from './alerts.js';
 import { benchCampaigns } from './campaigns.js';
 import { benchClickHouse } from './clickhouse.js';
 import { benchClv } from './clv.js';
@@ -22,6 +23,12 @@ program
   .option('--stores <n>', 'stores in the demo chain', Number, 200)
   .option('--runs <n>', 'runs per query (median)', Number, 5)
   .action((opts) => benchQueries(opts));
+program
+  .command('alerts')
+  .description('dashboard query p50/p99 alone and while 500 alert rules evaluate (default demo chain)')
+  .option('--rules <n>', 'alert rules', Number, 500)
+  .option('--db <file>', 'a demo chain file (default: the default demo, made once)')
+  .action((opts) => benchAlerts(opts));
 program
   .command('ingest')
   .description('a POS CSV through a mapping spec with cleansing vs DuckDB read_csv into the same table')

@@ -210,6 +210,16 @@ describe('alert rules', () => {
     await channels.deliverDue();
     expect(received().at(-1)?.text).toMatch(new RegExp(`^${storeName}：销售额 ¥[\\d.]+（预测区间 ¥`));
     expect(received().at(-1)?.text).toContain('原因：销售额');
+    // A newer run whose band holds store 1's day: the breach recovers, once.
+    await engine.run(
+      `INSERT INTO forecast (run_id, level, model, store_id, sku, category, date, p10, p50, p90)
+       SELECT 900002, 'store', 'test', store_id, NULL, NULL, date, sum(net) * 0.9, sum(net), sum(net) * 1.2
+       FROM sales_line WHERE date = DATE '2026-11-15' GROUP BY store_id, date`,
+    );
+    expect(await rules.evaluate(band.id, new Date('2026-11-16T00:50:00Z'))).toMatchObject({
+      opened: 0,
+      recovered: 1,
+    });
 
     // A store whose tills went quiet at 10:00 on the last day: at 13:00 in Shanghai it is late, at 10:30 not yet.
     await engine.run(
@@ -247,6 +257,14 @@ describe('alert rules', () => {
     expect(afterTraffic.map((e) => e.rule)).not.toContain(quiet.id);
     const afterSales = await rules.evaluateAfterLoad(['sales_line'], new Date('2026-11-15T05:10:00Z'));
     expect(afterSales.find((e) => e.rule === quiet.id)).toMatchObject({ opened: 0, stillOpen: stale.length });
+    // Store 1's tills send again (a sale at 12:00): it recovers after that load.
+    await engine.run(
+      `INSERT INTO sales_line SELECT order_id + 1, line_no, TIMESTAMP '2026-11-15 12:00:00', date, store_id, channel, sku,
+         member_id, qty, gross, discount, net, cost, promotion_id, coupon_id, load_id
+       FROM sales_line WHERE store_id = 1 AND date = DATE '2026-11-15' ORDER BY ts DESC LIMIT 1`,
+    );
+    const back = await rules.evaluateAfterLoad(['sales_line'], new Date('2026-11-15T05:20:00Z'));
+    expect(back.find((e) => e.rule === quiet.id)).toMatchObject({ recovered: 1, opened: 0 });
     await channels.deliverDue();
     expect(
       received().some((m) => m.text.startsWith(`${storeName}：`) && m.text.includes('最后一笔销售')),

@@ -85,7 +85,8 @@ export function serveCommand(program: Command): void {
       if (isWarehouse(engine) && opts.demoIfEmpty && (await isEmpty(engine))) {
         console.log(`No data yet in ${opts.db}: generating the demo chain 首次启动，正在生成演示数据…`);
         const progress = progressReporter();
-        const summary = await generateDemo(engine, {}, progress.update);
+        // With its planted anomalies, so the overview's 智能洞察 has something true to find (README: demo).
+        const summary = await generateDemo(engine, { anomalies: true }, progress.update);
         progress.stop();
         console.log(
           `${summary.salesLines.toLocaleString('en')} sales lines in ${summary.seconds.toFixed(1)} s`,
