@@ -3,12 +3,13 @@ import { ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 
 /**
- * The daily anomaly scan (智能洞察): each store × KPI day against the range its own history expects. A store is read
- * against the other stores of its format on the same day (their sum for amounts, their ratio for rates), so what
- * moves the whole chain — a holiday, 双11, the weather, a chain-wide promotion — moves the reference with it and is
- * not an anomaly; what is left (the store's share, its margin above its peers') is steady, and a day far outside
- * its recent spread is one. The spread is robust (median and MAD of the weeks before the scanned days), so an
- * anomaly does not widen the range that judges it.
+ * The daily anomaly scan (智能洞察): each store × KPI day of the last days against what two references expect. The
+ * first is the store's peers — the stores of its format in other regions — read by median polish (the store's level
+ * over the weeks before, the peers' median deviation each day), so what moves the whole chain (a holiday, 双11, a
+ * chain-wide promotion) moves the reference too, and what hit a whole region is seen against stores it did not
+ * touch. The second is the store's own past (its median on the same weekdays), a veto for days only the peers'
+ * moves make odd. A day is flagged when it is far out against both, the same way; spreads are robust (MAD), so
+ * an anomaly does not widen the range that judges it. Findings are ranked by the money the gap stands for.
  */
 export const SCAN_KPIS = [
   'net_sales',
@@ -26,7 +27,7 @@ export interface ScanOptions {
   to?: string;
   /** Days before the scanned ones that set each series' expected range. */
   history?: number;
-  /** How many robust standard deviations away a day must be. */
+  /** How many robust standard deviations from its peers a day must be (¾ of it from its own past). */
   z?: number;
 }
 
@@ -74,7 +75,7 @@ const MIN_POINTS = 0.015;
 
 const ratioOf = (a: number | null, b: number | null) => (a !== null && b !== null && b > 0 ? a / b : null);
 
-/** The KPI of a store-day (or of its peers' sums). */
+/** The KPI of a store-day. */
 function kpiOf(kpi: ScanKpi, t: Totals): number | null {
   switch (kpi) {
     case 'net_sales':

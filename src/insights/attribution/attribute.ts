@@ -64,8 +64,15 @@ interface RatioParts {
   denominator: MetricDef;
   /** The numerator's, when the catalogue has it; else the numerator is read as ratio × denominator. */
   numerator: MetricDef | undefined;
+  /** The numerator's measure, named when no metric is (转化率's in-store orders). */
+  numeratorMeasure: string | undefined;
   scale: number;
 }
+
+/** Names of numerators the catalogue keeps as measures only. */
+const MEASURE_LABELS: Record<string, { zh: string; en: string }> = {
+  instore_orders: { zh: '门店订单量', en: 'In-store orders' },
+};
 
 function ratioParts(metric: MetricDef): RatioParts | undefined {
   const f = metric.formula;
@@ -76,7 +83,14 @@ function ratioParts(metric: MetricDef): RatioParts | undefined {
       ? METRICS.find((m) => 'measure' in m.formula && m.formula.measure === part.measure && !m.special)
       : undefined;
   const denominator = plain(den);
-  return denominator ? { denominator, numerator: plain(num), scale: f.scale ?? 1 } : undefined;
+  return denominator
+    ? {
+        denominator,
+        numerator: plain(num),
+        numeratorMeasure: 'measure' in num ? num.measure : undefined,
+        scale: f.scale ?? 1,
+      }
+    : undefined;
 }
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
@@ -126,7 +140,7 @@ export async function attribute(engine: Engine, request: AttributionRequest): Pr
       change: v !== null && b !== null && b !== 0 ? (v - b) / Math.abs(b) : null,
     });
     const numerator = part(
-      parts.numerator?.id ?? `${metric.id}_numerator`,
+      parts.numerator?.id ?? parts.numeratorMeasure ?? `${metric.id}_numerator`,
       numeratorOf(row, false),
       numeratorOf(row, true),
     );
@@ -204,9 +218,10 @@ function summarise(
   zh.push(`${metric.label.zh}${formatChange(metric, change, baseline, 'zh')}`);
   en.push(`${metric.label.en}${formatChange(metric, change, baseline, 'en')}`);
   if (ratio) {
-    const label = (id: string) => findMetric(id)?.label ?? { zh: '分子', en: 'numerator' };
+    const label = (id: string) =>
+      findMetric(id)?.label ?? MEASURE_LABELS[id] ?? { zh: '分子', en: 'numerator' };
     const pct = (p: Part) =>
-      p.change === null ? '—' : `${p.change >= 0 ? '+' : ''}${(p.change * 100).toFixed(1)}%`;
+      p.change === null ? '—' : `${p.change >= 0 ? '+' : '−'}${Math.abs(p.change * 100).toFixed(1)}%`;
     const n = label(ratio.numerator.metric);
     const d = label(ratio.denominator.metric);
     const carried = { numerator: n, denominator: d, both: { zh: '分子与分母', en: 'both' } }[ratio.moved];
