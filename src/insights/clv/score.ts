@@ -22,8 +22,9 @@ export interface ClvAnswer {
  */
 export function customerValue(purchases: Purchase[], calibrationEnd: string, horizonDays: number): ClvAnswer {
   const customers = summarize(purchases, calibrationEnd);
-  const model = fitBgNbd(customers);
-  const spend = fitGammaGamma(customers);
+  const sample = fitSample(customers);
+  const model = fitBgNbd(sample);
+  const spend = fitGammaGamma(sample);
   const horizon = horizonDays / 7;
   return {
     model,
@@ -38,4 +39,17 @@ export function customerValue(purchases: Purchase[], calibrationEnd: string, hor
       };
     }),
   };
+}
+
+/**
+ * The customers the models are fitted on: all of them up to FIT_SAMPLE, else every k-th in id order (a systematic
+ * sample, the same each run). Four parameters are pinned down long before 20,000 histories, and each step of the
+ * fit reads every history it is given: a chain of 100,000 members fits in seconds, not minutes. All are scored.
+ */
+export const FIT_SAMPLE = 20_000;
+
+function fitSample<T>(customers: T[]): T[] {
+  if (customers.length <= FIT_SAMPLE) return customers;
+  const step = customers.length / FIT_SAMPLE;
+  return Array.from({ length: FIT_SAMPLE }, (_, i) => customers[Math.floor(i * step)] as T);
 }

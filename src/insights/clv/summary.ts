@@ -20,7 +20,17 @@ export interface CustomerSummary {
 }
 
 const DAY_MS = 86_400_000;
-const dayNumber = (date: string) => Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+/** Days since 1970 of a date; a chain's millions of purchases fall on a few hundred dates, parsed once each. */
+const parsed = new Map<string, number>();
+const dayNumber = (date: string) => {
+  let day = parsed.get(date);
+  if (day === undefined) {
+    day = Date.parse(`${date}T00:00:00Z`) / DAY_MS;
+    if (parsed.size > 100_000) parsed.clear();
+    parsed.set(date, day);
+  }
+  return day;
+};
 
 /** Summaries of the customers who bought by `calibrationEnd` (inclusive), from their purchases up to that day. */
 export function summarize(purchases: Purchase[], calibrationEnd: string, daysPerUnit = 7): CustomerSummary[] {
