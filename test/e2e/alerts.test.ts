@@ -77,7 +77,15 @@ describe('alerts page', () => {
     await page.getByTestId('alert-preview').click();
     await expect.poll(() => page.getByTestId('alert-preview-rows').innerText()).toMatch(/毛利率|店/);
     expect(arrived().length).toBe(sentBefore);
+    // Editing the rule: its settings back in the form, saved in place.
+    await page.getByTestId('alert-edit').first().click();
+    await expect.poll(() => page.getByTestId('alert-value').inputValue()).toBe('0.9');
+    await page.getByTestId('alert-value').fill('0.8');
+    await page.getByTestId('alert-save').click();
+    await expect.poll(() => page.getByTestId('alert-rules').innerText()).toContain('< 0.8');
     // A subscription to a dashboard, sent now: a picture taken by Chromium, the message in the channel.
+    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'alerts-analyst.png'), fullPage: true });
+    await page.goto(`${world.base}/subscriptions`);
     await page.getByTestId('subscription-form').getByPlaceholder('订阅名称').fill('每日经营');
     await page.getByTestId('subscription-save').click();
     await expect.poll(() => page.getByTestId('subscriptions').innerText()).toContain('每日经营');
@@ -86,7 +94,10 @@ describe('alerts page', () => {
       .poll(() => page.locator('.banner').innerText(), { timeout: 60_000 })
       .toContain('已发送 1 条（含截图）');
     await expect.poll(() => arrived().some((a) => a.title === '【订阅】每日经营')).toBe(true);
-    await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'alerts-analyst.png'), fullPage: true });
+    await page.screenshot({
+      path: join(ARTIFACTS, 'screenshots', 'subscriptions-analyst.png'),
+      fullPage: true,
+    });
     await page.setViewportSize({ width: 390, height: 844 });
     await page.screenshot({
       path: join(ARTIFACTS, 'screenshots', 'alerts-analyst-phone.png'),

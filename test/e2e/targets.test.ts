@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openWarehouse } from '../../src/warehouse/index.js';
 import { adminHeaders, openWorld, settled, signIn, type World } from '../support/browser.js';
-import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
+import { ARTIFACTS, ROOT, SMALL_DEMO } from '../support/paths.js';
 import { userWithToken } from '../support/server.js';
 
 /** 目标 in Chromium as a planner types them, and the overview's projection and insights beside the dial. */
@@ -62,6 +62,16 @@ describe('targets page', () => {
     await add.getByRole('button', { name: '添加目标' }).click();
     await expect.poll(() => page.locator('[role=alert]').first().innerText()).toContain('NOPE');
     expect((await targetsOf('2026-11')).some((t) => t.code === 'NOPE')).toBe(false);
+    // A planning sheet uploaded on the page (the example December sheet): imported and phased.
+    await page
+      .getByTestId('targets-import')
+      .locator('input[type=file]')
+      .setInputFiles(join(ROOT, 'examples', 'targets', 'december.csv'));
+    await expect
+      .poll(() => page.locator('.banner').innerText())
+      .toMatch(/已导入「december\.csv」：\d+ 行，拒收 0 行/);
+    await page.getByTestId('targets-month').fill('2026-12');
+    await expect.poll(() => page.getByTestId('targets-grid').innerText()).toContain('销售额');
     await settled(page);
     await page.screenshot({ path: join(ARTIFACTS, 'screenshots', 'targets-admin.png'), fullPage: true });
 

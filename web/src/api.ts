@@ -490,6 +490,21 @@ export const api = {
   insights: (days = 7) => call<InsightsAnswer>(`/api/v1/insights/anomalies?days=${days}`),
   targets: (month: string) =>
     call<{ month: string; targets: TargetRow[] }>(`/api/v1/targets?month=${encodeURIComponent(month)}`),
+  importTargets: (file: File) =>
+    call<{
+      loadId: number;
+      loaded: number;
+      rejected: number;
+      skipped: number;
+      targets: number;
+      storeDays: number;
+    }>('/api/v1/targets/import', {
+      method: 'POST',
+      headers: { 'content-type': 'application/octet-stream', 'x-file-name': encodeURIComponent(file.name) },
+      body: file,
+    }),
+  updateAlertRule: (id: number, body: AlertRuleInput) =>
+    call<AlertRuleView>(`/api/v1/alerts/rules/${id}`, send('PUT', body)),
   saveTargets: (month: string, rows: (Omit<TargetRow, 'value'> & { value: string | null })[]) =>
     call<{ targets: number; storeDays: number; seconds: number }>(
       '/api/v1/targets',

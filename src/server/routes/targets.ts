@@ -1,7 +1,12 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { phaseTargets, TARGET_KPIS } from '../../alerts/index.js';
 import { type AppStore, recordAudit } from '../../appstore/index.js';
+import { importFiles, loadSpec, rollbackLoad } from '../../ingest/index.js';
 import { fenOf, yuan, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf, clientIp } from '../auth.js';
@@ -43,7 +48,69 @@ const bounds = (m: string) => {
  * Targets over HTTP (目标): a month's targets as set, and typed changes to them, phased to store-days at once; a
  * change that cannot be phased (a store unknown, two levels over one store) is undone, and the answer names it.
  */
+const SPEC = fileURLToPath(new URL('../../../examples/targets/spec.yaml', import.meta.url));
+const fileNameSchema = z
+  .string()
+  .regex(/^[^/\\]{1,120}\.(csv|xlsx)$/i, 'a sheet’s name ending .csv or .xlsx');
+
 export function targetRoutes(app: FastifyInstance, warehouse: Warehouse, store: AppStore): void {
+  // A planning sheet uploaded as it is (CSV or xlsx), read through examples/targets/spec.yaml like the CLI's import.
+  app.register(async (scope) => {
+    scope.addContentTypeParser(
+      ['application/octet-stream', 'text/csv'],
+      { parseAs: 'buffer', bodyLimit: 8 * 1_048_576 },
+      (_request, body, done) => done(null, body),
+    );
+    scope.post(
+      '/api/v1/targets/import',
+      needs('targets.edit', {
+        summary: 'Import a target sheet (CSV or xlsx; header x-file-name) and phase it 导入目标表',
+        answers: { '200': 'loaded, rejected, skipped, targets, storeDays (a sheet that cannot be phased is not kept)' },
+      }),
+      async (request) => {
+        // Encoded by the page (a header is ASCII; a sheet may be called 十二月目标.xlsx).
+        const raw = String(request.headers['x-file-name'] ?? '');
+        let decoded = raw;
+        try {
+          decoded = decodeURIComponent(raw);
+        } catch {
+          // Not encoded: read as given.
+        }
+        const name = parseBody(fileNameSchema, decoded);
+        const body = request.body;
+        if (!Buffer.isBuffer(body) || body.length === 0)
+          throw new ZhongtaiError('BAD_REQUEST', { en: 'An empty sheet', zh: '文件为空' }, { field: 'body' });
+        const dir = mkdtempSync(join(tmpdir(), 'zhongtai-targets-'));
+        const file = join(dir, `targets${extname(name).toLowerCase()}`);
+        try {
+          writeFileSync(file, body);
+          const result = await importFiles(warehouse, loadSpec(SPEC), [file]);
+          // A sheet that cannot be phased is not kept: targets and their days agree.
+          const phased = await phaseTargets(warehouse).catch(async (error: unknown) => {
+            await rollbackLoad(warehouse, result.loadId);
+            throw error;
+          });
+          await recordAudit(store, {
+            actor: callerOf(request).username,
+            action: 'targets.edit',
+            target: name,
+            detail: { loadId: result.loadId, loaded: result.loaded, rejected: result.rejected },
+            ip: clientIp(request),
+          });
+          return {
+            loadId: result.loadId,
+            loaded: result.loaded,
+            rejected: result.rejected,
+            skipped: result.skipped,
+            targets: phased.targets,
+            storeDays: phased.storeDays,
+          };
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
+  });
   app.get(
     '/api/v1/targets',
     needs('targets.edit', {

@@ -1,6 +1,13 @@
 import { type FormEvent, useState } from 'react';
 import { Problem, useAnswer } from '../analytics/MemberAnalytics';
-import { type AlertChannel, type AlertRuleInput, api, type Catalog, currentUser } from '../api';
+import {
+  type AlertChannel,
+  type AlertRuleInput,
+  type AlertRuleView,
+  api,
+  type Catalog,
+  currentUser,
+} from '../api';
 import type { Lang } from '../format';
 import { chainLocal } from '../promotions/chain-time';
 
@@ -64,118 +71,6 @@ function History({ id, lang }: { id: number; lang: Lang }) {
   );
 }
 
-/** 订阅: dashboards sent on a schedule, as a picture with the recipient's grants. */
-function Subscriptions({
-  lang,
-  channels,
-  round,
-  act,
-}: {
-  lang: Lang;
-  channels: AlertChannel[];
-  round: number;
-  act: (work: Promise<unknown>, done?: (answer: unknown) => string) => void;
-}) {
-  const zh = lang === 'zh';
-  const subscriptions = useAnswer(() => api.subscriptions(), `s${round}`);
-  const boards = useAnswer(() => api.dashboards(), 'boards');
-  const [name, setName] = useState('');
-  const [board, setBoard] = useState('');
-  const [schedule, setSchedule] = useState('30 8 * * *');
-  const [recipients, setRecipients] = useState(currentUser()?.username ?? '');
-  const [channel, setChannel] = useState('');
-  const list = boards.data?.dashboards ?? [];
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    const dashboardId = Number(board || list[0]?.id);
-    act(
-      api.saveSubscription({
-        name: name || (list.find((d) => d.id === dashboardId)?.name ?? (zh ? '看板订阅' : 'Subscription')),
-        dashboardId,
-        schedule,
-        recipients: recipients
-          .split(/[,，\s]+/)
-          .filter(Boolean)
-          .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
-      }),
-    );
-  };
-  return (
-    <section className="card" data-testid="subscriptions">
-      <h2>{zh ? '订阅' : 'Subscriptions'}</h2>
-      <p className="muted">
-        {zh
-          ? '按计划把看板截图（按接收人的数据权限）连同关键数据和链接发送到其渠道。'
-          : 'A dashboard’s picture (with each recipient’s grants), its figures and a link, sent on a schedule.'}
-      </p>
-      <table className="table">
-        <tbody>
-          {(subscriptions.data?.subscriptions ?? []).map((s) => (
-            <tr key={s.id}>
-              <td>{s.name}</td>
-              <td>{list.find((d) => d.id === s.dashboardId)?.name ?? s.dashboardId}</td>
-              <td>
-                {s.schedule} <span className="muted">{s.timezone}</span>
-              </td>
-              <td>{s.recipients.map((r) => r.username).join('、')}</td>
-              <td>{s.lastRunAt ? chainLocal(s.lastRunAt) : '—'}</td>
-              <td className="actions">
-                <button
-                  type="button"
-                  data-testid="subscription-run"
-                  onClick={() =>
-                    act(api.runSubscription(s.id), (a) => {
-                      const x = a as { queued: number; pictured: boolean };
-                      return zh
-                        ? `「${s.name}」已发送 ${x.queued} 条${x.pictured ? '（含截图）' : '（无截图）'}`
-                        : `${s.name}: ${x.queued} sent${x.pictured ? ' with a picture' : ''}`;
-                    })
-                  }
-                >
-                  {zh ? '立即发送' : 'Send now'}
-                </button>{' '}
-                <button type="button" onClick={() => act(api.deleteSubscription(s.id))}>
-                  {zh ? '删除' : 'Delete'}
-                </button>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <form className="alert-form" onSubmit={submit} data-testid="subscription-form">
-        <input
-          placeholder={zh ? '订阅名称' : 'Name'}
-          value={name}
-          onChange={(e) => setName(e.target.value)}
-        />
-        <select value={board} onChange={(e) => setBoard(e.target.value)} data-testid="subscription-board">
-          {list.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
-            </option>
-          ))}
-        </select>
-        <input value={schedule} onChange={(e) => setSchedule(e.target.value)} title="cron: 分 时 日 月 周" />
-        <input
-          value={recipients}
-          onChange={(e) => setRecipients(e.target.value)}
-          placeholder={zh ? '接收人（用户名，逗号分隔）' : 'recipients (usernames)'}
-        />
-        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <button type="submit" disabled={!channels.length || !list.length} data-testid="subscription-save">
-          {zh ? '保存订阅' : 'Save subscription'}
-        </button>
-      </form>
-    </section>
-  );
-}
-
 const PERIODS: [string, { zh: string; en: string }][] = [
   ['last1', { zh: '最新一天', en: 'newest day' }],
   ['last7', { zh: '近7天', en: 'last 7 days' }],
@@ -194,6 +89,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
   const [problem, setProblem] = useState<unknown>(null);
   const [said, setSaid] = useState('');
   const [historyOf, setHistoryOf] = useState<number | null>(null);
+  const [editing, setEditing] = useState<AlertRuleView | null>(null);
   const channels = useAnswer(() => api.alertChannels(), `c${round}`);
   const rules = useAnswer(() => api.alertRules(), `r${round}`);
   const deliveries = useAnswer(() => api.alertDeliveries(), `d${round}`);
@@ -256,6 +152,9 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
                     <button type="button" onClick={() => act(api.muteAlertRule(r.id, r.mutedUntil ? 0 : 24))}>
                       {r.mutedUntil ? (zh ? '取消静默' : 'Unmute') : zh ? '静默 24 小时' : 'Mute 24 h'}
                     </button>{' '}
+                    <button type="button" data-testid="alert-edit" onClick={() => setEditing(r)}>
+                      {zh ? '编辑' : 'Edit'}
+                    </button>{' '}
                     <button
                       type="button"
                       data-testid="alert-history-open"
@@ -271,13 +170,20 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
         </div>
         {historyOf !== null && <History id={historyOf} lang={lang} />}
         <RuleForm
+          key={editing?.id ?? 'new'}
           lang={lang}
           catalog={catalog}
           channels={list}
-          onSave={(rule) => act(api.saveAlertRule(rule))}
+          initial={editing}
+          onCancel={() => setEditing(null)}
+          onSave={(rule) =>
+            act(editing ? api.updateAlertRule(editing.id, rule) : api.saveAlertRule(rule), () => {
+              setEditing(null);
+              return zh ? `已保存「${rule.name}」` : `Saved ${rule.name}`;
+            })
+          }
         />
       </section>
-      <Subscriptions lang={lang} channels={list} round={round} act={act} />
       <section className="card">
         <h2>{zh ? '通知渠道' : 'Channels'}</h2>
         <table className="table" data-testid="alert-channels">
@@ -342,29 +248,57 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
   );
 }
 
+/** The form's text of a saved rule's number (threshold, change, attainment, minimum impact or time). */
+function valueOf(c: AlertRuleInput['condition']): string {
+  switch (c.kind) {
+    case 'threshold':
+      return String(c.value);
+    case 'change':
+      return String(c.by);
+    case 'attainment':
+      return String(c.behind);
+    case 'anomaly':
+      return String(c.minImpact ?? 0);
+    case 'freshness':
+      return c.since;
+    case 'forecast_band':
+      return '';
+  }
+}
+
 function RuleForm({
   lang,
   catalog,
   channels,
+  initial,
   onSave,
+  onCancel,
 }: {
   lang: Lang;
   catalog: Catalog;
   channels: AlertChannel[];
+  /** A saved rule being changed; none: a new one. */
+  initial: AlertRuleView | null;
   onSave: (rule: AlertRuleInput) => void;
+  onCancel: () => void;
 }) {
   const zh = lang === 'zh';
-  const [name, setName] = useState('');
-  const [metric, setMetric] = useState('gross_margin');
-  const [dimension, setDimension] = useState('store');
-  const [period, setPeriod] = useState('last7');
-  const [kind, setKind] = useState<RuleKind>('threshold');
+  const c = initial?.condition;
+  const [name, setName] = useState(initial?.name ?? '');
+  const [metric, setMetric] = useState(initial?.metric ?? 'gross_margin');
+  const [dimension, setDimension] = useState(initial ? (initial.dimensions[0] ?? '') : 'store');
+  const [period, setPeriod] = useState(initial?.period ?? 'last7');
+  const [kind, setKind] = useState<RuleKind>(c?.kind ?? 'threshold');
   const [preview, setPreview] = useState<string[] | null>(null);
-  const [op, setOp] = useState<'below' | 'above'>('below');
-  const [value, setValue] = useState('0.18');
-  const [schedule, setSchedule] = useState('30 8 * * *');
-  const [recipients, setRecipients] = useState(currentUser()?.username ?? '');
-  const [channel, setChannel] = useState('');
+  const [op, setOp] = useState<'below' | 'above'>(
+    c?.kind === 'threshold' ? c.op : c?.kind === 'change' && c.direction === 'up' ? 'above' : 'below',
+  );
+  const [value, setValue] = useState(c ? valueOf(c) : '0.18');
+  const [schedule, setSchedule] = useState(initial?.schedule ?? '30 8 * * *');
+  const [recipients, setRecipients] = useState(
+    initial ? initial.recipients.map((r) => r.username).join(', ') : (currentUser()?.username ?? ''),
+  );
+  const [channel, setChannel] = useState(initial ? String(initial.recipients[0]?.channel ?? '') : '');
   const chosen = catalog.metrics.find((m) => m.id === metric);
   const rule = (): AlertRuleInput => {
     const number = Number(value);
@@ -479,8 +413,13 @@ function RuleForm({
         {zh ? '预览今天' : 'Preview today'}
       </button>
       <button type="submit" disabled={!channels.length} data-testid="alert-save">
-        {zh ? '保存规则' : 'Save rule'}
+        {initial ? (zh ? '保存修改' : 'Save changes') : zh ? '保存规则' : 'Save rule'}
       </button>
+      {initial && (
+        <button type="button" onClick={onCancel}>
+          {zh ? '取消编辑' : 'Cancel'}
+        </button>
+      )}
       {preview && (
         <ul className="muted" data-testid="alert-preview-rows">
           {preview.slice(0, 20).map((line) => (

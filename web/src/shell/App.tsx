@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { AdminPage } from '../admin/Admin';
 import { AlertsPage } from '../alerts/AlertsPage';
+import { SubscriptionsPage } from '../alerts/Subscriptions';
 import { CampaignsPage } from '../analytics/Campaigns';
 import { MemberAnalyticsPage } from '../analytics/MemberAnalytics';
 import {
@@ -42,6 +43,7 @@ type Page =
   | 'campaigns'
   | 'alerts'
   | 'targets'
+  | 'subscriptions'
   | 'admin';
 const PAGES: Page[] = [
   'overview',
@@ -55,6 +57,7 @@ const PAGES: Page[] = [
   'campaigns',
   'alerts',
   'targets',
+  'subscriptions',
   'admin',
 ];
 const PATHS: Record<Page, string> = {
@@ -69,6 +72,7 @@ const PATHS: Record<Page, string> = {
   campaigns: '/campaigns',
   alerts: '/alerts',
   targets: '/targets',
+  subscriptions: '/subscriptions',
   admin: '/admin',
 };
 const NAV: Record<Page, TextKey> = {
@@ -83,6 +87,7 @@ const NAV: Record<Page, TextKey> = {
   campaigns: 'navCampaigns',
   alerts: 'navAlerts',
   targets: 'navTargets',
+  subscriptions: 'navSubscriptions',
   admin: 'navAdmin',
 };
 const TITLES: Record<Page, TextKey> = {
@@ -97,6 +102,7 @@ const TITLES: Record<Page, TextKey> = {
   campaigns: 'campaignsTitle',
   alerts: 'alertsTitle',
   targets: 'targetsTitle',
+  subscriptions: 'subscriptionsTitle',
   admin: 'navAdmin',
 };
 
@@ -122,7 +128,8 @@ function pagesFor(me: Me): Page[] {
       // Campaigns compare members across the chain: for those who see all of it.
       (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)) &&
       (p !== 'alerts' || can('alerts.manage')) &&
-      (p !== 'targets' || can('targets.edit')),
+      (p !== 'targets' || can('targets.edit')) &&
+      (p !== 'subscriptions' || can('alerts.manage')),
   );
 }
 const pageOf = (path: string): Page =>
@@ -371,6 +378,7 @@ export function App() {
       {page === 'promotions' && <PromotionsPage lang={lang} />}
       {page === 'campaigns' && <CampaignsPage lang={lang} />}
       {page === 'alerts' && catalog && <AlertsPage lang={lang} catalog={catalog} />}
+      {page === 'subscriptions' && <SubscriptionsPage lang={lang} />}
       {page === 'targets' && catalog && range && (
         <TargetsPage lang={lang} catalog={catalog} dataEnd={range.to} />
       )}

@@ -206,6 +206,32 @@ export function TargetsPage({ lang, catalog, dataEnd }: { lang: Lang; catalog: C
           />
           <button type="submit">{zh ? '添加目标' : 'Add target'}</button>
         </form>
+        <label className="alert-form" data-testid="targets-import">
+          {zh
+            ? '导入目标表（CSV / Excel：指标,层级,编码,开始,结束,目标）'
+            : 'Import a sheet (CSV / xlsx: kpi, level, code, start, end, value)'}
+          <input
+            type="file"
+            accept=".csv,.xlsx"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = '';
+              if (!file) return;
+              api.importTargets(file).then(
+                (r) => {
+                  setProblem(null);
+                  setSaid(
+                    zh
+                      ? `已导入「${file.name}」：${r.loaded} 行，拒收 ${r.rejected} 行，未变 ${r.skipped} 行；已分解 ${r.targets} 个目标 → ${r.storeDays} 个门店日`
+                      : `Imported ${file.name}: ${r.loaded} rows, ${r.rejected} rejected, ${r.skipped} unchanged; ${r.targets} targets phased to ${r.storeDays} store-days`,
+                  );
+                  setRound((n) => n + 1);
+                },
+                (error: unknown) => setProblem(error),
+              );
+            }}
+          />
+        </label>
         <p className="muted">
           {zh
             ? '保存即按去年同店同期曲线分解到门店日（星期结构、节假日与春节按日历对齐）；无法分解（门店不存在、同一门店两层目标）时不保存并说明原因。'
