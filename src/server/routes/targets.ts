@@ -65,7 +65,9 @@ export function targetRoutes(app: FastifyInstance, warehouse: Warehouse, store: 
       '/api/v1/targets/import',
       needs('targets.edit', {
         summary: 'Import a target sheet (CSV or xlsx; header x-file-name) and phase it 导入目标表',
-        answers: { '200': 'loaded, rejected, skipped, targets, storeDays (a sheet that cannot be phased is not kept)' },
+        answers: {
+          '200': 'loaded, rejected, skipped, targets, storeDays (a sheet that cannot be phased is not kept)',
+        },
       }),
       async (request) => {
         // Encoded by the page (a header is ASCII; a sheet may be called 十二月目标.xlsx).

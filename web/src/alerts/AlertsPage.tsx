@@ -249,7 +249,7 @@ export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) 
 }
 
 /** The form's text of a saved rule's number (threshold, change, attainment, minimum impact or time). */
-function valueOf(c: AlertRuleInput['condition']): string {
+function conditionValue(c: AlertRuleInput['condition']): string {
   switch (c.kind) {
     case 'threshold':
       return String(c.value);
@@ -293,7 +293,7 @@ function RuleForm({
   const [op, setOp] = useState<'below' | 'above'>(
     c?.kind === 'threshold' ? c.op : c?.kind === 'change' && c.direction === 'up' ? 'above' : 'below',
   );
-  const [value, setValue] = useState(c ? valueOf(c) : '0.18');
+  const [value, setValue] = useState(c ? conditionValue(c) : '0.18');
   const [schedule, setSchedule] = useState(initial?.schedule ?? '30 8 * * *');
   const [recipients, setRecipients] = useState(
     initial ? initial.recipients.map((r) => r.username).join(', ') : (currentUser()?.username ?? ''),
