@@ -33,6 +33,8 @@ export interface DemoOptions {
   replace?: boolean;
   /** Plant known anomalies in the last fortnight (anomalies-sql.ts), kept in the meta row as the truth. */
   anomalies?: boolean;
+  /** Score members and evaluate campaigns after the load (default); false leaves them for later. */
+  analyses?: boolean;
 }
 
 export const DEMO_DEFAULTS: DemoOptions = {
@@ -286,11 +288,13 @@ export async function generateDemo(
   await engine.run(campaigns.demoTargets(end));
   await phaseTargets(engine);
   // The analyses the BI shows out of the box: members' segments and values, campaigns' lift.
-  progress('member scores, campaign lift', 0, 2);
-  await scoreMembers(engine);
-  progress('member scores, campaign lift', 1, 2);
-  await saveCampaignResults(engine, await evaluateCampaigns(engine, { replicates: 200 }));
-  progress('member scores, campaign lift', 2, 2);
+  if (options.analyses !== false) {
+    progress('member scores, campaign lift', 0, 2);
+    await scoreMembers(engine);
+    progress('member scores, campaign lift', 1, 2);
+    await saveCampaignResults(engine, await evaluateCampaigns(engine, { replicates: 200 }));
+    progress('member scores, campaign lift', 2, 2);
+  }
   await engine.run('CHECKPOINT');
   return { ...summary, seconds: (Date.now() - began) / 1000 };
 }

@@ -42,6 +42,7 @@ beforeAll(async () => {
     seed: 42,
     end: '2026-11-15',
     anomalies: true,
+    analyses: false,
   });
   const [meta] = await engine.query("SELECT value FROM zhongtai_meta WHERE key = 'demo'");
   planted = JSON.parse(String(meta?.value)).plantedAnomalies;

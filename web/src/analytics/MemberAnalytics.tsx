@@ -542,7 +542,8 @@ function MembersTab({
             </tr>
           </thead>
           <tbody>
-            {members.map((m) => (
+            {/* Rows wait for the segments' names: a code never shows in place of its label. */}
+            {(segments.data ? members : []).map((m) => (
               <tr
                 key={m.member}
                 className="clickable"
