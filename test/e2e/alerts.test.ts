@@ -70,6 +70,9 @@ describe('alerts page', () => {
     // The rule's history holds each breach it opened, with the message sent.
     await page.getByTestId('alert-history-open').click();
     await expect.poll(() => page.getByTestId('alert-history').innerText()).toContain('触发');
+    // One open breach snoozed for a day: it says so.
+    await page.getByTestId('alert-snooze').first().click();
+    await expect.poll(() => page.getByTestId('alert-history').innerText()).toContain('已暂缓 24 小时');
     // A live preview of a rule not saved: what would fire today, nothing sent.
     const sentBefore = arrived().length;
     await page.getByTestId('alert-kind').selectOption('threshold');

@@ -175,6 +175,7 @@ export interface AlertEventView {
   id: number;
   username: string;
   group: string;
+  groupKey: string;
   event: 'open' | 'recovered';
   at: string;
   value: number | null;
@@ -479,6 +480,11 @@ export const api = {
       send('POST', body),
     ),
   alertHistory: (id: number) => call<{ events: AlertEventView[] }>(`/api/v1/alerts/rules/${id}/history`),
+  snoozeAlert: (id: number, username: string, groupKey: string, hours: number) =>
+    call<{ snoozed: boolean }>(
+      `/api/v1/alerts/rules/${id}/snooze`,
+      send('POST', { username, groupKey, hours }),
+    ),
   subscriptions: () => call<{ subscriptions: SubscriptionView[] }>('/api/v1/subscriptions'),
   saveSubscription: (body: SubscriptionInput) =>
     call<SubscriptionView>('/api/v1/subscriptions', send('POST', body)),
