@@ -65,6 +65,21 @@ export const alertConditionSchema = z.discriminatedUnion('kind', [
     .strict(),
 ]);
 
+/** When and to whom a rule or a subscription speaks: a cron schedule in a time zone, people by their channels. */
+const deliveredSchema = {
+  schedule: z
+    .string()
+    .min(9)
+    .max(100)
+    .default('30 8 * * *')
+    .describe('cron: minute hour day month weekday (daily 08:30: 30 8 * * *; Mondays 9:00: 0 9 * * 1)'),
+  timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
+  recipients: z
+    .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())
+    .min(1)
+    .max(200),
+};
+
 export const alertRuleInputSchema = z
   .object({
     name: z.string().trim().min(1).max(80),
@@ -73,17 +88,7 @@ export const alertRuleInputSchema = z
     filters: z.array(filterSchema).max(10).default([]),
     period: z.string().min(1).max(16).default('last1').describe('last1 (the newest day), last7, mtd, …'),
     condition: alertConditionSchema,
-    schedule: z
-      .string()
-      .min(9)
-      .max(100)
-      .default('30 8 * * *')
-      .describe('cron: minute hour day month weekday'),
-    timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
-    recipients: z
-      .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())
-      .min(1)
-      .max(200),
+    ...deliveredSchema,
   })
   .strict();
 export type AlertRuleInput = z.input<typeof alertRuleInputSchema>;
@@ -120,17 +125,7 @@ export const subscriptionInputSchema = z
     dashboardId: z.number().int().positive().max(2_147_483_647),
     /** One tile of the dashboard (a saved question) instead of the whole of it. */
     tileId: z.string().min(1).max(40).optional(),
-    schedule: z
-      .string()
-      .min(9)
-      .max(100)
-      .default('30 8 * * *')
-      .describe('cron: minute hour day month weekday (daily 08:30: 30 8 * * *; Mondays 9:00: 0 9 * * 1)'),
-    timezone: z.string().min(1).max(64).default('Asia/Shanghai'),
-    recipients: z
-      .array(z.object({ username: z.string().min(1).max(64), channel: z.number().int().positive() }).strict())
-      .min(1)
-      .max(200),
+    ...deliveredSchema,
   })
   .strict();
 export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;

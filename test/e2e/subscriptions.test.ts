@@ -2,7 +2,6 @@ import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Channels, Subscriptions } from '../../src/alerts/index.js';
 import { dashboards, SYSTEM_ACTOR, seedDemoDashboards } from '../../src/appstore/index.js';
@@ -10,15 +9,16 @@ import { openWarehouse } from '../../src/warehouse/index.js';
 import { adminHeaders, openWorld, type World } from '../support/browser.js';
 import { ARTIFACTS, SMALL_DEMO } from '../support/paths.js';
 import { userWithToken } from '../support/server.js';
+import { startSmtp } from '../support/smtp.js';
 
 /**
  * Subscriptions (订阅) end to end: the real server on 127.0.0.1, its dashboard pictured by headless Chromium through
  * an embed link made in the recipient's name, mailed over SMTP to a real server the test runs, and read back.
  */
 let world: World;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let smtpPort: number;
-const mails: Buffer[] = [];
+let mails: Buffer[] = [];
 let manager: { username: string };
 let storeSales: number;
 let dashboardId: number;
@@ -38,24 +38,12 @@ beforeAll(async () => {
     "SELECT sum(net) AS s FROM sales_line WHERE store_id = 1 AND date > DATE '2026-11-15' - 30",
   );
   storeSales = Number(sales?.s);
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push(Buffer.concat(chunks));
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  const address = smtp.server.address();
-  smtpPort = typeof address === 'object' && address ? address.port : 0;
+  smtp = await startSmtp();
+  smtpPort = smtp.port;
+  mails = smtp.mails;
 }, 120_000);
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await smtp.close();
   await world?.close();
 });
 

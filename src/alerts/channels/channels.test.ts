@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Received, startReceiver } from '../../../test/support/receiver.js';
 import { tempAppStore } from '../../../test/support/server.js';
+import { startSmtp } from '../../../test/support/smtp.js';
 import type { AppStore } from '../../appstore/index.js';
 import { Channels, dingTalkSign, feishuSign, verifyWebhook } from './index.js';
 
@@ -12,9 +11,9 @@ import { Channels, dingTalkSign, feishuSign, verifyWebhook } from './index.js';
  * standing in for the WeCom, DingTalk and Feishu robots and a chain's own system, answering as those services do.
  */
 let store: AppStore;
-let smtp: SMTPServer;
+let smtp: Awaited<ReturnType<typeof startSmtp>>;
 let smtpPort: number;
-const mails: Buffer[] = [];
+let mails: Buffer[] = [];
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let base: string;
 let received: Received[] = [];
@@ -23,20 +22,9 @@ const failures: number[] = [];
 
 beforeAll(async () => {
   store = await tempAppStore();
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, done) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        mails.push(Buffer.concat(chunks));
-        done();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  smtpPort = (smtp.server.address() as AddressInfo).port;
+  smtp = await startSmtp();
+  smtpPort = smtp.port;
+  mails = smtp.mails;
   receiver = await startReceiver((call) => {
     const failure = failures.shift();
     if (failure) return { status: failure, body: 'busy' };
@@ -50,7 +38,7 @@ beforeAll(async () => {
   received = receiver.calls;
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => smtp.close(resolve));
+  await smtp.close();
   await receiver.close();
   await store.close();
 });
