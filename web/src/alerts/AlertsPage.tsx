@@ -11,6 +11,7 @@ import {
 } from '../api';
 import type { Lang } from '../format';
 import { chainLocal } from '../promotions/chain-time';
+import { RecipientFields, recipientsOf, useActions } from './parts';
 
 const KINDS: [AlertChannel['kind'], { zh: string; en: string }][] = [
   ['wecom', { zh: '企业微信群机器人', en: 'WeCom robot' }],
@@ -108,23 +109,12 @@ const PERIODS: [string, { zh: string; en: string }][] = [
  */
 export function AlertsPage({ lang, catalog }: { lang: Lang; catalog: Catalog }) {
   const zh = lang === 'zh';
-  const [round, setRound] = useState(0);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [said, setSaid] = useState('');
+  const { round, problem, said, act } = useActions();
   const [historyOf, setHistoryOf] = useState<number | null>(null);
   const [editing, setEditing] = useState<AlertRuleView | null>(null);
   const channels = useAnswer(() => api.alertChannels(), `c${round}`);
   const rules = useAnswer(() => api.alertRules(), `r${round}`);
   const deliveries = useAnswer(() => api.alertDeliveries(), `d${round}`);
-  const act = (work: Promise<unknown>, done?: (answer: unknown) => string) =>
-    work.then(
-      (answer) => {
-        setProblem(null);
-        if (done) setSaid(done(answer));
-        setRound((r) => r + 1);
-      },
-      (e: unknown) => setProblem(e),
-    );
   const list = channels.data?.channels ?? [];
   return (
     <main className="alerts">
@@ -344,10 +334,7 @@ function RuleForm({
                   ? { kind, since: value }
                   : { kind },
       schedule,
-      recipients: recipients
-        .split(/[,，\s]+/)
-        .filter(Boolean)
-        .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
+      recipients: recipientsOf(recipients, channel, channels),
     };
   };
   const submit = (event: FormEvent) => {
@@ -420,18 +407,14 @@ function RuleForm({
         data-testid="alert-value"
       />
       <input value={schedule} onChange={(e) => setSchedule(e.target.value)} title="cron: 分 时 日 月 周" />
-      <input
-        value={recipients}
-        onChange={(e) => setRecipients(e.target.value)}
-        placeholder={zh ? '接收人（用户名，逗号分隔）' : 'recipients (usernames)'}
+      <RecipientFields
+        lang={lang}
+        channels={channels}
+        names={recipients}
+        channel={channel}
+        onNames={setRecipients}
+        onChannel={setChannel}
       />
-      <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-        {channels.map((c) => (
-          <option key={c.id} value={c.id}>
-            {c.name}
-          </option>
-        ))}
-      </select>
       <button type="button" onClick={tryIt} data-testid="alert-preview">
         {zh ? '预览今天' : 'Preview today'}
       </button>

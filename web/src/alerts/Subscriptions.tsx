@@ -3,6 +3,7 @@ import { Problem, useAnswer } from '../analytics/MemberAnalytics';
 import { type AlertChannel, api, currentUser } from '../api';
 import type { Lang } from '../format';
 import { chainLocal } from '../promotions/chain-time';
+import { type Act, RecipientFields, recipientsOf, useActions } from './parts';
 
 /** 订阅: dashboards sent on a schedule, as a picture with the recipient's grants. */
 export function Subscriptions({
@@ -14,7 +15,7 @@ export function Subscriptions({
   lang: Lang;
   channels: AlertChannel[];
   round: number;
-  act: (work: Promise<unknown>, done?: (answer: unknown) => string) => void;
+  act: Act;
 }) {
   const zh = lang === 'zh';
   const subscriptions = useAnswer(() => api.subscriptions(), `s${round}`);
@@ -33,10 +34,7 @@ export function Subscriptions({
         name: name || (list.find((d) => d.id === dashboardId)?.name ?? (zh ? '看板订阅' : 'Subscription')),
         dashboardId,
         schedule,
-        recipients: recipients
-          .split(/[,，\s]+/)
-          .filter(Boolean)
-          .map((username) => ({ username, channel: Number(channel || channels[0]?.id) })),
+        recipients: recipientsOf(recipients, channel, channels),
       }),
     );
   };
@@ -96,18 +94,14 @@ export function Subscriptions({
           ))}
         </select>
         <input value={schedule} onChange={(e) => setSchedule(e.target.value)} title="cron: 分 时 日 月 周" />
-        <input
-          value={recipients}
-          onChange={(e) => setRecipients(e.target.value)}
-          placeholder={zh ? '接收人（用户名，逗号分隔）' : 'recipients (usernames)'}
+        <RecipientFields
+          lang={lang}
+          channels={channels}
+          names={recipients}
+          channel={channel}
+          onNames={setRecipients}
+          onChannel={setChannel}
         />
-        <select value={channel} onChange={(e) => setChannel(e.target.value)}>
-          {channels.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
         <button type="submit" disabled={!channels.length || !list.length} data-testid="subscription-save">
           {zh ? '保存订阅' : 'Save subscription'}
         </button>
@@ -118,19 +112,8 @@ export function Subscriptions({
 
 /** The 订阅 page: the channels to send by are read here; subscriptions are made and sent from the section above. */
 export function SubscriptionsPage({ lang }: { lang: Lang }) {
-  const [round, setRound] = useState(0);
-  const [problem, setProblem] = useState<unknown>(null);
-  const [said, setSaid] = useState('');
+  const { round, problem, said, act } = useActions();
   const channels = useAnswer(() => api.alertChannels(), 'channels');
-  const act = (work: Promise<unknown>, done?: (answer: unknown) => string) =>
-    work.then(
-      (answer) => {
-        setProblem(null);
-        if (done) setSaid(done(answer));
-        setRound((r) => r + 1);
-      },
-      (e: unknown) => setProblem(e),
-    );
   return (
     <main className="alerts" data-testid="subscriptions-page">
       <Problem error={problem ?? channels.error} lang={lang} />
