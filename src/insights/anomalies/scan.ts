@@ -1,6 +1,6 @@
 import { addDays, dataRange, runQuery } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
-import type { Engine } from '../../warehouse/index.js';
+import { type Engine, keptUntilWrite } from '../../warehouse/index.js';
 
 /**
  * The daily anomaly scan (智能洞察): each store × KPI day of the last days against what two references expect. The
@@ -161,12 +161,28 @@ async function storeDays(engine: Engine, from: string, to: string): Promise<Stor
   });
 }
 
+/**
+ * A scan is kept until the warehouse's next write: a morning's anomaly rules (each recipient of each) and the
+ * overview's feed read one scan, not one each (it is a query and a few hundred milliseconds of medians).
+ */
+const kept = keptUntilWrite<AnomalyDay[]>(50);
+
 /** Flags the store × KPI days of the scanned window outside their expected range, largest money first. */
 export async function scanAnomalies(engine: Engine, options: ScanOptions = {}): Promise<AnomalyDay[]> {
   const { days, history, z } = { ...DEFAULTS, ...options };
   const range = await dataRange(engine);
   if (!range) return [];
   const to = options.to ?? range.to;
+  return kept(engine, JSON.stringify([to, days, history, z]), () => scan(engine, to, days, history, z));
+}
+
+async function scan(
+  engine: Engine,
+  to: string,
+  days: number,
+  history: number,
+  z: number,
+): Promise<AnomalyDay[]> {
   const from = addDays(to, 1 - days);
   const rows = await storeDays(engine, addDays(from, -history), to);
 
