@@ -7,6 +7,7 @@ import {
   type Tile,
 } from '../contract/index.js';
 import { parseInput, ZhongtaiError } from '../model/index.js';
+import type { Principal } from './access/index.js';
 import type { AppStore } from './store.js';
 
 export {
@@ -35,6 +36,19 @@ export interface DashboardActor {
   edits: boolean;
   /** Administrators manage every dashboard (users.manage). */
   managesAll: boolean;
+}
+
+/** A signed-in person as the dashboard rules see them (the API's caller, a subscription's recipient). */
+export function dashboardActorOf(
+  principal: Pick<Principal, 'userId' | 'username' | 'role' | 'permissions'>,
+): DashboardActor & { userId: number } {
+  return {
+    userId: principal.userId,
+    username: principal.username,
+    role: principal.role,
+    edits: principal.permissions.has('dashboards.edit'),
+    managesAll: principal.permissions.has('users.manage'),
+  };
 }
 
 /** The system itself (demo seeding, tests): manages all. */

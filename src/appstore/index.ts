@@ -4,6 +4,7 @@ export {
   type DashboardActor,
   type DashboardInput,
   type DashboardVersion,
+  dashboardActorOf,
   dashboardInputSchema,
   dashboards,
   EVERYONE_VIEWS,

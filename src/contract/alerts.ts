@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { Attribution } from './anomalies.js';
 import { COMPARE_MODES, filterSchema } from './query.js';
 
 /**
@@ -130,3 +131,34 @@ export const subscriptionInputSchema = z
   .strict();
 export type SubscriptionInput = z.input<typeof subscriptionInputSchema>;
 export type SubscriptionDefinition = z.output<typeof subscriptionInputSchema>;
+
+/** What a rule would find today for one person (the editor's live preview), sent nowhere. */
+export interface AlertPreviewRow {
+  label: string;
+  value: number;
+  detail: string;
+  period: { from: string; to: string };
+}
+
+/** A rule's history: a breach opened or recovered, with its message and why. */
+export interface AlertEvent {
+  id: number;
+  username: string;
+  group: string;
+  groupKey: string;
+  event: 'open' | 'recovered';
+  at: string;
+  value: number | null;
+  text: string;
+  why: Attribution | null;
+  /** While the breach is open and snoozed: until when (its recovery is not sent meanwhile). */
+  snoozedUntil: string | null;
+}
+
+/** A subscription as saved. */
+export type Subscription = SubscriptionDefinition & {
+  id: number;
+  owner: string;
+  lastRunAt: string | null;
+  createdAt: string;
+};

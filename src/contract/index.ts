@@ -6,6 +6,7 @@
  */
 export * from './access.js';
 export * from './alerts.js';
+export * from './anomalies.js';
 export * from './answers.js';
 export * from './dashboards.js';
 export * from './insights.js';

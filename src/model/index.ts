@@ -13,7 +13,7 @@ export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
 export { fenOf, yuan } from './money.js';
 export { parseInput } from './parse.js';
-export { lastMonth, lastWeek } from './periods.js';
+export { lastMonth, lastWeek, questionPeriod, wholeMonth } from './periods.js';
 export { seededRandom } from './random.js';
 export { ALL_DATA, type DataScope, GRANT_KINDS, type Grant, type GrantKind, scopeKey } from './scope.js';
 export {

@@ -2,6 +2,8 @@
 import type { z } from 'zod';
 import type {
   Adjustment,
+  AlertEvent,
+  AlertPreviewRow,
   AlertRuleDefinition,
   AlertRuleInput,
   ApiToken,
@@ -37,6 +39,7 @@ import type {
   forecastRequestSchema,
   Grant,
   GroupDealInput,
+  Insight,
   Label,
   Me,
   Member,
@@ -60,9 +63,9 @@ import type {
   ScoredMember,
   SegmentsAnswer,
   Share,
+  Subscription,
   SubscriptionInput,
   Suggestion,
-  subscriptionInputSchema,
   Theme,
   Tile,
   UpgradeEffect,
@@ -77,6 +80,7 @@ import type {
 // the bundle).
 export type {
   Adjustment,
+  AlertEvent,
   AlertRuleInput,
   ApiToken,
   Audience,
@@ -171,51 +175,16 @@ export interface Catalog {
   dimensions: CatalogDimension[];
 }
 
-export interface AlertEventView {
-  id: number;
-  username: string;
-  group: string;
-  groupKey: string;
-  event: 'open' | 'recovered';
-  at: string;
-  value: number | null;
-  text: string;
-}
-export type SubscriptionView = z.output<typeof subscriptionInputSchema> & {
-  id: number;
-  owner: string;
-  lastRunAt: string | null;
-};
 export interface TargetRow {
   kpi: 'net_sales' | 'gross_profit' | 'orders' | 'units';
   level: 'store' | 'region' | 'format' | 'chain';
   code: string;
   value: string;
 }
-export interface InsightDay {
-  store: string;
-  date: string;
-  kpi: string;
-  actual: number;
-  expected: number;
-  low: number;
-  high: number;
-  direction: 'down' | 'up';
-  impact: number;
-}
 export interface InsightsAnswer {
   from: string | null;
   to: string | null;
-  insights: {
-    store: string;
-    region: string;
-    from: string;
-    to: string;
-    lead: InsightDay;
-    days: InsightDay[];
-    impact: number;
-    why?: { summary: { zh: string; en: string } };
-  }[];
+  insights: Insight[];
 }
 export type AlertRuleView = AlertRuleDefinition & {
   id: number;
@@ -475,19 +444,16 @@ export const api = {
   muteAlertRule: (id: number, hours: number) =>
     call<AlertRuleView>(`/api/v1/alerts/rules/${id}/mute`, send('POST', { hours })),
   previewAlertRule: (body: AlertRuleInput) =>
-    call<{ rows: { label: string; value: number; detail: string; period: { from: string; to: string } }[] }>(
-      '/api/v1/alerts/rules/preview',
-      send('POST', body),
-    ),
-  alertHistory: (id: number) => call<{ events: AlertEventView[] }>(`/api/v1/alerts/rules/${id}/history`),
+    call<{ rows: AlertPreviewRow[] }>('/api/v1/alerts/rules/preview', send('POST', body)),
+  alertHistory: (id: number) => call<{ events: AlertEvent[] }>(`/api/v1/alerts/rules/${id}/history`),
   snoozeAlert: (id: number, username: string, groupKey: string, hours: number) =>
     call<{ snoozed: boolean }>(
       `/api/v1/alerts/rules/${id}/snooze`,
       send('POST', { username, groupKey, hours }),
     ),
-  subscriptions: () => call<{ subscriptions: SubscriptionView[] }>('/api/v1/subscriptions'),
+  subscriptions: () => call<{ subscriptions: Subscription[] }>('/api/v1/subscriptions'),
   saveSubscription: (body: SubscriptionInput) =>
-    call<SubscriptionView>('/api/v1/subscriptions', send('POST', body)),
+    call<Subscription>('/api/v1/subscriptions', send('POST', body)),
   runSubscription: (id: number) =>
     call<{ queued: number; pictured: boolean; skipped: string[] }>(`/api/v1/subscriptions/${id}/run`, {
       method: 'POST',

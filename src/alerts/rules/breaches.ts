@@ -1,5 +1,5 @@
-import type { AlertRuleDefinition, Filter, TimeRange } from '../../contract/index.js';
-import { type Attribution, attribute, explain, scanAnomalies } from '../../insights/index.js';
+import type { AlertRuleDefinition, Attribution, Filter, TimeRange } from '../../contract/index.js';
+import { attribute, explain, scanAnomalies } from '../../insights/index.js';
 import { catalogDocument, type ResolvedScope, resolveScope, runQuery } from '../../metrics/index.js';
 import type { DataScope } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';

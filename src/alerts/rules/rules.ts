@@ -1,7 +1,14 @@
 import { CronExpressionParser } from 'cron-parser';
 import { type AppStore, findUser, migrate, principalOf } from '../../appstore/index.js';
-import { type AlertRuleDefinition, type AlertRuleInput, alertRuleInputSchema } from '../../contract/index.js';
-import { type Attribution, SCAN_KPIS } from '../../insights/index.js';
+import {
+  type AlertEvent,
+  type AlertPreviewRow,
+  type AlertRuleDefinition,
+  type AlertRuleInput,
+  type Attribution,
+  alertRuleInputSchema,
+  SCAN_KPIS,
+} from '../../contract/index.js';
 import {
   catalogDocument,
   dataRange,
@@ -15,6 +22,7 @@ import {
 import { parseInput, ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import type { Channels } from '../channels/index.js';
+import { checkDelivery, refuse } from '../delivered.js';
 import { ALERT_SCHEMA } from '../schema.js';
 import { TARGET_KPIS } from '../targets/index.js';
 import { findBreaches, formatValue, ruleQuery } from './breaches.js';
@@ -43,9 +51,6 @@ export interface Evaluation {
   skipped: string[];
 }
 
-const refuse = (field: string, en: string, zh: string) =>
-  new ZhongtaiError('BAD_REQUEST', { en, zh }, { field });
-
 export class AlertRules {
   private constructor(
     private readonly store: AppStore,
@@ -61,15 +66,6 @@ export class AlertRules {
   /** Checks a rule against the catalogue, the schedule and the recipients before it is kept. */
   private async check(input: AlertRuleInput): Promise<AlertRuleDefinition> {
     const rule = parseInput(alertRuleInputSchema, input);
-    try {
-      CronExpressionParser.parse(rule.schedule, { tz: rule.timezone });
-    } catch (error) {
-      throw refuse(
-        'schedule',
-        `schedule: not a cron expression (minute hour day month weekday): ${(error as Error).message}`,
-        `schedule：不是有效的 cron 表达式（分 时 日 月 周）：${(error as Error).message}`,
-      );
-    }
     if (rule.condition.kind === 'attainment' && !(TARGET_KPIS as readonly string[]).includes(rule.metric))
       throw refuse(
         'metric',
@@ -98,11 +94,7 @@ export class AlertRules {
     // The metric, its dimensions and filters as the metric layer would answer them (unknown names, a dimension the
     // metric does not reach): asked once over no days, so a mistake is refused here, naming the field.
     await runQuery(this.engine, ruleQuery(rule, { from: '1900-01-01', to: '1900-01-01' }), { cache: false });
-    for (const r of rule.recipients) {
-      if (!(await findUser(this.store, r.username)))
-        throw refuse('recipients', `recipients: no user ${r.username}`, `recipients：没有用户 ${r.username}`);
-      await this.channels.get(r.channel);
-    }
+    await checkDelivery(this.store, this.channels, rule);
     return rule;
   }
 
@@ -295,7 +287,7 @@ export class AlertRules {
   }
 
   /** What the rule would find today for one user, sent nowhere and kept nowhere (the editor's live preview). */
-  async preview(input: AlertRuleInput, username: string): Promise<PreviewRow[]> {
+  async preview(input: AlertRuleInput, username: string): Promise<AlertPreviewRow[]> {
     const rule = parseInput(alertRuleInputSchema, input);
     const user = await findUser(this.store, username);
     const principal = user && !user.disabled ? await principalOf(this.store, user.id) : undefined;
@@ -332,7 +324,10 @@ export class AlertRules {
   /** The rule's history: each breach opened and recovered, newest first, with the message and why. */
   async history(id: number, limit = 200): Promise<AlertEvent[]> {
     const rows = await this.store.query<Record<string, unknown>>(
-      'SELECT * FROM alert_event WHERE rule_id = $1 ORDER BY at DESC, id DESC LIMIT $2',
+      `SELECT e.*, CASE WHEN s.status = 'open' AND s.snoozed_until > now() THEN s.snoozed_until END AS snoozed_until
+       FROM alert_event e
+       LEFT JOIN alert_state s ON s.rule_id = e.rule_id AND s.username = e.username AND s.group_key = e.group_key
+       WHERE e.rule_id = $1 ORDER BY e.at DESC, e.id DESC LIMIT $2`,
       [id, limit],
     );
     return rows.map((r) => ({
@@ -345,6 +340,7 @@ export class AlertRules {
       value: r.value === null ? null : Number(r.value),
       text: String(r.text),
       why: r.why === null ? null : ((typeof r.why === 'string' ? JSON.parse(r.why) : r.why) as Attribution),
+      snoozedUntil: r.snoozed_until === null ? null : new Date(String(r.snoozed_until)).toISOString(),
     }));
   }
 
@@ -364,25 +360,6 @@ export class AlertRules {
       [id, username, key, event, at.toISOString(), value, text, why ? JSON.stringify(why) : null],
     );
   }
-}
-
-export interface PreviewRow {
-  label: string;
-  value: number;
-  detail: string;
-  period: { from: string; to: string };
-}
-
-export interface AlertEvent {
-  id: number;
-  username: string;
-  group: string;
-  groupKey: string;
-  event: 'open' | 'recovered';
-  at: string;
-  value: number | null;
-  text: string;
-  why: Attribution | null;
 }
 
 /** The tables the catalogue's views read: a load writes tables, never views. */

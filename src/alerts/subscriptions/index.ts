@@ -1,2 +1,2 @@
 export { chromiumPath, renderDashboard } from './render.js';
-export { type Subscription, type SubscriptionRun, Subscriptions } from './subscriptions.js';
+export { type SubscriptionRun, Subscriptions } from './subscriptions.js';

@@ -2,6 +2,7 @@ import { CronExpressionParser } from 'cron-parser';
 import {
   type AppStore,
   createEmbedLink,
+  dashboardActorOf,
   dashboards,
   findUser,
   migrate,
@@ -9,15 +10,18 @@ import {
   principalOf,
 } from '../../appstore/index.js';
 import {
+  type Subscription,
   type SubscriptionDefinition,
   type SubscriptionInput,
   subscriptionInputSchema,
   type Tile,
 } from '../../contract/index.js';
-import { addDays, catalogDocument, dataRange, runQuery } from '../../metrics/index.js';
-import { parseInput, ZhongtaiError } from '../../model/index.js';
+import { catalogDocument, dataRange, runQuery } from '../../metrics/index.js';
+import { parseInput, questionPeriod, ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import type { Channels } from '../channels/index.js';
+import { checkDelivery, refuse } from '../delivered.js';
+
 import { formatValue } from '../rules/index.js';
 import { ALERT_SCHEMA } from '../schema.js';
 import { chromiumPath, renderDashboard } from './render.js';
@@ -29,12 +33,6 @@ import { chromiumPath, renderDashboard } from './render.js';
  * says why. One message per recipient and scheduled time: a restart that runs the same time again sends nothing
  * twice (the delivery queue's key).
  */
-export interface Subscription extends SubscriptionDefinition {
-  id: number;
-  owner: string;
-  lastRunAt: string | null;
-  createdAt: string;
-}
 
 export interface SubscriptionRun {
   subscription: number;
@@ -49,9 +47,6 @@ export interface SubscriptionOptions {
   /** The address recipients open (behind a proxy); the base URL otherwise. */
   publicUrl?: string;
 }
-
-const refuse = (field: string, en: string, zh: string) =>
-  new ZhongtaiError('BAD_REQUEST', { en, zh }, { field });
 
 export class Subscriptions {
   private constructor(
@@ -73,27 +68,14 @@ export class Subscriptions {
 
   private async check(input: SubscriptionInput, owner: Principal): Promise<SubscriptionDefinition> {
     const sub = parseInput(subscriptionInputSchema, input);
-    try {
-      CronExpressionParser.parse(sub.schedule, { tz: sub.timezone });
-    } catch (error) {
-      throw refuse(
-        'schedule',
-        `schedule: not a cron expression (minute hour day month weekday): ${(error as Error).message}`,
-        `schedule：不是有效的 cron 表达式（分 时 日 月 周）：${(error as Error).message}`,
-      );
-    }
-    const dashboard = await dashboards.get(this.store, sub.dashboardId, actorOf(owner));
+    await checkDelivery(this.store, this.channels, sub);
+    const dashboard = await dashboards.get(this.store, sub.dashboardId, dashboardActorOf(owner));
     if (sub.tileId && !dashboard.tiles.some((t) => t.id === sub.tileId))
       throw refuse(
         'tileId',
         `tileId: the dashboard has no tile ${sub.tileId}`,
         `tileId：看板中没有图块 ${sub.tileId}`,
       );
-    for (const r of sub.recipients) {
-      if (!(await findUser(this.store, r.username)))
-        throw refuse('recipients', `recipients: no user ${r.username}`, `recipients：没有用户 ${r.username}`);
-      await this.channels.get(r.channel);
-    }
     return sub;
   }
 
@@ -170,7 +152,7 @@ export class Subscriptions {
       }
       // What the recipient may see of it, or nothing: a dashboard not shared with him is not sent to him.
       const dashboard = await dashboards
-        .get(this.store, sub.dashboardId, actorOf(principal))
+        .get(this.store, sub.dashboardId, dashboardActorOf(principal))
         .catch(() => null);
       if (!dashboard) {
         result.skipped.push(
@@ -187,7 +169,7 @@ export class Subscriptions {
           const link = await createEmbedLink(
             this.store,
             { dashboardId: sub.dashboardId, filters: [], expiresInMinutes: 10 },
-            { ...actorOf(principal), userId: principal.userId },
+            dashboardActorOf(principal),
           );
           picture = await renderDashboard({
             baseUrl: this.options.baseUrl,
@@ -224,13 +206,7 @@ export class Subscriptions {
     const lines: string[] = [];
     for (const tile of tiles) {
       const e = tile.exploration;
-      const timeRange = e.rangeDays
-        ? { from: addDays(range.to, 1 - e.rangeDays), to: range.to }
-        : e.toDate === 'month'
-          ? { from: `${range.to.slice(0, 7)}-01`, to: range.to }
-          : e.toDate === 'year'
-            ? { from: `${range.to.slice(0, 4)}-01-01`, to: range.to }
-            : e.range;
+      const timeRange = questionPeriod(e, range.to);
       const answer = await runQuery(
         this.engine,
         {
@@ -257,14 +233,6 @@ export class Subscriptions {
     return lines;
   }
 }
-
-const actorOf = (p: Principal) => ({
-  userId: p.userId,
-  username: p.username,
-  role: p.role,
-  edits: p.permissions.has('dashboards.edit'),
-  managesAll: p.permissions.has('users.manage'),
-});
 
 const subscriptionOf = (row: Record<string, unknown>): Subscription => {
   const definition = (

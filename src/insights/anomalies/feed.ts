@@ -1,29 +1,14 @@
+import type { AnomalyDay, Attribution, Insight } from '../../contract/index.js';
 import { addDays } from '../../metrics/index.js';
 import type { DataScope } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
-import { type Attribution, attribute } from '../attribution/index.js';
-import type { AnomalyDay } from './scan.js';
+import { attribute } from '../attribution/index.js';
 
 /**
  * The insights feed (智能洞察): the scan's flagged days gathered per store into episodes (a store's run of days with
  * something out of range, a day apart at most), each led by the KPI whose gap cost most, largest money first, and
  * the leading ones explained — by category and channel, against the same weekday a week before.
  */
-export interface Insight {
-  store: string;
-  storeCode: string;
-  region: string;
-  format: string;
-  from: string;
-  to: string;
-  /** The flagged days of the episode, largest impact first. */
-  days: AnomalyDay[];
-  /** The KPI of the largest gap. */
-  lead: AnomalyDay;
-  impact: number;
-  why?: Attribution;
-}
-
 export function episodes(found: AnomalyDay[]): Insight[] {
   const byStore = new Map<string, AnomalyDay[]>();
   for (const day of found) byStore.set(day.storeCode, [...(byStore.get(day.storeCode) ?? []), day]);

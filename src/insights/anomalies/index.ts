@@ -1,2 +1,2 @@
-export { episodes, explain, type Insight } from './feed.js';
-export { type AnomalyDay, SCAN_KPIS, type ScanKpi, type ScanOptions, scanAnomalies } from './scan.js';
+export { episodes, explain } from './feed.js';
+export { type ScanOptions, scanAnomalies } from './scan.js';

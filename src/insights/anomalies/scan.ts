@@ -1,3 +1,4 @@
+import { type AnomalyDay, SCAN_KPIS, type ScanKpi } from '../../contract/index.js';
 import { addDays, dataRange, runQuery } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
 import { type Engine, keptUntilWrite } from '../../warehouse/index.js';
@@ -11,16 +12,6 @@ import { type Engine, keptUntilWrite } from '../../warehouse/index.js';
  * moves make odd. A day is flagged when it is far out against both, the same way; spreads are robust (MAD), so
  * an anomaly does not widen the range that judges it. Findings are ranked by the money the gap stands for.
  */
-export const SCAN_KPIS = [
-  'net_sales',
-  'orders',
-  'atv',
-  'gross_margin',
-  'visitors',
-  'conversion_rate',
-] as const;
-export type ScanKpi = (typeof SCAN_KPIS)[number];
-
 export interface ScanOptions {
   /** Days scanned, ending on `to` (default: the newest day with data). */
   days?: number;
@@ -29,25 +20,6 @@ export interface ScanOptions {
   history?: number;
   /** How many robust standard deviations from its peers a day must be (¾ of it from its own past). */
   z?: number;
-}
-
-export interface AnomalyDay {
-  storeId: number;
-  storeCode: string;
-  store: string;
-  format: string;
-  region: string;
-  date: string;
-  kpi: ScanKpi;
-  actual: number;
-  expected: number;
-  low: number;
-  high: number;
-  direction: 'down' | 'up';
-  /** How far out, in robust standard deviations of the store's own residuals. */
-  score: number;
-  /** What the day cost or brought beyond the expected, in yuan (always ≥ 0; the direction says which). */
-  impact: number;
 }
 
 interface StoreDay {

@@ -1,4 +1,12 @@
-import type { CompareMode, Filter, TimeRange } from '../../contract/index.js';
+import type {
+  Attribution,
+  CompareMode,
+  Contribution,
+  Filter,
+  Part,
+  TimeRange,
+} from '../../contract/index.js';
+
 import { findDimension, findMetric, METRICS, type MetricDef, runQuery } from '../../metrics/index.js';
 import type { DataScope } from '../../model/index.js';
 import type { Engine, Row } from '../../warehouse/index.js';
@@ -22,39 +30,6 @@ export interface AttributionRequest {
   scope?: DataScope;
   /** Members kept per dimension. */
   top?: number;
-}
-
-export interface Contribution {
-  member: string;
-  value: number | null;
-  baseline: number | null;
-  /** Its part of the change, in the metric's unit (points as a fraction for rates); the parts sum to the change. */
-  contribution: number;
-  /** contribution ÷ change (1 = all of it). */
-  share: number | null;
-}
-
-export interface Part {
-  metric: string;
-  value: number | null;
-  baseline: number | null;
-  /** Relative change (0.1: +10%). */
-  change: number | null;
-}
-
-export interface Attribution {
-  metric: string;
-  period: TimeRange;
-  baselinePeriod: TimeRange | null;
-  value: number | null;
-  baseline: number | null;
-  change: number | null;
-  /** For a ratio: its numerator and denominator, and which of them carried the change. */
-  ratio?: { numerator: Part; denominator: Part; moved: 'numerator' | 'denominator' | 'both' };
-  /** Per dimension, its members' contributions, the dimension whose top member explains most first. */
-  dimensions: { dimension: string; contributors: Contribution[] }[];
-  /** One or two sentences a manager reads in a message. */
-  summary: { zh: string; en: string };
 }
 
 export const DEFAULT_ATTRIBUTION_DIMENSIONS = ['region', 'store', 'category_l1', 'channel'];

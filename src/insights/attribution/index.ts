@@ -1,8 +1,1 @@
-export {
-  type Attribution,
-  type AttributionRequest,
-  attribute,
-  type Contribution,
-  DEFAULT_ATTRIBUTION_DIMENSIONS,
-  type Part,
-} from './attribute.js';
+export { type AttributionRequest, attribute, DEFAULT_ATTRIBUTION_DIMENSIONS } from './attribute.js';

@@ -4,6 +4,7 @@ import {
   type AppStore,
   createEmbedLink,
   type DashboardActor,
+  dashboardActorOf,
   dashboards,
   openEmbedLink,
   readTheme,
@@ -25,16 +26,8 @@ const idSchema = z.object({ id: z.coerce.number().int().positive().max(2_147_483
 const tokenSchema = z.object({ token: z.string().min(1).max(4096) }).strict();
 
 /** The caller as the dashboard rules see it. */
-export function dashboardActor(request: FastifyRequest): DashboardActor & { userId: number } {
-  const caller = callerOf(request);
-  return {
-    userId: caller.userId,
-    username: caller.username,
-    role: caller.role,
-    edits: caller.permissions.has('dashboards.edit'),
-    managesAll: caller.permissions.has('users.manage'),
-  };
-}
+export const dashboardActor = (request: FastifyRequest): DashboardActor & { userId: number } =>
+  dashboardActorOf(callerOf(request));
 
 /** Dashboards (看板), embed links and the theme: what the web app keeps in the application store. */
 export function dashboardRoutes(app: FastifyInstance, store: AppStore): void {

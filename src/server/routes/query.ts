@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { type AppStore, dashboards, SYSTEM_ACTOR } from '../../appstore/index.js';
 import { drillRequestSchema, querySchema } from '../../contract/index.js';
 import { dataRange, drillRows, parseQuery, type QueryBudget, runQuery } from '../../metrics/index.js';
-import { ZhongtaiError } from '../../model/index.js';
+import { questionPeriod, ZhongtaiError } from '../../model/index.js';
 import type { Engine } from '../../warehouse/index.js';
 import { scopeOf } from '../auth.js';
 import type { RouteDoc } from '../openapi.js';
@@ -64,8 +64,7 @@ async function checkEmbedQuery(
   const earliest = (tile: (typeof fits)[number]) => {
     const e = tile.exploration;
     if (link.days) return minusDays(end, link.days - 1);
-    if (e.toDate) return e.toDate === 'year' ? `${end.slice(0, 4)}-01-01` : `${end.slice(0, 7)}-01`;
-    return e.rangeDays ? minusDays(end, e.rangeDays - 1) : e.range.from;
+    return questionPeriod(e, end).from;
   };
   const start = fits.map(earliest).sort()[0] as string;
   if (!from || from < start)

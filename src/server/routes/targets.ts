@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { phaseTargets, TARGET_KPIS } from '../../alerts/index.js';
 import { type AppStore, recordAudit } from '../../appstore/index.js';
 import { importFiles, loadSpec, rollbackLoad } from '../../ingest/index.js';
-import { fenOf, yuan, ZhongtaiError } from '../../model/index.js';
+import { fenOf, wholeMonth, yuan, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { callerOf, clientIp } from '../auth.js';
 import { parseBody } from '../body.js';
@@ -40,8 +40,8 @@ const saveSchema = z
   .strict();
 
 const bounds = (m: string) => {
-  const [y, mo] = m.split('-').map(Number) as [number, number];
-  return { start: `${m}-01`, end: new Date(Date.UTC(y, mo, 0)).toISOString().slice(0, 10) };
+  const { from, to } = wholeMonth(m);
+  return { start: from, end: to };
 };
 
 /**

@@ -2,7 +2,7 @@ import { type FormEvent, useState } from 'react';
 import { Problem, useAnswer } from '../analytics/MemberAnalytics';
 import {
   type AlertChannel,
-  type AlertEventView,
+  type AlertEvent,
   type AlertRuleInput,
   type AlertRuleView,
   api,
@@ -52,18 +52,14 @@ function conditionText(c: AlertRuleInput['condition'], lang: Lang): string {
 function History({ id, lang }: { id: number; lang: Lang }) {
   const zh = lang === 'zh';
   const [round, setRound] = useState(0);
-  const [snoozed, setSnoozed] = useState<Set<string>>(new Set());
   const history = useAnswer(() => api.alertHistory(id), `h${id}:${round}`);
   const events = history.data?.events ?? [];
   // The newest event of each breach: an open one can be snoozed (it stays open; its recovery is not sent).
   const newest = new Map<string, number>();
   for (const e of events)
     if (!newest.has(`${e.username}|${e.groupKey}`)) newest.set(`${e.username}|${e.groupKey}`, e.id);
-  const snooze = (e: AlertEventView) =>
-    api.snoozeAlert(id, e.username, e.groupKey, 24).then(() => {
-      setSnoozed(new Set([...snoozed, `${e.username}|${e.groupKey}`]));
-      setRound((r) => r + 1);
-    });
+  const snooze = (e: AlertEvent) =>
+    api.snoozeAlert(id, e.username, e.groupKey, 24).then(() => setRound((r) => r + 1));
   return (
     <div className="scroll" data-testid="alert-history">
       <h3>{zh ? '预警历史' : 'History'}</h3>
@@ -79,8 +75,12 @@ function History({ id, lang }: { id: number; lang: Lang }) {
               <td>
                 {e.event === 'open' &&
                   newest.get(`${e.username}|${e.groupKey}`) === e.id &&
-                  (snoozed.has(`${e.username}|${e.groupKey}`) ? (
-                    <span className="muted">{zh ? '已暂缓 24 小时' : 'snoozed 24 h'}</span>
+                  (e.snoozedUntil ? (
+                    <span className="muted">
+                      {zh
+                        ? `已暂缓至 ${chainLocal(e.snoozedUntil)}`
+                        : `snoozed until ${chainLocal(e.snoozedUntil)}`}
+                    </span>
                   ) : (
                     <button type="button" data-testid="alert-snooze" onClick={() => void snooze(e)}>
                       {zh ? '暂缓 24 小时' : 'Snooze 24 h'}

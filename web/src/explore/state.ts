@@ -22,11 +22,7 @@ export function defaultExploration(dataEnd: string): Exploration {
 
 /** A question whose range follows the data (the last N days) moved to end on the newest day. */
 export function current(e: Exploration, dataEnd: string): Exploration {
-  if (e.toDate) {
-    const from = e.toDate === 'year' ? `${dataEnd.slice(0, 4)}-01-01` : `${dataEnd.slice(0, 7)}-01`;
-    return { ...e, range: { from, to: dataEnd } };
-  }
-  return e.rangeDays ? { ...e, range: { from: addDays(dataEnd, -(e.rangeDays - 1)), to: dataEnd } } : e;
+  return e.toDate || e.rangeDays ? { ...e, range: questionPeriod(e, dataEnd) } : e;
 }
 
 export function toUrl(e: Exploration): string {
@@ -102,3 +98,5 @@ export function drill(e: Exploration, catalog: Catalog, value: string): Explorat
 
 // 上周 and 上月: the presets the CLI's --period offers too, from one definition.
 export { lastMonth, lastWeek } from '../../../src/model/periods';
+
+import { questionPeriod } from '../../../src/model/periods';

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { wholeMonth } from '../../../src/model/periods';
 import { useAnswer } from '../analytics/MemberAnalytics';
 import { api, type Catalog, type InsightsAnswer, type QueryBody } from '../api';
 import { Chart } from '../components/Chart';
@@ -8,13 +9,6 @@ import { axisFormatter, formatChange, formatNumber, type Lang } from '../format'
 import { t } from '../i18n';
 import { PALETTE } from '../palette';
 import { useQuery } from '../useQuery';
-
-/** The whole month of a day. */
-function monthOf(day: string): { from: string; to: string } {
-  const [y, m] = day.split('-').map(Number) as [number, number];
-  const last = new Date(Date.UTC(y, m, 0)).getUTCDate();
-  return { from: `${day.slice(0, 7)}-01`, to: `${day.slice(0, 7)}-${String(last).padStart(2, '0')}` };
-}
 
 /** Attainment as a dial to 150%, red below 90%, amber to 100%, green above. */
 const gaugeOption = (share: number, lang: Lang) => ({
@@ -121,7 +115,7 @@ export function Overview({
       // The month of the period's last day against its target: attainment to date (the target of the days
       // with sales so far), and the stores by it.
       target: {
-        timeRange: monthOf(range.to),
+        timeRange: wholeMonth(range.to),
         metrics: [
           'net_sales',
           'target_net_sales',
@@ -131,7 +125,7 @@ export function Overview({
         ],
       } satisfies QueryBody,
       targetStores: {
-        timeRange: monthOf(range.to),
+        timeRange: wholeMonth(range.to),
         metrics: ['attainment_net_sales', 'net_sales', 'target_net_sales'],
         dimensions: ['store'],
         order: [{ by: 'attainment_net_sales', desc: true }],
@@ -231,8 +225,8 @@ export function Overview({
         <Tile
           title={
             lang === 'zh'
-              ? `本月销售目标达成（${monthOf(range.to).from.slice(0, 7)}）`
-              : `Sales target, ${monthOf(range.to).from.slice(0, 7)}`
+              ? `本月销售目标达成（${wholeMonth(range.to).from.slice(0, 7)}）`
+              : `Sales target, ${wholeMonth(range.to).from.slice(0, 7)}`
           }
           state={target}
           lang={lang}

@@ -1,4 +1,5 @@
 import { type FormEvent, useMemo, useState } from 'react';
+import { wholeMonth } from '../../../src/model/periods';
 import { Problem, useAnswer } from '../analytics/MemberAnalytics';
 import { api, type Catalog, type TargetRow } from '../api';
 import { Chart } from '../components/Chart';
@@ -13,11 +14,6 @@ const LEVELS: [TargetRow['level'], { zh: string; en: string }][] = [
   ['format', { zh: '业态', en: 'format' }],
   ['store', { zh: '门店（编码）', en: 'store (code)' }],
 ];
-
-const monthEnd = (month: string) => {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return `${month}-${String(new Date(Date.UTC(y, m, 0)).getUTCDate()).padStart(2, '0')}`;
-};
 
 /**
  * 目标: a month's targets as a grid to type into (a value emptied removes it), saved and phased to store-days at
@@ -44,7 +40,7 @@ export function TargetsPage({ lang, catalog, dataEnd }: { lang: Lang; catalog: C
       () => ({
         metrics: ['target_net_sales', 'net_sales'],
         grain: 'day' as const,
-        timeRange: { from: `${month}-01`, to: monthEnd(month) },
+        timeRange: wholeMonth(month),
       }),
       [month],
     ),
