@@ -65,6 +65,8 @@ describe('access control in the web app', () => {
     await expect.poll(() => page.getByTestId('store-home').count()).toBe(1);
     expect(await page.getByTestId('tile-region').count()).toBe(0);
     expect(await page.getByTestId('tile-stores').count()).toBe(0);
+    // Her store's insights of the week (the server names no other store).
+    await expect.poll(() => page.getByTestId('tile-insights').innerText()).toContain('智能洞察');
     await expect.poll(() => page.locator('[data-testid="nav-admin"]').count()).toBe(0);
     await settled(page);
     const top = await tableColumn(page, '[data-testid="home-top"]');

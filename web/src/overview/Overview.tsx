@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
 import { wholeMonth } from '../../../src/model/periods';
 import { useAnswer } from '../analytics/MemberAnalytics';
-import { api, type Catalog, type InsightsAnswer, type QueryBody } from '../api';
+import { api, type Catalog, type QueryBody } from '../api';
 import { Chart } from '../components/Chart';
 import { KpiCard } from '../components/KpiCard';
 import { Tile } from '../components/Tile';
@@ -140,7 +140,6 @@ export function Overview({
   const stores = useQuery(bodies.stores);
   const target = useQuery(bodies.target);
   const targetStores = useQuery(bodies.targetStores);
-  const insights = useAnswer(() => api.insights(7), range.to);
 
   const trendOption = useMemo(() => {
     const rows = trend.result?.rows ?? [];
@@ -272,7 +271,7 @@ export function Overview({
           </div>
         </Tile>
       )}
-      <Insights answer={insights.data} error={insights.error} catalog={catalog} lang={lang} />
+      <Insights catalog={catalog} lang={lang} dataEnd={range.to} />
       <Tile title={t('topStores', lang)} state={stores} lang={lang} testId="tile-stores" wide>
         <table className="table">
           <thead>
@@ -338,19 +337,13 @@ function Projection({ row, lang }: { row: Record<string, unknown>; lang: Lang })
   );
 }
 
-/** 智能洞察: the week's anomalies in the caller's stores, largest money first, each with why. */
-function Insights({
-  answer,
-  error,
-  catalog,
-  lang,
-}: {
-  answer: InsightsAnswer | null;
-  error: unknown;
-  catalog: Catalog;
-  lang: Lang;
-}) {
+/**
+ * 智能洞察: the week's anomalies in the caller's stores, largest money first, each with why — on the chain's
+ * overview and on a store manager's home alike (the server names only the caller's stores).
+ */
+export function Insights({ catalog, lang, dataEnd }: { catalog: Catalog; lang: Lang; dataEnd: string }) {
   const zh = lang === 'zh';
+  const { data: answer, error } = useAnswer(() => api.insights(7), dataEnd);
   if (error || !answer) return null;
   const label = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.label[lang] ?? kpi;
   const unit = (kpi: string) => catalog.metrics.find((m) => m.id === kpi)?.unit ?? 'count';

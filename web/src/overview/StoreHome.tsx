@@ -5,7 +5,7 @@ import type { Exploration } from '../explore/state';
 import { addDays, type Lang } from '../format';
 import { t } from '../i18n';
 import { useQuery } from '../useQuery';
-import { KPIS, KpiRow } from './Overview';
+import { Insights, KPIS, KpiRow } from './Overview';
 
 /**
  * The home of a store manager, whose grant is one store: the overview of a chain (regions, formats, a top 10
@@ -76,6 +76,7 @@ export function StoreHome({
   return (
     <main className="grid" data-testid="store-home">
       <KpiRow catalog={catalog} lang={lang} state={kpis} />
+      <Insights catalog={catalog} lang={lang} dataEnd={dataEnd} />
       {tiles.map((tile) => (
         <div key={tile.id} className={`tile-slot${tile.wide ? ' wide' : ''}`} data-testid={`home-${tile.id}`}>
           <DashboardTile
