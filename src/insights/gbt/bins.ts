@@ -8,8 +8,10 @@ export const MAX_BINS = 256;
 export interface BinnedMatrix {
   rows: number;
   features: number;
-  /** Row-major: bins[row * features + feature]. */
+  /** Row-major: bins[row * features + feature] (a histogram reads every feature of a row). */
   bins: Uint8Array;
+  /** The same by column, columns[feature][row] (a split reads one feature of a leaf's rows). */
+  columns: Uint8Array[];
   /** Per feature, the upper edges of bins 1…k (a value v falls in the first bin whose edge ≥ v). */
   edges: Float64Array[];
 }
@@ -60,10 +62,11 @@ export function binMatrix(columns: Float64Array[], sample = 200_000): BinnedMatr
     for (let i = 0, j = 0; i < rows; i += step, j++) picked[j] = col[i] as number;
     return edgesOf(picked, MAX_BINS - 1);
   });
-  return { rows, features, bins: applyBins(columns, edges), edges };
+  const bins = applyBins(columns, edges);
+  return { rows, features, bins, columns: columnsOf(bins, features), edges };
 }
 
-/** Bins new rows with the edges learnt at training. */
+/** Bins new rows with the edges learnt at training, row-major. */
 export function applyBins(columns: Float64Array[], edges: Float64Array[]): Uint8Array {
   const rows = columns[0]?.length ?? 0;
   const features = columns.length;
@@ -74,4 +77,13 @@ export function applyBins(columns: Float64Array[], edges: Float64Array[]): Uint8
     for (let i = 0; i < rows; i++) bins[i * features + f] = binOf(e, col[i] as number);
   }
   return bins;
+}
+
+function columnsOf(bins: Uint8Array, features: number): Uint8Array[] {
+  const rows = bins.length / features;
+  return Array.from({ length: features }, (_, f) => {
+    const column = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) column[i] = bins[i * features + f] as number;
+    return column;
+  });
 }

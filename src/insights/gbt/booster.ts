@@ -1,6 +1,6 @@
 import { seededRandom } from '../../model/index.js';
 import { applyBins, binMatrix } from './bins.js';
-import { growTree, predictTree, type Tree } from './tree.js';
+import { growTree, predictTree, type Tree, TreeWork } from './tree.js';
 
 /**
  * Gradient-boosted regression trees for squared error: each tree fits the residuals of the ones before,
@@ -14,13 +14,25 @@ export interface BoostOptions {
   maxDepth: number;
   minRowsInLeaf: number;
   lambda: number;
-  /** Share of rows each tree sees. */
+  /** Share of rows each tree sees (drawn at random, when `goss` is not set). */
   subsample: number;
   /** Share of features each tree may split on. */
   colsample: number;
   seed: number;
   /** Residuals beyond this count as this much (Huber loss): outliers pull the trees less. */
   huberDelta: number;
+  /**
+   * Gradient-based one-side sampling (LightGBM's GOSS): each tree sees the `top` share of rows with the
+   * largest gradients and `other` of the rest drawn at random, those weighed up by (1 − top) ÷ other so
+   * the sums stay unbiased. Rows the model already fits well teach little; skipping most of them is where
+   * the time goes.
+   */
+  goss?: { top: number; other: number };
+  /**
+   * Early stopping: rows kept aside, scored after every tree by the training loss; training stops when
+   * `patience` trees have not lowered it, and the booster keeps the trees up to the best.
+   */
+  validation?: { columns: Float64Array[]; y: Float64Array; patience: number };
   /** Called after each round (for progress bars). */
   onRound?: (round: number, rounds: number) => void;
 }
@@ -44,6 +56,23 @@ export interface Booster {
   trees: Tree[];
   edges: Float64Array[];
   featureNames: string[];
+  /** With early stopping: the validation loss after each tree (the kept trees end at its minimum). */
+  validationLoss?: Float64Array;
+}
+
+/** The loss the trees descend: squared error, or Huber beyond δ. */
+function lossOf(residual: number, delta: number): number {
+  const r = Math.abs(residual);
+  return r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
+}
+
+/** The value at share q of |values| (from an evenly spaced sample: the cut-off needs no exact order). */
+function magnitudeQuantile(values: Float64Array, q: number): number {
+  const step = Math.max(1, Math.floor(values.length / 50_000));
+  const sample: number[] = [];
+  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i] as number));
+  sample.sort((a, b) => a - b);
+  return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] ?? 0;
 }
 
 /** Trains on column-major features (columns[f][row]) and targets y, with optional row weights. */
@@ -56,45 +85,129 @@ export function fitBooster(
 ): Booster {
   const o = { ...DEFAULT_BOOST, ...options };
   const matrix = binMatrix(columns);
+  if (process.env.ZT_DEBUG) console.log(featureNames.map((f, k) => `${f}:${new Set(columns[k]).size}`).join(' '));
   const n = matrix.rows;
   const width = matrix.features;
-  const hess = weights ?? new Float64Array(n).fill(1);
+  const weight = weights ?? new Float64Array(n).fill(1);
   let base = 0;
   let total = 0;
   for (let i = 0; i < n; i++) {
-    base += (hess[i] as number) * (y[i] as number);
-    total += hess[i] as number;
+    base += (weight[i] as number) * (y[i] as number);
+    total += weight[i] as number;
   }
   base /= total || 1;
   const prediction = new Float64Array(n).fill(base);
   const grad = new Float64Array(n);
+  // The hessians a tree sees: the row weights, times GOSS's factor for the rows it samples.
+  const hess = o.goss ? new Float64Array(n) : weight;
   const index = new Uint32Array(n);
+  const inBag = new Uint8Array(n);
   const next = seededRandom(o.seed);
   const trees: Tree[] = [];
   const allFeatures = Array.from({ length: width }, (_, f) => f);
+  const binCounts = Int32Array.from(matrix.edges, (e) => e.length + 1);
+  const work = new TreeWork(binCounts, n);
+  const check = o.validation && validationOf(o.validation, matrix.edges, base);
   for (let round = 0; round < o.rounds; round++) {
     for (let i = 0; i < n; i++)
       grad[i] =
-        (hess[i] as number) *
+        (weight[i] as number) *
         Math.max(-o.huberDelta, Math.min(o.huberDelta, (prediction[i] as number) - (y[i] as number)));
     let count = 0;
-    for (let i = 0; i < n; i++) if (o.subsample >= 1 || next() < o.subsample) index[count++] = i;
-    const features = o.colsample >= 1 ? allFeatures : allFeatures.filter(() => next() < o.colsample);
-    const tree = growTree(matrix.bins, width, grad, hess, index, count, {
-      maxLeaves: o.maxLeaves,
-      maxDepth: o.maxDepth,
-      minRowsInLeaf: o.minRowsInLeaf,
-      lambda: o.lambda,
-      features: features.length ? features : allFeatures,
-    });
+    inBag.fill(0);
+    if (o.goss) {
+      const { top, other } = o.goss;
+      const cut = magnitudeQuantile(grad, 1 - top);
+      const keep = other / (1 - top);
+      const lift = (1 - top) / other;
+      for (let i = 0; i < n; i++) {
+        const g = grad[i] as number;
+        if (Math.abs(g) >= cut) hess[i] = weight[i] as number;
+        else if (next() < keep) {
+          grad[i] = g * lift;
+          hess[i] = (weight[i] as number) * lift;
+        } else continue;
+        index[count++] = i;
+        inBag[i] = 1;
+      }
+    } else {
+      for (let i = 0; i < n; i++)
+        if (o.subsample >= 1 || next() < o.subsample) {
+          index[count++] = i;
+          inBag[i] = 1;
+        }
+    }
+    const picked = o.colsample >= 1 ? allFeatures : allFeatures.filter(() => next() < o.colsample);
+    const grown = growTree(
+      matrix,
+      grad,
+      hess,
+      index,
+      count,
+      {
+        maxLeaves: o.maxLeaves,
+        maxDepth: o.maxDepth,
+        minRowsInLeaf: o.minRowsInLeaf,
+        lambda: o.lambda,
+        features: Int32Array.from(picked.length ? picked : allFeatures),
+        binCounts,
+      },
+      work,
+    );
+    const { tree } = grown;
     for (let k = 0; k < tree.value.length; k++) tree.value[k] = (tree.value[k] as number) * o.learningRate;
-    // Every row (sampled or not) moves by the new tree.
+    // Every row moves by the new tree: the rows it saw by their leaf's range, the others by walking it.
+    for (const leaf of grown.leaves) {
+      const v = tree.value[leaf.node] as number;
+      for (let k = leaf.start; k < leaf.end; k++) {
+        const row = index[k] as number;
+        prediction[row] = (prediction[row] as number) + v;
+      }
+    }
     for (let i = 0; i < n; i++)
-      prediction[i] = (prediction[i] as number) + predictTree(tree, matrix.bins, i * width);
+      if (!inBag[i]) prediction[i] = (prediction[i] as number) + predictTree(tree, matrix.bins, i * width);
     trees.push(tree);
     o.onRound?.(round + 1, o.rounds);
+    if (check) {
+      check.add(tree, o.huberDelta);
+      if (round + 1 - check.bestRound >= check.patience) break;
+    }
   }
-  return { base, learningRate: o.learningRate, trees, edges: matrix.edges, featureNames };
+  const booster: Booster = { base, learningRate: o.learningRate, trees, edges: matrix.edges, featureNames };
+  if (!check) return booster;
+  return { ...booster, trees: trees.slice(0, check.bestRound), validationLoss: check.losses() };
+}
+
+/** The kept-aside rows' predictions, updated tree by tree, and the round with the lowest loss so far. */
+function validationOf(
+  validation: NonNullable<BoostOptions['validation']>,
+  edges: Float64Array[],
+  base: number,
+) {
+  const bins = applyBins(validation.columns, edges);
+  const width = validation.columns.length;
+  const { y, patience } = validation;
+  const predicted = new Float64Array(y.length).fill(base);
+  const losses: number[] = [];
+  let best = Number.POSITIVE_INFINITY;
+  return {
+    patience,
+    bestRound: 0,
+    add(tree: Tree, delta: number): void {
+      let loss = 0;
+      for (let i = 0; i < y.length; i++) {
+        predicted[i] = (predicted[i] as number) + predictTree(tree, bins, i * width);
+        loss += lossOf((predicted[i] as number) - (y[i] as number), delta);
+      }
+      loss /= y.length || 1;
+      losses.push(loss);
+      if (loss < best) {
+        best = loss;
+        this.bestRound = losses.length;
+      }
+    },
+    losses: () => Float64Array.from(losses),
+  };
 }
 
 /** Predicts column-major rows with a trained booster. */
