@@ -71,6 +71,24 @@ export interface ForecastRun {
   seconds: number;
 }
 
+/** How the forecast is kept fresh: the last run, the nightly schedule, and how the forecast did on the last day with sales. */
+export interface ForecastStatus {
+  lastRun: ForecastRun | null;
+  /** The server's nightly schedule (cron, chain time), or null when forecasts are run by hand. */
+  schedule: string | null;
+  nextRun: string | null;
+  /** A scheduled run that failed, with its message, until one succeeds. */
+  lastError: string | null;
+  lastDay: {
+    date: string;
+    runId: number;
+    origin: string;
+    stores: number;
+    /** 1 − WAPE over the stores with sales that day. */
+    accuracy: number;
+  } | null;
+}
+
 /** One version of a dashboard in its history. */
 export interface DashboardVersion {
   version: number;

@@ -24,7 +24,7 @@ import { authRoutes } from './routes/auth.js';
 import { catalogRoutes } from './routes/catalog.js';
 import { dashboardRoutes } from './routes/dashboards.js';
 import { exportRoutes } from './routes/export.js';
-import { forecastRoutes } from './routes/forecast.js';
+import { type ForecastSchedule, forecastRoutes } from './routes/forecast.js';
 import { healthRoutes } from './routes/health.js';
 import { auditUnrecordedLoads, ingestRoutes } from './routes/ingest.js';
 import { insightRoutes } from './routes/insights.js';
@@ -77,6 +77,8 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Redis for the flash sales' hot counters (a gate in front of PostgreSQL, which stays the record). */
   redisUrl?: string;
+  /** Retrain the store forecast on this cron schedule (chain time), e.g. "30 2 * * *"; checked every `checkMs`. */
+  forecastSchedule?: ForecastSchedule;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -128,7 +130,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       }
       await afterLoad(tables);
     });
-    forecastRoutes(app, warehouse);
+    forecastRoutes(app, warehouse, options.forecastSchedule);
     replenishRoutes(app, warehouse);
     memberAnalyticsRoutes(app, warehouse);
     targetRoutes(app, warehouse, store);

@@ -257,3 +257,74 @@ describe('POST /api/v1/replenish', () => {
     expect(response.json().error.place).toEqual({ field: 'serviceLevel' });
   });
 });
+
+describe('the nightly refresh (serve --forecast-schedule)', () => {
+  it('retrains the store forecast when its time comes round, and says when it last finished and how the last day went', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'zhongtai-nightly-')), 'demo.duckdb');
+    copyFileSync(SMALL_DEMO, path);
+    const file = await openWarehouse({ path });
+    // The server's clock, moved past the next minute instead of waiting for it.
+    let ahead = 0;
+    const nightly = await adminServer({
+      engine: file,
+      forecastSchedule: { schedule: '* * * * *', checkMs: 100, now: () => new Date(Date.now() + ahead) },
+    });
+    try {
+      const before = (await nightly.inject('/api/v1/forecast/status')).json();
+      expect(before).toMatchObject({ lastRun: null, schedule: '* * * * *', lastError: null, lastDay: null });
+      expect(Date.parse(before.nextRun) - Date.now()).toBeLessThanOrEqual(60_000);
+      // Nothing runs before its time.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await nightly.inject('/api/v1/forecast/runs')).json().runs).toEqual([]);
+
+      ahead = 61_000;
+      let runs: { runId: number; level: string; origin: string; horizon: number }[] = [];
+      for (let waited = 0; runs.length === 0 && waited < 120_000; waited += 250) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        runs = (await nightly.inject('/api/v1/forecast/runs')).json().runs;
+      }
+      ahead = 0;
+      // Once for the time that came round, for the days after the last sales, 42 days as by hand.
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ level: 'store', origin: '2026-11-15', horizon: 42 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect((await nightly.inject('/api/v1/forecast/runs')).json().runs).toHaveLength(1);
+      const after = (await nightly.inject('/api/v1/forecast/status')).json();
+      expect(after.lastRun.runId).toBe(runs[0]?.runId);
+      // The nightly run forecasts days not yet sold: the last day with sales is scored by a run made before it.
+      expect(after.lastDay).toBeNull();
+
+      const backtest = await nightly.inject({
+        method: 'POST',
+        url: '/api/v1/forecast',
+        payload: { horizon: 7, rounds: 40, from: '2026-11-15' },
+      });
+      expect(backtest.statusCode).toBe(200);
+      const rows = (backtest.json().rows as { store: number; date: string; p50: number }[]).filter(
+        (r) => r.date === '2026-11-15',
+      );
+      const actual = new Map(
+        (
+          await file.query(
+            "SELECT store_id, sum(net) AS sales FROM sales_line WHERE date = DATE '2026-11-15' GROUP BY ALL",
+          )
+        ).map((r) => [Number(r.store_id), Number(r.sales)]),
+      );
+      const scored = rows.filter((r) => (actual.get(r.store) ?? 0) > 0);
+      const sold = scored.reduce((sum, r) => sum + (actual.get(r.store) as number), 0);
+      const missed = scored.reduce((sum, r) => sum + Math.abs((actual.get(r.store) as number) - r.p50), 0);
+      const { lastDay } = (await nightly.inject('/api/v1/forecast/status')).json();
+      expect(lastDay).toMatchObject({
+        date: '2026-11-15',
+        runId: backtest.json().runId,
+        origin: '2026-11-14',
+        stores: scored.length,
+      });
+      expect(scored.length).toBe(10);
+      expect(lastDay.accuracy).toBeCloseTo(1 - missed / sold, 9);
+    } finally {
+      await nightly.close();
+      await file.close();
+    }
+  }, 240_000);
+});

@@ -33,6 +33,7 @@ import type {
   FlashSaleInput,
   FlashSaleState,
   ForecastRun,
+  ForecastStatus,
   FunnelBy,
   FunnelGroup,
   FunnelMonth,
@@ -102,6 +103,7 @@ export type {
   FlashSaleInput,
   FlashSaleState,
   ForecastRun,
+  ForecastStatus,
   FunnelBy,
   FunnelGroup,
   FunnelMonth,
@@ -388,6 +390,7 @@ export const api = {
       headers: { 'content-type': 'application/json', 'idempotency-key': key },
     }),
   forecastRuns: () => call<{ runs: ForecastRun[] }>('/api/v1/forecast/runs'),
+  forecastStatus: () => call<ForecastStatus>('/api/v1/forecast/status'),
   forecastProgress: () =>
     call<{ running: boolean; step?: string; share?: number; seconds?: number; queued?: number }>(
       '/api/v1/forecast/progress',

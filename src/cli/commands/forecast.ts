@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   backtest,
+  checkSchedule,
   dayNumber,
   ENSEMBLE,
   FORECAST_BOOST,
@@ -10,12 +11,14 @@ import {
   forecastSales,
   isoDay,
   LEVELS,
+  lastDayAccuracy,
   lastSalesDay,
   MODELS,
   type ModelName,
+  nextScheduled,
   readHistory,
 } from '../../insights/index.js';
-import { ZhongtaiError } from '../../model/index.js';
+import { chainLocal, ZhongtaiError } from '../../model/index.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer } from '../options.js';
 import { progressReporter } from '../progress.js';
@@ -71,6 +74,58 @@ function csvOf(level: ForecastLevel, rows: ForecastRow[]): string {
   return `${head},date,p10,p50,p90\n${lines.join('\n')}\n`;
 }
 
+/** Waits until an instant (timers hold at most ~24 days, so in steps). */
+async function untilTime(at: Date): Promise<void> {
+  for (let left = at.getTime() - Date.now(); left > 0; left = at.getTime() - Date.now())
+    await new Promise((resolve) => setTimeout(resolve, Math.min(left, 2 ** 31 - 1)));
+}
+
+interface ForecastCliOptions {
+  db: string;
+  level: string;
+  horizon: number;
+  from?: string;
+  model: string;
+  out?: string;
+  rounds: number;
+  members: number;
+}
+
+/** One forecast run, saved in the data file, with how the newest run did on the last day with sales. */
+async function forecastOnce(opts: ForecastCliOptions): Promise<void> {
+  const engine = await openDb(opts.db, false);
+  const bar = progressReporter();
+  try {
+    const result = await forecastSales(engine, {
+      level: opts.level as ForecastLevel,
+      horizon: opts.horizon,
+      ...(opts.from ? { from: opts.from } : {}),
+      model: opts.model as ModelName,
+      boost: { rounds: opts.rounds },
+      members: opts.members,
+      onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
+    });
+    bar.stop();
+    if (opts.out) writeFileSync(opts.out, csvOf(result.level, result.rows));
+    const stores = new Set(result.rows.map((r) => r.store)).size;
+    const series = new Set(result.rows.map((r) => `${r.store}|${r.category ?? ''}|${r.sku ?? ''}`)).size;
+    const what = result.level === 'store' ? `${stores} stores` : `${series} series in ${stores} stores`;
+    console.log(
+      `Forecast run ${result.runId} 预测完成: ${what} × ${opts.horizon} days from ${isoDay(dayNumber(result.origin) + 1)} (${result.model}), ${result.rows.length} rows in ${result.seconds.toFixed(1)} s` +
+        `; interval P10…P90 = ×${Math.exp(result.interval.q10).toFixed(3)}…×${Math.exp(result.interval.q90).toFixed(3)} of P50` +
+        (opts.out ? `; written to ${opts.out}` : ''),
+    );
+    const lastDay = await lastDayAccuracy(engine);
+    if (lastDay)
+      console.log(
+        `On ${lastDay.date}, the last day with sales, run ${lastDay.runId} (made from ${lastDay.origin}) was ${(lastDay.accuracy * 100).toFixed(1)}% accurate over ${lastDay.stores} stores 最近一天预测准确率`,
+      );
+  } finally {
+    bar.stop();
+    await engine.close();
+  }
+}
+
 export function forecastCommands(program: Command): void {
   program
     .command('forecast')
@@ -96,34 +151,35 @@ A closed day is forecast as zero.
 
 Examples:
   zhongtai forecast --db data/zhongtai.duckdb --horizon 28
-  zhongtai forecast --db rossmann.duckdb --level store --horizon 42 --out forecast.csv`,
+  zhongtai forecast --db rossmann.duckdb --level store --horizon 42 --out forecast.csv
+  zhongtai forecast --db data/zhongtai.duckdb --schedule "30 2 * * *"   # every night at 02:30 (chain time)
+(the server can do the same: zhongtai serve --forecast-schedule "30 2 * * *")`,
+    )
+    .option(
+      '--schedule <cron>',
+      'keep running and retrain on this schedule, chain time (e.g. "30 2 * * *", after the night\'s loads) 定时刷新',
     )
     .action(async (opts) => {
-      const engine = await openDb(opts.db, false);
-      const bar = progressReporter();
-      try {
-        const result = await forecastSales(engine, {
-          level: opts.level as ForecastLevel,
-          horizon: opts.horizon,
-          from: opts.from,
-          model: opts.model as ModelName,
-          boost: { rounds: opts.rounds },
-          members: opts.members,
-          onProgress: (step, share) => bar.update(step, Math.round(share * 100), 100),
-        });
-        bar.stop();
-        if (opts.out) writeFileSync(opts.out, csvOf(result.level, result.rows));
-        const stores = new Set(result.rows.map((r) => r.store)).size;
-        const series = new Set(result.rows.map((r) => `${r.store}|${r.category ?? ''}|${r.sku ?? ''}`)).size;
-        const what = result.level === 'store' ? `${stores} stores` : `${series} series in ${stores} stores`;
+      if (!opts.schedule) {
+        await forecastOnce(opts);
+        return;
+      }
+      const schedule = checkSchedule(opts.schedule);
+      // One run after another for as long as the process lives; a failed night is reported and the next one
+      // tried (the data file is opened only for a run, so loads may write to it in between).
+      for (;;) {
+        const at = nextScheduled(schedule, new Date());
         console.log(
-          `Forecast run ${result.runId} 预测完成: ${what} × ${opts.horizon} days from ${isoDay(dayNumber(result.origin) + 1)} (${result.model}), ${result.rows.length} rows in ${result.seconds.toFixed(1)} s` +
-            `; interval P10…P90 = ×${Math.exp(result.interval.q10).toFixed(3)}…×${Math.exp(result.interval.q90).toFixed(3)} of P50` +
-            (opts.out ? `; written to ${opts.out}` : ''),
+          `Next forecast run at ${chainLocal(at).time} (chain time) 下次预测刷新：${chainLocal(at).time}（Ctrl-C to stop 停止）`,
         );
-      } finally {
-        bar.stop();
-        await engine.close();
+        await untilTime(at);
+        try {
+          await forecastOnce(opts);
+        } catch (error) {
+          console.error(
+            `Scheduled forecast failed 定时预测失败: ${error instanceof Error ? error.message : error}`,
+          );
+        }
       }
     });
 

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { seedDemoDashboards } from '../../appstore/index.js';
 import { generateDemo, isEmpty } from '../../demo/index.js';
 import { loadSpec } from '../../ingest/index.js';
+import { checkSchedule } from '../../insights/index.js';
 import { seedDemoMembers } from '../../members/index.js';
 import { DEFAULT_LIMITS, dataRange, startRollupRefresher } from '../../metrics/index.js';
 import { ZhongtaiError } from '../../model/index.js';
@@ -79,7 +80,13 @@ export function serveCommand(program: Command): void {
       integer('heavy queries'),
       DEFAULT_LIMITS.heavySlots,
     )
+    .option(
+      '--forecast-schedule <cron>',
+      'retrain the store forecast on this schedule, chain time (e.g. "30 2 * * *", after the night\'s loads) 夜间预测刷新',
+      process.env.ZHONGTAI_FORECAST_SCHEDULE,
+    )
     .action(async (opts) => {
+      if (opts.forecastSchedule) checkSchedule(opts.forecastSchedule, '--forecast-schedule');
       const clickhouse = opts.engine === 'clickhouse';
       const engine = clickhouse ? await openClickHouse(opts) : await openDb(opts.db, opts.demoIfEmpty);
       if (isWarehouse(engine) && opts.demoIfEmpty && (await isEmpty(engine))) {
@@ -129,6 +136,7 @@ export function serveCommand(program: Command): void {
         ...(opts.logFile && opts.logLevel !== 'silent' ? { logStream: reopenableLogFile(opts.logFile) } : {}),
         ...(opts.embedOrigin.length ? { embedOrigins: opts.embedOrigin } : {}),
         ...(opts.publicUrl ? { publicUrl: String(opts.publicUrl).replace(/\/$/, '') } : {}),
+        ...(opts.forecastSchedule ? { forecastSchedule: { schedule: opts.forecastSchedule } } : {}),
       });
       try {
         await app.listen({ port: opts.port, host: opts.host });

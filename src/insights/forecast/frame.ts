@@ -101,7 +101,7 @@ export const dayNumber = (iso: string): number => Math.round(Date.parse(`${iso}T
 export const isoDay = (day: number): string => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Daily sales from the finest source that holds them: sales lines when loaded, else store-day summaries. */
-async function salesSource(engine: Warehouse, level: Level): Promise<string> {
+export async function salesSource(engine: Warehouse, level: Level): Promise<string> {
   const [lines] = await engine.query('SELECT EXISTS (SELECT 1 FROM sales_line) AS has');
   if (level === 'category') {
     if (!lines?.has)

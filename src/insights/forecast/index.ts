@@ -4,6 +4,14 @@ export { type BacktestFold, backtest } from './backtest.js';
 export { dayNumber, type History, isoDay, readHistory } from './frame.js';
 export { ENSEMBLE, FORECAST_BOOST, type Forecaster, forecasterOf, MODELS, type ModelName } from './models.js';
 export {
+  CHAIN_TIME_ZONE,
+  checkSchedule,
+  dueSince,
+  type LastDayAccuracy,
+  lastDayAccuracy,
+  nextScheduled,
+} from './nightly.js';
+export {
   type ForecastLevel,
   type ForecastOptions,
   type ForecastResult,

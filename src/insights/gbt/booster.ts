@@ -85,7 +85,8 @@ export function fitBooster(
 ): Booster {
   const o = { ...DEFAULT_BOOST, ...options };
   const matrix = binMatrix(columns);
-  if (process.env.ZT_DEBUG) console.log(featureNames.map((f, k) => `${f}:${new Set(columns[k]).size}`).join(' '));
+  if (process.env.ZT_DEBUG)
+    console.log(featureNames.map((f, k) => `${f}:${new Set(columns[k]).size}`).join(' '));
   const n = matrix.rows;
   const width = matrix.features;
   const weight = weights ?? new Float64Array(n).fill(1);

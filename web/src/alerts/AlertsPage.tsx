@@ -9,8 +9,8 @@ import {
   type Catalog,
   currentUser,
 } from '../api';
+import { chainLocal } from '../chain-time';
 import type { Lang } from '../format';
-import { chainLocal } from '../promotions/chain-time';
 import { RecipientFields, recipientsOf, useActions } from './parts';
 
 const KINDS: [AlertChannel['kind'], { zh: string; en: string }][] = [

@@ -1,8 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { Problem, useAnswer } from '../analytics/MemberAnalytics';
 import { type AlertChannel, api, currentUser } from '../api';
+import { chainLocal } from '../chain-time';
 import type { Lang } from '../format';
-import { chainLocal } from '../promotions/chain-time';
 import { type Act, RecipientFields, recipientsOf, useActions } from './parts';
 
 /** 订阅: dashboards sent on a schedule, as a picture with the recipient's grants. */

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { ApiError, api, can, type ForecastRun, type QueryBody } from '../api';
+import { ApiError, api, can, type ForecastRun, type ForecastStatus, type QueryBody } from '../api';
+import { chainLocal } from '../chain-time';
 import { Chart } from '../components/Chart';
 import { Tile, type TileState } from '../components/Tile';
 import { addDays, formatNumber, type Lang } from '../format';
@@ -42,12 +43,47 @@ function useRunProgress(active: boolean) {
   return progress;
 }
 
+/** When the forecast was last refreshed, how it did on the last day with sales, and the nightly schedule. */
+function RefreshStatus({ status, lang }: { status: ForecastStatus; lang: Lang }) {
+  const { lastRun, lastDay } = status;
+  return (
+    <p className="tile-message" data-testid="forecast-status">
+      {lastRun && (
+        <span data-testid="last-finished">
+          {t('lastFinished', lang)} {chainLocal(`${lastRun.createdAt.replace(' ', 'T')}Z`)} ·{' '}
+          {Math.round(lastRun.seconds)} s
+        </span>
+      )}
+      {lastDay && (
+        <span data-testid="last-day-accuracy" data-raw={lastDay.accuracy}>
+          {' · '}
+          {lastDay.date} {t('lastDayAccuracy', lang)} {formatNumber(lastDay.accuracy, 'percent', lang)} (
+          {formatNumber(lastDay.stores, 'count', lang)} {t('lastDayStores', lang)})
+        </span>
+      )}
+      <br />
+      <span data-testid="nightly">
+        {status.schedule && status.nextRun
+          ? `${t('nightlyNext', lang)} ${chainLocal(status.nextRun)} (${status.schedule})`
+          : t('nightlyOff', lang)}
+      </span>
+      {status.lastError && (
+        <span className="error" role="alert">
+          {' · '}
+          {t('nightlyFailed', lang)}: {status.lastError}
+        </span>
+      )}
+    </p>
+  );
+}
+
 /**
  * Forecast against actual (by day, region and store) and the replenishment list. Everything is read
  * through the catalogue (forecast_sales, forecast_accuracy) and the public forecast and replenish APIs.
  */
 export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string }) {
   const [runs, setRuns] = useState<ForecastRun[] | null>(null);
+  const [status, setStatus] = useState<ForecastStatus | null>(null);
   const [refresh, setRefresh] = useState(0);
   const [busy, setBusy] = useState<'future' | 'backtest' | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
@@ -57,6 +93,10 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
     api
       .forecastRuns()
       .then((r) => setRuns(r.runs))
+      .catch((e: unknown) => setError(asError(e)));
+    api
+      .forecastStatus()
+      .then(setStatus)
       .catch((e: unknown) => setError(asError(e)));
   }, []);
   useEffect(loadRuns, [loadRuns]);
@@ -127,6 +167,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
               {latest.horizon} {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
             </p>
           )}
+          {status && <RefreshStatus status={status} lang={lang} />}
           {busy && (
             <p className="tile-message run-progress">
               {t('training', lang)}

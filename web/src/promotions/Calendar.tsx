@@ -1,6 +1,6 @@
 import type { FlashSaleState, PresaleState, PromotionRecord } from '../api';
+import { chainDay } from '../chain-time';
 import type { Lang } from '../format';
-import { chainDay } from './chain-time';
 
 const DAY_MS = 86_400_000;
 const plus = (day: string, n: number) =>

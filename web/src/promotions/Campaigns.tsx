@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import { api, type FlashSaleState, type GroupDealSummary, type PresaleState } from '../api';
+import { chainInstant, chainLocal as local } from '../chain-time';
 import { Chart } from '../components/Chart';
 import type { Lang } from '../format';
 import { money } from '../members/text';
-import { chainInstant, chainLocal as local } from './chain-time';
 import { SimpleForm, type Values } from './SimpleForm';
 
 const text = (v: Values, key: string) => String(v[key] ?? '').trim();
