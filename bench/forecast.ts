@@ -1,11 +1,14 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { generateDemo } from '../src/demo/index.js';
 import { importFiles, loadSpec } from '../src/ingest/index.js';
 import {
   type BacktestFold,
+  type BacktestModel,
   backtest,
   dayNumber,
+  ENSEMBLE,
+  forecastSales,
   isoDay,
   MODELS,
   readHistory,
@@ -65,10 +68,32 @@ interface ForecastBenchOptions {
   level: 'store' | 'category';
   models: string;
   members?: number;
+  /** Also a one-model gbt row beside the ensemble (default on). */
+  single?: boolean;
   weather?: boolean;
   /** The days before the windows, instead of the standard ones. */
   origins?: string;
   parallel?: number;
+  /** Also time `zhongtai forecast` itself (the run and its check window) on a copy of the file. */
+  run?: boolean;
+}
+
+/** The largest resident size seen while `work` runs (worker threads count: they share the process). */
+async function withPeakMemory<T>(
+  work: () => Promise<T>,
+): Promise<{ value: T; seconds: number; peakMb: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 100);
+  const started = performance.now();
+  try {
+    const value = await work();
+    peak = Math.max(peak, process.memoryUsage().rss);
+    return { value, seconds: (performance.now() - started) / 1000, peakMb: peak / 1e6 };
+  } finally {
+    clearInterval(timer);
+  }
 }
 
 async function run(
@@ -90,43 +115,88 @@ async function run(
     );
     const models = MODELS.filter((m) => options.models.split(',').includes(m));
     const rows: (string | number)[][] = [
-      ['window', 'model', 'days', 'WAPE %', 'accuracy %', 'RMSPE', 'bias %', 'seconds'],
+      ['window', 'model', 'days', 'WAPE %', 'accuracy %', 'RMSPE', 'bias %', 'seconds', 'peak MB'],
     ];
-    const row = (fold: BacktestFold, seconds: string) => {
+    const row = (fold: BacktestFold, label: string, seconds: string, peak: string) => {
       const a = fold.accuracy;
       rows.push([
         `${isoDay(fold.origin + 1)}…${isoDay(fold.origin + horizon)}`,
-        fold.model,
+        label,
         a.days,
         (a.wape * 100).toFixed(2),
         (a.accuracy * 100).toFixed(2),
         a.rmspe.toFixed(4),
         (a.bias * 100).toFixed(2),
         seconds,
+        peak,
       ]);
     };
-    const jobs = models.map((model) => ({ model, members: options.members }));
+    const members = options.members ?? ENSEMBLE.length;
+    // The ensemble as the product trains it, and one model of the same settings beside it.
+    const jobs = models.flatMap((model): (BacktestModel & { label: string })[] =>
+      model === 'gbt'
+        ? [
+            { model, members, label: members > 1 ? `gbt ×${members}` : 'gbt' },
+            ...(members > 1 && options.single !== false ? [{ model, members: 1, label: 'gbt ×1' }] : []),
+          ]
+        : [{ model, label: model }],
+    );
     const parallel = options.parallel ?? 1;
-    if (parallel > 1) {
+    if (parallel > 2) {
       // Folds side by side: faster on a big chain, but no fold's own time.
       const started = performance.now();
-      for (const fold of await backtest(history, jobs, days, horizon, undefined, parallel)) row(fold, '—');
+      const folds = await backtest(history, jobs, days, horizon, undefined, parallel);
+      folds.forEach((fold, k) => {
+        row(fold, jobs[k % jobs.length]?.label ?? fold.model, '—', '—');
+      });
       console.log(
         `${parallel} folds at a time: ${((performance.now() - started) / 1000).toFixed(0)} s in all`,
       );
     } else {
       for (const origin of days) {
         for (const job of jobs) {
-          const started = performance.now();
-          // One at a time, so each fold's seconds are its own.
-          const [fold] = (await backtest(history, [job], [origin], horizon, undefined, 1)) as [BacktestFold];
-          row(fold, ((performance.now() - started) / 1000).toFixed(1));
+          // One fold at a time, so its seconds and memory are its own; an ensemble's members train on both
+          // cores as the product trains them (parallel 2, the default on this machine).
+          const { value, seconds, peakMb } = await withPeakMemory(() =>
+            backtest(history, [job], [origin], horizon, undefined, Math.max(2, parallel)),
+          );
+          row(value[0] as BacktestFold, job.label, seconds.toFixed(1), peakMb.toFixed(0));
         }
       }
     }
     console.log(table(rows));
   } finally {
     await engine.close();
+  }
+}
+
+/**
+ * `zhongtai forecast --horizon 42` as a chain runs it, on a copy of the file: the check window's training
+ * and the run's, every member, seconds and peak memory.
+ */
+async function timeRun(path: string, from: string, options: ForecastBenchOptions): Promise<void> {
+  const copy = join(resolve('.bench-cache', 'forecast'), 'run-copy.duckdb');
+  copyFileSync(path, copy);
+  rmSync(`${copy}.wal`, { force: true });
+  const engine = await openWarehouse({ path: copy });
+  try {
+    const { value, seconds, peakMb } = await withPeakMemory(() =>
+      forecastSales(engine, {
+        level: 'store',
+        horizon: 42,
+        from,
+        model: 'gbt',
+        ...(options.members ? { members: options.members } : {}),
+      }),
+    );
+    console.log(
+      `\nzhongtai forecast --level store --horizon 42 --from ${from}: ${value.rows.length} rows, ` +
+        `${seconds.toFixed(0)} s, peak ${peakMb.toFixed(0)} MB (members ${options.members ?? ENSEMBLE.length}, ` +
+        'the check window and the run side by side)',
+    );
+  } finally {
+    await engine.close();
+    rmSync(copy, { force: true });
   }
 }
 
@@ -144,10 +214,18 @@ export async function benchForecast(options: ForecastBenchOptions): Promise<void
   // window's own dates a year earlier (2014-06-20…07-31: summer school holidays, and the football World Cup).
   const windows = options.origins
     ? `the windows after ${options.origins.split(',').join(', ')}`
-    : 'the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31';
+    : options.dataset === 'rossmann'
+      ? 'the last before 2015-06-19 and 2014-06-20…07-31'
+      : 'the last before 2015-06-19, the same a year earlier, and 2014-06-20…07-31';
   console.log(
     `\n${options.dataset}${options.weather ? ' with weather' : ''}: 42-day windows — ${windows}:\n`,
   );
-  const origins = options.origins?.split(',') ?? ['2014-05-09', '2014-06-19', '2015-05-08'];
+  const origins =
+    options.origins?.split(',') ??
+    (options.dataset === 'rossmann'
+      ? ['2015-05-08', '2014-06-19']
+      : ['2014-05-09', '2014-06-19', '2015-05-08']);
   await run(path, origins, 42, options);
+  // The kept-aside days follow 2015-06-19: the run a chain would make that night.
+  if (options.run) await timeRun(path, '2015-06-20', options);
 }

@@ -54,7 +54,13 @@ program
     '--origins <dates>',
     'Rossmann: the days before the windows, comma-separated (default: the three standard)',
   )
-  .option('--parallel <n>', 'folds trained at once (default 1, so each fold has its own seconds)', Number)
+  .option(
+    '--parallel <n>',
+    'workers at once (default 2: one fold at a time, its members on both cores, so each fold has its own seconds; more: folds side by side)',
+    Number,
+  )
+  .option('--no-single', 'no one-model gbt row beside the ensemble')
+  .option('--run', 'also time zhongtai forecast itself (run + check window) on a copy, with peak memory')
   .action((opts) => benchForecast(opts));
 program
   .command('clv')

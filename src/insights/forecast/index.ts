@@ -1,6 +1,6 @@
 export { type ForecastRequest, forecastRequestSchema } from '../../contract/index.js';
 export { type Accuracy, accuracyOf } from './accuracy.js';
-export { type BacktestFold, backtest } from './backtest.js';
+export { type BacktestFold, type BacktestModel, backtest } from './backtest.js';
 export { dayNumber, type History, isoDay, readHistory } from './frame.js';
 export { ENSEMBLE, FORECAST_BOOST, type Forecaster, forecasterOf, MODELS, type ModelName } from './models.js';
 export {

@@ -4,13 +4,15 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BoostOptions } from '../gbt/index.js';
 import type { History } from './frame.js';
-import type { ModelName } from './models.js';
+import { ENSEMBLE, type ModelName } from './models.js';
 
 export interface TrainingJob {
   history: History;
   model: ModelName;
   boost?: Partial<BoostOptions>;
   members?: number;
+  /** Train only this member of the tree ensemble (see forecastAllOffThread). */
+  member?: number;
   origin: number;
   horizon: number;
   targets: Int32Array;
@@ -59,22 +61,56 @@ export function forecastOffThread(
 
 /**
  * Trains `jobs` in worker threads, `parallel` at a time, started in order; the forecasts in the jobs' order.
- * `onProgress(k, share)` tells how far job k has got (1 when it is done).
+ * A tree ensemble's members train as jobs of their own, so two cores stay busy to the end (a run and its
+ * check window of three members each are six jobs, not two of which one finishes long before the other);
+ * their forecasts are put together again by geometric mean. `onProgress(k, share)` tells how far job k has
+ * got (1 when it is done).
  */
 export async function forecastAllOffThread(
   jobs: TrainingJob[],
   parallel: number,
   onProgress?: (job: number, share: number) => void,
 ): Promise<Float64Array[]> {
-  const forecasts: Float64Array[] = [];
+  const parts = jobs.flatMap((job, k) => {
+    const members =
+      job.model === 'gbt' ? Math.max(1, Math.min(ENSEMBLE.length, job.members ?? ENSEMBLE.length)) : 1;
+    return members === 1 || job.member !== undefined
+      ? [{ k, job }]
+      : Array.from({ length: members }, (_, member) => ({ k, job: { ...job, member } }));
+  });
+  const partsOf = jobs.map((_, k) => parts.filter((part) => part.k === k).length);
+  const shares = new Float64Array(parts.length);
+  const done: Float64Array[] = [];
   let next = 0;
+  const report = (k: number) => {
+    let sum = 0;
+    parts.forEach((part, p) => {
+      if (part.k === k) sum += shares[p] as number;
+    });
+    onProgress?.(k, sum / (partsOf[k] as number));
+  };
   const lane = async () => {
-    while (next < jobs.length) {
-      const k = next++;
-      forecasts[k] = await forecastOffThread(jobs[k] as TrainingJob, (share) => onProgress?.(k, share));
-      onProgress?.(k, 1);
+    while (next < parts.length) {
+      const p = next++;
+      const { k, job } = parts[p] as { k: number; job: TrainingJob };
+      done[p] = await forecastOffThread(job, (share) => {
+        shares[p] = share;
+        report(k);
+      });
+      shares[p] = 1;
+      report(k);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, jobs.length)) }, lane));
-  return forecasts;
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(parallel, parts.length)) }, lane));
+  return jobs.map((_, k) => {
+    const mine = done.filter((_, p) => parts[p]?.k === k);
+    if (mine.length === 1) return mine[0] as Float64Array;
+    const out = new Float64Array((mine[0] as Float64Array).length);
+    for (let i = 0; i < out.length; i++) {
+      let logSum = 0;
+      for (const forecast of mine) logSum += Math.log1p(forecast[i] as number);
+      out[i] = Math.expm1(logSum / mine.length);
+    }
+    return out;
+  });
 }

@@ -5,7 +5,7 @@ import type { TrainingJob } from './off-thread.js';
 /** Runs one forecaster in a worker thread (see off-thread.ts): progress as it trains, then the forecast. */
 const job = workerData as TrainingJob;
 let reported = -1;
-const forecast = forecasterOf(job.model, job.boost, job.members).forecast(
+const forecast = forecasterOf(job.model, job.boost, job.members, job.member).forecast(
   job.history,
   job.origin,
   job.horizon,

@@ -68,11 +68,32 @@ function lossOf(residual: number, delta: number): number {
 
 /** The value at share q of |values| (from an evenly spaced sample: the cut-off needs no exact order). */
 function magnitudeQuantile(values: Float64Array, q: number): number {
-  const step = Math.max(1, Math.floor(values.length / 50_000));
-  const sample: number[] = [];
-  for (let i = 0; i < values.length; i += step) sample.push(Math.abs(values[i] as number));
-  sample.sort((a, b) => a - b);
+  const step = Math.max(1, Math.floor(values.length / 20_000));
+  const sample = new Float64Array(Math.ceil(values.length / step));
+  for (let i = 0, j = 0; i < values.length; i += step, j++) sample[j] = Math.abs(values[i] as number);
+  sample.sort();
   return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] ?? 0;
+}
+
+/** Adds a tree's value to the prediction of every row it did not see (the ones it saw move by their leaf). */
+function addToUnseen(
+  tree: Tree,
+  bins: Uint8Array,
+  width: number,
+  inBag: Uint8Array,
+  prediction: Float64Array,
+) {
+  const { feature, threshold, left, right, value } = tree;
+  for (let i = 0, offset = 0; i < inBag.length; i++, offset += width) {
+    if (inBag[i]) continue;
+    let node = 0;
+    for (let f = feature[0] as number; f >= 0; f = feature[node] as number)
+      node =
+        (bins[offset + f] as number) <= (threshold[node] as number)
+          ? (left[node] as number)
+          : (right[node] as number);
+    prediction[i] = (prediction[i] as number) + (value[node] as number);
+  }
 }
 
 /** Trains on column-major features (columns[f][row]) and targets y, with optional row weights. */
@@ -165,8 +186,7 @@ export function fitBooster(
         prediction[row] = (prediction[row] as number) + v;
       }
     }
-    for (let i = 0; i < n; i++)
-      if (!inBag[i]) prediction[i] = (prediction[i] as number) + predictTree(tree, matrix.bins, i * width);
+    addToUnseen(tree, matrix.bins, width, inBag, prediction);
     trees.push(tree);
     o.onRound?.(round + 1, o.rounds);
     if (check) {
