@@ -65,7 +65,10 @@ async function demoFile(): Promise<string> {
 
 interface ForecastBenchOptions {
   dataset: string;
-  level: 'store' | 'category';
+  level: 'store' | 'category' | 'store-sku';
+  /** store-sku: the demo chain's size. */
+  stores?: number;
+  lines?: number;
   models: string;
   members?: number;
   /** Also a one-model gbt row beside the ensemble (default on). */
@@ -111,7 +114,7 @@ async function run(
       isoDay(Math.min(...days) - 3 * 365),
       isoDay(last),
       undefined,
-      options.level,
+      options.level === 'category' ? 'category' : 'store',
     );
     const models = MODELS.filter((m) => options.models.split(',').includes(m));
     const rows: (string | number)[][] = [
@@ -200,7 +203,102 @@ async function timeRun(path: string, from: string, options: ForecastBenchOptions
   }
 }
 
+/** A demo chain of `stores` stores (the whole 2,000-SKU assortment), made once and kept. */
+async function bigDemoFile(stores: number, lines: number): Promise<string> {
+  const path = resolve('.bench-cache', 'forecast', `demo-${stores}.duckdb`);
+  if (!existsSync(path)) {
+    mkdirSync(resolve('.bench-cache', 'forecast'), { recursive: true });
+    const engine = await openWarehouse({ path });
+    try {
+      await generateDemo(engine, { stores, lines, analyses: false });
+    } catch (error) {
+      await engine.close();
+      rmSync(path, { force: true });
+      throw error;
+    }
+    await engine.close();
+  }
+  return path;
+}
+
+/**
+ * Store × SKU at chain scale: `zhongtai forecast --level store-sku` for the last 28 days of the demo chain
+ * as if unseen (on a copy), timed, and scored per store × SKU × day against what sold, beside the
+ * seasonal-naive baseline (each SKU's sales on the same weekday of the last week before the window).
+ */
+async function benchSku(stores: number, lines: number): Promise<void> {
+  const path = await bigDemoFile(stores, lines);
+  const copy = join(resolve('.bench-cache', 'forecast'), 'sku-copy.duckdb');
+  copyFileSync(path, copy);
+  rmSync(`${copy}.wal`, { force: true });
+  const engine = await openWarehouse({ path: copy });
+  try {
+    const [range] = await engine.query(
+      'SELECT CAST(max(date) AS VARCHAR) AS last, count(*) AS lines, count(DISTINCT sku) AS skus FROM sales_line',
+    );
+    const last = dayNumber(String(range?.last));
+    const origin = last - 28;
+    const { value, seconds, peakMb } = await withPeakMemory(() =>
+      forecastSales(engine, { level: 'store-sku', horizon: 28, from: isoDay(origin + 1), model: 'gbt' }),
+    );
+    const [scores] = await engine.query(
+      `WITH f AS (SELECT store_id, sku, date, p50 FROM forecast WHERE run_id = $1),
+       a AS (SELECT store_id, sku, date, sum(net) AS sales FROM sales_line
+             WHERE date BETWEEN CAST($2 AS DATE) AND CAST($3 AS DATE) GROUP BY ALL),
+       last_week AS (SELECT store_id, sku, isodow(date) AS dow, sum(net) AS sales FROM sales_line
+             WHERE date BETWEEN CAST($2 AS DATE) - 7 AND CAST($2 AS DATE) - 1 GROUP BY ALL),
+       b AS (SELECT w.store_id, w.sku, CAST(d.d AS DATE) AS date, w.sales
+             FROM last_week w JOIN range(CAST($2 AS DATE), CAST($3 AS DATE) + 1, INTERVAL 1 DAY) d(d)
+               ON isodow(d.d) = w.dow),
+       model AS (SELECT sum(abs(coalesce(a.sales, 0) - coalesce(f.p50, 0))) AS err
+                 FROM f FULL JOIN a USING (store_id, sku, date)),
+       naive AS (SELECT sum(abs(coalesce(a.sales, 0) - coalesce(b.sales, 0))) AS err
+                 FROM b FULL JOIN a USING (store_id, sku, date))
+       SELECT (SELECT sum(sales) FROM a) AS sold, (SELECT count(*) FROM a) AS sold_days,
+              (SELECT count(DISTINCT (store_id, sku)) FROM f) AS series,
+              (SELECT err FROM model) AS model_err, (SELECT err FROM naive) AS naive_err`,
+      [value.runId, isoDay(origin + 1), isoDay(last)],
+    );
+    const sold = Number(scores?.sold);
+    const accuracy = (err: unknown) => `${((1 - Number(err) / sold) * 100).toFixed(2)}%`;
+    console.log(
+      `\nDemo chain, ${stores} stores, ${Number(range?.lines).toLocaleString('en')} lines, ${range?.skus} SKUs sold: ` +
+        `zhongtai forecast --level store-sku --horizon 28 --from ${isoDay(origin + 1)}\n`,
+    );
+    console.log(
+      table([
+        [
+          'series (store × SKU)',
+          'rows',
+          'seconds',
+          'peak MB',
+          'accuracy (gbt, split)',
+          'accuracy (seasonal naive)',
+        ],
+        [
+          Number(scores?.series).toLocaleString('en'),
+          value.rows.length.toLocaleString('en'),
+          seconds.toFixed(0),
+          peakMb.toFixed(0),
+          accuracy(scores?.model_err),
+          accuracy(scores?.naive_err),
+        ],
+      ]),
+    );
+    console.log(
+      `(accuracy = 1 − WAPE over every store × SKU × day that sold or was forecast: ${Number(scores?.sold_days).toLocaleString('en')} store × SKU-days sold)`,
+    );
+  } finally {
+    await engine.close();
+    rmSync(copy, { force: true });
+  }
+}
+
 export async function benchForecast(options: ForecastBenchOptions): Promise<void> {
+  if (options.level === 'store-sku') {
+    await benchSku(options.stores ?? 200, options.lines ?? 40_000_000);
+    return;
+  }
   if (options.dataset === 'demo') {
     const path = await demoFile();
     const what = options.level === 'category' ? 'store × category series' : 'stores';

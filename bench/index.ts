@@ -46,7 +46,18 @@ program
   .command('forecast')
   .description('rolling-origin backtest of every forecast model on Rossmann (real data) or the demo chain')
   .option('--dataset <name>', 'rossmann-100, rossmann (all 1,115 stores) or demo', 'rossmann-100')
-  .option('--level <level>', 'store, or category (store × category; demo only)', 'store')
+  .option(
+    '--level <level>',
+    'store, category (store × category; demo only), or store-sku (a demo chain of --stores stores, the whole assortment)',
+    'store',
+  )
+  .option('--stores <n>', 'store-sku: stores in the demo chain', Number, 200)
+  .option(
+    '--lines <n>',
+    'store-sku: sales lines in the demo chain',
+    (v) => Number(v.replace(/_/g, '')),
+    40_000_000,
+  )
   .option('--models <list>', 'models to run, comma-separated', 'gbt,ets,median_8,seasonal_naive')
   .option('--members <n>', 'members of the tree ensemble (default all)', Number)
   .option('--weather', "Rossmann: also import each store's state and the daily weather per state")

@@ -140,4 +140,42 @@ describe('gradient-boosted trees', () => {
     expect(fit(1)).toEqual(fit(1));
     expect(fit(1)).not.toEqual(fit(2));
   });
+
+  it('with GOSS (a fifth of the rows fit worst, a tenth of the rest weighed up), still learns the XOR', () => {
+    const next = random(11);
+    const n = 6000;
+    const a = Float64Array.from({ length: n }, () => next());
+    const b = Float64Array.from({ length: n }, () => next());
+    const y = Float64Array.from({ length: n }, (_, i) =>
+      (a[i] as number) > 0.5 !== (b[i] as number) > 0.5 ? 5 : -5,
+    );
+    const options = { rounds: 80, maxLeaves: 8, colsample: 1, goss: { top: 0.2, other: 0.1 } };
+    const model = fitBooster(['a', 'b'], [a, b], y, options);
+    expect(mse(predictBooster(model, [a, b]), y)).toBeLessThan(0.05 * 25);
+    // Seeded: the same rows are drawn again.
+    expect(Array.from(predictBooster(fitBooster(['a', 'b'], [a, b], y, options), [a, b]))).toEqual(
+      Array.from(predictBooster(model, [a, b])),
+    );
+  });
+
+  it('stops early when the kept-aside rows stop improving, keeping the trees up to the best', () => {
+    const next = random(5);
+    const n = 2000;
+    const x = Float64Array.from({ length: n }, () => next());
+    // Training targets follow x; the kept-aside ones are noise around the mean: after a few trees, more
+    // of them only fit what does not carry over.
+    const y = x.map((v) => 10 * v + next());
+    const vx = Float64Array.from({ length: 500 }, () => next());
+    const vy = Float64Array.from({ length: 500 }, () => 5 + next());
+    const model = fitBooster(['x'], [x], y, {
+      rounds: 300,
+      learningRate: 0.3,
+      validation: { columns: [vx], y: vy, patience: 10 },
+    });
+    const losses = Array.from(model.validationLoss ?? []);
+    const best = losses.indexOf(Math.min(...losses)) + 1;
+    expect(losses.length).toBeLessThan(300);
+    expect(losses.length).toBe(best + 10);
+    expect(model.trees).toHaveLength(best);
+  });
 });
