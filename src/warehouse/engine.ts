@@ -50,6 +50,11 @@ export interface Warehouse extends Engine {
   readonly readOnly: boolean;
   /** Runs `sql` as a write and returns its rows (inside a transaction, sees its own writes). */
   write(sql: string, params?: Cell[]): Promise<Row[]>;
+  /**
+   * Reads a large answer a batch of rows at a time (a few thousand): a million-row answer as one array of
+   * row objects holds a gigabyte of the heap, where the caller wants a few typed arrays of it.
+   */
+  eachBatch(sql: string, params: Cell[], onBatch: (rows: Row[]) => void): Promise<void>;
   /** Holds the writer for a series of statements and transactions: nothing else writes in between. */
   hold<T>(work: () => Promise<T>): Promise<T>;
   /**

@@ -55,7 +55,7 @@ describe('forecast and replenishment page', () => {
     expect(costs).toHaveLength(50);
     expect(costs).toEqual([...costs].sort((a, b) => b - a));
 
-    // A run trains the three-member ensemble twice (the check window, then the run): ~45 s alone here, more beside other suites.
+    // A run trains the three-member ensemble twice (the check window, then the run), six worker jobs two at a time.
     await page.getByTestId('run-backtest').click();
     // The page shows how far the run has got while it trains (the server answers meanwhile).
     await expect
@@ -71,6 +71,21 @@ describe('forecast and replenishment page', () => {
     expect(await page.getByTestId('latest-run').innerText()).toContain('2026-10-18');
     // The model in words, not the CLI's name for it.
     expect(await page.getByTestId('latest-run').innerText()).toContain('梯度提升树');
+    // When it finished, and how the run did on the last day with sales (forecast before that day was known).
+    await expect.poll(() => page.getByTestId('last-finished').innerText()).toContain('最近一次完成于');
+    const [lastDay] = await engine.query(
+      `WITH f AS (SELECT store_id, p50 FROM forecast WHERE date = DATE '2026-11-15'
+                    AND run_id = (SELECT max(run_id) FROM forecast_run WHERE level = 'store')),
+            a AS (SELECT store_id, sum(net) AS sales FROM sales_line WHERE date = DATE '2026-11-15' GROUP BY ALL)
+       SELECT 1 - sum(abs(a.sales - f.p50)) / sum(a.sales) AS accuracy FROM f JOIN a USING (store_id)
+       WHERE a.sales > 0`,
+    );
+    expect(Number(await page.getByTestId('last-day-accuracy').getAttribute('data-raw'))).toBeCloseTo(
+      Number(lastDay?.accuracy),
+      9,
+    );
+    expect(await page.getByTestId('last-day-accuracy').innerText()).toContain('2026-11-15 准确率');
+    expect(await page.getByTestId('nightly').innerText()).toContain('未设置夜间自动刷新');
     // Ten stores were open in the window (two of twelve closed before it), worst first.
     const cells = page.locator('[data-testid="tile-store-accuracy"] td[data-raw]');
     const accuracies = (await cells.evaluateAll((tds) => tds.map((td) => td.getAttribute('data-raw')))).map(

@@ -138,8 +138,7 @@ export async function readHistory(
          generate_series(CAST($3 AS TIMESTAMP), CAST($4 AS TIMESTAMP), INTERVAL 1 DAY) g(d)
        WHERE s.close_date IS NULL OR s.close_date >= CAST($3 AS DATE)`
     : '';
-  const rows = await engine.query(
-    `WITH sales AS (${sales}),
+  const sql = `WITH sales AS (${sales}),
      chain_promo AS (
        SELECT CAST(d AS DATE) AS date, p.category_l1 AS category, max(p.discount_pct) AS discount FROM promotion p,
          LATERAL generate_series(CAST(p.start_date AS TIMESTAMP), CAST(p.end_date AS TIMESTAMP), INTERVAL 1 DAY) g(d)
@@ -170,64 +169,82 @@ export async function readHistory(
      LEFT JOIN store_day d ON d.store_id = k.store_id AND d.date = k.date
      LEFT JOIN store_area sa ON sa.store_id = k.store_id
      LEFT JOIN weather_day w ON w.area = sa.area AND w.date = k.date
-     ORDER BY 1, 2, 3`,
-    future ? [from, to, future.from, future.to] : [from, to],
-  );
-  const n = rows.length;
-  const days: StoreDays = {
-    length: n,
-    series: new Int32Array(n),
-    store: new Int32Array(n),
-    day: new Int32Array(n),
-    sales: new Float64Array(n),
-    open: new Uint8Array(n),
-    promo: new Uint8Array(n),
-    discount: new Float64Array(n),
-    holiday: new Int32Array(n),
-    schoolHoliday: new Uint8Array(n),
-  };
-  const weather: DayWeather = {
-    tempMax: new Float64Array(n),
-    tempMean: new Float64Array(n),
-    precip: new Float64Array(n),
-    cloud: new Float64Array(n),
-    events: new Uint8Array(n),
+     ORDER BY 1, 2, 3`;
+  const params = future ? [from, to, future.from, future.to] : [from, to];
+  // Read a batch at a time into plain arrays (a million row objects at once would hold a gigabyte).
+  const read = {
+    series: [] as number[],
+    store: [] as number[],
+    day: [] as number[],
+    sales: [] as number[],
+    open: [] as number[],
+    promo: [] as number[],
+    discount: [] as number[],
+    holiday: [] as number[],
+    schoolHoliday: [] as number[],
+    tempMax: [] as number[],
+    tempMean: [] as number[],
+    precip: [] as number[],
+    cloud: [] as number[],
+    events: [] as number[],
   };
   const measure = (value: unknown) => (value === null || value === undefined ? Number.NaN : Number(value));
-  let weatherDays = 0;
   const holidayCodes: string[] = [''];
   const series = new Map<number, { store: number; category?: string }>();
   const categories: string[] = [];
   let seriesKey = '';
-  rows.forEach((r, i) => {
-    const store = Number(r.store);
-    const category = String(r.category ?? '');
-    if (`${store}|${category}` !== seriesKey) {
-      seriesKey = `${store}|${category}`;
-      // A store-level series is numbered by its store id, so its rows and output read naturally.
-      const id = level === 'store' ? store : series.size + 1;
-      series.set(id, level === 'store' ? { store } : { store, category });
-      if (category && !categories.includes(category)) categories.push(category);
+  await engine.eachBatch(sql, params, (rows) => {
+    for (const r of rows) {
+      const store = Number(r.store);
+      const category = String(r.category ?? '');
+      if (`${store}|${category}` !== seriesKey) {
+        seriesKey = `${store}|${category}`;
+        // A store-level series is numbered by its store id, so its rows and output read naturally.
+        const id = level === 'store' ? store : series.size + 1;
+        series.set(id, level === 'store' ? { store } : { store, category });
+        if (category && !categories.includes(category)) categories.push(category);
+      }
+      read.series.push(level === 'store' ? store : series.size);
+      read.store.push(store);
+      read.day.push(Number(r.day));
+      read.sales.push(r.sales === null ? Number.NaN : Number(r.sales));
+      read.open.push(r.open === null ? UNKNOWN : r.open ? 1 : 0);
+      read.promo.push(r.promo ? 1 : 0);
+      read.discount.push(Number(r.discount ?? 0));
+      const holiday = r.holiday === null ? '' : String(r.holiday);
+      let code = holidayCodes.indexOf(holiday);
+      if (code < 0) code = holidayCodes.push(holiday) - 1;
+      read.holiday.push(code);
+      read.schoolHoliday.push(r.school_holiday ? 1 : 0);
+      read.tempMax.push(measure(r.temp_max_c));
+      read.tempMean.push(measure(r.temp_mean_c));
+      read.precip.push(measure(r.precip_mm));
+      read.cloud.push(measure(r.cloud_cover));
+      read.events.push(r.events === null || r.events === undefined ? 0 : weatherEvents(String(r.events)));
     }
-    days.series[i] = level === 'store' ? store : series.size;
-    days.store[i] = store;
-    days.day[i] = Number(r.day);
-    days.sales[i] = r.sales === null ? Number.NaN : Number(r.sales);
-    days.open[i] = r.open === null ? UNKNOWN : r.open ? 1 : 0;
-    days.promo[i] = r.promo ? 1 : 0;
-    days.discount[i] = Number(r.discount ?? 0);
-    const holiday = r.holiday === null ? '' : String(r.holiday);
-    let code = holidayCodes.indexOf(holiday);
-    if (code < 0) code = holidayCodes.push(holiday) - 1;
-    days.holiday[i] = code;
-    days.schoolHoliday[i] = r.school_holiday ? 1 : 0;
-    weather.tempMax[i] = measure(r.temp_max_c);
-    weather.tempMean[i] = measure(r.temp_mean_c);
-    weather.precip[i] = measure(r.precip_mm);
-    weather.cloud[i] = measure(r.cloud_cover);
-    weather.events[i] = r.events === null || r.events === undefined ? 0 : weatherEvents(String(r.events));
-    if (weatherKnown(weather, i)) weatherDays++;
   });
+  const n = read.day.length;
+  const days: StoreDays = {
+    length: n,
+    series: Int32Array.from(read.series),
+    store: Int32Array.from(read.store),
+    day: Int32Array.from(read.day),
+    sales: Float64Array.from(read.sales),
+    open: Uint8Array.from(read.open),
+    promo: Uint8Array.from(read.promo),
+    discount: Float64Array.from(read.discount),
+    holiday: Int32Array.from(read.holiday),
+    schoolHoliday: Uint8Array.from(read.schoolHoliday),
+  };
+  const weather: DayWeather = {
+    tempMax: Float64Array.from(read.tempMax),
+    tempMean: Float64Array.from(read.tempMean),
+    precip: Float64Array.from(read.precip),
+    cloud: Float64Array.from(read.cloud),
+    events: Uint8Array.from(read.events),
+  };
+  let weatherDays = 0;
+  for (let i = 0; i < n; i++) if (weatherKnown(weather, i)) weatherDays++;
   // Weather is optional: without any, the forecast's features leave it out.
   if (weatherDays > 0) days.weather = weather;
   settleOpenDays(days);

@@ -1,5 +1,5 @@
 import { ENSEMBLE_MEMBERS, FORECAST_MODELS } from '../../contract/index.js';
-import { type BoostOptions, fitBooster, predictBooster } from '../gbt/index.js';
+import { type BoostOptions, binMatrix, fitBinned, predictBooster } from '../gbt/index.js';
 import { exponentialSmoothing } from './ets.js';
 import { ALL_GROUPS, type FeatureGroup, featuresOf, withGroups } from './features.js';
 import type { History } from './frame.js';
@@ -149,8 +149,12 @@ export function boostedTrees(
       const forecastFeatures = featuresOf(history, stats, targets, ahead, ALL_GROUPS);
       const meanLog = new Float64Array(targets.length);
       used.forEach((groups, m) => {
+        // Binned at once: the raw columns (eight bytes a value) are let go before the trees grow.
         const x = featuresOf(history, stats, trainRows, trainLag(memberOf(m)), groups);
-        const model = fitBooster(x.names, x.columns, y, {
+        const names = x.names;
+        const matrix = binMatrix(x.columns);
+        x.columns = [];
+        const model = fitBinned(names, matrix, y, {
           ...FORECAST_BOOST,
           seed: 1 + memberOf(m),
           ...options,

