@@ -1,5 +1,7 @@
 import { seededRandom } from '../../model/index.js';
 import { applyBins, type BinnedMatrix, binMatrix } from './bins.js';
+import { validationOf } from './early-stop.js';
+import { gossRows, randomRows } from './sample.js';
 import { growTree, predictTree, type Tree, TreeWork } from './tree.js';
 
 /**
@@ -58,21 +60,6 @@ export interface Booster {
   featureNames: string[];
   /** With early stopping: the validation loss after each tree (the kept trees end at its minimum). */
   validationLoss?: Float64Array;
-}
-
-/** The loss the trees descend: squared error, or Huber beyond δ. */
-function lossOf(residual: number, delta: number): number {
-  const r = Math.abs(residual);
-  return r <= delta ? 0.5 * r * r : delta * (r - 0.5 * delta);
-}
-
-/** The value at share q of |values| (from an evenly spaced sample: the cut-off needs no exact order). */
-function magnitudeQuantile(values: Float64Array, q: number): number {
-  const step = Math.max(1, Math.floor(values.length / 20_000));
-  const sample = new Float64Array(Math.ceil(values.length / step));
-  for (let i = 0, j = 0; i < values.length; i += step, j++) sample[j] = Math.abs(values[i] as number);
-  sample.sort();
-  return sample[Math.min(sample.length - 1, Math.floor(q * sample.length))] ?? 0;
 }
 
 /** Adds a tree's value to the prediction of every row it did not see (the ones it saw move by their leaf). */
@@ -146,30 +133,9 @@ export function fitBinned(
       grad[i] =
         (weight[i] as number) *
         Math.max(-o.huberDelta, Math.min(o.huberDelta, (prediction[i] as number) - (y[i] as number)));
-    let count = 0;
-    inBag.fill(0);
-    if (o.goss) {
-      const { top, other } = o.goss;
-      const cut = magnitudeQuantile(grad, 1 - top);
-      const keep = other / (1 - top);
-      const lift = (1 - top) / other;
-      for (let i = 0; i < n; i++) {
-        const g = grad[i] as number;
-        if (Math.abs(g) >= cut) hess[i] = weight[i] as number;
-        else if (next() < keep) {
-          grad[i] = g * lift;
-          hess[i] = (weight[i] as number) * lift;
-        } else continue;
-        index[count++] = i;
-        inBag[i] = 1;
-      }
-    } else {
-      for (let i = 0; i < n; i++)
-        if (o.subsample >= 1 || next() < o.subsample) {
-          index[count++] = i;
-          inBag[i] = 1;
-        }
-    }
+    const count = o.goss
+      ? gossRows(grad, hess, weight, o.goss, next, index, inBag)
+      : randomRows(n, o.subsample, next, index, inBag);
     const picked = o.colsample >= 1 ? allFeatures : allFeatures.filter(() => next() < o.colsample);
     const grown = growTree(
       matrix,
@@ -208,38 +174,6 @@ export function fitBinned(
   const booster: Booster = { base, learningRate: o.learningRate, trees, edges: matrix.edges, featureNames };
   if (!check) return booster;
   return { ...booster, trees: trees.slice(0, check.bestRound), validationLoss: check.losses() };
-}
-
-/** The kept-aside rows' predictions, updated tree by tree, and the round with the lowest loss so far. */
-function validationOf(
-  validation: NonNullable<BoostOptions['validation']>,
-  edges: Float64Array[],
-  base: number,
-) {
-  const bins = applyBins(validation.columns, edges);
-  const width = validation.columns.length;
-  const { y, patience } = validation;
-  const predicted = new Float64Array(y.length).fill(base);
-  const losses: number[] = [];
-  let best = Number.POSITIVE_INFINITY;
-  return {
-    patience,
-    bestRound: 0,
-    add(tree: Tree, delta: number): void {
-      let loss = 0;
-      for (let i = 0; i < y.length; i++) {
-        predicted[i] = (predicted[i] as number) + predictTree(tree, bins, i * width);
-        loss += lossOf((predicted[i] as number) - (y[i] as number), delta);
-      }
-      loss /= y.length || 1;
-      losses.push(loss);
-      if (loss < best) {
-        best = loss;
-        this.bestRound = losses.length;
-      }
-    },
-    losses: () => Float64Array.from(losses),
-  };
 }
 
 /** Predicts column-major rows with a trained booster. */
