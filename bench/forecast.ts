@@ -13,7 +13,7 @@ import {
   MODELS,
   readHistory,
 } from '../src/insights/index.js';
-import { openWarehouse } from '../src/warehouse/index.js';
+import { openWarehouse, type Warehouse } from '../src/warehouse/index.js';
 import { table } from './stats.js';
 
 /**
@@ -22,45 +22,45 @@ import { table } from './stats.js';
  */
 const DATASETS = resolve('..', 'shared', 'datasets');
 
-/** With `weather`: each store's state and the weather per state, which only the whole chain's folder holds. */
-async function rossmannFile(dataset: string, weather: boolean): Promise<string> {
+/** A bench file made once by `fill` and kept; a fill that fails leaves no half-made file behind. */
+async function keptFile(name: string, fill: (engine: Warehouse) => Promise<unknown>): Promise<string> {
   const dir = resolve('.bench-cache', 'forecast');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${dataset}${weather ? '-weather' : ''}.duckdb`);
-  if (!existsSync(path)) {
-    const engine = await openWarehouse({ path });
-    try {
-      const spec = loadSpec(resolve('examples', 'rossmann', 'spec.yaml'));
-      const weatherDir = join(DATASETS, 'rossmann', 'weather');
-      await importFiles(engine, spec, [
-        join(DATASETS, dataset, 'store.csv'),
-        join(DATASETS, dataset, 'train.csv'),
-        ...(weather
-          ? [
-              join(DATASETS, 'rossmann', 'store_states.csv'),
-              ...readdirSync(weatherDir).map((f) => join(weatherDir, f)),
-            ]
-          : []),
-      ]);
-    } catch (error) {
-      await engine.close();
-      rmSync(path, { force: true });
-      throw error;
-    }
+  const path = join(dir, name);
+  if (existsSync(path)) return path;
+  const engine = await openWarehouse({ path });
+  try {
+    await fill(engine);
+  } catch (error) {
     await engine.close();
+    rmSync(path, { force: true });
+    throw error;
   }
+  await engine.close();
   return path;
 }
 
-async function demoFile(): Promise<string> {
-  const path = resolve('.bench-cache', 'forecast', 'demo.duckdb');
-  if (!existsSync(path)) {
-    mkdirSync(resolve('.bench-cache', 'forecast'), { recursive: true });
-    const engine = await openWarehouse({ path });
-    await generateDemo(engine, { stores: 30, days: 800, lines: 2_000_000 });
-    await engine.close();
-  }
-  return path;
+/** With `weather`: each store's state and the weather per state, which only the whole chain's folder holds. */
+function rossmannFile(dataset: string, weather: boolean): Promise<string> {
+  const weatherDir = join(DATASETS, 'rossmann', 'weather');
+  return keptFile(`${dataset}${weather ? '-weather' : ''}.duckdb`, (engine) =>
+    importFiles(engine, loadSpec(resolve('examples', 'rossmann', 'spec.yaml')), [
+      join(DATASETS, dataset, 'store.csv'),
+      join(DATASETS, dataset, 'train.csv'),
+      ...(weather
+        ? [
+            join(DATASETS, 'rossmann', 'store_states.csv'),
+            ...readdirSync(weatherDir).map((f) => join(weatherDir, f)),
+          ]
+        : []),
+    ]),
+  );
+}
+
+function demoFile(): Promise<string> {
+  return keptFile('demo.duckdb', (engine) =>
+    generateDemo(engine, { stores: 30, days: 800, lines: 2_000_000 }),
+  );
 }
 
 interface ForecastBenchOptions {
@@ -204,21 +204,10 @@ async function timeRun(path: string, from: string, options: ForecastBenchOptions
 }
 
 /** A demo chain of `stores` stores (the whole 2,000-SKU assortment), made once and kept. */
-async function bigDemoFile(stores: number, lines: number): Promise<string> {
-  const path = resolve('.bench-cache', 'forecast', `demo-${stores}.duckdb`);
-  if (!existsSync(path)) {
-    mkdirSync(resolve('.bench-cache', 'forecast'), { recursive: true });
-    const engine = await openWarehouse({ path });
-    try {
-      await generateDemo(engine, { stores, lines, analyses: false });
-    } catch (error) {
-      await engine.close();
-      rmSync(path, { force: true });
-      throw error;
-    }
-    await engine.close();
-  }
-  return path;
+function bigDemoFile(stores: number, lines: number): Promise<string> {
+  return keptFile(`demo-${stores}.duckdb`, (engine) =>
+    generateDemo(engine, { stores, lines, analyses: false }),
+  );
 }
 
 /**
