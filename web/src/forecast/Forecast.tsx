@@ -43,6 +43,9 @@ function useRunProgress(active: boolean) {
   return progress;
 }
 
+/** The warehouse keeps run times in UTC without a zone ("2026-12-01 22:19:05"); the page shows chain time. */
+const utcInstant = (stamp: string) => `${stamp.replace(' ', 'T')}Z`;
+
 /** When the forecast was last refreshed, how it did on the last day with sales, and the nightly schedule. */
 function RefreshStatus({ status, lang }: { status: ForecastStatus; lang: Lang }) {
   const { lastRun, lastDay } = status;
@@ -50,7 +53,7 @@ function RefreshStatus({ status, lang }: { status: ForecastStatus; lang: Lang })
     <p className="tile-message" data-testid="forecast-status">
       {lastRun && (
         <span data-testid="last-finished">
-          {t('lastFinished', lang)} {chainLocal(`${lastRun.createdAt.replace(' ', 'T')}Z`)} ·{' '}
+          {t('lastFinished', lang)} {chainLocal(utcInstant(lastRun.createdAt))} ·{' '}
           {Math.round(lastRun.seconds)} s
         </span>
       )}
@@ -164,7 +167,7 @@ export function ForecastPage({ lang, dataEnd }: { lang: Lang; dataEnd: string })
           {latest && (
             <p data-testid="latest-run">
               #{latest.runId} · {modelName(latest.model, lang)} · {t('runOrigin', lang)} {latest.origin} ·{' '}
-              {latest.horizon} {t('runDays', lang)} · {latest.createdAt.slice(0, 16)}
+              {latest.horizon} {t('runDays', lang)} · {chainLocal(utcInstant(latest.createdAt))}
             </p>
           )}
           {status && <RefreshStatus status={status} lang={lang} />}
