@@ -1,8 +1,9 @@
 import { seededRandom } from '../../model/index.js';
 import { applyBins, type BinnedMatrix, binMatrix } from './bins.js';
 import { validationOf } from './early-stop.js';
+import { TreeWork } from './histogram.js';
 import { gossRows, randomRows } from './sample.js';
-import { growTree, predictTree, type Tree, TreeWork } from './tree.js';
+import { growTree, predictTree, type Tree } from './tree.js';
 
 /**
  * Gradient-boosted regression trees for squared error: each tree fits the residuals of the ones before,
