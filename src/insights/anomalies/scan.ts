@@ -22,13 +22,9 @@ export interface ScanOptions {
   z?: number;
 }
 
-interface StoreDay {
-  storeId: number;
-  storeCode: string;
-  store: string;
-  format: string;
-  region: string;
-  date: string;
+/** A store-day read for the scan: who and when, as a flagged day names them, and its totals. */
+interface StoreDay
+  extends Pick<AnomalyDay, 'storeId' | 'storeCode' | 'store' | 'format' | 'region' | 'date'> {
   net_sales: number | null;
   orders: number | null;
   gross_profit: number | null;
