@@ -4,6 +4,9 @@
  */
 const OFFSET_MS = 8 * 3_600_000;
 
+/** The chain's time zone by name, for what reads it so (cron schedules). */
+export const CHAIN_TIME_ZONE = 'Asia/Shanghai';
+
 /**
  * The local day and time of an instant: 2026-12-01T17:30:00.250Z → 2026-12-02, 2026-12-02 01:30:00, and to
  * the millisecond 2026-12-02 01:30:00.250 (events of one second keep their order).

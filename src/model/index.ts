@@ -8,7 +8,7 @@ export {
   isoDate,
   parseIsoDate,
 } from './calendar.js';
-export { chainLocal, chainToday, fromChainLocal } from './chain-time.js';
+export { CHAIN_TIME_ZONE, chainLocal, chainToday, fromChainLocal } from './chain-time.js';
 export { csvCell, csvLines } from './csv.js';
 export { type ErrorCode, type ErrorPlace, isZhongtaiError, ZhongtaiError } from './errors.js';
 export { fenOf, yuan } from './money.js';

@@ -4,9 +4,7 @@ export { type BacktestFold, type BacktestModel, backtest } from './backtest.js';
 export { dayNumber, type History, isoDay, readHistory } from './frame.js';
 export { ENSEMBLE, FORECAST_BOOST, type Forecaster, forecasterOf, MODELS, type ModelName } from './models.js';
 export {
-  CHAIN_TIME_ZONE,
   checkSchedule,
-  dueSince,
   type LastDayAccuracy,
   lastDayAccuracy,
   nextScheduled,

@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { ZhongtaiError } from '../../model/index.js';
+import { CHAIN_TIME_ZONE, ZhongtaiError } from '../../model/index.js';
 import type { Warehouse } from '../../warehouse/index.js';
 import { salesSource } from './frame.js';
 
@@ -7,9 +7,6 @@ import { salesSource } from './frame.js';
  * The nightly refresh: forecasts are retrained on a cron schedule (after the night's loads), and the page
  * says when the last run finished and how the forecast did on the last day with sales.
  */
-
-/** The chain's clock: schedules are read in the chain's time zone, whatever the server's. */
-export const CHAIN_TIME_ZONE = 'Asia/Shanghai';
 
 /** Parses a cron schedule, or refuses it naming the field. */
 export function checkSchedule(schedule: string, field = '--schedule'): string {
@@ -25,21 +22,9 @@ export function checkSchedule(schedule: string, field = '--schedule'): string {
   return schedule;
 }
 
-/** The next time the schedule comes round after `after`. */
+/** The next time the schedule comes round after `after` (read in the chain's time zone, whatever the server's). */
 export function nextScheduled(schedule: string, after: Date): Date {
   return CronExpressionParser.parse(schedule, { tz: CHAIN_TIME_ZONE, currentDate: after }).next().toDate();
-}
-
-/** The newest scheduled time in (since, now], or null: a run is due when one has come round since the last. */
-export function dueSince(schedule: string, since: Date, now: Date): Date | null {
-  const times = CronExpressionParser.parse(schedule, {
-    tz: CHAIN_TIME_ZONE,
-    currentDate: since,
-    endDate: now,
-  });
-  let at: Date | null = null;
-  while (times.hasNext()) at = times.next().toDate();
-  return at;
 }
 
 export interface LastDayAccuracy {

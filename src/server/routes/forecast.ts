@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { runEvery } from '../../appstore/index.js';
 import { type ForecastStatus, forecastRequestSchema } from '../../contract/index.js';
 import {
-  dueSince,
   type ForecastOptions,
   forecastRuns,
   forecastSales,
@@ -66,7 +65,7 @@ export function forecastRoutes(app: FastifyInstance, engine: Warehouse, nightly?
     const stop = runEvery('nightly forecast', nightly.checkMs ?? 60_000, async () => {
       const [latest] = (await forecastRuns(engine, 50)).filter((r) => r.level === 'store');
       const since = latest ? new Date(`${latest.createdAt.replace(' ', 'T')}Z`) : startedAt;
-      if (!dueSince(nightly.schedule, since, now())) return;
+      if (nextScheduled(nightly.schedule, since) > now()) return;
       try {
         await queued({ level: 'store', horizon: latest?.horizon ?? 42, model: 'gbt' });
         lastError = null;
