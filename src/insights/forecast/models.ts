@@ -108,6 +108,10 @@ export const ENSEMBLE: readonly (readonly FeatureGroup[])[] = [
 // The API's bound on `members` is the contract's number: a member added here must be counted there.
 if (ENSEMBLE.length !== ENSEMBLE_MEMBERS) throw new Error('ENSEMBLE_MEMBERS differs from the ensemble');
 
+/** How many members a request for `members` trains: 1 to the whole ensemble. */
+export const ensembleSize = (members = ENSEMBLE.length): number =>
+  Math.max(1, Math.min(ENSEMBLE.length, members));
+
 /**
  * Gradient-boosted trees over all stores (a global model): they learn log sales relative to each store's
  * level from the calendar, the plan, the store's attributes and its recent sales, so stores share what
@@ -141,7 +145,7 @@ export function boostedTrees(
       const ahead = (i: number) => Math.max(1, (days.day[i] as number) - origin);
       const used =
         only === undefined
-          ? ENSEMBLE.slice(0, Math.max(1, Math.min(ENSEMBLE.length, members)))
+          ? ENSEMBLE.slice(0, ensembleSize(members))
           : [ENSEMBLE[only] as readonly FeatureGroup[]];
       const memberOf = (k: number) => only ?? k;
       // The forecast rows' features do not depend on the member (their lag is their distance from the

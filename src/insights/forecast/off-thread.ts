@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BoostOptions } from '../gbt/index.js';
 import type { History } from './frame.js';
-import { ENSEMBLE, type ModelName } from './models.js';
+import { ensembleSize, type ModelName } from './models.js';
 
 export interface TrainingJob {
   history: History;
@@ -72,8 +72,7 @@ export async function forecastAllOffThread(
   onProgress?: (job: number, share: number) => void,
 ): Promise<Float64Array[]> {
   const parts = jobs.flatMap((job, k) => {
-    const members =
-      job.model === 'gbt' ? Math.max(1, Math.min(ENSEMBLE.length, job.members ?? ENSEMBLE.length)) : 1;
+    const members = job.model === 'gbt' ? ensembleSize(job.members) : 1;
     return members === 1 || job.member !== undefined
       ? [{ k, job }]
       : Array.from({ length: members }, (_, member) => ({ k, job: { ...job, member } }));
