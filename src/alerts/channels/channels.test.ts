@@ -167,9 +167,10 @@ describe('alert channels', () => {
       'admin',
     );
     failures.push(500, 503);
-    const start = new Date();
     expect(await channels.enqueue(hook.id, 'flaky-1', message)).toBe(true);
     expect(await channels.enqueue(hook.id, 'flaky-1', message)).toBe(false);
+    // The queue's clock is the application's (not the database's): due from when it was queued.
+    const start = new Date();
     expect(await channels.deliverDue(start)).toMatchObject({ sent: 0, failed: 1 });
     // Not due again before its 30 s.
     expect(await channels.deliverDue(new Date(start.getTime() + 10_000))).toMatchObject({

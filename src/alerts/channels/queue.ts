@@ -64,12 +64,16 @@ export class Channels {
     return view(row);
   }
 
-  /** Queues a message for a channel, once per dedupe key; false when it was queued before. */
-  async enqueue(channelId: number, dedupeKey: string, message: Message): Promise<boolean> {
+  /**
+   * Queues a message for a channel, once per dedupe key; false when it was queued before. It is due from `dueAt`
+   * on the application's clock, the one `deliverDue` is given: the database's own `now()` may run ahead of it (a
+   * store on another host, or the embedded one's transaction time), and a message due "later than now" waits.
+   */
+  async enqueue(channelId: number, dedupeKey: string, message: Message, dueAt = new Date()): Promise<boolean> {
     const rows = await this.store.query(
-      `INSERT INTO alert_delivery (channel_id, dedupe_key, message) VALUES ($1, $2, $3)
+      `INSERT INTO alert_delivery (channel_id, dedupe_key, message, next_attempt_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
-      [channelId, dedupeKey, JSON.stringify(message)],
+      [channelId, dedupeKey, JSON.stringify(message), dueAt.toISOString()],
     );
     return rows.length > 0;
   }

@@ -253,6 +253,7 @@ export class AlertRules {
             recipient.channel,
             `rule:${id}:${recipient.username}:${key}:${now.toISOString()}:open`,
             { title: `【预警】${rule.name}`, text },
+            now,
           );
           if (queued) result.queued += 1;
         }
@@ -274,6 +275,7 @@ export class AlertRules {
             recipient.channel,
             `rule:${id}:${recipient.username}:${key}:${new Date(state.opened_at).toISOString()}:recovered`,
             { title: `【恢复】${rule.name}`, text },
+            now,
           );
           if (queued) result.queued += 1;
         }
