@@ -16,6 +16,7 @@ import { queryCommand } from './commands/query.js';
 import { replenishCommand } from './commands/replenish.js';
 import { rfmCommand } from './commands/rfm.js';
 import { rollupsCommand } from './commands/rollups.js';
+import { scheduleCommands } from './commands/schedule.js';
 import { serveCommand } from './commands/serve.js';
 import { sourceCommands } from './commands/sources.js';
 import { targetsCommand } from './commands/targets.js';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   catalogCommand(program);
   forecastCommands(program);
   replenishCommand(program);
+  scheduleCommands(program);
   rollupsCommand(program);
   clickhouseCommand(program);
   usersCommand(program);

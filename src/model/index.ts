@@ -27,3 +27,4 @@ export {
 } from './tables.js';
 export { takingTurns } from './turns.js';
 export { PACKAGE_ROOT, packageVersion } from './version.js';
+export { startWorker } from './worker.js';

@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorker } from '../../model/index.js';
 import type { BoostOptions } from '../gbt/index.js';
 import type { History } from './frame.js';
 import { ensembleSize, type ModelName } from './models.js';
@@ -18,21 +15,6 @@ export interface TrainingJob {
   targets: Int32Array;
 }
 
-/** A worker script that registers tsx's loader, then imports the TypeScript worker (Node 20 workers do not inherit it). */
-function throughTsx(worker: URL): string {
-  // The package's ESM entry (its CommonJS one registers hooks by a path that does not exist in a worker).
-  const tsx = pathToFileURL(
-    join(
-      dirname(createRequire(import.meta.url).resolve('tsx/package.json')),
-      'dist',
-      'esm',
-      'api',
-      'index.mjs',
-    ),
-  ).href;
-  return `import(${JSON.stringify(tsx)}).then((api) => { api.register(); return import(${JSON.stringify(worker.href)}); });`;
-}
-
 /**
  * Trains and forecasts in a worker thread: a tree ensemble keeps a core busy for a minute, and on the main
  * thread the server would answer nobody (not even the progress of that very run) until it finished.
@@ -42,9 +24,7 @@ export function forecastOffThread(
   job: TrainingJob,
   onProgress?: (share: number) => void,
 ): Promise<Float64Array> {
-  const worker = import.meta.url.endsWith('.ts')
-    ? new Worker(throughTsx(new URL('./worker.ts', import.meta.url)), { eval: true, workerData: job })
-    : new Worker(new URL('./worker.js', import.meta.url), { workerData: job });
+  const worker = startWorker(import.meta.url, './worker', job);
   return new Promise((resolve, reject) => {
     let forecast: Float64Array | undefined;
     worker.on('message', (message: { progress?: number; forecast?: Float64Array }) => {

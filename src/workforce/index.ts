@@ -1,0 +1,16 @@
+export { buildGrid, type Candidate, type Grid } from './candidates.js';
+export { checkRoster, demandWindows } from './check.js';
+export {
+  parseRules,
+  ROSTER_HEADER,
+  readRequirements,
+  readRoster,
+  readRules,
+  readStaff,
+  rosterCsv,
+} from './files.js';
+export { explainGaps, type Gap, type GapReason } from './gaps.js';
+export { type StoreJob, scheduleStores } from './parallel.js';
+export { packOf, RULE_PACKS, type RulePack, type RulesFile, rulesFileSchema } from './rules.js';
+export { coverage, type ScheduleOptions, type StoreSchedule, scheduleStore } from './solve.js';
+export type { Contract, Requirement, Shift, StaffMember, Violation } from './types.js';

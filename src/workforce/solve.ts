@@ -1,0 +1,218 @@
+import * as highsPackage from 'highs';
+import { buildGrid, type Candidate, type Grid } from './candidates.js';
+import { explainGaps, type Gap } from './gaps.js';
+import { buildProgram, type Program } from './model.js';
+import type { RulesFile } from './rules.js';
+import type { Requirement, Shift, StaffMember } from './types.js';
+
+// The package's types describe its CommonJS face; imported as ESM, its loader is the module's default.
+const highsLoader = (highsPackage as unknown as { default: typeof highsPackage.default.default }).default;
+type Highs = Awaited<ReturnType<typeof highsLoader>>;
+let loading: Promise<Highs> | undefined;
+/** The solver's WebAssembly, compiled once per process. */
+const highs = () => {
+  loading ??= highsLoader();
+  return loading;
+};
+
+export interface ScheduleOptions {
+  /** Seconds HiGHS may search; the best roster found by then is returned with its proven gap. */
+  timeLimitSeconds?: number;
+  /** Last week's (or a hand-edited) roster: the search starts from what of it still fits. */
+  warmStart?: readonly Shift[];
+  /** Stop when the proven gap is below this (0.001 = 0.1 %). */
+  relativeGap?: number;
+}
+
+export interface StoreSchedule {
+  store: string;
+  shifts: Shift[];
+  /** optimal: proven; time_limit: the best found in time, `gap` says how far from proven; infeasible never (slack). */
+  status: 'optimal' | 'time_limit' | 'no_solution';
+  objective: number;
+  /** The best objective any roster could have, as HiGHS proved it. */
+  bound: number;
+  /** (objective − bound) / objective. */
+  gap: number;
+  /** Staff-hours of demand, and of it those covered. */
+  demandHours: number;
+  coveredHours: number;
+  /** No legal roster covers more than this (the linear relaxation of covering all it can, HiGHS's simplex). */
+  coverageBoundHours: number;
+  overHours: number;
+  /** Wages of the roster, exact, in fen. */
+  costFen: number;
+  seconds: number;
+  candidates: number;
+  rows: number;
+  gaps: Gap[];
+}
+
+/** One store's roster for the dates its requirements cover: the best HiGHS finds within the time limit. */
+export async function scheduleStore(
+  store: string,
+  requirements: readonly Requirement[],
+  staff: readonly StaffMember[],
+  rules: RulesFile,
+  options: ScheduleOptions = {},
+): Promise<StoreSchedule> {
+  const started = performance.now();
+  const grid = buildGrid(store, requirements, staff, rules);
+  const program = buildProgram(grid, rules);
+  const solver = await highs();
+  const model = solver.createModel({
+    numCols: program.numCols,
+    numRows: program.rowLower.length,
+    colCost: program.colCost,
+    colLower: program.colLower,
+    colUpper: program.colUpper,
+    rowLower: program.rowLower,
+    rowUpper: program.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: program.rowLower.length,
+      numCols: program.numCols,
+      starts: program.starts,
+      indices: program.indices,
+      values: program.values,
+    },
+    integrality: program.integer.map((i) =>
+      i ? solver.constants.variableType.integer : solver.constants.variableType.continuous,
+    ),
+    offset: program.offset,
+  });
+  try {
+    model.options.set({
+      output_flag: false,
+      time_limit: options.timeLimitSeconds ?? rules.timeLimitSeconds,
+      mip_rel_gap: options.relativeGap ?? 1e-4,
+      random_seed: 1,
+    });
+    if (options.warmStart) {
+      const start = warmStartOf(grid, options.warmStart);
+      if (start.length > 0) model.setSolution({ indices: start, values: start.map(() => 1) });
+    }
+    model.run();
+    const coverageBoundHours = coverageBound(solver, program, grid);
+    const status = model.getModelStatus();
+    const solution = model.getSolution().colValue;
+    const found = solution.length === program.numCols && Number.isFinite(model.getObjectiveValue());
+    const chosen: Candidate[] = [];
+    if (found) grid.candidates.forEach((c, k) => (solution[k] as number) > 0.5 && chosen.push(c));
+    const objective = found ? model.getObjectiveValue() : Number.NaN;
+    const bound = Number(model.info.get('mip_dual_bound'));
+    const shifts = chosen.map((c) => shiftOf(grid, c)).sort(byEmployeeThenTime);
+    const tally = coverage(grid, chosen);
+    return {
+      store,
+      shifts,
+      status: !found
+        ? 'no_solution'
+        : status === solver.constants.modelStatus.optimal
+          ? 'optimal'
+          : 'time_limit',
+      objective,
+      bound,
+      gap: found ? Math.max(0, (objective - bound) / Math.max(Math.abs(objective), 1e-9)) : 1,
+      ...tally,
+      coverageBoundHours,
+      costFen: chosen.reduce(
+        (sum, c) => sum + Math.round(((grid.staff[c.employee]?.wageFen ?? 0) * c.paid) / 60),
+        0,
+      ),
+      seconds: (performance.now() - started) / 1000,
+      candidates: grid.candidates.length,
+      rows: program.rowLower.length,
+      gaps: explainGaps(grid, chosen, rules),
+    };
+  } finally {
+    model.dispose();
+  }
+}
+
+const shiftOf = (grid: Grid, c: Candidate): Shift => ({
+  store: grid.store,
+  employee: grid.staff[c.employee]?.id as string,
+  date: grid.dates[c.day] as string,
+  start: c.start,
+  end: c.end,
+  role: grid.skills[c.role] as string,
+});
+
+const byEmployeeThenTime = (a: Shift, b: Shift) =>
+  a.employee.localeCompare(b.employee) || a.date.localeCompare(b.date) || a.start - b.start;
+
+/** Demand, covered and surplus staff-hours of a set of shifts. */
+export function coverage(
+  grid: Grid,
+  chosen: readonly Candidate[],
+): { demandHours: number; coveredHours: number; overHours: number } {
+  const hours = grid.step / 60;
+  const staffed = grid.demand.map((d) => new Float64Array(d.length));
+  for (const c of chosen) {
+    const row = staffed[c.role] as Float64Array;
+    for (const t of c.slots) row[t] = (row[t] as number) + 1;
+  }
+  let demandHours = 0;
+  let coveredHours = 0;
+  let overHours = 0;
+  grid.demand.forEach((need, r) => {
+    const have = staffed[r] as Float64Array;
+    for (let t = 0; t < need.length; t += 1) {
+      demandHours += (need[t] as number) * hours;
+      coveredHours += Math.min(need[t] as number, have[t] as number) * hours;
+      overHours += Math.max(0, (have[t] as number) - (need[t] as number)) * hours;
+    }
+  });
+  return { demandHours, coveredHours, overHours };
+}
+
+/** The candidate columns a roster's shifts match (same person, day, times and role). */
+function warmStartOf(grid: Grid, shifts: readonly Shift[]): number[] {
+  const key = (employee: string, date: string, start: number, end: number, role: string) =>
+    `${employee} ${date} ${start} ${end} ${role}`;
+  const wanted = new Set(shifts.map((s) => key(s.employee, s.date, s.start, s.end, s.role)));
+  const out: number[] = [];
+  grid.candidates.forEach((c, k) => {
+    const s = shiftOf(grid, c);
+    if (wanted.has(key(s.employee, s.date, s.start, s.end, s.role))) out.push(k);
+  });
+  return out;
+}
+
+/**
+ * The most demand any legal roster could cover: the same rows, every cost but under-coverage set to nothing, the
+ * yes/no columns relaxed to fractions. A roster's coverage against it is a gap proven whatever the weights.
+ */
+function coverageBound(solver: Highs, program: Program, grid: Grid): number {
+  const underCols = new Set(program.cover.filter((c) => c.under >= 0).map((c) => c.under));
+  const hours = grid.step / 60;
+  const model = solver.createModel({
+    numCols: program.numCols,
+    numRows: program.rowLower.length,
+    colCost: program.colCost.map((_, j) => (underCols.has(j) ? hours : 0)),
+    colLower: program.colLower,
+    colUpper: program.colUpper,
+    rowLower: program.rowLower,
+    rowUpper: program.rowUpper,
+    matrix: {
+      format: 'csr',
+      numRows: program.rowLower.length,
+      numCols: program.numCols,
+      starts: program.starts,
+      indices: program.indices,
+      values: program.values,
+    },
+  });
+  try {
+    model.options.set({ output_flag: false, time_limit: 30 });
+    model.run();
+    const unreachable = program.unreachable.reduce((sum, u) => sum + u.demand * hours, 0);
+    const demand = grid.demand.reduce((sum, d) => sum + d.reduce((a, b) => a + b, 0) * hours, 0);
+    return demand - unreachable - Math.max(0, model.getObjectiveValue());
+  } finally {
+    model.dispose();
+  }
+}
+
+export type { Program };
