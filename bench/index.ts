@@ -13,6 +13,7 @@ import { benchMembers } from './members.js';
 import { benchPricing } from './pricing.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
+import { benchSchedule } from './schedule.js';
 import { benchWeb } from './web.js';
 
 const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
@@ -73,6 +74,23 @@ program
   .option('--no-single', 'no one-model gbt row beside the ensemble')
   .option('--run', 'also time zhongtai forecast itself (run + check window) on a copy, with peak memory')
   .action((opts) => benchForecast(opts));
+program
+  .command('schedule')
+  .description(
+    'staff schedules on Melbourne footfall: ours vs greedy vs the proven optimum; then a chain in parallel',
+  )
+  .option(
+    '--weeks <mondays>',
+    'weeks to plan, comma-separated',
+    '2016-03-07,2016-05-09,2016-08-08,2016-11-07',
+  )
+  .option('--limit <s>', 'solver seconds a store-week', Number, 8)
+  .option('--exact <s>', 'also run HiGHS until it proves the optimum (or this many seconds)', Number)
+  .option('--no-chain', 'skip the chain of --stores stores')
+  .option('--stores <n>', 'stores in the chain', Number, 30)
+  .option('--chain-weeks <n>', 'weeks each chain store plans at once', Number, 4)
+  .option('--parallel <n>', 'stores solved at once (default: the cores)', Number)
+  .action((opts) => benchSchedule(opts));
 program
   .command('clv')
   .description(

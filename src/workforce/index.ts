@@ -13,4 +13,11 @@ export { explainGaps, type Gap, type GapReason } from './gaps.js';
 export { type StoreJob, scheduleStores } from './parallel.js';
 export { packOf, RULE_PACKS, type RulePack, type RulesFile, rulesFileSchema } from './rules.js';
 export { coverage, type ScheduleOptions, type StoreSchedule, scheduleStore } from './solve.js';
+export {
+  type DriverInterval,
+  type LabourStandards,
+  parseStandards,
+  requirementsFrom,
+  standardsSchema,
+} from './standards.js';
 export type { Contract, Requirement, Shift, StaffMember, Violation } from './types.js';

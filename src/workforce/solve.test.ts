@@ -46,7 +46,12 @@ describe('the schedule solver', () => {
   it('leaves uncovered what no rule lets anyone cover, and says why in words', async () => {
     const rules = parseRules({});
     const demand = [...hourly('2026-12-07', 9, 17, 1), ...hourly('2026-12-08', 9, 17, 1)];
-    const result = await scheduleStore('S1', demand, [person('A', { unavailable: new Set(['2026-12-08']) })], rules);
+    const result = await scheduleStore(
+      'S1',
+      demand,
+      [person('A', { unavailable: new Set(['2026-12-08']) })],
+      rules,
+    );
     expect(result.coveredHours).toBe(8);
     expect(result.coverageBoundHours).toBe(8);
     expect(result.gaps).toHaveLength(1);
@@ -62,7 +67,10 @@ describe('the schedule solver', () => {
 
   it('assigns each person a role they have, and staffs two roles at once', async () => {
     const rules = parseRules({});
-    const demand = [...hourly('2026-12-07', 8, 16, 1, 'cashier'), ...hourly('2026-12-07', 8, 16, 1, 'butcher')];
+    const demand = [
+      ...hourly('2026-12-07', 8, 16, 1, 'cashier'),
+      ...hourly('2026-12-07', 8, 16, 1, 'butcher'),
+    ];
     const staff = [person('A', { skills: ['cashier', 'butcher'] }), person('B')];
     const result = await scheduleStore('S1', demand, staff, rules);
     expect(result.coveredHours).toBe(16);

@@ -2,12 +2,13 @@ import * as highsPackage from 'highs';
 import { buildGrid, type Candidate, type Grid } from './candidates.js';
 import { explainGaps, type Gap } from './gaps.js';
 import { buildProgram, type Program } from './model.js';
+import { FIRST_SHARE, improveByNeighbourhoods } from './neighbourhoods.js';
 import type { RulesFile } from './rules.js';
 import type { Requirement, Shift, StaffMember } from './types.js';
 
 // The package's types describe its CommonJS face; imported as ESM, its loader is the module's default.
 const highsLoader = (highsPackage as unknown as { default: typeof highsPackage.default.default }).default;
-type Highs = Awaited<ReturnType<typeof highsLoader>>;
+export type Highs = Awaited<ReturnType<typeof highsLoader>>;
 let loading: Promise<Highs> | undefined;
 /** The solver's WebAssembly, compiled once per process. */
 const highs = () => {
@@ -82,9 +83,11 @@ export async function scheduleStore(
     offset: program.offset,
   });
   try {
+    const limit = options.timeLimitSeconds ?? rules.timeLimitSeconds;
     model.options.set({
       output_flag: false,
-      time_limit: options.timeLimitSeconds ?? rules.timeLimitSeconds,
+      // The whole search first, for a share of the time: it proves the bound, and often the optimum.
+      time_limit: Math.max(1, limit * FIRST_SHARE),
       mip_rel_gap: options.relativeGap ?? 1e-4,
       random_seed: 1,
     });
@@ -93,25 +96,33 @@ export async function scheduleStore(
       if (start.length > 0) model.setSolution({ indices: start, values: start.map(() => 1) });
     }
     model.run();
+    const proven = model.getModelStatus() === solver.constants.modelStatus.optimal;
+    const bound = Number(model.info.get('mip_dual_bound'));
+    let solution = model.getSolution().colValue;
+    let objective = model.getObjectiveValue();
+    const found = solution.length === program.numCols && Number.isFinite(objective) && objective < 1e20;
+    if (found && !proven) {
+      const better = improveByNeighbourhoods(
+        solver,
+        model,
+        grid,
+        { solution, objective, bound },
+        started + limit * 1000,
+      );
+      solution = better.solution;
+      objective = better.objective;
+    }
     const coverageBoundHours = coverageBound(solver, program, grid);
-    const status = model.getModelStatus();
-    const solution = model.getSolution().colValue;
-    const found = solution.length === program.numCols && Number.isFinite(model.getObjectiveValue());
     const chosen: Candidate[] = [];
     if (found) grid.candidates.forEach((c, k) => (solution[k] as number) > 0.5 && chosen.push(c));
-    const objective = found ? model.getObjectiveValue() : Number.NaN;
-    const bound = Number(model.info.get('mip_dual_bound'));
+    const optimal = found && (proven || objective - bound <= 1e-4 * Math.max(1, Math.abs(objective)));
     const shifts = chosen.map((c) => shiftOf(grid, c)).sort(byEmployeeThenTime);
     const tally = coverage(grid, chosen);
     return {
       store,
       shifts,
-      status: !found
-        ? 'no_solution'
-        : status === solver.constants.modelStatus.optimal
-          ? 'optimal'
-          : 'time_limit',
-      objective,
+      status: !found ? 'no_solution' : optimal ? 'optimal' : 'time_limit',
+      objective: found ? objective : Number.NaN,
       bound,
       gap: found ? Math.max(0, (objective - bound) / Math.max(Math.abs(objective), 1e-9)) : 1,
       ...tally,
