@@ -203,6 +203,7 @@ export async function benchSchedule(options: Options): Promise<void> {
         ? await scheduleStore(store, requirements, staff, RULES, {
             timeLimitSeconds: options.exact,
             relativeGap: 0,
+            neighbourhoods: false,
           })
         : undefined;
       const violations =

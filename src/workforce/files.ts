@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
-import { csvLines, fenOf, parseIsoDate, ZhongtaiError } from '../model/index.js';
+import { csvLines, fenOf, parseInput, parseIsoDate, ZhongtaiError } from '../model/index.js';
 import { minutesOf, type RulesFile, rulesFileSchema, timeOf } from './rules.js';
+import { type LabourStandards, parseStandards } from './standards.js';
 import type { Requirement, Shift, StaffMember } from './types.js';
 
 /**
@@ -185,11 +186,10 @@ export function readStaff(file: string): StaffMember[] {
   });
 }
 
-/** The rules file: YAML naming a pack and the chain's settings. */
-export function readRules(file: string): RulesFile {
-  let raw: unknown;
+/** A YAML file's value; a file that cannot be read or parsed is named. */
+function readYaml(file: string): unknown {
   try {
-    raw = parseYaml(readFileSync(file, 'utf8')) ?? {};
+    return parseYaml(readFileSync(file, 'utf8')) ?? {};
   } catch (error) {
     throw new ZhongtaiError(
       'BAD_REQUEST',
@@ -200,22 +200,29 @@ export function readRules(file: string): RulesFile {
       { file },
     );
   }
-  return parseRules(raw, file);
 }
 
-export function parseRules(raw: unknown, file = 'rules'): RulesFile {
-  const parsed = rulesFileSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || '(file)';
-    throw new ZhongtaiError(
-      'BAD_REQUEST',
-      { en: `${file}, ${field}: ${issue?.message}`, zh: `${file} 的 ${field}：${issue?.message}` },
-      { file, field },
-    );
-  }
-  return parsed.data;
-}
+/** The rules file: YAML naming a pack and the chain's settings. */
+export const readRules = (file: string): RulesFile => parseRules(readYaml(file), file);
+
+/** Labour standards: YAML naming, per store format, how many of each role the drivers call for. */
+export const readStandards = (file: string): LabourStandards => parseStandards(readYaml(file), file);
+
+export const parseRules = (raw: unknown, file = 'rules'): RulesFile => parseInput(rulesFileSchema, raw, file);
+
+/** Requirements as the schedule command reads them: `store,date,start,end,required,skill`. */
+export const requirementsCsv = (requirements: readonly Requirement[]): string =>
+  csvLines([
+    ['store', 'date', 'start', 'end', 'required', 'skill'],
+    ...requirements.map((r) => [
+      r.store,
+      r.date,
+      timeOf(r.start),
+      timeOf(r.end % (24 * 60)),
+      r.required,
+      r.skill,
+    ]),
+  ]);
 
 export const ROSTER_HEADER = ['store', 'employee', 'date', 'start', 'end', 'role'];
 

@@ -7,12 +7,23 @@ export {
   readRoster,
   readRules,
   readStaff,
+  readStandards,
+  requirementsCsv,
   rosterCsv,
 } from './files.js';
 export { explainGaps, type Gap, type GapReason } from './gaps.js';
+export {
+  forecastIntervals,
+  INTERVAL_FORECAST,
+  type IntervalForecastOptions,
+  type IntervalHistory,
+  seasonalNaive,
+  wape,
+} from './interval-forecast.js';
 export { type StoreJob, scheduleStores } from './parallel.js';
 export { packOf, RULE_PACKS, type RulePack, type RulesFile, rulesFileSchema } from './rules.js';
 export { coverage, type ScheduleOptions, type StoreSchedule, scheduleStore } from './solve.js';
+export { DEMO_STANDARDS, type StaffingPlan, staffFromWarehouse, staffingPlan } from './staffing.js';
 export {
   type DriverInterval,
   type LabourStandards,

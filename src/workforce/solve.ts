@@ -23,6 +23,8 @@ export interface ScheduleOptions {
   warmStart?: readonly Shift[];
   /** Stop when the proven gap is below this (0.001 = 0.1 %). */
   relativeGap?: number;
+  /** false: HiGHS's whole search for all the time, no neighbourhoods after it (to measure the optimum). */
+  neighbourhoods?: boolean;
 }
 
 export interface StoreSchedule {
@@ -87,7 +89,7 @@ export async function scheduleStore(
     model.options.set({
       output_flag: false,
       // The whole search first, for a share of the time: it proves the bound, and often the optimum.
-      time_limit: Math.max(1, limit * FIRST_SHARE),
+      time_limit: options.neighbourhoods === false ? limit : Math.max(1, limit * FIRST_SHARE),
       mip_rel_gap: options.relativeGap ?? 1e-4,
       random_seed: 1,
     });
@@ -101,7 +103,7 @@ export async function scheduleStore(
     let solution = model.getSolution().colValue;
     let objective = model.getObjectiveValue();
     const found = solution.length === program.numCols && Number.isFinite(objective) && objective < 1e20;
-    if (found && !proven) {
+    if (found && !proven && options.neighbourhoods !== false) {
       const better = improveByNeighbourhoods(
         solver,
         model,

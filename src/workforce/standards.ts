@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ZhongtaiError } from '../model/index.js';
+import { parseInput, ZhongtaiError } from '../model/index.js';
 import { minutesOf } from './rules.js';
 import type { Requirement } from './types.js';
 
@@ -14,7 +14,8 @@ const clock = z.string().regex(/^([01]?\d|2\d|3[0-5]):[0-5]\d$/, 'a time of day 
 const roleStandard = z
   .object({
     role: z.string().min(1),
-    driver: z.enum(['tickets', 'visitors', 'fixed']),
+    /** tickets: at the tills (pos); online_orders: mini-program and delivery orders to pick; visitors: footfall. */
+    driver: z.enum(['tickets', 'online_orders', 'visitors', 'fixed']),
     /** One person per this many tickets or visitors in an hour (scaled to the interval). */
     perHour: z.number().positive().optional(),
     /** Staff while open, at least (and for a fixed role, exactly, before tasks). */
@@ -38,10 +39,16 @@ const roleStandard = z
     path: ['perHour'],
   });
 
-export const standardsSchema = z.object({
-  /** Per store format (supermarket, convenience, …), or `default` for any format not named. */
-  formats: z.record(z.string(), z.array(roleStandard).min(1)),
-});
+const hoursOfDay = z.object({ open: clock, close: clock });
+
+export const standardsSchema = z
+  .object({
+    /** Per store format (supermarket, convenience, …), or `default` for any format not named. */
+    formats: z.record(z.string(), z.array(roleStandard).min(1)),
+    /** Trading hours per format (default: the hours the history shows trade in). */
+    opening: z.record(z.string(), hoursOfDay).default({}),
+  })
+  .strict();
 
 export type LabourStandards = z.infer<typeof standardsSchema>;
 
@@ -54,24 +61,14 @@ export interface DriverInterval {
   start: number;
   end: number;
   tickets?: number;
+  onlineOrders?: number;
   visitors?: number;
   /** Whether the store is open then (the minimum applies only when it is). */
   open: boolean;
 }
 
-export function parseStandards(raw: unknown, file = 'standards'): LabourStandards {
-  const parsed = standardsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || '(file)';
-    throw new ZhongtaiError(
-      'BAD_REQUEST',
-      { en: `${file}, ${field}: ${issue?.message}`, zh: `${file} 的 ${field}：${issue?.message}` },
-      { file, field },
-    );
-  }
-  return parsed.data;
-}
+export const parseStandards = (raw: unknown, file = 'standards'): LabourStandards =>
+  parseInput(standardsSchema, raw, file);
 
 const weekdayOf = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
 
@@ -93,7 +90,11 @@ export function requirementsFrom(
       let need = 0;
       if (i.open) {
         const volume =
-          role.driver === 'tickets' ? i.tickets : role.driver === 'visitors' ? i.visitors : undefined;
+          role.driver === 'tickets'
+            ? i.tickets
+            : role.driver === 'online_orders'
+              ? i.onlineOrders
+              : i.visitors;
         need =
           role.driver === 'fixed'
             ? role.minimum

@@ -1,20 +1,28 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { addDays, daysBetween, yuan } from '../../model/index.js';
+import { addDays, daysBetween, yuan, ZhongtaiError } from '../../model/index.js';
 import {
   checkRoster,
+  INTERVAL_FORECAST,
   parseRules,
+  type Requirement,
   RULE_PACKS,
   readRequirements,
   readRoster,
   readRules,
   readStaff,
+  readStandards,
+  requirementsCsv,
   rosterCsv,
   type Shift,
+  type StaffMember,
   scheduleStores,
+  staffFromWarehouse,
+  staffingPlan,
 } from '../../workforce/index.js';
 import { textTable } from '../format.js';
-import { integer, list } from '../options.js';
+import { openDb } from '../open.js';
+import { DEFAULT_DB, integer, list } from '../options.js';
 
 const seconds = (value: string) => {
   const n = Number(value);
@@ -35,21 +43,25 @@ export function scheduleCommands(program: Command): void {
   program
     .command('schedule')
     .description('optimal, legal staff schedules from demand, staff and rules files (HiGHS MIP) 智能排班')
-    .requiredOption(
-      '--requirements <file>',
-      'store,date,start,end,required,skill — staff needed per interval',
-    )
-    .requiredOption(
+    .option('--requirements <file>', 'store,date,start,end,required,skill — staff needed per interval')
+    .option(
       '--staff <file>',
       'store,staff_id,contract_hours_min,contract_hours_max,skills,unavailable_dates,hourly_wage[,contract,preferred_days_off]',
     )
+    .option(
+      '--db <file>',
+      'instead of the files: the requirement forecast from this warehouse, its employees as staff',
+    )
+    .option('--week <monday>', 'with --db: the first day planned')
+    .option('--weeks <n>', 'with --db: weeks planned', integer('weeks'), 1)
+    .option('--standards <file>', 'with --db: labour standards YAML (default: the demo chain’s)')
     .option(
       '--rules <file>',
       'rules.yaml: a rule pack and the chain’s settings (default: cn-standard, 4–9 h shifts)',
     )
     .option('--pack <name>', `rule pack instead of the file’s: ${Object.keys(RULE_PACKS).join(', ')}`)
     .option('--out <file>', 'write the roster as store,employee,date,start,end,role')
-    .option('--stores <ids>', 'only these stores, e.g. S01,S02', list)
+    .option('--stores <ids>', 'only these stores, e.g. S01,S02 (with --db: the store ids planned)', list)
     .option('--time-limit <s>', 'seconds of search per store (default: the rules file’s, 8)', seconds)
     .option('--parallel <n>', 'stores solved at once (default: the cores)', integer('parallel'))
     .option(
@@ -75,12 +87,12 @@ Rule packs: ${Object.values(RULE_PACKS)
 Examples:
   zhongtai schedule --requirements req.csv --staff staff.csv --rules rules.yaml --out roster.csv
   zhongtai schedule --requirements req.csv --staff staff.csv --pack eu-wtd --warm-start last-week.csv
+  zhongtai schedule --db data/zhongtai.duckdb --stores 1,2 --week 2026-11-16 --out roster.csv
   zhongtai roster-check --roster roster.csv --staff staff.csv --rules rules.yaml`,
     )
     .action(async (opts) => {
-      const requirements = readRequirements(opts.requirements);
-      const staff = readStaff(opts.staff);
       const rules = rulesOf(opts.rules, opts.pack);
+      const { requirements, staff } = await inputsOf(opts);
       const first = requirements.reduce((m, r) => (r.date < m ? r.date : m), requirements[0]?.date ?? '');
       const warmStart = opts.warmStart ? movedOnto(readRoster(opts.warmStart), first) : undefined;
       const started = performance.now();
@@ -149,6 +161,62 @@ Examples:
     });
 
   program
+    .command('staffing')
+    .description(
+      'staff needed per hour and role for coming days, from the forecast traffic and tickets 排班需求测算',
+    )
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .requiredOption('--store <id>', 'the store', integer('store'))
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--standards <file>', 'labour standards YAML (default: the demo chain’s)')
+    .option(
+      '--out <file>',
+      'write store,date,start,end,required,skill (the schedule command’s --requirements)',
+    )
+    .addHelpText(
+      'after',
+      `
+Footfall (traffic), tickets at the tills and online orders are forecast per hour from the store's last
+${INTERVAL_FORECAST.weeks} weeks (the same weekday and hour, newest weighted most, odd weeks left out); the
+format's labour standard turns them into staff per role: one cashier per so many tickets an hour, floor staff
+by footfall, fixed roles and tasks at set times, a minimum while open.
+
+Example:
+  zhongtai staffing --db data/zhongtai.duckdb --store 1 --from 2026-11-16 --to 2026-11-22 --out req.csv`,
+    )
+    .action(async (opts) => {
+      const engine = await openDb(opts.db, false, true);
+      try {
+        const plan = await staffingPlan(engine, {
+          store: opts.store,
+          from: opts.from,
+          to: opts.to,
+          ...(opts.standards ? { standards: readStandards(opts.standards) } : {}),
+        });
+        const byRole = new Map<string, number>();
+        for (const r of plan.requirements)
+          byRole.set(r.skill, (byRole.get(r.skill) ?? 0) + (r.required * (r.end - r.start)) / 60);
+        console.log(
+          `Store 门店 ${plan.store} (${plan.format}), ${opts.from} … ${opts.to}, forecast from history to 历史截至 ${plan.origin}`,
+        );
+        console.log(
+          textTable(
+            ['role 岗位', 'staff-hours 人时'],
+            [...byRole].map(([role, hours]) => [role, String(hours)]),
+            [false, true],
+          ),
+        );
+        if (opts.out) {
+          writeFileSync(opts.out, requirementsCsv(plan.requirements));
+          console.log(`Wrote 已写入 ${opts.out}`);
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
     .command('roster-check')
     .description('every hard-rule violation in a roster CSV, by rule 排班合规检查')
     .requiredOption('--roster <file>', 'store,employee,date,start,end,role')
@@ -182,4 +250,51 @@ Examples:
 function rulesOf(file: string | undefined, pack: string | undefined) {
   const rules = file ? readRules(file) : parseRules({});
   return pack ? parseRules({ ...rules, pack }, '--pack') : rules;
+}
+
+interface InputOptions {
+  db?: string;
+  stores?: string[];
+  week?: string;
+  weeks: number;
+  standards?: string;
+  requirements?: string;
+  staff?: string;
+}
+
+/** The demand and the staff: from the files, or forecast from a warehouse and its employee table. */
+async function inputsOf(opts: InputOptions): Promise<{ requirements: Requirement[]; staff: StaffMember[] }> {
+  if (!opts.db) {
+    if (!opts.requirements || !opts.staff)
+      throw new ZhongtaiError('BAD_REQUEST', {
+        en: 'Give --requirements and --staff files, or --db with --stores and --week',
+        zh: '请给出 --requirements 与 --staff 文件，或 --db 加 --stores 与 --week',
+      });
+    return { requirements: readRequirements(opts.requirements), staff: readStaff(opts.staff) };
+  }
+  if (!opts.stores || !opts.week || !/^\d{4}-\d{2}-\d{2}$/.test(opts.week))
+    throw new ZhongtaiError('BAD_REQUEST', {
+      en: 'With --db, give --stores (ids) and --week (the first date, YYYY-MM-DD)',
+      zh: '使用 --db 时请给出 --stores（门店编号）与 --week（首日，YYYY-MM-DD）',
+    });
+  const standards = opts.standards ? readStandards(opts.standards) : undefined;
+  const engine = await openDb(opts.db, false, true);
+  try {
+    const requirements: Requirement[] = [];
+    for (const store of opts.stores.map(Number)) {
+      const plan = await staffingPlan(engine, {
+        store,
+        from: opts.week,
+        to: addDays(opts.week, 7 * opts.weeks - 1),
+        ...(standards ? { standards } : {}),
+      });
+      requirements.push(...plan.requirements);
+    }
+    const staff = opts.staff
+      ? readStaff(opts.staff)
+      : await staffFromWarehouse(engine, opts.stores.map(Number));
+    return { requirements, staff };
+  } finally {
+    await engine.close();
+  }
 }
