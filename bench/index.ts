@@ -14,6 +14,7 @@ import { benchPricing } from './pricing.js';
 import { benchPush } from './push.js';
 import { benchQueries } from './queries.js';
 import { benchSchedule } from './schedule.js';
+import { benchTraffic } from './traffic.js';
 import { benchWeb } from './web.js';
 
 const program = new Command('bench').description('zhongtai benchmarks (npm run bench -- <name>)');
@@ -74,6 +75,12 @@ program
   .option('--no-single', 'no one-model gbt row beside the ensemble')
   .option('--run', 'also time zhongtai forecast itself (run + check window) on a copy, with peak memory')
   .action((opts) => benchForecast(opts));
+program
+  .command('traffic')
+  .description(
+    'the hourly traffic / daily ticket forecast behind staffing vs seasonal naive (Melbourne, Favorita)',
+  )
+  .action(() => benchTraffic());
 program
   .command('schedule')
   .description(
