@@ -84,6 +84,27 @@ function estimatedHolidays(year: number): Map<string, string> {
   return days;
 }
 
+/**
+ * The statutory holidays (法定节假日) themselves, on which work is paid at 300% (劳动法第四十四条) — not the
+ * weekends and swapped days that make a golden week, which are rest days (200%). As the State Council's
+ * 全国年节及纪念日放假办法 fixes them: from 2025 New Year's Eve and the first three days of the Spring
+ * Festival and 1–2 May; from 2014 to 2024 the first three days and 1 May (earlier years as 2014).
+ */
+export function isStatutoryHoliday(date: string): boolean {
+  const year = Number(date.slice(0, 4));
+  const ms = parseIsoDate(date);
+  const lunar = (monthDay: string) => parseIsoDate(chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date);
+  const sf = springFestival(year);
+  const days = new Set<number>([Date.UTC(year, 0, 1), Date.UTC(year, 4, 1), Date.UTC(year, 9, 1), Date.UTC(year, 9, 2), Date.UTC(year, 9, 3)]);
+  for (let k = year >= 2025 ? -1 : 0; k < 3; k += 1) days.add(sf + k * DAY_MS);
+  if (year >= 2025) days.add(Date.UTC(year, 4, 2));
+  days.add(lunar('05-05'));
+  days.add(lunar('08-15'));
+  const qingming = chineseDays.getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明');
+  if (qingming) days.add(parseIsoDate(qingming.date));
+  return days.has(ms);
+}
+
 function holidayName(detailName: string): string | null {
   const parts = detailName.split(',');
   return parts.length >= 2 ? `${parts[1]}` : null;

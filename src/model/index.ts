@@ -6,6 +6,7 @@ export {
   type CalendarDay,
   daysBetween,
   isoDate,
+  isStatutoryHoliday,
   parseIsoDate,
 } from './calendar.js';
 export { CHAIN_TIME_ZONE, chainLocal, chainToday, fromChainLocal } from './chain-time.js';

@@ -1,3 +1,13 @@
+export {
+  type Accrual,
+  type AttendancePolicy,
+  type AttendanceRecord,
+  type AttendanceStatus,
+  accrue,
+  attendance,
+  type ClockEvent,
+  DEFAULT_POLICY,
+} from './attendance.js';
 export { buildGrid, type Candidate, type Grid } from './candidates.js';
 export { checkRoster, demandWindows } from './check.js';
 export {
