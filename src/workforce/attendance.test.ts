@@ -12,7 +12,11 @@ const shift = (employee: string, date: string, start: number, end: number): Shif
   end: end * 60,
   role: 'cashier',
 });
-const clock = (employee: string, at: string, kind?: 'in' | 'out'): ClockEvent => ({ employee, at, ...(kind ? { kind } : {}) });
+const clock = (employee: string, at: string, kind?: 'in' | 'out'): ClockEvent => ({
+  employee,
+  at,
+  ...(kind ? { kind } : {}),
+});
 const person = (id: string, wageFen = 3000): StaffMember => ({
   store: 'S1',
   id,
@@ -38,7 +42,11 @@ describe('attendance', () => {
   });
 
   it('measures lateness beyond the grace and overtime in whole half hours; reads unmarked punches as in then out', () => {
-    const [r] = attendance([shift('A', '2026-12-07', 9, 17)], [clock('A', '2026-12-07T09:12'), clock('A', '2026-12-07T17:45')], standard);
+    const [r] = attendance(
+      [shift('A', '2026-12-07', 9, 17)],
+      [clock('A', '2026-12-07T09:12'), clock('A', '2026-12-07T17:45')],
+      standard,
+    );
     // Paid from 09:12 (late) to 17:00, plus 30 minutes of the 45 past the end.
     expect(r).toMatchObject({ status: 'late', lateMinutes: 12, overtimeMinutes: 30, paidMinutes: 468 + 30 });
     expect(r?.zh).toContain('迟到 12 分钟，加班 0.5 小时');
@@ -72,7 +80,11 @@ describe('attendance', () => {
     const shifts = [...days.map((d) => shift('A', d, 9, 17)), shift('A', '2026-12-13', 20, 28)];
     const events = shifts.flatMap((s) => [
       clock('A', `${s.date}T${String(s.start / 60).padStart(2, '0')}:00`, 'in'),
-      clock('A', `${addDays(s.date, Math.floor(s.end / 1440))}T${String((s.end % 1440) / 60).padStart(2, '0')}:00`, 'out'),
+      clock(
+        'A',
+        `${addDays(s.date, Math.floor(s.end / 1440))}T${String((s.end % 1440) / 60).padStart(2, '0')}:00`,
+        'out',
+      ),
     ]);
     const records = attendance(shifts, events, standard);
     const [week1] = accrue(records, [person('A')], standard, '2026-12-07', '2026-12-13');
@@ -86,7 +98,13 @@ describe('attendance', () => {
   it('pays statutory holiday hours at 300% (New Year’s Day 2027), not the weekend beside it', () => {
     const shifts = [shift('A', '2027-01-01', 9, 17), shift('A', '2027-01-02', 9, 17)];
     const events = shifts.flatMap((s) => [clock('A', `${s.date}T09:00`), clock('A', `${s.date}T17:00`)]);
-    const [a] = accrue(attendance(shifts, events, standard), [person('A')], standard, '2026-12-28', '2027-01-03');
+    const [a] = accrue(
+      attendance(shifts, events, standard),
+      [person('A')],
+      standard,
+      '2026-12-28',
+      '2027-01-03',
+    );
     expect(a).toMatchObject({ regularHours: 8, overtime: { holiday: 8, workday: 0, restDay: 0 } });
     expect(a?.payFen).toBe(3000 * (8 + 3 * 8));
   });
@@ -102,13 +120,33 @@ describe('attendance', () => {
         clock('A', `${s.date}T08:00`),
         clock('A', `${s.date}T${String(s.end / 60).padStart(2, '0')}:00`),
       ]);
-      return accrue(attendance(shifts, events, comprehensive), [person('A')], comprehensive, '2026-11-02', '2026-11-29')[0];
+      return accrue(
+        attendance(shifts, events, comprehensive),
+        [person('A')],
+        comprehensive,
+        '2026-11-02',
+        '2026-11-29',
+      )[0];
     };
-    expect(run([[10, 10, 10, 10, 10], [6, 6, 6, 6, 6], [9, 9, 9, 9, 9], [7, 7, 7, 7, 7]])).toMatchObject({
+    expect(
+      run([
+        [10, 10, 10, 10, 10],
+        [6, 6, 6, 6, 6],
+        [9, 9, 9, 9, 9],
+        [7, 7, 7, 7, 7],
+      ]),
+    ).toMatchObject({
       regularHours: 160,
       overtime: { workday: 0 },
     });
-    expect(run([[10, 10, 10, 10, 10], [10, 10, 10, 10, 10], [9, 9, 9, 9, 9], [7, 7, 7, 7, 7]])).toMatchObject({
+    expect(
+      run([
+        [10, 10, 10, 10, 10],
+        [10, 10, 10, 10, 10],
+        [9, 9, 9, 9, 9],
+        [7, 7, 7, 7, 7],
+      ]),
+    ).toMatchObject({
       regularHours: 160,
       overtime: { workday: 20 },
     });

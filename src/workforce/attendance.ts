@@ -278,7 +278,8 @@ export function accrue(
   for (const [employee, own] of byEmployee) {
     const daily = new Map<string, number>();
     for (const r of own)
-      for (const [day, minutes] of r.byDay) if (day >= from && day <= to) daily.set(day, (daily.get(day) ?? 0) + minutes);
+      for (const [day, minutes] of r.byDay)
+        if (day >= from && day <= to) daily.set(day, (daily.get(day) ?? 0) + minutes);
     let holiday = 0;
     let restDay = 0;
     let workday = 0;
@@ -311,7 +312,10 @@ export function accrue(
       regular += counted;
     }
     if (pack.averageWeeks > 1) {
-      const weeks = Math.max(1, Math.round((parseIsoDate(to) - parseIsoDate(from) + 86_400_000) / (7 * 86_400_000)));
+      const weeks = Math.max(
+        1,
+        Math.round((parseIsoDate(to) - parseIsoDate(from) + 86_400_000) / (7 * 86_400_000)),
+      );
       workday = Math.max(0, regular - pack.maxWeeklyHours * weeks);
       regular -= workday;
     }

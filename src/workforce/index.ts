@@ -9,6 +9,7 @@ export {
   DEFAULT_POLICY,
 } from './attendance.js';
 export { buildGrid, type Candidate, type Grid } from './candidates.js';
+export { type RosterVersion, WorkforceCenter } from './center.js';
 export { checkRoster, demandWindows } from './check.js';
 export {
   parseRules,

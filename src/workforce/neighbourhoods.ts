@@ -21,6 +21,7 @@ export function improveByNeighbourhoods(
   grid: Grid,
   start: { solution: Float64Array; objective: number; bound: number },
   deadline: number,
+  worstDay: (solution: Float64Array) => number,
 ): { solution: Float64Array; objective: number } {
   const n = grid.candidates.length;
   const random = seededRandom(20261207);
@@ -33,12 +34,24 @@ export function improveByNeighbourhoods(
   const days = grid.dates.length;
   for (let round = 0; performance.now() < deadline - 150; round += 1) {
     if (best.objective - start.bound <= 1e-4 * Math.max(1, Math.abs(best.objective))) break;
-    // Alternate: a few people over the whole horizon, or everyone over a few days.
-    const byPeople = round % 3 !== 2;
+    // In turn: a few people over the whole horizon; everyone over two days; everyone over the day with the most
+    // demand still uncovered and a day beside it (where the search has the most to gain).
+    const kind = round % 4;
+    const byPeople = kind < 2;
     const free = new Set<number>();
-    const size = byPeople ? Math.min(people, 3 + (round % 2)) : Math.min(days, 2);
-    const pool = byPeople ? people : days;
-    while (free.size < size) free.add(Math.floor(random() * pool));
+    if (kind === 3) {
+      const worst = worstDay(best.solution);
+      free.add(worst);
+      free.add(Math.min(days - 1, Math.max(0, worst + (random() < 0.5 ? -1 : 1))));
+    } else {
+      const size = byPeople ? Math.min(people, 3 + kind) : Math.min(days, 2);
+      const pool = byPeople ? people : days;
+      if (byPeople) while (free.size < size) free.add(Math.floor(random() * pool));
+      else {
+        const first = Math.floor(random() * Math.max(1, days - 1));
+        for (let d = first; d < first + size; d += 1) free.add(d);
+      }
+    }
     grid.candidates.forEach((c, k) => {
       const open = free.has(byPeople ? c.employee : c.day);
       const v = (best.solution[k] as number) > 0.5 ? 1 : 0;

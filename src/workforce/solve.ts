@@ -110,6 +110,7 @@ export async function scheduleStore(
         grid,
         { solution, objective, bound },
         started + limit * 1000,
+        (colValue) => worstDay(program, grid, colValue),
       );
       solution = better.solution;
       objective = better.objective;
@@ -154,6 +155,21 @@ const shiftOf = (grid: Grid, c: Candidate): Shift => ({
 
 const byEmployeeThenTime = (a: Shift, b: Shift) =>
   a.employee.localeCompare(b.employee) || a.date.localeCompare(b.date) || a.start - b.start;
+
+/** The day with the most demand a solution leaves uncovered (its under-coverage columns, by slot). */
+function worstDay(program: Program, grid: Grid, colValue: Float64Array): number {
+  const perDay = new Float64Array(grid.dates.length + 1);
+  const slotsPerDay = 1440 / grid.step;
+  for (const c of program.cover)
+    if (c.under >= 0) {
+      const day = Math.floor(c.slot / slotsPerDay);
+      perDay[day] = (perDay[day] as number) + (colValue[c.under] as number);
+    }
+  let worst = 0;
+  for (let d = 1; d < grid.dates.length; d += 1)
+    if ((perDay[d] as number) > (perDay[worst] as number)) worst = d;
+  return worst;
+}
 
 /** Demand, covered and surplus staff-hours of a set of shifts. */
 export function coverage(
