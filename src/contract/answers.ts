@@ -9,7 +9,16 @@ export interface Label {
 }
 
 /** `pp`: percentage points (the change of a ratio), written in points: 6.4 means 6.4 个百分点. */
-export type Unit = 'CNY' | 'count' | 'percent' | 'ratio' | 'CNY_per_m2' | 'days' | 'CNY_per_hour' | 'pp';
+export type Unit =
+  | 'CNY'
+  | 'count'
+  | 'percent'
+  | 'ratio'
+  | 'CNY_per_m2'
+  | 'days'
+  | 'CNY_per_hour'
+  | 'hours'
+  | 'pp';
 
 export type Cell = string | number | boolean | null;
 export type Row = Record<string, Cell>;

@@ -95,6 +95,30 @@ describe('each KPI of the catalogue, on a chain computed by hand', () => {
     expect(await chain('labour_cost_ratio')).toBeCloseTo(600 / 130, 9);
   });
 
+  it('scheduled hours from published shifts (a night shift counted whole), attended hours, and adherence', async () => {
+    await insertRows(engine, 'shift', [
+      {
+        employee_id: 1,
+        store_id: 1,
+        date: '2024-03-04',
+        start_ts: '2024-03-04 08:00:00',
+        end_ts: '2024-03-04 16:00:00',
+        role: 'clerk',
+      },
+      {
+        employee_id: 2,
+        store_id: 1,
+        date: '2024-03-05',
+        start_ts: '2024-03-05 22:00:00',
+        end_ts: '2024-03-06 07:30:00',
+        role: 'clerk',
+      },
+    ]);
+    expect(await chain('scheduled_hours')).toBeCloseTo(8 + 9.5, 9);
+    expect(await chain('attended_hours')).toBeCloseTo(22, 9);
+    expect(await chain('schedule_adherence')).toBeCloseTo(22 / 17.5, 9);
+  });
+
   it('cuts by channel, category and member tier from the right facts', async () => {
     const { rows } = await runQuery(engine, {
       metrics: ['net_sales', 'orders'],

@@ -23,7 +23,9 @@ export type Expr =
   | { kind: 'hour_of'; expr: Expr }
   /** The hour starting at `hour` o'clock of `date` (sources that count per hour, without a timestamp). */
   | { kind: 'date_hour'; date: Expr; hour: Expr }
-  | { kind: 'weekday_of'; expr: Expr };
+  | { kind: 'weekday_of'; expr: Expr }
+  /** Hours from one timestamp to another (a shift's length), fractional. */
+  | { kind: 'hours_between'; from: Expr; to: Expr };
 
 export type BinaryOp = '+' | '-' | '*' | '=' | '<>' | '<' | '<=' | '>' | '>=' | 'and' | 'or';
 

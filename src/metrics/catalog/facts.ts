@@ -110,6 +110,8 @@ export const FACTS: FactDef[] = [
     keys: { member: 'member_id', channel: 'channel' },
   },
   { id: 'attendance', table: 'attendance', date: f('date'), keys: { store: 'store_id' } },
+  // Published rosters (the workforce center relays each published week here).
+  { id: 'shift', table: 'shift', date: f('date'), keys: { store: 'store_id' } },
   // Targets phased to store-days, and the same to the last day with sales (a view): 目标 and 达成率.
   { id: 'target_day', table: 'target_day', date: f('date'), keys: { store: 'store_id' } },
   {

@@ -279,6 +279,10 @@ export const MEASURES: MeasureDef[] = [
   { id: 'labour_hours', sources: [plain('attendance', sum(f('hours')))] },
   { id: 'labour_cost', sources: [plain('attendance', sum(f('labour_cost')))] },
   {
+    id: 'scheduled_hours',
+    sources: [plain('shift', sum({ kind: 'hours_between', from: f('start_ts'), to: f('end_ts') }))],
+  },
+  {
     id: 'calendar_days',
     sources: [plain('calendar', { kind: 'agg', fn: 'count' })],
     broadcastOver: ['store', 'product', 'member', 'channel'],

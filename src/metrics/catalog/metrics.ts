@@ -351,6 +351,22 @@ export const METRICS: MetricDef[] = [
     ratio(m('net_sales'), m('labour_hours')),
     ['销售额 ÷ 出勤工时', 'net sales ÷ attended labour hours'],
   ),
+  metric('attended_hours', '出勤工时', 'Attended hours', 'hours', m('labour_hours'), [
+    '考勤记录的出勤工时合计',
+    'hours worked as clocked (attendance)',
+  ]),
+  metric('scheduled_hours', '排班工时', 'Scheduled hours', 'hours', m('scheduled_hours'), [
+    '已发布排班的班次时长合计',
+    'length of the published shifts',
+  ]),
+  metric(
+    'schedule_adherence',
+    '排班出勤率',
+    'Schedule adherence',
+    'percent',
+    ratio(m('labour_hours'), m('scheduled_hours')),
+    ['出勤工时 ÷ 排班工时', 'attended hours ÷ scheduled hours'],
+  ),
   metric(
     'labour_cost_ratio',
     '人工成本率',

@@ -71,6 +71,8 @@ function printExpr(e: Expr, ref: Ref): string {
       return `(toDateTime(${p(e.date)}) + toInt64(${p(e.hour)}) * 3600)`;
     case 'weekday_of':
       return `toInt32(toDayOfWeek(${p(e.expr)}))`;
+    case 'hours_between':
+      return `((toUInt32(toDateTime(${p(e.to)})) - toUInt32(toDateTime(${p(e.from)}))) / 3600)`;
   }
 }
 
@@ -117,6 +119,10 @@ function columnsOf(
     case 'contains':
       columnsOf(e.expr, out);
       columnsOf(e.needle, out);
+      break;
+    case 'hours_between':
+      columnsOf(e.from, out);
+      columnsOf(e.to, out);
       break;
     case 'case':
       columnsOf(e.when, out);

@@ -70,6 +70,8 @@ function printExpr(e: Expr, params: Cell[]): string {
       return `(CAST(${p(e.date)} AS TIMESTAMP) + to_hours(CAST(${p(e.hour)} AS BIGINT)))`;
     case 'weekday_of':
       return `CAST(isodow(${p(e.expr)}) AS INTEGER)`;
+    case 'hours_between':
+      return `(date_diff('second', ${p(e.from)}, ${p(e.to)}) / 3600.0)`;
   }
 }
 
