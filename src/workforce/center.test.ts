@@ -35,7 +35,9 @@ describe.each(STORES)('the workforce center on %s', (_, open) => {
     expect(first).toMatchObject({ version: 1, status: 'draft', madeBy: 'li' });
     // Eight editors save on top of version 1 at once: one wins, the rest are told to reload.
     const tries = await Promise.allSettled(
-      Array.from({ length: 8 }, (_, k) => center.save('7', week, [shift('A', week, 9 + (k % 3), 17)], `editor-${k}`, 1)),
+      Array.from({ length: 8 }, (_, k) =>
+        center.save('7', week, [shift('A', week, 9 + (k % 3), 17)], `editor-${k}`, 1),
+      ),
     );
     expect(tries.filter((t) => t.status === 'fulfilled')).toHaveLength(1);
     for (const t of tries.filter((t) => t.status === 'rejected'))
@@ -64,7 +66,9 @@ describe.each(STORES)('the workforce center on %s', (_, open) => {
       { employee: 'A', at: '2026-12-07T17:03:00', kind: 'out' as const },
       { employee: 'B', at: '2026-12-07T09:01:00' },
     ];
-    const counts = await Promise.all(Array.from({ length: 10 }, () => center.recordClock('clock-1', punches)));
+    const counts = await Promise.all(
+      Array.from({ length: 10 }, () => center.recordClock('clock-1', punches)),
+    );
     expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
     expect(await center.clockEvents(['A', 'B'], '2026-12-07', '2026-12-07')).toEqual([
       { employee: 'A', at: '2026-12-07T08:58:00', kind: 'in' },

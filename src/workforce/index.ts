@@ -32,6 +32,7 @@ export {
   wape,
 } from './interval-forecast.js';
 export { type StoreJob, scheduleStores } from './parallel.js';
+export { relayWorkforce, startWorkforceRelay } from './relay.js';
 export { packOf, RULE_PACKS, type RulePack, type RulesFile, rulesFileSchema } from './rules.js';
 export { coverage, type ScheduleOptions, type StoreSchedule, scheduleStore } from './solve.js';
 export { DEMO_STANDARDS, type StaffingPlan, staffFromWarehouse, staffingPlan } from './staffing.js';

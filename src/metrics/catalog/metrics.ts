@@ -355,6 +355,15 @@ export const METRICS: MetricDef[] = [
     '考勤记录的出勤工时合计',
     'hours worked as clocked (attendance)',
   ]),
+  metric(
+    'labour_cost',
+    '人工成本',
+    'Labour cost',
+    'CNY',
+    m('labour_cost'),
+    ['出勤工时 × 时薪（含社保）合计', 'attended hours × hourly cost (social insurance included)'],
+    { higherIsBetter: false },
+  ),
   metric('scheduled_hours', '排班工时', 'Scheduled hours', 'hours', m('scheduled_hours'), [
     '已发布排班的班次时长合计',
     'length of the published shifts',
