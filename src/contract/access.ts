@@ -28,6 +28,10 @@ export const PERMISSIONS = [
   'alerts.manage',
   /** Load and change targets (目标/预算). */
   'targets.edit',
+  /** Make, edit and publish staff schedules of the granted stores (排班). */
+  'workforce.plan',
+  /** Send clock events (time clocks, 考勤机). */
+  'workforce.clock',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -148,6 +152,7 @@ export const AUDIT_ACTIONS = [
   'alerts.rule',
   'alerts.subscription',
   'targets.edit',
+  'roster.publish',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -14,3 +14,4 @@ export * from './member-analytics.js';
 export * from './members.js';
 export * from './promotions.js';
 export * from './query.js';
+export * from './workforce.js';

@@ -13,6 +13,7 @@ import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { FlashGate, PromotionCenter, startPromotionRelay, warehouseFacts } from '../promotions/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
+import { parseRules, type RulesFile, startWorkforceRelay, WorkforceCenter } from '../workforce/index.js';
 import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
@@ -37,6 +38,7 @@ import { subscriptionRoutes } from './routes/subscriptions.js';
 import { targetRoutes } from './routes/targets.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
+import { workforceRoutes } from './routes/workforce.js';
 
 const projectRoot = PACKAGE_ROOT;
 
@@ -79,6 +81,8 @@ export interface ServerOptions {
   redisUrl?: string;
   /** Retrain the store forecast on this cron schedule (chain time), e.g. "30 2 * * *"; checked every `checkMs`. */
   forecastSchedule?: ForecastSchedule;
+  /** The working-time rules schedules are made and checked by (a rules file; default cn-standard, 4–9 h shifts). */
+  workforceRules?: RulesFile;
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -191,8 +195,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await promotions.grantPaidCoupons();
   });
   app.addHook('onClose', stopReleasing);
+  // The workforce center plans from the warehouse's traffic, tickets and employees; its outbox is relayed too.
+  const workforce = warehouse ? await WorkforceCenter.open(store) : undefined;
+  const workforceRules = options.workforceRules ?? parseRules({});
+  if (warehouse && workforce) workforceRoutes(app, warehouse, workforce, store, workforceRules);
   if (warehouse && !warehouse.readOnly) {
     const stops = [
+      ...(workforce
+        ? [startWorkforceRelay(workforce, warehouse, workforceRules, options.relayEveryMs ?? 2_000)]
+        : []),
       startRelay(store, warehouse, options.relayEveryMs ?? 2_000),
       startPromotionRelay(store, warehouse, options.relayEveryMs ?? 2_000),
       // Daily audiences list their members again once a day, on the first check of the chain's new day.

@@ -44,3 +44,4 @@ export {
   standardsSchema,
 } from './standards.js';
 export type { Contract, Requirement, Shift, StaffMember, Violation } from './types.js';
+export { scoreRoster, solveWeek, type WeekInputs, weekInputs, weekPlan } from './week.js';

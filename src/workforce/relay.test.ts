@@ -30,13 +30,33 @@ describe('the workforce relay', () => {
     engine = await tinyChain();
     store = await tempAppStore();
     await insertRows(engine, 'employee', [
-      { employee_id: 11, name: '王芳', store_id: 1, role: 'cashier', hourly_cost: 30, hired_on: '2020-01-01' },
-      { employee_id: 12, name: '李娜', store_id: 1, role: 'cashier', hourly_cost: 28.5, hired_on: '2020-01-01' },
+      {
+        employee_id: 11,
+        name: '王芳',
+        store_id: 1,
+        role: 'cashier',
+        hourly_cost: 30,
+        hired_on: '2020-01-01',
+      },
+      {
+        employee_id: 12,
+        name: '李娜',
+        store_id: 1,
+        role: 'cashier',
+        hourly_cost: 28.5,
+        hired_on: '2020-01-01',
+      },
     ]);
     const center = await WorkforceCenter.open(store);
     const rules = parseRules({});
     const week = '2024-03-04';
-    const draft = await center.save('1', week, [shift('11', week, 8, 16), shift('12', '2024-03-05', 14, 22)], 'li', 0);
+    const draft = await center.save(
+      '1',
+      week,
+      [shift('11', week, 8, 16), shift('12', '2024-03-05', 14, 22)],
+      'li',
+      0,
+    );
     await center.publish('1', week, draft.version, 'li');
     await center.recordClock('clock-1', [
       { employee: '11', at: '2024-03-04T07:58', kind: 'in' },

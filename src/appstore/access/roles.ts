@@ -48,15 +48,19 @@ export const BUILTIN_ROLES: Role[] = [
     'data.export',
     'dashboards.edit',
     'alerts.manage',
+    'workforce.plan',
   ]),
   builtin('store_manager', '店长', 'Store manager', [
     'data.read',
     'data.export',
     'members.read',
     'members.write',
+    'workforce.plan',
   ]),
   // A till, a mini-program or an app calling the member center: granted its store(s), nothing else.
   builtin('pos', '收银终端', 'Till / POS', ['members.read', 'members.write', 'promotions.sell']),
+  // A time clock (考勤机) sending punches: granted its store(s).
+  builtin('time_clock', '考勤机', 'Time clock', ['workforce.clock']),
   builtin(
     'marketer',
     '营销',

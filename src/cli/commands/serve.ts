@@ -10,6 +10,7 @@ import { ZhongtaiError } from '../../model/index.js';
 import { seedDemoPromotions } from '../../promotions/index.js';
 import type { LogLevel } from '../../server/index.js';
 import { isWarehouse } from '../../warehouse/index.js';
+import { readRules } from '../../workforce/index.js';
 import { ensureFirstUsers, openAppStoreOf } from '../access.js';
 import { engineOptions, openClickHouse } from '../engine.js';
 import { openDb } from '../open.js';
@@ -85,8 +86,13 @@ export function serveCommand(program: Command): void {
       'retrain the store forecast on this schedule, chain time (e.g. "30 2 * * *", after the night\'s loads) 夜间预测刷新',
       process.env.ZHONGTAI_FORECAST_SCHEDULE,
     )
+    .option(
+      '--workforce-rules <file>',
+      'the rules file schedules are made and checked by (see examples/workforce/rules.yaml) 排班规则',
+    )
     .action(async (opts) => {
       if (opts.forecastSchedule) checkSchedule(opts.forecastSchedule, '--forecast-schedule');
+      const workforceRules = opts.workforceRules ? readRules(opts.workforceRules) : undefined;
       const clickhouse = opts.engine === 'clickhouse';
       const engine = clickhouse ? await openClickHouse(opts) : await openDb(opts.db, opts.demoIfEmpty);
       if (isWarehouse(engine) && opts.demoIfEmpty && (await isEmpty(engine))) {
@@ -137,6 +143,7 @@ export function serveCommand(program: Command): void {
         ...(opts.embedOrigin.length ? { embedOrigins: opts.embedOrigin } : {}),
         ...(opts.publicUrl ? { publicUrl: String(opts.publicUrl).replace(/\/$/, '') } : {}),
         ...(opts.forecastSchedule ? { forecastSchedule: { schedule: opts.forecastSchedule } } : {}),
+        ...(workforceRules ? { workforceRules } : {}),
       });
       try {
         await app.listen({ port: opts.port, host: opts.host });
