@@ -109,8 +109,10 @@ export interface WeekPlan {
   /** The last solve's summary, when this answer comes from one. */
   solve?: {
     status: 'optimal' | 'time_limit' | 'no_solution';
-    gap: number;
-    coverageBoundHours: number;
+    /** Proven objective gap; null when none was proved in time. */
+    gap: number | null;
+    /** No legal roster covers more; null when the bound could not be computed in time. */
+    coverageBoundHours: number | null;
     seconds: number;
     gaps: { zh: string; en: string }[];
   };

@@ -93,14 +93,23 @@ function estimatedHolidays(year: number): Map<string, string> {
 export function isStatutoryHoliday(date: string): boolean {
   const year = Number(date.slice(0, 4));
   const ms = parseIsoDate(date);
-  const lunar = (monthDay: string) => parseIsoDate(chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date);
+  const lunar = (monthDay: string) =>
+    parseIsoDate(chineseDays.getSolarDateFromLunar(`${year}-${monthDay}`).date);
   const sf = springFestival(year);
-  const days = new Set<number>([Date.UTC(year, 0, 1), Date.UTC(year, 4, 1), Date.UTC(year, 9, 1), Date.UTC(year, 9, 2), Date.UTC(year, 9, 3)]);
+  const days = new Set<number>([
+    Date.UTC(year, 0, 1),
+    Date.UTC(year, 4, 1),
+    Date.UTC(year, 9, 1),
+    Date.UTC(year, 9, 2),
+    Date.UTC(year, 9, 3),
+  ]);
   for (let k = year >= 2025 ? -1 : 0; k < 3; k += 1) days.add(sf + k * DAY_MS);
   if (year >= 2025) days.add(Date.UTC(year, 4, 2));
   days.add(lunar('05-05'));
   days.add(lunar('08-15'));
-  const qingming = chineseDays.getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`).find((t) => t.name === '清明');
+  const qingming = chineseDays
+    .getSolarTermsInRange(`${year}-04-01`, `${year}-04-10`)
+    .find((t) => t.name === '清明');
   if (qingming) days.add(parseIsoDate(qingming.date));
   return days.has(ms);
 }

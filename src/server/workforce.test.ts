@@ -109,7 +109,9 @@ describe('the workforce API', () => {
   }, 60_000);
 
   it('lets a store manager plan only her stores, and a time clock punch only its store’s people; attendance shows the exceptions', async () => {
-    const manager = await userWithToken(server.appStore, 'store_manager', [{ kind: 'store', value: 'S0002' }]);
+    const manager = await userWithToken(server.appStore, 'store_manager', [
+      { kind: 'store', value: 'S0002' },
+    ]);
     const asManager = (url: string) => server.app.inject({ url, headers: bearer(manager.token) });
     expect((await asManager(`/api/v1/workforce/week?store=1&week=${WEEK}`)).statusCode).toBe(403);
     expect((await asManager(`/api/v1/workforce/week?store=2&week=${WEEK}`)).statusCode).toBe(200);

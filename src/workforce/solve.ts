@@ -1,6 +1,7 @@
 import * as highsPackage from 'highs';
 import { buildGrid, type Candidate, type Grid } from './candidates.js';
 import { explainGaps, type Gap } from './gaps.js';
+import { greedyStart } from './greedy.js';
 import { buildProgram, type Program } from './model.js';
 import { FIRST_SHARE, improveByNeighbourhoods } from './neighbourhoods.js';
 import type { RulesFile } from './rules.js';
@@ -9,6 +10,9 @@ import type { Requirement, Shift, StaffMember } from './types.js';
 // The package's types describe its CommonJS face; imported as ESM, its loader is the module's default.
 const highsLoader = (highsPackage as unknown as { default: typeof highsPackage.default.default }).default;
 export type Highs = Awaited<ReturnType<typeof highsLoader>>;
+
+/** The share of the time limit kept for the coverage bound (a linear program: seconds on the biggest stores). */
+const BOUND_SHARE = 0.15;
 let loading: Promise<Highs> | undefined;
 /** The solver's WebAssembly, compiled once per process. */
 const highs = () => {
@@ -35,12 +39,12 @@ export interface StoreSchedule {
   objective: number;
   /** The best objective any roster could have, as HiGHS proved it. */
   bound: number;
-  /** (objective − bound) / objective. */
+  /** (objective − bound) / objective; NaN when no bound was proved in time. */
   gap: number;
   /** Staff-hours of demand, and of it those covered. */
   demandHours: number;
   coveredHours: number;
-  /** No legal roster covers more than this (the linear relaxation of covering all it can, HiGHS's simplex). */
+  /** No legal roster covers more than this (the linear relaxation of covering all it can); NaN when it could not be solved in time. */
   coverageBoundHours: number;
   overHours: number;
   /** Wages of the roster, exact, in fen. */
@@ -93,10 +97,10 @@ export async function scheduleStore(
       mip_rel_gap: options.relativeGap ?? 1e-4,
       random_seed: 1,
     });
-    if (options.warmStart) {
-      const start = warmStartOf(grid, options.warmStart);
-      if (start.length > 0) model.setSolution({ indices: start, values: start.map(() => 1) });
-    }
+    // A start: the roster given (last week's, an edited one) where it still fits, else a greedy one.
+    const given = options.warmStart ? warmStartOf(grid, options.warmStart) : [];
+    const start = given.length > 0 ? given : greedyStart(grid, program);
+    if (start.length > 0) model.setSolution({ indices: start, values: start.map(() => 1) });
     model.run();
     const proven = model.getModelStatus() === solver.constants.modelStatus.optimal;
     const bound = Number(model.info.get('mip_dual_bound'));
@@ -109,13 +113,18 @@ export async function scheduleStore(
         model,
         grid,
         { solution, objective, bound },
-        started + limit * 1000,
+        started + limit * 1000 * (1 - BOUND_SHARE),
         (colValue) => worstDay(program, grid, colValue),
       );
       solution = better.solution;
       objective = better.objective;
     }
-    const coverageBoundHours = coverageBound(solver, program, grid);
+    const coverageBoundHours = coverageBound(
+      solver,
+      program,
+      grid,
+      Math.max(0.5, limit - (performance.now() - started) / 1000),
+    );
     const chosen: Candidate[] = [];
     if (found) grid.candidates.forEach((c, k) => (solution[k] as number) > 0.5 && chosen.push(c));
     const optimal = found && (proven || objective - bound <= 1e-4 * Math.max(1, Math.abs(objective)));
@@ -127,7 +136,11 @@ export async function scheduleStore(
       status: !found ? 'no_solution' : optimal ? 'optimal' : 'time_limit',
       objective: found ? objective : Number.NaN,
       bound,
-      gap: found ? Math.max(0, (objective - bound) / Math.max(Math.abs(objective), 1e-9)) : 1,
+      // Unknown (NaN) when HiGHS proved no bound in time (its search never finished the root on a big store).
+      gap:
+        found && Number.isFinite(bound)
+          ? Math.max(0, (objective - bound) / Math.max(Math.abs(objective), 1e-9))
+          : Number.NaN,
       ...tally,
       coverageBoundHours,
       costFen: chosen.reduce(
@@ -213,7 +226,7 @@ function warmStartOf(grid: Grid, shifts: readonly Shift[]): number[] {
  * The most demand any legal roster could cover: the same rows, every cost but under-coverage set to nothing, the
  * yes/no columns relaxed to fractions. A roster's coverage against it is a gap proven whatever the weights.
  */
-function coverageBound(solver: Highs, program: Program, grid: Grid): number {
+function coverageBound(solver: Highs, program: Program, grid: Grid, seconds: number): number {
   const underCols = new Set(program.cover.filter((c) => c.under >= 0).map((c) => c.under));
   const hours = grid.step / 60;
   const model = solver.createModel({
@@ -234,8 +247,10 @@ function coverageBound(solver: Highs, program: Program, grid: Grid): number {
     },
   });
   try {
-    model.options.set({ output_flag: false, time_limit: 30 });
+    model.options.set({ output_flag: false, time_limit: seconds });
     model.run();
+    // Only a solved relaxation bounds anything; out of time, the bound is unknown (NaN), not a guess.
+    if (model.getModelStatus() !== solver.constants.modelStatus.optimal) return Number.NaN;
     const unreachable = program.unreachable.reduce((sum, u) => sum + u.demand * hours, 0);
     const demand = grid.demand.reduce((sum, d) => sum + d.reduce((a, b) => a + b, 0) * hours, 0);
     return demand - unreachable - Math.max(0, model.getObjectiveValue());

@@ -19,19 +19,22 @@ export interface StaffingPlan {
   requirements: Requirement[];
 }
 
-/** The demo chain's standards: one cashier per 32 tickets an hour (8 a quarter), floor staff by footfall. */
+/**
+ * The demo chain's standards, per format: cashiers by till tickets (a supermarket's lanes are busier than a
+ * convenience store's one till), floor staff by footfall, fixed roles and the morning's tasks (opening the shop,
+ * preparing fresh produce). A chain writes its own (`--standards`, see examples/footfall-melbourne).
+ */
 export const DEMO_STANDARDS: LabourStandards = parseStandards({
   formats: {
-    default: [
+    convenience: [
       { role: 'cashier', driver: 'tickets', perHour: 32, minimum: 1 },
       {
         role: 'clerk',
         driver: 'visitors',
-        perHour: 120,
-        minimum: 1,
-        tasks: [{ name: '开店理货 opening', start: '07:00', end: '09:00', staff: 1 }],
+        perHour: 150,
+        minimum: 0,
+        tasks: [{ name: '到货理货 delivery', start: '07:00', end: '09:00', staff: 1 }],
       },
-      { role: 'supervisor', driver: 'fixed', minimum: 1 },
     ],
     fresh: [
       { role: 'cashier', driver: 'tickets', perHour: 32, minimum: 1 },
@@ -42,7 +45,22 @@ export const DEMO_STANDARDS: LabourStandards = parseStandards({
         tasks: [{ name: '生鲜加工 fresh preparation', start: '07:00', end: '09:00', staff: 1 }],
       },
       { role: 'clerk', driver: 'online_orders', perHour: 12, minimum: 0 },
+    ],
+    supermarket: [
       { role: 'supervisor', driver: 'fixed', minimum: 1 },
+      { role: 'cashier', driver: 'tickets', perHour: 20, minimum: 2 },
+      {
+        role: 'clerk',
+        driver: 'visitors',
+        perHour: 40,
+        minimum: 3,
+        tasks: [{ name: '开店理货 opening', start: '07:00', end: '09:00', staff: 2 }],
+      },
+    ],
+    default: [
+      { role: 'supervisor', driver: 'fixed', minimum: 2 },
+      { role: 'cashier', driver: 'tickets', perHour: 15, minimum: 3 },
+      { role: 'clerk', driver: 'visitors', perHour: 25, minimum: 6 },
     ],
   },
 });
@@ -164,7 +182,8 @@ const ALSO: Record<string, string[]> = {
 
 /**
  * The stores' employees as the scheduler sees them: the warehouse holds role and hourly cost, not contracts,
- * so each is taken as full-time (32–40 h a week); store managers plan, they are not planned.
+ * so each may work up to a full-time week (40 h) with no minimum promised; store managers plan, they are not
+ * planned. A chain with contracts gives them as a staff file (`zhongtai schedule --staff`).
  */
 export async function staffFromWarehouse(engine: Warehouse, stores: number[]): Promise<StaffMember[]> {
   const rows = await engine.query(
@@ -176,7 +195,7 @@ export async function staffFromWarehouse(engine: Warehouse, stores: number[]): P
     store: String(r.store_id),
     id: String(r.employee_id),
     contract: 'full_time' as const,
-    minHours: 32,
+    minHours: 0,
     maxHours: 40,
     skills: ALSO[String(r.role)] ?? [String(r.role)],
     unavailable: new Set<string>(),

@@ -167,8 +167,8 @@ export async function solveWeek(
     ...plan,
     solve: {
       status: result.status,
-      gap: result.gap,
-      coverageBoundHours: result.coverageBoundHours,
+      gap: Number.isFinite(result.gap) ? result.gap : null,
+      coverageBoundHours: Number.isFinite(result.coverageBoundHours) ? result.coverageBoundHours : null,
       seconds: result.seconds,
       gaps: result.gaps.map((g) => ({ zh: g.zh, en: g.en })),
     },

@@ -7,6 +7,7 @@ import type {
   AlertRuleDefinition,
   AlertRuleInput,
   ApiToken,
+  AttendanceView,
   Audience,
   AudienceRule,
   AuditAction,
@@ -59,6 +60,7 @@ import type {
   QueryInput,
   QueryResult,
   Role,
+  RosterScore,
   Row,
   replenishRequestSchema,
   ScoredMember,
@@ -75,6 +77,8 @@ import type {
   userInputSchema,
   WalletBalance,
   WalletEntry,
+  WeekPlan,
+  WorkforceShift,
 } from '../../src/contract/index.js';
 
 // Requests and answers, as the contract shared with the server writes them (types only: no server code in
@@ -84,6 +88,7 @@ export type {
   AlertEvent,
   AlertRuleInput,
   ApiToken,
+  AttendanceView,
   Audience,
   AudienceRule,
   AuditAction,
@@ -122,6 +127,7 @@ export type {
   PromotionRecordInput,
   QueryResult,
   Role,
+  RosterScore,
   Row,
   ScoredMember,
   SegmentsAnswer,
@@ -131,6 +137,8 @@ export type {
   UpgradeEffect,
   User,
   WalletEntry,
+  WeekPlan,
+  WorkforceShift,
 };
 /** A coupon template with coupons issued, redeemed and open, and the open ones' liability (券负债). */
 export interface CouponTemplateSummary {
@@ -463,6 +471,22 @@ export const api = {
     }),
   deleteSubscription: (id: number) => call<null>(`/api/v1/subscriptions/${id}`, { method: 'DELETE' }),
   insights: (days = 7) => call<InsightsAnswer>(`/api/v1/insights/anomalies?days=${days}`),
+  workforceStores: () =>
+    call<{ stores: { id: number; code: string; name: string; format: string; staff: number }[] }>(
+      '/api/v1/workforce/stores',
+    ),
+  workforceWeek: (store: number, week: string) =>
+    call<WeekPlan>(`/api/v1/workforce/week${queryOf({ store: String(store), week })}`),
+  solveWeek: (store: number, week: string, timeLimitSeconds = 8) =>
+    call<WeekPlan>('/api/v1/workforce/week/solve', send('POST', { store, week, timeLimitSeconds })),
+  checkRoster: (store: number, week: string, shifts: WorkforceShift[]) =>
+    call<RosterScore>('/api/v1/workforce/week/check', send('POST', { store, week, shifts })),
+  saveRoster: (store: number, week: string, shifts: WorkforceShift[], basedOn: number) =>
+    call<WeekPlan>('/api/v1/workforce/week', send('PUT', { store, week, shifts, basedOn })),
+  publishRoster: (store: number, week: string, version: number) =>
+    call<WeekPlan>('/api/v1/workforce/week/publish', send('POST', { store, week, version })),
+  attendance: (store: number, from: string, to: string) =>
+    call<AttendanceView>(`/api/v1/workforce/attendance${queryOf({ store: String(store), from, to })}`),
   targets: (month: string) =>
     call<{ month: string; targets: TargetRow[] }>(`/api/v1/targets?month=${encodeURIComponent(month)}`),
   importTargets: (file: File) =>

@@ -86,6 +86,8 @@ const TEXT = {
   navCampaigns: { zh: '营销活动', en: 'Campaigns' },
   navAlerts: { zh: '预警', en: 'Alerts' },
   navTargets: { zh: '目标', en: 'Targets' },
+  navWorkforce: { zh: '排班考勤', en: 'Workforce' },
+  workforceTitle: { zh: '排班与考勤', en: 'Schedules and attendance' },
   navSubscriptions: { zh: '订阅', en: 'Subscriptions' },
   promotionsTitle: { zh: '促销中心', en: 'Promotion center' },
   analyticsTitle: { zh: '会员分析', en: 'Member analytics' },

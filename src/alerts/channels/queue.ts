@@ -69,7 +69,12 @@ export class Channels {
    * on the application's clock, the one `deliverDue` is given: the database's own `now()` may run ahead of it (a
    * store on another host, or the embedded one's transaction time), and a message due "later than now" waits.
    */
-  async enqueue(channelId: number, dedupeKey: string, message: Message, dueAt = new Date()): Promise<boolean> {
+  async enqueue(
+    channelId: number,
+    dedupeKey: string,
+    message: Message,
+    dueAt = new Date(),
+  ): Promise<boolean> {
     const rows = await this.store.query(
       `INSERT INTO alert_delivery (channel_id, dedupe_key, message, next_attempt_at) VALUES ($1, $2, $3, $4)
        ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,

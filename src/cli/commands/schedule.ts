@@ -30,7 +30,7 @@ const seconds = (value: string) => {
   return n;
 };
 
-const percent = (share: number) => `${(share * 100).toFixed(2)}%`;
+const percent = (share: number) => (Number.isFinite(share) ? `${(share * 100).toFixed(2)}%` : '—');
 
 /** A roster of earlier weeks moved by whole weeks onto the first week planned: last week's as this week's start. */
 function movedOnto(shifts: Shift[], first: string): Shift[] {

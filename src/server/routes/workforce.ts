@@ -63,6 +63,33 @@ export function workforceRoutes(
   rules: RulesFile,
 ): void {
   app.get(
+    '/api/v1/workforce/stores',
+    needs('data.read', {
+      summary: 'The stores the caller may plan or read, with staff 可排班门店',
+      answers: { '200': '{ stores: [{ id, code, name, format, staff }] }' },
+    }),
+    async (request) => {
+      const scope = await resolveScope(engine, scopeOf(request));
+      const rows = await engine.query(
+        `SELECT s.store_id AS id, s.code, s.name, s.format, count(e.employee_id) AS staff
+         FROM store s JOIN employee e ON e.store_id = s.store_id AND e.role <> 'store_manager'
+         GROUP BY ALL ORDER BY s.store_id`,
+      );
+      const granted = scope.storeIds ? new Set(scope.storeIds) : null;
+      return {
+        stores: rows
+          .filter((r) => !granted || granted.has(Number(r.id)))
+          .map((r) => ({
+            id: Number(r.id),
+            code: String(r.code),
+            name: String(r.name),
+            format: String(r.format),
+            staff: Number(r.staff),
+          })),
+      };
+    },
+  );
+  app.get(
     '/api/v1/workforce/week',
     needs('data.read', {
       summary: 'A store-week: forecast requirement, staff, newest roster and its score 门店周排班',

@@ -42,6 +42,7 @@ const ACTIONS: Record<AuditAction, Record<Lang, string>> = {
   'alerts.rule': { zh: '保存预警规则', en: 'Alert rule saved' },
   'alerts.subscription': { zh: '保存订阅', en: 'Subscription saved' },
   'targets.edit': { zh: '修改目标', en: 'Targets changed' },
+  'roster.publish': { zh: '发布排班', en: 'Roster published' },
 };
 
 export const actionName = (action: string, lang: Lang): string =>

@@ -27,6 +27,7 @@ import { StoreHome } from '../overview/StoreHome';
 import { PortalPage } from '../portal/Portal';
 import { PromotionsPage } from '../promotions/Promotions';
 import { TargetsPage } from '../targets/TargetsPage';
+import { WorkforcePage } from '../workforce/Workforce';
 import { PasswordForm } from './PasswordForm';
 import { SignIn } from './SignIn';
 import { applyTheme, ThemeEditor } from './ThemeEditor';
@@ -43,6 +44,7 @@ type Page =
   | 'campaigns'
   | 'alerts'
   | 'targets'
+  | 'workforce'
   | 'subscriptions'
   | 'admin';
 const PAGES: Page[] = [
@@ -57,6 +59,7 @@ const PAGES: Page[] = [
   'campaigns',
   'alerts',
   'targets',
+  'workforce',
   'subscriptions',
   'admin',
 ];
@@ -72,6 +75,7 @@ const PATHS: Record<Page, string> = {
   campaigns: '/campaigns',
   alerts: '/alerts',
   targets: '/targets',
+  workforce: '/workforce',
   subscriptions: '/subscriptions',
   admin: '/admin',
 };
@@ -87,6 +91,7 @@ const NAV: Record<Page, TextKey> = {
   campaigns: 'navCampaigns',
   alerts: 'navAlerts',
   targets: 'navTargets',
+  workforce: 'navWorkforce',
   subscriptions: 'navSubscriptions',
   admin: 'navAdmin',
 };
@@ -102,6 +107,7 @@ const TITLES: Record<Page, TextKey> = {
   campaigns: 'campaignsTitle',
   alerts: 'alertsTitle',
   targets: 'targetsTitle',
+  workforce: 'workforceTitle',
   subscriptions: 'subscriptionsTitle',
   admin: 'navAdmin',
 };
@@ -129,6 +135,8 @@ function pagesFor(me: Me): Page[] {
       (p !== 'campaigns' || (can('members.read') && can('data.read') && me.scope.all)) &&
       (p !== 'alerts' || can('alerts.manage')) &&
       (p !== 'targets' || can('targets.edit')) &&
+      // 排班/考勤: the planners, and anyone granted stores who reads (a store manager).
+      (p !== 'workforce' || (can('data.read') && (can('workforce.plan') || !me.scope.all))) &&
       (p !== 'subscriptions' || can('alerts.manage')),
   );
 }
@@ -379,6 +387,7 @@ export function App() {
       {page === 'campaigns' && <CampaignsPage lang={lang} />}
       {page === 'alerts' && catalog && <AlertsPage lang={lang} catalog={catalog} />}
       {page === 'subscriptions' && <SubscriptionsPage lang={lang} />}
+      {page === 'workforce' && dataEnd && <WorkforcePage lang={lang} dataEnd={dataEnd} />}
       {page === 'targets' && catalog && range && (
         <TargetsPage lang={lang} catalog={catalog} dataEnd={range.to} />
       )}
