@@ -35,8 +35,9 @@ export function Gantt({
   const moved = useRef(false);
   const moveBy = (s: WorkforceShift, d: Drag): WorkforceShift => {
     const minutes = d.hours * 60;
-    if (d.resize) return { ...s, end: Math.max(s.start + 60, s.end + minutes) };
-    const start = Math.max(0, s.start + minutes);
+    if (d.resize) return { ...s, end: Math.min(s.start + 24 * 60, Math.max(s.start + 60, s.end + minutes)) };
+    // A shift stays on its date (it may run into the next morning): it starts by 23:00 at the latest.
+    const start = Math.min(23 * 60, Math.max(0, s.start + minutes));
     return { ...s, start, end: start + (s.end - s.start) };
   };
   // The day drawn from the earliest hour anyone is needed or works to the latest, not 0–24 h: wider bars.
