@@ -50,7 +50,7 @@ export function scheduleCommands(program: Command): void {
     )
     .option(
       '--db <file>',
-      'instead of the files: the requirement forecast from this warehouse, its employees as staff',
+      `instead of the files: the requirement forecast from this warehouse, its employees as staff (default with --week: ${DEFAULT_DB})`,
     )
     .option('--week <monday>', 'with --db: the first day planned')
     .option('--weeks <n>', 'with --db: weeks planned', integer('weeks'), 1)
@@ -264,7 +264,7 @@ interface InputOptions {
 
 /** The demand and the staff: from the files, or forecast from a warehouse and its employee table. */
 async function inputsOf(opts: InputOptions): Promise<{ requirements: Requirement[]; staff: StaffMember[] }> {
-  if (!opts.db) {
+  if (!opts.db && !opts.week) {
     if (!opts.requirements || !opts.staff)
       throw new ZhongtaiError('BAD_REQUEST', {
         en: 'Give --requirements and --staff files, or --db with --stores and --week',
@@ -278,7 +278,7 @@ async function inputsOf(opts: InputOptions): Promise<{ requirements: Requirement
       zh: '使用 --db 时请给出 --stores（门店编号）与 --week（首日，YYYY-MM-DD）',
     });
   const standards = opts.standards ? readStandards(opts.standards) : undefined;
-  const engine = await openDb(opts.db, false, true);
+  const engine = await openDb(opts.db ?? DEFAULT_DB, false, true);
   try {
     const requirements: Requirement[] = [];
     for (const store of opts.stores.map(Number)) {
