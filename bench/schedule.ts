@@ -264,7 +264,7 @@ export async function benchSchedule(options: Options): Promise<void> {
     staff,
     RULES,
     { timeLimitSeconds: options.limit * options.chainWeeks, parallel },
-    (s, done, total) => process.stderr.write(`\r  ${done}/${total} stores`),
+    (_s, done, total) => process.stderr.write(`\r  ${done}/${total} stores`),
   );
   const seconds = (performance.now() - started) / 1000;
   process.stderr.write('\n');

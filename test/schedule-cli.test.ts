@@ -13,7 +13,14 @@ describe('zhongtai schedule and roster-check', () => {
   it('writes a legal roster for the example store, explains its gaps, and the checker agrees; a broken roster is refused by rule', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'zhongtai-schedule-'));
     const out = join(dir, 'roster.csv');
-    const args = ['--requirements', example('req.csv'), '--staff', example('staff.csv'), '--rules', example('rules.yaml')];
+    const args = [
+      '--requirements',
+      example('req.csv'),
+      '--staff',
+      example('staff.csv'),
+      '--rules',
+      example('rules.yaml'),
+    ];
     const run = await zhongtai('schedule', ...args, '--out', out, '--time-limit', '4');
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/S001\s+(optimal|time limit)/);
@@ -26,14 +33,33 @@ describe('zhongtai schedule and roster-check', () => {
     expect(checkRoster(roster, staff, rules, readRequirements(example('req.csv')))).toEqual([]);
     // Everyone works within the week's 40 h, and the unavailable days stay free.
     expect(roster.some((s) => s.employee === 'E02-李娜' && s.date === '2026-12-09')).toBe(false);
-    const checked = await zhongtai('roster-check', '--roster', out, '--staff', example('staff.csv'), '--rules', example('rules.yaml'));
+    const checked = await zhongtai(
+      'roster-check',
+      '--roster',
+      out,
+      '--staff',
+      example('staff.csv'),
+      '--rules',
+      example('rules.yaml'),
+    );
     expect(checked).toMatchObject({ code: 0 });
     expect(checked.stdout).toContain('No violation 无违规');
     // Plant two violations by hand: a shift on a day off asked for as unavailable, and a sixth-plus day.
     const broken = join(dir, 'broken.csv');
     const text = readFileSync(out, 'utf8');
-    writeFileSync(broken, `${text}S001,E02-李娜,2026-12-09,09:00,13:00,cashier\r\nS001,E04-刘洋,2026-12-07,18:00,22:00,cashier\r\n`);
-    const refused = await zhongtai('roster-check', '--roster', broken, '--staff', example('staff.csv'), '--rules', example('rules.yaml'));
+    writeFileSync(
+      broken,
+      `${text}S001,E02-李娜,2026-12-09,09:00,13:00,cashier\r\nS001,E04-刘洋,2026-12-07,18:00,22:00,cashier\r\n`,
+    );
+    const refused = await zhongtai(
+      'roster-check',
+      '--roster',
+      broken,
+      '--staff',
+      example('staff.csv'),
+      '--rules',
+      example('rules.yaml'),
+    );
     expect(refused.code).toBe(1);
     expect(refused.stdout).toContain('[unavailable] E02-李娜');
     expect(refused.stdout).toContain('[skill] E04-刘洋');
@@ -49,7 +75,15 @@ describe('zhongtai schedule and roster-check', () => {
     const bad = await zhongtai('schedule', '--requirements', example('req.csv'), '--staff', staff);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('staff.csv row 3, unavailable_dates: "2026-13-01" is not a date YYYY-MM-DD');
-    const pack = await zhongtai('schedule', '--requirements', example('req.csv'), '--staff', example('staff.csv'), '--pack', 'cn-24h');
+    const pack = await zhongtai(
+      'schedule',
+      '--requirements',
+      example('req.csv'),
+      '--staff',
+      example('staff.csv'),
+      '--pack',
+      'cn-24h',
+    );
     expect(pack.code).toBe(2);
     expect(pack.stderr).toMatch(/--pack, pack: .*cn-standard/);
   });

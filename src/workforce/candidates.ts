@@ -45,8 +45,9 @@ export function buildGrid(
 ): Grid {
   const pack = packOf(rules);
   const own = requirements.filter((r) => r.store === store);
-  const first = own.reduce((m, r) => (r.date < m ? r.date : m), own[0]?.date ?? '9999-12-31');
-  const last = own.reduce((m, r) => (r.date > m ? r.date : m), first);
+  const days = [...new Set(own.map((r) => r.date))].sort();
+  const first = days[0] ?? '9999-12-31';
+  const last = days.at(-1) ?? first;
   const dates: string[] = [];
   for (let d = first; d <= last; d = addDays(d, 1)) dates.push(d);
   let step = rules.shift.startEvery;

@@ -16,7 +16,6 @@ export const FIRST_SHARE = 0.4;
  * search's, a proof for the whole model.
  */
 export function improveByNeighbourhoods(
-  solver: Highs,
   model: Model,
   grid: Grid,
   start: { solution: Float64Array; objective: number; bound: number },

@@ -109,7 +109,6 @@ export async function scheduleStore(
     const found = solution.length === program.numCols && Number.isFinite(objective) && objective < 1e20;
     if (found && !proven && options.neighbourhoods !== false) {
       const better = improveByNeighbourhoods(
-        solver,
         model,
         grid,
         { solution, objective, bound },
@@ -125,8 +124,7 @@ export async function scheduleStore(
       grid,
       Math.max(0.5, limit - (performance.now() - started) / 1000),
     );
-    const chosen: Candidate[] = [];
-    if (found) grid.candidates.forEach((c, k) => (solution[k] as number) > 0.5 && chosen.push(c));
+    const chosen = found ? grid.candidates.filter((_, k) => (solution[k] as number) > 0.5) : [];
     const optimal = found && (proven || objective - bound <= 1e-4 * Math.max(1, Math.abs(objective)));
     const shifts = chosen.map((c) => shiftOf(grid, c)).sort(byEmployeeThenTime);
     const tally = coverage(grid, chosen);

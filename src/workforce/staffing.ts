@@ -93,7 +93,8 @@ export async function staffingPlan(
       zh: `门店 ${options.store} 没有客流或订单数据，无法测算排班需求`,
     });
   const dayBefore = addDays(options.from, -1);
-  const origin = String(last.d) < dayBefore ? String(last.d) : dayBefore;
+  // ISO dates sort as text: the earlier of the last day with data and the day before the plan.
+  const origin = [String(last.d), dayBefore].sort()[0] as string;
   const since = addDays(origin, -7 * HISTORY_WEEKS + 1);
   const hourly = async (sql: string): Promise<IntervalHistory> => {
     const out: IntervalHistory = new Map();

@@ -34,7 +34,7 @@ const percent = (share: number) => (Number.isFinite(share) ? `${(share * 100).to
 
 /** A roster of earlier weeks moved by whole weeks onto the first week planned: last week's as this week's start. */
 function movedOnto(shifts: Shift[], first: string): Shift[] {
-  const earliest = shifts.reduce((m, s) => (s.date < m ? s.date : m), shifts[0]?.date ?? first);
+  const earliest = shifts.map((s) => s.date).sort()[0] ?? first;
   const weeks = Math.ceil(daysBetween(earliest, first) / 7);
   return weeks <= 0 ? shifts : shifts.map((s) => ({ ...s, date: addDays(s.date, weeks * 7) }));
 }
@@ -93,7 +93,7 @@ Examples:
     .action(async (opts) => {
       const rules = rulesOf(opts.rules, opts.pack);
       const { requirements, staff } = await inputsOf(opts);
-      const first = requirements.reduce((m, r) => (r.date < m ? r.date : m), requirements[0]?.date ?? '');
+      const first = requirements.map((r) => r.date).sort()[0] ?? '';
       const warmStart = opts.warmStart ? movedOnto(readRoster(opts.warmStart), first) : undefined;
       const started = performance.now();
       const schedules = await scheduleStores(

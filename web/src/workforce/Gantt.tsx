@@ -99,7 +99,8 @@ export function Gantt({
                     }}
                   >
                     {shown && (
-                      <div
+                      <button
+                        type="button"
                         className="gantt-bar"
                         data-testid={`shift-${person.id}-${date}`}
                         title={`${hhmm(shown.start)}–${hhmm(shown.end)} ${roleName(shown.role, lang)}`}
@@ -141,7 +142,7 @@ export function Gantt({
                         }}
                       >
                         {hhmm(shown.start)}–{hhmm(shown.end)} {roleName(shown.role, lang)}
-                      </div>
+                      </button>
                     )}
                   </td>
                 );
