@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkRoster, readRequirements, readRoster, readRules, readStaff } from '../src/workforce/index.js';
 import { zhongtai } from './support/cli.js';
-import { ROOT } from './support/paths.js';
+import { ROOT, SMALL_DEMO } from './support/paths.js';
 
 const example = (file: string) => join(ROOT, 'examples', 'workforce', file);
 
@@ -87,4 +87,24 @@ describe('zhongtai schedule and roster-check', () => {
     expect(pack.code).toBe(2);
     expect(pack.stderr).toMatch(/--pack, pack: .*cn-standard/);
   });
+
+  it('imports a time clock’s CSV once however often it is sent, and keeps the rows it cannot read with the reason', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'zhongtai-clock-'));
+    const db = join(dir, 'demo.duckdb');
+    copyFileSync(SMALL_DEMO, db);
+    const file = join(dir, 'punches.csv');
+    writeFileSync(
+      file,
+      'employee,at,kind\n3001,2026-11-17 07:58,in\n3001,2026-11-17 15:03,下班\n3001,2026-13-01 08:00,in\n,2026-11-18 08:00,in\n',
+    );
+    const first = await zhongtai('clock-import', file, '--device', 'door-1', '--db', db);
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('2 punches read 条打卡, 2 new 新增, 0 already kept 已有');
+    expect(first.stdout).toContain('2 rows rejected 行被拒收');
+    const rejected = readFileSync(join(dir, 'punches.rejected.csv'), 'utf8');
+    expect(rejected).toContain('4,3001,2026-13-01 08:00,in,');
+    expect(rejected).toContain('5,,2026-11-18 08:00,in,employee is empty');
+    const again = await zhongtai('clock-import', file, '--device', 'door-1', '--db', db);
+    expect(again.stdout).toContain('2 punches read 条打卡, 0 new 新增, 2 already kept 已有');
+  }, 60_000);
 });

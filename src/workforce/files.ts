@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { parse as parseYaml } from 'yaml';
 import { csvLines, fenOf, parseInput, parseIsoDate, ZhongtaiError } from '../model/index.js';
+import type { ClockEvent } from './attendance.js';
 import { minutesOf, type RulesFile, rulesFileSchema, timeOf } from './rules.js';
 import { type LabourStandards, parseStandards } from './standards.js';
 import type { Requirement, Shift, StaffMember } from './types.js';
@@ -249,4 +250,34 @@ export function readRoster(file: string): Shift[] {
       role: r.role ?? '',
     };
   });
+}
+
+/**
+ * A time clock's export, `employee,at[,kind]` (at: local time YYYY-MM-DD HH:MM[:SS] or with a T; kind: in/out,
+ * or 上班/下班). Rows that cannot be read are kept with the reason, never dropped unseen.
+ */
+export function readClockFile(file: string): {
+  events: ClockEvent[];
+  rejected: { row: number; line: Row; reason: string }[];
+} {
+  const events: ClockEvent[] = [];
+  const rejected: { row: number; line: Row; reason: string }[] = [];
+  readRows(file, ['employee', 'at']).forEach((r, i) => {
+    const row = i + 2;
+    const at = (r.at ?? '').replace(' ', 'T');
+    const kind = { in: 'in', out: 'out', 上班: 'in', 下班: 'out', '': undefined }[
+      (r.kind ?? '').trim().toLowerCase()
+    ];
+    if (!r.employee) rejected.push({ row, line: r, reason: 'employee is empty 员工为空' });
+    else if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(at) || Number.isNaN(Date.parse(`${at}Z`)))
+      rejected.push({
+        row,
+        line: r,
+        reason: `at "${r.at}" is not a local time YYYY-MM-DD HH:MM 时间格式错误`,
+      });
+    else if (r.kind && !kind)
+      rejected.push({ row, line: r, reason: `kind "${r.kind}" is not in/out 方向应为 in/out` });
+    else events.push({ employee: r.employee, at, ...(kind ? { kind: kind as 'in' | 'out' } : {}) });
+  });
+  return { events, rejected };
 }

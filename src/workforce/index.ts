@@ -14,6 +14,7 @@ export { checkRoster, demandWindows } from './check.js';
 export {
   parseRules,
   ROSTER_HEADER,
+  readClockFile,
   readRequirements,
   readRoster,
   readRules,

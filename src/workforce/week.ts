@@ -155,10 +155,18 @@ export async function solveWeek(
 ): Promise<WeekPlan> {
   const inputs = await weekInputs(engine, store, week, rules);
   const latest = await center.roster(String(store), week);
+  // Start from this week's newest roster, or else last week's published one moved on a week.
+  const lastWeek = latest
+    ? []
+    : (await center.publishedShifts(String(store), addDays(week, -7), addDays(week, -1))).map((s) => ({
+        ...s,
+        date: addDays(s.date, 7),
+      }));
+  const start = latest?.shifts ?? lastWeek;
   const [result] = await scheduleStores(inputs.plan.requirements, inputs.staff, rules, {
     ...options,
     parallel: 1,
-    ...(latest ? { warmStart: latest.shifts } : {}),
+    ...(start.length > 0 ? { warmStart: start } : {}),
   });
   if (!result) throw new Error('the solver answered nothing');
   await center.save(String(store), week, result.shifts, by, latest?.version ?? 0, '智能排班 solver');

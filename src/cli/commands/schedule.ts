@@ -1,17 +1,19 @@
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError } from 'commander';
-import { addDays, daysBetween, yuan, ZhongtaiError } from '../../model/index.js';
+import { addDays, csvLines, daysBetween, yuan, ZhongtaiError } from '../../model/index.js';
 import {
   checkRoster,
   INTERVAL_FORECAST,
   parseRules,
   type Requirement,
   RULE_PACKS,
+  readClockFile,
   readRequirements,
   readRoster,
   readRules,
   readStaff,
   readStandards,
+  relayWorkforce,
   requirementsCsv,
   rosterCsv,
   type Shift,
@@ -19,7 +21,9 @@ import {
   scheduleStores,
   staffFromWarehouse,
   staffingPlan,
+  WorkforceCenter,
 } from '../../workforce/index.js';
+import { withAppStore } from '../access.js';
 import { textTable } from '../format.js';
 import { openDb } from '../open.js';
 import { DEFAULT_DB, integer, list } from '../options.js';
@@ -53,6 +57,7 @@ export function scheduleCommands(program: Command): void {
       `instead of the files: the requirement forecast from this warehouse, its employees as staff (default with --week: ${DEFAULT_DB})`,
     )
     .option('--week <monday>', 'with --db: the first day planned')
+    .option('--region <name>', 'with --db: every store of this region (instead of --stores)')
     .option('--weeks <n>', 'with --db: weeks planned', integer('weeks'), 1)
     .option('--standards <file>', 'with --db: labour standards YAML (default: the demo chain’s)')
     .option(
@@ -217,6 +222,62 @@ Example:
     });
 
   program
+    .command('clock-import')
+    .description(
+      'clock events from a time clock’s CSV into the workforce center, attendance into the warehouse 考勤导入',
+    )
+    .argument(
+      '<file>',
+      'employee,at[,kind] — at: local time YYYY-MM-DD HH:MM[:SS]; kind: in/out (上班/下班), optional',
+    )
+    .requiredOption(
+      '--device <name>',
+      'the clock the punches came from (a punch sent again from it is kept once)',
+    )
+    .option('--db <file>', 'DuckDB data file', DEFAULT_DB)
+    .option(
+      '--app-db <url>',
+      'the application store on a PostgreSQL server (default: the folder beside --db)',
+    )
+    .option('--rules <file>', 'rules.yaml attendance is measured by (default: cn-standard)')
+    .action(async (file: string, opts) => {
+      const { events, rejected } = readClockFile(file);
+      const rules = rulesOf(opts.rules, undefined);
+      const engine = await openDb(opts.db, false);
+      try {
+        await withAppStore(opts, async (store) => {
+          const center = await WorkforceCenter.open(store);
+          const accepted = await center.recordClock(opts.device, events);
+          const relayed = await relayWorkforce(center, engine, rules);
+          console.log(
+            `${file}: ${events.length} punches read 条打卡, ${accepted} new 新增, ${events.length - accepted} already kept 已有; ${relayed} changes relayed to the warehouse 已同步`,
+          );
+        });
+      } finally {
+        await engine.close();
+      }
+      if (rejected.length > 0) {
+        const out = `${file.replace(/\.csv$/i, '')}.rejected.csv`;
+        writeFileSync(
+          out,
+          csvLines([
+            ['row', 'employee', 'at', 'kind', 'reason'],
+            ...rejected.map((r) => [
+              r.row,
+              r.line.employee ?? '',
+              r.line.at ?? '',
+              r.line.kind ?? '',
+              r.reason,
+            ]),
+          ]),
+        );
+        console.log(`${rejected.length} rows rejected 行被拒收, kept with the reason in 原因见 ${out}`);
+        for (const r of rejected.slice(0, 5)) console.log(`  row ${r.row}: ${r.reason}`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
     .command('roster-check')
     .description('every hard-rule violation in a roster CSV, by rule 排班合规检查')
     .requiredOption('--roster <file>', 'store,employee,date,start,end,role')
@@ -254,6 +315,7 @@ function rulesOf(file: string | undefined, pack: string | undefined) {
 
 interface InputOptions {
   db?: string;
+  region?: string;
   stores?: string[];
   week?: string;
   weeks: number;
@@ -272,16 +334,29 @@ async function inputsOf(opts: InputOptions): Promise<{ requirements: Requirement
       });
     return { requirements: readRequirements(opts.requirements), staff: readStaff(opts.staff) };
   }
-  if (!opts.stores || !opts.week || !/^\d{4}-\d{2}-\d{2}$/.test(opts.week))
+  if ((!opts.stores && !opts.region) || !opts.week || !/^\d{4}-\d{2}-\d{2}$/.test(opts.week))
     throw new ZhongtaiError('BAD_REQUEST', {
-      en: 'With --db, give --stores (ids) and --week (the first date, YYYY-MM-DD)',
-      zh: '使用 --db 时请给出 --stores（门店编号）与 --week（首日，YYYY-MM-DD）',
+      en: 'With --db, give --stores (ids) or --region, and --week (the first date, YYYY-MM-DD)',
+      zh: '使用 --db 时请给出 --stores（门店编号）或 --region，以及 --week（首日，YYYY-MM-DD）',
     });
   const standards = opts.standards ? readStandards(opts.standards) : undefined;
   const engine = await openDb(opts.db ?? DEFAULT_DB, false, true);
   try {
     const requirements: Requirement[] = [];
-    for (const store of opts.stores.map(Number)) {
+    const stores = opts.stores
+      ? opts.stores.map(Number)
+      : (
+          await engine.query(
+            "SELECT s.store_id FROM store s WHERE s.region = $1 AND EXISTS (SELECT 1 FROM employee e WHERE e.store_id = s.store_id AND e.role <> 'store_manager') ORDER BY 1",
+            [opts.region as string],
+          )
+        ).map((r) => Number(r.store_id));
+    if (stores.length === 0)
+      throw new ZhongtaiError('NOT_FOUND', {
+        en: `No store with staff in region ${opts.region}`,
+        zh: `大区 ${opts.region} 没有有员工的门店`,
+      });
+    for (const store of stores) {
       const plan = await staffingPlan(engine, {
         store,
         from: opts.week,
@@ -290,9 +365,7 @@ async function inputsOf(opts: InputOptions): Promise<{ requirements: Requirement
       });
       requirements.push(...plan.requirements);
     }
-    const staff = opts.staff
-      ? readStaff(opts.staff)
-      : await staffFromWarehouse(engine, opts.stores.map(Number));
+    const staff = opts.staff ? readStaff(opts.staff) : await staffFromWarehouse(engine, stores);
     return { requirements, staff };
   } finally {
     await engine.close();
