@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { staffMember } from '../../test/support/staff.js';
 import { addDays } from '../model/index.js';
 import { checkRoster } from './check.js';
 import { parseRules } from './files.js';
 import type { Shift, StaffMember } from './types.js';
 
-const person = (id: string, more: Partial<StaffMember> = {}): StaffMember => ({
-  store: 'S1',
-  id,
-  contract: 'full_time',
-  minHours: 0,
-  maxHours: 40,
-  skills: ['cashier'],
-  unavailable: new Set(),
-  preferredOff: new Set(),
-  wageFen: 2500,
-  ...more,
-});
+const person = staffMember;
 
 const shift = (
   employee: string,

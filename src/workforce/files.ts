@@ -21,10 +21,10 @@ const bad = (file: string, row: number, field: string, en: string, zh: string) =
     { file, row, field },
   );
 
-function readRows(file: string, needed: string[]): Row[] {
-  let text: string;
+/** A file's text; one that cannot be read is named. */
+function readText(file: string): string {
   try {
-    text = readFileSync(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (error) {
     throw new ZhongtaiError(
       'BAD_REQUEST',
@@ -35,6 +35,10 @@ function readRows(file: string, needed: string[]): Row[] {
       { file },
     );
   }
+}
+
+function readRows(file: string, needed: string[]): Row[] {
+  const text = readText(file);
   let rows: Row[];
   try {
     rows = parse(text, {
@@ -189,14 +193,15 @@ export function readStaff(file: string): StaffMember[] {
 
 /** A YAML file's value; a file that cannot be read or parsed is named. */
 function readYaml(file: string): unknown {
+  const text = readText(file);
   try {
-    return parseYaml(readFileSync(file, 'utf8')) ?? {};
+    return parseYaml(text) ?? {};
   } catch (error) {
     throw new ZhongtaiError(
       'BAD_REQUEST',
       {
-        en: `Cannot read ${file}: ${(error as Error).message}`,
-        zh: `无法读取 ${file}：${(error as Error).message}`,
+        en: `${file} is not valid YAML: ${(error as Error).message}`,
+        zh: `${file} 不是有效的 YAML：${(error as Error).message}`,
       },
       { file },
     );

@@ -1,23 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { staffMember } from '../../test/support/staff.js';
 import { addDays } from '../model/index.js';
 import { checkRoster } from './check.js';
 import { parseRules } from './files.js';
 import { scheduleStore } from './solve.js';
-import type { Requirement, StaffMember } from './types.js';
+import type { Requirement } from './types.js';
 
-const person = (id: string, more: Partial<StaffMember> = {}): StaffMember => ({
-  store: 'S1',
-  id,
-  contract: 'full_time',
-  minHours: 0,
-  maxHours: 40,
-  skills: ['cashier'],
-  unavailable: new Set(),
-  preferredOff: new Set(),
-  wageFen: 2500,
-  ...more,
-});
+const person = staffMember;
 
 const hourly = (date: string, from: number, to: number, required: number, skill = 'cashier'): Requirement[] =>
   Array.from({ length: to - from }, (_, k) => ({

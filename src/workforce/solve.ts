@@ -68,21 +68,7 @@ export async function scheduleStore(
   const program = buildProgram(grid, rules);
   const solver = await highs();
   const model = solver.createModel({
-    numCols: program.numCols,
-    numRows: program.rowLower.length,
-    colCost: program.colCost,
-    colLower: program.colLower,
-    colUpper: program.colUpper,
-    rowLower: program.rowLower,
-    rowUpper: program.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: program.rowLower.length,
-      numCols: program.numCols,
-      starts: program.starts,
-      indices: program.indices,
-      values: program.values,
-    },
+    ...modelData(program),
     integrality: program.integer.map((i) =>
       i ? solver.constants.variableType.integer : solver.constants.variableType.continuous,
     ),
@@ -187,12 +173,20 @@ export function coverage(
   grid: Grid,
   chosen: readonly Candidate[],
 ): { demandHours: number; coveredHours: number; overHours: number } {
-  const hours = grid.step / 60;
   const staffed = grid.demand.map((d) => new Float64Array(d.length));
   for (const c of chosen) {
     const row = staffed[c.role] as Float64Array;
     for (const t of c.slots) row[t] = (row[t] as number) + 1;
   }
+  return staffedHours(grid, staffed);
+}
+
+/** Demand, covered and surplus staff-hours of the staff counted per role and slot. */
+export function staffedHours(
+  grid: Grid,
+  staffed: Float64Array[],
+): { demandHours: number; coveredHours: number; overHours: number } {
+  const hours = grid.step / 60;
   let demandHours = 0;
   let coveredHours = 0;
   let overHours = 0;
@@ -220,6 +214,25 @@ function warmStartOf(grid: Grid, shifts: readonly Shift[]): number[] {
   return out;
 }
 
+/** The program as HiGHS takes it: rows in CSR, every column's cost and bounds. */
+const modelData = (program: Program) => ({
+  numCols: program.numCols,
+  numRows: program.rowLower.length,
+  colCost: program.colCost,
+  colLower: program.colLower,
+  colUpper: program.colUpper,
+  rowLower: program.rowLower,
+  rowUpper: program.rowUpper,
+  matrix: {
+    format: 'csr' as const,
+    numRows: program.rowLower.length,
+    numCols: program.numCols,
+    starts: program.starts,
+    indices: program.indices,
+    values: program.values,
+  },
+});
+
 /**
  * The most demand any legal roster could cover: the same rows, every cost but under-coverage set to nothing, the
  * yes/no columns relaxed to fractions. A roster's coverage against it is a gap proven whatever the weights.
@@ -228,22 +241,10 @@ function coverageBound(solver: Highs, program: Program, grid: Grid, seconds: num
   const underCols = new Set(program.cover.filter((c) => c.under >= 0).map((c) => c.under));
   const hours = grid.step / 60;
   const model = solver.createModel({
-    numCols: program.numCols,
-    numRows: program.rowLower.length,
+    ...modelData(program),
     colCost: program.colCost.map((_, j) => (underCols.has(j) ? hours : 0)),
-    colLower: program.colLower,
-    colUpper: program.colUpper,
-    rowLower: program.rowLower,
-    rowUpper: program.rowUpper,
-    matrix: {
-      format: 'csr',
-      numRows: program.rowLower.length,
-      numCols: program.numCols,
-      starts: program.starts,
-      indices: program.indices,
-      values: program.values,
-    },
   });
+
   try {
     model.options.set({ output_flag: false, time_limit: seconds });
     model.run();

@@ -7,6 +7,7 @@ import { checkRoster } from './check.js';
 import { scheduleStores } from './parallel.js';
 import { packOf, paidMinutes, type RulesFile } from './rules.js';
 import type { ScheduleOptions } from './solve.js';
+import { staffedHours } from './solve.js';
 import { type StaffingPlan, staffFromWarehouse, staffingPlan } from './staffing.js';
 import type { Shift, StaffMember } from './types.js';
 
@@ -69,18 +70,7 @@ export function scoreRoster(
       if (t >= 0 && t < row.length) row[t] = (row[t] as number) + 1;
     }
   }
-  const hours = grid.step / 60;
-  let demandHours = 0;
-  let coveredHours = 0;
-  let overHours = 0;
-  grid.demand.forEach((need, r) => {
-    const have = staffed[r] as Float64Array;
-    for (let t = 0; t < need.length; t += 1) {
-      demandHours += (need[t] as number) * hours;
-      coveredHours += Math.min(need[t] as number, have[t] as number) * hours;
-      overHours += Math.max(0, (have[t] as number) - (need[t] as number)) * hours;
-    }
-  });
+  const { demandHours, coveredHours, overHours } = staffedHours(grid, staffed);
   // Per hour of the week: the most needed and the fewest there within the hour.
   const byRole = grid.skills.map((role, r) => {
     const required: number[] = [];
