@@ -13,7 +13,13 @@ import { forgetDataFacts, type QueryLimits, queryBudget } from '../metrics/index
 import { PACKAGE_ROOT, packageVersion } from '../model/index.js';
 import { FlashGate, PromotionCenter, startPromotionRelay, warehouseFacts } from '../promotions/index.js';
 import { type Engine, isWarehouse, replicator, type Warehouse } from '../warehouse/index.js';
-import { parseRules, type RulesFile, startWorkforceRelay, WorkforceCenter } from '../workforce/index.js';
+import {
+  parseRules,
+  type RulesFile,
+  startWorkforceRelay,
+  subscribeClocks,
+  WorkforceCenter,
+} from '../workforce/index.js';
 import { apiRoutesOf, installAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { installJsonDepthLimit, installSecurityHeaders } from './hardening.js';
@@ -83,6 +89,8 @@ export interface ServerOptions {
   forecastSchedule?: ForecastSchedule;
   /** The working-time rules schedules are made and checked by (a rules file; default cn-standard, 4–9 h shifts). */
   workforceRules?: RulesFile;
+  /** Time clocks publishing punches over MQTT: the broker and the topic (e.g. zhongtai/clock/#). */
+  clockMqtt?: { url: string; topic: string };
 }
 
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
@@ -199,6 +207,10 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   const workforce = warehouse ? await WorkforceCenter.open(store) : undefined;
   const workforceRules = options.workforceRules ?? parseRules({});
   if (warehouse && workforce) workforceRoutes(app, warehouse, workforce, store, workforceRules);
+  if (workforce && options.clockMqtt) {
+    const clocks = await subscribeClocks(workforce, options.clockMqtt, (error) => app.log.error(error));
+    app.addHook('onClose', () => clocks.stop());
+  }
   if (warehouse && !warehouse.readOnly) {
     const stops = [
       ...(workforce

@@ -11,6 +11,7 @@ export {
 export { buildGrid, type Candidate, type Grid } from './candidates.js';
 export { type RosterVersion, WorkforceCenter } from './center.js';
 export { checkRoster, demandWindows } from './check.js';
+export { type ClockSubscription, punchOf, subscribeClocks } from './clock-mqtt.js';
 export {
   parseRules,
   ROSTER_HEADER,

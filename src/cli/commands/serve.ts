@@ -87,6 +87,11 @@ export function serveCommand(program: Command): void {
       process.env.ZHONGTAI_FORECAST_SCHEDULE,
     )
     .option(
+      '--clock-mqtt <url>',
+      'time clocks publishing punches over MQTT, e.g. mqtt://127.0.0.1:1883 (topic: --clock-topic) 考勤机 MQTT',
+    )
+    .option('--clock-topic <topic>', 'the topic of the clocks’ punches', 'zhongtai/clock/#')
+    .option(
       '--workforce-rules <file>',
       'the rules file schedules are made and checked by (see examples/workforce/rules.yaml) 排班规则',
     )
@@ -144,6 +149,7 @@ export function serveCommand(program: Command): void {
         ...(opts.publicUrl ? { publicUrl: String(opts.publicUrl).replace(/\/$/, '') } : {}),
         ...(opts.forecastSchedule ? { forecastSchedule: { schedule: opts.forecastSchedule } } : {}),
         ...(workforceRules ? { workforceRules } : {}),
+        ...(opts.clockMqtt ? { clockMqtt: { url: opts.clockMqtt, topic: opts.clockTopic } } : {}),
       });
       try {
         await app.listen({ port: opts.port, host: opts.host });
