@@ -48,11 +48,9 @@ export function checkRoster(
         `${who.id} 没有岗位技能「${shift.role}」（${at}）`,
         `${who.id} lacks the skill ${shift.role} (${at})`,
       );
-    for (
-      let day = shift.date;
-      parseIsoDate(day) * 1 < parseIsoDate(shift.date) + shift.end * 60_000;
-      day = addDays(day, 1)
-    )
+    // Every day the shift touches: a night shift's next morning too.
+    for (let k = 0; k < Math.ceil(shift.end / 1440); k += 1) {
+      const day = addDays(shift.date, k);
       if (who.unavailable.has(day))
         add(
           'unavailable',
@@ -61,6 +59,7 @@ export function checkRoster(
           `${who.id} 在 ${day} 不可排班，却排了 ${at}`,
           `${who.id} is unavailable on ${day} but works ${at}`,
         );
+    }
     const length = shift.end - shift.start;
     if (length < rules.shift.minHours * 60 || length > rules.shift.maxHours * 60)
       add(
