@@ -1,4 +1,5 @@
 import type { BucketCoverage, Coverage, StoreCoverage } from '../contract/index.js';
+import { mondayOf } from '../model/index.js';
 import {
   bin,
   col,
@@ -145,7 +146,7 @@ export async function storesCovering(
 const BUCKETS: Partial<Record<TimeGrain, (day: string) => { start: string; days: number }>> = {
   // ISO weeks, Monday first, as the engines bucket them.
   week: (day) => {
-    const start = addDays(day, -((new Date(`${day}T00:00:00Z`).getUTCDay() + 6) % 7));
+    const start = mondayOf(day);
     return { start, days: 7 };
   },
   month: (day) => spanOf(`${day.slice(0, 8)}01`, 1),

@@ -40,6 +40,12 @@ export function addDays(date: string, days: number): string {
 }
 
 /** Days from one calendar day to another: 2026-03-01 − 2026-02-28 → 1. */
+/** ISO weekday of a date: 1 = Monday … 7 = Sunday. */
+export const isoWeekday = (date: string): number => ((new Date(parseIsoDate(date)).getUTCDay() + 6) % 7) + 1;
+
+/** The Monday of a date's ISO week. */
+export const mondayOf = (date: string): string => addDays(date, 1 - isoWeekday(date));
+
 export function daysBetween(from: string, to: string): number {
   return Math.round((parseIsoDate(to) - parseIsoDate(from)) / DAY_MS);
 }

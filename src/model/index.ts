@@ -6,7 +6,9 @@ export {
   type CalendarDay,
   daysBetween,
   isoDate,
+  isoWeekday,
   isStatutoryHoliday,
+  mondayOf,
   parseIsoDate,
 } from './calendar.js';
 export { CHAIN_TIME_ZONE, chainLocal, chainToday, fromChainLocal } from './chain-time.js';

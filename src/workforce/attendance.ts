@@ -1,4 +1,4 @@
-import { addDays, isStatutoryHoliday, parseIsoDate } from '../model/index.js';
+import { addDays, isStatutoryHoliday, mondayOf, parseIsoDate } from '../model/index.js';
 import { packOf, type RulesFile, timeOf } from './rules.js';
 import type { Shift, StaffMember } from './types.js';
 
@@ -284,12 +284,11 @@ export function accrue(
     let restDay = 0;
     let workday = 0;
     let regular = 0;
-    const weekOf = (d: string) => addDays(d, -((new Date(parseIsoDate(d)).getUTCDay() + 6) % 7));
     const weekRegular = new Map<string, number>();
     const weekDays = new Map<string, number>();
     for (const day of [...daily.keys()].sort()) {
       const hours = (daily.get(day) as number) / 60;
-      const week = weekOf(day);
+      const week = mondayOf(day);
       weekDays.set(week, (weekDays.get(week) ?? 0) + 1);
       if (isStatutoryHoliday(day)) {
         holiday += hours;

@@ -1,4 +1,4 @@
-import { addDays, parseIsoDate } from '../model/index.js';
+import { addDays, isoWeekday, parseIsoDate } from '../model/index.js';
 import { demandWindows } from './check.js';
 import { openingOf, packOf, paidMinutes, type RulesFile } from './rules.js';
 import type { Requirement, StaffMember } from './types.js';
@@ -29,7 +29,6 @@ export interface Grid {
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
-const weekdayOf = (date: string) => ((new Date(parseIsoDate(date)).getUTCDay() + 6) % 7) + 1;
 
 /**
  * The demand of one store on a grid fine enough for its intervals, shift starts and breaks, and every shift
@@ -68,7 +67,7 @@ export function buildGrid(
   const grid = rules.shift.startEvery;
   const candidates: Candidate[] = [];
   dates.forEach((date, day) => {
-    const window = openingOf(rules, weekdayOf(date)) ?? windows.get(`${store} ${date}`);
+    const window = openingOf(rules, isoWeekday(date)) ?? windows.get(`${store} ${date}`);
     if (!window) return;
     for (
       let start = Math.ceil(window.open / grid) * grid;
@@ -81,12 +80,7 @@ export function buildGrid(
         length += grid
       ) {
         const paid = paidMinutes(rules, length);
-        const slots: number[] = [];
-        const breakFrom = breakStart(start, length, length - paid, step);
-        for (let m = start; m < start + length; m += step) {
-          if (m >= breakFrom && m < breakFrom + (length - paid)) continue;
-          slots.push((day * 1440 + m) / step);
-        }
+        const slots = slotsWorked(day, start, length, length - paid, step);
         const touched = Math.ceil((start + length) / 1440);
         skills.forEach((skill, role) => {
           const needed = slots.some((t) => ((demand[role] as Float64Array)[t] as number) > 0);
@@ -102,6 +96,23 @@ export function buildGrid(
   return { store, dates, step, skills, staff: people, demand, candidates };
 }
 
-/** Where an unpaid break of `minutes` sits in a shift: in its middle, on the grid (never, without a break). */
-export const breakStart = (start: number, length: number, minutes: number, step: number): number =>
-  minutes > 0 ? start + Math.floor((length - minutes) / 2 / step) * step : Number.POSITIVE_INFINITY;
+/**
+ * The slots (of the horizon, `step` minutes each) a shift on `day` covers: all of it but its unpaid break of
+ * `unpaid` minutes, which sits in its middle, on the grid.
+ */
+export function slotsWorked(
+  day: number,
+  start: number,
+  length: number,
+  unpaid: number,
+  step: number,
+): number[] {
+  const pause =
+    unpaid > 0 ? start + Math.floor((length - unpaid) / 2 / step) * step : Number.POSITIVE_INFINITY;
+  const slots: number[] = [];
+  for (let m = start; m < start + length; m += step) {
+    if (m >= pause && m < pause + unpaid) continue;
+    slots.push((day * 1440 + m) / step);
+  }
+  return slots;
+}

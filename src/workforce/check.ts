@@ -1,4 +1,4 @@
-import { addDays, daysBetween, parseIsoDate } from '../model/index.js';
+import { addDays, daysBetween, isoWeekday, mondayOf, parseIsoDate } from '../model/index.js';
 import { openingOf, packOf, paidMinutes, type RulesFile, timeOf } from './rules.js';
 import type { Requirement, Shift, StaffMember, Violation } from './types.js';
 
@@ -77,8 +77,7 @@ export function checkRoster(
         `班次 ${at} 不在每 ${rules.shift.startEvery} 分钟的排班网格上`,
         `shift ${at} is off the ${rules.shift.startEvery}-minute grid`,
       );
-    const weekday = ((new Date(parseIsoDate(shift.date)).getUTCDay() + 6) % 7) + 1;
-    const opening = openingOf(rules, weekday) ?? window.get(`${shift.store} ${shift.date}`);
+    const opening = openingOf(rules, isoWeekday(shift.date)) ?? window.get(`${shift.store} ${shift.date}`);
     if (opening && (shift.start < opening.open || shift.end > opening.close))
       add(
         'opening_hours',
@@ -171,16 +170,15 @@ function checkEmployee(
       );
   }
   // Calendar weeks, Monday first.
-  const weekOf = (date: string) => addDays(date, -((new Date(parseIsoDate(date)).getUTCDay() + 6) % 7));
   const weeks = new Map<string, { paid: number; days: Set<string>; starts: Set<string> }>();
   for (const s of sorted) {
-    const w = weekOf(s.date);
+    const w = mondayOf(s.date);
     const entry = weeks.get(w) ?? { paid: 0, days: new Set<string>(), starts: new Set<string>() };
     entry.paid += paidMinutes(rules, s.end - s.start);
     entry.starts.add(s.date);
     weeks.set(w, entry);
   }
-  for (const day of worked) weeks.get(weekOf(day))?.days.add(day);
+  for (const day of worked) weeks.get(mondayOf(day))?.days.add(day);
   for (const [week, { paid, days: inWeek, starts }] of weeks) {
     const hours = paid / 60;
     if (inWeek.size > 7 - pack.minRestDaysPerWeek)

@@ -1,4 +1,4 @@
-import { addDays, parseIsoDate } from '../model/index.js';
+import { addDays, isoWeekday, parseIsoDate } from '../model/index.js';
 import type { Candidate, Grid } from './candidates.js';
 import { packOf, type RulesFile, timeOf } from './rules.js';
 
@@ -137,5 +137,5 @@ export function explainGaps(grid: Grid, chosen: readonly Candidate[], rules: Rul
 /** The horizon day index of the Monday of `day`'s week (may be negative). */
 const mondayIndex = (grid: Grid, day: number) => {
   const date = addDays(grid.dates[0] as string, day);
-  return day - ((new Date(parseIsoDate(date)).getUTCDay() + 6) % 7);
+  return day - (isoWeekday(date) - 1);
 };

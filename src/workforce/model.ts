@@ -1,4 +1,4 @@
-import { addDays, daysBetween, parseIsoDate } from '../model/index.js';
+import { addDays, daysBetween, isoWeekday, mondayOf, parseIsoDate } from '../model/index.js';
 import type { Candidate, Grid } from './candidates.js';
 import { minutesOf, packOf, type RulesFile } from './rules.js';
 
@@ -25,8 +25,6 @@ export interface Program {
   /** A fixed part of the objective (unreachable demand's cost). */
   offset: number;
 }
-
-const weekdayOf = (date: string) => ((new Date(parseIsoDate(date)).getUTCDay() + 6) % 7) + 1;
 
 export function buildProgram(grid: Grid, rules: RulesFile): Program {
   const pack = packOf(rules);
@@ -110,7 +108,7 @@ export function buildProgram(grid: Grid, rules: RulesFile): Program {
   });
   const on = (employee: number, day: number) => byEmployeeDay.get(`${employee} ${day}`) ?? [];
   const touches = (c: Candidate, day: number) => c.day <= day && day < c.day + Math.ceil(c.end / 1440);
-  const monday = addDays(dates[0] as string, 1 - weekdayOf(dates[0] as string));
+  const monday = mondayOf(dates[0] as string);
   const weekCount = Math.floor(daysBetween(monday, dates.at(-1) as string) / 7) + 1;
   const daysOfWeek = (week: number) => {
     const out: number[] = [];
@@ -214,7 +212,7 @@ export function buildProgram(grid: Grid, rules: RulesFile): Program {
     const lateShifts = new Map<number, number>();
     for (const k of mine) {
       const c = candidates[k] as Candidate;
-      if (weekdayOf(dates[c.day] as string) >= 6) weekend.set(k, 1);
+      if (isoWeekday(dates[c.day] as string) >= 6) weekend.set(k, 1);
       if (c.end > late) lateShifts.set(k, 1);
     }
     weekendLoad.push(weekend);

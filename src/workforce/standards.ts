@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseInput, ZhongtaiError } from '../model/index.js';
+import { isoWeekday, parseInput, ZhongtaiError } from '../model/index.js';
 import { minutesOf } from './rules.js';
 import type { Requirement } from './types.js';
 
@@ -70,8 +70,6 @@ export interface DriverInterval {
 export const parseStandards = (raw: unknown, file = 'standards'): LabourStandards =>
   parseInput(standardsSchema, raw, file);
 
-const weekdayOf = (date: string) => ((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7) + 1;
-
 /** The staffing requirement: per interval and role, the standard applied to the interval's drivers. */
 export function requirementsFrom(
   intervals: readonly DriverInterval[],
@@ -102,7 +100,7 @@ export function requirementsFrom(
         if (role.maximum !== undefined) need = Math.min(need, role.maximum);
       }
       for (const task of role.tasks) {
-        if (task.weekdays && !task.weekdays.includes(weekdayOf(i.date))) continue;
+        if (task.weekdays && !task.weekdays.includes(isoWeekday(i.date))) continue;
         if (minutesOf(task.start) < i.end && minutesOf(task.end) > i.start) need += task.staff;
       }
       out.push({

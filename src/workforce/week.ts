@@ -1,7 +1,7 @@
 import type { RosterScore, WeekPlan } from '../contract/index.js';
-import { addDays, yuan } from '../model/index.js';
+import { addDays, daysBetween, yuan } from '../model/index.js';
 import type { Warehouse } from '../warehouse/index.js';
-import { breakStart, buildGrid, type Grid } from './candidates.js';
+import { buildGrid, type Grid, slotsWorked } from './candidates.js';
 import type { WorkforceCenter } from './center.js';
 import { checkRoster } from './check.js';
 import { scheduleStores } from './parallel.js';
@@ -57,18 +57,14 @@ export function scoreRoster(
   let wages = 0;
   for (const s of shifts) {
     const role = grid.skills.indexOf(s.role);
-    const day = Math.round((Date.parse(s.date) - Date.parse(grid.dates[0] as string)) / 86_400_000);
+    const day = daysBetween(grid.dates[0] as string, s.date);
     const length = s.end - s.start;
     const paid = paidMinutes(rules, length);
     wages += Math.round(((wage.get(s.employee) ?? 0) * paid) / 60);
     if (role < 0) continue;
     const row = staffed[role] as Float64Array;
-    const pause = breakStart(s.start, length, length - paid, grid.step);
-    for (let m = s.start; m < s.end; m += grid.step) {
-      if (m >= pause && m < pause + (length - paid)) continue;
-      const t = (day * 1440 + m) / grid.step;
+    for (const t of slotsWorked(day, s.start, length, length - paid, grid.step))
       if (t >= 0 && t < row.length) row[t] = (row[t] as number) + 1;
-    }
   }
   const { demandHours, coveredHours, overHours } = staffedHours(grid, staffed);
   // Per hour of the week: the most needed and the fewest there within the hour.

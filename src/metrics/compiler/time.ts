@@ -1,4 +1,4 @@
-import { addDays, daysBetween, isoDate, parseIsoDate, ZhongtaiError } from '../../model/index.js';
+import { addDays, daysBetween, isoDate, mondayOf, parseIsoDate, ZhongtaiError } from '../../model/index.js';
 import type { TimeGrain } from '../../warehouse/index.js';
 import type { Query, TimeRange } from '../query.js';
 
@@ -21,7 +21,7 @@ export function truncate(grain: TimeGrain, date: string): string {
     case 'day':
       return day;
     case 'week':
-      return addDays(day, -((new Date(parseIsoDate(day)).getUTCDay() + 6) % 7));
+      return mondayOf(day);
     case 'month':
       return `${day.slice(0, 7)}-01`;
     case 'quarter':
