@@ -1,6 +1,6 @@
 import type { RosterScore, WeekPlan } from '../contract/index.js';
 import { addDays, daysBetween, yuan } from '../model/index.js';
-import type { Warehouse } from '../warehouse/index.js';
+import { keptUntilWrite, type Warehouse } from '../warehouse/index.js';
 import { buildGrid, type Grid, slotsWorked } from './candidates.js';
 import type { WorkforceCenter } from './center.js';
 import { checkRoster } from './check.js';
@@ -23,7 +23,22 @@ export interface WeekInputs {
   grid: Grid;
 }
 
-export async function weekInputs(
+const kept = keptUntilWrite<WeekInputs>(32);
+
+/**
+ * The store-week's forecast requirement, staff and grid, read once and kept until the warehouse changes: the page
+ * checks every dragged shift against them, and forecasting the week again for each drag is seconds of queries.
+ * Callers read them, never change them.
+ */
+export const weekInputs = (
+  engine: Warehouse,
+  store: number,
+  week: string,
+  rules: RulesFile,
+): Promise<WeekInputs> =>
+  kept(engine, JSON.stringify([store, week, rules]), () => readWeekInputs(engine, store, week, rules));
+
+async function readWeekInputs(
   engine: Warehouse,
   store: number,
   week: string,
